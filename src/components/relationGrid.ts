@@ -1,0 +1,94 @@
+// The m×m relation of one sample as a grid: filled cells are the facts R_ij = 1, the query cell is outlined,
+// its row and column are shaded, and the cells of its ground-truth reasoning path carry gold rings.
+// Pure: data and options in, an SVG element out.
+import * as d3 from "d3";
+import {entityName} from "../model/task.js";
+import {PATH_COLOR, QUERY_COLOR, RELATION_ON, WRONG_COLOR} from "./palette.js";
+
+export interface RelationGridData {
+  m: number;
+  /** row-major m*m relation bits */
+  relation: ArrayLike<number>;
+  /** row-major m*m labels (R∘R) */
+  labels: ArrayLike<number>;
+  /** row-major m*m model predictions (0/1), when known */
+  predictions?: ArrayLike<number>;
+  /** token label per cell, e.g. "A→C" */
+  tokens: readonly string[];
+}
+
+export interface RelationGridOptions {
+  /** flat index of the query cell, or null for none */
+  query?: number | null;
+  /** flat indices of the query's ground-truth path */
+  path?: readonly number[];
+  /** side length in pixels */
+  size?: number;
+  /** called with a cell index when a cell is clicked */
+  onSelect?: (cell: number) => void;
+}
+
+const MARGIN = 22;
+const DEFAULT_SIZE = 280;
+
+export function relationGrid(data: RelationGridData, options: RelationGridOptions = {}): SVGSVGElement {
+  const {m, relation, labels, predictions, tokens} = data;
+  const {query = null, path = [], size = DEFAULT_SIZE, onSelect} = options;
+  const names = d3.range(m).map(entityName);
+  const cell = (size - MARGIN) / m;
+  const onPath = new Set(path);
+  const qi = query === null ? -1 : Math.floor(query / m);
+  const qj = query === null ? -1 : query % m;
+
+  const svg = d3
+    .create("svg")
+    .attr("viewBox", `0 0 ${size} ${size}`)
+    .attr("width", size)
+    .attr("height", size)
+    .attr("role", "img")
+    .attr("class", "mixviz-relation-grid")
+    .attr("aria-label", `${m}×${m} relation${query === null ? "" : `, query ${tokens[query]}`}`);
+  svg.append("title").text("Relation R: filled cells hold; gold rings mark the query's reasoning path");
+
+  const g = svg.append("g").attr("transform", `translate(${MARGIN},${MARGIN})`);
+  for (let k = 0; k < m; k++) {
+    svg.append("text").attr("x", MARGIN + (k + 0.5) * cell).attr("y", MARGIN - 6).attr("text-anchor", "middle")
+      .attr("font-size", 11).attr("fill", "currentColor").text(names[k]);
+    svg.append("text").attr("x", MARGIN - 6).attr("y", MARGIN + (k + 0.5) * cell).attr("text-anchor", "end")
+      .attr("dominant-baseline", "middle").attr("font-size", 11).attr("fill", "currentColor").text(names[k]);
+  }
+
+  const cells = g
+    .selectAll("g")
+    .data(d3.range(m * m))
+    .join("g")
+    .attr("transform", (n) => `translate(${(n % m) * cell},${Math.floor(n / m) * cell})`)
+    .style("cursor", onSelect ? "pointer" : "default")
+    .on("click", (_event, n) => onSelect?.(n));
+  cells.append("rect")
+    .attr("width", cell - 1).attr("height", cell - 1)
+    .attr("fill", (n) => (relation[n] ? RELATION_ON : "transparent"))
+    .attr("fill-opacity", (n) => (relation[n] ? 0.55 : 1))
+    .attr("stroke", "currentColor").attr("stroke-opacity", 0.2);
+  cells.filter((n) => Math.floor(n / m) === qi || n % m === qj)
+    .append("rect").attr("width", cell - 1).attr("height", cell - 1)
+    .attr("fill", QUERY_COLOR).attr("fill-opacity", 0.12).attr("pointer-events", "none");
+  cells.filter((n) => onPath.has(n))
+    .append("circle").attr("cx", (cell - 1) / 2).attr("cy", (cell - 1) / 2).attr("r", cell * 0.36)
+    .attr("fill", "none").attr("stroke", PATH_COLOR).attr("stroke-width", 3);
+  cells.append("text")
+    .attr("x", (cell - 1) / 2).attr("y", (cell - 1) / 2).attr("text-anchor", "middle").attr("dominant-baseline", "central")
+    .attr("font-size", Math.min(14, cell * 0.4)).attr("fill", (n) => (predictions && predictions[n] !== labels[n] ? WRONG_COLOR : "currentColor"))
+    .text((n) => (labels[n] ? "1" : "·"));
+  cells.append("title").text((n) => {
+    const truth = labels[n] ? "composes" : "does not compose";
+    const predicted = predictions ? `; model says ${predictions[n] ? "composes" : "does not"}` : "";
+    return `${tokens[n]} (${truth}${predicted})`;
+  });
+  if (query !== null) {
+    g.append("rect")
+      .attr("x", qj * cell).attr("y", qi * cell).attr("width", cell - 1).attr("height", cell - 1)
+      .attr("fill", "none").attr("stroke", QUERY_COLOR).attr("stroke-width", 3).attr("pointer-events", "none");
+  }
+  return svg.node()!;
+}

@@ -1,0 +1,67 @@
+// Interleaved Head Attention (Duvvuri, Ekbote et al. 2026; iha-math.md §2.3), unmasked, global collapse R.
+//   Q̃_{h,p} = Σ_m α^Q[m,h,p] Q_m   (same for K̃ with α^K, Ṽ with α^V)       each [N, d]
+//   interleave token-major: virtual index v = n·P + p                      Q̄_h, K̄_h, V̄_h ∈ [N·P, d]
+//   Ā_h = softmax(Q̄_h K̄_hᵀ / √d) over all N·P keys, Ō_h = Ā_h V̄_h
+//   de-interleave Ō_h into Pout_{h,p} [N, d];  O_i = Σ_{i',p} R[i, i'·P + p] · Pout_{i',p}
+//   Y = [O_1 … O_H] W_O + b_O
+import * as tf from "@tensorflow/tfjs";
+import {logitScale, matMul2d, mergeHeads, projectQKV, record, type AttentionFn} from "./attention.js";
+
+/**
+ * Pseudo-tokens of one kind, interleaved: x [B,H,N,d] and α [H(source m), H(target h), P] →
+ * [B,H,N·P,d] with row n·P + p of head h = Σ_m α[m,h,p] x[:, m, n].
+ */
+export function pseudoInterleave(x: tf.Tensor4D, alpha: tf.Tensor): tf.Tensor4D {
+  const [B, H, N, d] = x.shape;
+  const P = alpha.shape[2] as number;
+  const flat = x.transpose([0, 2, 3, 1]).reshape([B * N * d, H]); // [B*N*d, H(m)]
+  return matMul2d(flat, alpha.reshape([H, H * P])) // [B*N*d, H*P], column h*P + p
+    .reshape([B, N, d, H, P]) // [B,N,d,H,P]
+    .transpose([0, 3, 1, 4, 2]) // [B,H,N,P,d]
+    .reshape([B, H, N * P, d]); // [B,H,N*P,d], virtual index n*P + p
+}
+
+/** De-interleave and collapse: Ō [B,H,N·P,d], R [H, H·P] → O [B,H,N,d], O_i = Σ_{i',p} R[i,i'P+p] Pout_{i',p}. */
+export function collapse(zbar: tf.Tensor4D, R: tf.Tensor, P: number): tf.Tensor4D {
+  const [B, H, NP, d] = zbar.shape;
+  const N = NP / P;
+  const flat = zbar
+    .reshape([B, H, N, P, d]) // [B,H(i'),N,P,d]
+    .transpose([0, 2, 4, 1, 3]) // [B,N,d,H(i'),P]
+    .reshape([B * N * d, H * P]); // [B*N*d, H*P], column i'*P + p
+  return matMul2d(flat, R.transpose()) // [B*N*d, H(i)]
+    .reshape([B, N, d, H]) // [B,N,d,H]
+    .transpose([0, 3, 1, 2]); // [B,H,N,d]
+}
+
+/** Token view of the pseudo pattern: T_h[n,n'] = (1/P) Σ_p Σ_q Ā_h[(n,p),(n',q)]; [B,H,NP,NP] → [B,H,N,N]. */
+export function tokenReduce(pseudoPattern: tf.Tensor4D, P: number): tf.Tensor4D {
+  const [B, H, NP] = pseudoPattern.shape;
+  const N = NP / P;
+  return pseudoPattern
+    .reshape([B * H, N, P, N, P]) // [B*H, N(query), P(p), N(key), P(q)]
+    .sum(4) // [B*H, N, P, N], mass on each key token
+    .mean(2) // [B*H, N, N], mean over the query's P copies
+    .reshape([B, H, N, N]); // [B,H,N,N]
+}
+
+export const ihaAttention: AttentionFn = (ctx, x) => {
+  const P = ctx.cfg.n_pseudo;
+  const {q, k, v} = projectQKV(ctx, x); // [B,H,N,d] each
+  const qbar = pseudoInterleave(q, ctx.param("alpha_Q")); // [B,H,NP,d]
+  const kbar = pseudoInterleave(k, ctx.param("alpha_K")); // [B,H,NP,d]
+  const vbar = pseudoInterleave(v, ctx.param("alpha_V")); // [B,H,NP,d]
+  const scores = tf.matMul(qbar.mul(logitScale(ctx.cfg)), kbar, false, true) as tf.Tensor4D; // [B,H,NP,NP]
+  const pseudoPattern = tf.softmax(scores) as tf.Tensor4D; // [B,H,NP,NP], rows sum to 1
+  const zbar = tf.matMul(pseudoPattern, vbar) as tf.Tensor4D; // [B,H,NP,d]
+  const z = collapse(zbar, ctx.param("R"), P); // [B,H,N,d]
+  if (ctx.cache) {
+    record(ctx, "hook_pseudo_q", qbar);
+    record(ctx, "hook_pseudo_k", kbar);
+    record(ctx, "hook_pseudo_v", vbar);
+    record(ctx, "hook_pseudo_pattern", pseudoPattern);
+    record(ctx, "hook_pseudo_z", zbar);
+    record(ctx, "hook_pattern", tokenReduce(pseudoPattern, P)); // [B,H,N,N]
+  }
+  return mergeHeads(ctx, z); // [B,N,D]
+};

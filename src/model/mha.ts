@@ -1,0 +1,13 @@
+// Standard multi-head attention (iha-math.md §2.1), unmasked: A_h = softmax(Q_h K_hᵀ / √d), O_h = A_h V_h.
+import * as tf from "@tensorflow/tfjs";
+import {logitScale, mergeHeads, projectQKV, record, type AttentionFn} from "./attention.js";
+
+export const mhaAttention: AttentionFn = (ctx, x) => {
+  const {q, k, v} = projectQKV(ctx, x); // [B,H,N,d] each
+  const scores = tf.matMul(q.mul(logitScale(ctx.cfg)), k, false, true) as tf.Tensor4D; // [B,H,N,N]
+  const pattern = tf.softmax(scores) as tf.Tensor4D; // [B,H,N,N], rows sum to 1
+  const z = tf.matMul(pattern, v) as tf.Tensor4D; // [B,H,N,d]
+  record(ctx, "hook_attn_scores", scores);
+  record(ctx, "hook_pattern", pattern);
+  return mergeHeads(ctx, z); // [B,N,D]
+};

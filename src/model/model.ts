@@ -1,0 +1,139 @@
+// The whole classifier: embedding → n_layers pre-LN blocks (attention, ReLU MLP) → final LN → one logit
+// per cell. forward() is used for training (no cache); runWithCache() returns every hooked activation.
+import * as tf from "@tensorflow/tfjs";
+import {LN_EPS, seqLen, validateConfig, type Arch, type ModelConfig} from "./config.js";
+import {matMul2d, type AttentionFn, type AttnContext, type Cache} from "./attention.js";
+import {mhaAttention} from "./mha.js";
+import {talkingHeadsAttention} from "./talkingHeads.js";
+import {ihaAttention} from "./iha.js";
+import type {Params} from "./params.js";
+
+export type {Cache} from "./attention.js";
+
+/** The attention layer of each architecture. */
+export const ATTENTION: Record<Arch, AttentionFn> = {
+  mha: mhaAttention,
+  talking_heads: talkingHeadsAttention,
+  iha: ihaAttention,
+};
+
+function getParam(params: Params, name: string): tf.Tensor {
+  const p = params[name];
+  if (!p) throw new Error(`missing parameter ${name}`);
+  return p;
+}
+
+/** Constant one-hot rows of the cell positions: row i or column j of token n = i·m + j; [N, m]. */
+function positionOneHot(m: number, axis: "row" | "col"): tf.Tensor2D {
+  const N = m * m;
+  const data = new Float32Array(N * m); // [N, m]
+  for (let n = 0; n < N; n++) data[n * m + (axis === "row" ? Math.floor(n / m) : n % m)] = 1;
+  return tf.tensor2d(data, [N, m]); // [N, m]
+}
+
+/** x[b, n] = W_bit[bit] + W_row[i] + W_col[j] for token n = i·m + j, as one-hot matmuls (no gather). */
+export function embed(params: Params, cfg: ModelConfig, bits: tf.Tensor2D): tf.Tensor3D {
+  const [B, N] = bits.shape;
+  const D = cfg.d_model;
+  const bitOneHot = tf.oneHot(bits.reshape([B * N]), 2).toFloat(); // [B*N, 2]
+  const xBit = matMul2d(bitOneHot, getParam(params, "embed.W_bit")).reshape([B, N, D]); // [B,N,D]
+  const xRow = matMul2d(positionOneHot(cfg.m, "row"), getParam(params, "embed.W_row")); // [N,D]
+  const xCol = matMul2d(positionOneHot(cfg.m, "col"), getParam(params, "embed.W_col")); // [N,D]
+  return xBit.add(xRow.add(xCol)) as tf.Tensor3D; // [B,N,D]
+}
+
+/** LayerNorm over the last axis: (x − μ) / √(σ² + ε) · w + b, biased variance, ε = LN_EPS. */
+export function layerNorm(x: tf.Tensor3D, w: tf.Tensor, b: tf.Tensor): tf.Tensor3D {
+  const mu = x.mean(-1, true); // [B,N,1]
+  const centered = x.sub(mu); // [B,N,D]
+  const variance = centered.square().mean(-1, true); // [B,N,1]
+  return centered.div(variance.add(LN_EPS).sqrt()).mul(w).add(b) as tf.Tensor3D; // [B,N,D]
+}
+
+function put(cache: Cache | undefined, name: string, t: tf.Tensor): void {
+  if (cache) cache[name] = t;
+}
+
+/** One pre-LN block: x + attn(ln1(x)), then + mlp(ln2(·)). */
+function block(params: Params, cfg: ModelConfig, l: number, x: tf.Tensor3D, cache?: Cache): tf.Tensor3D {
+  const [B, N, D] = x.shape;
+  const pre = `blocks.${l}.`;
+  const p = (name: string) => getParam(params, pre + name);
+  put(cache, pre + "hook_resid_pre", x);
+  const x1 = layerNorm(x, p("ln1.w"), p("ln1.b")); // [B,N,D]
+  put(cache, pre + "ln1.hook_normalized", x1);
+  const ctx: AttnContext = {cfg, param: (name) => p("attn." + name), prefix: pre + "attn.", cache};
+  const attnOut = ATTENTION[cfg.arch](ctx, x1); // [B,N,D]
+  put(cache, pre + "hook_attn_out", attnOut);
+  const mid = x.add(attnOut) as tf.Tensor3D; // [B,N,D]
+  put(cache, pre + "hook_resid_mid", mid);
+  const x2 = layerNorm(mid, p("ln2.w"), p("ln2.b")).reshape([B * N, D]); // [B*N, D]
+  const hPre = matMul2d(x2, p("mlp.W_in")).add(p("mlp.b_in")); // [B*N, F]
+  const hPost = hPre.relu(); // [B*N, F]
+  const mlpOut = matMul2d(hPost, p("mlp.W_out")).add(p("mlp.b_out")).reshape([B, N, D]) as tf.Tensor3D; // [B,N,D]
+  if (cache) {
+    const F = cfg.d_mlp;
+    cache[pre + "ln2.hook_normalized"] = x2.reshape([B, N, D]);
+    cache[pre + "mlp.hook_pre"] = hPre.reshape([B, N, F]);
+    cache[pre + "mlp.hook_post"] = hPost.reshape([B, N, F]);
+    cache[pre + "hook_mlp_out"] = mlpOut;
+  }
+  const post = mid.add(mlpOut) as tf.Tensor3D; // [B,N,D]
+  put(cache, pre + "hook_resid_post", post);
+  return post;
+}
+
+/**
+ * Per-cell logits [B,N] for relation bits [B,N] (int32, 0/1). Fills `cache` with every hooked
+ * activation when one is given. Not tidied: call inside tf.tidy / tf.variableGrads.
+ */
+export function forward(params: Params, cfg: ModelConfig, bits: tf.Tensor2D, cache?: Cache): tf.Tensor2D {
+  validateConfig(cfg);
+  const [B, N] = bits.shape;
+  if (N !== seqLen(cfg)) throw new Error(`bits have ${N} tokens per sample, config.m = ${cfg.m} needs ${seqLen(cfg)}`);
+  let x = embed(params, cfg, bits); // [B,N,D]
+  put(cache, "hook_embed", x);
+  for (let l = 0; l < cfg.n_layers; l++) x = block(params, cfg, l, x, cache); // [B,N,D]
+  const xf = layerNorm(x, getParam(params, "ln_final.w"), getParam(params, "ln_final.b")); // [B,N,D]
+  put(cache, "ln_final.hook_normalized", xf);
+  const logits = matMul2d(xf.reshape([B * N, cfg.d_model]), getParam(params, "unembed.W_U")) // [B*N, 1]
+    .add(getParam(params, "unembed.b_U")) // [B*N, 1]
+    .reshape([B, N]) as tf.Tensor2D; // [B,N]
+  put(cache, "hook_logits", logits);
+  return logits;
+}
+
+/** bits Int32Array [B*N] → int32 tensor [B,N]. */
+export function bitsTensor(bits: Int32Array, cfg: ModelConfig): tf.Tensor2D {
+  const N = seqLen(cfg);
+  if (bits.length % N !== 0) throw new Error(`bits length ${bits.length} is not a multiple of N = ${N}`);
+  return tf.tensor2d(bits, [bits.length / N, N], "int32"); // [B,N]
+}
+
+/** Mean binary cross-entropy with logits over all cells: mean(max(x,0) − x·y + log(1 + e^−|x|)). */
+export function bceWithLogits(logits: tf.Tensor, labels: tf.Tensor): tf.Scalar {
+  const perCell = logits.relu().sub(logits.mul(labels)).add(logits.abs().neg().exp().log1p()); // [B,N]
+  return perCell.mean() as tf.Scalar;
+}
+
+/**
+ * Forward pass that keeps every hooked activation (the caller owns the tensors; free them with
+ * disposeCache). Keys: see docs/model.md, "Cache".
+ */
+export function runWithCache(
+  params: Params,
+  cfg: ModelConfig,
+  bits: Int32Array | tf.Tensor2D,
+): {logits: tf.Tensor2D; cache: Cache} {
+  return tf.tidy(() => {
+    const input = bits instanceof Int32Array ? bitsTensor(bits, cfg) : bits; // [B,N]
+    const cache: Cache = {};
+    const logits = forward(params, cfg, input, cache); // [B,N]
+    return {logits, cache};
+  });
+}
+
+/** Frees every tensor of a cache (tensors shared between keys are freed once). */
+export function disposeCache(cache: Cache): void {
+  for (const t of new Set(Object.values(cache))) t.dispose();
+}

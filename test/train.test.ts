@@ -1,0 +1,112 @@
+import * as tf from "@tensorflow/tfjs";
+import {describe, expect, it} from "vitest";
+import {ARCHS, TINY, makeConfig, type TrainConfig} from "../src/model/config.js";
+import {disposeParams, initParams, initWeights, type Weights} from "../src/model/params.js";
+import {splitSamples, toArrays, trainBatches} from "../src/model/task.js";
+import {evaluate, makeTrainer, predict, testF1, train, type EpochInfo} from "../src/model/train.js";
+
+const SEED = 3;
+/** 10 steps per epoch × 3 epochs = 30 steps; patience high enough that nothing stops early. */
+const THIRTY_STEPS: TrainConfig = {...TINY.train, train_samples: 160, batch_size: 16, max_epochs: 3, patience: 3};
+
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+describe("training on the tiny preset", () => {
+  for (const arch of ARCHS) {
+    it(`${arch}: 30 steps lower the loss, deterministically, and keep the best epoch's weights`, async () => {
+      const cfg = makeConfig(TINY, arch);
+      const snapshots: Weights[] = [];
+      const infos: Omit<EpochInfo, "snapshot">[] = [];
+      const run = () =>
+        train({
+          cfg,
+          train: THIRTY_STEPS,
+          task: TINY.task,
+          seed: SEED,
+          onEpoch: (info) => {
+            const {snapshot, ...rest} = info;
+            infos.push(rest);
+            snapshots.push(snapshot());
+          },
+        });
+      const tensorsBefore = tf.memory().numTensors;
+      const a = await run();
+      expect(tf.memory().numTensors).toBe(tensorsBefore);
+      const b = await run();
+
+      expect(a.step_losses).toHaveLength(30);
+      expect(mean(a.step_losses.slice(-5))).toBeLessThan(mean(a.step_losses.slice(0, 5)) - 0.05);
+      expect(a.epochs_run).toBe(3);
+
+      // deterministic: same seed, same everything
+      expect(b.step_losses).toEqual(a.step_losses);
+      expect(b.history.map((h) => [h.train_loss, h.val_loss, h.val_f1])).toEqual(
+        a.history.map((h) => [h.train_loss, h.val_loss, h.val_f1]),
+      );
+      expect(b.best_weights).toEqual(a.best_weights);
+
+      // best epoch = first epoch reaching the maximum validation F1, and its weights are kept
+      const f1s = a.history.map((h) => h.val_f1);
+      expect(a.best_epoch).toBe(f1s.indexOf(Math.max(...f1s)) + 1);
+      expect(a.best_val_f1).toBe(Math.max(...f1s));
+      expect(a.best_weights).toEqual(snapshots[a.best_epoch - 1]);
+      expect(infos.slice(0, 3).filter((i) => i.is_best).map((i) => i.epoch)).toContain(a.best_epoch);
+      const val = splitSamples(SEED, "val", THIRTY_STEPS.val_samples, TINY.task);
+      const again = evaluate(a.best_weights, cfg, val);
+      expect(again.f1).toBe(a.best_val_f1);
+      expect(again.loss).toBeCloseTo(a.history[a.best_epoch - 1].val_loss, 5);
+      expect(a.history.every((h, i) => h.epoch === i + 1 && h.seconds > 0)).toBe(true);
+    });
+  }
+});
+
+describe("early stopping", () => {
+  it("stops `patience` epochs after the best epoch", async () => {
+    const cfg = makeConfig(TINY, "mha");
+    // lr 0 freezes the model: epoch 1 is the best and the run stops after patience more epochs
+    const frozen: TrainConfig = {...THIRTY_STEPS, lr: 1e-12, max_epochs: 20, patience: 2, train_samples: 16};
+    const r = await train({cfg, train: frozen, task: TINY.task, seed: SEED});
+    expect(r.best_epoch).toBe(1);
+    expect(r.epochs_run).toBe(3);
+  });
+
+  it("a non-finite loss throws, naming architecture, seed and epoch", async () => {
+    const cfg = makeConfig(TINY, "iha");
+    const init = initWeights(cfg, SEED);
+    init["unembed.W_U"] = new Float32Array(init["unembed.W_U"].length).fill(NaN);
+    const before = tf.memory().numTensors;
+    await expect(train({cfg, train: THIRTY_STEPS, task: TINY.task, seed: SEED, init})).rejects.toThrow(
+      /arch iha, seed 3, epoch 1/,
+    );
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe("trainer memory and prediction", () => {
+  it("tensor count stays flat across optimiser steps", () => {
+    const cfg = makeConfig(TINY, "iha");
+    const params = initParams(cfg, SEED);
+    const trainer = makeTrainer(params, cfg, TINY.train.lr);
+    const {bits, labels} = toArrays(trainBatches(SEED, 1, 16, TINY.task));
+    trainer.step(bits, labels); // Adam creates its moment variables on the first step
+    const after1 = tf.memory().numTensors;
+    for (let s = 0; s < 4; s++) trainer.step(bits, labels);
+    expect(tf.memory().numTensors).toBe(after1);
+    trainer.dispose();
+    disposeParams(params);
+  });
+
+  it("predict works from plain weights and from variables, and testF1 uses the test split", () => {
+    const cfg = makeConfig(TINY, "talking_heads");
+    const weights = initWeights(cfg, SEED);
+    const params = initParams(cfg, SEED);
+    const samples = splitSamples(SEED, "test", 10, TINY.task);
+    const fromWeights = predict(weights, cfg, samples, 4);
+    const fromParams = predict(params, cfg, samples, 7);
+    expect(fromWeights.logits).toEqual(fromParams.logits);
+    expect(fromWeights.pred).toHaveLength(10 * 36);
+    const f1 = testF1(weights, cfg, {...TINY.train, test_samples: 10}, TINY.task, SEED);
+    expect(f1).toBe(evaluate(params, cfg, samples).f1);
+    disposeParams(params);
+  });
+});
