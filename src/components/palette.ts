@@ -27,3 +27,10 @@ export const PATH_COLOR = "#C9A227"; // gold
 export const RELATION_ON = "var(--theme-foreground-muted, #555)";
 export const QUERY_COLOR = "#0072B2";
 export const WRONG_COLOR = "#D55E00";
+
+/** One colour per architecture, the same in every chart. */
+export const ARCH_COLORS: Readonly<Record<string, string>> = {
+  mha: "#0072B2",
+  talking_heads: "#E69F00",
+  iha: "#CC79A7"
+};
