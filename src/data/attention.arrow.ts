@@ -1,0 +1,6 @@
+// data/attention.arrow: raw, effective and naive per-head maps of the showcase set (src/data/tables.ts).
+import {runLoader} from "./loader.js";
+import {ensureRuns, selectedPreset} from "./runs.js";
+import {attentionTable} from "./tables.js";
+
+await runLoader(async () => attentionTable(await ensureRuns(), selectedPreset()), {tf: true});

@@ -1,0 +1,6 @@
+// data/heads.arrow: head-pattern scores and ablation F1 per head (src/data/heads.ts).
+import {headsTable} from "./heads.js";
+import {runLoader} from "./loader.js";
+import {ensureRuns, selectedPreset} from "./runs.js";
+
+await runLoader(async () => headsTable(await ensureRuns(), selectedPreset()), {tf: true});

@@ -1,0 +1,96 @@
+// heads.arrow: per architecture, layer and head of the seed-0 runs, the head-pattern scores
+// (metrics.headPatternScores) of every map kind averaged over the showcase set, and what zero-ablating the
+// head does to test F1 (ablation.ablateHead; for IHA also ablation.ablateSourceHead, all of Q, K, V).
+import {ARCHS, headLabel, type Preset} from "../model/config.js";
+import {ablateHead, ablateSourceHead} from "../model/ablation.js";
+import {headMap, mapKindsFor} from "../model/effective.js";
+import {headPatternScores, type HeadPatternScores} from "../model/metrics.js";
+import {testF1} from "../model/train.js";
+import {arrowTable, nullableFloat32} from "./arrow.js";
+import {batchMaps, forEachBatch, KIND_NAME} from "./maps.js";
+import type {Run} from "./runs.js";
+import {showcaseSamples, VIEW_SEED} from "./showcase.js";
+
+/** The scores written, as column name → field of HeadPatternScores. */
+export const SCORE_COLUMNS = {
+  previous_token: "previous_token",
+  first_token: "first_token",
+  current_token: "current_token",
+  same_row: "row",
+  same_column: "column"
+} as const satisfies Record<string, keyof HeadPatternScores>;
+
+interface HeadRow {
+  arch: string;
+  layer: number;
+  head: number;
+  map: string;
+  scores: Record<keyof typeof SCORE_COLUMNS, number>;
+  test_f1: number;
+  ablated_f1: number;
+  /** NaN → null for MHA and TH */
+  source_ablated_f1: number;
+}
+
+export function headsTable(runs: Map<string, Run>, preset: Preset): Uint8Array {
+  const samples = showcaseSamples(preset);
+  const {m} = preset.task;
+  const rows: HeadRow[] = [];
+  for (const arch of ARCHS) {
+    const run = runs.get(`${arch}/${VIEW_SEED}`);
+    if (!run) throw new Error(`no trained ${arch} run for seed ${VIEW_SEED}`);
+    const {record, weights} = run;
+    const cfg = record.config;
+    const {n_layers: L, n_heads: H} = cfg;
+    const kinds = mapKindsFor(arch);
+    // sums[layer][kind][head][column], over the showcase samples
+    const sums = Array.from({length: L}, () => new Map(kinds.map((k) => [k, Array.from({length: H}, () => new Float64Array(5))])));
+    const columns = Object.entries(SCORE_COLUMNS);
+    forEachBatch(weights, cfg, samples, preset.train.eval_batch_size, (batch) => {
+      for (let layer = 0; layer < L; layer++) {
+        for (const [kind, maps] of batchMaps(batch, cfg, layer, kinds)) {
+          for (let b = 0; b < batch.size; b++) {
+            for (let h = 0; h < H; h++) {
+              const scores = headPatternScores(headMap(maps, b, h), m);
+              columns.forEach(([, field], c) => (sums[layer].get(kind)![h][c] += scores[field]!));
+            }
+          }
+        }
+      }
+    });
+    const f1 = (w: typeof weights) => testF1(w, cfg, preset.train, preset.task, VIEW_SEED);
+    for (let layer = 0; layer < L; layer++) {
+      for (let h = 0; h < H; h++) {
+        const ablated_f1 = f1(ablateHead(weights, cfg, layer, h));
+        const source_ablated_f1 = arch === "iha" ? f1(ablateSourceHead(weights, cfg, layer, h)) : NaN;
+        console.error(`mixviz: heads ${arch} ${headLabel(layer, h)}: ablated F1 ${ablated_f1.toFixed(4)}`);
+        for (const kind of kinds) {
+          const sum = sums[layer].get(kind)![h];
+          const scores = Object.fromEntries(columns.map(([column], c) => [column, sum[c] / samples.length]));
+          rows.push({
+            arch,
+            layer,
+            head: h,
+            map: KIND_NAME[kind],
+            scores: scores as HeadRow["scores"],
+            test_f1: record.test_f1,
+            ablated_f1,
+            source_ablated_f1
+          });
+        }
+      }
+    }
+  }
+  const score = (column: keyof typeof SCORE_COLUMNS) => Float32Array.from(rows, (r) => r.scores[column]);
+  return arrowTable({
+    arch: rows.map((r) => r.arch),
+    layer: Int8Array.from(rows, (r) => r.layer),
+    head_index: Int8Array.from(rows, (r) => r.head),
+    head: rows.map((r) => headLabel(r.layer, r.head)),
+    map: rows.map((r) => r.map),
+    ...Object.fromEntries(Object.keys(SCORE_COLUMNS).map((c) => [c, score(c as keyof typeof SCORE_COLUMNS)])),
+    test_f1: Float32Array.from(rows, (r) => r.test_f1),
+    ablated_f1: Float32Array.from(rows, (r) => r.ablated_f1),
+    source_ablated_f1: nullableFloat32(Float32Array.from(rows, (r) => r.source_ablated_f1))
+  });
+}

@@ -1,0 +1,6 @@
+// data/metrics.json: training numbers and attention metrics per architecture (src/data/evaluation.ts).
+import {buildMetrics} from "./evaluation.js";
+import {runLoader} from "./loader.js";
+import {selectedPreset, selectedSeeds} from "./runs.js";
+
+await runLoader(async () => JSON.stringify(await buildMetrics(selectedPreset(), selectedSeeds())), {tf: true});

@@ -1,0 +1,6 @@
+// data/mixing.arrow: TH and IHA mixing parameters at every epoch of every run (src/data/tables.ts).
+import {runLoader} from "./loader.js";
+import {ensureRuns} from "./runs.js";
+import {mixingTable} from "./tables.js";
+
+await runLoader(async () => mixingTable(await ensureRuns()));

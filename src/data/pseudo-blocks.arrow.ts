@@ -1,0 +1,6 @@
+// data/pseudo-blocks.arrow: IHA's pseudo pattern blocks for a showcase prefix (src/data/tables.ts).
+import {runLoader} from "./loader.js";
+import {ensureRuns, selectedPreset} from "./runs.js";
+import {pseudoBlockTable} from "./tables.js";
+
+await runLoader(async () => pseudoBlockTable(await ensureRuns(), selectedPreset()), {tf: true});

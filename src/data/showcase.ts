@@ -1,0 +1,47 @@
+// The evaluation sets every loader agrees on: the showcase set drawn in the views (the first samples of
+// the seed-0 test split) and each run's own test split for the metrics.
+import type {Preset} from "../model/config.js";
+import {DEFAULT_SEED} from "../model/prng.js";
+import {splitSamples, witnessPath, type Sample, type TaskConfig} from "../model/task.js";
+
+/** The seed whose runs the views draw (the main values of metrics.json). */
+export const VIEW_SEED = DEFAULT_SEED;
+/** Test matrices every view draws: the first SHOWCASE samples of the VIEW_SEED test split. */
+export const SHOWCASE = 32;
+/**
+ * Most rows pseudo-blocks.arrow may hold: its showcase prefix is as many samples as fit (L·H·P²·N² rows
+ * each), at most SHOWCASE. With H = 8, N = 36: P = 8 → 4 samples, P = 4 → 16, P = 2 → 32.
+ */
+export const PSEUDO_BLOCK_MAX_ROWS = 2_700_000;
+
+/** The showcase samples (a prefix of splitSamples(VIEW_SEED, "test", …): the stream is sequential). */
+export function showcaseSamples(preset: Preset): Sample[] {
+  return splitSamples(VIEW_SEED, "test", SHOWCASE, preset.task);
+}
+
+/** The test split of one run: train.test_samples samples of splitSamples(seed, "test"). */
+export function testSamples(preset: Preset, seed: number): Sample[] {
+  return splitSamples(seed, "test", preset.train.test_samples, preset.task);
+}
+
+/** One evaluated query: a positive cell of one sample and its ground-truth path (witness cells). */
+export interface PositiveCell {
+  sample: number;
+  cell: number;
+  path: number[];
+}
+
+/** Every positive cell of every sample, sample-major, in cell order. */
+export function positiveCells(samples: Sample[], task: TaskConfig): PositiveCell[] {
+  return samples.flatMap((s, sample) =>
+    Array.from(s.labels.entries())
+      .filter(([, label]) => label === 1)
+      .map(([cell]) => ({sample, cell, path: witnessPath(s.relation, cell, task)}))
+  );
+}
+
+/** How many showcase samples pseudo-blocks.arrow covers for a model shape. */
+export function pseudoBlockSamples(n_layers: number, n_heads: number, n_pseudo: number, tokens: number): number {
+  const perSample = n_layers * n_heads * n_pseudo * n_pseudo * tokens * tokens;
+  return Math.max(1, Math.min(SHOWCASE, Math.floor(PSEUDO_BLOCK_MAX_ROWS / perSample)));
+}

@@ -1,0 +1,5 @@
+// data/weights/iha.json: config and parameter shapes of data/weights/iha.safetensors (src/data/checkpoint.ts).
+import {checkpointConfig} from "../checkpoint.js";
+import {runLoader} from "../loader.js";
+
+await runLoader(() => checkpointConfig("iha"));

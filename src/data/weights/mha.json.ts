@@ -1,0 +1,5 @@
+// data/weights/mha.json: config and parameter shapes of data/weights/mha.safetensors (src/data/checkpoint.ts).
+import {checkpointConfig} from "../checkpoint.js";
+import {runLoader} from "../loader.js";
+
+await runLoader(() => checkpointConfig("mha"));

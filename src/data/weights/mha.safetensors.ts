@@ -1,0 +1,5 @@
+// data/weights/mha.safetensors: best-epoch weights of the seed-0 mha run (see src/data/checkpoint.ts).
+import {checkpointSafetensors} from "../checkpoint.js";
+import {runLoader} from "../loader.js";
+
+await runLoader(() => checkpointSafetensors("mha"));
