@@ -99,3 +99,180 @@ export function mergeHeads(ctx: AttnContext, z: tf.Tensor4D): tf.Tensor3D {
   const WO = ctx.param("W_O").reshape([H * d, D]); // [H*d, D], row h*d + i
   return matMul2d(zt.reshape([B * N, H * d]), WO).add(ctx.param("b_O")).reshape([B, N, D]) as tf.Tensor3D; // [B,N,D]
 }
+
+// ---------------------------------------------------------------------------------------------------
+// Attention core Z = softmax(Q Kᵀ) V per head, fast on the wasm backend.
+//
+// TF.js's wasm BatchMatMul sends every product with a batch dimension > 1 (or a transpose flag) to a
+// scalar triple loop (~1 GFLOP/s); only 2-D products reach XNNPACK (~15–30 GFLOP/s). Full-size
+// element-wise passes over IHA's [B,H,NP,NP] maps (42 M floats at the full preset) also run from
+// main memory, ~8× slower than on an L2-resident [NP,NP] block. So on wasm the core loops over the
+// G = B·H (batch, head) groups and runs each group's 2-D products, softmax and softmax gradient on
+// blocks that stay in cache, with a hand-written gradient. Other backends keep the batched ops.
+
+let perGroupOverride: boolean | null = null;
+
+/** Forces (true/false) or resets (null) the per-group attention core; for benchmarks and tests. */
+export function setPerGroupAttention(on: boolean | null): void {
+  perGroupOverride = on;
+}
+
+function perGroupCore(): boolean {
+  return perGroupOverride ?? tf.getBackend() === "wasm";
+}
+
+/** Row g of a [G, R, C] array as an [R, C] tensor. */
+function groupTensor(data: Float32Array, g: number, rows: number, cols: number): tf.Tensor2D {
+  const size = rows * cols;
+  return tf.tensor2d(data.subarray(g * size, (g + 1) * size), [rows, cols]); // [rows, cols]
+}
+
+/** Stacks G tensors [R, C] into [G, R, C] and frees them. */
+function stackGroups(parts: tf.Tensor[]): tf.Tensor3D {
+  const out = tf.stack(parts) as tf.Tensor3D; // [G, R, C]
+  for (const t of parts) t.dispose();
+  return out;
+}
+
+/**
+ * Forward pass of every group: A_g = softmax(q_g k_gᵀ) [S,T], z_g = A_g v_g [S,d].
+ * q [G,S,d] (already scaled), k, v [G,T,d]. Returns z [G,S,d] and, when kept, the G maps A_g.
+ */
+function groupsForward(q: tf.Tensor3D, k: tf.Tensor3D, v: tf.Tensor3D, keepMaps = true): {z: tf.Tensor3D; maps: tf.Tensor2D[]} {
+  const [G, S, d] = q.shape;
+  const T = k.shape[1];
+  const qd = q.dataSync() as Float32Array; // [G,S,d]
+  const kd = k.dataSync() as Float32Array; // [G,T,d]
+  const vd = v.dataSync() as Float32Array; // [G,T,d]
+  const kT = new Float32Array(d * T); // [d,T], k_gᵀ (transposed here: a wasm Transpose of [G,T,d] is slow)
+  const zs: tf.Tensor[] = [];
+  const maps: tf.Tensor2D[] = [];
+  for (let g = 0; g < G; g++) {
+    for (let j = 0; j < T; j++) for (let c = 0; c < d; c++) kT[c * T + j] = kd[(g * T + j) * d + c];
+    const [a, z] = tf.tidy(() => {
+      const scores = tf.matMul(groupTensor(qd, g, S, d), tf.tensor2d(kT, [d, T])); // [S,T]
+      const a = tf.softmax(scores) as tf.Tensor2D; // [S,T], rows sum to 1
+      return [a, tf.matMul(a, groupTensor(vd, g, T, d))]; // [S,T], [S,d]
+    });
+    zs.push(z);
+    if (keepMaps) maps.push(a);
+    else a.dispose();
+  }
+  return {z: stackGroups(zs), maps};
+}
+
+/**
+ * Backward pass of every group, given the saved maps A_g and the output z:
+ *   D = rowsum(dz ⊙ z) (= rowsum(dA ⊙ A), since dA = dz vᵀ and z = A v)
+ *   dSᵀ = Aᵀ ⊙ (dA − D)ᵀ = Aᵀ ⊙ ([v, 1] · [dz, −D]ᵀ)        (the subtraction rides in the product)
+ *   dk = dSᵀ q,  dv = Aᵀ dz,  dq = dS k
+ * Every product keeps a thin [·,d] operand on the right: XNNPACK repacks the right-hand operand on
+ * every call, and repacking an [S,T] block costs more than transposing it.
+ */
+function groupsBackward(
+  dz: tf.Tensor3D,
+  q: tf.Tensor3D,
+  k: tf.Tensor3D,
+  v: tf.Tensor3D,
+  z: tf.Tensor3D,
+  maps: tf.Tensor[],
+): [tf.Tensor3D, tf.Tensor3D, tf.Tensor3D] {
+  const [G, S, d] = q.shape;
+  const T = k.shape[1];
+  const dzd = dz.dataSync() as Float32Array; // [G,S,d]
+  const zd = z.dataSync() as Float32Array; // [G,S,d]
+  const vd = v.dataSync() as Float32Array; // [G,T,d]
+  const kd = k.dataSync() as Float32Array; // [G,T,d]
+  const qd = q.dataSync() as Float32Array; // [G,S,d]
+  const e = d + 1;
+  const vAug = new Float32Array(T * e); // [T, d+1]: [v_g, 1]
+  const dzAugT = new Float32Array(e * S); // [d+1, S]: [dz_gᵀ; −D_gᵀ]
+  const dqs: tf.Tensor[] = [];
+  const dks: tf.Tensor[] = [];
+  const dvs: tf.Tensor[] = [];
+  for (let g = 0; g < G; g++) {
+    for (let i = 0; i < S; i++) {
+      const o = (g * S + i) * d;
+      let D = 0;
+      for (let c = 0; c < d; c++) {
+        dzAugT[c * S + i] = dzd[o + c];
+        D += dzd[o + c] * zd[o + c];
+      }
+      dzAugT[d * S + i] = -D;
+    }
+    for (let j = 0; j < T; j++) {
+      const o = (g * T + j) * d;
+      for (let c = 0; c < d; c++) vAug[j * e + c] = vd[o + c];
+      vAug[j * e + d] = 1;
+    }
+    const a = maps[g]; // [S,T]
+    const [dq, dk, dv] = tf.tidy(() => {
+      const aT = a.transpose(); // [T,S]
+      const dST = aT.mul(tf.matMul(tf.tensor2d(vAug, [T, e]), tf.tensor2d(dzAugT, [e, S]))); // [T,S]
+      return [
+        tf.matMul(dST.transpose(), groupTensor(kd, g, T, d)), // [S,T]·[T,d] → [S,d]
+        tf.matMul(dST, groupTensor(qd, g, S, d)), // [T,S]·[S,d] → [T,d]
+        tf.matMul(aT, groupTensor(dzd, g, S, d)), // [T,S]·[S,d] → [T,d]
+      ];
+    });
+    a.dispose();
+    dqs.push(dq);
+    dks.push(dk);
+    dvs.push(dv);
+  }
+  return [stackGroups(dqs), stackGroups(dks), stackGroups(dvs)]; // [G,S,d], [G,T,d], [G,T,d]
+}
+
+/** When set, groupAttention hands its maps A_g out here too (kept), for caches. */
+let mapsOut: tf.Tensor2D[] | null = null;
+
+/** z = softmax(q kᵀ) v over groups [G,·,d] with the per-group forward and backward above. */
+const groupAttention = tf.customGrad(((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+  const [q, k, v, save] = args as [tf.Tensor3D, tf.Tensor3D, tf.Tensor3D, tf.GradSaveFunc];
+  const {z, maps} = groupsForward(q, k, v);
+  if (mapsOut) for (const m of maps) mapsOut.push(tf.keep(m));
+  save([q, k, v, z, ...maps]);
+  return {
+    value: z, // [G,S,d]
+    gradFunc: (dz: tf.Tensor3D, saved: tf.Tensor[]) => {
+      const [sq, sk, sv, sz, ...smaps] = saved as tf.Tensor3D[];
+      return groupsBackward(dz, sq, sk, sv, sz, smaps);
+    },
+  };
+}) as Parameters<typeof tf.customGrad>[0]) as (q: tf.Tensor, k: tf.Tensor, v: tf.Tensor) => tf.Tensor3D;
+
+/**
+ * Z = softmax(q kᵀ) v per (batch, head): q [B,H,S,d] (the logit scale already applied), k, v [B,H,T,d]
+ * → z [B,H,S,d], and the map softmax(q kᵀ) [B,H,S,T] when `withPattern` (for caches).
+ * Same maths on every backend; on wasm it runs per (batch, head) group (see above).
+ */
+export function attentionCore(
+  q: tf.Tensor4D,
+  k: tf.Tensor4D,
+  v: tf.Tensor4D,
+  withPattern: boolean,
+): {z: tf.Tensor4D; pattern: tf.Tensor4D | null} {
+  const [B, H, S, d] = q.shape;
+  const T = k.shape[2];
+  if (!perGroupCore()) {
+    const pattern = tf.softmax(tf.matMul(q, k, false, true)) as tf.Tensor4D; // [B,H,S,T]
+    return {z: tf.matMul(pattern, v) as tf.Tensor4D, pattern: withPattern ? pattern : null}; // [B,H,S,d]
+  }
+  const q3 = q.reshape([B * H, S, d]) as tf.Tensor3D; // [G,S,d]
+  const k3 = k.reshape([B * H, T, d]) as tf.Tensor3D; // [G,T,d]
+  const v3 = v.reshape([B * H, T, d]) as tf.Tensor3D; // [G,T,d]
+  if (!withPattern && !tf.engine().isTapeOn()) {
+    // inference (no gradient recorded, no cache): free each map as soon as it is used
+    return {z: groupsForward(q3, k3, v3, false).z.reshape([B, H, S, d]), pattern: null}; // [B,H,S,d]
+  }
+  const maps: tf.Tensor2D[] = [];
+  mapsOut = withPattern ? maps : null;
+  let z: tf.Tensor3D;
+  try {
+    z = groupAttention(q3, k3, v3); // [G,S,d]
+  } finally {
+    mapsOut = null;
+  }
+  const pattern = withPattern ? (stackGroups(maps).reshape([B, H, S, T]) as tf.Tensor4D) : null; // [B,H,S,T]
+  return {z: z.reshape([B, H, S, d]) as tf.Tensor4D, pattern}; // [B,H,S,d]
+}

@@ -5,7 +5,7 @@
 //   de-interleave Ō_h into Pout_{h,p} [N, d];  O_i = Σ_{i',p} R[i, i'·P + p] · Pout_{i',p}
 //   Y = [O_1 … O_H] W_O + b_O
 import * as tf from "@tensorflow/tfjs";
-import {logitScale, matMul2d, mergeHeads, projectQKV, record, type AttentionFn} from "./attention.js";
+import {attentionCore, logitScale, matMul2d, mergeHeads, projectQKV, record, type AttentionFn} from "./attention.js";
 
 /**
  * Pseudo-tokens of one kind, interleaved: x [B,H,N,d] and α [H(source m), H(target h), P] →
@@ -51,11 +51,12 @@ export const ihaAttention: AttentionFn = (ctx, x) => {
   const qbar = pseudoInterleave(q, ctx.param("alpha_Q")); // [B,H,NP,d]
   const kbar = pseudoInterleave(k, ctx.param("alpha_K")); // [B,H,NP,d]
   const vbar = pseudoInterleave(v, ctx.param("alpha_V")); // [B,H,NP,d]
-  const scores = tf.matMul(qbar.mul(logitScale(ctx.cfg)), kbar, false, true) as tf.Tensor4D; // [B,H,NP,NP]
-  const pseudoPattern = tf.softmax(scores) as tf.Tensor4D; // [B,H,NP,NP], rows sum to 1
-  const zbar = tf.matMul(pseudoPattern, vbar) as tf.Tensor4D; // [B,H,NP,d]
+  // Ā = softmax(s·Q̄ K̄ᵀ) [B,H,NP,NP] (materialised only for a cache), Ō = Ā V̄
+  const core = attentionCore(qbar.mul(logitScale(ctx.cfg)), kbar, vbar, ctx.cache !== undefined);
+  const zbar = core.z; // [B,H,NP,d]
   const z = collapse(zbar, ctx.param("R"), P); // [B,H,N,d]
   if (ctx.cache) {
+    const pseudoPattern = core.pattern as tf.Tensor4D; // [B,H,NP,NP], rows sum to 1
     record(ctx, "hook_pseudo_q", qbar);
     record(ctx, "hook_pseudo_k", kbar);
     record(ctx, "hook_pseudo_v", vbar);
