@@ -5,7 +5,9 @@ export default {
   // The browser tests build into their own folder so they never overwrite the real site.
   output: process.env.MIXVIZ_OUTPUT ?? "dist",
   pages: [
-    {name: "The essay", path: "/"}
+    {name: "The essay", path: "/"},
+    {name: "Explorer", path: "/explorer"},
+    {name: "Data and weights", path: "/downloads"}
   ],
   // Everything is self-hosted: no web fonts, no CDN, no DuckDB extension downloads.
   globalStylesheets: [],

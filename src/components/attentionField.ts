@@ -1,0 +1,169 @@
+// The Attention Field: every weight of every head of one sample and layer as one circular dot cloud.
+// Layout: the circle is cut into one sector per head (head 0 at twelve o'clock, then clockwise). Inside a
+// sector the angle is the query position (first query at the sector's start) and the distance from the
+// centre is the key position (key 0 innermost). A dot's area is proportional to its weight (the layer's
+// largest weight gets the largest dot), its colour is its head's colour, gold rings mark (query, key)
+// pairs where the key lies on the query's ground-truth path, and the current query's spoke is outlined
+// in every sector (in the text colour: the query blue is also a head colour). Dots are drawn on a canvas
+// (H·N² of them); labels and highlights are SVG on top.
+// Pure: the stack of maps and options in, a DOM node out.
+import * as d3 from "d3";
+import type {HeadMap} from "./headStack.js";
+import {headColor, PATH_COLOR} from "./palette.js";
+
+export interface AttentionFieldOptions {
+  /** paths[q]: witness keys of query q (empty for negative cells) */
+  paths: readonly (readonly number[])[];
+  query: number;
+  /** the head chosen in the controls (its sector is outlined) */
+  head?: number;
+  tokens: readonly string[];
+  /** labels per head, e.g. "L0H3" */
+  headLabels: readonly string[];
+  size?: number;
+  title?: string;
+}
+
+const DEFAULT_SIZE = 420;
+const LABEL_MARGIN = 26;
+const INNER_FRACTION = 0.18;
+const SECTOR_GAP = 0.08; // radians left empty between sectors
+const MAX_DOT = 4.5; // px radius of the largest weight
+const MIN_VISIBLE = 0.15; // px: smaller dots are skipped
+const DOT_ALPHA = 0.8;
+const RING_WIDTH = 1;
+const RING_GAP = 0.8; // px between a dot and its ring
+const SPOKE_WIDTH = 2;
+const FULL_TURN = 2 * Math.PI;
+const TOP_OFFSET = -Math.PI / 2; // twelve o'clock
+
+export interface FieldGeometry {
+  angle: (h: number, q: number) => number;
+  radius: (k: number) => number;
+}
+
+/** Where (head, query, key) sits: angle in radians (0 = three o'clock) and radius in px. */
+export function fieldGeometry(heads: number, tokens: number, size: number): FieldGeometry {
+  const outer = size / 2 - LABEL_MARGIN;
+  const inner = outer * INNER_FRACTION;
+  const sector = FULL_TURN / heads;
+  return {
+    angle: (h, q) => TOP_OFFSET + h * sector + SECTOR_GAP / 2 + ((q + 0.5) / tokens) * (sector - SECTOR_GAP),
+    radius: (k) => inner + ((k + 0.5) / tokens) * (outer - inner)
+  };
+}
+
+export function attentionField(stack: readonly HeadMap[], options: AttentionFieldOptions): HTMLDivElement {
+  const {paths, query, head = -1, tokens, headLabels, size = DEFAULT_SIZE, title = "Attention field"} = options;
+  const H = stack.length;
+  const N = tokens.length;
+  const geometry = fieldGeometry(H, N, size);
+  const c = size / 2;
+  const at = (h: number, q: number, k: number): [number, number] => {
+    const a = geometry.angle(h, q);
+    const r = geometry.radius(k);
+    return [c + r * Math.cos(a), c + r * Math.sin(a)];
+  };
+  let max = 0;
+  for (const map of stack) for (const row of map) for (const w of row) max = Math.max(max, Math.abs(w));
+  const dotRadius = (w: number) => (max > 0 ? MAX_DOT * Math.sqrt(Math.abs(w) / max) : 0);
+
+  const root = document.createElement("div");
+  root.className = "mixviz-field";
+  root.style.position = "relative";
+  root.style.width = `${size}px`;
+  root.style.height = `${size}px`;
+  root.dataset.query = String(query);
+
+  const ratio = globalThis.devicePixelRatio || 1;
+  const canvas = document.createElement("canvas");
+  canvas.width = size * ratio;
+  canvas.height = size * ratio;
+  canvas.style.width = `${size}px`;
+  canvas.style.height = `${size}px`;
+  canvas.setAttribute("aria-hidden", "true");
+  const ctx = canvas.getContext("2d");
+  if (ctx) {
+    ctx.scale(ratio, ratio);
+    for (let h = 0; h < H; h++) {
+      ctx.fillStyle = headColor(h);
+      for (let q = 0; q < N; q++) {
+        ctx.globalAlpha = q === query ? 1 : DOT_ALPHA;
+        for (let k = 0; k < N; k++) {
+          const r = dotRadius(stack[h][q][k]);
+          if (r < MIN_VISIBLE) continue;
+          const [x, y] = at(h, q, k);
+          ctx.beginPath();
+          ctx.arc(x, y, r, 0, FULL_TURN);
+          ctx.fill();
+        }
+      }
+    }
+    ctx.globalAlpha = 1;
+    ctx.strokeStyle = PATH_COLOR;
+    ctx.lineWidth = RING_WIDTH;
+    for (let h = 0; h < H; h++) {
+      for (let q = 0; q < N; q++) {
+        for (const k of paths[q] ?? []) {
+          const [x, y] = at(h, q, k);
+          ctx.beginPath();
+          ctx.arc(x, y, dotRadius(stack[h][q][k]) + RING_GAP + RING_WIDTH, 0, FULL_TURN);
+          ctx.stroke();
+        }
+      }
+    }
+  }
+
+  const svg = d3.create("svg")
+    .attr("viewBox", `0 0 ${size} ${size}`).attr("width", size).attr("height", size)
+    .attr("role", "img").attr("aria-label", `${title}: ${H} heads, query ${tokens[query] ?? query} highlighted`)
+    .style("position", "absolute").style("left", 0).style("top", 0);
+  svg.append("title").text(title);
+  const arc = (h: number, q0: number, q1: number) => {
+    const r0 = geometry.radius(-0.5);
+    const r1 = geometry.radius(N - 0.5);
+    const a0 = geometry.angle(h, q0) + Math.PI / 2; // d3.arc measures from twelve o'clock
+    const a1 = geometry.angle(h, q1) + Math.PI / 2;
+    return d3.arc()({innerRadius: r0, outerRadius: r1, startAngle: a0, endAngle: a1}) ?? "";
+  };
+  const g = svg.append("g").attr("transform", `translate(${c},${c})`);
+  g.selectAll("path.sector").data(d3.range(H)).join("path")
+    .attr("class", "sector").attr("d", (h) => arc(h, -0.5, N - 0.5))
+    .attr("fill", "none").attr("stroke", "currentColor")
+    .attr("stroke-opacity", (h) => (h === head ? 0.9 : 0.15)).attr("stroke-width", (h) => (h === head ? 2 : 1));
+  g.selectAll("path.spoke").data(d3.range(H)).join("path")
+    .attr("class", "spoke").attr("d", (h) => arc(h, query - 0.5, query + 0.5))
+    .attr("fill", "currentColor").attr("fill-opacity", 0.12).attr("stroke", "currentColor").attr("stroke-width", SPOKE_WIDTH);
+  const labelRadius = size / 2 - LABEL_MARGIN / 2;
+  g.selectAll("text").data(d3.range(H)).join("text")
+    .attr("x", (h) => labelRadius * Math.cos(geometry.angle(h, (N - 1) / 2)))
+    .attr("y", (h) => labelRadius * Math.sin(geometry.angle(h, (N - 1) / 2)))
+    .attr("text-anchor", "middle").attr("dominant-baseline", "central").attr("font-size", 11)
+    .attr("font-weight", (h) => (h === head ? "bold" : "normal"))
+    .attr("fill", (h) => headColor(h)).attr("stroke", "var(--theme-background, white)").attr("stroke-width", 3).attr("paint-order", "stroke")
+    .text((h) => headLabels[h] ?? `H${h}`);
+  const readout = svg.append("text").attr("class", "readout").attr("x", 4).attr("y", size - 4).attr("font-size", 11).attr("fill", "currentColor");
+
+  // Hover: name the dot under the pointer.
+  svg.on("pointermove", (event: PointerEvent) => {
+    const [x, y] = d3.pointer(event);
+    const dx = x - c;
+    const dy = y - c;
+    const r = Math.hypot(dx, dy);
+    const r0 = geometry.radius(-0.5);
+    const r1 = geometry.radius(N - 0.5);
+    const sector = FULL_TURN / H;
+    const turn = (((Math.atan2(dy, dx) - TOP_OFFSET) % FULL_TURN) + FULL_TURN) % FULL_TURN;
+    const h = Math.floor(turn / sector);
+    const q = Math.floor(((turn - h * sector - SECTOR_GAP / 2) / (sector - SECTOR_GAP)) * N);
+    const k = Math.floor(((r - r0) / (r1 - r0)) * N);
+    if (r < r0 || r > r1 || q < 0 || q >= N || k < 0 || k >= N) {
+      readout.text("");
+      return;
+    }
+    readout.text(`${headLabels[h]}: ${tokens[q]} → ${tokens[k]} = ${stack[h][q][k].toFixed(3)}`);
+  });
+  svg.on("pointerleave", () => readout.text(""));
+  root.append(canvas, svg.node()!);
+  return root;
+}

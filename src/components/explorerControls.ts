@@ -1,0 +1,221 @@
+// The explorer's controls: one state object (explorerState.ts) edited from three places that the page
+// puts wherever it likes — the bar (architecture, sample, layer, head, query, map kind, direction), the
+// timeline (query scrubber with play/pause and speed) and the tab strip. The bar element is the
+// Observable "view": its `value` is the whole state and it dispatches "input" whenever any part changes.
+// Pure: limits, labels and a start value in, DOM out; the autoplay timer belongs to the element.
+import {
+  BEST_EPOCH,
+  clampState,
+  DIRECTIONS,
+  EXPLORER_ARCHS,
+  kindsFor,
+  TABS,
+  type Direction,
+  type ExplorerArch,
+  type ExplorerLimits,
+  type ExplorerMapKind,
+  type ExplorerState,
+  type Tab
+} from "./explorerState.js";
+
+/** Playback speeds offered (query positions per second). */
+export const SPEEDS = [0.5, 1, 2, 4] as const;
+export const DEFAULT_SPEED = 1;
+const MS_PER_SECOND = 1000;
+
+export const ARCH_NAMES: Record<ExplorerArch, string> = {mha: "MHA", talking_heads: "Talking Heads", iha: "IHA"};
+const KIND_NAMES: Record<ExplorerMapKind, string> = {raw: "raw (hook_pattern)", effective: "effective (mixing-aware)", naive: "naive slice (wrong)"};
+const DIRECTION_NAMES: Record<Direction, string> = {from: "what this query attends to", to: "what attends to this key"};
+export const TAB_NAMES: Record<Tab, string> = {heatmap: "Heatmap", mixing: "Mixing matrix", triptych: "Triptych", pseudo: "Pseudo-blocks"};
+
+export interface ExplorerControlsOptions {
+  limits: ExplorerLimits;
+  value: ExplorerState;
+  /** token labels of a sample (the query menu shows them) */
+  tokensOf: (sample: number) => readonly string[];
+  /** head label, e.g. (0, 3) → "L0H3" */
+  headLabel: (layer: number, head: number) => string;
+  /** the epochs of an architecture's mixing replay, or null when it has no mixing parameters (MHA) */
+  epochsOf?: (arch: ExplorerArch) => {last: number; best: number} | null;
+}
+
+export interface ExplorerControls extends HTMLFormElement {
+  value: ExplorerState;
+  /** changes part of the state (clamped) and announces it with an "input" event */
+  set(change: Partial<ExplorerState>): void;
+  /** the scrubber with play/pause and speed */
+  timeline: HTMLElement;
+  /** the tab strip */
+  tabs: HTMLElement;
+  /** the epoch slider of the mixing replay (hidden unless the mixing tab is open) */
+  epochs: HTMLElement;
+  playing: boolean;
+  play(): void;
+  pause(): void;
+  toggle(): void;
+}
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<Record<string, string>> = {}, text?: string): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(props)) if (value !== undefined) node.setAttribute(name, value);
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function select(name: string, label: string): {wrap: HTMLLabelElement; input: HTMLSelectElement} {
+  const wrap = el("label", {class: "mixviz-control"});
+  wrap.append(el("span", {}, label));
+  const input = el("select", {name, "data-control": name});
+  wrap.append(input);
+  return {wrap, input};
+}
+
+function fill(input: HTMLSelectElement, options: readonly {value: string; text: string}[], current: string): void {
+  const same = input.options.length === options.length && options.every((o, i) => input.options[i].value === o.value && input.options[i].text === o.text);
+  if (!same) input.replaceChildren(...options.map((o) => Object.assign(el("option", {value: o.value}), {textContent: o.text})));
+  input.value = current;
+}
+
+const range = (n: number) => Array.from({length: n}, (_, i) => i);
+
+export function explorerControls(options: ExplorerControlsOptions): ExplorerControls {
+  const {limits, tokensOf, headLabel, epochsOf = () => null} = options;
+  let state = clampState(options.value, limits);
+  let speed: number = DEFAULT_SPEED;
+  let timer: ReturnType<typeof setInterval> | null = null;
+
+  const form = el("form", {class: "mixviz-controls", "aria-label": "Explorer controls"}) as ExplorerControls;
+  form.addEventListener("submit", (event) => event.preventDefault());
+  const arch = select("arch", "Architecture");
+  const sample = select("sample", "Sample");
+  const layer = select("layer", "Layer");
+  const head = select("head", "Head");
+  const query = select("query", "Query");
+  const kind = select("kind", "Map");
+  const direction = select("direction", "Direction");
+  form.append(arch.wrap, sample.wrap, layer.wrap, head.wrap, query.wrap, kind.wrap, direction.wrap);
+
+  // Timeline: scrubber over query positions, play/pause, speed.
+  const timeline = el("div", {class: "mixviz-timeline", role: "group", "aria-label": "Query timeline"});
+  const playButton = el("button", {type: "button", class: "mixviz-play", "aria-pressed": "false", "data-control": "play"}, "▶ Play");
+  const scrubber = el("input", {type: "range", min: "0", max: String(limits.tokens - 1), step: "1", "aria-label": "Query position", "data-control": "scrubber"});
+  const position = el("output", {class: "mixviz-position", "aria-hidden": "true"});
+  const speedSelect = select("speed", "Speed");
+  fill(speedSelect.input, SPEEDS.map((s) => ({value: String(s), text: `${s} / s`})), String(speed));
+  timeline.append(playButton, scrubber, position, speedSelect.wrap);
+
+  // Tabs.
+  const tabs = el("div", {class: "mixviz-tabs", role: "tablist", "aria-label": "Detail view"});
+  const tabButtons = TABS.map((tab) => {
+    const button = el("button", {type: "button", role: "tab", "data-tab": tab, id: `mixviz-tab-${tab}`}, TAB_NAMES[tab]);
+    button.addEventListener("click", () => form.set({tab}));
+    tabs.append(button);
+    return button;
+  });
+
+  // Epoch replay of the mixing parameters.
+  const epochBox = el("div", {class: "mixviz-epochs", role: "group", "aria-label": "Training epoch"});
+  const epochLabel = el("label", {class: "mixviz-control"});
+  const epochSlider = el("input", {type: "range", min: "0", step: "1", "data-control": "epoch", "aria-label": "Training epoch"});
+  const epochText = el("output", {class: "mixviz-position"});
+  const bestButton = el("button", {type: "button", "data-control": "best-epoch"}, "Kept checkpoint");
+  epochLabel.append(el("span", {}, "Training epoch"), epochSlider);
+  epochBox.append(epochLabel, epochText, bestButton);
+  epochSlider.addEventListener("input", (event) => {
+    event.stopPropagation();
+    form.set({epoch: Number(epochSlider.value)});
+  });
+  bestButton.addEventListener("click", () => form.set({epoch: BEST_EPOCH}));
+
+  function renderEpochs(): void {
+    const info = epochsOf(state.arch);
+    epochBox.hidden = state.tab !== "mixing";
+    epochSlider.disabled = bestButton.disabled = info === null;
+    if (info === null) {
+      epochText.textContent = `${ARCH_NAMES[state.arch]} has no mixing parameters`;
+      return;
+    }
+    const epoch = state.epoch === BEST_EPOCH ? info.best : Math.min(state.epoch, info.last);
+    epochSlider.max = String(info.last);
+    epochSlider.value = String(epoch);
+    epochText.textContent = `epoch ${epoch} of ${info.last}${epoch === info.best ? " (kept checkpoint)" : ""}${epoch === 0 ? " (initialisation)" : ""}`;
+  }
+
+  function render(): void {
+    renderEpochs();
+    fill(arch.input, EXPLORER_ARCHS.map((a) => ({value: a, text: ARCH_NAMES[a]})), state.arch);
+    fill(sample.input, range(limits.samples).map((s) => ({value: String(s), text: `#${s}`})), String(state.sample));
+    fill(layer.input, range(limits.layers).map((l) => ({value: String(l), text: `L${l}`})), String(state.layer));
+    fill(head.input, range(limits.heads).map((h) => ({value: String(h), text: headLabel(state.layer, h)})), String(state.head));
+    const tokens = tokensOf(state.sample);
+    fill(query.input, range(limits.tokens).map((n) => ({value: String(n), text: `${n}: ${tokens[n] ?? ""}`})), String(state.query));
+    fill(kind.input, kindsFor(state.arch).map((k) => ({value: k, text: KIND_NAMES[k]})), state.kind);
+    fill(direction.input, DIRECTIONS.map((d) => ({value: d, text: DIRECTION_NAMES[d]})), state.direction);
+    scrubber.value = String(state.query);
+    scrubber.setAttribute("aria-valuetext", `${state.query}: ${tokens[state.query] ?? ""}`);
+    position.textContent = `${tokens[state.query] ?? ""} (${state.query + 1}/${limits.tokens})`;
+    for (const button of tabButtons) {
+      const selected = button.dataset.tab === state.tab;
+      button.setAttribute("aria-selected", String(selected));
+      button.tabIndex = selected ? 0 : -1;
+    }
+  }
+
+  form.set = (change) => {
+    const next = clampState({...state, ...change}, limits);
+    if (Object.keys(next).every((k) => next[k as keyof ExplorerState] === state[k as keyof ExplorerState])) return;
+    state = next;
+    render();
+    form.dispatchEvent(new Event("input", {bubbles: true}));
+  };
+  Object.defineProperty(form, "value", {get: () => state, set: (v: ExplorerState) => form.set(v)});
+
+  const number = (input: HTMLSelectElement) => Number(input.value);
+  arch.input.addEventListener("change", () => form.set({arch: arch.input.value as ExplorerArch}));
+  sample.input.addEventListener("change", () => form.set({sample: number(sample.input)}));
+  layer.input.addEventListener("change", () => form.set({layer: number(layer.input)}));
+  head.input.addEventListener("change", () => form.set({head: number(head.input)}));
+  query.input.addEventListener("change", () => form.set({query: number(query.input)}));
+  kind.input.addEventListener("change", () => form.set({kind: kind.input.value as ExplorerMapKind}));
+  direction.input.addEventListener("change", () => form.set({direction: direction.input.value as Direction}));
+  scrubber.addEventListener("input", (event) => {
+    event.stopPropagation(); // the form's own "input" carries the whole state, not this element's
+    form.set({query: Number(scrubber.value)});
+  });
+  for (const input of [arch, sample, layer, head, query, kind, direction, speedSelect].map((s) => s.input)) {
+    input.addEventListener("input", (event) => event.stopPropagation());
+  }
+
+  const step = () => form.set({query: (state.query + 1) % limits.tokens});
+  const restart = () => {
+    if (timer !== null) clearInterval(timer);
+    timer = form.playing ? setInterval(step, MS_PER_SECOND / speed) : null;
+  };
+  form.playing = false;
+  form.play = () => {
+    form.playing = true;
+    playButton.textContent = "❚❚ Pause";
+    playButton.setAttribute("aria-pressed", "true");
+    timeline.dataset.playing = "true";
+    restart();
+  };
+  form.pause = () => {
+    form.playing = false;
+    playButton.textContent = "▶ Play";
+    playButton.setAttribute("aria-pressed", "false");
+    timeline.dataset.playing = "false";
+    restart();
+  };
+  form.toggle = () => (form.playing ? form.pause() : form.play());
+  playButton.addEventListener("click", () => form.toggle());
+  speedSelect.input.addEventListener("change", () => {
+    speed = Number(speedSelect.input.value) || DEFAULT_SPEED;
+    restart();
+  });
+
+  form.timeline = timeline;
+  form.tabs = tabs;
+  form.epochs = epochBox;
+  render();
+  return form;
+}

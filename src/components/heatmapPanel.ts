@@ -1,0 +1,116 @@
+// Heatmap tab: one head's N×N map three times — raw (what a hook shows; or IHA's naive slice), effective
+// (each key's share of what the head writes), and their difference — with the current query row outlined
+// and the ground-truth (query, key) pairs marked by gold dots. Pure: two maps and options in, a DOM node out.
+import * as Plot from "@observablehq/plot";
+import type {HeadMap} from "./headStack.js";
+import {PATH_COLOR, QUERY_COLOR} from "./palette.js";
+
+export interface HeatmapPanelData {
+  /** the per-head map compared with the effective one (the raw hook pattern, or IHA's naive slice) */
+  raw: HeadMap;
+  /** its name in titles and legends: "raw" (default) or "naive" */
+  rawName?: string;
+  effective: HeadMap;
+  tokens: readonly string[];
+}
+
+export interface HeatmapPanelOptions {
+  query: number;
+  /** paths[q]: witness keys of query q */
+  path: readonly (readonly number[])[];
+  title: string;
+  headLabel: string;
+  color?: string;
+  size?: number;
+}
+
+const DEFAULT_SIZE = 250;
+const MARGIN = 8;
+const TICK_EVERY = 6; // label every m-th token (one per relation row)
+const DIGITS = 3;
+const PATH_DOT = 1.6;
+const HALF = 0.5;
+
+interface Cell {
+  q: number;
+  k: number;
+  v: number;
+}
+
+function cells(map: HeadMap): Cell[] {
+  return map.flatMap((row, q) => Array.from(row, (v, k) => ({q, k, v})));
+}
+
+/** Total variation distance between two rows (½ Σ|a − b|): 0 identical, 1 disjoint. */
+function rowDistance(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) sum += Math.abs(a[i] - b[i]);
+  return sum * HALF;
+}
+
+export function heatmapPanel(data: HeatmapPanelData, options: HeatmapPanelOptions): HTMLDivElement {
+  const {raw, effective, tokens, rawName = "raw"} = data;
+  const {query, path, title, headLabel, color = QUERY_COLOR, size = DEFAULT_SIZE} = options;
+  const N = tokens.length;
+  const diff = effective.map((row, q) => Float32Array.from(row, (v, k) => v - raw[q][k]));
+  const queryRow = Array.from({length: N}, (_, k) => ({q: query, k}));
+  const pathCells = path.flatMap((keys, q) => keys.map((k) => ({q, k})));
+  const ticks = Array.from({length: N}, (_, n) => n).filter((n) => n % TICK_EVERY === 0);
+  const maxAbs = Math.max(1e-9, ...diff.flatMap((row) => Array.from(row, Math.abs)));
+  const maxWeight = Math.max(1e-9, ...[...raw, ...effective].flatMap((row) => Array.from(row)));
+
+  const plot = (map: HeadMap, name: string, signed: boolean) =>
+    Plot.plot({
+      width: size,
+      height: size,
+      marginLeft: MARGIN * 5,
+      marginBottom: MARGIN * 6,
+      marginTop: MARGIN * 3,
+      marginRight: MARGIN,
+      padding: 0,
+      x: {domain: Array.from({length: N}, (_, n) => n), ticks, tickFormat: (n: number) => tokens[n], label: "key", tickRotate: -45},
+      y: {domain: Array.from({length: N}, (_, n) => n), ticks, tickFormat: (n: number) => tokens[n], label: "query", labelAnchor: "top"},
+      color: signed
+        ? {type: "linear", scheme: "rdbu", domain: [-maxAbs, maxAbs], legend: true, label: `${name}`}
+        : {type: "linear", range: ["transparent", color], interpolate: "rgb", domain: [0, maxWeight], legend: true, label: `${name}`},
+      marks: [
+        Plot.cell(cells(map), {x: "k", y: "q", fill: "v", title: (d: Cell) => `${tokens[d.q]} → ${tokens[d.k]}: ${d.v.toFixed(DIGITS)}`}),
+        Plot.dot(pathCells, {x: "k", y: "q", r: PATH_DOT, fill: PATH_COLOR}),
+        // The query row is outlined in the text colour: the query blue is also a head colour.
+        Plot.cell(queryRow, {x: "k", y: "q", fill: "none", stroke: "currentColor", strokeWidth: 1}),
+        Plot.frame({strokeOpacity: 0.3})
+      ],
+      ariaLabel: `${name} map of ${title}`
+    });
+
+  const root = document.createElement("div");
+  root.className = "mixviz-heatmaps";
+  root.dataset.view = "heatmap";
+  const row = document.createElement("div");
+  row.style.display = "flex";
+  row.style.flexWrap = "wrap";
+  row.style.gap = "1rem";
+  const panel = (heading: string, node: Element) => {
+    const box = document.createElement("figure");
+    box.style.margin = "0";
+    const caption = document.createElement("figcaption");
+    caption.textContent = heading;
+    box.append(caption, node);
+    return box;
+  };
+  row.append(
+    panel(`${rawName[0].toUpperCase()}${rawName.slice(1)} · ${headLabel}`, plot(raw, `${rawName} weight`, false)),
+    panel(`Effective · ${headLabel}`, plot(effective, "effective share", false)),
+    panel(`Effective − ${rawName}`, plot(diff, "difference", true))
+  );
+  const mean = raw.reduce((sum, r, q) => sum + rowDistance(r, effective[q]), 0) / Math.max(1, N);
+  const caption = document.createElement("p");
+  caption.className = "mixviz-caption";
+  caption.textContent =
+    `${title}. Rows are queries, columns keys (every ${TICK_EVERY}th token labelled); the outlined row is the current query, ` +
+    `gold dots are (query, key) pairs on the ground-truth path. Right: blue where the head uses a key more than its ${rawName} map says, red where less. ` +
+    `The two maps differ by ${rowDistance(raw[query], effective[query]).toFixed(2)} on the current row and ${mean.toFixed(2)} on an average row ` +
+    `(total variation: 0 = identical, 1 = nothing in common).`;
+  root.append(row, caption);
+  return root;
+}

@@ -1,0 +1,60 @@
+// A small H×H matrix as a labelled grid of coloured cells with their values: rows are source heads,
+// columns target heads (g[source][target]). Unsigned matrices use one hue from transparent to full;
+// signed ones blue for positive, red for negative. Pure: a matrix and options in, an SVG element out.
+import * as d3 from "d3";
+
+export interface MatrixGridOptions {
+  title: string;
+  /** labels of rows and columns, e.g. "L0H3" */
+  labels: readonly string[];
+  signed?: boolean;
+  /** the value shown beside the title, e.g. "diagonal dominance 0.93" */
+  note?: string;
+  cell?: number;
+  rowLabel?: string;
+  columnLabel?: string;
+}
+
+const DEFAULT_CELL = 30;
+const LABEL_SPACE = 40;
+const TITLE_SPACE = 34;
+const FONT_SIZE = 10;
+const DIGITS = 2;
+const POSITIVE = "#2166AC";
+const NEGATIVE = "#B2182B";
+const UNSIGNED = "#0072B2";
+const DARK_TEXT_ABOVE = 0.55; // cells filled more than this get white text
+const MIN_TEXT_CELL = 24; // px: smaller cells show their value only on hover
+
+export function matrixGrid(g: readonly (readonly number[])[], options: MatrixGridOptions): SVGSVGElement {
+  const {title, labels, signed = false, note = "", cell = DEFAULT_CELL, rowLabel = "source head", columnLabel = "target head"} = options;
+  const n = g.length;
+  const max = d3.max(g.flat(), (v) => Math.abs(v)) || 1;
+  const width = LABEL_SPACE + n * cell + 4;
+  const height = TITLE_SPACE + LABEL_SPACE / 2 + n * cell + 4;
+  const svg = d3.create("svg")
+    .attr("viewBox", `0 0 ${width} ${height}`).attr("width", width).attr("height", height)
+    .attr("role", "img").attr("class", "mixviz-matrix").attr("font-size", FONT_SIZE)
+    .attr("aria-label", `${title}${note ? `, ${note}` : ""}`);
+  svg.append("text").attr("x", 0).attr("y", 12).attr("fill", "currentColor").attr("font-weight", "bold").attr("font-size", FONT_SIZE + 2).text(title);
+  svg.append("text").attr("x", 0).attr("y", 26).attr("fill", "currentColor").text(note);
+  const top = TITLE_SPACE + LABEL_SPACE / 2;
+  const grid = svg.append("g").attr("transform", `translate(${LABEL_SPACE},${top})`);
+  svg.append("text").attr("x", LABEL_SPACE).attr("y", top - 12).attr("fill", "currentColor").attr("opacity", 0.7).text(`${columnLabel} →`);
+  svg.append("text").attr("transform", `translate(10,${top + n * cell}) rotate(-90)`).attr("fill", "currentColor").attr("opacity", 0.7).text(`${rowLabel} →`);
+  for (let i = 0; i < n; i++) {
+    grid.append("text").attr("x", (i + 0.5) * cell).attr("y", -3).attr("text-anchor", "middle").attr("fill", "currentColor").text(labels[i]?.replace(/^L\d+/, "") ?? String(i));
+    grid.append("text").attr("x", -3).attr("y", (i + 0.5) * cell).attr("text-anchor", "end").attr("dominant-baseline", "central").attr("fill", "currentColor").text(labels[i]?.replace(/^L\d+/, "") ?? String(i));
+  }
+  const entries = g.flatMap((row, s) => row.map((v, t) => ({s, t, v})));
+  const share = (v: number) => Math.abs(v) / max;
+  const cells = grid.selectAll("g").data(entries).join("g").attr("transform", (d) => `translate(${d.t * cell},${d.s * cell})`);
+  cells.append("rect").attr("width", cell - 1).attr("height", cell - 1)
+    .attr("fill", (d) => (signed ? (d.v >= 0 ? POSITIVE : NEGATIVE) : UNSIGNED)).attr("fill-opacity", (d) => share(d.v))
+    .attr("stroke", "currentColor").attr("stroke-opacity", (d) => (d.s === d.t ? 0.6 : 0.1));
+  cells.filter(() => cell >= MIN_TEXT_CELL).append("text").attr("x", (cell - 1) / 2).attr("y", (cell - 1) / 2).attr("text-anchor", "middle").attr("dominant-baseline", "central")
+    .attr("font-size", FONT_SIZE - 1).attr("fill", (d) => (share(d.v) > DARK_TEXT_ABOVE ? "white" : "currentColor"))
+    .text((d) => d.v.toFixed(DIGITS).replace(/^(-?)0\./, "$1."));
+  cells.append("title").text((d) => `${labels[d.s]} → ${labels[d.t]}: ${d.v.toFixed(4)}`);
+  return svg.node()!;
+}

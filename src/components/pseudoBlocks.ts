@@ -1,0 +1,96 @@
+// Pseudo-blocks tab (IHA): inside one head, the P×P grid of token maps Ā_h[(n,p),(n′,q)] — block (p, q) is
+// how pseudo-query p of every token attends to pseudo-key q of every token. The raw per-head map sums
+// the blocks over q and averages them over p, which is why it can look flat while single blocks are sharp. Each block is an
+// N×N map (rows queries, columns keys), tinted by weight over the largest weight in the head; the
+// current query's row is outlined in every block. Pure: tidy rows and options in, a DOM node out.
+import * as d3 from "d3";
+import {QUERY_COLOR} from "./palette.js";
+
+export interface PseudoBlockColumns {
+  p: ArrayLike<number>;
+  q: ArrayLike<number>;
+  query_pos: ArrayLike<number>;
+  key_pos: ArrayLike<number>;
+  pattern: ArrayLike<number>;
+}
+
+export interface PseudoBlocksOptions {
+  pseudo: number;
+  tokens: readonly string[];
+  query: number;
+  headLabel: string;
+  sample: number;
+  /** largest drawing side in px */
+  maxSize?: number;
+}
+
+const MAX_SIZE = 560;
+const GAP = 6;
+const LABEL_SPACE = 22;
+const MIN_CELL = 1;
+
+export function pseudoBlocks(columns: PseudoBlockColumns, options: PseudoBlocksOptions): HTMLDivElement {
+  const {pseudo: P, tokens, query, headLabel, sample, maxSize = MAX_SIZE} = options;
+  const N = tokens.length;
+  const root = document.createElement("div");
+  root.className = "mixviz-pseudo-blocks";
+  root.dataset.view = "pseudo";
+  const caption = document.createElement("p");
+  caption.className = "mixviz-caption";
+  if (columns.pattern.length === 0) {
+    caption.textContent = `Sample #${sample} is not in the pseudo-block table (it holds only the first showcase samples, because IHA's pseudo pattern is P² times larger than a per-head map). Pick a lower sample number.`;
+    root.append(caption);
+    return root;
+  }
+  const cell = Math.max(MIN_CELL, Math.floor((maxSize - LABEL_SPACE - GAP * (P - 1)) / (P * N)));
+  const block = cell * N;
+  const side = LABEL_SPACE + P * block + (P - 1) * GAP;
+  let max = 0;
+  for (let i = 0; i < columns.pattern.length; i++) max = Math.max(max, columns.pattern[i]);
+  max ||= 1;
+
+  const wrap = document.createElement("div");
+  wrap.style.position = "relative";
+  wrap.style.width = `${side}px`;
+  wrap.style.height = `${side}px`;
+  const ratio = globalThis.devicePixelRatio || 1;
+  const canvas = document.createElement("canvas");
+  canvas.width = side * ratio;
+  canvas.height = side * ratio;
+  canvas.style.width = `${side}px`;
+  canvas.style.height = `${side}px`;
+  canvas.setAttribute("aria-hidden", "true");
+  const origin = (i: number) => LABEL_SPACE + i * (block + GAP);
+  const ctx = canvas.getContext("2d");
+  const fill = d3.rgb(QUERY_COLOR);
+  if (ctx) {
+    ctx.scale(ratio, ratio);
+    for (let i = 0; i < columns.pattern.length; i++) {
+      const v = columns.pattern[i] / max;
+      if (v <= 0) continue;
+      fill.opacity = v;
+      ctx.fillStyle = fill.formatRgb();
+      ctx.fillRect(origin(columns.q[i]) + columns.key_pos[i] * cell, origin(columns.p[i]) + columns.query_pos[i] * cell, cell, cell);
+    }
+  }
+  const svg = d3.create("svg").attr("width", side).attr("height", side).attr("viewBox", `0 0 ${side} ${side}`)
+    .attr("role", "img").attr("aria-label", `IHA ${headLabel} pseudo pattern: ${P}×${P} blocks of ${N}×${N}`)
+    .style("position", "absolute").style("left", 0).style("top", 0).attr("font-size", 11);
+  for (let i = 0; i < P; i++) {
+    svg.append("text").attr("x", origin(i) + block / 2).attr("y", LABEL_SPACE - 6).attr("text-anchor", "middle").attr("fill", "currentColor").text(`q = ${i}`);
+    svg.append("text").attr("transform", `translate(${LABEL_SPACE - 6},${origin(i) + block / 2}) rotate(-90)`).attr("text-anchor", "middle").attr("fill", "currentColor").text(`p = ${i}`);
+    for (let j = 0; j < P; j++) {
+      svg.append("rect").attr("x", origin(j)).attr("y", origin(i)).attr("width", block).attr("height", block)
+        .attr("fill", "none").attr("stroke", "currentColor").attr("stroke-opacity", 0.25);
+      svg.append("rect").attr("x", origin(j)).attr("y", origin(i) + query * cell).attr("width", block).attr("height", cell)
+        .attr("fill", "none").attr("stroke", QUERY_COLOR).attr("stroke-width", 1);
+    }
+  }
+  wrap.append(canvas, svg.node()!);
+  caption.textContent =
+    `IHA ${headLabel}, sample #${sample}: block (p, q) holds the weights from pseudo-query p of each token (rows) to pseudo-key q of each token (columns), ` +
+    `tinted relative to the largest weight in the head. The outlined row in each block is the current query, ${tokens[query]}. ` +
+    `The raw per-head map shown elsewhere sums each row of blocks over q and averages over p, so sharp but different blocks can add up to a blurred map.`;
+  root.append(wrap, caption);
+  return root;
+}

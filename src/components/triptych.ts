@@ -1,0 +1,80 @@
+// Triptych tab: MHA, Talking Heads and IHA side by side on the same sample, query and head. Each panel lays
+// the chosen head's weights from the current query (its row; in "to" mode the column of the current key)
+// over the m×m relation grid, so a weight sits on the cell it reads: the cell's tint is the weight over the
+// panel's largest, gold rings are the query's reasoning path, the outlined cell is the query itself.
+// Pure: three maps and options in, a DOM node out.
+import * as d3 from "d3";
+import type {Direction} from "./explorerState.js";
+import {column, massOn, type HeadMap} from "./headStack.js";
+import {PATH_COLOR, QUERY_COLOR} from "./palette.js";
+
+export interface TriptychPanel {
+  name: string;
+  kind: string;
+  map: HeadMap;
+}
+
+export interface TriptychOptions {
+  query: number;
+  direction: Direction;
+  m: number;
+  tokens: readonly string[];
+  /** the query's witness cells */
+  path: readonly number[];
+  headLabel: string;
+  size?: number;
+}
+
+const DEFAULT_SIZE = 200;
+const TITLE_SPACE = 36;
+const DIGITS = 2;
+const PERCENT = 100;
+const RING = 0.36; // ring radius as a share of the cell
+
+function panel(data: TriptychPanel, options: TriptychOptions): SVGSVGElement {
+  const {query, direction, m, tokens, path, headLabel, size = DEFAULT_SIZE} = options;
+  const weights = direction === "from" ? data.map[query] : column(data.map, query);
+  const max = d3.max(weights) || 1;
+  const cell = size / m;
+  const onPath = new Set(path);
+  const share = massOn(weights, path);
+  const svg = d3.create("svg")
+    .attr("viewBox", `0 0 ${size} ${size + TITLE_SPACE}`).attr("width", size).attr("height", size + TITLE_SPACE)
+    .attr("role", "img").attr("class", "mixviz-triptych-panel").attr("font-size", 11)
+    .attr("aria-label", `${data.name} ${headLabel}, ${data.kind}: ${(share * PERCENT).toFixed(0)}% of the weight on the path`);
+  svg.append("text").attr("y", 12).attr("fill", "currentColor").attr("font-weight", "bold").text(`${data.name} · ${headLabel} · ${data.kind}`);
+  svg.append("text").attr("y", 27).attr("fill", "currentColor")
+    .text(path.length ? `${(share * PERCENT).toFixed(0)}% of this ${direction === "from" ? "row" : "column"} on the path` : "no path: the cell does not compose");
+  const g = svg.append("g").attr("transform", `translate(0,${TITLE_SPACE})`);
+  const cells = g.selectAll("g").data(d3.range(m * m)).join("g").attr("transform", (n) => `translate(${(n % m) * cell},${Math.floor(n / m) * cell})`);
+  cells.append("rect").attr("width", cell - 1).attr("height", cell - 1)
+    .attr("fill", QUERY_COLOR).attr("fill-opacity", (n) => weights[n] / max)
+    .attr("stroke", "currentColor").attr("stroke-opacity", 0.15);
+  cells.filter((n) => onPath.has(n)).append("circle").attr("cx", (cell - 1) / 2).attr("cy", (cell - 1) / 2).attr("r", cell * RING)
+    .attr("fill", "none").attr("stroke", PATH_COLOR).attr("stroke-width", 3);
+  cells.append("text").attr("x", (cell - 1) / 2).attr("y", (cell - 1) / 2).attr("text-anchor", "middle").attr("dominant-baseline", "central")
+    .attr("font-size", 9).attr("fill", "currentColor").text((n) => weights[n].toFixed(DIGITS).replace(/^0\./, "."));
+  cells.append("title").text((n) => `${tokens[n]}: ${weights[n].toFixed(4)}`);
+  g.append("rect").attr("x", (query % m) * cell).attr("y", Math.floor(query / m) * cell).attr("width", cell - 1).attr("height", cell - 1)
+    .attr("fill", "none").attr("stroke", QUERY_COLOR).attr("stroke-width", 3);
+  return svg.node()!;
+}
+
+export function triptych(panels: readonly TriptychPanel[], options: TriptychOptions): HTMLDivElement {
+  const root = document.createElement("div");
+  root.className = "mixviz-triptych";
+  root.dataset.view = "triptych";
+  const row = document.createElement("div");
+  row.style.display = "flex";
+  row.style.flexWrap = "wrap";
+  row.style.gap = "1.5rem";
+  row.append(...panels.map((p) => panel(p, options)));
+  const caption = document.createElement("p");
+  caption.className = "mixviz-caption";
+  caption.textContent =
+    `The same head (${options.headLabel}) of the three models, ${options.direction === "from" ? `reading from query ${options.tokens[options.query]}` : `read by every query at key ${options.tokens[options.query]}`}. ` +
+    "Each weight is drawn on the relation cell it belongs to, tinted by its size relative to the panel's largest weight; gold rings are the cells that make the query compose. " +
+    "The same head index means different things in the three models: compare where the tint falls, not which head it is.";
+  root.append(row, caption);
+  return root;
+}

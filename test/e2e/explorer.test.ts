@@ -1,0 +1,159 @@
+// The explorer in Chromium: the controls drive the views, the URL restores a view, the keyboard and the
+// timeline move the query, every tab renders, raw and effective maps differ for IHA, and both exports
+// produce files — all without a console error or a request leaving 127.0.0.1.
+import {readFileSync} from "node:fs";
+import type {Browser, Page} from "playwright-core";
+import {afterAll, beforeAll, describe, expect, inject, test} from "vitest";
+import {launch, visit} from "./browser.js";
+
+const base = inject("siteUrl");
+const READY = ".mixviz-sentence-view";
+const READY_TIMEOUT = 30_000;
+const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47];
+const GRID_CELL = 14;
+const TABS = ["heatmap", "mixing", "triptych", "pseudo"] as const;
+const TAB_VIEWS: Record<(typeof TABS)[number], string> = {
+  heatmap: ".mixviz-heatmaps svg",
+  mixing: ".mixviz-mixing svg",
+  triptych: ".mixviz-triptych svg",
+  pseudo: ".mixviz-pseudo-blocks canvas"
+};
+
+let browser: Browser;
+
+beforeAll(async () => {
+  browser = await launch();
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+/** Opens the explorer with a query string; returns the page and its problem list (filled as it runs). */
+async function open(search = ""): Promise<{page: Page; problems: string[]}> {
+  return visit(browser, new URL(`./explorer${search}`, base).href, async (p) => {
+    await p.waitForSelector(READY, {timeout: READY_TIMEOUT});
+  });
+}
+
+const opacities = (page: Page) =>
+  page.$$eval(`${READY} .lines line`, (lines) => lines.map((l) => l.getAttribute("stroke-opacity")).join(","));
+const focus = (page: Page) => page.getAttribute(READY, "data-focus");
+const control = (page: Page, name: string) => page.locator(`[data-control=${name}]`);
+const param = (page: Page, name: string) => new URL(page.url()).searchParams.get(name);
+
+/** Waits until the Sentence View shows the given focus ("query:12"). */
+async function waitForFocus(page: Page, expected: string): Promise<void> {
+  await page.waitForFunction(
+    ([selector, value]) => document.querySelector(selector)?.getAttribute("data-focus") === value,
+    [READY, expected] as const,
+    {timeout: READY_TIMEOUT}
+  );
+}
+
+describe("the explorer", () => {
+  test("scrubbing moves the query and changes the Sentence View's lines", async () => {
+    const {page, problems} = await open("?arch=iha&query=0");
+    const before = await opacities(page);
+    await control(page, "scrubber").fill("20");
+    await waitForFocus(page, "query:20");
+    expect(await opacities(page)).not.toEqual(before);
+    expect(param(page, "query")).toBe("20");
+    expect(await page.getAttribute(".mixviz-field", "data-query")).toBe("20");
+    // The relation grid is linked back: clicking a cell makes it the query.
+    await page.locator(".mixviz-relation-grid > g > g").nth(GRID_CELL).click();
+    await waitForFocus(page, `query:${GRID_CELL}`);
+    expect(await control(page, "scrubber").inputValue()).toBe(String(GRID_CELL));
+    await page.close();
+    expect(problems).toEqual([]);
+  });
+
+  test("autoplay advances the query position, pause stops it", async () => {
+    const {page, problems} = await open("?query=3");
+    await control(page, "speed").selectOption("4");
+    await control(page, "play").click();
+    await page.waitForFunction(() => new URL(location.href).searchParams.get("query") !== "3", null, {timeout: READY_TIMEOUT});
+    await control(page, "play").click();
+    const stopped = param(page, "query");
+    expect(Number(stopped)).toBeGreaterThan(3);
+    await page.waitForTimeout(1_000);
+    expect(param(page, "query")).toBe(stopped);
+    await page.close();
+    expect(problems).toEqual([]);
+  });
+
+  test("a deep link restores its state and garbage falls back to defaults", async () => {
+    const {page, problems} = await open("?arch=talking_heads&sample=3&layer=0&head=5&query=17&map=effective&dir=to&tab=triptych&epoch=best");
+    expect(await control(page, "arch").inputValue()).toBe("talking_heads");
+    expect(await control(page, "sample").inputValue()).toBe("3");
+    expect(await control(page, "head").inputValue()).toBe("5");
+    expect(await control(page, "kind").inputValue()).toBe("effective");
+    expect(await control(page, "direction").inputValue()).toBe("to");
+    expect(await focus(page)).toBe("key:17");
+    expect(await page.getAttribute("[data-tab=triptych]", "aria-selected")).toBe("true");
+    await page.waitForSelector(TAB_VIEWS.triptych);
+    await page.close();
+    expect(problems).toEqual([]);
+
+    const bad = await open("?arch=gpt&sample=999&head=-2&query=abc&map=naive&dir=sideways&tab=%3Cscript%3E&epoch=1e9");
+    expect(await control(bad.page, "arch").inputValue()).toBe("iha");
+    expect(await control(bad.page, "head").inputValue()).toBe("0");
+    expect(await control(bad.page, "sample").inputValue()).toBe("0");
+    expect(param(bad.page, "tab")).toBe("heatmap");
+    await bad.page.close();
+    expect(bad.problems).toEqual([]);
+  });
+
+  test("the keyboard moves the query and the head", async () => {
+    const {page, problems} = await open("?arch=mha&head=1&query=5");
+    await page.locator("h1").click();
+    await page.keyboard.press("ArrowRight");
+    await waitForFocus(page, "query:6");
+    await page.keyboard.press("ArrowDown");
+    await page.waitForFunction(() => new URL(location.href).searchParams.get("head") === "2");
+    expect(await control(page, "head").inputValue()).toBe("2");
+    await page.keyboard.press("ArrowLeft");
+    await page.keyboard.press("ArrowLeft");
+    await waitForFocus(page, "query:4");
+    expect(await page.locator("[role=status]").textContent()).toContain("Top keys");
+    await page.close();
+    expect(problems).toEqual([]);
+  });
+
+  test("every tab renders", async () => {
+    const {page, problems} = await open("?arch=iha");
+    for (const tab of TABS) {
+      await page.locator(`[data-tab=${tab}]`).click();
+      await page.waitForSelector(`[data-panel=${tab}] ${TAB_VIEWS[tab]}`, {timeout: READY_TIMEOUT});
+    }
+    await page.close();
+    expect(problems).toEqual([]);
+  });
+
+  test("raw and effective maps draw different lines for IHA", async () => {
+    const {page, problems} = await open("?arch=iha&query=8&map=raw");
+    const raw = await opacities(page);
+    await control(page, "kind").selectOption("effective");
+    await page.waitForFunction(() => new URL(location.href).searchParams.get("map") === "effective");
+    await page.waitForFunction((before) => {
+      const lines = [...document.querySelectorAll(".mixviz-sentence-view .lines line")];
+      return lines.map((l) => l.getAttribute("stroke-opacity")).join(",") !== before;
+    }, raw);
+    await page.close();
+    expect(problems).toEqual([]);
+  });
+
+  test("SVG and PNG exports download files", async () => {
+    const {page, problems} = await open("?arch=iha&query=8");
+    const [svg] = await Promise.all([page.waitForEvent("download"), page.locator("[data-export=svg]").click()]);
+    expect(svg.suggestedFilename()).toMatch(/\.svg$/);
+    const svgText = readFileSync(await svg.path(), "utf-8");
+    expect(svgText).toMatch(/^<svg/);
+    expect(svgText).toContain("<image");
+    const [png] = await Promise.all([page.waitForEvent("download"), page.locator("[data-export=png]").click()]);
+    expect(png.suggestedFilename()).toMatch(/\.png$/);
+    expect([...readFileSync(await png.path()).subarray(0, PNG_SIGNATURE.length)]).toEqual(PNG_SIGNATURE);
+    await page.close();
+    expect(problems).toEqual([]);
+  });
+});
