@@ -7,7 +7,8 @@ export default {
   pages: [
     {name: "The essay", path: "/"},
     {name: "Explorer", path: "/explorer"},
-    {name: "Data and weights", path: "/downloads"}
+    {name: "Data and weights", path: "/downloads"},
+    {name: "Your data", path: "/your-data"}
   ],
   // Everything is self-hosted: no web fonts, no CDN, no DuckDB extension downloads.
   globalStylesheets: [],

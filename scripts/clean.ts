@@ -1,16 +1,32 @@
 // Removes build products.
 //   tsx scripts/clean.ts loaders  Framework's cached loader outputs, so the next build re-runs every loader
 //                                 (Framework alone would reuse stale ones; trained models stay cached in
-//                                 .cache/models, keyed by what they depend on, so this costs seconds)
+//                                 .cache/models, keyed by what they depend on, so this costs seconds), and
+//                                 the placeholder versions offline-npm.ts gave libraries that were not
+//                                 installed then (Framework would keep resolving to them once they are)
 //   tsx scripts/clean.ts all      everything built: dist, Framework's cache, trained models
-import {rmSync} from "node:fs";
+import {existsSync, readdirSync, rmSync} from "node:fs";
+import {join} from "node:path";
+import {NOT_INSTALLED} from "./offline-npm.js";
 
-const LOADER_OUTPUTS = ["src/.observablehq/cache/data"];
-const EVERYTHING = ["dist", "src/.observablehq/cache", ".cache"];
+const FRAMEWORK_CACHE = "src/.observablehq/cache";
+const LOADER_OUTPUTS = join(FRAMEWORK_CACHE, "data");
+const NPM_CACHE = join(FRAMEWORK_CACHE, "_npm");
+const EVERYTHING = ["dist", FRAMEWORK_CACHE, ".cache"];
+
+/** Cached npm folders named `<name>@<NOT_INSTALLED>`, scoped packages included. */
+function placeholderPackages(): string[] {
+  if (!existsSync(NPM_CACHE)) return [];
+  return readdirSync(NPM_CACHE)
+    .flatMap((entry) => (entry.startsWith("@") ? readdirSync(join(NPM_CACHE, entry)).map((sub) => join(entry, sub)) : [entry]))
+    .filter((entry) => entry.endsWith(`@${NOT_INSTALLED}`))
+    .map((entry) => join(NPM_CACHE, entry));
+}
 
 const what = process.argv[2];
 if (what !== "loaders" && what !== "all") {
   console.error("usage: tsx scripts/clean.ts loaders|all");
   process.exit(2);
 }
-for (const path of what === "all" ? EVERYTHING : LOADER_OUTPUTS) rmSync(path, {recursive: true, force: true});
+const paths = what === "all" ? EVERYTHING : [LOADER_OUTPUTS, ...placeholderPackages()];
+for (const path of paths) rmSync(path, {recursive: true, force: true});

@@ -17,7 +17,8 @@ import * as esbuild from "esbuild";
 
 const REGISTRY = "https://registry.npmjs.org/";
 const CDN = "https://cdn.jsdelivr.net/npm/";
-const NOT_INSTALLED = "0.0.0-not-installed";
+/** The version the registry answer gives a library that is not installed. */
+export const NOT_INSTALLED = "0.0.0-not-installed";
 const STDIN = "cdn-entry.js";
 
 const CONTENT_TYPES: Record<string, string> = {

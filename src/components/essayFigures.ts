@@ -1,0 +1,132 @@
+// Small pure helpers for the essay: which head a figure shows (always computed from the data, never picked
+// by hand), how far two readings of one head part, the essay's own URL state (sample and query, so a
+// figure can be linked in a precise state), and the "open this in the explorer" link of each figure.
+import {massOn, type HeadMap} from "./headStack.js";
+import {DEFAULT_STATE, serializeState, type ExplorerState} from "./explorerState.js";
+
+/** The essay's shared state: the sample and query every figure reads. */
+export interface EssayState {
+  sample: number;
+  query: number;
+}
+
+const ESSAY_KEYS = {sample: "sample", query: "query"} as const;
+
+function integerIn(value: string | null, count: number): number | null {
+  if (value === null || !/^\d+$/.test(value.trim())) return null;
+  const n = Number(value);
+  return Number.isSafeInteger(n) && n < count ? n : null;
+}
+
+/** Reads the essay state from a query string; a missing or out-of-range value takes its default. */
+export function parseEssayState(search: string, limits: {samples: number; tokens: number}, defaults: EssayState): EssayState {
+  let params: URLSearchParams;
+  try {
+    params = new URLSearchParams(search);
+  } catch {
+    params = new URLSearchParams();
+  }
+  return {
+    sample: integerIn(params.get(ESSAY_KEYS.sample), limits.samples) ?? defaults.sample,
+    query: integerIn(params.get(ESSAY_KEYS.query), limits.tokens) ?? defaults.query
+  };
+}
+
+/** The query string of an essay state, without the leading "?". */
+export function serializeEssayState(state: EssayState): string {
+  return new URLSearchParams({[ESSAY_KEYS.sample]: String(state.sample), [ESSAY_KEYS.query]: String(state.query)}).toString();
+}
+
+/**
+ * A link to the explorer opened in exactly the given state (every field explicit). The page is named with
+ * its file extension so that the link works from any static server (the site is built without clean URLs).
+ */
+export function explorerHref(state: Partial<ExplorerState>, page = "./explorer.html"): string {
+  return `${page}?${serializeState({...DEFAULT_STATE, ...state})}`;
+}
+
+/** Share of each head's query row that falls on the path: one value per head. */
+export function pathMass(stack: readonly HeadMap[], query: number, path: readonly number[]): number[] {
+  return stack.map((map) => massOn(map[query], path));
+}
+
+/** Index of the largest value (the first one on ties); -1 for an empty list. */
+export function argmax(values: readonly number[]): number {
+  let best = -1;
+  for (let i = 0; i < values.length; i++) if (best < 0 || values[i] > values[best]) best = i;
+  return best;
+}
+
+/** Index of the smallest value (the first one on ties); -1 for an empty list. */
+export function argmin(values: readonly number[]): number {
+  return argmax(values.map((v) => -v));
+}
+
+/** Total variation distance between two rows, ½ Σ|a − b|: 0 identical, 1 nothing in common. */
+export function rowDistance(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) sum += Math.abs(a[i] - (b[i] ?? 0));
+  return sum / 2;
+}
+
+/** Per head, the distance between two readings of its query row (e.g. raw and effective). */
+export function readingGap(a: readonly HeadMap[], b: readonly HeadMap[], query: number): number[] {
+  return a.map((map, h) => rowDistance(map[query], b[h][query]));
+}
+
+/** Mean over all query rows of the distance between two readings of one head. */
+export function meanReadingGap(a: HeadMap, b: HeadMap): number {
+  if (a.length === 0) return 0;
+  return a.reduce((sum, row, q) => sum + rowDistance(row, b[q]), 0) / a.length;
+}
+
+/** The key with the largest weight in a row (-1 for an empty row). */
+export function topKey(row: ArrayLike<number>): number {
+  return argmax(Array.from(row));
+}
+
+/** Rank (1 = largest) of entry i among values. */
+export function rankOf(values: readonly number[], i: number): number {
+  return 1 + values.filter((v) => v > values[i]).length;
+}
+
+/** Pearson correlation of two equally long lists (NaN when either is constant). */
+export function correlation(x: readonly number[], y: readonly number[]): number {
+  const n = Math.min(x.length, y.length);
+  if (n === 0) return NaN;
+  const mx = x.slice(0, n).reduce((s, v) => s + v, 0) / n;
+  const my = y.slice(0, n).reduce((s, v) => s + v, 0) / n;
+  let sxy = 0;
+  let sxx = 0;
+  let syy = 0;
+  for (let i = 0; i < n; i++) {
+    sxy += (x[i] - mx) * (y[i] - my);
+    sxx += (x[i] - mx) ** 2;
+    syy += (y[i] - my) ** 2;
+  }
+  return sxx === 0 || syy === 0 ? NaN : sxy / Math.sqrt(sxx * syy);
+}
+
+/** One mixing row as stored in mixing.arrow. */
+export interface MixingEntry {
+  matrix: string;
+  source_head: number;
+  target_head: number;
+  value: number;
+}
+
+/** g[source][target] = Σ over pseudo-tokens of |value| for one matrix (P_l, P_w, alpha_Q, …, R). */
+export function mixingSummary(rows: readonly MixingEntry[], matrix: string, heads: number): number[][] {
+  const g = Array.from({length: heads}, () => new Array<number>(heads).fill(0));
+  for (const r of rows) if (r.matrix === matrix) g[r.source_head][r.target_head] += Math.abs(r.value);
+  return g;
+}
+
+/**
+ * Share of target head t's inputs that come from itself: |g[t][t]| / Σ_s |g[s][t]| (column t, since
+ * g[s][t] is how strongly source s feeds target t). 1 = the head keeps to itself; 1/H = evenly mixed.
+ */
+export function selfShare(g: readonly (readonly number[])[], t: number): number {
+  const total = g.reduce((sum, row) => sum + Math.abs(row[t]), 0);
+  return total === 0 ? 0 : Math.abs(g[t][t]) / total;
+}

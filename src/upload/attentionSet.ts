@@ -1,0 +1,105 @@
+// The one in-memory form every accepted upload is turned into: dense per-group weights, index
+// ((layer·H + head)·N + query)·N + key, plus tokens and optional mixing rows. The views read one head's
+// N×N map as row views into that buffer (no copy). Pure.
+import type {IssueList} from "./issues.js";
+import {ROW_SUM_TOLERANCE} from "./limits.js";
+
+/** One (model, sample) of the file: what the explorer calls a sample. */
+export interface AttentionGroup {
+  /** e.g. "gpt2 · sample 3", or "sample 0" */
+  label: string;
+  model: string | null;
+  sample: string | null;
+  tokens: string[];
+}
+
+/** A mixing entry in the format of data/mixing.arrow (docs/data-formats.md). */
+export interface UploadMixingRow {
+  arch: string;
+  layer: number;
+  matrix: string;
+  source_head: number;
+  target_head: number;
+  pseudo: number;
+  value: number;
+  epoch: number;
+  is_best: number;
+}
+
+export interface AttentionSet {
+  /** how the file was read, e.g. "tidy Arrow IPC stream" */
+  source: string;
+  layers: number;
+  heads: number;
+  /** tokens per sequence (N) */
+  n: number;
+  groups: AttentionGroup[];
+  /** values[g]: layers·heads·N·N weights */
+  values: Float32Array[];
+  /** the file's optional `effective` column, same layout; null when absent */
+  effective: Float32Array[] | null;
+  mixing: UploadMixingRow[] | null;
+}
+
+/** Offset of (layer, head, query, key) in a group's buffer. */
+export function cellIndex(set: Pick<AttentionSet, "heads" | "n">, layer: number, head: number, query: number, key: number): number {
+  return ((layer * set.heads + head) * set.n + query) * set.n + key;
+}
+
+/** The maps of every head of one layer as rows: stack[h][q] is a view of N weights (what the views draw). */
+export function layerStack(set: AttentionSet, group: number, layer: number, which: "pattern" | "effective" = "pattern"): Float32Array[][] {
+  const buffer = (which === "effective" && set.effective ? set.effective : set.values)[group];
+  const {heads, n} = set;
+  return Array.from({length: heads}, (_, h) =>
+    Array.from({length: n}, (_, q) => {
+      const start = cellIndex(set, layer, h, q, 0);
+      return buffer.subarray(start, start + n);
+    })
+  );
+}
+
+/**
+ * Rows (group, layer, head, query) whose weights do not sum to 1: a warning naming the first few, with
+ * the page offering to renormalise. Returns how many rows are off.
+ */
+export function checkRowSums(set: AttentionSet, issues: IssueList, name: string): number {
+  const {layers, heads, n} = set;
+  let off = 0;
+  set.values.forEach((buffer, g) => {
+    for (let l = 0; l < layers; l++) {
+      for (let h = 0; h < heads; h++) {
+        for (let q = 0; q < n; q++) {
+          const start = cellIndex(set, l, h, q, 0);
+          let sum = 0;
+          for (let k = 0; k < n; k++) sum += buffer[start + k];
+          if (Math.abs(sum - 1) > ROW_SUM_TOLERANCE) {
+            off++;
+            const group = set.groups.length > 1 ? `${set.groups[g].label}, ` : "";
+            issues.warn("row_sum", `${name}: attention rows do not sum to 1 (each query's weights over the keys should); you can renormalise them`, `${group}layer ${l}, head ${h}, query ${q} sums to ${sum.toPrecision(4)}`, "rows");
+          }
+        }
+      }
+    }
+  });
+  return off;
+}
+
+/** A copy of the set with every row divided by its sum (rows that sum to 0 stay 0). */
+export function renormalise(set: AttentionSet): AttentionSet {
+  const {n} = set;
+  const values = set.values.map((buffer) => {
+    const out = new Float32Array(buffer.length);
+    for (let start = 0; start < buffer.length; start += n) {
+      let sum = 0;
+      for (let k = 0; k < n; k++) sum += buffer[start + k];
+      if (sum > 0) for (let k = 0; k < n; k++) out[start + k] = buffer[start + k] / sum;
+    }
+    return out;
+  });
+  return {...set, values};
+}
+
+/** Head label in the site's TransformerLens style, L0H3. */
+export function uploadHeadLabel(layer: number, head: number): string {
+  return `L${layer}H${head}`;
+}

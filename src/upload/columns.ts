@@ -1,0 +1,110 @@
+// Column checks shared by the attention, tokens and mixing tables: presence (with a hint when a column
+// looks misnamed), type, nulls, and reading integer columns as plain numbers. Pure.
+import {DataType, type Field, type Table, type Vector} from "apache-arrow";
+import type {IssueList} from "./issues.js";
+
+export type ColumnKind = "integer" | "float" | "string" | "label" | "float-list";
+
+/** Names people use for our columns, to suggest the right one. */
+const ALIASES: Record<string, readonly string[]> = {
+  layer: ["layers", "layer_idx", "layer_index", "l"],
+  head_index: ["head", "heads", "head_idx", "h"],
+  query_pos: ["query", "query_idx", "query_index", "q", "src", "source", "from", "row"],
+  key_pos: ["key", "key_idx", "key_index", "k", "dst", "target", "to", "col", "column"],
+  pattern: ["attention", "attn", "weight", "weights", "value", "score", "prob", "attention_weight"],
+  token: ["tokens", "text", "word", "str_token", "string"],
+  position: ["pos", "index", "token_pos", "idx"]
+};
+
+const KIND_WORDS: Record<ColumnKind, string> = {
+  integer: "an integer type (Int8 … Int64, UInt8 … UInt64)",
+  float: "a floating-point type (Float16, Float32 or Float64)",
+  string: "a string type (Utf8 or a dictionary of strings)",
+  label: "a string or integer type",
+  "float-list": "a list of floats (List<Float32> or FixedSizeList<Float32>)"
+};
+
+function isString(type: DataType): boolean {
+  return DataType.isUtf8(type) || DataType.isLargeUtf8(type) || (DataType.isDictionary(type) && (DataType.isUtf8(type.dictionary) || DataType.isLargeUtf8(type.dictionary)));
+}
+
+export function isFloatList(type: DataType): boolean {
+  return (DataType.isList(type) || DataType.isFixedSizeList(type)) && DataType.isFloat(type.children[0].type);
+}
+
+export function hasKind(type: DataType, kind: ColumnKind): boolean {
+  switch (kind) {
+    case "integer":
+      return DataType.isInt(type);
+    case "float":
+      return DataType.isFloat(type);
+    case "string":
+      return isString(type);
+    case "label":
+      return isString(type) || DataType.isInt(type);
+    case "float-list":
+      return isFloatList(type);
+  }
+}
+
+function field(table: Table, name: string): Field | undefined {
+  return table.schema.fields.find((f) => f.name === name);
+}
+
+/** A hint for a missing column: a column with the same name in other case, or a known alias. */
+function suggestion(table: Table, name: string): string {
+  const names = table.schema.fields.map((f) => f.name);
+  const near = names.find((n) => n.toLowerCase() === name.toLowerCase()) ?? names.find((n) => (ALIASES[name] ?? []).includes(n.toLowerCase()));
+  return near ? ` (there is a column "${near}": rename it to "${name}")` : "";
+}
+
+/** Checks that every required column exists with the right type; optional ones only if present. */
+export function checkColumns(table: Table, name: string, required: Record<string, ColumnKind>, optional: Record<string, ColumnKind>, issues: IssueList): boolean {
+  const found = table.schema.fields.map((f) => `${f.name}: ${f.type}`).join(", ");
+  let ok = true;
+  for (const [column, kind] of Object.entries(required)) {
+    if (!field(table, column)) {
+      issues.error("missing_column", `${name} has no column "${column}"${suggestion(table, column)}; its columns are ${found || "none"}`);
+      ok = false;
+    }
+  }
+  for (const [column, kind] of [...Object.entries(required), ...Object.entries(optional)]) {
+    const f = field(table, column);
+    if (f && !hasKind(f.type, kind)) {
+      issues.error("wrong_type", `${name}: column "${column}" has type ${f.type}, expected ${KIND_WORDS[kind]}`);
+      ok = false;
+    }
+  }
+  return ok;
+}
+
+/** Reports the first rows where a column is null. */
+export function checkNulls(table: Table, name: string, columns: readonly string[], issues: IssueList): boolean {
+  let ok = true;
+  for (const column of columns) {
+    const vector = table.getChild(column);
+    if (!vector || vector.nullCount === 0) continue;
+    ok = false;
+    for (let i = 0, seen = 0; i < vector.length && seen < vector.nullCount; i++) {
+      if (!vector.isValid(i)) {
+        seen++;
+        issues.error("null_value", `${name}: column "${column}" is empty (null)`, `row ${i}`);
+      }
+    }
+  }
+  return ok;
+}
+
+/** An integer or float column as numbers (64-bit integers converted). */
+export function numbers(vector: Vector): ArrayLike<number> {
+  const values = vector.toArray() as ArrayLike<number> | BigInt64Array | BigUint64Array;
+  if (values instanceof BigInt64Array || values instanceof BigUint64Array) return Float64Array.from(values, Number);
+  return values as ArrayLike<number>;
+}
+
+/** A string or integer column as strings (small columns: labels, tokens). */
+export function labels(vector: Vector): string[] {
+  const out = new Array<string>(vector.length);
+  for (let i = 0; i < vector.length; i++) out[i] = String(vector.get(i));
+  return out;
+}

@@ -1,0 +1,81 @@
+// The upload pipeline: files in, either a checked AttentionSet or the list of problems out — nothing is
+// drawn unless there is no error. One attention file (tidy or dense table, or BertViz JSON), optionally
+// with a tokens file and a mixing table, in any of Arrow IPC (file or stream), Parquet or JSON. Pure: the
+// page reads the files and passes a Parquet decoder; everything here is testable in Node.
+import type {Table} from "apache-arrow";
+import {checkRowSums, type AttentionSet} from "./attentionSet.js";
+import {attentionFromBertviz} from "./fromBertviz.js";
+import {attentionFromTable} from "./fromTable.js";
+import {IssueList, type Issue} from "./issues.js";
+import {checkMixing, mixingFromTable} from "./mixing.js";
+import {decodeFile, type ParquetDecoder, type UploadFile} from "./readers.js";
+import {tokensFromJson, tokensFromTable, type TokenLists} from "./tokens.js";
+
+export type {UploadFile, ParquetDecoder} from "./readers.js";
+
+export interface LoadResult {
+  issues: Issue[];
+  /** null whenever an issue is an error */
+  data: AttentionSet | null;
+  /** rows that do not sum to 1 (the page offers to renormalise) */
+  offRows: number;
+}
+
+type Role = {role: "attention-table"; name: string; format: string; table: Table} | {role: "bertviz"; name: string; value: Record<string, unknown>} | {role: "tokens"; name: string; tokens: TokenLists | null} | {role: "mixing"; name: string; table: Table};
+
+const has = (table: Table, column: string) => table.schema.fields.some((f) => f.name === column);
+
+/** What a decoded file is, from its columns or keys. A table that is neither tokens nor mixing is taken as attention. */
+function roleOf(file: UploadFile, decoded: NonNullable<ReturnType<typeof decodeFile>>, issues: IssueList): Role {
+  const {name} = file;
+  if (decoded.kind === "json") {
+    const value = decoded.value;
+    if (value !== null && typeof value === "object" && !Array.isArray(value) && "attention" in value) return {role: "bertviz", name, value: value as Record<string, unknown>};
+    return {role: "tokens", name, tokens: tokensFromJson(value, name, issues)};
+  }
+  const {table} = decoded;
+  if (has(table, "token") && !has(table, "pattern")) return {role: "tokens", name, tokens: tokensFromTable(table, name, issues)};
+  if (has(table, "matrix") && !has(table, "pattern")) return {role: "mixing", name, table};
+  return {role: "attention-table", name, format: decoded.format, table};
+}
+
+export function loadUpload(files: readonly UploadFile[], decodeParquet?: ParquetDecoder): LoadResult {
+  const issues = new IssueList();
+  const roles: Role[] = [];
+  for (const file of files) {
+    const decoded = decodeFile(file, issues, decodeParquet);
+    if (decoded) roles.push(roleOf(file, decoded, issues));
+  }
+  const fail = (): LoadResult => ({issues: issues.list(), data: null, offRows: 0});
+  if (issues.hasErrors) return fail();
+
+  const attention = roles.filter((r) => r.role === "attention-table" || r.role === "bertviz");
+  const tokens = roles.filter((r) => r.role === "tokens");
+  const mixing = roles.filter((r) => r.role === "mixing");
+  if (attention.length === 0) {
+    issues.error("no_attention", `no attention file among ${files.map((f) => f.name).join(", ")}: add a table with a "pattern" column or a BertViz JSON with "attention"`);
+    return fail();
+  }
+  for (const [list, what] of [[attention, "attention"], [tokens, "tokens"], [mixing, "mixing"]] as const) {
+    if (list.length > 1) issues.error("extra_file", `pick one ${what} file at a time; got ${list.map((r) => r.name).join(", ")}`);
+  }
+  if (issues.hasErrors) return fail();
+
+  const main = attention[0];
+  const tokenLists = tokens[0]?.role === "tokens" ? tokens[0].tokens : null;
+  let data: AttentionSet | null;
+  if (main.role === "bertviz") {
+    if (tokens.length) issues.warn("extra_file", `${tokens[0].name} was not used: a BertViz JSON carries its own tokens`);
+    data = attentionFromBertviz(main.value, main.name, issues);
+  } else data = main.role === "attention-table" ? attentionFromTable(main.table, main.name, main.format, tokenLists, issues) : null;
+  if (!data || issues.hasErrors) return fail();
+
+  if (mixing[0]?.role === "mixing") {
+    const rows = mixingFromTable(mixing[0].table, mixing[0].name, issues);
+    if (rows) checkMixing(rows, data.layers, data.heads, mixing[0].name, issues);
+    if (issues.hasErrors) return fail();
+    data = {...data, mixing: rows};
+  }
+  const offRows = checkRowSums(data, issues, main.name);
+  return {issues: issues.list(), data, offRows};
+}

@@ -1,0 +1,225 @@
+// The "Your data" page in Chromium: every malformed file gives its message and leaves the page usable (a
+// good file loads next), token strings are shown as text and run nothing, renormalising works, a
+// 12-layer × 12-head × 512-token file loads and the scrubber moves, and our own attention exported as a
+// tidy file and loaded back draws the same Sentence View as the explorer.
+import {mkdtempSync, rmSync, writeFileSync} from "node:fs";
+import {tmpdir} from "node:os";
+import {join} from "node:path";
+import {tableFromArrays, tableFromIPC} from "apache-arrow";
+import type {Browser, Page} from "playwright-core";
+import {afterAll, beforeAll, describe, expect, inject, test} from "vitest";
+import {arrowStream, bertviz, denseTable, parquet, syntheticWeights, tidyColumns, tidyTable, tokenList, tokensTable, type Shape} from "../helpers/attentionFiles.js";
+import {SMALL, writeMalformed} from "../helpers/malformed.js";
+import {launch, visit} from "./browser.js";
+
+const base = inject("siteUrl");
+const READY = ".mixviz-sentence-view";
+const REPORT = ".mixviz-upload-report";
+const TIMEOUT = 30_000;
+const LARGE_TIMEOUT = 60_000;
+const LARGE: Shape = {layers: 12, heads: 12, tokens: 512};
+const LARGE_QUERY = 300;
+const XSS = "<img src=x onerror=alert(1)>";
+const OWN = {arch: "iha", sample: 0, head: 3, query: 8};
+
+let browser: Browser;
+let dir: string;
+
+beforeAll(async () => {
+  browser = await launch();
+  dir = mkdtempSync(join(tmpdir(), "mixviz-upload-"));
+});
+
+afterAll(async () => {
+  await browser?.close();
+  if (dir) rmSync(dir, {recursive: true, force: true});
+});
+
+async function open(): Promise<{page: Page; problems: string[]}> {
+  const report = await visit(browser, new URL("./your-data", base).href, async (p) => {
+    await p.waitForSelector(READY, {timeout: TIMEOUT});
+  });
+  report.page.on("dialog", (dialog) => {
+    report.problems.push(`dialog opened: ${dialog.message()}`);
+    void dialog.dismiss();
+  });
+  return report;
+}
+
+const serial = async (page: Page) => Number(await page.getAttribute(REPORT, "data-serial"));
+
+/** Sets files on the input and waits until the page has read and checked them. */
+async function upload(page: Page, paths: string[], timeout = TIMEOUT): Promise<string> {
+  const before = await serial(page);
+  await page.setInputFiles("input[data-upload=files]", paths);
+  await page.waitForFunction(
+    ([selector, n]) => {
+      const el = document.querySelector(selector) as HTMLElement | null;
+      return el !== null && Number(el.dataset.serial) > n && el.dataset.state !== "loading";
+    },
+    [REPORT, before] as const,
+    {timeout}
+  );
+  return (await page.getAttribute(REPORT, "data-state")) ?? "";
+}
+
+function write(name: string, bytes: Uint8Array | string): string {
+  const path = join(dir, name);
+  writeFileSync(path, bytes);
+  return path;
+}
+
+const opacities = (page: Page) => page.$$eval(`${READY} .lines line`, (lines) => lines.map((l) => l.getAttribute("stroke-opacity")).join(","));
+const control = (page: Page, name: string) => page.locator(`[data-control=${name}]`);
+const waitForFocus = (page: Page, value: string, timeout = TIMEOUT) =>
+  page.waitForFunction(([s, v]) => document.querySelector(s)?.getAttribute("data-focus") === v, [READY, value] as const, {timeout});
+
+describe("the Your data page", () => {
+  test("every malformed file gives its message, and a good file loads afterwards", async () => {
+    const cases = writeMalformed(join(dir, "malformed"));
+    expect(cases.length).toBeGreaterThanOrEqual(20);
+    const good = [write("good.arrow", arrowStream(tidyTable(SMALL))), write("good-tokens.json", JSON.stringify(tokenList(SMALL.tokens)))];
+    const {page, problems} = await open();
+    for (const c of cases) {
+      expect(await upload(page, c.paths), c.id).toBe("error");
+      const item = page.locator(`${REPORT} li[data-code=${c.code}]`).first();
+      expect(await item.textContent(), c.id).toContain(c.text);
+      expect(await page.locator(READY).count(), c.id).toBe(0);
+    }
+    expect(await upload(page, good)).toBe("ok");
+    await page.waitForSelector(READY);
+    await page.close();
+    expect(problems).toEqual([]);
+  });
+
+  test("token strings are text: markup shows as characters and runs nothing", async () => {
+    const weights = syntheticWeights(SMALL);
+    const tokens = [XSS, "b", "c", "d"];
+    const {page, problems} = await open();
+    expect(await upload(page, [write("xss.json", bertviz(SMALL, weights, tokens))])).toBe("ok");
+    await page.waitForSelector(READY);
+    expect(await page.locator(READY).textContent()).toContain(XSS);
+    expect(await page.locator("img[src=x]").count()).toBe(0);
+    // A tokens table with the same string, for the table path.
+    expect(await upload(page, [write("xss.arrow", arrowStream(tidyTable(SMALL, weights))), write("xss-tokens.arrow", arrowStream(tokensTable(tokens)))])).toBe("ok");
+    expect(await page.locator(READY).textContent()).toContain(XSS);
+    expect(await page.locator("img[src=x]").count()).toBe(0);
+    await page.close();
+    expect(problems).toEqual([]);
+  });
+
+  test("rows that do not sum to 1 are a warning with a button that renormalises them", async () => {
+    const columns = tidyColumns(SMALL, syntheticWeights(SMALL));
+    for (let i = 0; i < columns.pattern.length; i++) columns.pattern[i] *= 2;
+    const {page, problems} = await open();
+    const state = await upload(page, [write("double.arrow", arrowStream(tableFromArrays(columns))), write("double.json", JSON.stringify(tokenList(SMALL.tokens)))]);
+    expect(state).toBe("warning");
+    expect(await page.locator(`${REPORT} li[data-code=row_sum]`).textContent()).toContain("sums to 2.000");
+    const weight = () => page.$$eval(`${READY} .lines line`, (lines) => lines.reduce((sum, l) => sum + Number(l.getAttribute("data-weight")), 0));
+    expect(await weight()).toBeCloseTo(2, 4);
+    await page.locator("[data-action=renormalise]").click();
+    await page.waitForFunction((s) => document.querySelector(s)?.textContent?.includes("renormalised"), REPORT);
+    await page.waitForFunction((s) => {
+      const lines = [...document.querySelectorAll(`${s} .lines line`)];
+      return Math.abs(lines.reduce((sum, l) => sum + Number(l.getAttribute("data-weight")), 0) - 1) < 1e-4;
+    }, READY);
+    await page.close();
+    expect(problems).toEqual([]);
+  });
+
+  test("Parquet with a tokens file and a mixing table loads, and a dropped file loads too", async () => {
+    const shape: Shape = {layers: 1, heads: 2, tokens: 6};
+    const mixing = tableFromArrays({
+      arch: ["talking_heads", "talking_heads", "talking_heads", "talking_heads", "talking_heads", "talking_heads", "talking_heads", "talking_heads"],
+      layer: new Int8Array(8),
+      matrix: ["P_l", "P_l", "P_l", "P_l", "P_w", "P_w", "P_w", "P_w"],
+      source_head: Int8Array.of(0, 0, 1, 1, 0, 0, 1, 1),
+      target_head: Int8Array.of(0, 1, 0, 1, 0, 1, 0, 1),
+      pseudo: Int8Array.of(-1, -1, -1, -1, -1, -1, -1, -1),
+      value: Float32Array.of(0.9, 0.1, -0.2, 0.8, 1, 0, 0.3, 0.7)
+    } as unknown as Record<string, Int8Array>);
+    const {page, problems} = await open();
+    const state = await upload(page, [
+      write("th.parquet", parquet(tidyTable(shape))),
+      write("th-tokens.parquet", parquet(tokensTable(tokenList(shape.tokens, (i) => `w${i}`)))),
+      write("th-mixing.arrow", arrowStream(mixing))
+    ]);
+    expect(state).toBe("ok");
+    expect(await page.locator(REPORT).textContent()).toContain("tidy Parquet");
+    await page.waitForSelector(".mixviz-mixing svg");
+    expect(await page.locator(READY).textContent()).toContain("w5");
+    // Drag and drop: a BertViz JSON dropped on the drop zone.
+    const before = await serial(page);
+    await page.evaluate((json) => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([json], "dropped.json", {type: "application/json"}));
+      document.querySelector("[data-upload=drop]")!.dispatchEvent(new DragEvent("drop", {dataTransfer: transfer, bubbles: true, cancelable: true}));
+    }, bertviz(shape, syntheticWeights(shape), tokenList(shape.tokens, (i) => `dropped${i}`)));
+    await page.waitForFunction(([s, n]) => Number((document.querySelector(s) as HTMLElement).dataset.serial) > n, [REPORT, before] as const);
+    await page.waitForFunction((s) => document.querySelector(s)?.textContent?.includes("dropped5"), READY);
+    await page.close();
+    expect(problems).toEqual([]);
+  });
+
+  test("a 12-layer × 12-head × 512-token file loads and the scrubber moves", async () => {
+    const path = write("large.arrow", arrowStream(denseTable(LARGE, syntheticWeights(LARGE, 3))));
+    const {page, problems} = await open();
+    const started = Date.now();
+    expect(await upload(page, [path], LARGE_TIMEOUT)).toBe("warning"); // no tokens file: numbered positions
+    await page.waitForSelector(READY);
+    const loaded = Date.now() - started;
+    expect(await page.locator(`${REPORT}`).textContent()).toContain("12 layers × 12 heads × 512 tokens");
+    await control(page, "scrubber").fill(String(LARGE_QUERY));
+    await waitForFocus(page, `query:${LARGE_QUERY}`, LARGE_TIMEOUT);
+    expect(await page.getAttribute(".mixviz-field", "data-window")).toBe("268-331");
+    await page.locator("h1").click();
+    await page.keyboard.press("ArrowRight");
+    await waitForFocus(page, `query:${LARGE_QUERY + 1}`, LARGE_TIMEOUT);
+    console.log(`large file: loaded and drawn in ${loaded} ms, scrubber move drawn in ${Date.now() - started - loaded} ms; page says: ${await page.locator(`${REPORT} p`).first().textContent()}`);
+    await page.close();
+    expect(problems).toEqual([]);
+  });
+
+  test("our own attention, exported as a tidy file and loaded back, draws what the explorer draws", async () => {
+    // The explorer's own files, as the test build serves them (their names carry a content hash).
+    const html = await (await fetch(new URL("./explorer", base))).text();
+    const get = async (name: string) => {
+      const path = html.match(new RegExp(`_file/data/${name}\\.[0-9a-f]+\\.[a-z]+`))![0];
+      return new Uint8Array(await (await fetch(new URL(`./${path}`, base))).arrayBuffer());
+    };
+    const samples = JSON.parse(new TextDecoder().decode(await get("samples")));
+    const table = tableFromIPC(await get("attention"));
+    const arch = table.getChild("arch")!.toArray() as string[];
+    const sample = table.getChild("sample")!.toArray();
+    const keep = Array.from({length: table.numRows}, (_, i) => i).filter((i) => arch[i] === OWN.arch && sample[i] === OWN.sample);
+    const pick = <T extends ArrayLike<number>>(name: string, Type: new (n: number) => T) => {
+      const column = table.getChild(name)!.toArray();
+      const out = new Type(keep.length) as unknown as number[];
+      keep.forEach((row, i) => (out[i] = column[row]));
+      return out as unknown as T;
+    };
+    const tidy = tableFromArrays({
+      layer: pick("layer", Int8Array), head_index: pick("head_index", Int8Array), query_pos: pick("query_pos", Int8Array), key_pos: pick("key_pos", Int8Array), pattern: pick("pattern", Float32Array)
+    });
+    const paths = [write("own.arrow", arrowStream(tidy)), write("own-tokens.arrow", arrowStream(tokensTable(samples.samples[OWN.sample].tokens)))];
+
+    const {page, problems} = await open();
+    expect(await upload(page, paths)).toBe("ok");
+    await control(page, "head").selectOption(String(OWN.head));
+    await control(page, "scrubber").fill(String(OWN.query));
+    await waitForFocus(page, `query:${OWN.query}`);
+    await page.waitForFunction((s) => document.querySelector(s)?.getAttribute("aria-label")?.includes(`H3`), READY);
+    const ours = await opacities(page);
+    await page.close();
+
+    const explorer = await visit(browser, new URL(`./explorer?arch=${OWN.arch}&sample=${OWN.sample}&layer=0&head=${OWN.head}&query=${OWN.query}&map=raw&dir=from`, base).href, async (p) => {
+      await p.waitForSelector(READY, {timeout: TIMEOUT});
+    });
+    await waitForFocus(explorer.page, `query:${OWN.query}`);
+    const theirs = await opacities(explorer.page);
+    await explorer.page.close();
+    expect(ours.split(",")).toHaveLength(samples.samples[OWN.sample].tokens.length);
+    expect(ours).toEqual(theirs);
+    expect([...problems, ...explorer.problems]).toEqual([]);
+  });
+});
