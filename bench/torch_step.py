@@ -102,8 +102,9 @@ def time_steps(model, bits, labels, lr, warmup, steps):
     return statistics.median(ms)
 
 
-def matmul_gflops(n, reps=5):
-    a, b = torch.randn(n, n), torch.randn(n, n)
+def product_gflops(a, b, reps=5):
+    """Median GFLOP/s of the square product a @ b (one warm-up product first)."""
+    n = a.shape[0]
     a @ b
     ts = []
     for _ in range(reps):
@@ -111,6 +112,10 @@ def matmul_gflops(n, reps=5):
         a @ b
         ts.append(time.perf_counter() - t0)
     return 2 * n**3 / statistics.median(ts) / 1e9
+
+
+def matmul_gflops(n, reps=5):
+    return product_gflops(torch.randn(n, n), torch.randn(n, n), reps)
 
 
 def numpy_gflops(n, reps=5):
@@ -118,14 +123,7 @@ def numpy_gflops(n, reps=5):
         import numpy as np
     except Exception:  # noqa: BLE001
         return None
-    a, b = np.random.randn(n, n).astype(np.float32), np.random.randn(n, n).astype(np.float32)
-    a @ b
-    ts = []
-    for _ in range(reps):
-        t0 = time.perf_counter()
-        a @ b
-        ts.append(time.perf_counter() - t0)
-    return 2 * n**3 / statistics.median(ts) / 1e9
+    return product_gflops(np.random.randn(n, n).astype(np.float32), np.random.randn(n, n).astype(np.float32), reps)
 
 
 def main():
