@@ -4,6 +4,7 @@ import type {Browser} from "playwright-core";
 import {afterAll, beforeAll, describe, expect, inject, test} from "vitest";
 import config from "../../observablehq.config.js";
 import {launch, visit} from "./browser.js";
+import {READY} from "./ready.js";
 
 function pagePaths(): string[] {
   const paths: string[] = [];
@@ -17,16 +18,6 @@ function pagePaths(): string[] {
   return paths;
 }
 
-/**
- * What each page must have drawn once it has settled: its figures, so a page whose data never arrives
- * fails here. A page added to the config without an entry fails too, on purpose.
- */
-const READY: Record<string, string[]> = {
-  "/": [".mixviz-head-flow", ".mixviz-relation-grid", "#fig-mha .mixviz-sentence-view", "#fig-th-maps .mixviz-heatmaps svg", "#fig-iha-blocks .mixviz-pseudo-blocks", "#fig-iha-readings .mixviz-triptych svg", "#fig-ablation svg", "svg[aria-label^='Validation F1']", "form table"],
-  "/explorer": [".mixviz-sentence-view", ".mixviz-relation-grid", ".mixviz-field"],
-  "/downloads": ["form table"],
-  "/your-data": [".mixviz-upload-report[data-state=ok]", ".mixviz-sentence-view", ".mixviz-field", ".mixviz-heatmaps svg"]
-};
 
 const base = inject("siteUrl");
 let browser: Browser;
