@@ -5,6 +5,7 @@
 import type {Browser, Page} from "playwright-core";
 import {afterAll, beforeAll, describe, expect, inject, test} from "vitest";
 import {fmt} from "../../src/components/prose.js";
+import {STUDY} from "../../src/components/study.js";
 import {launch, visit} from "./browser.js";
 
 const base = inject("siteUrl");
@@ -78,6 +79,39 @@ describe("the essay, in Chromium, offline", () => {
     // No prose sentence shows a missing value.
     const prose = await page.locator("#observablehq-main").innerText();
     expect(prose).not.toMatch(/NaN|undefined|\[object /);
+    await page.close();
+    expect(problems).toEqual([]);
+  });
+
+  test("every number in the results table equals metrics.json (ours) or the study's quoted values", async () => {
+    const {problems, page} = await visit(browser, ESSAY, settle);
+    const metrics = await (await fetch(await loadedFile(page, "metrics", "json"))).json();
+    const table = page.locator("#fig-results table");
+    const headers = (await table.locator("thead th").allInnerTexts()).map((h) => h.trim());
+    const rows = await table.locator("tbody tr").evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll("td")].map((td) => td.textContent?.trim() ?? "")));
+    const NAMES: Record<string, keyof typeof STUDY> = {MHA: "mha", "Talking Heads": "talking_heads", IHA: "iha"};
+    const cell = (row: string[], header: string) => row[headers.indexOf(header)];
+    let ours = 0;
+    for (const row of rows) {
+      const arch = NAMES[cell(row, "architecture")];
+      const reading = cell(row, "reading");
+      expect(arch, `row ${row.join(" | ")}`).toBeDefined();
+      const expected =
+        reading === "the study's"
+          ? {"best epoch": String(STUDY[arch].best_epoch), alignment: fmt(STUDY[arch].alignment), redundancy: fmt(STUDY[arch].redundancy), entropy: fmt(STUDY[arch].entropy)}
+          : {
+              "test F1": metrics.architectures[arch].test_f1.toFixed(4),
+              "best epoch": String(metrics.architectures[arch].best_epoch),
+              alignment: fmt(metrics.architectures[arch].maps[reading].alignment),
+              "best head": fmt(metrics.architectures[arch].maps[reading].best_head_alignment),
+              redundancy: fmt(metrics.architectures[arch].maps[reading].redundancy),
+              entropy: fmt(metrics.architectures[arch].maps[reading].entropy)
+            };
+      if (reading !== "the study's") ours++;
+      for (const [header, value] of Object.entries(expected)) expect(cell(row, header), `${arch} ${reading} ${header}`).toBe(value);
+    }
+    const kinds = Object.values(metrics.architectures as Record<string, {map_kinds: string[]}>).reduce((n, a) => n + a.map_kinds.length, 0);
+    expect(ours).toBe(kinds);
     await page.close();
     expect(problems).toEqual([]);
   });
