@@ -146,6 +146,10 @@ describe("the essay, in Chromium, offline", () => {
     const labels: number[] = samples[sample].labels;
     const query = labels.lastIndexOf(1) >= 0 ? labels.lastIndexOf(1) : labels.length - 1;
     const {problems, page} = await visit(browser, `${ESSAY}?sample=${sample}&query=${query}#talking-heads-the-picture-starts-to-drift`, settle);
+    // The link lands on its section: the heading is on screen once every figure above it has drawn.
+    const top = await page.locator("#talking-heads-the-picture-starts-to-drift").evaluate((h) => h.getBoundingClientRect().top);
+    expect(top).toBeGreaterThanOrEqual(0);
+    expect(top).toBeLessThan(await page.evaluate(() => window.innerHeight));
     const task = page.locator("[data-figure=task]");
     expect(await task.getAttribute("data-sample")).toBe(String(sample));
     expect(await task.getAttribute("data-query")).toBe(String(query));
