@@ -9,6 +9,7 @@
 // Pure: the stack of maps and options in, a DOM node out.
 import * as d3 from "d3";
 import type {HeadMap} from "./headStack.js";
+import {sharpCanvas} from "./canvas.js";
 import {headColor, PATH_COLOR} from "./palette.js";
 
 export interface AttentionFieldOptions {
@@ -75,16 +76,8 @@ export function attentionField(stack: readonly HeadMap[], options: AttentionFiel
   root.style.height = `${size}px`;
   root.dataset.query = String(query);
 
-  const ratio = globalThis.devicePixelRatio || 1;
-  const canvas = document.createElement("canvas");
-  canvas.width = size * ratio;
-  canvas.height = size * ratio;
-  canvas.style.width = `${size}px`;
-  canvas.style.height = `${size}px`;
-  canvas.setAttribute("aria-hidden", "true");
-  const ctx = canvas.getContext("2d");
+  const {canvas, ctx} = sharpCanvas(size);
   if (ctx) {
-    ctx.scale(ratio, ratio);
     for (let h = 0; h < H; h++) {
       ctx.fillStyle = headColor(h);
       for (let q = 0; q < N; q++) {

@@ -4,6 +4,7 @@
 // N×N map (rows queries, columns keys), tinted by weight over the largest weight in the head; the
 // current query's row is outlined in every block. Pure: tidy rows and options in, a DOM node out.
 import * as d3 from "d3";
+import {sharpCanvas} from "./canvas.js";
 import {QUERY_COLOR} from "./palette.js";
 
 export interface PseudoBlockColumns {
@@ -53,18 +54,10 @@ export function pseudoBlocks(columns: PseudoBlockColumns, options: PseudoBlocksO
   wrap.style.position = "relative";
   wrap.style.width = `${side}px`;
   wrap.style.height = `${side}px`;
-  const ratio = globalThis.devicePixelRatio || 1;
-  const canvas = document.createElement("canvas");
-  canvas.width = side * ratio;
-  canvas.height = side * ratio;
-  canvas.style.width = `${side}px`;
-  canvas.style.height = `${side}px`;
-  canvas.setAttribute("aria-hidden", "true");
   const origin = (i: number) => LABEL_SPACE + i * (block + GAP);
-  const ctx = canvas.getContext("2d");
+  const {canvas, ctx} = sharpCanvas(side);
   const fill = d3.rgb(QUERY_COLOR);
   if (ctx) {
-    ctx.scale(ratio, ratio);
     for (let i = 0; i < columns.pattern.length; i++) {
       const v = columns.pattern[i] / max;
       if (v <= 0) continue;
