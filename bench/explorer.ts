@@ -39,6 +39,7 @@ import type {Page} from "playwright-core";
 import {serve} from "../scripts/serve.js";
 import {launch} from "../test/e2e/browser.js";
 import {arrowStream, denseTable, syntheticWeights, type Shape} from "../test/helpers/attentionFiles.js";
+import {uploadOnPage} from "./yourData.js";
 
 const args = process.argv.slice(2);
 const flag = (name: string, fallback: number) => {
@@ -358,15 +359,7 @@ try {
     writeFileSync(path, arrowStream(denseTable(UPLOAD, syntheticWeights(UPLOAD))));
     const page = await browser.newPage();
     await page.addInitScript("globalThis.__name = (f) => f;");
-    await page.goto(new URL("./your-data", url).href);
-    await page.waitForSelector(".mixviz-sentence-view", {timeout: TIMEOUT});
-    const before = Number(await page.getAttribute(".mixviz-upload-report", "data-serial"));
-    await page.setInputFiles("input[data-upload=files]", path);
-    await page.waitForFunction((n) => {
-      const el = document.querySelector<HTMLElement>(".mixviz-upload-report");
-      return el !== null && Number(el.dataset.serial) > n && el.dataset.state !== "loading";
-    }, before, {timeout: TIMEOUT});
-    const state = await page.getAttribute(".mixviz-upload-report", "data-state");
+    const {state} = await uploadOnPage(page, url, path, TIMEOUT);
     if (state === "error") throw new Error(`your-data refused the file: ${await page.locator(".mixviz-upload-report").textContent()}`);
     await page.waitForFunction(() => document.querySelector<HTMLInputElement>("input[data-control=scrubber]")?.max === "511", undefined, {timeout: TIMEOUT});
     for (const v of UPLOAD_VIEWS) await page.waitForSelector(v.selector, {timeout: TIMEOUT});

@@ -10,6 +10,7 @@ import {tableFromArrays} from "apache-arrow";
 import {serve} from "../scripts/serve.js";
 import {launch} from "../test/e2e/browser.js";
 import {arrowStream, bertviz, denseTable, parquet, syntheticWeights, tidyColumns, tidyTable, tokenList, type Shape} from "../test/helpers/attentionFiles.js";
+import {uploadOnPage} from "./yourData.js";
 
 const SITE = process.argv[2] ?? process.env.MIXVIZ_OUTPUT ?? "dist";
 const LARGE: Shape = {layers: 12, heads: 12, tokens: 512};
@@ -49,16 +50,7 @@ try {
     const size = statSync(path).size / MB;
     const written = Date.now() - generated;
     const page = await browser.newPage();
-    await page.goto(new URL("./your-data", url).href);
-    await page.waitForSelector(".mixviz-sentence-view", {timeout: TIMEOUT});
-    const before = Number(await page.getAttribute(".mixviz-upload-report", "data-serial"));
-    const started = Date.now();
-    await page.setInputFiles("input[data-upload=files]", path);
-    await page.waitForFunction((n) => {
-      const el = document.querySelector<HTMLElement>(".mixviz-upload-report");
-      return el !== null && Number(el.dataset.serial) > n && el.dataset.state !== "loading";
-    }, before, {timeout: TIMEOUT});
-    const state = await page.getAttribute(".mixviz-upload-report", "data-state");
+    const {state, started} = await uploadOnPage(page, url, path, TIMEOUT);
     let drawn = "—";
     let scrub = "—";
     let check = "—";

@@ -1,0 +1,25 @@
+// Loading a file on the Your data page, for the benchmarks that time it.
+import type {Page} from "playwright-core";
+
+const REPORT = ".mixviz-upload-report";
+
+/**
+ * Opens Your data on `siteUrl`, sets `path` on its file input and resolves once the page has read and
+ * checked the file: the report's state ("ok", "warning", "error") and the Date.now() when the file was set.
+ */
+export async function uploadOnPage(page: Page, siteUrl: string, path: string, timeout: number): Promise<{state: string | null; started: number}> {
+  await page.goto(new URL("./your-data", siteUrl).href);
+  await page.waitForSelector(".mixviz-sentence-view", {timeout});
+  const before = Number(await page.getAttribute(REPORT, "data-serial"));
+  const started = Date.now();
+  await page.setInputFiles("input[data-upload=files]", path);
+  await page.waitForFunction(
+    ([selector, n]) => {
+      const el = document.querySelector<HTMLElement>(selector as string);
+      return el !== null && Number(el.dataset.serial) > (n as number) && el.dataset.state !== "loading";
+    },
+    [REPORT, before] as const,
+    {timeout}
+  );
+  return {state: await page.getAttribute(REPORT, "data-state"), started};
+}
