@@ -1,6 +1,7 @@
 // Trains one model and writes it to a cache folder, all or nothing: the run is written to a temporary
 // folder first and renamed into place only when complete. Progress goes to stderr.
 // Usage (from runs.ts): node --import tsx train-worker.ts <preset> <arch> <seed> <dir>
+import "./stdout.js"; // first: console output goes to stderr, stdout stays empty
 import {mkdirSync, renameSync, rmSync, writeFileSync} from "node:fs";
 import {dirname, join} from "node:path";
 import * as tf from "@tensorflow/tfjs";
@@ -11,8 +12,6 @@ import {encodeSafetensors} from "../model/safetensors.js";
 import {testF1, train} from "../model/train.js";
 import type {RunRecord} from "./runs.js";
 import {RUN_FILE, WEIGHTS_FILE} from "./runs.js";
-
-for (const method of ["log", "info", "debug"] as const) console[method] = console.error;
 
 const [presetName, arch, seedText, dir] = process.argv.slice(2);
 const preset = PRESETS[presetName as PresetName];
