@@ -7,6 +7,7 @@ export default {
   pages: [
     {name: "The essay", path: "/"},
     {name: "Explorer", path: "/explorer"},
+    {name: "Head workbench", path: "/heads"},
     {name: "Data and weights", path: "/downloads"},
     {name: "Your data", path: "/your-data"}
   ],

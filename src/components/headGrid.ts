@@ -1,0 +1,81 @@
+// The head grid: one thumbnail per head, layers as rows, labelled L{layer}H{head} in the head's colour.
+// Hovering (or focusing) a thumbnail previews that head, clicking locks it, clicking the locked head again
+// unlocks it. Pure: maps and options in, a DOM node out; the page owns the state through the callbacks and
+// moves the highlight with the node's `select` method, so the thumbnails are not repainted on every hover.
+import type {HeadMap} from "./headStack.js";
+import {mapCanvas, mapMax, type ColorScheme} from "./mapCanvas.js";
+import {headColor} from "./palette.js";
+
+export interface HeadRef {
+  layer: number;
+  head: number;
+}
+
+export interface HeadGridElement extends HTMLElement {
+  /** Moves the highlight to `selected`, marked locked or not. */
+  select(selected: HeadRef, locked: boolean): void;
+}
+
+export interface HeadGridOptions {
+  headLabel: (layer: number, head: number) => string;
+  scheme: ColorScheme;
+  causal: boolean;
+  /** CSS pixels per thumbnail */
+  size?: number;
+  /** labels drawn under a thumbnail (e.g. detected head types), by layer then head */
+  notes?: readonly (readonly string[])[];
+  onPreview: (head: HeadRef | null) => void;
+  onToggleLock: (head: HeadRef) => void;
+}
+
+/** maps[layer][head] is the map shown in that thumbnail. */
+export function headGrid(maps: readonly (readonly HeadMap[])[], options: HeadGridOptions): HeadGridElement {
+  const {headLabel, scheme, causal, size = 64, notes, onPreview, onToggleLock} = options;
+  const root = document.createElement("div") as unknown as HeadGridElement;
+  root.className = "mixviz-head-grid";
+  root.setAttribute("role", "group");
+  root.setAttribute("aria-label", "Heads by layer: hover to preview, click to lock");
+  maps.forEach((layerMaps, layer) => {
+    const row = document.createElement("div");
+    row.className = "mixviz-head-grid-row";
+    const max = Math.max(...layerMaps.map(mapMax));
+    layerMaps.forEach((map, head) => {
+      const label = headLabel(layer, head);
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "mixviz-head-thumb";
+      button.dataset.head = label;
+      button.dataset.layer = String(layer);
+      button.dataset.index = String(head);
+      button.style.setProperty("--head-color", headColor(head));
+      button.append(mapCanvas(map, {size, scheme, causal, max}));
+      const caption = document.createElement("span");
+      caption.className = "mixviz-head-thumb-label";
+      caption.textContent = label;
+      button.append(caption);
+      const note = notes?.[layer]?.[head];
+      if (note) {
+        const tag = document.createElement("span");
+        tag.className = "mixviz-head-thumb-note";
+        tag.textContent = note;
+        button.append(tag);
+      }
+      button.addEventListener("pointerenter", () => onPreview({layer, head}));
+      button.addEventListener("focus", () => onPreview({layer, head}));
+      button.addEventListener("pointerleave", () => onPreview(null));
+      button.addEventListener("blur", () => onPreview(null));
+      button.addEventListener("click", () => onToggleLock({layer, head}));
+      row.append(button);
+    });
+    root.append(row);
+  });
+  root.select = (selected, locked) => {
+    for (const button of root.querySelectorAll<HTMLButtonElement>(".mixviz-head-thumb")) {
+      const on = Number(button.dataset.layer) === selected.layer && Number(button.dataset.index) === selected.head;
+      button.classList.toggle("mixviz-selected", on);
+      button.setAttribute("aria-pressed", String(on && locked));
+      button.title = `${button.dataset.head}: click to ${on && locked ? "unlock" : "lock"}`;
+    }
+  };
+  return root;
+}

@@ -1,0 +1,117 @@
+// Head-type detection for the head workbench: which classic pattern a head follows, read from its maps.
+// Scores come from src/model/metrics.ts (the only implementation); here they are averaged over inputs and
+// compared with thresholds. Pure: maps and tokens in, scores and labels out.
+import {
+  columnScore,
+  currentTokenScore,
+  duplicateTokenScore,
+  firstTokenScore,
+  inductionScore,
+  previousTokenScore,
+  rowScore,
+  type SquareMap
+} from "../model/metrics.js";
+
+export const HEAD_TYPES = ["previous_token", "first_token", "current_token", "duplicate_token", "induction", "row", "column"] as const;
+export type HeadType = (typeof HEAD_TYPES)[number];
+
+export const HEAD_TYPE_LABELS: Record<HeadType, string> = {
+  previous_token: "previous-token",
+  first_token: "first-token",
+  current_token: "current-token",
+  duplicate_token: "duplicate-token",
+  induction: "induction",
+  row: "same row",
+  column: "same column"
+};
+
+/** Short tags for the detection grid's cells. */
+export const HEAD_TYPE_TAGS: Record<HeadType, string> = {
+  previous_token: "prev",
+  first_token: "first",
+  current_token: "self",
+  duplicate_token: "dup",
+  induction: "ind",
+  row: "row",
+  column: "col"
+};
+
+/**
+ * Default thresholds. Each score is the share of a row's weight on the pattern's keys, averaged over
+ * queries (chance is about 1/N for the token scores and 1/m for row and column on an m×m grid), so a head
+ * above 0.4 spends a large part of its attention on the pattern.
+ */
+export const DEFAULT_THRESHOLDS: Record<HeadType, number> = {
+  previous_token: 0.4,
+  first_token: 0.4,
+  current_token: 0.4,
+  duplicate_token: 0.4,
+  induction: 0.4,
+  row: 0.4,
+  column: 0.4
+};
+
+/** What the inputs allow: token scores need token ids, row/column scores an m×m grid. */
+export interface DetectionSetting {
+  /** side of the relation grid (N = m·m) for row and column scores; null for sequences */
+  m: number | null;
+  /** whether token ids are available (duplicate-token and induction) */
+  tokens: boolean;
+  /** causal model: duplicate and induction count earlier occurrences only */
+  causal: boolean;
+}
+
+/** The head types that can be scored in a setting, in HEAD_TYPES order. */
+export function typesFor(setting: DetectionSetting): HeadType[] {
+  return HEAD_TYPES.filter((type) => {
+    if (type === "row" || type === "column") return setting.m !== null;
+    if (type === "duplicate_token" || type === "induction") return setting.tokens;
+    return true;
+  });
+}
+
+/** One score of one map. */
+export function scoreMap(type: HeadType, map: SquareMap, setting: DetectionSetting, tokens: ArrayLike<number> | null): number {
+  const options = {causal: setting.causal};
+  switch (type) {
+    case "previous_token":
+      return previousTokenScore(map);
+    case "first_token":
+      return firstTokenScore(map);
+    case "current_token":
+      return currentTokenScore(map);
+    case "duplicate_token":
+    case "induction":
+      if (!tokens) throw new Error(`${HEAD_TYPE_LABELS[type]} needs token ids`);
+      return type === "induction" ? inductionScore(map, tokens, options) : duplicateTokenScore(map, tokens, options);
+    case "row":
+    case "column":
+      if (setting.m === null) throw new Error(`${HEAD_TYPE_LABELS[type]} needs a grid size m`);
+      return type === "row" ? rowScore(map, setting.m) : columnScore(map, setting.m);
+  }
+}
+
+/** Every applicable score of one head, averaged over its maps on several inputs (tokens[i] for maps[i]). */
+export function headScores(
+  maps: readonly SquareMap[],
+  tokens: readonly (ArrayLike<number> | null)[],
+  setting: DetectionSetting
+): Partial<Record<HeadType, number>> {
+  if (maps.length === 0) throw new Error("headScores needs at least one map");
+  if (tokens.length !== maps.length) throw new Error(`headScores got ${maps.length} maps but ${tokens.length} token lists`);
+  const out: Partial<Record<HeadType, number>> = {};
+  for (const type of typesFor(setting)) {
+    out[type] = maps.reduce((sum, map, i) => sum + scoreMap(type, map, setting, tokens[i]), 0) / maps.length;
+  }
+  return out;
+}
+
+/** The types whose score reaches its threshold, in HEAD_TYPES order. */
+export function detect(scores: Partial<Record<HeadType, number>>, thresholds: Record<HeadType, number>): HeadType[] {
+  return HEAD_TYPES.filter((type) => scores[type] !== undefined && scores[type]! >= thresholds[type]);
+}
+
+/** Whether two label sets differ (the heads the page highlights between raw and effective maps). */
+export function labelsDiffer(a: readonly HeadType[], b: readonly HeadType[]): boolean {
+  return a.length !== b.length || a.some((type) => !b.includes(type));
+}

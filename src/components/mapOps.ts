@@ -1,0 +1,44 @@
+// Whole-map operations of the head workbench: hiding the first token, layer summaries over heads, and
+// the causal test. Maps are rows = queries, columns = keys. Pure: maps in, new maps out.
+import type {HeadMap} from "./headStack.js";
+
+/**
+ * The map with key 0 removed and every row renormalised over the remaining keys, so that a head that
+ * parks its attention on the first token (an attention sink) shows where the rest goes. A row whose whole
+ * weight sat on key 0 becomes all zeros (nothing is left to show), as does the query at position 0 itself.
+ */
+export function withoutFirstToken(map: HeadMap): HeadMap {
+  return map.map((row) => {
+    const out = new Float32Array(row.length);
+    let rest = 0;
+    for (let k = 1; k < row.length; k++) rest += row[k];
+    if (rest > 0) for (let k = 1; k < row.length; k++) out[k] = row[k] / rest;
+    return out;
+  });
+}
+
+/** Element-wise mean or max over the heads of one layer; every map must have the same size. */
+export function reduceHeads(maps: readonly HeadMap[], how: "mean" | "max"): HeadMap {
+  if (maps.length === 0) throw new Error("reduceHeads needs at least one head");
+  const n = maps[0].length;
+  if (maps.some((map) => map.length !== n || map.some((row) => row.length !== n))) {
+    throw new Error(`reduceHeads needs ${n}×${n} maps for every head`);
+  }
+  return Array.from({length: n}, (_, q) => {
+    const out = new Float32Array(n);
+    for (let k = 0; k < n; k++) {
+      let acc = how === "mean" ? 0 : -Infinity;
+      for (const map of maps) acc = how === "mean" ? acc + map[q][k] : Math.max(acc, map[q][k]);
+      out[k] = how === "mean" ? acc / maps.length : acc;
+    }
+    return out;
+  });
+}
+
+/** Whether no query puts more than `tolerance` on a later key (a causal model's maps). */
+export function isCausal(map: HeadMap, tolerance = 1e-6): boolean {
+  return map.every((row, q) => {
+    for (let k = q + 1; k < row.length; k++) if (row[k] > tolerance) return false;
+    return true;
+  });
+}

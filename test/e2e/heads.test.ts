@@ -1,0 +1,172 @@
+// The head workbench in Chromium: the head grid previews and locks heads, the keyboard and the URL move
+// and restore the view, display options change the heatmap, the detection grid follows its thresholds,
+// the custom-score editor reports every kind of mistake (an endless loop included) while the page stays
+// usable, and both exports produce files — without a console error or a request leaving 127.0.0.1.
+import {readFileSync} from "node:fs";
+import type {Browser, Page} from "playwright-core";
+import {afterAll, beforeAll, describe, expect, inject, test} from "vitest";
+import {launch, visit} from "./browser.js";
+import {READY} from "./ready.js";
+
+const base = inject("siteUrl");
+const TIMEOUT = 30_000;
+const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47];
+const TITLE = ".mixviz-workbench [data-view=heatmap] h2";
+const EDITOR = ".mixviz-score-editor";
+
+let browser: Browser;
+
+beforeAll(async () => {
+  browser = await launch();
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+async function open(search = ""): Promise<{page: Page; problems: string[]}> {
+  return visit(browser, new URL(`./heads${search}`, base).href, async (p) => {
+    for (const selector of READY["/heads"]) await p.waitForSelector(selector, {timeout: TIMEOUT});
+  });
+}
+
+const title = (page: Page) => page.locator(TITLE).textContent();
+const param = (page: Page, name: string) => new URL(page.url()).searchParams.get(name);
+const thumb = (page: Page, label: string) => page.locator(`.mixviz-head-thumb[data-head=${label}]`);
+/** The fill of every cell of the main heatmap, as one string. */
+const heatmapFills = (page: Page) =>
+  page.$$eval(".mixviz-workbench [data-view=heatmap] svg[aria-label] rect", (rects) => rects.map((r) => r.getAttribute("fill")).join(","));
+
+async function waitForTitle(page: Page, text: string): Promise<void> {
+  await page.waitForFunction(([selector, expected]) => document.querySelector(selector)?.textContent?.includes(expected), [TITLE, text] as const, {timeout: TIMEOUT});
+}
+
+async function runScore(page: Page, code: string): Promise<{state: string | null; message: string | null}> {
+  await page.locator(`${EDITOR} textarea`).fill(code);
+  await page.locator(`${EDITOR} button`).click();
+  await page.waitForFunction((selector) => document.querySelector(selector)?.getAttribute("data-state") !== "running", EDITOR, {timeout: TIMEOUT});
+  return {state: await page.getAttribute(EDITOR, "data-state"), message: await page.locator(".mixviz-score-message").textContent()};
+}
+
+describe("the head workbench", () => {
+  test("hovering a head previews it, clicking locks it, clicking again lets go", async () => {
+    const {page, problems} = await open("?model=relation-mha");
+    await thumb(page, "L0H5").hover();
+    await waitForTitle(page, "L0H5 · raw (preview)");
+    await thumb(page, "L0H5").click();
+    await waitForTitle(page, "L0H5 · raw (locked)");
+    expect(await thumb(page, "L0H5").getAttribute("aria-pressed")).toBe("true");
+    expect(param(page, "head")).toBe("5");
+    expect(param(page, "lock")).toBe("1");
+    // while locked, hovering another head does not move the view
+    await thumb(page, "L0H2").hover();
+    await page.waitForTimeout(200);
+    expect(await title(page)).toContain("L0H5");
+    await thumb(page, "L0H5").click();
+    await page.locator("h1").hover();
+    await page.waitForFunction((selector) => !/locked|preview/.test(document.querySelector(selector)?.textContent ?? ""), TITLE, {timeout: TIMEOUT});
+    expect(await thumb(page, "L0H5").getAttribute("aria-pressed")).toBe("false");
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  test("a deep link restores its view and the keyboard moves the head", async () => {
+    const {page, problems} = await open("?model=relation-iha&head=3&lock=1&map=effective&scheme=viridis");
+    await waitForTitle(page, "L0H3 · effective (locked)");
+    expect(await page.locator("#mixviz-workbench-controls select").first().inputValue()).toBe("relation-iha");
+    await page.locator("h1").click();
+    await page.keyboard.press("ArrowDown");
+    await waitForTitle(page, "L0H4");
+    expect(param(page, "head")).toBe("4");
+    await page.keyboard.press("ArrowRight");
+    await page.waitForFunction(() => document.querySelector(".mixviz-token[aria-pressed=true]")?.getAttribute("data-pos") === "0", undefined, {timeout: TIMEOUT});
+    await page.keyboard.press("Escape");
+    await page.waitForFunction(() => !document.querySelector(".mixviz-token[aria-pressed=true]"), undefined, {timeout: TIMEOUT});
+    // a one-layer model: the layer keys stay on layer 0 and the slider says why
+    await page.keyboard.press("]");
+    expect(param(page, "layer")).toBe("0");
+    expect(await page.locator(".mixviz-layer-slider output").textContent()).toContain("one layer");
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  test("colour scheme, first-token hiding and the token bar change what is drawn", async () => {
+    const {page, problems} = await open("?model=relation-mha");
+    const blues = await heatmapFills(page);
+    await page.locator("#mixviz-workbench-controls select").nth(3).selectOption("ylorrd");
+    await page.waitForFunction((before) => {
+      const now = [...document.querySelectorAll(".mixviz-workbench [data-view=heatmap] svg[aria-label] rect")].map((r) => r.getAttribute("fill")).join(",");
+      return now !== before;
+    }, blues, {timeout: TIMEOUT});
+    const ylorrd = await heatmapFills(page);
+    await page.locator("#mixviz-workbench-controls input[type=checkbox]").nth(1).check();
+    await page.waitForFunction((before) => {
+      const now = [...document.querySelectorAll(".mixviz-workbench [data-view=heatmap] svg[aria-label] rect")].map((r) => r.getAttribute("fill")).join(",");
+      return now !== before;
+    }, ylorrd, {timeout: TIMEOUT});
+    expect(param(page, "nofirst")).toBe("1");
+    // a held token tints the bar with its weights, which sum to 1 over the row
+    await page.locator(".mixviz-token[data-pos='7']").click();
+    await page.waitForSelector(".mixviz-token[data-weight]", {timeout: TIMEOUT});
+    const weights = await page.$$eval(".mixviz-token[data-weight]", (nodes) => nodes.map((n) => Number(n.getAttribute("data-weight"))));
+    expect(weights.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 1);
+    expect(weights[0]).toBe(0); // the first token is hidden
+    expect(param(page, "token")).toBe("7");
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  test("the detection grid follows its thresholds", async () => {
+    const {page, problems} = await open("?model=relation-mha");
+    const cell = page.locator(".mixviz-head-types td[data-head=L0H0] .mixviz-type-raw");
+    // at threshold 0 every head carries every label
+    const prevSlider = page.locator("form input[type=range]").first();
+    await prevSlider.fill("0");
+    await page.waitForFunction(() => document.querySelector(".mixviz-head-types td[data-head=L0H0] .mixviz-type-raw")?.textContent?.includes("prev"), undefined, {timeout: TIMEOUT});
+    await prevSlider.fill("1");
+    await page.waitForFunction(() => !document.querySelector(".mixviz-head-types td[data-head=L0H0] .mixviz-type-raw")?.textContent?.includes("prev"), undefined, {timeout: TIMEOUT});
+    expect(await cell.textContent()).not.toContain("prev");
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  test("the custom score ranks every head and reports mistakes without breaking the page", async () => {
+    const {page, problems} = await open("?model=relation-mha");
+    const ok = await runScore(page, "(map) => map[0][0]");
+    expect(ok.state).toBe("ok");
+    expect(await page.locator(".mixviz-score-ranking tbody tr").count()).toBe(8);
+    const syntax = await runScore(page, "(map) => {");
+    expect(syntax).toMatchObject({state: "error"});
+    expect(syntax.message).toMatch(/^Syntax error/);
+    const thrown = await runScore(page, "(map) => { throw new Error('boom') }");
+    expect(thrown.message).toMatch(/threw on L0H0: boom/);
+    const text = await runScore(page, "() => 'high'");
+    expect(text.message).toMatch(/finite number.*the string "high"/);
+    const notFn = await runScore(page, "42");
+    expect(notFn.message).toMatch(/must hold one function/);
+    // an endless loop: the page stays responsive while it runs, and the run is stopped with a message
+    await page.locator(`${EDITOR} textarea`).fill("() => { for (;;) {} }");
+    await page.locator(`${EDITOR} button`).click();
+    await thumb(page, "L0H6").click();
+    await waitForTitle(page, "L0H6 · raw (locked)");
+    expect(await page.getAttribute(EDITOR, "data-state")).toBe("running");
+    await page.waitForFunction((selector) => document.querySelector(selector)?.getAttribute("data-state") === "error", EDITOR, {timeout: TIMEOUT});
+    expect(await page.locator(".mixviz-score-message").textContent()).toMatch(/did not finish within 2 s/);
+    // and a good function runs afterwards
+    expect((await runScore(page, "(map) => map.length")).state).toBe("ok");
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  test("SVG and PNG exports download files", async () => {
+    const {page, problems} = await open("?model=relation-iha");
+    const [svg] = await Promise.all([page.waitForEvent("download"), page.locator("[data-export=svg]").click()]);
+    const svgText = readFileSync((await svg.path())!, "utf8");
+    expect(svgText).toContain("<svg");
+    expect(svgText).toContain("<image"); // the head grid's canvases
+    const [png] = await Promise.all([page.waitForEvent("download"), page.locator("[data-export=png]").click()]);
+    expect([...readFileSync((await png.path())!).subarray(0, 4)]).toEqual(PNG_SIGNATURE);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+});
