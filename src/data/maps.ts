@@ -1,6 +1,7 @@
 // Runs a trained model over samples in batches with the activation cache, and copies per-head maps to the
 // host. Every tensor is freed batch by batch; the maps themselves come from src/model/effective.ts.
 import type {ModelConfig} from "../model/config.js";
+import type {AnyConfig} from "../model/lmConfig.js";
 import {headMaps, toHeadMaps, type HeadMaps, type MapKind} from "../model/effective.js";
 import {disposeCache, runWithCache, type Cache} from "../model/model.js";
 import {disposeParams, weightsToParams, type Params, type Weights} from "../model/params.js";
@@ -44,7 +45,7 @@ export function forEachBatch(
 }
 
 /** Host copies [b,H,N,N] of the given kinds of per-head map of one layer of a batch. */
-export function batchMaps(batch: Batch, cfg: ModelConfig, layer: number, kinds: readonly MapKind[]): Map<MapKind, HeadMaps> {
+export function batchMaps(batch: Batch, cfg: AnyConfig, layer: number, kinds: readonly MapKind[]): Map<MapKind, HeadMaps> {
   const out = new Map<MapKind, HeadMaps>();
   for (const kind of kinds) {
     const maps = headMaps(kind, batch.cache, batch.params, cfg, layer); // [b,H,N,N]

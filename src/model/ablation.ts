@@ -1,6 +1,6 @@
 // Zero-ablation of one head, on plain weights (docs/effective-maps.md, "Ablation"). Pure: every function
 // returns a new Weights whose arrays are all fresh copies; the input is never modified.
-import type {ModelConfig} from "./config.js";
+import type {AnyConfig} from "./lmConfig.js";
 import type {Weights} from "./params.js";
 
 /** Which of a source head's projections ablateSourceHead removes. */
@@ -31,7 +31,7 @@ function layerParam(weights: Weights, layer: number, name: string, length: numbe
  * [H·d, D] view) is set to 0. Everything upstream (patterns, values, hook_z) is unchanged. For IHA this is
  * the collapsed output head i = head (O_i = Σ_{i',p} R[i, i'P+p] · pseudo-output (i', p)), not a source head.
  */
-export function ablateHead(weights: Weights, cfg: ModelConfig, layer: number, head: number): Weights {
+export function ablateHead(weights: Weights, cfg: AnyConfig, layer: number, head: number): Weights {
   const {n_layers: L, n_heads: H, d_head: d, d_model: D} = cfg;
   checkIndex(layer, L, "layer");
   checkIndex(head, H, "head");
@@ -50,7 +50,7 @@ export function ablateHead(weights: Weights, cfg: ModelConfig, layer: number, he
  */
 export function ablateSourceHead(
   weights: Weights,
-  cfg: ModelConfig,
+  cfg: AnyConfig,
   layer: number,
   head: number,
   parts: readonly SourcePart[] = SOURCE_PARTS,

@@ -2,7 +2,7 @@
 // projection and the activation cache. Only reshape / transpose / matMul (no einsum, no gather),
 // so every op has a gradient on every TF.js backend.
 import * as tf from "@tensorflow/tfjs";
-import type {ModelConfig} from "./config.js";
+import type {AnyConfig} from "./lmConfig.js";
 
 /**
  * a [M,K] · b [K,N] → [M,N] with a gradient that transposes explicitly:
@@ -32,12 +32,14 @@ export type Cache = Record<string, tf.Tensor>;
 
 /** What an attention layer needs: its config, its parameters and an optional cache to fill. */
 export interface AttnContext {
-  cfg: ModelConfig;
+  cfg: AnyConfig;
   /** parameter of this layer's attention by short name, e.g. "W_Q" → blocks.0.attn.W_Q */
   param: (name: string) => tf.Tensor;
   /** hook name prefix, e.g. "blocks.0.attn." */
   prefix: string;
   cache?: Cache;
+  /** causal attention: token n attends only to tokens n' ≤ n (the LM); absent or false: bidirectional */
+  causal?: boolean;
 }
 
 /** An attention layer: normalised residual [B,N,D] in, attention output [B,N,D] out. */
@@ -49,8 +51,26 @@ export function record(ctx: AttnContext, name: string, t: tf.Tensor): void {
 }
 
 /** 1/√d_head, the logit scale of every architecture. */
-export function logitScale(cfg: ModelConfig): number {
+export function logitScale(cfg: AnyConfig): number {
   return 1 / Math.sqrt(cfg.d_head);
+}
+
+/** What a masked score gets before the softmax: exp(score + MASKED − max) is exactly 0 in float32. */
+export const MASKED = -1e9;
+
+/**
+ * Additive causal mask over N tokens with P (pseudo-)positions each, [N·P, N·P] row-major: entry
+ * (n·P + p, n'·P + q) is 0 when n' ≤ n and MASKED otherwise (P = 1: the usual token-level mask; IHA's
+ * pseudo-query (n,p) sees every pseudo-key of tokens up to n, all copies q included).
+ */
+export function causalMask(N: number, P = 1): Float32Array {
+  const S = N * P;
+  const mask = new Float32Array(S * S); // [NP, NP]
+  for (let v = 0; v < S; v++) {
+    const n = Math.floor(v / P);
+    for (let w = (n + 1) * P; w < S; w++) mask[v * S + w] = MASKED;
+  }
+  return mask;
 }
 
 /**
@@ -138,9 +158,16 @@ function stackGroups(parts: tf.Tensor[]): tf.Tensor3D {
  * Forward pass of every group: A_g = softmax(q_g k_gᵀ) [S,T], z_g = A_g v_g [S,d].
  * q [G,S,d] (already scaled), k, v [G,T,d]. Returns z [G,S,d] and, when kept, the G maps A_g.
  */
-function groupsForward(q: tf.Tensor3D, k: tf.Tensor3D, v: tf.Tensor3D, keepMaps = true): {z: tf.Tensor3D; maps: tf.Tensor2D[]} {
+function groupsForward(
+  q: tf.Tensor3D,
+  k: tf.Tensor3D,
+  v: tf.Tensor3D,
+  mask: Float32Array | null,
+  keepMaps = true,
+): {z: tf.Tensor3D; maps: tf.Tensor2D[]} {
   const [G, S, d] = q.shape;
   const T = k.shape[1];
+  const maskT = mask ? tf.tensor2d(mask, [S, T]) : null; // [S,T], additive
   const qd = q.dataSync() as Float32Array; // [G,S,d]
   const kd = k.dataSync() as Float32Array; // [G,T,d]
   const vd = v.dataSync() as Float32Array; // [G,T,d]
@@ -150,14 +177,16 @@ function groupsForward(q: tf.Tensor3D, k: tf.Tensor3D, v: tf.Tensor3D, keepMaps 
   for (let g = 0; g < G; g++) {
     for (let j = 0; j < T; j++) for (let c = 0; c < d; c++) kT[c * T + j] = kd[(g * T + j) * d + c];
     const [a, z] = tf.tidy(() => {
-      const scores = tf.matMul(groupTensor(qd, g, S, d), tf.tensor2d(kT, [d, T])); // [S,T]
-      const a = tf.softmax(scores) as tf.Tensor2D; // [S,T], rows sum to 1
+      const raw = tf.matMul(groupTensor(qd, g, S, d), tf.tensor2d(kT, [d, T])); // [S,T]
+      const scores = maskT ? raw.add(maskT) : raw; // [S,T]
+      const a = tf.softmax(scores) as tf.Tensor2D; // [S,T], rows sum to 1, masked entries 0
       return [a, tf.matMul(a, groupTensor(vd, g, T, d))]; // [S,T], [S,d]
     });
     zs.push(z);
     if (keepMaps) maps.push(a);
     else a.dispose();
   }
+  maskT?.dispose();
   return {z: stackGroups(zs), maps};
 }
 
@@ -166,6 +195,7 @@ function groupsForward(q: tf.Tensor3D, k: tf.Tensor3D, v: tf.Tensor3D, keepMaps 
  *   D = rowsum(dz ⊙ z) (= rowsum(dA ⊙ A), since dA = dz vᵀ and z = A v)
  *   dSᵀ = Aᵀ ⊙ (dA − D)ᵀ = Aᵀ ⊙ ([v, 1] · [dz, −D]ᵀ)        (the subtraction rides in the product)
  *   dk = dSᵀ q,  dv = Aᵀ dz,  dq = dS k
+ * An additive mask in the forward pass changes nothing here: masked entries of A_g are 0, so are their dS.
  * Every product keeps a thin [·,d] operand on the right: XNNPACK repacks the right-hand operand on
  * every call, and repacking an [S,T] block costs more than transposing it.
  */
@@ -225,11 +255,13 @@ function groupsBackward(
 
 /** When set, groupAttention hands its maps A_g out here too (kept), for caches. */
 let mapsOut: tf.Tensor2D[] | null = null;
+/** The additive [S,T] mask of the groupAttention call in progress (a constant: it has no gradient). */
+let maskIn: Float32Array | null = null;
 
 /** z = softmax(q kᵀ) v over groups [G,·,d] with the per-group forward and backward above. */
 const groupAttention = tf.customGrad(((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
   const [q, k, v, save] = args as [tf.Tensor3D, tf.Tensor3D, tf.Tensor3D, tf.GradSaveFunc];
-  const {z, maps} = groupsForward(q, k, v);
+  const {z, maps} = groupsForward(q, k, v, maskIn);
   if (mapsOut) for (const m of maps) mapsOut.push(tf.keep(m));
   save([q, k, v, z, ...maps]);
   return {
@@ -242,20 +274,24 @@ const groupAttention = tf.customGrad(((...args: (tf.Tensor | tf.GradSaveFunc)[])
 }) as Parameters<typeof tf.customGrad>[0]) as (q: tf.Tensor, k: tf.Tensor, v: tf.Tensor) => tf.Tensor3D;
 
 /**
- * Z = softmax(q kᵀ) v per (batch, head): q [B,H,S,d] (the logit scale already applied), k, v [B,H,T,d]
- * → z [B,H,S,d], and the map softmax(q kᵀ) [B,H,S,T] when `withPattern` (for caches).
- * Same maths on every backend; on wasm it runs per (batch, head) group (see above).
+ * Z = softmax(q kᵀ + mask) v per (batch, head): q [B,H,S,d] (the logit scale already applied), k, v [B,H,T,d],
+ * optional additive mask [S·T] (e.g. causalMask) → z [B,H,S,d], and the map [B,H,S,T] when `withPattern`
+ * (for caches). Same maths on every backend; on wasm it runs per (batch, head) group (see above).
  */
 export function attentionCore(
   q: tf.Tensor4D,
   k: tf.Tensor4D,
   v: tf.Tensor4D,
   withPattern: boolean,
+  mask: Float32Array | null = null,
 ): {z: tf.Tensor4D; pattern: tf.Tensor4D | null} {
   const [B, H, S, d] = q.shape;
   const T = k.shape[2];
+  if (mask && mask.length !== S * T) throw new Error(`attention mask has ${mask.length} entries, expected ${S}×${T}`);
   if (!perGroupCore()) {
-    const pattern = tf.softmax(tf.matMul(q, k, false, true)) as tf.Tensor4D; // [B,H,S,T]
+    const raw = tf.matMul(q, k, false, true); // [B,H,S,T]
+    const scores = mask ? raw.add(tf.tensor2d(mask, [S, T])) : raw; // [B,H,S,T]
+    const pattern = tf.softmax(scores) as tf.Tensor4D; // [B,H,S,T]
     return {z: tf.matMul(pattern, v) as tf.Tensor4D, pattern: withPattern ? pattern : null}; // [B,H,S,d]
   }
   const q3 = q.reshape([B * H, S, d]) as tf.Tensor3D; // [G,S,d]
@@ -263,15 +299,17 @@ export function attentionCore(
   const v3 = v.reshape([B * H, T, d]) as tf.Tensor3D; // [G,T,d]
   if (!withPattern && !tf.engine().isTapeOn()) {
     // inference (no gradient recorded, no cache): free each map as soon as it is used
-    return {z: groupsForward(q3, k3, v3, false).z.reshape([B, H, S, d]), pattern: null}; // [B,H,S,d]
+    return {z: groupsForward(q3, k3, v3, mask, false).z.reshape([B, H, S, d]), pattern: null}; // [B,H,S,d]
   }
   const maps: tf.Tensor2D[] = [];
   mapsOut = withPattern ? maps : null;
+  maskIn = mask;
   let z: tf.Tensor3D;
   try {
     z = groupAttention(q3, k3, v3); // [G,S,d]
   } finally {
     mapsOut = null;
+    maskIn = null;
   }
   const pattern = withPattern ? (stackGroups(maps).reshape([B, H, S, T]) as tf.Tensor4D) : null; // [B,H,S,T]
   return {z: z.reshape([B, H, S, d]) as tf.Tensor4D, pattern}; // [B,H,S,d]

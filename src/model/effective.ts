@@ -6,7 +6,8 @@
 // Every map function returns a new tf.Tensor4D [B,H,N,N] that the caller owns (dispose it, or call inside
 // tf.tidy); toHeadMaps() copies one to a plain row-major Float32Array for metrics and Arrow tables.
 import * as tf from "@tensorflow/tfjs";
-import type {Arch, ModelConfig} from "./config.js";
+import type {Arch} from "./config.js";
+import type {AnyConfig} from "./lmConfig.js";
 import type {Cache} from "./attention.js";
 import {paramShape} from "./params.js";
 import type {ParamsOrWeights} from "./train.js";
@@ -41,13 +42,13 @@ function cached(cache: Cache, layer: number, name: string): tf.Tensor {
 }
 
 /** A parameter of the model as a tensor (new when built from plain weights; free it, or use tf.tidy). */
-function param(weights: ParamsOrWeights, cfg: ModelConfig, name: string): tf.Tensor {
+function param(weights: ParamsOrWeights, cfg: AnyConfig, name: string): tf.Tensor {
   const value = weights[name];
   if (!value) throw new Error(`weights lack parameter ${name}`);
   return value instanceof Float32Array ? tf.tensor(value, paramShape(cfg, name), "float32") : value;
 }
 
-function requireIha(cfg: ModelConfig, what: string): void {
+function requireIha(cfg: AnyConfig, what: string): void {
   if (cfg.arch !== "iha") throw new Error(`${what} exists only for IHA, not for ${cfg.arch}`);
 }
 
@@ -66,12 +67,12 @@ export function rawMaps(cache: Cache, layer: number): tf.Tensor4D {
  * read as an N×N token map. Virtual index v belongs to token ⌊v/P⌋ and copy v mod P, so the slice covers only
  * tokens 0..N/P−1 and mislabels every key. Rows are left as sliced (they sum to < 1) unless `renormalise`.
  */
-export function naiveMaps(cache: Cache, cfg: ModelConfig, layer: number, renormalise = false): tf.Tensor4D {
+export function naiveMaps(cache: Cache, cfg: AnyConfig, layer: number, renormalise = false): tf.Tensor4D {
   requireIha(cfg, "the naive sliced map");
-  const N = cfg.m * cfg.m;
   return tf.tidy(() => {
     const pseudo = cached(cache, layer, "hook_pseudo_pattern"); // [B,H,NP,NP]
-    const [B, H] = pseudo.shape;
+    const [B, H, NP] = pseudo.shape;
+    const N = NP / cfg.n_pseudo; // tokens
     const sliced = pseudo.slice([0, 0, 0, 0], [B, H, N, N]) as tf.Tensor4D; // [B,H,N,N]
     return renormalise ? rowNormalise(sliced) : sliced;
   });
@@ -85,7 +86,7 @@ interface LayerInputs {
   values: tf.Tensor4D;
 }
 
-function layerInputs(cache: Cache, cfg: ModelConfig, layer: number, start: number, size: number): LayerInputs {
+function layerInputs(cache: Cache, cfg: AnyConfig, layer: number, start: number, size: number): LayerInputs {
   const rows = <T extends tf.Tensor>(t: T) => t.slice([start, 0, 0, 0], [size, -1, -1, -1]) as tf.Tensor4D;
   if (cfg.arch === "iha") {
     return {
@@ -128,7 +129,7 @@ function ihaContributions(pseudo: tf.Tensor4D, pseudoV: tf.Tensor4D, R: tf.Tenso
     .transpose([0, 4, 2, 1, 3]) as tf.Tensor5D; // [b,H,N(query),N(key),d]
 }
 
-function contributionsOf(inputs: LayerInputs, weights: ParamsOrWeights, cfg: ModelConfig, layer: number): tf.Tensor5D {
+function contributionsOf(inputs: LayerInputs, weights: ParamsOrWeights, cfg: AnyConfig, layer: number): tf.Tensor5D {
   if (cfg.arch !== "iha") return directContributions(inputs.gamma, inputs.values); // [b,H,N,N,d]
   const R = param(weights, cfg, `blocks.${layer}.attn.R`); // [H, H*P]
   return ihaContributions(inputs.gamma, inputs.values, R, cfg.n_pseudo); // [b,H,N,N,d]
@@ -139,7 +140,7 @@ function contributionsOf(inputs: LayerInputs, weights: ParamsOrWeights, cfg: Mod
  * Σ_{n'} c[b,h,n,n'] = hook_z[b,n,h] exactly (MHA Γ = A, TH Γ = U, IHA via Ā, Ṽ and R). Five-dimensional
  * and large for IHA: meant for tests and single samples; effectiveMaps slices the batch itself.
  */
-export function contributions(cache: Cache, weights: ParamsOrWeights, cfg: ModelConfig, layer: number): tf.Tensor5D {
+export function contributions(cache: Cache, weights: ParamsOrWeights, cfg: AnyConfig, layer: number): tf.Tensor5D {
   return tf.tidy(() => {
     const B = cached(cache, layer, "hook_pattern").shape[0];
     return contributionsOf(layerInputs(cache, cfg, layer, 0, B), weights, cfg, layer); // [B,H,N,N,d]
@@ -166,7 +167,7 @@ function projectedNorms(c: tf.Tensor5D, WO: tf.Tensor): tf.Tensor4D {
 export function effectiveMaps(
   cache: Cache,
   weights: ParamsOrWeights,
-  cfg: ModelConfig,
+  cfg: AnyConfig,
   layer: number,
   chunk = EFFECTIVE_CHUNK,
 ): tf.Tensor4D {
@@ -201,7 +202,7 @@ export function headMaps(
   kind: MapKind,
   cache: Cache,
   weights: ParamsOrWeights,
-  cfg: ModelConfig,
+  cfg: AnyConfig,
   layer: number,
 ): tf.Tensor4D {
   switch (kind) {

@@ -1,11 +1,12 @@
-// Interleaved Head Attention (Duvvuri, Ekbote et al. 2026; iha-math.md §2.3), unmasked, global collapse R.
+// Interleaved Head Attention (Duvvuri, Ekbote et al. 2026; iha-math.md §2.3), global collapse R; unmasked, or
+// causal at token level (ctx.causal: pseudo-query (n,p) sees pseudo-key (n',q) iff n' ≤ n).
 //   Q̃_{h,p} = Σ_m α^Q[m,h,p] Q_m   (same for K̃ with α^K, Ṽ with α^V)       each [N, d]
 //   interleave token-major: virtual index v = n·P + p                      Q̄_h, K̄_h, V̄_h ∈ [N·P, d]
 //   Ā_h = softmax(Q̄_h K̄_hᵀ / √d) over all N·P keys, Ō_h = Ā_h V̄_h
 //   de-interleave Ō_h into Pout_{h,p} [N, d];  O_i = Σ_{i',p} R[i, i'·P + p] · Pout_{i',p}
 //   Y = [O_1 … O_H] W_O + b_O
 import * as tf from "@tensorflow/tfjs";
-import {attentionCore, logitScale, matMul2d, mergeHeads, projectQKV, record, type AttentionFn} from "./attention.js";
+import {attentionCore, causalMask, logitScale, matMul2d, mergeHeads, projectQKV, record, type AttentionFn} from "./attention.js";
 
 /**
  * Pseudo-tokens of one kind, interleaved: x [B,H,N,d] and α [H(source m), H(target h), P] →
@@ -51,8 +52,9 @@ export const ihaAttention: AttentionFn = (ctx, x) => {
   const qbar = pseudoInterleave(q, ctx.param("alpha_Q")); // [B,H,NP,d]
   const kbar = pseudoInterleave(k, ctx.param("alpha_K")); // [B,H,NP,d]
   const vbar = pseudoInterleave(v, ctx.param("alpha_V")); // [B,H,NP,d]
-  // Ā = softmax(s·Q̄ K̄ᵀ) [B,H,NP,NP] (materialised only for a cache), Ō = Ā V̄
-  const core = attentionCore(qbar.mul(logitScale(ctx.cfg)), kbar, vbar, ctx.cache !== undefined);
+  // Ā = softmax(s·Q̄ K̄ᵀ + M) [B,H,NP,NP] (materialised only for a cache), Ō = Ā V̄
+  const mask = ctx.causal ? causalMask(q.shape[2], P) : null; // [NP*NP] additive
+  const core = attentionCore(qbar.mul(logitScale(ctx.cfg)), kbar, vbar, ctx.cache !== undefined, mask);
   const zbar = core.z; // [B,H,NP,d]
   const z = collapse(zbar, ctx.param("R"), P); // [B,H,N,d]
   if (ctx.cache) {

@@ -7,6 +7,7 @@ import {mhaAttention} from "./mha.js";
 import {talkingHeadsAttention} from "./talkingHeads.js";
 import {ihaAttention} from "./iha.js";
 import type {Params} from "./params.js";
+import type {AnyConfig} from "./lmConfig.js";
 
 export type {Cache} from "./attention.js";
 
@@ -17,7 +18,7 @@ export const ATTENTION: Record<Arch, AttentionFn> = {
   iha: ihaAttention,
 };
 
-function getParam(params: Params, name: string): tf.Tensor {
+export function getParam(params: Params, name: string): tf.Tensor {
   const p = params[name];
   if (!p) throw new Error(`missing parameter ${name}`);
   return p;
@@ -50,8 +51,32 @@ export function layerNorm(x: tf.Tensor3D, w: tf.Tensor, b: tf.Tensor): tf.Tensor
   return centered.div(variance.add(LN_EPS).sqrt()).mul(w).add(b) as tf.Tensor3D; // [B,N,D]
 }
 
-function put(cache: Cache | undefined, name: string, t: tf.Tensor): void {
+/** Stores an activation under `name` when a cache is being recorded. */
+export function put(cache: Cache | undefined, name: string, t: tf.Tensor): void {
   if (cache) cache[name] = t;
+}
+
+/**
+ * The attention half of pre-LN block l, shared by both model families: x + attn(ln1(x)) [B,N,D]
+ * (records hook_resid_pre, ln1.hook_normalized, the attention hooks and hook_attn_out).
+ */
+export function attentionSublayer(
+  params: Params,
+  cfg: AnyConfig,
+  l: number,
+  x: tf.Tensor3D,
+  cache?: Cache,
+  causal = false,
+): tf.Tensor3D {
+  const pre = `blocks.${l}.`;
+  const p = (name: string) => getParam(params, pre + name);
+  put(cache, pre + "hook_resid_pre", x);
+  const x1 = layerNorm(x, p("ln1.w"), p("ln1.b")); // [B,N,D]
+  put(cache, pre + "ln1.hook_normalized", x1);
+  const ctx: AttnContext = {cfg, param: (name) => p("attn." + name), prefix: pre + "attn.", cache, causal};
+  const attnOut = ATTENTION[cfg.arch](ctx, x1); // [B,N,D]
+  put(cache, pre + "hook_attn_out", attnOut);
+  return x.add(attnOut) as tf.Tensor3D; // [B,N,D]
 }
 
 /** One pre-LN block: x + attn(ln1(x)), then + mlp(ln2(·)). */
@@ -59,13 +84,7 @@ function block(params: Params, cfg: ModelConfig, l: number, x: tf.Tensor3D, cach
   const [B, N, D] = x.shape;
   const pre = `blocks.${l}.`;
   const p = (name: string) => getParam(params, pre + name);
-  put(cache, pre + "hook_resid_pre", x);
-  const x1 = layerNorm(x, p("ln1.w"), p("ln1.b")); // [B,N,D]
-  put(cache, pre + "ln1.hook_normalized", x1);
-  const ctx: AttnContext = {cfg, param: (name) => p("attn." + name), prefix: pre + "attn.", cache};
-  const attnOut = ATTENTION[cfg.arch](ctx, x1); // [B,N,D]
-  put(cache, pre + "hook_attn_out", attnOut);
-  const mid = x.add(attnOut) as tf.Tensor3D; // [B,N,D]
+  const mid = attentionSublayer(params, cfg, l, x, cache); // [B,N,D]
   put(cache, pre + "hook_resid_mid", mid);
   const x2 = layerNorm(mid, p("ln2.w"), p("ln2.b")).reshape([B * N, D]); // [B*N, D]
   const hPre = matMul2d(x2, p("mlp.W_in")).add(p("mlp.b_in")); // [B*N, F]

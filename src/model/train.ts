@@ -3,6 +3,7 @@
 // Usable from data loaders (Node), tests and the browser playground.
 import * as tf from "@tensorflow/tfjs";
 import {validateTrainConfig, type ModelConfig, type TrainConfig} from "./config.js";
+import type {AnyConfig} from "./lmConfig.js";
 import {microF1} from "./metrics.js";
 import {bceWithLogits, bitsTensor, forward} from "./model.js";
 import {disposeParams, initParams, paramsToWeights, weightsToParams, type Params, type Weights} from "./params.js";
@@ -91,7 +92,7 @@ function isWeights(p: ParamsOrWeights): p is Weights {
 }
 
 /** Runs `fn` on live variables, creating (and afterwards freeing) them when given plain weights. */
-function withParams<T>(p: ParamsOrWeights, cfg: ModelConfig, fn: (params: Params) => T): T {
+export function withParams<T>(p: ParamsOrWeights, cfg: AnyConfig, fn: (params: Params) => T): T {
   if (!isWeights(p)) return fn(p);
   const params = weightsToParams(p, cfg);
   try {
