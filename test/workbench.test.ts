@@ -2,7 +2,7 @@
 // answers, and the URL state.
 import {describe, expect, test} from "vitest";
 import {isCausal, reduceHeads, withoutFirstToken} from "../src/components/mapOps.js";
-import {DEFAULT_THRESHOLDS, detect, headScores, labelsDiffer, scoreMap, typesFor} from "../src/components/headTypes.js";
+import {DEFAULT_THRESHOLDS, detect, headScores, labelsDiffer, scoreMap, typesFor} from "../src/model/headTypes.js";
 import {defaultState, parseWorkbench, serializeWorkbench, type WorkbenchLimits} from "../src/components/workbenchState.js";
 
 const map = (rows: number[][]) => rows.map((r) => Float32Array.from(r));

@@ -2,7 +2,7 @@
 // types detected on the raw maps and on the effective maps. Cells whose labels differ between the two are
 // marked (outlined and flagged "≠"): there a per-head picture names the head's job differently from what
 // the head actually writes. Pure: labels and options in, a table out (text only).
-import {HEAD_TYPE_LABELS, HEAD_TYPE_TAGS, labelsDiffer, type HeadType} from "./headTypes.js";
+import {HEAD_TYPE_LABELS, HEAD_TYPE_TAGS, labelsDiffer, type HeadType} from "../model/headTypes.js";
 import {headColor} from "./palette.js";
 
 export interface HeadTypeCell {

@@ -2,7 +2,7 @@
 // out-of-range value takes its default, so any shared link opens some valid view.
 // Pure: strings and limits in, values out.
 import {COLOR_SCHEMES, type ColorScheme} from "./mapCanvas.js";
-import {HEAD_TYPES, type HeadType} from "./headTypes.js";
+import {HEAD_TYPES, type HeadType} from "../model/headTypes.js";
 
 export const WORKBENCH_KINDS = ["raw", "effective"] as const;
 export type WorkbenchKind = (typeof WORKBENCH_KINDS)[number];
