@@ -8,7 +8,8 @@ export default {
     {name: "The essay", path: "/"},
     {name: "Explorer", path: "/explorer"},
     {name: "Data and weights", path: "/downloads"},
-    {name: "Your data", path: "/your-data"}
+    {name: "Your data", path: "/your-data"},
+    {name: "Playground", path: "/playground"}
   ],
   // Everything is self-hosted: no web fonts, no CDN, no DuckDB extension downloads.
   globalStylesheets: [],

@@ -7,5 +7,6 @@ export const READY: Record<string, string[]> = {
   "/": [".mixviz-block-diagram", ".mixviz-head-flow", ".mixviz-relation-grid", "#fig-mha .mixviz-sentence-view", "#fig-th-maps .mixviz-heatmaps svg", "#fig-iha-blocks .mixviz-pseudo-blocks", "#fig-iha-readings .mixviz-triptych svg", "#fig-ablation svg", "svg[aria-label^='Validation F1']", "form table"],
   "/explorer": [".mixviz-sentence-view", ".mixviz-relation-grid", ".mixviz-field"],
   "/downloads": ["form table"],
-  "/your-data": [".mixviz-upload-report[data-state=ok]", ".mixviz-sentence-view", ".mixviz-field", ".mixviz-heatmaps svg"]
+  "/your-data": [".mixviz-upload-report[data-state=ok]", ".mixviz-sentence-view", ".mixviz-field", ".mixviz-heatmaps svg"],
+  "/playground": [".mixviz-predictions", ".mixviz-relation-grid", ".mixviz-sentence-view", ".mixviz-field", ".mixviz-heatmaps svg", ".mixviz-mixing svg"]
 };
