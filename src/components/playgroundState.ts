@@ -15,7 +15,6 @@ export interface PlaygroundState {
 /** Either a relation or a message saying what is wrong with the text. */
 export type ParsedRelation = {relation: Uint8Array; error?: undefined} | {relation?: undefined; error: string};
 
-const MAX_SHOWN = 12; // characters of a bad token quoted back in a message
 
 /**
  * Reads a relation typed as m rows of m digits 0/1 (rows split by new lines, "/", ";" or ","; spaces
@@ -25,20 +24,23 @@ export function parseRelation(text: string, m: number): ParsedRelation {
   const trimmed = text.trim();
   if (trimmed === "") return {error: `The relation is empty: type ${m} rows of ${m} digits, 0 or 1.`};
   const rows = trimmed.split(/[\n\r/;,]+/).map((row) => row.replace(/\s+/g, "")).filter((row) => row !== "");
+  for (const [i, row] of rows.entries()) {
+    const chars = [...row];
+    const bad = chars.findIndex((c) => c !== "0" && c !== "1");
+    if (bad >= 0) {
+      const where = rows.length === 1 ? `Position ${bad + 1}` : `Row ${i + 1}, position ${bad + 1}`;
+      return {error: `${where}: ${JSON.stringify(chars[bad])} is not 0 or 1.`};
+    }
+  }
   const flat = rows.length === 1 ? rows[0] : null;
   if (flat !== null && flat.length !== m * m) {
-    return {error: `One line of ${flat.length} characters: a relation on one line needs exactly ${m * m} digits (or type ${m} rows of ${m}).`};
+    return {error: `One line of ${flat.length} digits: a relation on one line needs exactly ${m * m} (or type ${m} rows of ${m}).`};
   }
   const grid = flat !== null ? Array.from({length: m}, (_, i) => flat.slice(i * m, (i + 1) * m)) : rows;
   if (grid.length !== m) return {error: `${grid.length} rows: the relation needs exactly ${m} rows of ${m} digits.`};
   const relation = new Uint8Array(m * m);
   for (let i = 0; i < m; i++) {
     const row = grid[i];
-    const bad = [...row].findIndex((c) => c !== "0" && c !== "1");
-    if (bad >= 0) {
-      const shown = JSON.stringify([...row][bad].slice(0, MAX_SHOWN));
-      return {error: `Row ${i + 1}, position ${bad + 1}: ${shown} is not 0 or 1.`};
-    }
     if (row.length !== m) return {error: `Row ${i + 1} has ${row.length} digits; every row needs ${m}.`};
     for (let j = 0; j < m; j++) relation[i * m + j] = row[j] === "1" ? 1 : 0;
   }
