@@ -43,6 +43,7 @@ async function open(search = ""): Promise<{page: Page; problems: string[]}> {
   return visit(browser, new URL(`./playground${search}`, base).href, async (p) => {
     await p.waitForSelector(".mixviz-predictions", {timeout: TIMEOUT});
     await p.waitForSelector(".mixviz-mixing svg, [data-slot=mixing] p", {timeout: TIMEOUT});
+    await p.waitForSelector(`${STATUS}[data-saved]`, {timeout: TIMEOUT});
   });
 }
 
@@ -55,11 +56,17 @@ const lines = (page: Page, view: string) =>
 const param = (page: Page, name: string) => new URL(page.url()).searchParams.get(name);
 const control = (page: Page, name: string) => page.locator(`[data-control=${name}]`);
 
-/** Runs `action` and waits until the page has redrawn (its status version moved past the one before). */
+/**
+ * Runs `action` and waits until the page has redrawn (its status version moved past the one before) and
+ * has written that state to the address bar (data-saved).
+ */
 async function redraw(page: Page, action: () => Promise<unknown>): Promise<void> {
   const before = await version(page);
   await action();
-  await page.waitForFunction(([sel, v]) => Number(document.querySelector<HTMLElement>(sel)?.dataset.version) > v, [STATUS, before] as const, {timeout: TIMEOUT});
+  await page.waitForFunction(([sel, v]) => {
+    const {version: now, saved} = document.querySelector<HTMLElement>(sel)?.dataset ?? {};
+    return Number(now) > v && saved === now;
+  }, [STATUS, before] as const, {timeout: TIMEOUT});
 }
 
 async function chooseArch(page: Page, arch: string): Promise<void> {
@@ -121,7 +128,11 @@ describe("the playground", () => {
     expect(await page.getAttribute(".mixviz-edits", "data-edits")).toBe("1");
     await expect(page.locator(".mixviz-edits li").textContent()).resolves.toContain("α^Q[L0H0 → L0H0, p 0] = 8.000");
     expect(await logits(page)).not.toEqual(trained);
+    await page.locator("[data-view=heatmap] summary").click();
+    await page.waitForSelector("[data-view=heatmap] .mixviz-heatmaps svg", {timeout: TIMEOUT});
+    const heatmap = await page.locator("[data-view=heatmap] .mixviz-heatmaps").innerHTML();
     await redraw(page, () => control(page, "knock-source").click());
+    expect(await page.locator("[data-view=heatmap] .mixviz-heatmaps").innerHTML()).not.toEqual(heatmap);
     expect(await page.getAttribute(".mixviz-edits", "data-edits")).toBe("2");
     const knocked = await logits(page);
     expect(knocked).not.toEqual(trained);

@@ -8,5 +8,5 @@ export const READY: Record<string, string[]> = {
   "/explorer": [".mixviz-sentence-view", ".mixviz-relation-grid", ".mixviz-field"],
   "/downloads": ["form table"],
   "/your-data": [".mixviz-upload-report[data-state=ok]", ".mixviz-sentence-view", ".mixviz-field", ".mixviz-heatmaps svg"],
-  "/playground": [".mixviz-predictions", ".mixviz-relation-grid", ".mixviz-sentence-view", ".mixviz-field", ".mixviz-heatmaps svg", ".mixviz-mixing svg"]
+  "/playground": [".mixviz-predictions", ".mixviz-relation-grid", ".mixviz-sentence-view", ".mixviz-field", ".mixviz-mixing svg"]
 };
