@@ -9,7 +9,8 @@ export default {
     {name: "Explorer", path: "/explorer"},
     {name: "Head workbench", path: "/heads"},
     {name: "Data and weights", path: "/downloads"},
-    {name: "Your data", path: "/your-data"}
+    {name: "Your data", path: "/your-data"},
+    {name: "Playground", path: "/playground"}
   ],
   // Everything is self-hosted: no web fonts, no CDN, no DuckDB extension downloads.
   globalStylesheets: [],

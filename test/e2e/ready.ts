@@ -8,5 +8,6 @@ export const READY: Record<string, string[]> = {
   "/explorer": [".mixviz-sentence-view", ".mixviz-relation-grid", ".mixviz-field"],
   "/heads": [".mixviz-head-grid canvas", ".mixviz-workbench svg", ".mixviz-head-types td", ".mixviz-layer-flow", ".mixviz-small-multiples canvas", "svg[aria-label^='Change in']"],
   "/downloads": ["form table"],
-  "/your-data": [".mixviz-upload-report[data-state=ok]", ".mixviz-sentence-view", ".mixviz-field", ".mixviz-heatmaps svg"]
+  "/your-data": [".mixviz-upload-report[data-state=ok]", ".mixviz-sentence-view", ".mixviz-field", ".mixviz-heatmaps svg"],
+  "/playground": [".mixviz-predictions", ".mixviz-relation-grid", ".mixviz-sentence-view", ".mixviz-field", ".mixviz-mixing svg"]
 };

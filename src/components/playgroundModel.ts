@@ -1,0 +1,147 @@
+// The playground's live model: trained weights from a safetensors file, counterfactual edits applied to a
+// copy of them, and one forward pass per edit that returns the per-cell logits and the raw and effective
+// per-head maps. Every formula is the build's own (src/model); this file only moves arrays between them.
+// Runs in the browser (TensorFlow.js on the wasm backend) and in Node alike.
+import * as tf from "@tensorflow/tfjs";
+import {ablateHead, ablateSourceHead, copyWeights} from "../model/ablation.js";
+import type {ModelConfig} from "../model/config.js";
+import {effectiveMaps, headMap, rawMaps, toHeadMaps} from "../model/effective.js";
+import type {MixMatrix} from "../model/mixing.js";
+import {disposeCache, runWithCache} from "../model/model.js";
+import {disposeParams, paramShape, weightsToParams, type Params, type Weights} from "../model/params.js";
+import {decodeSafetensors} from "../model/safetensors.js";
+import type {HeadMap} from "./headStack.js";
+
+/** The three binaries of the wasm backend, by file name (setWasmPaths wants all of them). */
+export const WASM_FILES = ["tfjs-backend-wasm.wasm", "tfjs-backend-wasm-simd.wasm", "tfjs-backend-wasm-threaded-simd.wasm"] as const;
+
+/**
+ * Starts TensorFlow.js on the wasm backend, with the binaries served from `paths` (file name → URL).
+ * `setWasmPaths` comes from the page's own import of @tensorflow/tfjs-backend-wasm (see src/playground.md).
+ */
+export async function startWasm(setWasmPaths: (paths: Record<string, string>) => void, paths: Record<(typeof WASM_FILES)[number], string>): Promise<void> {
+  if (tf.getBackend() === "wasm") return;
+  setWasmPaths(paths);
+  if (!(await tf.setBackend("wasm"))) throw new Error("TensorFlow.js could not start its wasm backend");
+  await tf.ready();
+}
+
+/** The weights of one trained model as written by src/data/checkpoint.ts. */
+export interface TrainedModel {
+  cfg: ModelConfig;
+  weights: Weights;
+}
+
+/** Decodes `<arch>.safetensors` with the config from `<arch>.json`; throws naming what does not fit. */
+export function readTrained(bytes: Uint8Array, cfg: ModelConfig): TrainedModel {
+  const {tensors} = decodeSafetensors(bytes);
+  const weights: Weights = {};
+  for (const [name, {shape, data}] of Object.entries(tensors)) {
+    const expected = paramShape(cfg, name);
+    if (expected.join() !== shape.join()) throw new Error(`${name} has shape [${shape}] in the file, the ${cfg.arch} config needs [${expected}]`);
+    weights[name] = data;
+  }
+  return {cfg, weights};
+}
+
+/** One counterfactual change to the trained weights. */
+export type Edit =
+  /** one mixing entry set to `value` (MixingRow convention: P[g,h], α[m,h,p], R[h, h'P+p]) */
+  | {kind: "entry"; layer: number; matrix: MixMatrix; source: number; target: number; pseudo: number; value: number}
+  /** IHA: row `target` of R zeroed (collapsed output head `target` reads no pseudo-output) */
+  | {kind: "r_row"; layer: number; target: number}
+  /** output head knocked out: W_O[head] = 0 (ablation.ablateHead) */
+  | {kind: "head"; layer: number; head: number}
+  /** IHA: source head knocked out of every pseudo-query, key and value (ablation.ablateSourceHead) */
+  | {kind: "source"; layer: number; head: number};
+
+/** Flat index of a mixing entry in its parameter's row-major array (the layout of docs/data-formats.md). */
+export function entryIndex(cfg: ModelConfig, matrix: MixMatrix, source: number, target: number, pseudo: number): number {
+  const {n_heads: H, n_pseudo: P} = cfg;
+  if (matrix === "P_l" || matrix === "P_w") return source * H + target; // P[g, h]
+  if (matrix === "R") return target * H * P + source * P + pseudo; // R[h, h'P + p]
+  return (source * H + target) * P + pseudo; // α[m, h, p]
+}
+
+const param = (layer: number, name: string) => `blocks.${layer}.attn.${name}`;
+
+/** The trained weights with every edit applied in order (fresh arrays; `trained` is left alone). */
+export function applyEdits(trained: Weights, cfg: ModelConfig, edits: readonly Edit[]): Weights {
+  let weights = copyWeights(trained);
+  for (const edit of edits) {
+    if (edit.kind === "head") weights = ablateHead(weights, cfg, edit.layer, edit.head);
+    else if (edit.kind === "source") weights = ablateSourceHead(weights, cfg, edit.layer, edit.head);
+    else if (edit.kind === "r_row") {
+      const HP = cfg.n_heads * cfg.n_pseudo;
+      weights[param(edit.layer, "R")].fill(0, edit.target * HP, (edit.target + 1) * HP); // R[h, :] = 0
+    } else {
+      weights[param(edit.layer, edit.matrix)][entryIndex(cfg, edit.matrix, edit.source, edit.target, edit.pseudo)] = edit.value;
+    }
+  }
+  return weights;
+}
+
+/** What one forward pass shows: logits and 0/1 predictions per cell, maps per layer as stack[h][q][k]. */
+export interface Forward {
+  logits: Float32Array;
+  predictions: Uint8Array;
+  raw: HeadMap[][];
+  effective: HeadMap[][];
+}
+
+/** A model whose parameters can be swapped for edited ones. */
+export class LiveModel {
+  readonly cfg: ModelConfig;
+  readonly trained: Weights;
+  private params: Params;
+  private current: Weights;
+
+  constructor({cfg, weights}: TrainedModel) {
+    this.cfg = cfg;
+    this.trained = weights;
+    this.current = weights;
+    this.params = weightsToParams(weights, cfg);
+  }
+
+  /** The weights the model runs with now. */
+  get weights(): Weights {
+    return this.current;
+  }
+
+  /** Runs with the trained weights and `edits` from now on. */
+  setEdits(edits: readonly Edit[]): void {
+    const next = applyEdits(this.trained, this.cfg, edits);
+    disposeParams(this.params);
+    this.params = weightsToParams(next, this.cfg);
+    this.current = next;
+  }
+
+  /** One sample through the model (relation bits, row-major m·m). */
+  run(relation: ArrayLike<number>): Forward {
+    const {cfg} = this;
+    const H = cfg.n_heads;
+    const {logits, cache} = runWithCache(this.params, cfg, Int32Array.from(relation));
+    try {
+      const stacks = (t: tf.Tensor4D) => {
+        const maps = toHeadMaps(t); // [1,H,N,N] on the host
+        t.dispose();
+        return Array.from({length: H}, (_, h) => headMap(maps, 0, h));
+      };
+      const raw: HeadMap[][] = [];
+      const effective: HeadMap[][] = [];
+      for (let layer = 0; layer < cfg.n_layers; layer++) {
+        raw.push(stacks(rawMaps(cache, layer)));
+        effective.push(stacks(effectiveMaps(cache, this.params, cfg, layer)));
+      }
+      const values = Float32Array.from(logits.dataSync()); // [N]
+      return {logits: values, predictions: Uint8Array.from(values, (x) => (x > 0 ? 1 : 0)), raw, effective};
+    } finally {
+      logits.dispose();
+      disposeCache(cache);
+    }
+  }
+
+  dispose(): void {
+    disposeParams(this.params);
+  }
+}

@@ -1,0 +1,217 @@
+// The playground in Chromium: the models running in the page give the build's predictions for every showcase
+// sample (all three architectures), clicking a cell changes the input and redraws predictions and maps,
+// a mixing edit or a knockout changes them and reset restores the trained model exactly, bad input gets
+// a message and leaves the page usable, and a garbage address falls back to the defaults — all without a
+// console error or a request leaving 127.0.0.1.
+import {readFileSync, readdirSync} from "node:fs";
+import {join} from "node:path";
+import type {Browser, Page} from "playwright-core";
+import {afterAll, beforeAll, describe, expect, inject, test} from "vitest";
+import {launch, visit} from "./browser.js";
+import {OUTPUT} from "./site.js";
+
+const base = inject("siteUrl");
+const STATUS = "#mixviz-playground-status";
+const TIMEOUT = 60_000;
+const ARCHS = ["mha", "talking_heads", "iha"] as const;
+/** samples.json keeps 7 significant digits of each logit; the page's float32 logits agree to this. */
+const LOGIT_TOLERANCE = 1e-3;
+
+interface SamplesJson {
+  samples: {sample: number; relation: number[]; labels: number[]; predictions: Record<string, number[]>; logits: Record<string, number[]>}[];
+}
+
+/** The build's samples.json, read from the served site (Framework names it with a content hash). */
+function builtSamples(): SamplesJson {
+  const dir = join(OUTPUT, "_file", "data");
+  const file = readdirSync(dir).find((f) => /^samples\.[0-9a-f]+\.json$/.test(f));
+  if (!file) throw new Error(`no samples.json in ${dir}`);
+  return JSON.parse(readFileSync(join(dir, file), "utf8"));
+}
+
+let browser: Browser;
+
+beforeAll(async () => {
+  browser = await launch();
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+async function open(search = ""): Promise<{page: Page; problems: string[]}> {
+  return visit(browser, new URL(`./playground${search}`, base).href, async (p) => {
+    await p.waitForSelector(".mixviz-predictions", {timeout: TIMEOUT});
+    await p.waitForSelector(".mixviz-mixing svg, [data-slot=mixing] p", {timeout: TIMEOUT});
+    await p.waitForSelector(`${STATUS}[data-saved]`, {timeout: TIMEOUT});
+  });
+}
+
+const version = (page: Page) => page.$eval(STATUS, (el) => Number((el as HTMLElement).dataset.version));
+const cells = (page: Page) =>
+  page.$$eval(".mixviz-predictions td[data-cell]", (tds) => tds.map((td) => ({prediction: Number((td as HTMLElement).dataset.prediction), logit: Number((td as HTMLElement).dataset.logit)})));
+const logits = async (page: Page) => (await cells(page)).map((c) => c.logit);
+const lines = (page: Page, view: string) =>
+  page.$$eval(`[data-view=${view}] .mixviz-sentence-view .lines line`, (ls) => ls.map((l) => l.getAttribute("stroke-opacity")).join(","));
+const param = (page: Page, name: string) => new URL(page.url()).searchParams.get(name);
+const control = (page: Page, name: string) => page.locator(`[data-control=${name}]`);
+
+/**
+ * Runs `action` and waits until the page has redrawn (its status version moved past the one before) and
+ * has written that state to the address bar (data-saved).
+ */
+async function redraw(page: Page, action: () => Promise<unknown>): Promise<void> {
+  const before = await version(page);
+  await action();
+  await page.waitForFunction(([sel, v]) => {
+    const {version: now, saved} = document.querySelector<HTMLElement>(sel)?.dataset ?? {};
+    return Number(now) > v && saved === now;
+  }, [STATUS, before] as const, {timeout: TIMEOUT});
+}
+
+async function chooseArch(page: Page, arch: string): Promise<void> {
+  await redraw(page, () => control(page, "arch").selectOption(arch));
+  await page.waitForFunction(([sel, a]) => document.querySelector<HTMLElement>(sel)?.dataset.arch === a, [STATUS, arch] as const, {timeout: TIMEOUT});
+}
+
+describe("the playground", () => {
+  test("the in-browser models predict what the build predicted, for every showcase sample and architecture", async () => {
+    const {samples} = builtSamples();
+    const {page, problems} = await open();
+    let compared = 0;
+    for (const arch of ARCHS) {
+      await chooseArch(page, arch);
+      for (const sample of samples) {
+        await redraw(page, () => control(page, "sample").selectOption(String(sample.sample)));
+        expect(param(page, "relation")?.replaceAll("/", "")).toBe(sample.relation.join(""));
+        const got = await cells(page);
+        expect(got.map((c) => c.prediction), `${arch} sample ${sample.sample}`).toEqual(sample.predictions[arch]);
+        got.forEach((c, n) => expect(Math.abs(c.logit - sample.logits[arch][n]), `${arch} sample ${sample.sample} cell ${n}`).toBeLessThan(LOGIT_TOLERANCE));
+        compared++;
+      }
+    }
+    expect(compared).toBe(ARCHS.length * samples.length);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  test("clicking a cell flips the fact and redraws the predictions and the maps; clicking a prediction moves the query", async () => {
+    const {page, problems} = await open("?arch=iha&query=8&head=2");
+    const relation = param(page, "relation")!.replaceAll("/", "");
+    const beforeLogits = await logits(page);
+    const beforeRaw = await lines(page, "sentence-raw");
+    const beforeEffective = await lines(page, "sentence-effective");
+    const cell = 1; // A→B: in the query A→C's row, so its attention changes
+    await redraw(page, () => page.locator(".mixviz-relation-grid > g > g").nth(cell).click());
+    const after = param(page, "relation")!.replaceAll("/", "");
+    expect(after[cell]).toBe(relation[cell] === "1" ? "0" : "1");
+    expect([...after].filter((c, i) => c !== relation[i])).toHaveLength(1);
+    expect(await logits(page)).not.toEqual(beforeLogits);
+    expect(await lines(page, "sentence-raw")).not.toEqual(beforeRaw);
+    expect(await lines(page, "sentence-effective")).not.toEqual(beforeEffective);
+    await redraw(page, () => page.locator(".mixviz-predictions td[data-cell='20']").click());
+    expect(param(page, "query")).toBe("20");
+    expect(await page.getAttribute("[data-view=sentence-raw] .mixviz-sentence-view", "data-focus")).toBe("query:20");
+    expect(await page.getAttribute("[data-view=field-effective] .mixviz-field", "data-query")).toBe("20");
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  test("IHA: a mixing edit and a source-head knockout change the model, and reset restores it exactly", async () => {
+    const {page, problems} = await open("?arch=iha&query=8&head=0");
+    const trained = await logits(page);
+    const trainedEffective = await lines(page, "sentence-effective");
+    // α^Q[L0H0 → L0H0, p 0] set far from its trained value
+    await control(page, "matrix").selectOption("alpha_Q");
+    await control(page, "value").fill("8");
+    await redraw(page, () => control(page, "set").click());
+    expect(await page.getAttribute(".mixviz-edits", "data-edits")).toBe("1");
+    await expect(page.locator(".mixviz-edits li").textContent()).resolves.toContain("α^Q[L0H0 → L0H0, p 0] = 8.000");
+    expect(await logits(page)).not.toEqual(trained);
+    await page.locator("[data-view=heatmap] summary").click();
+    await page.waitForSelector("[data-view=heatmap] .mixviz-heatmaps svg", {timeout: TIMEOUT});
+    const heatmap = await page.locator("[data-view=heatmap] .mixviz-heatmaps").innerHTML();
+    await redraw(page, () => control(page, "knock-source").click());
+    expect(await page.locator("[data-view=heatmap] .mixviz-heatmaps").innerHTML()).not.toEqual(heatmap);
+    expect(await page.getAttribute(".mixviz-edits", "data-edits")).toBe("2");
+    const knocked = await logits(page);
+    expect(knocked).not.toEqual(trained);
+    expect(await lines(page, "sentence-effective")).not.toEqual(trainedEffective);
+    await redraw(page, () => control(page, "reset").click());
+    expect(await page.getAttribute(".mixviz-edits", "data-edits")).toBe("0");
+    expect(await logits(page)).toEqual(trained);
+    expect(await lines(page, "sentence-effective")).toEqual(trainedEffective);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  test("Talking Heads: zeroing a P_w entry leaves the raw maps alone and changes the effective map; knocking out a head changes the logits", async () => {
+    const {page, problems} = await open("?arch=talking_heads&query=8&head=3");
+    const trained = await logits(page);
+    const raw = await lines(page, "sentence-raw");
+    const effective = await lines(page, "sentence-effective");
+    await control(page, "matrix").selectOption("P_w");
+    await control(page, "source").selectOption("3");
+    await control(page, "target").selectOption("3");
+    await redraw(page, () => control(page, "zero").click());
+    expect(await lines(page, "sentence-raw")).toEqual(raw);
+    expect(await lines(page, "sentence-effective")).not.toEqual(effective);
+    await redraw(page, () => control(page, "reset").click());
+    expect(await logits(page)).toEqual(trained);
+    await control(page, "knock-head").selectOption("3");
+    await redraw(page, () => control(page, "knock").click());
+    expect(await logits(page)).not.toEqual(trained);
+    expect(await lines(page, "sentence-raw")).toEqual(raw);
+    await redraw(page, () => control(page, "reset").click());
+    expect(await logits(page)).toEqual(trained);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  test("a bad typed relation or seed gets a message naming the problem, and the page stays usable", async () => {
+    const {page, problems} = await open("?arch=mha");
+    const relation = param(page, "relation");
+    const v = await version(page);
+    const message = page.locator(".mixviz-message");
+    await control(page, "relation-text").fill("000000\n011x00\n000000\n000000\n000000\n000000");
+    await control(page, "apply").click();
+    await expect(message.textContent()).resolves.toContain('Row 2, position 4: "x" is not 0 or 1.');
+    await control(page, "relation-text").fill("010101\n101010");
+    await control(page, "apply").click();
+    await expect(message.textContent()).resolves.toContain("2 rows: the relation needs exactly 6 rows of 6 digits.");
+    await control(page, "relation-text").fill("<img src=x onerror=alert(1)>");
+    await control(page, "apply").click();
+    await expect(message.textContent()).resolves.toContain(`Position 1: "<" is not 0 or 1.`);
+    expect(await page.locator(".mixviz-message img").count()).toBe(0);
+    await control(page, "seed").fill("-3");
+    await control(page, "draw").click();
+    await expect(message.textContent()).resolves.toContain('Seed "-3" is not a whole number');
+    expect(await version(page)).toBe(v);
+    expect(param(page, "relation")).toBe(relation);
+    // still usable: a good relation and a seed both draw
+    await redraw(page, async () => {
+      await control(page, "relation-text").fill("110000 011000 001100 000110 000011 100001");
+      await control(page, "apply").click();
+    });
+    expect(param(page, "relation")).toBe("110000/011000/001100/000110/000011/100001");
+    expect(await message.textContent()).toBe("");
+    await redraw(page, async () => {
+      await control(page, "seed").fill("7");
+      await control(page, "draw").click();
+    });
+    expect(param(page, "relation")).not.toBe("110000/011000/001100/000110/000011/100001");
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  test("a garbage address falls back to the defaults", async () => {
+    const {samples} = builtSamples();
+    const {page, problems} = await open("?arch=gpt&relation=11%3Cb%3E&query=999&head=-1");
+    expect(param(page, "arch")).toBe("iha");
+    expect(param(page, "relation")?.replaceAll("/", "")).toBe(samples[0].relation.join(""));
+    expect(param(page, "query")).toBe(String(samples[0].labels.indexOf(1)));
+    expect(param(page, "head")).toBe("0");
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+});
