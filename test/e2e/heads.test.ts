@@ -158,6 +158,50 @@ describe("the head workbench", () => {
     await page.close();
   });
 
+  test("on the two-layer language model [ and ] move the layer and the views follow", async () => {
+    const {page, problems} = await open("?model=lm-mha&layer=0&head=2&lock=1");
+    await waitForTitle(page, "L0H2 · raw (locked)");
+    const before = await heatmapFills(page);
+    await page.locator("h1").click();
+    await page.keyboard.press("]");
+    await waitForTitle(page, "L1H2");
+    expect(param(page, "layer")).toBe("1");
+    expect(await heatmapFills(page)).not.toEqual(before);
+    expect(await page.locator(".mixviz-layer-strip[aria-pressed=true]").getAttribute("data-layer")).toBe("1");
+    await page.keyboard.press("[");
+    await waitForTitle(page, "L0H2");
+    // clicking a strip of the cross-layer flow jumps to its layer
+    await page.locator(".mixviz-layer-strip[data-layer='1']").click();
+    await waitForTitle(page, "L1H2");
+    // causal model: the upper triangle is hidden by default
+    expect(param(page, "mask")).toBe("1");
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  test("the induction probe runs the model in the browser and reports an input that does not fit", async () => {
+    const {page, problems} = await open("?model=lm-iha");
+    const status = page.locator(".mixviz-probe-status");
+    await page.waitForFunction(() => document.querySelector(".mixviz-probe-status")?.textContent?.startsWith("Probe:"), undefined, {timeout: TIMEOUT});
+    const grid = () => page.locator(".mixviz-head-types").textContent();
+    const before = await grid();
+    // four repeats of the longest segment do not fit the context
+    const repeats = page.locator(".mixviz-probe input[type=range]").nth(1);
+    await repeats.fill("4");
+    await page.waitForFunction(() => document.querySelector(".mixviz-probe-status .mixviz-score-error") !== null, undefined, {timeout: TIMEOUT});
+    expect(await status.textContent()).toMatch(/more than the model's \d+: shorten the segment or repeat it less/);
+    // without a probe the grid loses its induction and duplicate labels but the page keeps working
+    await thumb(page, "L1H1").click();
+    await waitForTitle(page, "L1H1 · raw (locked)");
+    await repeats.fill("2");
+    await page.waitForFunction(() => document.querySelector(".mixviz-probe-status")?.textContent?.startsWith("Probe:"), undefined, {timeout: TIMEOUT});
+    expect(await grid()).toEqual(before);
+    // knockout grids: one per layer, 8 × 8 cells each
+    expect(await page.locator(".mixviz-knockout").count()).toBe(2);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
   test("SVG and PNG exports download files", async () => {
     const {page, problems} = await open("?model=relation-iha");
     const [svg] = await Promise.all([page.waitForEvent("download"), page.locator("[data-export=svg]").click()]);
