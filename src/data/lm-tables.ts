@@ -3,7 +3,7 @@
 import {headLabel} from "../model/config.js";
 import {ablateHead, ablateSourceHead} from "../model/ablation.js";
 import {headMap} from "../model/effective.js";
-import {LM_ARCHS, type LmArch, type LmPreset} from "../model/lmConfig.js";
+import {LM_ARCHS, type LmArch, type LmConfig, type LmPreset} from "../model/lmConfig.js";
 import {evaluateLm, lmEvalSamples} from "../model/lmTrain.js";
 import {
   currentTokenScore,
@@ -83,11 +83,13 @@ export function lmAttentionTable(runs: Map<LmArch, LmRun>, preset: LmPreset): Ui
 
 /** The score columns of lm-heads.arrow, in order. */
 export const LM_SCORE_COLUMNS = ["previous_token", "first_token", "current_token", "duplicate_token", "induction"] as const;
-type ScoreColumn = (typeof LM_SCORE_COLUMNS)[number];
+export type ScoreColumn = (typeof LM_SCORE_COLUMNS)[number];
 
-/** Sums of the scores per (layer, kind, head): positional scores over the showcase set, token scores over repeated tokens. */
-function scoreSums(weights: Weights, run: LmRun, preset: LmPreset): Map<string, Record<ScoreColumn, number>> {
-  const {config: cfg} = run.record;
+/**
+ * Head-pattern scores of one LM keyed "layer/kind/head": positional scores as means over the showcase set,
+ * duplicate-token and induction scores as means over lmRepeatedSequences.
+ */
+export function lmHeadScores(weights: Weights, cfg: LmConfig, preset: LmPreset): Map<string, Record<ScoreColumn, number>> {
   const {n_layers: L, n_heads: H} = cfg;
   const sums = new Map<string, Record<ScoreColumn, number>>();
   const at = (l: number, kind: string, h: number) => {
@@ -141,12 +143,11 @@ export function lmHeadsTable(runs: Map<LmArch, LmRun>, preset: LmPreset): Uint8A
   const rows: LmHeadRow[] = [];
   const evalSet = lmEvalSamples(LM_SEED, preset.train.eval_samples, preset.task);
   for (const arch of LM_ARCHS) {
-    const run = runOf(runs, arch);
-    const {record, weights} = run;
+    const {record, weights} = runOf(runs, arch);
     const cfg = record.config;
     const accuracy = (w: Weights) => evaluateLm(w, cfg, evalSet, preset.train.eval_batch_size).induction_accuracy;
     const base = accuracy(weights);
-    const sums = scoreSums(weights, run, preset);
+    const sums = lmHeadScores(weights, cfg, preset);
     for (let layer = 0; layer < cfg.n_layers; layer++) {
       for (let h = 0; h < cfg.n_heads; h++) {
         const ablated = accuracy(ablateHead(weights, cfg, layer, h));

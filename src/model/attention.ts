@@ -155,8 +155,9 @@ function stackGroups(parts: tf.Tensor[]): tf.Tensor3D {
 }
 
 /**
- * Forward pass of every group: A_g = softmax(q_g k_gᵀ) [S,T], z_g = A_g v_g [S,d].
- * q [G,S,d] (already scaled), k, v [G,T,d]. Returns z [G,S,d] and, when kept, the G maps A_g.
+ * Forward pass of every group: A_g = softmax(q_g k_gᵀ + mask) [S,T], z_g = A_g v_g [S,d].
+ * q [G,S,d] (already scaled), k, v [G,T,d], mask [S·T] additive or null. Returns z [G,S,d] and, when
+ * kept, the G maps A_g.
  */
 function groupsForward(
   q: tf.Tensor3D,
@@ -258,7 +259,7 @@ let mapsOut: tf.Tensor2D[] | null = null;
 /** The additive [S,T] mask of the groupAttention call in progress (a constant: it has no gradient). */
 let maskIn: Float32Array | null = null;
 
-/** z = softmax(q kᵀ) v over groups [G,·,d] with the per-group forward and backward above. */
+/** z = softmax(q kᵀ + maskIn) v over groups [G,·,d] with the per-group forward and backward above. */
 const groupAttention = tf.customGrad(((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
   const [q, k, v, save] = args as [tf.Tensor3D, tf.Tensor3D, tf.Tensor3D, tf.GradSaveFunc];
   const {z, maps} = groupsForward(q, k, v, maskIn);
