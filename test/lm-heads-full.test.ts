@@ -1,5 +1,5 @@
 // The head workbench's claim about the full LM build: the MHA LM has at least one previous-token head in
-// layer 0 and at least one induction head in layer 1 (raw maps, DEFAULT_HEAD_THRESHOLDS of
+// layer 0 and at least one induction head in layer 1 (raw maps, DEFAULT_THRESHOLDS of
 // src/model/headTypes.ts). The full preset cannot train in CI, so this test reads a full build's
 // lm-heads.arrow: the file named by MIXVIZ_LM_HEADS, or else the lm-heads loader run on the full LM runs
 // cached in .cache/models (never training them). Without either it skips and says why.
@@ -8,7 +8,7 @@ import {existsSync, readFileSync} from "node:fs";
 import {join} from "node:path";
 import {tableFromIPC} from "apache-arrow";
 import {describe, expect, it} from "vitest";
-import {DEFAULT_HEAD_THRESHOLDS, detectHeadTypes} from "../src/model/headTypes.js";
+import {DEFAULT_THRESHOLDS, detect} from "../src/model/headTypes.js";
 import {LM_ARCHS, LM_FULL} from "../src/model/lmConfig.js";
 import {LM_SEED, RUN_FILE, lmRunDir} from "../src/data/runs.js";
 
@@ -33,9 +33,9 @@ if (!source.bytes) console.warn(`lm-heads-full.test.ts skipped: ${source.reason}
 describe.skipIf(!source.bytes)("the full LM build", () => {
   it("MHA: a previous-token head in layer 0 and an induction head in layer 1 (raw maps)", () => {
     const rows = tableFromIPC(source.bytes!).toArray().map((r) => r.toJSON());
-    console.info(`lm-heads from ${source.reason}; thresholds ${JSON.stringify(DEFAULT_HEAD_THRESHOLDS)}`);
+    console.info(`lm-heads from ${source.reason}; thresholds ${JSON.stringify(DEFAULT_THRESHOLDS)}`);
     for (const r of rows) {
-      const types = detectHeadTypes(r);
+      const types = detect(r);
       console.info(
         `${r.arch} ${r.head} ${r.map.padEnd(9)} prev ${r.previous_token.toFixed(3)} first ${r.first_token.toFixed(3)} ` +
           `cur ${r.current_token.toFixed(3)} dup ${r.duplicate_token.toFixed(3)} ind ${r.induction.toFixed(3)} ` +
@@ -46,8 +46,8 @@ describe.skipIf(!source.bytes)("the full LM build", () => {
     }
     const mhaRaw = rows.filter((r) => r.arch === "mha" && r.map === "raw");
     expect(mhaRaw).toHaveLength(2 * 8);
-    const previous = mhaRaw.filter((r) => r.layer === 0 && detectHeadTypes(r).includes("previous_token"));
-    const induction = mhaRaw.filter((r) => r.layer === 1 && detectHeadTypes(r).includes("induction"));
+    const previous = mhaRaw.filter((r) => r.layer === 0 && detect(r).includes("previous_token"));
+    const induction = mhaRaw.filter((r) => r.layer === 1 && detect(r).includes("induction"));
     expect(previous.map((r) => r.head), "previous-token heads in layer 0").not.toEqual([]);
     expect(induction.map((r) => r.head), "induction heads in layer 1").not.toEqual([]);
   });

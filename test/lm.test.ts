@@ -274,7 +274,7 @@ describe("maps, ablation and training on the LM", () => {
 
 describe("head types on hand-built causal maps", () => {
   it("a previous-token map and an induction map on repeated tokens are detected as such, and nothing else", async () => {
-    const {detectHeadTypes, DEFAULT_HEAD_THRESHOLDS} = await import("../src/model/headTypes.js");
+    const {detect, DEFAULT_THRESHOLDS} = await import("../src/model/headTypes.js");
     const {previousTokenScore, firstTokenScore, currentTokenScore, duplicateTokenScore, inductionScore} = await import("../src/model/metrics.js");
     const tokens = repeatedRandomTokens({length: 6, repeats: 2, seed: 0, d_vocab: 20}); // [13]
     const n = tokens.length;
@@ -288,13 +288,13 @@ describe("head types on hand-built causal maps", () => {
       induction: inductionScore(map, tokens, {causal: true})
     });
     const previous = oneHotRows((q) => Math.max(q - 1, 0));
-    expect(detectHeadTypes(scores(previous))).toEqual(["previous_token"]);
+    expect(detect(scores(previous))).toEqual(["previous_token"]);
     // induction: in the second copy attend to the token after the earlier occurrence (q − 6 + 1); before it, uniform
     const induction = oneHotRows((q) => q - 5);
     for (let q = 0; q < 7; q++) induction[q] = Float32Array.from({length: n}, (_, k) => (k <= q ? 1 / (q + 1) : 0));
     const s = scores(induction);
     expect(s.induction).toBeCloseTo(6 / 13, 5); // the maximum L/(2L+1)
-    expect(detectHeadTypes(s)).toEqual(["induction"]);
-    expect(detectHeadTypes(s, {...DEFAULT_HEAD_THRESHOLDS, induction: 0.5})).toEqual([]);
+    expect(detect(s)).toEqual(["induction"]);
+    expect(detect(s, {...DEFAULT_THRESHOLDS, induction: 0.5})).toEqual([]);
   });
 });
