@@ -6,7 +6,7 @@ import * as tf from "@tensorflow/tfjs";
 import {ablateHead, ablateSourceHead, copyWeights} from "../model/ablation.js";
 import type {ModelConfig} from "../model/config.js";
 import {effectiveMaps, headMap, rawMaps, toHeadMaps} from "../model/effective.js";
-import type {MixMatrix} from "../model/mixing.js";
+import {entryIndex, type MixMatrix} from "../model/mixing.js";
 import {disposeCache, runWithCache} from "../model/model.js";
 import {disposeParams, paramShape, weightsToParams, type Params, type Weights} from "../model/params.js";
 import {decodeSafetensors} from "../model/safetensors.js";
@@ -55,12 +55,9 @@ export type Edit =
   /** IHA: source head knocked out of every pseudo-query, key and value (ablation.ablateSourceHead) */
   | {kind: "source"; layer: number; head: number};
 
-/** Flat index of a mixing entry in its parameter's row-major array (the layout of docs/data-formats.md). */
-export function entryIndex(cfg: ModelConfig, matrix: MixMatrix, source: number, target: number, pseudo: number): number {
-  const {n_heads: H, n_pseudo: P} = cfg;
-  if (matrix === "P_l" || matrix === "P_w") return source * H + target; // P[g, h]
-  if (matrix === "R") return target * H * P + source * P + pseudo; // R[h, h'P + p]
-  return (source * H + target) * P + pseudo; // α[m, h, p]
+/** Flat index of a mixing entry in its parameter's array, for a model config (mixing.entryIndex). */
+export function configEntryIndex(cfg: ModelConfig, matrix: MixMatrix, source: number, target: number, pseudo: number): number {
+  return entryIndex(matrix, cfg.n_heads, cfg.n_pseudo, source, target, pseudo);
 }
 
 const param = (layer: number, name: string) => `blocks.${layer}.attn.${name}`;
@@ -75,7 +72,7 @@ export function applyEdits(trained: Weights, cfg: ModelConfig, edits: readonly E
       const HP = cfg.n_heads * cfg.n_pseudo;
       weights[param(edit.layer, "R")].fill(0, edit.target * HP, (edit.target + 1) * HP); // R[h, :] = 0
     } else {
-      weights[param(edit.layer, edit.matrix)][entryIndex(cfg, edit.matrix, edit.source, edit.target, edit.pseudo)] = edit.value;
+      weights[param(edit.layer, edit.matrix)][configEntryIndex(cfg, edit.matrix, edit.source, edit.target, edit.pseudo)] = edit.value;
     }
   }
   return weights;

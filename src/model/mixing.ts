@@ -61,19 +61,24 @@ function square(H: number, entry: (source: number, target: number) => number): n
 
 type Entry = (source: number, target: number, pseudo: number) => number;
 
-/** Value of entry (source, target, pseudo) of a mixing parameter, in the MixingRow convention. */
-function entryOf(data: Float32Array, matrix: MixMatrix, H: number, P: number): Entry {
+/** Flat index of entry (source, target, pseudo) in a mixing parameter's row-major array (MixingRow convention). */
+export function entryIndex(matrix: MixMatrix, H: number, P: number, source: number, target: number, pseudo: number): number {
   switch (matrix) {
     case "P_l":
     case "P_w":
-      return (source, target) => data[source * H + target]; // P[g, h]
+      return source * H + target; // P[g, h]
     case "alpha_Q":
     case "alpha_K":
     case "alpha_V":
-      return (source, target, p) => data[(source * H + target) * P + p]; // α[m, h, p]
+      return (source * H + target) * P + pseudo; // α[m, h, p]
     case "R":
-      return (source, target, p) => data[target * H * P + source * P + p]; // R[h, h'P + p]
+      return target * H * P + source * P + pseudo; // R[h, h'P + p]
   }
+}
+
+/** Value of entry (source, target, pseudo) of a mixing parameter, in the MixingRow convention. */
+function entryOf(data: Float32Array, matrix: MixMatrix, H: number, P: number): Entry {
+  return (source, target, pseudo) => data[entryIndex(matrix, H, P, source, target, pseudo)];
 }
 
 const hasPseudo = (matrix: MixMatrix) => matrix !== "P_l" && matrix !== "P_w";
