@@ -1,6 +1,7 @@
 // Heatmap tab: one head's N×N map three times — raw (what a hook shows; or IHA's naive slice), effective
 // (each key's share of what the head writes), and their difference — with the current query row outlined
-// and the ground-truth (query, key) pairs marked by gold dots. Pure: two maps and options in, a DOM node out.
+// (an overlay that `setQuery` moves without redrawing the maps) and the ground-truth (query, key) pairs marked
+// by gold dots. Pure: two maps and options in, a DOM node out.
 import * as Plot from "@observablehq/plot";
 import type {HeadMap} from "./headStack.js";
 import {PATH_COLOR, QUERY_COLOR} from "./palette.js";
@@ -48,12 +49,41 @@ function rowDistance(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return sum * HALF;
 }
 
-export function heatmapPanel(data: HeatmapPanelData, options: HeatmapPanelOptions): HTMLDivElement {
+/** The panel's node; `setQuery` moves the outlined row (an overlay) without redrawing the maps. */
+export interface HeatmapPanelElement extends HTMLDivElement {
+  setQuery(query: number): void;
+}
+
+/**
+ * The outline of the current query row, drawn over a Plot heatmap (its own SVG element, so that moving it
+ * touches nothing else); returns the function that moves it.
+ */
+function queryOutline(plot: (SVGSVGElement | HTMLElement) & Plot.Plot): (query: number) => void {
+  const svg = plot instanceof SVGSVGElement ? plot : plot.querySelector<SVGSVGElement>(":scope > svg:last-of-type");
+  const x = plot.scale("x");
+  const y = plot.scale("y");
+  if (!svg || !x?.range || !y?.apply) return () => {};
+  const [x0, x1] = x.range as [number, number];
+  const band = y.bandwidth ?? 0;
+  const rect = document.createElementNS("http://www.w3.org/2000/svg", "rect");
+  rect.setAttribute("class", "mixviz-query-row");
+  rect.setAttribute("x", String(Math.min(x0, x1)));
+  rect.setAttribute("width", String(Math.abs(x1 - x0)));
+  rect.setAttribute("height", String(band));
+  // Outlined in the text colour: the query blue is also a head colour.
+  rect.setAttribute("fill", "none");
+  rect.setAttribute("stroke", "currentColor");
+  rect.setAttribute("stroke-width", "1");
+  rect.setAttribute("pointer-events", "none");
+  svg.append(rect);
+  return (query) => rect.setAttribute("y", String(y.apply!(query)));
+}
+
+export function heatmapPanel(data: HeatmapPanelData, options: HeatmapPanelOptions): HeatmapPanelElement {
   const {raw, effective, tokens, rawName = "raw"} = data;
-  const {query, path, title, headLabel, color = QUERY_COLOR, size = DEFAULT_SIZE} = options;
+  const {path, title, headLabel, color = QUERY_COLOR, size = DEFAULT_SIZE} = options;
   const N = tokens.length;
   const diff = effective.map((row, q) => Float32Array.from(row, (v, k) => v - raw[q][k]));
-  const queryRow = Array.from({length: N}, (_, k) => ({q: query, k}));
   const pathCells = path.flatMap((keys, q) => keys.map((k) => ({q, k})));
   const ticks = Array.from({length: N}, (_, n) => n).filter((n) => n % TICK_EVERY === 0);
   const maxAbs = Math.max(1e-9, ...diff.flatMap((row) => Array.from(row, Math.abs)));
@@ -76,14 +106,12 @@ export function heatmapPanel(data: HeatmapPanelData, options: HeatmapPanelOption
       marks: [
         Plot.cell(cells(map), {x: "k", y: "q", fill: "v", title: (d: Cell) => `${tokens[d.q]} → ${tokens[d.k]}: ${d.v.toFixed(DIGITS)}`}),
         Plot.dot(pathCells, {x: "k", y: "q", r: PATH_DOT, fill: PATH_COLOR}),
-        // The query row is outlined in the text colour: the query blue is also a head colour.
-        Plot.cell(queryRow, {x: "k", y: "q", fill: "none", stroke: "currentColor", strokeWidth: 1}),
         Plot.frame({strokeOpacity: 0.3})
       ],
       ariaLabel: `${name} map of ${title}`
     });
 
-  const root = document.createElement("div");
+  const root = document.createElement("div") as unknown as HeatmapPanelElement;
   root.className = "mixviz-heatmaps";
   root.dataset.view = "heatmap";
   const row = document.createElement("div");
@@ -98,19 +126,26 @@ export function heatmapPanel(data: HeatmapPanelData, options: HeatmapPanelOption
     box.append(caption, node);
     return box;
   };
+  const plots = [plot(raw, `${rawName} weight`, false), plot(effective, "effective share", false), plot(diff, "difference", true)];
+  const outlines = plots.map(queryOutline);
   row.append(
-    panel(`${rawName[0].toUpperCase()}${rawName.slice(1)} · ${headLabel}`, plot(raw, `${rawName} weight`, false)),
-    panel(`Effective · ${headLabel}`, plot(effective, "effective share", false)),
-    panel(`Effective − ${rawName}`, plot(diff, "difference", true))
+    panel(`${rawName[0].toUpperCase()}${rawName.slice(1)} · ${headLabel}`, plots[0]),
+    panel(`Effective · ${headLabel}`, plots[1]),
+    panel(`Effective − ${rawName}`, plots[2])
   );
   const mean = raw.reduce((sum, r, q) => sum + rowDistance(r, effective[q]), 0) / Math.max(1, N);
   const caption = document.createElement("p");
   caption.className = "mixviz-caption";
-  caption.textContent =
-    `${title}. Rows are queries, columns keys (every ${TICK_EVERY}th token labelled); the outlined row is the current query, ` +
-    `gold dots are (query, key) pairs on the ground-truth path. Right: blue where the head uses a key more than its ${rawName} map says, red where less. ` +
-    `The two maps differ by ${rowDistance(raw[query], effective[query]).toFixed(2)} on the current row and ${mean.toFixed(2)} on an average row ` +
-    `(total variation: 0 = identical, 1 = nothing in common).`;
+  root.setQuery = (query) => {
+    root.dataset.query = String(query);
+    for (const move of outlines) move(query);
+    caption.textContent =
+      `${title}. Rows are queries, columns keys (every ${TICK_EVERY}th token labelled); the outlined row is the current query, ` +
+      `gold dots are (query, key) pairs on the ground-truth path. Right: blue where the head uses a key more than its ${rawName} map says, red where less. ` +
+      `The two maps differ by ${rowDistance(raw[query], effective[query]).toFixed(2)} on the current row and ${mean.toFixed(2)} on an average row ` +
+      `(total variation: 0 = identical, 1 = nothing in common).`;
+  };
+  root.setQuery(options.query);
   root.append(row, caption);
   return root;
 }

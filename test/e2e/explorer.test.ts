@@ -11,6 +11,7 @@ const READY = ".mixviz-sentence-view";
 const READY_TIMEOUT = 30_000;
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47];
 const GRID_CELL = 14;
+const MAX_TABS = 60; // Tab presses allowed to reach the Sentence View from the top of the page
 const TABS = ["heatmap", "mixing", "triptych", "pseudo"] as const;
 const TAB_VIEWS: Record<(typeof TABS)[number], string> = {
   heatmap: ".mixviz-heatmaps svg",
@@ -116,6 +117,59 @@ describe("the explorer", () => {
     await page.keyboard.press("ArrowLeft");
     await waitForFocus(page, "query:4");
     expect(await page.locator("[role=status]").textContent()).toContain("Top keys");
+    await page.close();
+    expect(problems).toEqual([]);
+  });
+
+  test("Sentence View tokens: Tab reaches them, Enter and Space lock and unlock, focus is visible", async () => {
+    const {page, problems} = await open("?arch=mha&query=5");
+    const active = () => page.evaluate(() => {
+      const el = document.activeElement;
+      return el?.closest(".mixviz-sentence-view") ? `${el.getAttribute("data-side")}:${el.getAttribute("data-index")}` : null;
+    });
+    // Tab through the page from the top until a token of the Sentence View has the focus.
+    await page.locator("h1").click();
+    let reached: string | null = null;
+    for (let i = 0; i < MAX_TABS && !reached; i++) {
+      await page.keyboard.press("Tab");
+      reached = await active();
+    }
+    expect(reached).toBe("query:0");
+    const token = page.locator(`${READY} g[data-side=query][data-index="0"]`);
+    // Visible focus: the token's box is outlined while it has the keyboard focus.
+    expect(await token.locator("rect").getAttribute("stroke")).toBe("currentColor");
+    await page.keyboard.press("Enter");
+    expect(await page.getAttribute(READY, "data-locked")).toBe("true");
+    expect(await focus(page)).toBe("query:0");
+    expect(await token.getAttribute("aria-pressed")).toBe("true");
+    expect(await page.locator(`${READY} .weights text`).count()).toBeGreaterThan(0);
+    // Enter again unlocks: the view falls back to the query of the controls.
+    await page.keyboard.press("Enter");
+    expect(await page.getAttribute(READY, "data-locked")).toBe("false");
+    expect(await focus(page)).toBe("query:5");
+    // Space locks the next token and does not start autoplay.
+    await page.keyboard.press("Tab");
+    expect(await active()).toBe("query:1");
+    expect(await token.locator("rect").getAttribute("stroke")).toBeNull();
+    await page.keyboard.press(" ");
+    expect(await focus(page)).toBe("query:1");
+    expect(await page.getAttribute(READY, "data-locked")).toBe("true");
+    expect(await control(page, "play").getAttribute("aria-pressed")).toBe("false");
+    await page.keyboard.press(" ");
+    expect(await page.getAttribute(READY, "data-locked")).toBe("false");
+    await page.close();
+    expect(problems).toEqual([]);
+  });
+
+  test("with one layer the layer menu is disabled and [ ] say so", async () => {
+    const {page, problems} = await open("?arch=mha&query=5");
+    expect(await control(page, "layer").isDisabled()).toBe(true);
+    expect(await page.locator("label.mixviz-control", {has: control(page, "layer")}).textContent()).toContain("only one");
+    await page.locator("h1").click();
+    await page.keyboard.press("]");
+    await page.waitForFunction(() => document.querySelector("[data-note=layer]")?.textContent?.includes("single layer"));
+    expect(await page.locator("[role=status]").textContent()).toContain("single layer");
+    expect(param(page, "layer")).toBe("0");
     await page.close();
     expect(problems).toEqual([]);
   });
