@@ -244,8 +244,8 @@ interface Row {
 
 function printTable(rows: Row[]): void {
   console.log("");
-  console.log("case | shape | steps | median ms | p90 ms | median / goal | input→DOM median ms (frames) | per view input→changed, median ms | 2 frames after DOM, median ms (earlier method) | load avg 1/5/15 before → after");
-  console.log("---|---|---|---|---|---|---|---|---|---");
+  console.log("case | shape | steps | median ms | p90 ms | max ms | median / goal | input→DOM median ms (frames) | per view input→changed, median ms | 2 frames after DOM, median ms (earlier method) | load avg 1/5/15 before → after");
+  console.log("---|---|---|---|---|---|---|---|---|---|---");
   for (const r of rows) {
     const paint = r.timings.map((t) => t.paint);
     const dom = r.timings.map((t) => t.dom);
@@ -254,7 +254,7 @@ function printTable(rows: Row[]): void {
     const perView = Object.keys(r.timings[0]?.views ?? {}).map((v) => `${v} ${ms(quantile(r.timings.map((t) => t.views[v]), 0.5))}`).join(", ");
     const verdict = median <= r.goal ? "meets" : "misses";
     const twoFrames = quantile(r.timings.map((t) => t.twoFrames), 0.5);
-    console.log(`${r.name} | ${r.shape} | ${paint.length} | ${ms(median)} | ${ms(quantile(paint, 0.9))} | ${(median / r.goal).toFixed(2)} (goal ≤ ${ms(r.goal)} ms: ${verdict}) | ${ms(quantile(dom, 0.5))} (${frames}) | ${perView} | ${ms(twoFrames)} | ${r.loadBefore} → ${r.loadAfter}`);
+    console.log(`${r.name} | ${r.shape} | ${paint.length} | ${ms(median)} | ${ms(quantile(paint, 0.9))} | ${ms(Math.max(...paint))} | ${(median / r.goal).toFixed(2)} (goal ≤ ${ms(r.goal)} ms: ${verdict}) | ${ms(quantile(dom, 0.5))} (${frames}) | ${perView} | ${ms(twoFrames)} | ${r.loadBefore} → ${r.loadAfter}`);
   }
 }
 
@@ -300,7 +300,7 @@ async function traceSteps(page: Page, views: ViewSpec[], steps: number, name: st
     for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) seenLabels.add(label(at));
     for (const l of seenLabels) inclusive.set(l, (inclusive.get(l) ?? 0) + dt);
   });
-  const own = /^(sentenceView|relationGrid|attentionField|heatmapPanel|render|fill|replaceState|layerStack|cutStack|windowAround|setAttribute|createElementNS|\(garbage collector\)|\(program\)|\(idle\))/;
+  const own = /^(sentenceView|relationGrid|attentionField|heatmapPanel|render|fill|replaceState|layerStack|cutStack|windowAround|setAttribute|createElementNS|setQuery|draw|mark|dots|moveViews|move|announce|listener|\(garbage collector\)|\(program\)|\(idle\))/;
   const ranked = [...inclusive].filter(([l]) => own.test(l)).sort((a, b) => b[1] - a[1]);
   const names = ["RunTask", "FunctionCall", "FireAnimationFrame", "EventDispatch", "TimerFire", "RunMicrotasks", "V8.Execute", "ParseHTML", "UpdateLayoutTree", "RecalculateStyles", "Layout", "PrePaint", "Paint", "Layerize", "UpdateLayer", "CompositeLayers", "Commit", "RasterTask", "HitTest", "MajorGC", "MinorGC", "V8.GC_SCAVENGER", "BlinkGC.AtomicPhase"];
   console.log("");

@@ -31,6 +31,7 @@ const TICK_EVERY = 6; // label every m-th token (one per relation row)
 const DIGITS = 3;
 const PATH_DOT = 1.6;
 const HALF = 0.5;
+const SVG_NS = "http://www.w3.org/2000/svg";
 
 interface Cell {
   q: number;
@@ -55,17 +56,27 @@ export interface HeatmapPanelElement extends HTMLDivElement {
 }
 
 /**
- * The outline of the current query row, drawn over a Plot heatmap (its own SVG element, so that moving it
- * touches nothing else); returns the function that moves it.
+ * The outline of the current query row, drawn over a Plot heatmap in an SVG of its own laid exactly on
+ * the plot's, so that moving it repaints the outline only, not the N² cells. Returns the node to show in
+ * place of the plot and the function that moves the outline.
  */
-function queryOutline(plot: (SVGSVGElement | HTMLElement) & Plot.Plot): (query: number) => void {
+function queryOutline(plot: (SVGSVGElement | HTMLElement) & Plot.Plot): {node: Element; move: (query: number) => void} {
   const svg = plot instanceof SVGSVGElement ? plot : plot.querySelector<SVGSVGElement>(":scope > svg:last-of-type");
   const x = plot.scale("x");
   const y = plot.scale("y");
-  if (!svg || !x?.range || !y?.apply) return () => {};
+  if (!svg || !x?.range || !y?.apply) return {node: plot, move: () => {}};
   const [x0, x1] = x.range as [number, number];
   const band = y.bandwidth ?? 0;
-  const rect = document.createElementNS("http://www.w3.org/2000/svg", "rect");
+  const wrap = document.createElement("div");
+  wrap.style.position = "relative";
+  wrap.style.width = "fit-content";
+  wrap.style.maxWidth = "100%";
+  const overlay = document.createElementNS(SVG_NS, "svg");
+  overlay.setAttribute("viewBox", svg.getAttribute("viewBox") ?? `0 0 ${svg.getAttribute("width")} ${svg.getAttribute("height")}`);
+  overlay.setAttribute("aria-hidden", "true");
+  overlay.setAttribute("class", "mixviz-query-overlay");
+  Object.assign(overlay.style, {position: "absolute", left: "0", top: "0", width: "100%", height: "100%", pointerEvents: "none", overflow: "visible"});
+  const rect = document.createElementNS(SVG_NS, "rect");
   rect.setAttribute("class", "mixviz-query-row");
   rect.setAttribute("x", String(Math.min(x0, x1)));
   rect.setAttribute("width", String(Math.abs(x1 - x0)));
@@ -74,9 +85,10 @@ function queryOutline(plot: (SVGSVGElement | HTMLElement) & Plot.Plot): (query: 
   rect.setAttribute("fill", "none");
   rect.setAttribute("stroke", "currentColor");
   rect.setAttribute("stroke-width", "1");
-  rect.setAttribute("pointer-events", "none");
-  svg.append(rect);
-  return (query) => rect.setAttribute("y", String(y.apply!(query)));
+  overlay.append(rect);
+  if (svg !== plot) svg.replaceWith(wrap);
+  wrap.append(svg, overlay);
+  return {node: svg === plot ? wrap : plot, move: (query) => rect.setAttribute("y", String(y.apply!(query)))};
 }
 
 export function heatmapPanel(data: HeatmapPanelData, options: HeatmapPanelOptions): HeatmapPanelElement {
@@ -129,16 +141,16 @@ export function heatmapPanel(data: HeatmapPanelData, options: HeatmapPanelOption
   const plots = [plot(raw, `${rawName} weight`, false), plot(effective, "effective share", false), plot(diff, "difference", true)];
   const outlines = plots.map(queryOutline);
   row.append(
-    panel(`${rawName[0].toUpperCase()}${rawName.slice(1)} · ${headLabel}`, plots[0]),
-    panel(`Effective · ${headLabel}`, plots[1]),
-    panel(`Effective − ${rawName}`, plots[2])
+    panel(`${rawName[0].toUpperCase()}${rawName.slice(1)} · ${headLabel}`, outlines[0].node),
+    panel(`Effective · ${headLabel}`, outlines[1].node),
+    panel(`Effective − ${rawName}`, outlines[2].node)
   );
   const mean = raw.reduce((sum, r, q) => sum + rowDistance(r, effective[q]), 0) / Math.max(1, N);
   const caption = document.createElement("p");
   caption.className = "mixviz-caption";
   root.setQuery = (query) => {
     root.dataset.query = String(query);
-    for (const move of outlines) move(query);
+    for (const {move} of outlines) move(query);
     caption.textContent =
       `${title}. Rows are queries, columns keys (every ${TICK_EVERY}th token labelled); the outlined row is the current query, ` +
       `gold dots are (query, key) pairs on the ground-truth path. Right: blue where the head uses a key more than its ${rawName} map says, red where less. ` +
