@@ -14,7 +14,9 @@
 // Method, measured inside the page (performance.now(), one clock, no round trip to Node in the timed
 // path): for every step the page's script
 //   a. notes the current node of each linked view;
-//   b. takes t0 = performance.now(), sets the scrubber (input[data-control=scrubber]) to the next
+//   b. waits for the start of an animation frame plus a phase (step i: frac(i × 0.618…) of a frame, so
+//      the inputs fall evenly over the frame, as a key press or a click does, and the same way on every
+//      run), takes t0 = performance.now(), sets the scrubber (input[data-control=scrubber]) to the next
 //      position and dispatches an "input" event on it — what a drag of the range input does;
 //   c. watches the document with a MutationObserver until every view shows the new query — moved in
 //      place or replaced by a new node (Sentence View: data-focus="query:q"; Attention Field and relation
@@ -26,9 +28,9 @@
 //      MessageChannel message queued from the frame), i.e. after its style, layout, paint and commit on
 //      the main thread: t_paint. The step's time is t_paint − t0.
 // Steps run one after another (the next starts after the page has settled), after WARMUP unmeasured
-// steps. The query wraps at the end of the sequence. Headless Chromium runs frames at 60 Hz, and a step
-// started at a random moment waits on average half a frame for the next one, so a median below 16.7 ms
-// needs the work itself to fit in about half a frame. The table also gives t_dom (input → last view
+// steps. The query wraps at the end of the sequence. Headless Chromium runs frames at 60 Hz, and an
+// input waits on average half a frame for the next one, so a median below 16.7 ms needs the work itself
+// to fit in about half a frame. The table also gives t_dom (input → last view
 // changed) with the frames that started before it, and the earlier method's figure (two
 // requestAnimationFrame callbacks after the last view changed; from inside a frame that adds a whole
 // frame), so that old and new measurements can be compared.
@@ -63,6 +65,7 @@ const WARMUP = 5;
 const TIMEOUT = 180_000;
 const STEP_TIMEOUT = 30_000; // ms: a step that takes longer is reported as a failure, not timed
 const FRAME = 1000 / 60;
+const GOLDEN = 0.6180339887; // step i's input comes frac(i·GOLDEN) of a frame after a frame starts
 const UPLOAD: Shape = {layers: UPLOAD_LAYERS, heads: 12, tokens: 512};
 const UPLOAD_START = 240; // query the your-data steps start from: mid-sequence, so the field's window moves
 
@@ -103,7 +106,7 @@ const UPLOAD_VIEWS: ViewSpec[] = [
  * Runs in the page: one scrubber step to `query`, timed from the input event to the frame after every
  * view in `views` has been replaced (see the header). Self-contained: it is serialised into the page.
  */
-function stepInPage([views, query, timeout]: [ViewSpec[], number, number]): Promise<StepTiming> {
+function stepInPage([views, query, timeout, phase]: [ViewSpec[], number, number, number]): Promise<StepTiming> {
   const scrubber = document.querySelector<HTMLInputElement>("input[data-control=scrubber]");
   if (!scrubber) throw new Error("no scrubber on the page");
   const before = views.map((v) => document.querySelector(v.selector));
@@ -140,7 +143,7 @@ function stepInPage([views, query, timeout]: [ViewSpec[], number, number]): Prom
         // A view may be moved in place (its attribute names the query) or replaced by a new node.
         const inPlace = v.attr !== undefined && node.hasAttribute(v.attr);
         if (!inPlace && node === before[i]) return;
-        if (v.attr && node.getAttribute(v.attr) !== `${v.prefix ?? ""}${query}`) return;
+        if (inPlace && node.getAttribute(v.attr!) !== `${v.prefix ?? ""}${query}`) return;
         seen[v.name] = now - t0;
       });
       if (Object.keys(seen).length < views.length) return;
@@ -176,11 +179,15 @@ function stepInPage([views, query, timeout]: [ViewSpec[], number, number]): Prom
       counting = false;
       reject(new Error(`step to query ${query}: views not replaced after ${timeout} ms (seen: ${Object.keys(seen).join(", ") || "none"})`));
     }, timeout);
-    t0 = performance.now();
-    requestAnimationFrame(countFrames);
-    scrubber.value = String(query);
-    scrubber.dispatchEvent(new Event("input", {bubbles: true}));
-    check();
+    const start = () => {
+      t0 = performance.now();
+      requestAnimationFrame(countFrames);
+      scrubber.value = String(query);
+      scrubber.dispatchEvent(new Event("input", {bubbles: true}));
+      check();
+    };
+    // The input arrives `phase` ms after the start of a frame.
+    requestAnimationFrame(() => setTimeout(start, phase));
   });
 }
 
@@ -210,13 +217,14 @@ async function runSteps(page: Page, views: ViewSpec[], steps: number, start?: nu
   const n = range.max + 1;
   let query = start ?? range.value;
   if (start !== undefined) {
-    await page.evaluate(stepInPage, [views, query, STEP_TIMEOUT] as [ViewSpec[], number, number]);
+    await page.evaluate(stepInPage, [views, query, STEP_TIMEOUT, 0] as [ViewSpec[], number, number, number]);
   }
   const out: StepTiming[] = [];
   for (let i = 0; i < WARMUP + steps; i++) {
     query = (query + 1) % n;
     await page.evaluate(settleInPage, 3);
-    const timing = await page.evaluate(stepInPage, [views, query, STEP_TIMEOUT] as [ViewSpec[], number, number]);
+    const phase = ((i * GOLDEN) % 1) * FRAME; // spread evenly over the frame, the same phases on every run
+    const timing = await page.evaluate(stepInPage, [views, query, STEP_TIMEOUT, phase] as [ViewSpec[], number, number, number]);
     if (i >= WARMUP) out.push(timing);
   }
   return out;

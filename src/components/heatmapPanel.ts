@@ -64,8 +64,11 @@ function queryOutline(plot: (SVGSVGElement | HTMLElement) & Plot.Plot): {node: E
   const svg = plot instanceof SVGSVGElement ? plot : plot.querySelector<SVGSVGElement>(":scope > svg:last-of-type");
   const x = plot.scale("x");
   const y = plot.scale("y");
-  if (!svg || !x?.range || !y?.apply) return {node: plot, move: () => {}};
-  const [x0, x1] = x.range as [number, number];
+  const keys = Array.from(x?.domain ?? []) as number[];
+  if (!svg || !x?.apply || !keys.length || !y?.apply) return {node: plot, move: () => {}};
+  // The cells' extent (the band scale rounds, so it can be narrower than the scale's range).
+  const x0 = x.apply(keys[0]) as number;
+  const x1 = (x.apply(keys[keys.length - 1]) as number) + (x.bandwidth ?? 0);
   const band = y.bandwidth ?? 0;
   const wrap = document.createElement("div");
   wrap.style.position = "relative";
@@ -78,8 +81,8 @@ function queryOutline(plot: (SVGSVGElement | HTMLElement) & Plot.Plot): {node: E
   Object.assign(overlay.style, {position: "absolute", left: "0", top: "0", width: "100%", height: "100%", pointerEvents: "none", overflow: "visible"});
   const rect = document.createElementNS(SVG_NS, "rect");
   rect.setAttribute("class", "mixviz-query-row");
-  rect.setAttribute("x", String(Math.min(x0, x1)));
-  rect.setAttribute("width", String(Math.abs(x1 - x0)));
+  rect.setAttribute("x", String(x0));
+  rect.setAttribute("width", String(x1 - x0));
   rect.setAttribute("height", String(band));
   // Outlined in the text colour: the query blue is also a head colour.
   rect.setAttribute("fill", "none");
