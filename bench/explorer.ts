@@ -1,5 +1,5 @@
 // `tsx bench/explorer.ts [site folder] [--steps N] [--layers L] [--search ?tab=mixing]`: time from one step of the query scrubber to the
-// frame after every linked view has been repainted, in Debian's Chromium (playwright-core, the flags of
+// end of the paint that shows every linked view with the new query, in Debian's Chromium (playwright-core, the flags of
 // test/e2e/browser.ts) on a built site (default: $MIXVIZ_OUTPUT or dist; build it first, e.g.
 // MIXVIZ_PROFILE=tiny MIXVIZ_OUTPUT=.cache/bench-dist npm run build). Prints figures; never passes or
 // fails on a time.
@@ -103,8 +103,8 @@ const UPLOAD_VIEWS: ViewSpec[] = [
 ];
 
 /**
- * Runs in the page: one scrubber step to `query`, timed from the input event to the frame after every
- * view in `views` has been replaced (see the header). Self-contained: it is serialised into the page.
+ * Runs in the page: one scrubber step to `query`, timed from the input event (`phase` ms into a frame) to
+ * the end of the paint that shows every view in `views` with the new query (see the header). Self-contained: it is serialised into the page.
  */
 function stepInPage([views, query, timeout, phase]: [ViewSpec[], number, number, number]): Promise<StepTiming> {
   const scrubber = document.querySelector<HTMLInputElement>("input[data-control=scrubber]");
@@ -393,7 +393,7 @@ try {
       "Sentence View": EXPLORER_VIEWS[0].selector,
       "relation grid": EXPLORER_VIEWS[1].selector,
       "Attention Field": EXPLORER_VIEWS[2].selector,
-      "detail panel (the open tab, rebuilt on every step too)": ".mixviz-panel",
+      "detail panel (the open tab)": ".mixviz-panel",
       "controls bar": "form.mixviz-controls"
     }, 7] as [Record<string, string>, number]);
     console.log("Forced style + layout after replacing one node with a clone of itself, median of 7 (ms): " + Object.entries(layout).map(([n, t]) => `${n} ${ms(t)}`).join(" · "));
