@@ -5,7 +5,8 @@
 // largest weight gets the largest dot), its colour is its head's colour, gold rings mark (query, key)
 // pairs where the key lies on the query's ground-truth path, and the current query's spoke is outlined
 // in every sector (in the text colour: the query blue is also a head colour). Dots are drawn on a canvas
-// (H·N² of them); labels and highlights are SVG on top.
+// (H·N² of them, drawn once); the current query's dots are redrawn opaque on a second canvas, and labels and
+// highlights are SVG on top. `setQuery` on the returned node moves the highlight; nothing else is redrawn.
 // Pure: the stack of maps and options in, a DOM node out.
 import * as d3 from "d3";
 import type {HeadMap} from "./headStack.js";
@@ -54,62 +55,92 @@ export function fieldGeometry(heads: number, tokens: number, size: number): Fiel
   };
 }
 
-export function attentionField(stack: readonly HeadMap[], options: AttentionFieldOptions): HTMLDivElement {
-  const {paths, query, head = -1, tokens, headLabels, size = DEFAULT_SIZE, title = "Attention field"} = options;
+/** The field's node; `setQuery` moves the highlighted query without redrawing the cloud. */
+export interface AttentionFieldElement extends HTMLDivElement {
+  setQuery(query: number): void;
+}
+
+export function attentionField(stack: readonly HeadMap[], options: AttentionFieldOptions): AttentionFieldElement {
+  const {paths, head = -1, tokens, headLabels, size = DEFAULT_SIZE, title = "Attention field"} = options;
+  let query = options.query;
   const H = stack.length;
   const N = tokens.length;
   const geometry = fieldGeometry(H, N, size);
   const c = size / 2;
-  const at = (h: number, q: number, k: number): [number, number] => {
-    const a = geometry.angle(h, q);
-    const r = geometry.radius(k);
-    return [c + r * Math.cos(a), c + r * Math.sin(a)];
-  };
+  // Dot centres, computed once: x and y of (h, q, k) at index (h·N + q)·N + k.
+  const xs = new Float32Array(H * N * N);
+  const ys = new Float32Array(H * N * N);
+  const radii = Float32Array.from({length: N}, (_, k) => geometry.radius(k));
+  for (let h = 0; h < H; h++) {
+    for (let q = 0; q < N; q++) {
+      const a = geometry.angle(h, q);
+      const cos = Math.cos(a);
+      const sin = Math.sin(a);
+      for (let k = 0; k < N; k++) {
+        const i = (h * N + q) * N + k;
+        xs[i] = c + radii[k] * cos;
+        ys[i] = c + radii[k] * sin;
+      }
+    }
+  }
   let max = 0;
   for (const map of stack) for (const row of map) for (const w of row) max = Math.max(max, Math.abs(w));
   const dotRadius = (w: number) => (max > 0 ? MAX_DOT * Math.sqrt(Math.abs(w) / max) : 0);
 
-  const root = document.createElement("div");
+  const root = document.createElement("div") as unknown as AttentionFieldElement;
   root.className = "mixviz-field";
   root.style.position = "relative";
   root.style.width = `${size}px`;
   root.style.height = `${size}px`;
-  root.dataset.query = String(query);
 
-  const {canvas, ctx} = sharpCanvas(size);
-  if (ctx) {
+  // Dots of queries [q0, q1) of every head, one path (one fill) per head.
+  const dots = (ctx: CanvasRenderingContext2D, q0: number, q1: number) => {
     for (let h = 0; h < H; h++) {
       ctx.fillStyle = headColor(h);
-      for (let q = 0; q < N; q++) {
-        ctx.globalAlpha = q === query ? 1 : DOT_ALPHA;
+      ctx.beginPath();
+      for (let q = q0; q < q1; q++) {
+        const row = stack[h][q];
         for (let k = 0; k < N; k++) {
-          const r = dotRadius(stack[h][q][k]);
+          const r = dotRadius(row[k]);
           if (r < MIN_VISIBLE) continue;
-          const [x, y] = at(h, q, k);
-          ctx.beginPath();
-          ctx.arc(x, y, r, 0, FULL_TURN);
-          ctx.fill();
+          const i = (h * N + q) * N + k;
+          ctx.moveTo(xs[i] + r, ys[i]);
+          ctx.arc(xs[i], ys[i], r, 0, FULL_TURN);
         }
       }
+      ctx.fill();
     }
+  };
+
+  // The cloud is drawn once; the current query's dots are redrawn opaque on a second canvas on top.
+  const {canvas, ctx} = sharpCanvas(size);
+  if (ctx) {
+    ctx.globalAlpha = DOT_ALPHA;
+    dots(ctx, 0, N);
     ctx.globalAlpha = 1;
     ctx.strokeStyle = PATH_COLOR;
     ctx.lineWidth = RING_WIDTH;
+    ctx.beginPath();
     for (let h = 0; h < H; h++) {
       for (let q = 0; q < N; q++) {
         for (const k of paths[q] ?? []) {
-          const [x, y] = at(h, q, k);
-          ctx.beginPath();
-          ctx.arc(x, y, dotRadius(stack[h][q][k]) + RING_GAP + RING_WIDTH, 0, FULL_TURN);
-          ctx.stroke();
+          const i = (h * N + q) * N + k;
+          const r = dotRadius(stack[h][q][k]) + RING_GAP + RING_WIDTH;
+          ctx.moveTo(xs[i] + r, ys[i]);
+          ctx.arc(xs[i], ys[i], r, 0, FULL_TURN);
         }
       }
     }
+    ctx.stroke();
   }
+  const top = sharpCanvas(size);
+  top.canvas.style.position = "absolute";
+  top.canvas.style.left = "0";
+  top.canvas.style.top = "0";
 
   const svg = d3.create("svg")
     .attr("viewBox", `0 0 ${size} ${size}`).attr("width", size).attr("height", size)
-    .attr("role", "img").attr("aria-label", `${title}: ${H} heads, query ${tokens[query] ?? query} highlighted`)
+    .attr("role", "img")
     .style("position", "absolute").style("left", 0).style("top", 0);
   svg.append("title").text(title);
   const arc = (h: number, q0: number, q1: number) => {
@@ -124,8 +155,8 @@ export function attentionField(stack: readonly HeadMap[], options: AttentionFiel
     .attr("class", "sector").attr("d", (h) => arc(h, -0.5, N - 0.5))
     .attr("fill", "none").attr("stroke", "currentColor")
     .attr("stroke-opacity", (h) => (h === head ? 0.9 : 0.15)).attr("stroke-width", (h) => (h === head ? 2 : 1));
-  g.selectAll("path.spoke").data(d3.range(H)).join("path")
-    .attr("class", "spoke").attr("d", (h) => arc(h, query - 0.5, query + 0.5))
+  const spokes = g.selectAll("path.spoke").data(d3.range(H)).join("path")
+    .attr("class", "spoke")
     .attr("fill", "currentColor").attr("fill-opacity", 0.12).attr("stroke", "currentColor").attr("stroke-width", SPOKE_WIDTH);
   const labelRadius = size / 2 - LABEL_MARGIN / 2;
   g.selectAll("text").data(d3.range(H)).join("text")
@@ -157,6 +188,18 @@ export function attentionField(stack: readonly HeadMap[], options: AttentionFiel
     readout.text(`${headLabels[h]}: ${tokens[q]} → ${tokens[k]} = ${stack[h][q][k].toFixed(3)}`);
   });
   svg.on("pointerleave", () => readout.text(""));
-  root.append(canvas, svg.node()!);
+
+  root.setQuery = (next: number) => {
+    query = next;
+    root.dataset.query = String(query);
+    svg.attr("aria-label", `${title}: ${H} heads, query ${tokens[query] ?? query} highlighted`);
+    spokes.attr("d", (h) => arc(h, query - 0.5, query + 0.5));
+    if (top.ctx) {
+      top.ctx.clearRect(0, 0, size, size);
+      if (query >= 0 && query < N) dots(top.ctx, query, query + 1);
+    }
+  };
+  root.setQuery(query);
+  root.append(canvas, top.canvas, svg.node()!);
   return root;
 }

@@ -94,6 +94,12 @@ export function explorerControls(options: ExplorerControlsOptions): ExplorerCont
   const kind = select("kind", "Map");
   const direction = select("direction", "Direction");
   form.append(arch.wrap, sample.wrap, layer.wrap, head.wrap, query.wrap, kind.wrap, direction.wrap);
+  if (limits.layers < 2) {
+    // Nothing to choose: say so rather than offer a menu of one.
+    layer.input.disabled = true;
+    layer.wrap.firstElementChild!.textContent = "Layer (the only one)";
+    layer.wrap.title = "These models have a single layer";
+  }
 
   // Timeline: scrubber over query positions, play/pause, speed.
   const timeline = el("div", {class: "mixviz-timeline", role: "group", "aria-label": "Query timeline"});

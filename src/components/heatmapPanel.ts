@@ -1,6 +1,7 @@
 // Heatmap tab: one head's N×N map three times — raw (what a hook shows; or IHA's naive slice), effective
 // (each key's share of what the head writes), and their difference — with the current query row outlined
-// and the ground-truth (query, key) pairs marked by gold dots. Pure: two maps and options in, a DOM node out.
+// (an overlay that `setQuery` moves without redrawing the maps) and the ground-truth (query, key) pairs marked
+// by gold dots. Pure: two maps and options in, a DOM node out.
 import * as Plot from "@observablehq/plot";
 import type {HeadMap} from "./headStack.js";
 import {PATH_COLOR, QUERY_COLOR} from "./palette.js";
@@ -30,6 +31,7 @@ const TICK_EVERY = 6; // label every m-th token (one per relation row)
 const DIGITS = 3;
 const PATH_DOT = 1.6;
 const HALF = 0.5;
+const SVG_NS = "http://www.w3.org/2000/svg";
 
 interface Cell {
   q: number;
@@ -48,12 +50,55 @@ function rowDistance(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return sum * HALF;
 }
 
-export function heatmapPanel(data: HeatmapPanelData, options: HeatmapPanelOptions): HTMLDivElement {
+/** The panel's node; `setQuery` moves the outlined row (an overlay) without redrawing the maps. */
+export interface HeatmapPanelElement extends HTMLDivElement {
+  setQuery(query: number): void;
+}
+
+/**
+ * The outline of the current query row, drawn over a Plot heatmap in an SVG of its own laid exactly on
+ * the plot's, so that moving it repaints the outline only, not the N² cells. Returns the node to show in
+ * place of the plot and the function that moves the outline.
+ */
+function queryOutline(plot: (SVGSVGElement | HTMLElement) & Plot.Plot): {node: Element; move: (query: number) => void} {
+  const svg = plot instanceof SVGSVGElement ? plot : plot.querySelector<SVGSVGElement>(":scope > svg:last-of-type");
+  const x = plot.scale("x");
+  const y = plot.scale("y");
+  const keys = Array.from(x?.domain ?? []) as number[];
+  if (!svg || !x?.apply || !keys.length || !y?.apply) return {node: plot, move: () => {}};
+  // The cells' extent (the band scale rounds, so it can be narrower than the scale's range).
+  const x0 = x.apply(keys[0]) as number;
+  const x1 = (x.apply(keys[keys.length - 1]) as number) + (x.bandwidth ?? 0);
+  const band = y.bandwidth ?? 0;
+  const wrap = document.createElement("div");
+  wrap.style.position = "relative";
+  wrap.style.width = "fit-content";
+  wrap.style.maxWidth = "100%";
+  const overlay = document.createElementNS(SVG_NS, "svg");
+  overlay.setAttribute("viewBox", svg.getAttribute("viewBox") ?? `0 0 ${svg.getAttribute("width")} ${svg.getAttribute("height")}`);
+  overlay.setAttribute("aria-hidden", "true");
+  overlay.setAttribute("class", "mixviz-query-overlay");
+  Object.assign(overlay.style, {position: "absolute", left: "0", top: "0", width: "100%", height: "100%", pointerEvents: "none", overflow: "visible"});
+  const rect = document.createElementNS(SVG_NS, "rect");
+  rect.setAttribute("class", "mixviz-query-row");
+  rect.setAttribute("x", String(x0));
+  rect.setAttribute("width", String(x1 - x0));
+  rect.setAttribute("height", String(band));
+  // Outlined in the text colour: the query blue is also a head colour.
+  rect.setAttribute("fill", "none");
+  rect.setAttribute("stroke", "currentColor");
+  rect.setAttribute("stroke-width", "1");
+  overlay.append(rect);
+  if (svg !== plot) svg.replaceWith(wrap);
+  wrap.append(svg, overlay);
+  return {node: svg === plot ? wrap : plot, move: (query) => rect.setAttribute("y", String(y.apply!(query)))};
+}
+
+export function heatmapPanel(data: HeatmapPanelData, options: HeatmapPanelOptions): HeatmapPanelElement {
   const {raw, effective, tokens, rawName = "raw"} = data;
-  const {query, path, title, headLabel, color = QUERY_COLOR, size = DEFAULT_SIZE} = options;
+  const {path, title, headLabel, color = QUERY_COLOR, size = DEFAULT_SIZE} = options;
   const N = tokens.length;
   const diff = effective.map((row, q) => Float32Array.from(row, (v, k) => v - raw[q][k]));
-  const queryRow = Array.from({length: N}, (_, k) => ({q: query, k}));
   const pathCells = path.flatMap((keys, q) => keys.map((k) => ({q, k})));
   const ticks = Array.from({length: N}, (_, n) => n).filter((n) => n % TICK_EVERY === 0);
   const maxAbs = Math.max(1e-9, ...diff.flatMap((row) => Array.from(row, Math.abs)));
@@ -76,14 +121,12 @@ export function heatmapPanel(data: HeatmapPanelData, options: HeatmapPanelOption
       marks: [
         Plot.cell(cells(map), {x: "k", y: "q", fill: "v", title: (d: Cell) => `${tokens[d.q]} → ${tokens[d.k]}: ${d.v.toFixed(DIGITS)}`}),
         Plot.dot(pathCells, {x: "k", y: "q", r: PATH_DOT, fill: PATH_COLOR}),
-        // The query row is outlined in the text colour: the query blue is also a head colour.
-        Plot.cell(queryRow, {x: "k", y: "q", fill: "none", stroke: "currentColor", strokeWidth: 1}),
         Plot.frame({strokeOpacity: 0.3})
       ],
       ariaLabel: `${name} map of ${title}`
     });
 
-  const root = document.createElement("div");
+  const root = document.createElement("div") as unknown as HeatmapPanelElement;
   root.className = "mixviz-heatmaps";
   root.dataset.view = "heatmap";
   const row = document.createElement("div");
@@ -98,19 +141,26 @@ export function heatmapPanel(data: HeatmapPanelData, options: HeatmapPanelOption
     box.append(caption, node);
     return box;
   };
+  const plots = [plot(raw, `${rawName} weight`, false), plot(effective, "effective share", false), plot(diff, "difference", true)];
+  const outlines = plots.map(queryOutline);
   row.append(
-    panel(`${rawName[0].toUpperCase()}${rawName.slice(1)} · ${headLabel}`, plot(raw, `${rawName} weight`, false)),
-    panel(`Effective · ${headLabel}`, plot(effective, "effective share", false)),
-    panel(`Effective − ${rawName}`, plot(diff, "difference", true))
+    panel(`${rawName[0].toUpperCase()}${rawName.slice(1)} · ${headLabel}`, outlines[0].node),
+    panel(`Effective · ${headLabel}`, outlines[1].node),
+    panel(`Effective − ${rawName}`, outlines[2].node)
   );
   const mean = raw.reduce((sum, r, q) => sum + rowDistance(r, effective[q]), 0) / Math.max(1, N);
   const caption = document.createElement("p");
   caption.className = "mixviz-caption";
-  caption.textContent =
-    `${title}. Rows are queries, columns keys (every ${TICK_EVERY}th token labelled); the outlined row is the current query, ` +
-    `gold dots are (query, key) pairs on the ground-truth path. Right: blue where the head uses a key more than its ${rawName} map says, red where less. ` +
-    `The two maps differ by ${rowDistance(raw[query], effective[query]).toFixed(2)} on the current row and ${mean.toFixed(2)} on an average row ` +
-    `(total variation: 0 = identical, 1 = nothing in common).`;
+  root.setQuery = (query) => {
+    root.dataset.query = String(query);
+    for (const {move} of outlines) move(query);
+    caption.textContent =
+      `${title}. Rows are queries, columns keys (every ${TICK_EVERY}th token labelled); the outlined row is the current query, ` +
+      `gold dots are (query, key) pairs on the ground-truth path. Right: blue where the head uses a key more than its ${rawName} map says, red where less. ` +
+      `The two maps differ by ${rowDistance(raw[query], effective[query]).toFixed(2)} on the current row and ${mean.toFixed(2)} on an average row ` +
+      `(total variation: 0 = identical, 1 = nothing in common).`;
+  };
+  root.setQuery(options.query);
   root.append(row, caption);
   return root;
 }

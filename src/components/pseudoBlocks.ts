@@ -30,15 +30,21 @@ const GAP = 6;
 const LABEL_SPACE = 22;
 const MIN_CELL = 1;
 
-export function pseudoBlocks(columns: PseudoBlockColumns, options: PseudoBlocksOptions): HTMLDivElement {
-  const {pseudo: P, tokens, query, headLabel, sample, maxSize = MAX_SIZE} = options;
+/** The panel's node; `setQuery` moves the outlined row in every block without redrawing the blocks. */
+export interface PseudoBlocksElement extends HTMLDivElement {
+  setQuery(query: number): void;
+}
+
+export function pseudoBlocks(columns: PseudoBlockColumns, options: PseudoBlocksOptions): PseudoBlocksElement {
+  const {pseudo: P, tokens, headLabel, sample, maxSize = MAX_SIZE} = options;
   const N = tokens.length;
-  const root = document.createElement("div");
+  const root = document.createElement("div") as unknown as PseudoBlocksElement;
   root.className = "mixviz-pseudo-blocks";
   root.dataset.view = "pseudo";
   const caption = document.createElement("p");
   caption.className = "mixviz-caption";
   if (columns.pattern.length === 0) {
+    root.setQuery = () => {};
     caption.textContent = `Sample #${sample} is not in the pseudo-block table (it holds only the first showcase samples, because IHA's pseudo pattern is P² times larger than a per-head map). Pick a lower sample number.`;
     root.append(caption);
     return root;
@@ -75,15 +81,23 @@ export function pseudoBlocks(columns: PseudoBlockColumns, options: PseudoBlocksO
     for (let j = 0; j < P; j++) {
       svg.append("rect").attr("x", origin(j)).attr("y", origin(i)).attr("width", block).attr("height", block)
         .attr("fill", "none").attr("stroke", "currentColor").attr("stroke-opacity", 0.25);
-      svg.append("rect").attr("x", origin(j)).attr("y", origin(i) + query * cell).attr("width", block).attr("height", cell)
+      svg.append("rect").attr("class", "query-row").attr("data-block", i).attr("x", origin(j)).attr("width", block).attr("height", cell)
         .attr("fill", "none").attr("stroke", QUERY_COLOR).attr("stroke-width", 1);
     }
   }
   wrap.append(canvas, svg.node()!);
-  caption.textContent =
-    `IHA ${headLabel}, sample #${sample}: block (p, q) holds the weights from pseudo-query p of each token (rows) to pseudo-key q of each token (columns), ` +
-    `tinted relative to the largest weight in the head. The outlined row in each block is the current query, ${tokens[query]}. ` +
-    `The raw per-head map shown elsewhere sums each row of blocks over q and averages over p, so sharp but different blocks can add up to a blurred map.`;
+  const rows = svg.selectAll<SVGRectElement, unknown>("rect.query-row");
+  root.setQuery = (query) => {
+    root.dataset.query = String(query);
+    rows.attr("y", function () {
+      return origin(Number(this.dataset.block)) + query * cell;
+    });
+    caption.textContent =
+      `IHA ${headLabel}, sample #${sample}: block (p, q) holds the weights from pseudo-query p of each token (rows) to pseudo-key q of each token (columns), ` +
+      `tinted relative to the largest weight in the head. The outlined row in each block is the current query, ${tokens[query]}. ` +
+      `The raw per-head map shown elsewhere sums each row of blocks over q and averages over p, so sharp but different blocks can add up to a blurred map.`;
+  };
+  root.setQuery(options.query);
   root.append(wrap, caption);
   return root;
 }

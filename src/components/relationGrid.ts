@@ -1,6 +1,6 @@
 // The m×m relation of one sample as a grid: filled cells are the facts R_ij = 1, the query cell is outlined,
 // its row and column are shaded, and the cells of its ground-truth reasoning path carry gold rings.
-// Pure: data and options in, an SVG element out.
+// `setQuery` on the returned node moves the query in place. Pure: data and options in, an SVG element out.
 import * as d3 from "d3";
 import {entityName} from "../model/task.js";
 import {PATH_COLOR, QUERY_COLOR, RELATION_ON, WRONG_COLOR} from "./palette.js";
@@ -31,14 +31,16 @@ export interface RelationGridOptions {
 const MARGIN = 22;
 const DEFAULT_SIZE = 280;
 
-export function relationGrid(data: RelationGridData, options: RelationGridOptions = {}): SVGSVGElement {
+/** The grid's node; `setQuery` moves the outlined cell, its tinted row and column and its path rings in place. */
+export interface RelationGridElement extends SVGSVGElement {
+  setQuery(query: number | null, path?: readonly number[]): void;
+}
+
+export function relationGrid(data: RelationGridData, options: RelationGridOptions = {}): RelationGridElement {
   const {m, relation, labels, predictions, tokens} = data;
   const {query = null, path = [], size = DEFAULT_SIZE, onSelect} = options;
   const names = d3.range(m).map(entityName);
   const cell = (size - MARGIN) / m;
-  const onPath = new Set(path);
-  const qi = query === null ? -1 : Math.floor(query / m);
-  const qj = query === null ? -1 : query % m;
 
   const svg = d3
     .create("svg")
@@ -46,8 +48,7 @@ export function relationGrid(data: RelationGridData, options: RelationGridOption
     .attr("width", size)
     .attr("height", size)
     .attr("role", "img")
-    .attr("class", "mixviz-relation-grid")
-    .attr("aria-label", `${m}×${m} relation${query === null ? "" : `, query ${tokens[query]}`}`);
+    .attr("class", "mixviz-relation-grid");
   svg.append("title").text("Relation R: filled cells hold; gold rings mark the query's reasoning path");
 
   const g = svg.append("g").attr("transform", `translate(${MARGIN},${MARGIN})`);
@@ -70,12 +71,10 @@ export function relationGrid(data: RelationGridData, options: RelationGridOption
     .attr("fill", (n) => (relation[n] ? RELATION_ON : "transparent"))
     .attr("fill-opacity", (n) => (relation[n] ? 0.55 : 1))
     .attr("stroke", "currentColor").attr("stroke-opacity", 0.2);
-  cells.filter((n) => Math.floor(n / m) === qi || n % m === qj)
-    .append("rect").attr("width", cell - 1).attr("height", cell - 1)
-    .attr("fill", QUERY_COLOR).attr("fill-opacity", 0.12).attr("pointer-events", "none");
-  cells.filter((n) => onPath.has(n))
-    .append("circle").attr("cx", (cell - 1) / 2).attr("cy", (cell - 1) / 2).attr("r", cell * 0.36)
-    .attr("fill", "none").attr("stroke", PATH_COLOR).attr("stroke-width", 3);
+  // The query's row and column tint (shown or hidden by setQuery).
+  const tints = cells.append("rect").attr("class", "tint").attr("width", cell - 1).attr("height", cell - 1)
+    .attr("fill", QUERY_COLOR).attr("pointer-events", "none");
+  const ringLayer = cells.append("g").attr("class", "rings");
   cells.append("text")
     .attr("x", (cell - 1) / 2).attr("y", (cell - 1) / 2).attr("text-anchor", "middle").attr("dominant-baseline", "central")
     .attr("font-size", Math.min(14, cell * 0.4)).attr("fill", (n) => (predictions && predictions[n] !== labels[n] ? WRONG_COLOR : "currentColor"))
@@ -85,10 +84,23 @@ export function relationGrid(data: RelationGridData, options: RelationGridOption
     const predicted = predictions ? `; model says ${predictions[n] ? "composes" : "does not"}` : "";
     return `${tokens[n]} (${truth}${predicted})`;
   });
-  if (query !== null) {
-    g.append("rect")
-      .attr("x", qj * cell).attr("y", qi * cell).attr("width", cell - 1).attr("height", cell - 1)
-      .attr("fill", "none").attr("stroke", QUERY_COLOR).attr("stroke-width", 3).attr("pointer-events", "none");
-  }
-  return svg.node()!;
+  const outline = g.append("rect")
+    .attr("width", cell - 1).attr("height", cell - 1)
+    .attr("fill", "none").attr("stroke", QUERY_COLOR).attr("stroke-width", 3).attr("pointer-events", "none");
+
+  const node = svg.node()! as RelationGridElement;
+  node.setQuery = (next, nextPath = []) => {
+    const onPath = new Set(nextPath);
+    const qi = next === null ? -1 : Math.floor(next / m);
+    const qj = next === null ? -1 : next % m;
+    svg.attr("aria-label", `${m}×${m} relation${next === null ? "" : `, query ${tokens[next]}`}`)
+      .attr("data-query", next === null ? null : String(next));
+    tints.attr("fill-opacity", (n) => (Math.floor(n / m) === qi || n % m === qj ? 0.12 : 0));
+    ringLayer.selectAll("circle").data((n) => (onPath.has(n) ? [n] : [])).join("circle")
+      .attr("cx", (cell - 1) / 2).attr("cy", (cell - 1) / 2).attr("r", cell * 0.36)
+      .attr("fill", "none").attr("stroke", PATH_COLOR).attr("stroke-width", 3);
+    outline.attr("x", qj * cell).attr("y", qi * cell).attr("display", next === null ? "none" : null);
+  };
+  node.setQuery(query, path);
+  return node;
 }

@@ -5,7 +5,8 @@
 // so the strongest line is opaque; exact weights appear as labels while a token is hovered or locked.
 // Tokens on the ground-truth path carry gold rings on the far side (keys of the query's path in "from";
 // queries whose path uses this key in "to").
-// Hover a token to preview its lines; click it to lock the preview, click again to unlock.
+// Hover a token to preview its lines; click it (or Tab to it and press Enter or Space) to lock the preview,
+// again to unlock.
 // Pure: one head's map and options in, an SVG element out (hover and lock live inside the element).
 import * as d3 from "d3";
 import type {Direction} from "./explorerState.js";
@@ -42,8 +43,17 @@ const FONT_SIZE = 11;
 const LABEL_DIGITS = 3;
 const LINE_WIDTH = 2;
 const RING_RADIUS = 5;
+const FOCUS_RING = 1.5; // px
+// Line opacities are rounded to 1/100: thousands of distinct values make Chromium's style recalculation slow
+// (each distinct presentation value is a new style), a difference no eye can see.
+const OPACITY_STEPS = 100;
 
-export function sentenceView(data: SentenceViewData, options: SentenceViewOptions): SVGSVGElement {
+/** The view's node; `setQuery` moves the focus (and the path rings) in place, keeping a locked token locked. */
+export interface SentenceViewElement extends SVGSVGElement {
+  setQuery(query: number, path?: readonly number[]): void;
+}
+
+export function sentenceView(data: SentenceViewData, options: SentenceViewOptions): SentenceViewElement {
   const {map, tokens} = data;
   const {query, direction = "from", path = [], color = "currentColor", title = "Sentence view", width = DEFAULT_WIDTH, rowHeight = ROW_HEIGHT} = options;
   const N = tokens.length;
@@ -51,7 +61,6 @@ export function sentenceView(data: SentenceViewData, options: SentenceViewOption
   const leftX = TOKEN_WIDTH;
   const rightX = width - TOKEN_WIDTH;
   const y = (n: number) => TOP + (n + 0.5) * rowHeight;
-  const onPath = new Set(path);
   const weight = (q: number, k: number) => Number(map[q]?.[k] ?? 0);
 
   const svg = d3.create("svg")
@@ -83,47 +92,110 @@ export function sentenceView(data: SentenceViewData, options: SentenceViewOption
   const queryRows = side("query");
   const keyRows = side("key");
   const farRows = direction === "from" ? keyRows : queryRows;
-  const ringX = (direction === "from" ? 1 : -1) * (TOKEN_WIDTH - LINE_GAP - RING_RADIUS);
-  farRows.filter((n) => onPath.has(n)).append("circle")
-    .attr("cx", ringX).attr("r", RING_RADIUS).attr("fill", "none")
-    .attr("stroke", PATH_COLOR).attr("stroke-width", 2).attr("class", "path-ring");
   const anchorRows = direction === "from" ? queryRows : keyRows;
-  anchorRows.filter((n) => n === query).select("text").attr("font-weight", "bold").attr("fill", QUERY_COLOR);
+  const ringX = (direction === "from" ? 1 : -1) * (TOKEN_WIDTH - LINE_GAP - RING_RADIUS);
 
   type Focus = {side: "query" | "key"; index: number};
-  const base: Focus = {side: direction === "from" ? "query" : "key", index: query};
+  let base: Focus = {side: direction === "from" ? "query" : "key", index: query};
   let locked: Focus | null = null;
 
+  // One line (with its tooltip) per token on the far side, made once; a draw only sets attributes.
+  const SVG_NS = "http://www.w3.org/2000/svg";
+  const lineNodes = d3.range(N).map(() => {
+    const line = document.createElementNS(SVG_NS, "line");
+    line.setAttribute("x1", String(leftX));
+    line.setAttribute("x2", String(rightX));
+    line.append(document.createElementNS(SVG_NS, "title"));
+    return line;
+  });
+  lines.node()!.append(...lineNodes);
+  const rects = {query: queryRows.select<SVGRectElement>("rect").nodes(), key: keyRows.select<SVGRectElement>("rect").nodes()};
+  for (const rect of [...rects.query, ...rects.key]) rect.setAttribute("fill-opacity", "0.2");
+  let filled: SVGRectElement | null = null;
+
   function draw(focus: Focus, showWeights: boolean): void {
-    const others = d3.range(N);
-    const w = (o: number) => (focus.side === "query" ? weight(focus.index, o) : weight(o, focus.index));
-    const max = d3.max(others, w) || 1;
-    lines.selectAll("line").data(others).join("line")
-      .attr("x1", leftX).attr("x2", rightX)
-      .attr("y1", (o) => y(focus.side === "query" ? focus.index : o))
-      .attr("y2", (o) => y(focus.side === "query" ? o : focus.index))
-      .attr("stroke-opacity", (o) => w(o) / max)
-      .attr("data-weight", (o) => w(o))
-      .call((sel) => sel.selectAll("title").data((o) => [o]).join("title").text((o) => `${tokens[focus.side === "query" ? focus.index : o]} → ${tokens[focus.side === "query" ? o : focus.index]}: ${w(o).toFixed(LABEL_DIGITS)}`));
-    labels.selectAll("text").data(showWeights ? others : []).join("text")
-      .attr("x", focus.side === "query" ? rightX - LINE_GAP : leftX + LINE_GAP)
+    const fromQuery = focus.side === "query";
+    const w = (o: number) => (fromQuery ? weight(focus.index, o) : weight(o, focus.index));
+    const ws = Float64Array.from({length: N}, (_, o) => w(o));
+    let max = 0;
+    for (const v of ws) max = Math.max(max, v);
+    max ||= 1;
+    const anchorY = String(y(focus.index));
+    lineNodes.forEach((line, o) => {
+      line.setAttribute("y1", fromQuery ? anchorY : String(y(o)));
+      line.setAttribute("y2", fromQuery ? String(y(o)) : anchorY);
+      line.setAttribute("stroke-opacity", String(Math.round((ws[o] / max) * OPACITY_STEPS) / OPACITY_STEPS));
+      line.setAttribute("data-weight", String(ws[o]));
+      line.firstChild!.textContent = `${tokens[fromQuery ? focus.index : o]} → ${tokens[fromQuery ? o : focus.index]}: ${ws[o].toFixed(LABEL_DIGITS)}`;
+    });
+    labels.selectAll("text").data(showWeights ? d3.range(N) : []).join("text")
+      .attr("x", fromQuery ? rightX - LINE_GAP : leftX + LINE_GAP)
       .attr("y", (o) => y(o)).attr("dominant-baseline", "central")
-      .attr("text-anchor", focus.side === "query" ? "end" : "start")
-      .text((o) => w(o).toFixed(LABEL_DIGITS));
-    queryRows.select("rect").attr("fill", (n) => (focus.side === "query" && n === focus.index ? color : "transparent")).attr("fill-opacity", 0.2);
-    keyRows.select("rect").attr("fill", (n) => (focus.side === "key" && n === focus.index ? color : "transparent")).attr("fill-opacity", 0.2);
+      .attr("text-anchor", fromQuery ? "end" : "start")
+      .text((o) => ws[o].toFixed(LABEL_DIGITS));
+    // Only the focused token's box is filled: clear the last one, fill this one.
+    filled?.setAttribute("fill", "transparent");
+    filled = rects[focus.side][focus.index] ?? null;
+    filled?.setAttribute("fill", color);
     svg.attr("data-focus", `${focus.side}:${focus.index}`).attr("data-locked", locked ? "true" : "false");
   }
 
+  // The anchor token in bold and the path rings on the far side: they follow the query.
+  const anchorTexts = anchorRows.select<SVGTextElement>("text").nodes();
+  let bold: SVGTextElement | null = null;
+  let ringed = new Set<number>();
+  function mark(path: readonly number[]): void {
+    bold?.removeAttribute("font-weight");
+    bold?.setAttribute("fill", "currentColor");
+    bold = anchorTexts[base.index] ?? null;
+    bold?.setAttribute("font-weight", "bold");
+    bold?.setAttribute("fill", QUERY_COLOR);
+    const onPath = new Set(path);
+    if (onPath.size === ringed.size && [...onPath].every((n) => ringed.has(n))) return;
+    ringed = onPath;
+    farRows.selectAll("circle.path-ring").data((n) => (onPath.has(n) ? [n] : [])).join("circle")
+      .attr("class", "path-ring").attr("cx", ringX).attr("r", RING_RADIUS).attr("fill", "none")
+      .attr("stroke", PATH_COLOR).attr("stroke-width", 2);
+  }
+
+  // Pointer and keyboard: hover previews a token's lines; click, Enter or Space locks them; again unlocks.
+  const toggle = (sideName: "query" | "key", n: number) => {
+    locked = locked && locked.side === sideName && locked.index === n ? null : {side: sideName, index: n};
+    draw(locked ?? base, locked !== null);
+    for (const [rows, name] of [[queryRows, "query"], [keyRows, "key"]] as const) {
+      rows.attr("aria-pressed", (i) => String(locked !== null && locked.side === name && locked.index === i));
+    }
+  };
+  const ring = (node: Element, on: boolean) =>
+    d3.select(node).select("rect").attr("stroke", on ? "currentColor" : null).attr("stroke-width", on ? FOCUS_RING : null);
   for (const [rows, sideName] of [[queryRows, "query"], [keyRows, "key"]] as const) {
     rows
+      .attr("tabindex", 0).attr("role", "button").attr("aria-pressed", "false")
+      .attr("aria-label", (n) => `${sideName} ${n}: ${tokens[n]}`)
       .on("pointerenter", (_e, n) => !locked && draw({side: sideName, index: n}, true))
       .on("pointerleave", () => !locked && draw(base, false))
-      .on("click", (_e, n) => {
-        locked = locked && locked.side === sideName && locked.index === n ? null : {side: sideName, index: n};
-        draw(locked ?? base, locked !== null);
-      });
+      .on("click", (_e, n) => toggle(sideName, n))
+      .on("keydown", (event: KeyboardEvent, n) => {
+        if (event.key !== "Enter" && event.key !== " ") return;
+        event.preventDefault();
+        event.stopPropagation(); // Space is the page's play key everywhere else
+        toggle(sideName, n);
+      })
+      // A visible focus ring (SVG groups draw no outline of their own): keyboard focus only.
+      .on("focus", (event: FocusEvent) => {
+        const target = event.currentTarget as Element;
+        ring(target, target.matches(":focus-visible"));
+      })
+      .on("blur", (event: FocusEvent) => ring(event.currentTarget as Element, false));
   }
+
+  const node = svg.node()! as SentenceViewElement;
+  node.setQuery = (next, path = []) => {
+    base = {side: base.side, index: next};
+    mark(path);
+    if (!locked) draw(base, false);
+  };
+  mark(path);
   draw(base, false);
-  return svg.node()!;
+  return node;
 }

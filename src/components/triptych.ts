@@ -60,21 +60,31 @@ function panel(data: TriptychPanel, options: TriptychOptions): SVGSVGElement {
   return svg.node()!;
 }
 
-export function triptych(panels: readonly TriptychPanel[], options: TriptychOptions): HTMLDivElement {
-  const root = document.createElement("div");
+/** The triptych's node; `setQuery` redraws its three small panels (not the page around them) for another query. */
+export interface TriptychElement extends HTMLDivElement {
+  setQuery(query: number, path: readonly number[]): void;
+}
+
+export function triptych(panels: readonly TriptychPanel[], options: TriptychOptions): TriptychElement {
+  const root = document.createElement("div") as unknown as TriptychElement;
   root.className = "mixviz-triptych";
   root.dataset.view = "triptych";
   const row = document.createElement("div");
   row.style.display = "flex";
   row.style.flexWrap = "wrap";
   row.style.gap = "1.5rem";
-  row.append(...panels.map((p) => panel(p, options)));
   const caption = document.createElement("p");
   caption.className = "mixviz-caption";
-  caption.textContent =
-    `The same head (${options.headLabel}) of the three models, ${options.direction === "from" ? `reading from query ${options.tokens[options.query]}` : `read by every query at key ${options.tokens[options.query]}`}. ` +
-    "Each weight is drawn on the relation cell it belongs to, tinted by its size relative to the panel's largest weight; gold rings are the cells that make the query compose. " +
-    "The same head index means different things in the three models: compare where the tint falls, not which head it is.";
+  root.setQuery = (query, path) => {
+    const shown = {...options, query, path};
+    root.dataset.query = String(query);
+    row.replaceChildren(...panels.map((p) => panel(p, shown)));
+    caption.textContent =
+      `The same head (${options.headLabel}) of the three models, ${options.direction === "from" ? `reading from query ${options.tokens[query]}` : `read by every query at key ${options.tokens[query]}`}. ` +
+      "Each weight is drawn on the relation cell it belongs to, tinted by its size relative to the panel's largest weight; gold rings are the cells that make the query compose. " +
+      "The same head index means different things in the three models: compare where the tint falls, not which head it is.";
+  };
+  root.setQuery(options.query, options.path);
   root.append(row, caption);
   return root;
 }

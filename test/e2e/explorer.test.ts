@@ -11,6 +11,7 @@ const READY = ".mixviz-sentence-view";
 const READY_TIMEOUT = 30_000;
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47];
 const GRID_CELL = 14;
+const MAX_TABS = 60; // Tab presses allowed to reach the Sentence View from the top of the page
 const TABS = ["heatmap", "mixing", "triptych", "pseudo"] as const;
 const TAB_VIEWS: Record<(typeof TABS)[number], string> = {
   heatmap: ".mixviz-heatmaps svg",
@@ -42,6 +43,11 @@ const focus = (page: Page) => page.getAttribute(READY, "data-focus");
 const control = (page: Page, name: string) => page.locator(`[data-control=${name}]`);
 const param = (page: Page, name: string) => new URL(page.url()).searchParams.get(name);
 
+/** Waits until the address bar holds `value` for `name` (it is written in a task after the change). */
+async function urlHas(page: Page, name: string, value: string): Promise<void> {
+  await page.waitForFunction(([n, v]) => new URL(location.href).searchParams.get(n) === v, [name, value] as const, {timeout: READY_TIMEOUT});
+}
+
 /** Waits until the Sentence View shows the given focus ("query:12"). */
 async function waitForFocus(page: Page, expected: string): Promise<void> {
   await page.waitForFunction(
@@ -58,7 +64,7 @@ describe("the explorer", () => {
     await control(page, "scrubber").fill("20");
     await waitForFocus(page, "query:20");
     expect(await opacities(page)).not.toEqual(before);
-    expect(param(page, "query")).toBe("20");
+    await urlHas(page, "query", "20");
     expect(await page.getAttribute(".mixviz-field", "data-query")).toBe("20");
     // The relation grid is linked back: clicking a cell makes it the query.
     await page.locator(".mixviz-relation-grid > g > g").nth(GRID_CELL).click();
@@ -74,7 +80,8 @@ describe("the explorer", () => {
     await control(page, "play").click();
     await page.waitForFunction(() => new URL(location.href).searchParams.get("query") !== "3", null, {timeout: READY_TIMEOUT});
     await control(page, "play").click();
-    const stopped = param(page, "query");
+    const stopped = await control(page, "scrubber").inputValue();
+    await urlHas(page, "query", stopped);
     expect(Number(stopped)).toBeGreaterThan(3);
     await page.waitForTimeout(1_000);
     expect(param(page, "query")).toBe(stopped);
@@ -99,7 +106,7 @@ describe("the explorer", () => {
     expect(await control(bad.page, "arch").inputValue()).toBe("iha");
     expect(await control(bad.page, "head").inputValue()).toBe("0");
     expect(await control(bad.page, "sample").inputValue()).toBe("0");
-    expect(param(bad.page, "tab")).toBe("heatmap");
+    await urlHas(bad.page, "tab", "heatmap");
     await bad.page.close();
     expect(bad.problems).toEqual([]);
   });
@@ -116,6 +123,59 @@ describe("the explorer", () => {
     await page.keyboard.press("ArrowLeft");
     await waitForFocus(page, "query:4");
     expect(await page.locator("[role=status]").textContent()).toContain("Top keys");
+    await page.close();
+    expect(problems).toEqual([]);
+  });
+
+  test("Sentence View tokens: Tab reaches them, Enter and Space lock and unlock, focus is visible", async () => {
+    const {page, problems} = await open("?arch=mha&query=5");
+    const active = () => page.evaluate(() => {
+      const el = document.activeElement;
+      return el?.closest(".mixviz-sentence-view") ? `${el.getAttribute("data-side")}:${el.getAttribute("data-index")}` : null;
+    });
+    // Tab through the page from the top until a token of the Sentence View has the focus.
+    await page.locator("h1").click();
+    let reached: string | null = null;
+    for (let i = 0; i < MAX_TABS && !reached; i++) {
+      await page.keyboard.press("Tab");
+      reached = await active();
+    }
+    expect(reached).toBe("query:0");
+    const token = page.locator(`${READY} g[data-side=query][data-index="0"]`);
+    // Visible focus: the token's box is outlined while it has the keyboard focus.
+    expect(await token.locator("rect").getAttribute("stroke")).toBe("currentColor");
+    await page.keyboard.press("Enter");
+    expect(await page.getAttribute(READY, "data-locked")).toBe("true");
+    expect(await focus(page)).toBe("query:0");
+    expect(await token.getAttribute("aria-pressed")).toBe("true");
+    expect(await page.locator(`${READY} .weights text`).count()).toBeGreaterThan(0);
+    // Enter again unlocks: the view falls back to the query of the controls.
+    await page.keyboard.press("Enter");
+    expect(await page.getAttribute(READY, "data-locked")).toBe("false");
+    expect(await focus(page)).toBe("query:5");
+    // Space locks the next token and does not start autoplay.
+    await page.keyboard.press("Tab");
+    expect(await active()).toBe("query:1");
+    expect(await token.locator("rect").getAttribute("stroke")).toBeNull();
+    await page.keyboard.press(" ");
+    expect(await focus(page)).toBe("query:1");
+    expect(await page.getAttribute(READY, "data-locked")).toBe("true");
+    expect(await control(page, "play").getAttribute("aria-pressed")).toBe("false");
+    await page.keyboard.press(" ");
+    expect(await page.getAttribute(READY, "data-locked")).toBe("false");
+    await page.close();
+    expect(problems).toEqual([]);
+  });
+
+  test("with one layer the layer menu is disabled and [ ] say so", async () => {
+    const {page, problems} = await open("?arch=mha&query=5");
+    expect(await control(page, "layer").isDisabled()).toBe(true);
+    expect(await page.locator("label.mixviz-control", {has: control(page, "layer")}).textContent()).toContain("only one");
+    await page.locator("h1").click();
+    await page.keyboard.press("]");
+    await page.waitForFunction(() => document.querySelector("[data-note=layer]")?.textContent?.includes("single layer"));
+    expect(await page.locator("[role=status]").textContent()).toContain("single layer");
+    await urlHas(page, "layer", "0");
     await page.close();
     expect(problems).toEqual([]);
   });

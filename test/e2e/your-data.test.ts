@@ -19,6 +19,7 @@ const TIMEOUT = 30_000;
 const LARGE_TIMEOUT = 60_000;
 const LARGE: Shape = {layers: 12, heads: 12, tokens: 512};
 const LARGE_QUERY = 300;
+const TWO_LAYERS: Shape = {layers: 2, heads: 4, tokens: 16};
 const XSS = "<img src=x onerror=alert(1)>";
 const OWN = {arch: "iha", sample: 0, head: 3, query: 8};
 
@@ -176,6 +177,28 @@ describe("the Your data page", () => {
     await page.keyboard.press("ArrowRight");
     await waitForFocus(page, `query:${LARGE_QUERY + 1}`, LARGE_TIMEOUT);
     console.log(`large file: loaded and drawn in ${loaded} ms, scrubber move drawn in ${Date.now() - started - loaded} ms; page says: ${await page.locator(`${REPORT} p`).first().textContent()}`);
+    await page.close();
+    expect(problems).toEqual([]);
+  });
+
+  test("[ and ] move between the layers of a 2-layer file, and the views change with them", async () => {
+    const path = write("two-layers.arrow", arrowStream(denseTable(TWO_LAYERS, syntheticWeights(TWO_LAYERS, 5))));
+    const {page, problems} = await open();
+    expect(await upload(page, [path])).toBe("warning"); // no tokens file: numbered positions
+    await page.waitForFunction(() => document.querySelector("[data-control=scrubber]")?.getAttribute("max") === "15");
+    const fieldTitle = () => page.locator("[data-view=field] h2").textContent();
+    const layer0 = await opacities(page);
+    expect(await control(page, "layer").inputValue()).toBe("0");
+    expect(await fieldTitle()).toContain("layer 0");
+    await page.locator("h1").click();
+    await page.keyboard.press("]");
+    await page.waitForFunction(() => document.querySelector("[data-view=field] h2")?.textContent?.includes("layer 1"));
+    expect(await control(page, "layer").inputValue()).toBe("1");
+    expect(await opacities(page)).not.toEqual(layer0);
+    await page.keyboard.press("[");
+    await page.waitForFunction(() => document.querySelector("[data-view=field] h2")?.textContent?.includes("layer 0"));
+    expect(await control(page, "layer").inputValue()).toBe("0");
+    expect(await opacities(page)).toEqual(layer0);
     await page.close();
     expect(problems).toEqual([]);
   });
