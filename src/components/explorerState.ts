@@ -1,6 +1,7 @@
 // The explorer's whole view state and its URL form. Parsing never throws: a missing, malformed or
 // out-of-range value falls back to its default, so any shared link opens some valid view.
 // Pure: strings and limits in, values out.
+import {pick, integer} from "./urlValues.js";
 
 export const EXPLORER_ARCHS = ["mha", "talking_heads", "iha"] as const;
 export type ExplorerArch = (typeof EXPLORER_ARCHS)[number];
@@ -68,16 +69,6 @@ const KEYS: Record<keyof ExplorerState, string> = {
 };
 
 const BEST_WORD = "best";
-
-function pick<T extends string>(value: string | null, allowed: readonly T[], fallback: T): T {
-  return value !== null && (allowed as readonly string[]).includes(value) ? (value as T) : fallback;
-}
-
-function integer(value: string | null, min: number, max: number, fallback: number): number {
-  if (value === null || !/^-?\d+$/.test(value.trim())) return fallback;
-  const n = Number(value);
-  return Number.isSafeInteger(n) && n >= min && n <= max ? n : fallback;
-}
 
 /** Kinds a given architecture has (the naive slice exists only for IHA). */
 export function kindsFor(arch: ExplorerArch): ExplorerMapKind[] {

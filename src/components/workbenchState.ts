@@ -1,6 +1,7 @@
 // The head workbench's view state and its URL form. Parsing never throws: a missing, malformed or
 // out-of-range value takes its default, so any shared link opens some valid view.
 // Pure: strings and limits in, values out.
+import {pick, integer, flag} from "./urlValues.js";
 import {COLOR_SCHEMES, type ColorScheme} from "./mapCanvas.js";
 import {HEAD_TYPES, type HeadType} from "../model/headTypes.js";
 
@@ -54,20 +55,6 @@ const KEYS: Record<keyof WorkbenchState, string> = {
   direction: "dir",
   score: "score"
 };
-
-function pick<T extends string>(value: string | null, allowed: readonly T[], fallback: T): T {
-  return value !== null && (allowed as readonly string[]).includes(value) ? (value as T) : fallback;
-}
-
-function integer(value: string | null, min: number, max: number, fallback: number): number {
-  if (value === null || !/^-?\d+$/.test(value.trim())) return fallback;
-  const n = Number(value);
-  return Number.isSafeInteger(n) && n >= min && n <= max ? n : fallback;
-}
-
-function flag(value: string | null, fallback: boolean): boolean {
-  return value === "1" ? true : value === "0" ? false : fallback;
-}
 
 /** The default state of a model. */
 export function defaultState(model: string, limits: WorkbenchLimits): WorkbenchState {

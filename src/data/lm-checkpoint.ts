@@ -3,7 +3,7 @@
 import type {LmArch} from "../model/lmConfig.js";
 import {lmTokenLabels} from "../model/lmTask.js";
 import {paramSpecs} from "../model/params.js";
-import {encodeSafetensors} from "../model/safetensors.js";
+import {weightsSafetensors} from "./checkpoint.js";
 import {ensureLmRuns, type LmRun} from "./runs.js";
 
 async function lmRun(arch: LmArch): Promise<LmRun> {
@@ -15,14 +15,7 @@ async function lmRun(arch: LmArch): Promise<LmRun> {
 /** The safetensors file (F32, parameters in canonical order, string metadata). */
 export async function lmCheckpointSafetensors(arch: LmArch): Promise<Uint8Array> {
   const {record, weights} = await lmRun(arch);
-  const tensors = Object.fromEntries(
-    paramSpecs(record.config).map(({name, shape}) => {
-      const data = weights[name];
-      if (!data) throw new Error(`the ${arch} LM run lacks parameter ${name}`);
-      return [name, {shape, data}];
-    })
-  );
-  return encodeSafetensors(tensors, {format: "pt", model: "lm", arch, preset: record.preset, seed: String(record.seed)});
+  return weightsSafetensors(record.config, weights, `${arch} LM run`, {format: "pt", model: "lm", arch, preset: record.preset, seed: String(record.seed)});
 }
 
 /** The JSON beside it: config, token labels, provenance, scores and every parameter's name and shape. */

@@ -3,9 +3,8 @@
 import type {LmPreset, LmConfig} from "../model/lmConfig.js";
 import {runLmWithCache} from "../model/lm.js";
 import {lmSplit, repeatedRandomTokens, type LmSample} from "../model/lmTask.js";
-import {disposeCache} from "../model/model.js";
-import {disposeParams, weightsToParams, type Weights} from "../model/params.js";
-import type {Batch} from "./maps.js";
+import type {Weights} from "../model/params.js";
+import {forEachCachedBatch, type Batch, type RunBatch} from "./maps.js";
 import {LM_SEED} from "./runs.js";
 
 /** Sequences of the training distribution drawn in the views: lmSplit(LM_SEED, "lm/showcase", LM_SHOWCASE). */
@@ -31,23 +30,11 @@ export function forEachLmBatch(
   batchSize: number,
   visit: (batch: Batch) => void
 ): void {
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`batch size must be a positive integer, got ${batchSize}`);
   const N = sequences.length > 0 ? sequences[0].length : 0;
-  const params = weightsToParams(weights, cfg);
-  try {
-    for (let start = 0; start < sequences.length; start += batchSize) {
-      const size = Math.min(batchSize, sequences.length - start);
-      const tokens = new Int32Array(size * N); // [b*N]
-      for (let b = 0; b < size; b++) tokens.set(sequences[start + b], b * N);
-      const {logits, cache} = runLmWithCache(params, cfg, tokens, N); // [b,N,V]
-      try {
-        visit({start, size, cache, params});
-      } finally {
-        logits.dispose();
-        disposeCache(cache);
-      }
-    }
-  } finally {
-    disposeParams(params);
-  }
+  const run: RunBatch = (params, start, size) => {
+    const tokens = new Int32Array(size * N); // [b*N]
+    for (let b = 0; b < size; b++) tokens.set(sequences[start + b], b * N);
+    return runLmWithCache(params, cfg, tokens, N); // [b,N,V]
+  };
+  forEachCachedBatch(weights, cfg, sequences.length, batchSize, run, visit);
 }
