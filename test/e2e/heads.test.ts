@@ -208,6 +208,7 @@ describe("the head workbench", () => {
     const svgText = readFileSync((await svg.path())!, "utf8");
     expect(svgText).toContain("<svg");
     expect(svgText).toContain("<image"); // the head grid's canvases
+    expect((svgText.match(/<rect/g) ?? []).length).toBeGreaterThanOrEqual(36 * 36); // the heatmap's cells, not only its legend
     const [png] = await Promise.all([page.waitForEvent("download"), page.locator("[data-export=png]").click()]);
     expect([...readFileSync((await png.path())!).subarray(0, 4)]).toEqual(PNG_SIGNATURE);
     expect(problems).toEqual([]);
