@@ -1,4 +1,4 @@
-// `tsx bench/playground.ts [site folder] [--steps N]`: time from an edit on /playground to the frame after
+// `tsx bench/playground.ts [site folder] [--steps N] [--arch NAME] [--profile]`: time from an edit on /playground to the frame after
 // its predictions and maps have been repainted, per architecture and kind of edit, in Debian's Chromium
 // (playwright-core, the flags of test/e2e/browser.ts) on a built site (default: $MIXVIZ_OUTPUT or dist;
 // build it first, e.g. MIXVIZ_PROFILE=tiny MIXVIZ_OUTPUT=.cache/bench-dist npm run build). Prints figures;
@@ -21,7 +21,7 @@
 // table also gives t_dom and the earlier method's ending (two requestAnimationFrame callbacks after t_dom),
 // which the figures before this method used. `model` is the page's own timing of the forward pass with
 // the raw and effective maps (data-model-ms).
-// `--profile` adds, per architecture, a V8 CPU profile of the cell steps: self and inclusive ms per step
+// `--arch NAME` runs one architecture. `--profile` adds, per architecture, a V8 CPU profile of the cell steps: self and inclusive ms per step
 // of the page's functions.
 import {cpus, loadavg} from "node:os";
 import type {Page} from "playwright-core";
@@ -36,6 +36,7 @@ const flag = (name: string, fallback: number) => {
 };
 const PROFILE = args.includes("--profile") ? (args.splice(args.indexOf("--profile"), 1), true) : false;
 const STEPS = flag("--steps", 30);
+const ONLY = args.includes("--arch") ? args.splice(args.indexOf("--arch"), 2)[1] : null; // one architecture
 const SITE = args[0] ?? process.env.MIXVIZ_OUTPUT ?? "dist";
 const WARMUP = 5;
 const TIMEOUT = 120_000;
@@ -114,11 +115,22 @@ async function runSteps(page: Page, kind: EditKind, steps: number): Promise<Step
 /** A V8 CPU profile of `steps` cell steps: the page's functions by self and inclusive ms per step. */
 async function profileSteps(page: Page, arch: string, steps: number): Promise<void> {
   const cdp = await page.context().newCDPSession(page);
+  const browser = page.context().browser()!;
   await cdp.send("Profiler.enable");
   await cdp.send("Profiler.setSamplingInterval", {interval: 100});
+  await browser.startTracing(page, {categories: ["devtools.timeline", "disabled-by-default-devtools.timeline"]});
   await cdp.send("Profiler.start");
   await runSteps(page, "cell", steps);
   const {profile} = await cdp.send("Profiler.stop");
+  const trace = JSON.parse((await browser.stopTracing()).toString("utf8"));
+  const events: {name: string; ph: string; dur?: number; tid: number; pid: number}[] = trace.traceEvents ?? trace;
+  // The renderer main thread: the thread that ran the most "FunctionCall"s.
+  const calls = new Map<string, number>();
+  for (const e of events) if (e.name === "FunctionCall") calls.set(`${e.pid}:${e.tid}`, (calls.get(`${e.pid}:${e.tid}`) ?? 0) + 1);
+  const main = [...calls].sort((a, b) => b[1] - a[1])[0]?.[0];
+  const totals = new Map<string, number>();
+  for (const e of events) if (`${e.pid}:${e.tid}` === main && e.ph === "X" && e.dur) totals.set(e.name, (totals.get(e.name) ?? 0) + e.dur / 1000);
+  const traced = ["EventDispatch", "FunctionCall", "UpdateLayoutTree", "Layout", "PrePaint", "Paint", "Layerize", "Commit", "MajorGC", "MinorGC"];
   const parent = new Map<number, number>();
   for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
   const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
@@ -138,6 +150,7 @@ async function profileSteps(page: Page, arch: string, steps: number): Promise<vo
   });
   const per = (t: number) => ms(t / (WARMUP + steps));
   const top = (m: Map<string, number>, n: number) => [...m].filter(([l]) => l !== "(idle)" && l !== "(root)").sort((a, b) => b[1] - a[1]).slice(0, n).map(([l, t]) => `${l} ${per(t)}`).join(" · ");
+  console.log(`${arch}, trace of ${WARMUP + steps} cell steps, main-thread ms per step (nested events overlap): ${traced.filter((n) => totals.has(n)).map((n) => `${n} ${per(totals.get(n)!)}`).join(" · ")}`);
   console.log(`${arch}, CPU profile of ${WARMUP + steps} cell steps, self ms per step (top 15): ${top(self, 15)}`);
   console.log(`${arch}, inclusive ms per step (top 25): ${top(inclusive, 25)}`);
 }
@@ -147,7 +160,7 @@ const browser = await launch();
 const rows: Row[] = [];
 console.log(`Playground edit → predictions and maps repainted, ${SITE}, Chromium ${browser.version()}, ${cpus().length} × ${cpus()[0]?.model ?? "?"}, ${STEPS} timed steps after ${WARMUP} warm-up steps`);
 try {
-  for (const arch of ARCHS) {
+  for (const arch of ARCHS.filter((a) => ONLY === null || a === ONLY)) {
     const page = await browser.newPage();
     await page.addInitScript("globalThis.__name = (f) => f;"); // tsx/esbuild's keepNames helper, used by the serialised functions
     await installFrameTiming(page);

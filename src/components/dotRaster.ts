@@ -24,9 +24,14 @@ export interface DotRaster {
 const RADIUS_STEPS = 8; // per px
 const OFFSET_STEPS = 4; // per px
 
+/** A disc's non-zero coverage around the pixel holding its centre. */
 interface Mask {
-  /** the mask spans −reach … +reach pixels around the centre's pixel */
   reach: number;
+  count: number;
+  dx: Int16Array;
+  dy: Int16Array;
+  /** dy·width + dx */
+  delta: Int32Array;
   coverage: Float32Array;
 }
 
@@ -41,27 +46,57 @@ export function dotRaster(width: number): DotRaster {
   const pixels = image.data;
   const coverage = new Float32Array(width * width); // the current layer's union
   const touched = new Int32Array(width * width); // pixels the current layer covers
-  const masks = new Map<number, Mask>();
+  const masks: (Mask | undefined)[] = [];
 
   const maskOf = (r8: number, fx: number, fy: number): Mask => {
     const key = (r8 * OFFSET_STEPS + fx) * OFFSET_STEPS + fy;
-    let mask = masks.get(key);
-    if (mask) return mask;
+    const known = masks[key];
+    if (known) return known;
     const r = r8 / RADIUS_STEPS;
     const cx = fx / OFFSET_STEPS;
     const cy = fy / OFFSET_STEPS;
     const reach = Math.ceil(r + 1);
-    const side = 2 * reach + 1;
-    const cov = new Float32Array(side * side);
+    const cells: [number, number, number][] = [];
     for (let dy = -reach; dy <= reach; dy++) {
       for (let dx = -reach; dx <= reach; dx++) {
-        const d = Math.hypot(dx + 0.5 - cx, dy + 0.5 - cy);
-        cov[(dy + reach) * side + dx + reach] = Math.min(1, Math.max(0, r + 0.5 - d));
+        const c = Math.min(1, Math.max(0, r + 0.5 - Math.hypot(dx + 0.5 - cx, dy + 0.5 - cy)));
+        if (c > 0) cells.push([dx, dy, c]);
       }
     }
-    mask = {reach, coverage: cov};
-    masks.set(key, mask);
+    const mask: Mask = {
+      reach,
+      count: cells.length,
+      dx: Int16Array.from(cells, ([dx]) => dx),
+      dy: Int16Array.from(cells, ([, dy]) => dy),
+      delta: Int32Array.from(cells, ([dx, dy]) => dy * width + dx),
+      coverage: Float32Array.from(cells, ([, , c]) => c)
+    };
+    masks[key] = mask;
     return mask;
+  };
+
+  let count = 0; // pixels the current layer covers so far
+  const add = (x: number, y: number, r: number) => {
+    const ix = Math.floor(x);
+    const iy = Math.floor(y);
+    const fx = Math.min(OFFSET_STEPS - 1, Math.round((x - ix) * OFFSET_STEPS));
+    const fy = Math.min(OFFSET_STEPS - 1, Math.round((y - iy) * OFFSET_STEPS));
+    const mask = maskOf(Math.round(r * RADIUS_STEPS), fx, fy);
+    const {reach, delta, coverage: cov} = mask;
+    const base = iy * width + ix;
+    const inside = ix >= reach && iy >= reach && ix + reach < width && iy + reach < width;
+    for (let j = 0; j < mask.count; j++) {
+      if (!inside) {
+        const px = ix + mask.dx[j];
+        const py = iy + mask.dy[j];
+        if (px < 0 || py < 0 || px >= width || py >= width) continue;
+      }
+      const at = base + delta[j];
+      const c = cov[j];
+      const was = coverage[at];
+      if (was === 0) touched[count++] = at;
+      if (c > was) coverage[at] = c;
+    }
   };
 
   return {
@@ -69,30 +104,8 @@ export function dotRaster(width: number): DotRaster {
       pixels.fill(0);
       for (const layer of layers) {
         const [cr, cg, cb] = rgb(layer.color);
-        let count = 0;
-        layer.each((x, y, r) => {
-          const ix = Math.floor(x);
-          const iy = Math.floor(y);
-          const fx = Math.min(OFFSET_STEPS - 1, Math.round((x - ix) * OFFSET_STEPS));
-          const fy = Math.min(OFFSET_STEPS - 1, Math.round((y - iy) * OFFSET_STEPS));
-          const {reach, coverage: cov} = maskOf(Math.round(r * RADIUS_STEPS), fx, fy);
-          const side = 2 * reach + 1;
-          for (let dy = -reach; dy <= reach; dy++) {
-            const py = iy + dy;
-            if (py < 0 || py >= width) continue;
-            const row = (dy + reach) * side + reach;
-            for (let dx = -reach; dx <= reach; dx++) {
-              const px = ix + dx;
-              if (px < 0 || px >= width) continue;
-              const c = cov[row + dx];
-              if (c === 0) continue;
-              const at = py * width + px;
-              const was = coverage[at];
-              if (was === 0) touched[count++] = at;
-              if (c > was) coverage[at] = c;
-            }
-          }
-        });
+        count = 0;
+        layer.each(add);
         // Source-over of the layer's colour at coverage × alpha (straight, not premultiplied, alpha).
         for (let i = 0; i < count; i++) {
           const at = touched[i];
