@@ -77,20 +77,29 @@ export function dotRaster(width: number): DotRaster {
 
   let count = 0; // pixels the current layer covers so far
   const add = (x: number, y: number, r: number) => {
-    const ix = Math.floor(x);
-    const iy = Math.floor(y);
-    const fx = Math.min(OFFSET_STEPS - 1, Math.round((x - ix) * OFFSET_STEPS));
-    const fy = Math.min(OFFSET_STEPS - 1, Math.round((y - iy) * OFFSET_STEPS));
-    const mask = maskOf(Math.round(r * RADIUS_STEPS), fx, fy);
+    // The centre rounded to 1/OFFSET_STEPS px, split into its pixel and its offset inside it.
+    const qx = Math.floor(x * OFFSET_STEPS + 0.5);
+    const qy = Math.floor(y * OFFSET_STEPS + 0.5);
+    const ix = Math.floor(qx / OFFSET_STEPS);
+    const iy = Math.floor(qy / OFFSET_STEPS);
+    const mask = maskOf(Math.floor(r * RADIUS_STEPS + 0.5), qx - ix * OFFSET_STEPS, qy - iy * OFFSET_STEPS);
     const {reach, delta, coverage: cov} = mask;
     const base = iy * width + ix;
-    const inside = ix >= reach && iy >= reach && ix + reach < width && iy + reach < width;
-    for (let j = 0; j < mask.count; j++) {
-      if (!inside) {
-        const px = ix + mask.dx[j];
-        const py = iy + mask.dy[j];
-        if (px < 0 || py < 0 || px >= width || py >= width) continue;
+    const n = mask.count;
+    if (ix >= reach && iy >= reach && ix + reach < width && iy + reach < width) {
+      for (let j = 0; j < n; j++) {
+        const at = base + delta[j];
+        const c = cov[j];
+        const was = coverage[at];
+        if (was === 0) touched[count++] = at;
+        if (c > was) coverage[at] = c;
       }
+      return;
+    }
+    for (let j = 0; j < n; j++) {
+      const px = ix + mask.dx[j];
+      const py = iy + mask.dy[j];
+      if (px < 0 || py < 0 || px >= width || py >= width) continue;
       const at = base + delta[j];
       const c = cov[j];
       const was = coverage[at];
@@ -114,9 +123,10 @@ export function dotRaster(width: number): DotRaster {
           const o = at * 4;
           const below = (pixels[o + 3] / 255) * (1 - a);
           const out = a + below;
-          pixels[o] = (cr * a + pixels[o] * below) / out;
-          pixels[o + 1] = (cg * a + pixels[o + 1] * below) / out;
-          pixels[o + 2] = (cb * a + pixels[o + 2] * below) / out;
+          const inv = 1 / out;
+          pixels[o] = (cr * a + pixels[o] * below) * inv;
+          pixels[o + 1] = (cg * a + pixels[o + 1] * below) * inv;
+          pixels[o + 2] = (cb * a + pixels[o + 2] * below) * inv;
           pixels[o + 3] = out * 255;
         }
       }
