@@ -11,7 +11,7 @@
 //      (test/helpers/attentionFiles.ts) through the file input: Sentence View and Attention Field
 //      (the heatmap is not drawn above 96 tokens). Goal: median ≤ 50 ms.
 //
-// Method, measured inside the page (performance.now(), one clock, no round trip to Node in the timed
+// Method (bench/frameTiming.ts, shared with bench/playground.ts), measured inside the page (performance.now(), one clock, no round trip to Node in the timed
 // path): for every step the page's script
 //   a. notes the current node of each linked view;
 //   b. waits for the start of an animation frame plus a phase (step i: frac(i × 0.618…) of a frame, so
@@ -46,6 +46,7 @@ import type {Page} from "playwright-core";
 import {serve} from "../scripts/serve.js";
 import {launch} from "../test/e2e/browser.js";
 import {arrowStream, denseTable, syntheticWeights, type Shape} from "../test/helpers/attentionFiles.js";
+import {FRAME, installFrameTiming, phaseOf, quantile, settleInPage} from "./frameTiming.js";
 import {uploadOnPage} from "./yourData.js";
 
 const args = process.argv.slice(2);
@@ -64,8 +65,6 @@ const SITE = args[0] ?? process.env.MIXVIZ_OUTPUT ?? "dist";
 const WARMUP = 5;
 const TIMEOUT = 180_000;
 const STEP_TIMEOUT = 30_000; // ms: a step that takes longer is reported as a failure, not timed
-const FRAME = 1000 / 60;
-const GOLDEN = 0.6180339887; // step i's input comes frac(i·GOLDEN) of a frame after a frame starts
 const UPLOAD: Shape = {layers: UPLOAD_LAYERS, heads: 12, tokens: 512};
 const UPLOAD_START = 240; // query the your-data steps start from: mid-sequence, so the field's window moves
 
@@ -103,108 +102,40 @@ const UPLOAD_VIEWS: ViewSpec[] = [
 ];
 
 /**
- * Runs in the page: one scrubber step to `query`, timed from the input event (`phase` ms into a frame) to
- * the end of the paint that shows every view in `views` with the new query (see the header). Self-contained: it is serialised into the page.
+ * Runs in the page: one scrubber step to `query`, timed by bench/frameTiming.ts from the input event
+ * (`phase` ms into a frame) to the end of the paint that shows every view in `views` with the new query
+ * (see the header). Self-contained: it is serialised into the page.
  */
 function stepInPage([views, query, timeout, phase]: [ViewSpec[], number, number, number]): Promise<StepTiming> {
   const scrubber = document.querySelector<HTMLInputElement>("input[data-control=scrubber]");
   if (!scrubber) throw new Error("no scrubber on the page");
   const before = views.map((v) => document.querySelector(v.selector));
-  return new Promise((resolve, reject) => {
-    const seen: Record<string, number> = {};
-    let frames = 0;
-    let counting = true;
-    // A task queued now runs after the current one: queued from inside a frame's callbacks, that is after
-    // the frame's style, layout, paint and commit.
-    const afterTask = (fn: () => void) => {
-      const channel = new MessageChannel();
-      channel.port1.onmessage = () => fn();
-      channel.port2.postMessage(null);
-    };
-    // inFrame: true from the start of a frame's callbacks until the task after that frame's rendering. This
-    // callback is registered before any the page registers in the same frame, so it runs first.
-    let inFrame = false;
-    const countFrames = () => {
-      if (!counting) return;
-      frames++;
-      inFrame = true;
-      afterTask(() => (inFrame = false));
-      requestAnimationFrame(countFrames);
-    };
-    let t0 = 0;
-    let done = false;
-    const check = () => {
-      if (done) return;
-      const now = performance.now();
-      views.forEach((v, i) => {
-        if (seen[v.name] !== undefined) return;
-        const node = document.querySelector(v.selector);
-        if (!node || !node.isConnected) return;
-        // A view may be moved in place (its attribute names the query) or replaced by a new node.
-        const inPlace = v.attr !== undefined && node.hasAttribute(v.attr);
-        if (!inPlace && node === before[i]) return;
-        if (inPlace && node.getAttribute(v.attr!) !== `${v.prefix ?? ""}${query}`) return;
-        seen[v.name] = now - t0;
-      });
-      if (Object.keys(seen).length < views.length) return;
-      done = true;
-      observer.disconnect();
-      clearTimeout(timer);
-      const dom = now - t0;
-      const framesBeforeDom = frames;
-      // The paint that shows the views: the frame under way if the views changed inside its callbacks,
-      // else the next frame; the step ends in the task after that frame's rendering.
-      let paint = 0;
-      let twoFrames = 0;
-      const finish = () => {
-        if (!paint || !twoFrames) return;
-        counting = false;
-        resolve({query, dom, paint, twoFrames, views: seen, framesBeforeDom});
-      };
-      const painted = () => {
-        paint = performance.now() - t0;
-        finish();
-      };
-      if (inFrame) afterTask(painted);
-      else requestAnimationFrame(() => afterTask(painted));
-      requestAnimationFrame(() => requestAnimationFrame(() => {
-        twoFrames = performance.now() - t0;
-        finish();
-      }));
-    };
-    const observer = new MutationObserver(check);
-    observer.observe(document.body, {childList: true, subtree: true, attributes: true, attributeFilter: ["data-focus", "data-query"]});
-    const timer = setTimeout(() => {
-      observer.disconnect();
-      counting = false;
-      reject(new Error(`step to query ${query}: views not replaced after ${timeout} ms (seen: ${Object.keys(seen).join(", ") || "none"})`));
-    }, timeout);
-    const start = () => {
-      t0 = performance.now();
-      requestAnimationFrame(countFrames);
-      scrubber.value = String(query);
-      scrubber.dispatchEvent(new Event("input", {bubbles: true}));
-      check();
-    };
-    // The input arrives `phase` ms after the start of a frame.
-    requestAnimationFrame(() => setTimeout(start, phase));
-  });
-}
-
-/** Waits until the page has been quiet (no DOM change) for a few frames. */
-function settleInPage(frames: number): Promise<void> {
-  return new Promise((resolve) => {
-    let quiet = 0;
-    const observer = new MutationObserver(() => (quiet = 0));
-    observer.observe(document.body, {childList: true, subtree: true, attributes: true, characterData: true});
-    const tick = () => {
-      if (++quiet >= frames) {
-        observer.disconnect();
-        resolve();
-      } else requestAnimationFrame(tick);
-    };
-    requestAnimationFrame(tick);
-  });
+  const seen: Record<string, number> = {};
+  const g = globalThis as typeof globalThis & {
+    __mixvizStart?: () => void;
+    __mixvizReady?: (elapsed: number) => boolean;
+    __mixvizFrameStep: (name: string, phase: number, timeout: number, attributes: string[]) => Promise<Omit<StepTiming, "query" | "views">>;
+  };
+  g.__mixvizStart = () => {
+    scrubber.value = String(query);
+    scrubber.dispatchEvent(new Event("input", {bubbles: true}));
+  };
+  g.__mixvizReady = (elapsed) => {
+    views.forEach((v, i) => {
+      if (seen[v.name] !== undefined) return;
+      const node = document.querySelector(v.selector);
+      if (!node || !node.isConnected) return;
+      // A view may be moved in place (its attribute names the query) or replaced by a new node.
+      const inPlace = v.attr !== undefined && node.hasAttribute(v.attr);
+      if (!inPlace && node === before[i]) return;
+      if (inPlace && node.getAttribute(v.attr!) !== `${v.prefix ?? ""}${query}`) return;
+      seen[v.name] = elapsed;
+    });
+    return Object.keys(seen).length === views.length;
+  };
+  return g.__mixvizFrameStep(`step to query ${query}`, phase, timeout, ["data-focus", "data-query"])
+    .then((t) => ({...t, query, views: seen}))
+    .catch((e: Error) => Promise.reject(new Error(`${e.message} (views seen: ${Object.keys(seen).join(", ") || "none"})`)));
 }
 
 async function scrubberRange(page: Page): Promise<{value: number; max: number}> {
@@ -223,20 +154,13 @@ async function runSteps(page: Page, views: ViewSpec[], steps: number, start?: nu
   for (let i = 0; i < WARMUP + steps; i++) {
     query = (query + 1) % n;
     await page.evaluate(settleInPage, 3);
-    const phase = ((i * GOLDEN) % 1) * FRAME; // spread evenly over the frame, the same phases on every run
+    const phase = phaseOf(i); // spread evenly over the frame, the same phases on every run
     const timing = await page.evaluate(stepInPage, [views, query, STEP_TIMEOUT, phase] as [ViewSpec[], number, number, number]);
     if (i >= WARMUP) out.push(timing);
   }
   return out;
 }
 
-function quantile(values: number[], q: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const pos = (sorted.length - 1) * q;
-  const lo = Math.floor(pos);
-  const hi = Math.ceil(pos);
-  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
-}
 
 const load = () => loadavg().map((x) => x.toFixed(2)).join(" ");
 const ms = (x: number) => x.toFixed(1);
@@ -378,6 +302,7 @@ try {
   {
     const page = await browser.newPage();
     await page.addInitScript("globalThis.__name = (f) => f;"); // tsx/esbuild's keepNames helper, used by the serialised functions
+    await installFrameTiming(page);
     await page.goto(new URL(`./explorer${EXPLORER_SEARCH}`, url).href);
     for (const v of EXPLORER_VIEWS) await page.waitForSelector(v.selector, {timeout: TIMEOUT});
     await page.waitForLoadState("networkidle");
@@ -405,6 +330,7 @@ try {
     writeFileSync(path, arrowStream(denseTable(UPLOAD, syntheticWeights(UPLOAD))));
     const page = await browser.newPage();
     await page.addInitScript("globalThis.__name = (f) => f;");
+    await installFrameTiming(page);
     const {state} = await uploadOnPage(page, url, path, TIMEOUT);
     if (state === "error") throw new Error(`your-data refused the file: ${await page.locator(".mixviz-upload-report").textContent()}`);
     await page.waitForFunction(() => document.querySelector<HTMLInputElement>("input[data-control=scrubber]")?.max === "511", undefined, {timeout: TIMEOUT});

@@ -7,10 +7,12 @@
 // in every sector (in the text colour: the query blue is also a head colour). Dots are drawn on a canvas
 // (H·N² of them, drawn once); the current query's dots are redrawn opaque on a second canvas, and labels and
 // highlights are SVG on top. `setQuery` on the returned node moves the highlight; nothing else is redrawn.
+// `setData` draws new maps (and paths, tokens) of the same shape on the same canvases (the playground's edits).
 // Pure: the stack of maps and options in, a DOM node out.
 import * as d3 from "d3";
 import type {HeadMap} from "./headStack.js";
 import {sharpCanvas} from "./canvas.js";
+import {dotRaster, type DotRaster} from "./dotRaster.js";
 import {headColor, PATH_COLOR} from "./palette.js";
 
 export interface AttentionFieldOptions {
@@ -58,10 +60,14 @@ export function fieldGeometry(heads: number, tokens: number, size: number): Fiel
 /** The field's node; `setQuery` moves the highlighted query without redrawing the cloud. */
 export interface AttentionFieldElement extends HTMLDivElement {
   setQuery(query: number): void;
+  /** new maps of the same heads × tokens, with their paths and tokens, redrawn in place; the query is kept */
+  setData(stack: readonly HeadMap[], paths: readonly (readonly number[])[], tokens: readonly string[]): void;
 }
 
-export function attentionField(stack: readonly HeadMap[], options: AttentionFieldOptions): AttentionFieldElement {
-  const {paths, head = -1, tokens, headLabels, size = DEFAULT_SIZE, title = "Attention field"} = options;
+export function attentionField(stackIn: readonly HeadMap[], options: AttentionFieldOptions): AttentionFieldElement {
+  let stack = stackIn;
+  let {paths, tokens} = options;
+  const {head = -1, headLabels, size = DEFAULT_SIZE, title = "Attention field"} = options;
   let query = options.query;
   const H = stack.length;
   const N = tokens.length;
@@ -84,7 +90,11 @@ export function attentionField(stack: readonly HeadMap[], options: AttentionFiel
     }
   }
   let max = 0;
-  for (const map of stack) for (const row of map) for (const w of row) max = Math.max(max, Math.abs(w));
+  const findMax = () => {
+    max = 0;
+    for (const map of stack) for (const row of map) for (const w of row) max = Math.max(max, Math.abs(w));
+  };
+  findMax();
   const dotRadius = (w: number) => (max > 0 ? MAX_DOT * Math.sqrt(Math.abs(w) / max) : 0);
 
   const root = document.createElement("div") as unknown as AttentionFieldElement;
@@ -112,11 +122,30 @@ export function attentionField(stack: readonly HeadMap[], options: AttentionFiel
     }
   };
 
-  // The cloud is drawn once; the current query's dots are redrawn opaque on a second canvas on top.
+  // The cloud is drawn once (and by setData); the current query's dots are redrawn opaque on a second canvas on top.
   const {canvas, ctx} = sharpCanvas(size);
-  if (ctx) {
-    ctx.globalAlpha = DOT_ALPHA;
-    dots(ctx, 0, N);
+  // The cloud is rasterised in script (dotRaster: an arc path of H·N² dots costs ~10 ms of paint per draw),
+  // then the rings are stroked on top.
+  let raster: DotRaster | null = null;
+  const drawBase = () => {
+    if (!ctx) return;
+    const ratio = canvas.width / size;
+    raster ??= dotRaster(canvas.width);
+    ctx.putImageData(raster.draw(Array.from({length: H}, (_, h) => ({
+      color: headColor(h),
+      alpha: DOT_ALPHA,
+      each: (add: (x: number, y: number, r: number) => void) => {
+        for (let q = 0; q < N; q++) {
+          const row = stack[h][q];
+          for (let k = 0; k < N; k++) {
+            const r = dotRadius(row[k]);
+            if (r < MIN_VISIBLE) continue;
+            const i = (h * N + q) * N + k;
+            add(xs[i] * ratio, ys[i] * ratio, r * ratio);
+          }
+        }
+      }
+    }))), 0, 0);
     ctx.globalAlpha = 1;
     ctx.strokeStyle = PATH_COLOR;
     ctx.lineWidth = RING_WIDTH;
@@ -132,7 +161,8 @@ export function attentionField(stack: readonly HeadMap[], options: AttentionFiel
       }
     }
     ctx.stroke();
-  }
+  };
+  drawBase();
   const top = sharpCanvas(size);
   top.canvas.style.position = "absolute";
   top.canvas.style.left = "0";
@@ -198,6 +228,14 @@ export function attentionField(stack: readonly HeadMap[], options: AttentionFiel
       top.ctx.clearRect(0, 0, size, size);
       if (query >= 0 && query < N) dots(top.ctx, query, query + 1);
     }
+  };
+  root.setData = (nextStack, nextPaths, nextTokens) => {
+    stack = nextStack;
+    paths = nextPaths;
+    tokens = nextTokens;
+    findMax();
+    drawBase();
+    root.setQuery(query);
   };
   root.setQuery(query);
   root.append(canvas, top.canvas, svg.node()!);

@@ -1,5 +1,7 @@
 // The model's answer for every cell of the relation: what it predicts (1 = composes), its logit, and
-// whether that matches the truth. Pure: predictions, labels and options in, a table element out.
+// whether that matches the truth. Pure: predictions, labels and options in, a table element out; the
+// table's `setData` and `setQuery` rewrite its cells in place (the playground's edits), touching only what
+// changed.
 import {entityName} from "../model/task.js";
 import {QUERY_COLOR, WRONG_COLOR} from "./palette.js";
 
@@ -19,46 +21,75 @@ export interface PredictionsOptions {
   onSelect?: (cell: number) => void;
 }
 
+/** The table; `setData` shows new predictions of the same m, `setQuery` moves the outline. */
+export interface PredictionsElement extends HTMLTableElement {
+  setData(data: PredictionsData): void;
+  setQuery(query: number): void;
+}
+
 const LOGIT_DIGITS = 1;
 
-export function playgroundPredictions(data: PredictionsData, options: PredictionsOptions = {}): HTMLTableElement {
-  const {m, predictions, logits, labels, tokens} = data;
-  const {query = -1, onSelect} = options;
-  const table = document.createElement("table");
+export function playgroundPredictions(data: PredictionsData, options: PredictionsOptions = {}): PredictionsElement {
+  const {m} = data;
+  const {onSelect} = options;
+  const table = document.createElement("table") as PredictionsElement;
   table.className = "mixviz-predictions";
-  let wrong = 0;
   const head = table.createTHead().insertRow();
   head.appendChild(document.createElement("th"));
   for (let j = 0; j < m; j++) head.appendChild(Object.assign(document.createElement("th"), {textContent: entityName(j)}));
   const body = table.createTBody();
+  const cells: {td: HTMLTableCellElement; mark: Text; logit: Text}[] = [];
   for (let i = 0; i < m; i++) {
     const row = body.insertRow();
     row.appendChild(Object.assign(document.createElement("th"), {textContent: entityName(i)}));
     for (let j = 0; j < m; j++) {
       const n = i * m + j;
-      const right = predictions[n] === labels[n];
-      if (!right) wrong++;
       const td = row.insertCell();
       td.dataset.cell = String(n);
-      td.dataset.prediction = String(predictions[n]);
-      td.dataset.label = String(labels[n]);
-      td.dataset.logit = String(logits[n]);
-      td.className = right ? "right" : "wrong";
-      if (!right) td.style.color = WRONG_COLOR;
-      if (n === query) td.style.outline = `3px solid ${QUERY_COLOR}`;
-      td.textContent = `${predictions[n] ? "1" : "·"}${right ? "" : "✗"}`;
+      const mark = document.createTextNode("");
+      const logit = document.createTextNode("");
       const small = document.createElement("small");
-      small.textContent = logits[n].toFixed(LOGIT_DIGITS);
-      td.append(document.createElement("br"), small);
-      td.title = `${tokens[n]}: model says ${predictions[n] ? "composes" : "does not compose"} (logit ${logits[n].toFixed(3)}); truth: ${labels[n] ? "composes" : "does not compose"}`;
+      small.append(logit);
+      td.append(mark, document.createElement("br"), small);
       if (onSelect) {
         td.style.cursor = "pointer";
         td.addEventListener("click", () => onSelect(n));
       }
+      cells.push({td, mark, logit});
     }
   }
-  table.dataset.wrong = String(wrong);
   const caption = table.createCaption();
-  caption.textContent = `${m * m - wrong} of ${m * m} cells right`;
+  // Sets a property only when it changes: a rewrite of an equal value still costs style work.
+  const set = <T extends object, K extends keyof T>(target: T, key: K, value: T[K]) => {
+    if (target[key] !== value) target[key] = value;
+  };
+
+  table.setData = ({predictions, logits, labels, tokens}) => {
+    let wrong = 0;
+    cells.forEach(({td, mark, logit}, n) => {
+      const right = predictions[n] === labels[n];
+      if (!right) wrong++;
+      set(td.dataset, "prediction", String(predictions[n]));
+      set(td.dataset, "label", String(labels[n]));
+      set(td.dataset, "logit", String(logits[n]));
+      if (td.className !== (right ? "right" : "wrong")) {
+        td.className = right ? "right" : "wrong";
+        td.style.color = right ? "" : WRONG_COLOR;
+      }
+      set(mark, "data", `${predictions[n] ? "1" : "·"}${right ? "" : "✗"}`);
+      set(logit, "data", logits[n].toFixed(LOGIT_DIGITS));
+      set(td, "title", `${tokens[n]}: model says ${predictions[n] ? "composes" : "does not compose"} (logit ${logits[n].toFixed(3)}); truth: ${labels[n] ? "composes" : "does not compose"}`);
+    });
+    table.dataset.wrong = String(wrong);
+    caption.textContent = `${m * m - wrong} of ${m * m} cells right`;
+  };
+  let outlined: HTMLTableCellElement | null = null;
+  table.setQuery = (query) => {
+    if (outlined) outlined.style.outline = "";
+    outlined = cells[query]?.td ?? null;
+    if (outlined) outlined.style.outline = `3px solid ${QUERY_COLOR}`;
+  };
+  table.setData(data);
+  table.setQuery(options.query ?? -1);
   return table;
 }

@@ -1,6 +1,7 @@
 // The m×m relation of one sample as a grid: filled cells are the facts R_ij = 1, the query cell is outlined,
 // its row and column are shaded, and the cells of its ground-truth reasoning path carry gold rings.
-// `setQuery` on the returned node moves the query in place. Pure: data and options in, an SVG element out.
+// `setQuery` on the returned node moves the query in place; `setData` redraws the cells for a new relation,
+// labels and predictions of the same m in place. Pure: data and options in, an SVG element out.
 import * as d3 from "d3";
 import {entityName} from "../model/task.js";
 import {PATH_COLOR, QUERY_COLOR, RELATION_ON, WRONG_COLOR} from "./palette.js";
@@ -34,10 +35,13 @@ const DEFAULT_SIZE = 280;
 /** The grid's node; `setQuery` moves the outlined cell, its tinted row and column and its path rings in place. */
 export interface RelationGridElement extends SVGSVGElement {
   setQuery(query: number | null, path?: readonly number[]): void;
+  /** new relation, labels, predictions and tokens (the same m) drawn in place; the query is kept */
+  setData(data: RelationGridData): void;
 }
 
 export function relationGrid(data: RelationGridData, options: RelationGridOptions = {}): RelationGridElement {
-  const {m, relation, labels, predictions, tokens} = data;
+  const {m} = data;
+  let {tokens} = data;
   const {query = null, path = [], size = DEFAULT_SIZE, onSelect} = options;
   const names = d3.range(m).map(entityName);
   const cell = (size - MARGIN) / m;
@@ -66,29 +70,35 @@ export function relationGrid(data: RelationGridData, options: RelationGridOption
     .attr("transform", (n) => `translate(${(n % m) * cell},${Math.floor(n / m) * cell})`)
     .style("cursor", onSelect ? "pointer" : "default")
     .on("click", (_event, n) => onSelect?.(n));
-  cells.append("rect")
+  const facts = cells.append("rect")
     .attr("width", cell - 1).attr("height", cell - 1)
-    .attr("fill", (n) => (relation[n] ? RELATION_ON : "transparent"))
-    .attr("fill-opacity", (n) => (relation[n] ? 0.55 : 1))
     .attr("stroke", "currentColor").attr("stroke-opacity", 0.2);
   // The query's row and column tint (shown or hidden by setQuery).
   const tints = cells.append("rect").attr("class", "tint").attr("width", cell - 1).attr("height", cell - 1)
     .attr("fill", QUERY_COLOR).attr("pointer-events", "none");
   const ringLayer = cells.append("g").attr("class", "rings");
-  cells.append("text")
+  const texts = cells.append("text")
     .attr("x", (cell - 1) / 2).attr("y", (cell - 1) / 2).attr("text-anchor", "middle").attr("dominant-baseline", "central")
-    .attr("font-size", Math.min(14, cell * 0.4)).attr("fill", (n) => (predictions && predictions[n] !== labels[n] ? WRONG_COLOR : "currentColor"))
-    .text((n) => (labels[n] ? "1" : "·"));
-  cells.append("title").text((n) => {
-    const truth = labels[n] ? "composes" : "does not compose";
-    const predicted = predictions ? `; model says ${predictions[n] ? "composes" : "does not"}` : "";
-    return `${tokens[n]} (${truth}${predicted})`;
-  });
+    .attr("font-size", Math.min(14, cell * 0.4));
+  const titles = cells.append("title");
   const outline = g.append("rect")
     .attr("width", cell - 1).attr("height", cell - 1)
     .attr("fill", "none").attr("stroke", QUERY_COLOR).attr("stroke-width", 3).attr("pointer-events", "none");
 
   const node = svg.node()! as RelationGridElement;
+  node.setData = (next) => {
+    const {relation, labels, predictions} = next;
+    tokens = next.tokens;
+    facts.attr("fill", (n) => (relation[n] ? RELATION_ON : "transparent")).attr("fill-opacity", (n) => (relation[n] ? 0.55 : 1));
+    texts.attr("fill", (n) => (predictions && predictions[n] !== labels[n] ? WRONG_COLOR : "currentColor"))
+      .text((n) => (labels[n] ? "1" : "·"));
+    titles.text((n) => {
+      const truth = labels[n] ? "composes" : "does not compose";
+      const predicted = predictions ? `; model says ${predictions[n] ? "composes" : "does not"}` : "";
+      return `${tokens[n]} (${truth}${predicted})`;
+    });
+  };
+  node.setData(data);
   node.setQuery = (next, nextPath = []) => {
     const onPath = new Set(nextPath);
     const qi = next === null ? -1 : Math.floor(next / m);

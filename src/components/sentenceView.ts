@@ -7,6 +7,8 @@
 // queries whose path uses this key in "to").
 // Hover a token to preview its lines; click it (or Tab to it and press Enter or Space) to lock the preview,
 // again to unlock.
+// `setQuery` moves the focus in place; `setData` swaps in a new map and token labels of the same length (the
+// playground's edits) and redraws only the lines, labels and token texts.
 // Pure: one head's map and options in, an SVG element out (hover and lock live inside the element).
 import * as d3 from "d3";
 import type {Direction} from "./explorerState.js";
@@ -51,10 +53,12 @@ const OPACITY_STEPS = 100;
 /** The view's node; `setQuery` moves the focus (and the path rings) in place, keeping a locked token locked. */
 export interface SentenceViewElement extends SVGSVGElement {
   setQuery(query: number, path?: readonly number[]): void;
+  /** a new map and tokens of the same length, drawn in place; focus and lock are kept */
+  setData(data: SentenceViewData): void;
 }
 
 export function sentenceView(data: SentenceViewData, options: SentenceViewOptions): SentenceViewElement {
-  const {map, tokens} = data;
+  let {map, tokens} = data;
   const {query, direction = "from", path = [], color = "currentColor", title = "Sentence view", width = DEFAULT_WIDTH, rowHeight = ROW_HEIGHT} = options;
   const N = tokens.length;
   const height = TOP + N * rowHeight;
@@ -190,6 +194,22 @@ export function sentenceView(data: SentenceViewData, options: SentenceViewOption
   }
 
   const node = svg.node()! as SentenceViewElement;
+  const tokenTexts = {query: queryRows.select<SVGTextElement>("text").nodes(), key: keyRows.select<SVGTextElement>("text").nodes()};
+  node.setData = (next) => {
+    map = next.map;
+    if (next.tokens !== tokens) {
+      const old = tokens;
+      tokens = next.tokens;
+      for (const sideName of ["query", "key"] as const) {
+        tokenTexts[sideName].forEach((text, n) => {
+          if (old[n] === tokens[n]) return;
+          text.textContent = tokens[n];
+          text.parentElement!.setAttribute("aria-label", `${sideName} ${n}: ${tokens[n]}`);
+        });
+      }
+    }
+    draw(locked ?? base, locked !== null);
+  };
   node.setQuery = (next, path = []) => {
     base = {side: base.side, index: next};
     mark(path);

@@ -1,0 +1,146 @@
+// The frame timing the browser benchmarks share (bench/explorer.ts, bench/playground.ts): one input, timed
+// inside the page from the input to the end of the main-thread paint of the frame that shows its result.
+//
+// `installFrameTiming(page)` defines `globalThis.__mixvizFrameStep(name, phase, timeout, attributes)` in the
+// page. A benchmark's own step function (serialised into the page) first defines
+// `globalThis.__mixvizStart` (dispatch the input) and `globalThis.__mixvizReady` (true once the page shows
+// the input's result; called with the input's elapsed ms on every DOM change after the input), then calls
+// it. The step:
+//   a. waits for the start of an animation frame plus `phase` ms (benchmarks pass frac(i × 0.618…) of a
+//      frame for step i, so inputs fall evenly over the frame, as a key press or a click does, and the
+//      same way on every run), takes t0 = performance.now() and runs the start function;
+//   b. watches the document with a MutationObserver (child lists, and the attributes named) until the ready
+//      function says yes, and notes that time (t_dom) and the animation frames that started before it;
+//   c. then waits for the paint that shows it: if the DOM changed inside a frame's callbacks (the
+//      Observable runtime recomputes cells in requestAnimationFrame), that frame; otherwise the next one
+//      (requestAnimationFrame). The step ends in the first task after that frame's rendering (a
+//      MessageChannel message queued from the frame), i.e. after its style, layout, paint and commit on
+//      the main thread: t_paint. The step's time is t_paint − t0.
+// It also gives the earlier method's figure (two requestAnimationFrame callbacks after t_dom; from inside a
+// frame that adds a whole frame), so old and new measurements can be compared.
+import type {Page} from "playwright-core";
+
+export interface FrameTiming {
+  /** input → the page shows the result in the DOM (ms) */
+  dom: number;
+  /** input → end of the main-thread paint of the frame that shows it (ms) */
+  paint: number;
+  /** input → the second animation frame after t_dom (ms): the earlier method */
+  twoFrames: number;
+  /** animation frames that started between the input and t_dom */
+  framesBeforeDom: number;
+}
+
+/** A 60 Hz frame, ms. */
+export const FRAME = 1000 / 60;
+/** Step i's input comes frac(i·GOLDEN) of a frame after a frame starts. */
+export const GOLDEN = 0.6180339887;
+/** The phase of step i in ms: spread evenly over the frame, the same phases on every run. */
+export const phaseOf = (i: number) => ((i * GOLDEN) % 1) * FRAME;
+
+type StepGlobals = typeof globalThis & {__mixvizStart?: () => void; __mixvizReady?: (elapsed: number) => boolean};
+
+/** Runs in the page (serialised): see the header. */
+function frameStepInPage(name: string, phase: number, timeout: number, attributes: string[]): Promise<FrameTiming> {
+  const g = globalThis as StepGlobals;
+  const start = g.__mixvizStart;
+  const ready = g.__mixvizReady;
+  if (!start || !ready) throw new Error(`${name}: the step did not define __mixvizStart and __mixvizReady`);
+  return new Promise((resolve, reject) => {
+    let frames = 0;
+    let counting = true;
+    // A task queued now runs after the current one: queued from inside a frame's callbacks, that is after
+    // the frame's style, layout, paint and commit.
+    const afterTask = (fn: () => void) => {
+      const channel = new MessageChannel();
+      channel.port1.onmessage = () => fn();
+      channel.port2.postMessage(null);
+    };
+    // inFrame: true from the start of a frame's callbacks until the task after that frame's rendering. This
+    // callback is registered before any the page registers in the same frame, so it runs first.
+    let inFrame = false;
+    const countFrames = () => {
+      if (!counting) return;
+      frames++;
+      inFrame = true;
+      afterTask(() => (inFrame = false));
+      requestAnimationFrame(countFrames);
+    };
+    let t0 = 0;
+    let done = false;
+    const check = () => {
+      if (done) return;
+      const now = performance.now();
+      if (!ready(now - t0)) return;
+      done = true;
+      observer.disconnect();
+      clearTimeout(timer);
+      const dom = now - t0;
+      const framesBeforeDom = frames;
+      let paint = 0;
+      let twoFrames = 0;
+      const finish = () => {
+        if (!paint || !twoFrames) return;
+        counting = false;
+        resolve({dom, paint, twoFrames, framesBeforeDom});
+      };
+      const painted = () => {
+        paint = performance.now() - t0;
+        finish();
+      };
+      if (inFrame) afterTask(painted);
+      else requestAnimationFrame(() => afterTask(painted));
+      requestAnimationFrame(() => requestAnimationFrame(() => {
+        twoFrames = performance.now() - t0;
+        finish();
+      }));
+    };
+    const observer = new MutationObserver(check);
+    observer.observe(document.body, {childList: true, subtree: true, attributes: true, attributeFilter: attributes});
+    const timer = setTimeout(() => {
+      observer.disconnect();
+      counting = false;
+      reject(new Error(`${name}: the page did not show the result within ${timeout} ms`));
+    }, timeout);
+    const begin = () => {
+      t0 = performance.now();
+      requestAnimationFrame(countFrames);
+      start();
+      check();
+    };
+    // The input arrives `phase` ms after the start of a frame.
+    requestAnimationFrame(() => setTimeout(begin, phase));
+  });
+}
+
+/** Defines `__mixvizFrameStep` in the page (now and after every navigation). */
+export async function installFrameTiming(page: Page): Promise<void> {
+  const source = `globalThis.__name ??= (f) => f; globalThis.__mixvizFrameStep = ${frameStepInPage.toString()};`;
+  await page.addInitScript(source);
+  await page.evaluate(source);
+}
+
+/** Waits until the page has been quiet (no DOM change) for `frames` frames. Runs in the page. */
+export function settleInPage(frames: number): Promise<void> {
+  return new Promise((resolve) => {
+    let quiet = 0;
+    const observer = new MutationObserver(() => (quiet = 0));
+    observer.observe(document.body, {childList: true, subtree: true, attributes: true, characterData: true});
+    const tick = () => {
+      if (++quiet >= frames) {
+        observer.disconnect();
+        resolve();
+      } else requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  });
+}
+
+/** Linear-interpolated quantile. */
+export function quantile(values: number[], q: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const pos = (sorted.length - 1) * q;
+  const lo = Math.floor(pos);
+  const hi = Math.ceil(pos);
+  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
+}
