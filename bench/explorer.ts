@@ -46,7 +46,7 @@ import type {Page} from "playwright-core";
 import {serve} from "../scripts/serve.js";
 import {launch} from "../test/e2e/browser.js";
 import {arrowStream, denseTable, syntheticWeights, type Shape} from "../test/helpers/attentionFiles.js";
-import {FRAME, installFrameTiming, phaseOf, quantile, settleInPage} from "./frameTiming.js";
+import {FRAME, installFrameTiming, phaseOf, quantile, profileDuring, settleInPage} from "./frameTiming.js";
 import {uploadOnPage} from "./yourData.js";
 
 const args = process.argv.slice(2);
@@ -192,46 +192,13 @@ function printTable(rows: Row[]): void {
 
 /** Trace categories of a step, summed over the traced steps (ms of main-thread time per step). */
 async function traceSteps(page: Page, views: ViewSpec[], steps: number, name: string): Promise<void> {
-  const browser = page.context().browser()!;
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send("Profiler.enable");
-  await cdp.send("Profiler.setSamplingInterval", {interval: 100});
-  await browser.startTracing(page, {categories: ["devtools.timeline", "disabled-by-default-devtools.timeline", "blink.user_timing", "v8.execute"]});
-  await cdp.send("Profiler.start");
-  const timings = await runSteps(page, views, steps);
-  const {profile} = await cdp.send("Profiler.stop");
-  const buffer = await browser.stopTracing();
-  const trace = JSON.parse(buffer.toString("utf8"));
-  const events: {name: string; ph: string; dur?: number; tid: number; pid: number; ts: number; args?: {data?: {url?: string; functionName?: string}}}[] = trace.traceEvents ?? trace;
-  // The renderer main thread: the thread that ran the most "FunctionCall"s.
-  const counts = new Map<string, number>();
-  for (const e of events) if (e.name === "FunctionCall") counts.set(`${e.pid}:${e.tid}`, (counts.get(`${e.pid}:${e.tid}`) ?? 0) + 1);
-  const main = [...counts].sort((a, b) => b[1] - a[1])[0]?.[0];
-  const totals = new Map<string, number>();
-  for (const e of events) {
-    if (`${e.pid}:${e.tid}` !== main || e.ph !== "X" || !e.dur) continue;
-    totals.set(e.name, (totals.get(e.name) ?? 0) + e.dur / 1000);
-  }
+  let timings: Awaited<ReturnType<typeof runSteps>> = [];
+  const {totals, layouts, self, inclusive} = await profileDuring(page, ["devtools.timeline", "disabled-by-default-devtools.timeline", "blink.user_timing", "v8.execute"], async () => {
+    timings = await runSteps(page, views, steps);
+  });
   const per = (x: number) => ms(x / (WARMUP + steps));
   // CPU profile: inclusive time of the page's own functions (components, controls) and of the browser
   // calls they make, per step.
-  const parent = new Map<number, number>();
-  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
-  const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
-  const label = (id: number) => {
-    const {functionName, url} = nodes.get(id)!.callFrame;
-    const file = url.replace(/^.*\//, "").replace(/\.[0-9a-f]{8}\.js$/, "");
-    return file ? `${functionName || "(anonymous)"} (${file})` : functionName;
-  };
-  const inclusive = new Map<string, number>();
-  const self = new Map<string, number>();
-  profile.samples?.forEach((id, i) => {
-    const dt = (profile.timeDeltas?.[i] ?? 0) / 1000;
-    self.set(label(id), (self.get(label(id)) ?? 0) + dt);
-    const seenLabels = new Set<string>();
-    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) seenLabels.add(label(at));
-    for (const l of seenLabels) inclusive.set(l, (inclusive.get(l) ?? 0) + dt);
-  });
   const own = /^(sentenceView|relationGrid|attentionField|heatmapPanel|render|fill|replaceState|layerStack|cutStack|windowAround|setAttribute|createElementNS|setQuery|draw|mark|dots|moveViews|move|announce|listener|\(garbage collector\)|\(program\)|\(idle\))/;
   const ranked = [...inclusive].filter(([l]) => own.test(l)).sort((a, b) => b[1] - a[1]);
   const names = ["RunTask", "FunctionCall", "FireAnimationFrame", "EventDispatch", "TimerFire", "RunMicrotasks", "V8.Execute", "ParseHTML", "UpdateLayoutTree", "RecalculateStyles", "Layout", "PrePaint", "Paint", "Layerize", "UpdateLayer", "CompositeLayers", "Commit", "RasterTask", "HitTest", "MajorGC", "MinorGC", "V8.GC_SCAVENGER", "BlinkGC.AtomicPhase"];
@@ -247,7 +214,6 @@ async function traceSteps(page: Page, views: ViewSpec[], steps: number, name: st
   }
   console.log("CPU profile, self ms per step by script file or native call (top 10):");
   console.log("  " + [...bySelfFile].sort((a, b) => b[1] - a[1]).slice(0, 10).map(([f, t]) => `${f} ${per(t)}`).join(" · "));
-  const layouts = events.filter((e) => `${e.pid}:${e.tid}` === main && e.name === "Layout" && e.ph === "X" && e.dur).map((e) => e.dur! / 1000);
   console.log(`Layout events: ${layouts.length} (${ms(layouts.length / (WARMUP + steps))} per step), median ${ms(quantile(layouts, 0.5))} ms, longest ${ms(Math.max(...layouts))} ms`);
 }
 

@@ -144,3 +144,54 @@ export function quantile(values: number[], q: number): number {
   const hi = Math.ceil(pos);
   return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
 }
+
+/** What a traced run gives: main-thread trace events and a V8 CPU profile, summed over the run (ms). */
+export interface ProfiledRun {
+  /** main-thread time per trace event name (nested events overlap) */
+  totals: Map<string, number>;
+  /** durations of the main thread's Layout events */
+  layouts: number[];
+  /** CPU profile: self and inclusive ms per "function (file)" label */
+  self: Map<string, number>;
+  inclusive: Map<string, number>;
+}
+
+/** Runs `work` under a Chromium trace and a V8 CPU profile (100 µs sampling) and sums what they saw. */
+export async function profileDuring(page: Page, categories: string[], work: () => Promise<unknown>): Promise<ProfiledRun> {
+  const browser = page.context().browser()!;
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("Profiler.enable");
+  await cdp.send("Profiler.setSamplingInterval", {interval: 100});
+  await browser.startTracing(page, {categories});
+  await cdp.send("Profiler.start");
+  await work();
+  const {profile} = await cdp.send("Profiler.stop");
+  const trace = JSON.parse((await browser.stopTracing()).toString("utf8"));
+  const events: {name: string; ph: string; dur?: number; tid: number; pid: number}[] = trace.traceEvents ?? trace;
+  // The renderer main thread: the thread that ran the most "FunctionCall"s.
+  const calls = new Map<string, number>();
+  for (const e of events) if (e.name === "FunctionCall") calls.set(`${e.pid}:${e.tid}`, (calls.get(`${e.pid}:${e.tid}`) ?? 0) + 1);
+  const main = [...calls].sort((a, b) => b[1] - a[1])[0]?.[0];
+  const onMain = events.filter((e) => `${e.pid}:${e.tid}` === main && e.ph === "X" && e.dur);
+  const totals = new Map<string, number>();
+  for (const e of onMain) totals.set(e.name, (totals.get(e.name) ?? 0) + e.dur! / 1000);
+  const layouts = onMain.filter((e) => e.name === "Layout").map((e) => e.dur! / 1000);
+  const parent = new Map<number, number>();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+  const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
+  const label = (id: number) => {
+    const {functionName, url} = nodes.get(id)!.callFrame;
+    const file = url.replace(/^.*\//, "").replace(/\.[0-9a-f]{8}\.js$/, "");
+    return file ? `${functionName || "(anonymous)"} (${file})` : functionName;
+  };
+  const self = new Map<string, number>();
+  const inclusive = new Map<string, number>();
+  profile.samples?.forEach((id, i) => {
+    const dt = (profile.timeDeltas?.[i] ?? 0) / 1000;
+    self.set(label(id), (self.get(label(id)) ?? 0) + dt);
+    const seen = new Set<string>();
+    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) seen.add(label(at));
+    for (const l of seen) inclusive.set(l, (inclusive.get(l) ?? 0) + dt);
+  });
+  return {totals, layouts, self, inclusive};
+}

@@ -27,7 +27,7 @@ import {cpus, loadavg} from "node:os";
 import type {Page} from "playwright-core";
 import {serve} from "../scripts/serve.js";
 import {launch} from "../test/e2e/browser.js";
-import {FRAME, type FrameTiming, installFrameTiming, phaseOf, quantile, settleInPage} from "./frameTiming.js";
+import {FRAME, type FrameTiming, installFrameTiming, phaseOf, quantile, profileDuring, settleInPage} from "./frameTiming.js";
 
 const args = process.argv.slice(2);
 const flag = (name: string, fallback: number) => {
@@ -114,40 +114,8 @@ async function runSteps(page: Page, kind: EditKind, steps: number): Promise<Step
 
 /** A V8 CPU profile of `steps` cell steps: the page's functions by self and inclusive ms per step. */
 async function profileSteps(page: Page, arch: string, steps: number): Promise<void> {
-  const cdp = await page.context().newCDPSession(page);
-  const browser = page.context().browser()!;
-  await cdp.send("Profiler.enable");
-  await cdp.send("Profiler.setSamplingInterval", {interval: 100});
-  await browser.startTracing(page, {categories: ["devtools.timeline", "disabled-by-default-devtools.timeline"]});
-  await cdp.send("Profiler.start");
-  await runSteps(page, "cell", steps);
-  const {profile} = await cdp.send("Profiler.stop");
-  const trace = JSON.parse((await browser.stopTracing()).toString("utf8"));
-  const events: {name: string; ph: string; dur?: number; tid: number; pid: number}[] = trace.traceEvents ?? trace;
-  // The renderer main thread: the thread that ran the most "FunctionCall"s.
-  const calls = new Map<string, number>();
-  for (const e of events) if (e.name === "FunctionCall") calls.set(`${e.pid}:${e.tid}`, (calls.get(`${e.pid}:${e.tid}`) ?? 0) + 1);
-  const main = [...calls].sort((a, b) => b[1] - a[1])[0]?.[0];
-  const totals = new Map<string, number>();
-  for (const e of events) if (`${e.pid}:${e.tid}` === main && e.ph === "X" && e.dur) totals.set(e.name, (totals.get(e.name) ?? 0) + e.dur / 1000);
+  const {totals, self, inclusive} = await profileDuring(page, ["devtools.timeline", "disabled-by-default-devtools.timeline"], () => runSteps(page, "cell", steps));
   const traced = ["EventDispatch", "FunctionCall", "UpdateLayoutTree", "Layout", "PrePaint", "Paint", "Layerize", "Commit", "MajorGC", "MinorGC"];
-  const parent = new Map<number, number>();
-  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
-  const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
-  const label = (id: number) => {
-    const {functionName, url} = nodes.get(id)!.callFrame;
-    const file = url.replace(/^.*\//, "").replace(/\.[0-9a-f]{8}\.js$/, "");
-    return file ? `${functionName || "(anonymous)"} (${file})` : functionName;
-  };
-  const self = new Map<string, number>();
-  const inclusive = new Map<string, number>();
-  profile.samples?.forEach((id, i) => {
-    const dt = (profile.timeDeltas?.[i] ?? 0) / 1000;
-    self.set(label(id), (self.get(label(id)) ?? 0) + dt);
-    const seen = new Set<string>();
-    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) seen.add(label(at));
-    for (const l of seen) inclusive.set(l, (inclusive.get(l) ?? 0) + dt);
-  });
   const per = (t: number) => ms(t / (WARMUP + steps));
   const top = (m: Map<string, number>, n: number) => [...m].filter(([l]) => l !== "(idle)" && l !== "(root)").sort((a, b) => b[1] - a[1]).slice(0, n).map(([l, t]) => `${l} ${per(t)}`).join(" · ");
   console.log(`${arch}, trace of ${WARMUP + steps} cell steps, main-thread ms per step (nested events overlap): ${traced.filter((n) => totals.has(n)).map((n) => `${n} ${per(totals.get(n)!)}`).join(" · ")}`);
