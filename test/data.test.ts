@@ -1,9 +1,10 @@
 // The data loaders on the tiny profile: each is run as Framework runs it (its own process, the file on
 // stdout), then every output is read back and checked against its contract (docs/data-formats.md).
-import {spawn} from "node:child_process";
-import {tableFromIPC, type Table} from "apache-arrow";
+import type {Table} from "apache-arrow";
 import {beforeAll, describe, expect, it} from "vitest";
+import {LoaderOutputs, runLoader, runLoaders, schemaOf, STR} from "./helpers/loaders.js";
 import {ARCHS, TINY, type ModelConfig} from "../src/model/config.js";
+import {LM_TINY} from "../src/model/lmConfig.js";
 import {paramSpecs, type Weights} from "../src/model/params.js";
 import {decodeSafetensors} from "../src/model/safetensors.js";
 import {predict} from "../src/model/train.js";
@@ -27,32 +28,13 @@ const LOADERS = [
   "attention.arrow",
   "pseudo-blocks.arrow",
   "heads.arrow",
+  "knockout.arrow",
   ...ARCHS.flatMap((arch) => [`weights/${arch}.safetensors`, `weights/${arch}.json`])
 ];
 
-interface Output {
-  code: number | null;
-  stdout: Buffer;
-  stderr: string;
-}
-
-function runLoader(name: string, env: NodeJS.ProcessEnv = ENV): Promise<Output> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", `src/data/${name}.ts`], {env, stdio: ["ignore", "pipe", "pipe"]});
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on("data", (chunk: Buffer) => out.push(chunk));
-    child.stderr.on("data", (chunk: Buffer) => err.push(chunk));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({code, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString()}));
-  });
-}
-
-const outputs = new Map<string, Output>();
-const arrow = (name: string): Table => tableFromIPC(outputs.get(name)!.stdout);
-const json = (name: string) => JSON.parse(outputs.get(name)!.stdout.toString());
-const schemaOf = (table: Table) => Object.fromEntries(table.schema.fields.map((f) => [f.name, String(f.type)]));
-const STR = "Dictionary<Int32, Utf8>";
+let outputs = new LoaderOutputs();
+const arrow = (name: string): Table => outputs.arrow(name);
+const json = (name: string) => outputs.json(name);
 
 /** Per-group sums of `values`, grouped by consecutive runs of `size` rows. */
 function groupSums(values: ArrayLike<number>, size: number): number[] {
@@ -83,14 +65,7 @@ function weightsOf(bytes: Buffer): Weights {
 }
 
 beforeAll(async () => {
-  // The first loader trains (or finds) the runs; the rest then share the cache, two at a time.
-  outputs.set(LOADERS[0], await runLoader(LOADERS[0]));
-  const queue = LOADERS.slice(1);
-  await Promise.all(
-    Array.from({length: CONCURRENCY}, async () => {
-      for (let name = queue.shift(); name; name = queue.shift()) outputs.set(name, await runLoader(name));
-    })
-  );
+  outputs = await runLoaders(LOADERS, ENV, CONCURRENCY);
 }, 300_000);
 
 describe("every loader", () => {
@@ -226,6 +201,25 @@ describe("heads.arrow", () => {
       expect(row.ablated_f1).toBeLessThanOrEqual(1);
       expect(row.source_ablated_f1 === null).toBe(row.arch !== "iha");
       expect(row.test_f1).toBeCloseTo(metrics.architectures[row.arch].test_f1, 6);
+    }
+  });
+});
+
+describe("knockout.arrow", () => {
+  it("has one row per (model, layer, source head, output head, map kind) and changes in [0, 1]", () => {
+    const table = arrow("knockout.arrow");
+    expect(schemaOf(table)).toEqual({model: STR, layer: "Int8", source_head: "Int8", output_head: "Int8", map: STR, change: "Float32"});
+    const layers = {"relation-iha": L, "lm-iha": LM_TINY.model.n_layers};
+    const heads = {"relation-iha": H, "lm-iha": LM_TINY.model.n_heads};
+    const rows = table.toArray();
+    for (const model of Object.keys(layers) as (keyof typeof layers)[]) {
+      expect(rows.filter((r) => r.model === model)).toHaveLength(layers[model] * heads[model] * heads[model] * 2);
+    }
+    expect(rows).toHaveLength(Object.keys(layers).reduce((n, m) => n + layers[m as keyof typeof layers] * heads[m as keyof typeof heads] ** 2 * 2, 0));
+    for (const row of rows) {
+      expect(["raw", "effective"]).toContain(row.map);
+      expect(row.change).toBeGreaterThanOrEqual(0);
+      expect(row.change).toBeLessThanOrEqual(1 + SUM_TOL);
     }
   });
 });

@@ -1,8 +1,8 @@
 // The LM loaders on the tiny profile, each run as Framework runs it (its own process, the file on stdout),
 // read back and checked against docs/data-formats.md ("Language model").
-import {spawn} from "node:child_process";
-import {tableFromIPC, type Table} from "apache-arrow";
+import type {Table} from "apache-arrow";
 import {beforeAll, describe, expect, it} from "vitest";
+import {LoaderOutputs, runLoaders, schemaOf, STR} from "./helpers/loaders.js";
 import {LM_ARCHS, LM_TINY} from "../src/model/lmConfig.js";
 import {lmTokenLabels} from "../src/model/lmTask.js";
 import {predictLm} from "../src/model/lmTrain.js";
@@ -15,38 +15,14 @@ const PRESET = LM_TINY;
 const ENV = {...process.env, MIXVIZ_PROFILE: PRESET.name};
 const {n_layers: L, n_heads: H} = PRESET.model;
 const N = PRESET.task.n_ctx;
-const STR = "Dictionary<Int32, Utf8>";
 const LOADERS = ["lm-samples.json", "lm-attention.arrow", "lm-heads.arrow", ...LM_ARCHS.flatMap((a) => [`weights/lm_${a}.safetensors`, `weights/lm_${a}.json`])];
 
-interface Output {
-  code: number | null;
-  stdout: Buffer;
-  stderr: string;
-}
-
-function runLoader(name: string): Promise<Output> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", `src/data/${name}.ts`], {env: ENV, stdio: ["ignore", "pipe", "pipe"]});
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on("data", (c: Buffer) => out.push(c));
-    child.stderr.on("data", (c: Buffer) => err.push(c));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({code, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString()}));
-  });
-}
-
-const outputs = new Map<string, Output>();
-const arrow = (name: string): Table => tableFromIPC(outputs.get(name)!.stdout);
-const json = (name: string) => JSON.parse(outputs.get(name)!.stdout.toString());
-const schemaOf = (table: Table) => Object.fromEntries(table.schema.fields.map((f) => [f.name, String(f.type)]));
+let outputs = new LoaderOutputs();
+const arrow = (name: string): Table => outputs.arrow(name);
+const json = (name: string) => outputs.json(name);
 
 beforeAll(async () => {
-  outputs.set(LOADERS[0], await runLoader(LOADERS[0])); // trains (or finds) both runs
-  const queue = LOADERS.slice(1);
-  await Promise.all(Array.from({length: 2}, async () => {
-    for (let name = queue.shift(); name; name = queue.shift()) outputs.set(name, await runLoader(name));
-  }));
+  outputs = await runLoaders(LOADERS, ENV);
 }, 300_000);
 
 describe("LM loaders", () => {
