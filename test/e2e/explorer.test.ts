@@ -2,11 +2,10 @@
 // timeline move the query, every tab renders, raw and effective maps differ for IHA, and both exports
 // produce files — all without a console error or a request leaving 127.0.0.1.
 import {readFileSync} from "node:fs";
-import type {Browser, Page} from "playwright-core";
-import {afterAll, beforeAll, describe, expect, inject, test} from "vitest";
-import {launch, visit} from "./browser.js";
+import type {Page} from "playwright-core";
+import {describe, expect, test} from "vitest";
+import {pageOpener, sharedBrowser} from "./session.js";
 
-const base = inject("siteUrl");
 const READY = ".mixviz-sentence-view";
 const READY_TIMEOUT = 30_000;
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47];
@@ -20,22 +19,12 @@ const TAB_VIEWS: Record<(typeof TABS)[number], string> = {
   pseudo: ".mixviz-pseudo-blocks canvas"
 };
 
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launch();
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = sharedBrowser();
 
 /** Opens the explorer with a query string; returns the page and its problem list (filled as it runs). */
-async function open(search = ""): Promise<{page: Page; problems: string[]}> {
-  return visit(browser, new URL(`./explorer${search}`, base).href, async (p) => {
-    await p.waitForSelector(READY, {timeout: READY_TIMEOUT});
-  });
-}
+const open = pageOpener(browser, "/explorer", async (p) => {
+  await p.waitForSelector(READY, {timeout: READY_TIMEOUT});
+});
 
 const opacities = (page: Page) =>
   page.$$eval(`${READY} .lines line`, (lines) => lines.map((l) => l.getAttribute("stroke-opacity")).join(","));

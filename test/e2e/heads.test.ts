@@ -3,32 +3,21 @@
 // the custom-score editor reports every kind of mistake (an endless loop included) while the page stays
 // usable, and both exports produce files — without a console error or a request leaving 127.0.0.1.
 import {readFileSync} from "node:fs";
-import type {Browser, Page} from "playwright-core";
-import {afterAll, beforeAll, describe, expect, inject, test} from "vitest";
-import {launch, visit} from "./browser.js";
+import type {Page} from "playwright-core";
+import {describe, expect, test} from "vitest";
+import {pageOpener, sharedBrowser} from "./session.js";
 import {READY} from "./ready.js";
 
-const base = inject("siteUrl");
 const TIMEOUT = 30_000;
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47];
 const TITLE = ".mixviz-workbench [data-view=heatmap] h2";
 const EDITOR = ".mixviz-score-editor";
 
-let browser: Browser;
+const browser = sharedBrowser();
 
-beforeAll(async () => {
-  browser = await launch();
+const open = pageOpener(browser, "/heads", async (p) => {
+  for (const selector of READY["/heads"]) await p.waitForSelector(selector, {timeout: TIMEOUT});
 });
-
-afterAll(async () => {
-  await browser?.close();
-});
-
-async function open(search = ""): Promise<{page: Page; problems: string[]}> {
-  return visit(browser, new URL(`./heads${search}`, base).href, async (p) => {
-    for (const selector of READY["/heads"]) await p.waitForSelector(selector, {timeout: TIMEOUT});
-  });
-}
 
 const title = (page: Page) => page.locator(TITLE).textContent();
 const param = (page: Page, name: string) => new URL(page.url()).searchParams.get(name);

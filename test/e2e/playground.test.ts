@@ -5,12 +5,11 @@
 // console error or a request leaving 127.0.0.1.
 import {readFileSync, readdirSync} from "node:fs";
 import {join} from "node:path";
-import type {Browser, Page} from "playwright-core";
-import {afterAll, beforeAll, describe, expect, inject, test} from "vitest";
-import {launch, visit} from "./browser.js";
+import type {Page} from "playwright-core";
+import {describe, expect, test} from "vitest";
+import {pageOpener, sharedBrowser} from "./session.js";
 import {OUTPUT} from "./site.js";
 
-const base = inject("siteUrl");
 const STATUS = "#mixviz-playground-status";
 const TIMEOUT = 60_000;
 const ARCHS = ["mha", "talking_heads", "iha"] as const;
@@ -29,23 +28,13 @@ function builtSamples(): SamplesJson {
   return JSON.parse(readFileSync(join(dir, file), "utf8"));
 }
 
-let browser: Browser;
+const browser = sharedBrowser();
 
-beforeAll(async () => {
-  browser = await launch();
+const open = pageOpener(browser, "/playground", async (p) => {
+  await p.waitForSelector(".mixviz-predictions", {timeout: TIMEOUT});
+  await p.waitForSelector(".mixviz-mixing svg, [data-slot=mixing] p", {timeout: TIMEOUT});
+  await p.waitForSelector(`${STATUS}[data-saved]`, {timeout: TIMEOUT});
 });
-
-afterAll(async () => {
-  await browser?.close();
-});
-
-async function open(search = ""): Promise<{page: Page; problems: string[]}> {
-  return visit(browser, new URL(`./playground${search}`, base).href, async (p) => {
-    await p.waitForSelector(".mixviz-predictions", {timeout: TIMEOUT});
-    await p.waitForSelector(".mixviz-mixing svg, [data-slot=mixing] p", {timeout: TIMEOUT});
-    await p.waitForSelector(`${STATUS}[data-saved]`, {timeout: TIMEOUT});
-  });
-}
 
 const version = (page: Page) => page.$eval(STATUS, (el) => Number((el as HTMLElement).dataset.version));
 const cells = (page: Page) =>
