@@ -5,12 +5,12 @@
 import * as tf from "@tensorflow/tfjs";
 import {ablateHead, ablateSourceHead, copyWeights} from "../model/ablation.js";
 import type {ModelConfig} from "../model/config.js";
-import {effectiveMaps, headMap, rawMaps, toHeadMaps} from "../model/effective.js";
 import {entryIndex, type MixMatrix} from "../model/mixing.js";
 import {disposeCache, runWithCache} from "../model/model.js";
 import {disposeParams, paramShape, weightsToParams, type Params, type Weights} from "../model/params.js";
 import {decodeSafetensors} from "../model/safetensors.js";
 import type {HeadMap} from "./headStack.js";
+import {layerMaps} from "./cachedMaps.js";
 
 /** The three binaries of the wasm backend, by file name (setWasmPaths wants all of them). */
 export const WASM_FILES = ["tfjs-backend-wasm.wasm", "tfjs-backend-wasm-simd.wasm", "tfjs-backend-wasm-threaded-simd.wasm"] as const;
@@ -116,20 +116,9 @@ export class LiveModel {
   /** One sample through the model (relation bits, row-major m·m). */
   run(relation: ArrayLike<number>): Forward {
     const {cfg} = this;
-    const H = cfg.n_heads;
     const {logits, cache} = runWithCache(this.params, cfg, Int32Array.from(relation));
     try {
-      const stacks = (t: tf.Tensor4D) => {
-        const maps = toHeadMaps(t); // [1,H,N,N] on the host
-        t.dispose();
-        return Array.from({length: H}, (_, h) => headMap(maps, 0, h));
-      };
-      const raw: HeadMap[][] = [];
-      const effective: HeadMap[][] = [];
-      for (let layer = 0; layer < cfg.n_layers; layer++) {
-        raw.push(stacks(rawMaps(cache, layer)));
-        effective.push(stacks(effectiveMaps(cache, this.params, cfg, layer)));
-      }
+      const {raw, effective} = layerMaps(cache, this.params, cfg);
       const values = Float32Array.from(logits.dataSync()); // [N]
       return {logits: values, predictions: Uint8Array.from(values, (x) => (x > 0 ? 1 : 0)), raw, effective};
     } finally {
