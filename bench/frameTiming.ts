@@ -21,6 +21,8 @@
 import type {Page} from "playwright-core";
 
 export interface FrameTiming {
+  /** performance.now() of the page at the input */
+  start: number;
   /** input → the page shows the result in the DOM (ms) */
   dom: number;
   /** input → end of the main-thread paint of the frame that shows it (ms) */
@@ -82,7 +84,7 @@ function frameStepInPage(name: string, phase: number, timeout: number, attribute
       const finish = () => {
         if (!paint || !twoFrames) return;
         counting = false;
-        resolve({dom, paint, twoFrames, framesBeforeDom});
+        resolve({start: t0, dom, paint, twoFrames, framesBeforeDom});
       };
       const painted = () => {
         paint = performance.now() - t0;

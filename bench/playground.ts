@@ -13,14 +13,18 @@
 //
 // Method: bench/frameTiming.ts, the same as bench/explorer.ts, measured inside the page (performance.now(),
 // no round trip to Node in the timed path). The click (or Set) arrives frac(i × 0.618…) of a frame after
-// a frame starts, so edits fall evenly over the frame; the page redraws inside the edit's event handler
-// and then bumps `data-version` on its status line (t_dom); the step ends in the first task after the
-// main-thread rendering (style, layout, paint, commit) of the frame that shows it (t_paint). The step's
+// a frame starts, so edits fall evenly over the frame; the page redraws inside the edit's event handler,
+// hands the Attention Fields' dot clouds to its worker and bumps `data-version` on its status line
+// (t_dom); the main thread's part ends in the first task after the main-thread rendering (style, layout,
+// paint, commit) of the frame that shows it; the clouds' part when the worker has drawn the last of them
+// (each field's data-drawn-at, once its data-drawn has reached its data-pending; the canvas shows it from
+// the compositor's next frame, as the main thread's paint does). t_paint is the later of the two. The step's
 // time is t_paint − t0. Headless Chromium runs frames at 60 Hz and an edit waits on average half a frame
 // for the next one, so a median under 16.7 ms needs the work itself to fit in about half a frame. The
 // table also gives t_dom and the earlier method's ending (two requestAnimationFrame callbacks after t_dom),
-// which the figures before this method used. `model` is the page's own timing of the forward pass with
-// the raw and effective maps (data-model-ms).
+// which the figures before this method used. `redraw` is the page's own timing of its whole redraw on the
+// main thread (data-render-ms), `model` of the forward pass with the raw and effective maps in it
+// (data-model-ms).
 // `--arch NAME` runs one architecture. `--profile` adds, per architecture, a V8 CPU profile of the cell steps: self and inclusive ms per step
 // of the page's functions.
 import {cpus, loadavg} from "node:os";
@@ -50,7 +54,11 @@ const CELL = 1; // the input cell the cell steps flip
 type EditKind = "cell" | "mixing" | "knockout";
 
 interface StepTiming extends FrameTiming {
+  /** input → the worker has drawn the last Attention Field cloud (ms) */
+  cloud: number;
   model: number;
+  /** the page's own time for the whole redraw on the main thread (data-render-ms) */
+  render: number;
 }
 
 /**
@@ -77,8 +85,24 @@ function stepInPage([kind, i, cell, phase, timeout]: [EditKind, number, number, 
     } else click(document.querySelector(i % 2 === 0 ? "[data-control=knock]" : "[data-control=reset]"));
   };
   g.__mixvizReady = () => Number(status.dataset.version) > before;
-  return g.__mixvizFrameStep(`a ${kind} step`, phase, timeout, ["data-version"])
-    .then((t) => ({...t, model: Number(status.dataset.modelMs)}));
+  // The Attention Fields' clouds are drawn in a worker and shown from the compositor's next frame after
+  // it drew them: the step ends at the later of the main thread's paint and the last cloud's draw.
+  const fields = () => [...document.querySelectorAll<HTMLElement>(".mixviz-field")];
+  const clouds = () => new Promise<number>((resolve) => {
+    const check = () => {
+      if (!fields().every((f) => f.dataset.drawn === f.dataset.pending)) return false;
+      observer.disconnect();
+      resolve(Math.max(...fields().map((f) => Number(f.dataset.drawnAt))));
+      return true;
+    };
+    const observer = new MutationObserver(check);
+    observer.observe(document.body, {subtree: true, attributes: true, attributeFilter: ["data-drawn"]});
+    check();
+  });
+  return g.__mixvizFrameStep(`a ${kind} step`, phase, timeout, ["data-version"]).then(async (t) => {
+    const cloud = (await clouds()) - t.start;
+    return {...t, paint: Math.max(t.paint, cloud), cloud, model: Number(status.dataset.modelMs), render: Number(status.dataset.renderMs)};
+  });
 }
 
 const load = () => loadavg().map((x) => x.toFixed(2)).join(" ");
@@ -97,10 +121,10 @@ function printRow(r: Row): void {
   const median = quantile(r.timings.map((t) => t.paint), 0.5);
   const verdict = median <= r.goal ? "meets" : "misses";
   const q = (f: (t: StepTiming) => number, p = 0.5) => ms(quantile(r.timings.map(f), p));
-  console.log(`${r.arch} | ${r.kind} | ${r.timings.length} | ${ms(median)} | ${q((t) => t.paint, 0.9)} | ${ms(r.goal)} (${verdict}) | ${q((t) => t.dom)} (${q((t) => t.framesBeforeDom)}) | ${q((t) => t.model)} | ${q((t) => t.twoFrames)} | ${r.loadBefore} → ${r.loadAfter}`);
+  console.log(`${r.arch} | ${r.kind} | ${r.timings.length} | ${ms(median)} | ${q((t) => t.paint, 0.9)} | ${ms(r.goal)} (${verdict}) | ${q((t) => t.dom)} (${q((t) => t.framesBeforeDom)}) | ${q((t) => t.cloud)} | ${q((t) => t.render)} | ${q((t) => t.model)} | ${q((t) => t.twoFrames)} | ${r.loadBefore} → ${r.loadAfter}`);
 }
 
-const HEADER = "arch | edit | steps | median edit→paint ms | p90 ms | goal ms | median edit→DOM ms (frames) | median model ms (forward + maps) | 2 frames after DOM, median ms (earlier method) | load avg 1/5/15 before → after\n---|---|---|---|---|---|---|---|---|---";
+const HEADER = "arch | edit | steps | median edit→paint ms | p90 ms | goal ms | median edit→DOM ms (frames) | median edit→clouds drawn ms | median main-thread redraw ms | median model ms (forward + maps) | 2 frames after DOM, median ms (earlier method) | load avg 1/5/15 before → after\n---|---|---|---|---|---|---|---|---|---|---|---";
 
 async function runSteps(page: Page, kind: EditKind, steps: number): Promise<StepTiming[]> {
   const out: StepTiming[] = [];

@@ -4,16 +4,22 @@
 // centre is the key position (key 0 innermost). A dot's area is proportional to its weight (the layer's
 // largest weight gets the largest dot), its colour is its head's colour, gold rings mark (query, key)
 // pairs where the key lies on the query's ground-truth path, and the current query's spoke is outlined
-// in every sector (in the text colour: the query blue is also a head colour). Dots are drawn on a canvas
-// (H·N² of them, drawn once); the current query's dots are redrawn opaque on a second canvas, and labels and
-// highlights are SVG on top. `setQuery` on the returned node moves the highlight; nothing else is redrawn.
-// `setData` draws new maps (and paths, tokens) of the same shape on the same canvases (the playground's edits).
+// in every sector (in the text colour: the query blue is also a head colour). The cloud (H·N² dots,
+// fieldCloud.ts) is drawn on a canvas, here or, given a `painter`, in a worker (fieldPainter.ts); the
+// current query's dots are redrawn opaque on a second canvas, and labels and highlights are SVG on top.
+// `setQuery` on the returned node moves the highlight; nothing else is redrawn. `setData` draws new maps
+// (and paths, tokens) of the same shape on the same canvases (the playground's edits). The root's
+// data-pending names the last cloud asked for, data-drawn the last one drawn and data-drawn-at when
+// (performance.now() of the page).
 // Pure: the stack of maps and options in, a DOM node out.
 import * as d3 from "d3";
 import type {HeadMap} from "./headStack.js";
-import {sharpCanvas} from "./canvas.js";
+import {sharpCanvas, sizedCanvas} from "./canvas.js";
 import {dotRaster, type DotRaster} from "./dotRaster.js";
-import {headColor, PATH_COLOR} from "./palette.js";
+import {setAttr} from "./domWrites.js";
+import {dotRadius, drawCloud, largestWeight, MIN_VISIBLE, type CloudData, type CloudLayout} from "./fieldCloud.js";
+import type {FieldPainter} from "./fieldPainter.js";
+import {headColor} from "./palette.js";
 
 export interface AttentionFieldOptions {
   /** paths[q]: witness keys of query q (empty for negative cells) */
@@ -26,17 +32,14 @@ export interface AttentionFieldOptions {
   headLabels: readonly string[];
   size?: number;
   title?: string;
+  /** draws the cloud in a worker (the field draws it itself without one) */
+  painter?: FieldPainter;
 }
 
 const DEFAULT_SIZE = 420;
 const LABEL_MARGIN = 26;
 const INNER_FRACTION = 0.18;
 const SECTOR_GAP = 0.08; // radians left empty between sectors
-const MAX_DOT = 4.5; // px radius of the largest weight
-const MIN_VISIBLE = 0.15; // px: smaller dots are skipped
-const DOT_ALPHA = 0.8;
-const RING_WIDTH = 1;
-const RING_GAP = 0.8; // px between a dot and its ring
 const SPOKE_WIDTH = 2;
 const FULL_TURN = 2 * Math.PI;
 const TOP_OFFSET = -Math.PI / 2; // twelve o'clock
@@ -67,7 +70,7 @@ export interface AttentionFieldElement extends HTMLDivElement {
 export function attentionField(stackIn: readonly HeadMap[], options: AttentionFieldOptions): AttentionFieldElement {
   let stack = stackIn;
   let {paths, tokens} = options;
-  const {head = -1, headLabels, size = DEFAULT_SIZE, title = "Attention field"} = options;
+  const {head = -1, headLabels, size = DEFAULT_SIZE, title = "Attention field", painter} = options;
   let query = options.query;
   const H = stack.length;
   const N = tokens.length;
@@ -89,13 +92,15 @@ export function attentionField(stackIn: readonly HeadMap[], options: AttentionFi
       }
     }
   }
+  const layout: CloudLayout = {size, heads: H, tokens: N, xs, ys};
+  // The cloud's weights as one row-major array [h][q][k], and its largest weight.
+  const weights = new Float32Array(H * N * N);
   let max = 0;
-  const findMax = () => {
-    max = 0;
-    for (const map of stack) for (const row of map) for (const w of row) max = Math.max(max, Math.abs(w));
+  const readStack = () => {
+    for (let h = 0; h < H; h++) for (let q = 0; q < N; q++) weights.set(stack[h][q], (h * N + q) * N);
+    max = largestWeight(weights);
   };
-  findMax();
-  const dotRadius = (w: number) => (max > 0 ? MAX_DOT * Math.sqrt(Math.abs(w) / max) : 0);
+  readStack();
 
   const root = document.createElement("div") as unknown as AttentionFieldElement;
   root.className = "mixviz-field";
@@ -111,7 +116,7 @@ export function attentionField(stackIn: readonly HeadMap[], options: AttentionFi
       for (let q = q0; q < q1; q++) {
         const row = stack[h][q];
         for (let k = 0; k < N; k++) {
-          const r = dotRadius(row[k]);
+          const r = dotRadius(row[k], max);
           if (r < MIN_VISIBLE) continue;
           const i = (h * N + q) * N + k;
           ctx.moveTo(xs[i] + r, ys[i]);
@@ -122,47 +127,45 @@ export function attentionField(stackIn: readonly HeadMap[], options: AttentionFi
     }
   };
 
-  // The cloud is drawn once (and by setData); the current query's dots are redrawn opaque on a second canvas on top.
-  const {canvas, ctx} = sharpCanvas(size);
-  // The cloud is rasterised in script (dotRaster: an arc path of H·N² dots costs ~10 ms of paint per draw),
-  // then the rings are stroked on top.
-  let raster: DotRaster | null = null;
-  const drawBase = () => {
-    if (!ctx) return;
-    const ratio = canvas.width / size;
-    raster ??= dotRaster(canvas.width);
-    ctx.putImageData(raster.draw(Array.from({length: H}, (_, h) => ({
-      color: headColor(h),
-      alpha: DOT_ALPHA,
-      each: (add: (x: number, y: number, r: number) => void) => {
-        for (let q = 0; q < N; q++) {
-          const row = stack[h][q];
-          for (let k = 0; k < N; k++) {
-            const r = dotRadius(row[k]);
-            if (r < MIN_VISIBLE) continue;
-            const i = (h * N + q) * N + k;
-            add(xs[i] * ratio, ys[i] * ratio, r * ratio);
-          }
-        }
+  // The cloud: drawn once and by setData, on the field's own canvas or in the painter's worker.
+  interface Base {
+    canvas: HTMLCanvasElement;
+    draw(): void;
+  }
+  const cloud = (): CloudData => ({weights, paths, max});
+  let drawn = 0;
+  const ownCanvas = (): Base => {
+    const {canvas, ctx} = sharpCanvas(size);
+    let raster: DotRaster | null = null;
+    return {
+      canvas,
+      draw: () => {
+        if (!ctx) return;
+        raster ??= dotRaster(canvas.width);
+        drawCloud(ctx, raster, layout, cloud(), canvas.width / size);
+        root.dataset.drawn = root.dataset.pending = String(++drawn);
+        root.dataset.drawnAt = performance.now().toFixed(2);
       }
-    }))), 0, 0);
-    ctx.globalAlpha = 1;
-    ctx.strokeStyle = PATH_COLOR;
-    ctx.lineWidth = RING_WIDTH;
-    ctx.beginPath();
-    for (let h = 0; h < H; h++) {
-      for (let q = 0; q < N; q++) {
-        for (const k of paths[q] ?? []) {
-          const i = (h * N + q) * N + k;
-          const r = dotRadius(stack[h][q][k]) + RING_GAP + RING_WIDTH;
-          ctx.moveTo(xs[i] + r, ys[i]);
-          ctx.arc(xs[i], ys[i], r, 0, FULL_TURN);
-        }
-      }
-    }
-    ctx.stroke();
+    };
   };
-  drawBase();
+  const viaPainter = (p: FieldPainter): Base | null => {
+    const canvas = sizedCanvas(size);
+    const done = (version: number, at: number) => {
+      if (String(version) !== root.dataset.pending) return;
+      root.dataset.drawnAt = at.toFixed(2);
+      root.dataset.drawn = String(version);
+    };
+    const failed = () => {
+      // The worker is gone: draw here, on a fresh canvas (the old one belongs to the worker).
+      const own = ownCanvas();
+      base.canvas.replaceWith(own.canvas);
+      base = own;
+      base.draw();
+    };
+    return p.attach(canvas, layout, done, failed) ? {canvas, draw: () => (root.dataset.pending = String(p.draw(cloud())))} : null;
+  };
+  let base: Base = (painter && viaPainter(painter)) || ownCanvas();
+  base.draw();
   const top = sharpCanvas(size);
   top.canvas.style.position = "absolute";
   top.canvas.style.left = "0";
@@ -219,25 +222,32 @@ export function attentionField(stackIn: readonly HeadMap[], options: AttentionFi
   });
   svg.on("pointerleave", () => readout.text(""));
 
+  // The current query's dots, opaque, on the top canvas.
+  const drawTop = () => {
+    if (!top.ctx) return;
+    top.ctx.clearRect(0, 0, size, size);
+    if (query >= 0 && query < N) dots(top.ctx, query, query + 1);
+  };
+  const label = () => setAttr(svg.node()!, "aria-label", `${title}: ${H} heads, query ${tokens[query] ?? query} highlighted`);
+  let shown = -1; // the query the spokes and the top canvas show
   root.setQuery = (next: number) => {
-    query = next;
+    if (next === shown) return;
+    query = shown = next;
     root.dataset.query = String(query);
-    svg.attr("aria-label", `${title}: ${H} heads, query ${tokens[query] ?? query} highlighted`);
+    label();
     spokes.attr("d", (h) => arc(h, query - 0.5, query + 0.5));
-    if (top.ctx) {
-      top.ctx.clearRect(0, 0, size, size);
-      if (query >= 0 && query < N) dots(top.ctx, query, query + 1);
-    }
+    drawTop();
   };
   root.setData = (nextStack, nextPaths, nextTokens) => {
     stack = nextStack;
     paths = nextPaths;
     tokens = nextTokens;
-    findMax();
-    drawBase();
-    root.setQuery(query);
+    readStack();
+    base.draw();
+    label();
+    drawTop();
   };
   root.setQuery(query);
-  root.append(canvas, top.canvas, svg.node()!);
+  root.append(base.canvas, top.canvas, svg.node()!);
   return root;
 }

@@ -55,6 +55,8 @@ export function playgroundPredictions(data: PredictionsData, options: Prediction
         td.style.cursor = "pointer";
         td.addEventListener("click", () => onSelect(n));
       }
+      // The tooltip is written when the pointer reaches the cell: a title rewritten on every edit restyles the cell.
+      td.addEventListener("pointerenter", () => set(td, "title", describe(n)));
       cells.push({td, mark, logit});
     }
   }
@@ -64,7 +66,15 @@ export function playgroundPredictions(data: PredictionsData, options: Prediction
     if (target[key] !== value) target[key] = value;
   };
 
-  table.setData = ({predictions, logits, labels, tokens}) => {
+  let shown = data;
+  const describe = (n: number) => {
+    const {predictions, logits, labels, tokens} = shown;
+    return `${tokens[n]}: model says ${predictions[n] ? "composes" : "does not compose"} (logit ${logits[n].toFixed(3)}); truth: ${labels[n] ? "composes" : "does not compose"}`;
+  };
+
+  table.setData = (next) => {
+    shown = next;
+    const {predictions, logits, labels} = next;
     let wrong = 0;
     cells.forEach(({td, mark, logit}, n) => {
       const right = predictions[n] === labels[n];
@@ -78,15 +88,17 @@ export function playgroundPredictions(data: PredictionsData, options: Prediction
       }
       set(mark, "data", `${predictions[n] ? "1" : "·"}${right ? "" : "✗"}`);
       set(logit, "data", logits[n].toFixed(LOGIT_DIGITS));
-      set(td, "title", `${tokens[n]}: model says ${predictions[n] ? "composes" : "does not compose"} (logit ${logits[n].toFixed(3)}); truth: ${labels[n] ? "composes" : "does not compose"}`);
+      if (td.title) td.title = describe(n); // only a cell already hovered has one
     });
-    table.dataset.wrong = String(wrong);
-    caption.textContent = `${m * m - wrong} of ${m * m} cells right`;
+    set(table.dataset, "wrong", String(wrong));
+    set(caption, "textContent", `${m * m - wrong} of ${m * m} cells right`);
   };
   let outlined: HTMLTableCellElement | null = null;
   table.setQuery = (query) => {
+    const next = cells[query]?.td ?? null;
+    if (next === outlined) return;
     if (outlined) outlined.style.outline = "";
-    outlined = cells[query]?.td ?? null;
+    outlined = next;
     if (outlined) outlined.style.outline = `3px solid ${QUERY_COLOR}`;
   };
   table.setData(data);

@@ -4,6 +4,7 @@
 // labels and predictions of the same m in place. Pure: data and options in, an SVG element out.
 import * as d3 from "d3";
 import {entityName} from "../model/task.js";
+import {setAttr, setText} from "./domWrites.js";
 import {PATH_COLOR, QUERY_COLOR, RELATION_ON, WRONG_COLOR} from "./palette.js";
 
 export interface RelationGridData {
@@ -86,25 +87,34 @@ export function relationGrid(data: RelationGridData, options: RelationGridOption
     .attr("fill", "none").attr("stroke", QUERY_COLOR).attr("stroke-width", 3).attr("pointer-events", "none");
 
   const node = svg.node()! as RelationGridElement;
+  let shown: {query: number | null; path: string} | null = null; // what setQuery last drew
+  const describe = () => setAttr(node, "aria-label", `${m}×${m} relation${shown?.query == null ? "" : `, query ${tokens[shown.query]}`}`);
+  const factNodes = facts.nodes();
+  const textNodes = texts.nodes();
+  const titleNodes = titles.nodes();
   node.setData = (next) => {
     const {relation, labels, predictions} = next;
     tokens = next.tokens;
-    facts.attr("fill", (n) => (relation[n] ? RELATION_ON : "transparent")).attr("fill-opacity", (n) => (relation[n] ? 0.55 : 1));
-    texts.attr("fill", (n) => (predictions && predictions[n] !== labels[n] ? WRONG_COLOR : "currentColor"))
-      .text((n) => (labels[n] ? "1" : "·"));
-    titles.text((n) => {
+    for (let n = 0; n < m * m; n++) {
+      setAttr(factNodes[n], "fill", relation[n] ? RELATION_ON : "transparent");
+      setAttr(factNodes[n], "fill-opacity", relation[n] ? "0.55" : "1");
+      setAttr(textNodes[n], "fill", predictions && predictions[n] !== labels[n] ? WRONG_COLOR : "currentColor");
+      setText(textNodes[n], labels[n] ? "1" : "·");
       const truth = labels[n] ? "composes" : "does not compose";
       const predicted = predictions ? `; model says ${predictions[n] ? "composes" : "does not"}` : "";
-      return `${tokens[n]} (${truth}${predicted})`;
-    });
+      setText(titleNodes[n], `${tokens[n]} (${truth}${predicted})`);
+    }
+    describe();
   };
   node.setData(data);
   node.setQuery = (next, nextPath = []) => {
+    if (shown && shown.query === next && shown.path === nextPath.join()) return;
+    shown = {query: next, path: nextPath.join()};
     const onPath = new Set(nextPath);
     const qi = next === null ? -1 : Math.floor(next / m);
     const qj = next === null ? -1 : next % m;
-    svg.attr("aria-label", `${m}×${m} relation${next === null ? "" : `, query ${tokens[next]}`}`)
-      .attr("data-query", next === null ? null : String(next));
+    describe();
+    svg.attr("data-query", next === null ? null : String(next));
     tints.attr("fill-opacity", (n) => (Math.floor(n / m) === qi || n % m === qj ? 0.12 : 0));
     ringLayer.selectAll("circle").data((n) => (onPath.has(n) ? [n] : [])).join("circle")
       .attr("cx", (cell - 1) / 2).attr("cy", (cell - 1) / 2).attr("r", cell * 0.36)

@@ -12,6 +12,7 @@
 // Pure: one head's map and options in, an SVG element out (hover and lock live inside the element).
 import * as d3 from "d3";
 import type {Direction} from "./explorerState.js";
+import {setAttr, setText} from "./domWrites.js";
 import {PATH_COLOR, QUERY_COLOR} from "./palette.js";
 
 export interface SentenceViewData {
@@ -75,6 +76,7 @@ export function sentenceView(data: SentenceViewData, options: SentenceViewOption
   svg.append("text").attr("x", leftX).attr("y", TOP - 8).attr("text-anchor", "end").attr("fill", "currentColor").attr("font-weight", "bold").text("query");
   svg.append("text").attr("x", rightX).attr("y", TOP - 8).attr("fill", "currentColor").attr("font-weight", "bold").text("key");
 
+  const svgNode = svg.node()!;
   const lines = svg.append("g").attr("class", "lines").attr("stroke", color).attr("stroke-width", LINE_WIDTH).attr("stroke-linecap", "round");
   const labels = svg.append("g").attr("class", "weights").attr("fill", "currentColor").attr("font-size", FONT_SIZE - 1);
 
@@ -126,11 +128,11 @@ export function sentenceView(data: SentenceViewData, options: SentenceViewOption
     max ||= 1;
     const anchorY = String(y(focus.index));
     lineNodes.forEach((line, o) => {
-      line.setAttribute("y1", fromQuery ? anchorY : String(y(o)));
-      line.setAttribute("y2", fromQuery ? String(y(o)) : anchorY);
-      line.setAttribute("stroke-opacity", String(Math.round((ws[o] / max) * OPACITY_STEPS) / OPACITY_STEPS));
-      line.setAttribute("data-weight", String(ws[o]));
-      line.firstChild!.textContent = `${tokens[fromQuery ? focus.index : o]} → ${tokens[fromQuery ? o : focus.index]}: ${ws[o].toFixed(LABEL_DIGITS)}`;
+      setAttr(line, "y1", fromQuery ? anchorY : String(y(o)));
+      setAttr(line, "y2", fromQuery ? String(y(o)) : anchorY);
+      setAttr(line, "stroke-opacity", String(Math.round((ws[o] / max) * OPACITY_STEPS) / OPACITY_STEPS));
+      setAttr(line, "data-weight", String(ws[o]));
+      setText(line.firstChild!, `${tokens[fromQuery ? focus.index : o]} → ${tokens[fromQuery ? o : focus.index]}: ${ws[o].toFixed(LABEL_DIGITS)}`);
     });
     labels.selectAll("text").data(showWeights ? d3.range(N) : []).join("text")
       .attr("x", fromQuery ? rightX - LINE_GAP : leftX + LINE_GAP)
@@ -138,10 +140,14 @@ export function sentenceView(data: SentenceViewData, options: SentenceViewOption
       .attr("text-anchor", fromQuery ? "end" : "start")
       .text((o) => ws[o].toFixed(LABEL_DIGITS));
     // Only the focused token's box is filled: clear the last one, fill this one.
-    filled?.setAttribute("fill", "transparent");
-    filled = rects[focus.side][focus.index] ?? null;
-    filled?.setAttribute("fill", color);
-    svg.attr("data-focus", `${focus.side}:${focus.index}`).attr("data-locked", locked ? "true" : "false");
+    const box = rects[focus.side][focus.index] ?? null;
+    if (box !== filled) {
+      filled?.setAttribute("fill", "transparent");
+      filled = box;
+      filled?.setAttribute("fill", color);
+    }
+    setAttr(svgNode, "data-focus", `${focus.side}:${focus.index}`);
+    setAttr(svgNode, "data-locked", locked ? "true" : "false");
   }
 
   // The anchor token in bold and the path rings on the far side: they follow the query.
@@ -149,11 +155,14 @@ export function sentenceView(data: SentenceViewData, options: SentenceViewOption
   let bold: SVGTextElement | null = null;
   let ringed = new Set<number>();
   function mark(path: readonly number[]): void {
-    bold?.removeAttribute("font-weight");
-    bold?.setAttribute("fill", "currentColor");
-    bold = anchorTexts[base.index] ?? null;
-    bold?.setAttribute("font-weight", "bold");
-    bold?.setAttribute("fill", QUERY_COLOR);
+    const anchor = anchorTexts[base.index] ?? null;
+    if (anchor !== bold) {
+      bold?.removeAttribute("font-weight");
+      bold?.setAttribute("fill", "currentColor");
+      bold = anchor;
+      bold?.setAttribute("font-weight", "bold");
+      bold?.setAttribute("fill", QUERY_COLOR);
+    }
     const onPath = new Set(path);
     if (onPath.size === ringed.size && [...onPath].every((n) => ringed.has(n))) return;
     ringed = onPath;
@@ -211,6 +220,7 @@ export function sentenceView(data: SentenceViewData, options: SentenceViewOption
     draw(locked ?? base, locked !== null);
   };
   node.setQuery = (next, path = []) => {
+    if (next === base.index && path.length === ringed.size && path.every((n) => ringed.has(n))) return; // nothing moved
     base = {side: base.side, index: next};
     mark(path);
     if (!locked) draw(base, false);

@@ -30,8 +30,11 @@ export interface PageReport {
   page: Page;
 }
 
-/** Opens `url`, waits until the page settles, and lists every problem seen on the way. */
-export async function visit(browser: Browser, url: string, settle: (page: Page) => Promise<void>): Promise<PageReport> {
+/**
+ * Opens `url`, waits until the page settles, and lists every problem seen on the way. `prepare` runs on the
+ * new page before it loads (an init script, a route of its own).
+ */
+export async function visit(browser: Browser, url: string, settle: (page: Page) => Promise<void>, prepare?: (page: Page) => Promise<unknown>): Promise<PageReport> {
   const problems: string[] = [];
   const page = await browser.newPage();
   await page.route("**/*", (route) => {
@@ -52,6 +55,7 @@ export async function visit(browser: Browser, url: string, settle: (page: Page) 
   page.on("response", (response) => {
     if (response.status() >= 400) problems.push(`HTTP ${response.status()}: ${response.url()}`);
   });
+  await prepare?.(page);
   await page.goto(url, {waitUntil: "load"});
   await settle(page);
   await page.waitForLoadState("networkidle");

@@ -58,6 +58,35 @@ async function redraw(page: Page, action: () => Promise<unknown>, saved = true):
   }, [STATUS, before, saved] as const, {timeout: TIMEOUT});
 }
 
+const FIELDS = "[data-view^=field] .mixviz-field";
+
+/** Waits until every Attention Field has drawn the last cloud it asked for (in the worker or on the page). */
+const fieldsDrawn = (page: Page) =>
+  page.waitForFunction((sel) => {
+    const fields = [...document.querySelectorAll<HTMLElement>(sel)];
+    return fields.length === 2 && fields.every((f) => f.dataset.pending && f.dataset.drawn === f.dataset.pending);
+  }, FIELDS, {timeout: TIMEOUT});
+
+/** Who draws each field's cloud: "worker" once its canvas was handed to the worker, else "page". */
+const cloudDrawers = (page: Page) =>
+  page.$$eval(`${FIELDS} > canvas:first-child`, (canvases) => canvases.map((c) => {
+    try {
+      return (c as HTMLCanvasElement).getContext("2d") ? "page" : "none";
+    } catch {
+      return "worker"; // a canvas whose control went to an OffscreenCanvas gives no context here
+    }
+  }));
+
+/** The two fields as the reader sees them (cloud, query dots and labels), after the compositor's next frames. */
+async function fieldPixels(page: Page): Promise<Buffer[]> {
+  await fieldsDrawn(page);
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+  return Promise.all([0, 1].map((i) => page.locator(FIELDS).nth(i).screenshot()));
+}
+
+/** A page whose browser cannot hand a canvas to a worker: the fields draw their clouds themselves. */
+const withoutOffscreen = (page: Page) => page.addInitScript("delete HTMLCanvasElement.prototype.transferControlToOffscreen;");
+
 async function chooseArch(page: Page, arch: string): Promise<void> {
   await redraw(page, () => control(page, "arch").selectOption(arch));
   await page.waitForFunction(([sel, a]) => document.querySelector<HTMLElement>(sel)?.dataset.arch === a, [STATUS, arch] as const, {timeout: TIMEOUT});
@@ -70,9 +99,10 @@ describe("the playground", () => {
     let compared = 0;
     for (const arch of ARCHS) {
       await chooseArch(page, arch);
-      for (const sample of samples) {
-        await redraw(page, () => control(page, "sample").selectOption(String(sample.sample)), false);
-        expect((await control(page, "relation-text").inputValue()).replace(/\s+/g, "")).toBe(sample.relation.join(""));
+      for (const [i, sample] of samples.entries()) {
+        // the typed relation is written with the address, once the edits pause: waited for on the first sample
+        await redraw(page, () => control(page, "sample").selectOption(String(sample.sample)), i === 0);
+        if (i === 0) expect((await control(page, "relation-text").inputValue()).replace(/\s+/g, "")).toBe(sample.relation.join(""));
         const got = await cells(page);
         expect(got.map((c) => c.prediction), `${arch} sample ${sample.sample}`).toEqual(sample.predictions[arch]);
         got.forEach((c, n) => expect(Math.abs(c.logit - sample.logits[arch][n]), `${arch} sample ${sample.sample} cell ${n}`).toBeLessThan(LOGIT_TOLERANCE));
@@ -145,6 +175,11 @@ describe("the playground", () => {
     await redraw(page, () => control(page, "zero").click());
     expect(await lines(page, "sentence-raw")).toEqual(raw);
     expect(await lines(page, "sentence-effective")).not.toEqual(effective);
+    // the mixing card follows the edit, after the frame that shows the maps: P_w[L0H3 → L0H3] now reads 0
+    await page.waitForFunction(() => {
+      const pw = document.querySelectorAll("[data-slot=mixing] svg.mixviz-matrix")[1];
+      return [...(pw?.querySelectorAll("title") ?? [])].some((t) => t.textContent === "L0H3 → L0H3: 0.0000");
+    }, null, {timeout: TIMEOUT});
     await redraw(page, () => control(page, "reset").click());
     expect(await logits(page)).toEqual(trained);
     await control(page, "knock-head").selectOption("3");
@@ -155,6 +190,42 @@ describe("the playground", () => {
     expect(await logits(page)).toEqual(trained);
     expect(problems).toEqual([]);
     await page.close();
+  });
+
+  test("the Attention Fields' clouds are drawn in a worker, pixel for pixel as the page draws them itself, before and after an edit", async () => {
+    const search = "?arch=mha&query=8&head=2";
+    const inWorker = await open(search);
+    const onPage = await open(search, withoutOffscreen);
+    expect(await cloudDrawers(inWorker.page)).toEqual(["worker", "worker"]);
+    expect(await cloudDrawers(onPage.page)).toEqual(["page", "page"]);
+    const before = await fieldPixels(inWorker.page);
+    expect(await fieldPixels(onPage.page)).toEqual(before);
+    for (const {page} of [inWorker, onPage]) await redraw(page, () => page.locator(".mixviz-relation-grid > g > g").nth(1).click());
+    const after = await fieldPixels(inWorker.page);
+    expect(await fieldPixels(onPage.page)).toEqual(after);
+    for (const i of [0, 1]) expect(after[i].equals(before[i]), `field ${i} changed with the edit`).toBe(false);
+    expect(inWorker.problems).toEqual([]);
+    expect(onPage.problems).toEqual([]);
+    await inWorker.page.close();
+    await onPage.page.close();
+  });
+
+  test("if the worker cannot start, the fields draw on the page and the playground works on", async () => {
+    const reference = await open("?arch=iha&query=8&head=0", withoutOffscreen);
+    const {page, problems} = await open("?arch=iha&query=8&head=0", (p) => p.route(/fieldWorker\.[0-9a-f]+\.js$/, (route) => route.fulfill({status: 404, body: ""})));
+    await fieldsDrawn(page);
+    expect(await cloudDrawers(page)).toEqual(["page", "page"]);
+    expect(await fieldPixels(page)).toEqual(await fieldPixels(reference.page));
+    await redraw(page, () => control(page, "knock").click());
+    await redraw(reference.page, () => control(reference.page, "knock").click());
+    expect(await logits(page)).toEqual(await logits(reference.page));
+    expect(await fieldPixels(page)).toEqual(await fieldPixels(reference.page));
+    // the only problems are the worker's missing script, reported as such
+    expect(problems.length).toBeGreaterThan(0);
+    for (const problem of problems) expect(problem).toMatch(/fieldWorker/);
+    expect(reference.problems).toEqual([]);
+    await page.close();
+    await reference.page.close();
   });
 
   test("a bad typed relation or seed gets a message naming the problem, and the page stays usable", async () => {

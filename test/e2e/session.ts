@@ -21,9 +21,10 @@ export function sharedBrowser(): () => Browser {
 
 /**
  * An opener for `path` on the test site (`siteUrl` from test/e2e/site.ts): `open("?a=1")` visits it with
- * that query string and runs `settle` before returning the page and its problem list (filled as it runs).
+ * that query string and runs `settle` before returning the page and its problem list (filled as it runs);
+ * `prepare` runs before the page loads (visit).
  */
-export function pageOpener(browser: () => Browser, path: string, settle: (page: Page) => Promise<void>): (search?: string) => Promise<PageReport> {
+export function pageOpener(browser: () => Browser, path: string, settle: (page: Page) => Promise<void>): (search?: string, prepare?: (page: Page) => Promise<unknown>) => Promise<PageReport> {
   const base = inject("siteUrl");
-  return (search = "") => visit(browser(), new URL(`.${path}${search}`, base).href, settle);
+  return (search = "", prepare) => visit(browser(), new URL(`.${path}${search}`, base).href, settle, prepare);
 }
