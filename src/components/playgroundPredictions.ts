@@ -48,9 +48,16 @@ export function playgroundPredictions(data: PredictionsData, options: Prediction
       td.dataset.cell = String(n);
       const mark = document.createTextNode("");
       const logit = document.createTextNode("");
+      // The cell's text sits in a box of fixed size with strict containment: a new logit relayouts that
+      // box, not the whole table.
+      const box = document.createElement("div");
+      box.className = "mixviz-cell";
+      const answer = document.createElement("span");
+      answer.append(mark);
       const small = document.createElement("small");
       small.append(logit);
-      td.append(mark, document.createElement("br"), small);
+      box.append(answer, small);
+      td.append(box);
       if (onSelect) {
         td.style.cursor = "pointer";
         td.addEventListener("click", () => onSelect(n));
