@@ -12,9 +12,10 @@ export interface FieldPainter {
    * Hands `canvas` (no context taken yet) to the worker for clouds of `layout`. Returns false where the
    * browser cannot move a canvas to a worker or the worker has failed: the field then draws itself.
    * `done(version, at)` follows every draw (`at`: when the worker had drawn it, on this thread's
-   * performance.now() clock); `failed(message)` is called at most once, if the worker fails.
+   * performance.now() clock); `failed()` is called at most once, if the worker fails (the painter warns
+   * in the console, naming what went wrong).
    */
-  attach(canvas: HTMLCanvasElement, layout: CloudLayout, done: (version: number, at: number) => void, failed: (message: string) => void): boolean;
+  attach(canvas: HTMLCanvasElement, layout: CloudLayout, done: (version: number, at: number) => void, failed: () => void): boolean;
   /** Draws on the attached canvas; returns the draw's version (the number `done` will be called with). */
   draw(data: CloudData): number;
 }
@@ -25,12 +26,13 @@ export function fieldPainter(worker: Worker): FieldPainter {
   const slot = slots++;
   let version = 0;
   let broken: string | null = null;
-  let current: {done: (version: number, at: number) => void; failed: (message: string) => void} | null = null;
+  let current: {done: (version: number, at: number) => void; failed: () => void} | null = null;
   const post = (request: FieldRequest, transfer: Transferable[] = []) => worker.postMessage(request, transfer);
   const fail = (message: string) => {
     if (broken !== null) return;
     broken = message;
-    current?.failed(message);
+    console.warn(`${message}; the Attention Field draws on the page instead`);
+    current?.failed();
     current = null;
   };
   worker.addEventListener("message", (event: MessageEvent<FieldReply>) => {
