@@ -2,7 +2,8 @@
 // (transferControlToOffscreen), so a redraw of H·N² dots runs beside the main thread instead of on it.
 // Each painter (fieldPainter.ts) owns one slot here: `init` gives the slot a canvas and its layout (a new
 // canvas replaces the old one), `draw` draws new weights and answers with the draw's version and the time
-// it was done (the canvas shows it from the next frame the compositor draws). Start it as a module worker: new Worker(url, {type: "module"}).
+// it was done (the canvas shows it from the next frame the compositor draws). Start it as a module worker:
+// new Worker(url, {type: "module"}).
 import {drawCloud, type CloudData, type CloudLayout} from "./fieldCloud.js";
 import {dotRaster, type DotRaster} from "./dotRaster.js";
 
