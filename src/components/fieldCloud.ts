@@ -7,7 +7,7 @@
 import type {DotRaster} from "./dotRaster.js";
 import {headColor, PATH_COLOR} from "./palette.js";
 
-export const MAX_DOT = 4.5; // px radius of the largest weight
+const MAX_DOT = 4.5; // px radius of the largest weight
 export const MIN_VISIBLE = 0.15; // px: smaller dots are skipped
 const DOT_ALPHA = 0.8;
 const RING_WIDTH = 1;

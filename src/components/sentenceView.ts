@@ -154,6 +154,10 @@ export function sentenceView(data: SentenceViewData, options: SentenceViewOption
   const anchorTexts = anchorRows.select<SVGTextElement>("text").nodes();
   let bold: SVGTextElement | null = null;
   let ringed = new Set<number>();
+  const ringsShow = (path: readonly number[]) => {
+    const onPath = new Set(path);
+    return onPath.size === ringed.size && [...onPath].every((n) => ringed.has(n));
+  };
   function mark(path: readonly number[]): void {
     const anchor = anchorTexts[base.index] ?? null;
     if (anchor !== bold) {
@@ -163,8 +167,8 @@ export function sentenceView(data: SentenceViewData, options: SentenceViewOption
       bold?.setAttribute("font-weight", "bold");
       bold?.setAttribute("fill", QUERY_COLOR);
     }
+    if (ringsShow(path)) return;
     const onPath = new Set(path);
-    if (onPath.size === ringed.size && [...onPath].every((n) => ringed.has(n))) return;
     ringed = onPath;
     farRows.selectAll("circle.path-ring").data((n) => (onPath.has(n) ? [n] : [])).join("circle")
       .attr("class", "path-ring").attr("cx", ringX).attr("r", RING_RADIUS).attr("fill", "none")
@@ -220,7 +224,7 @@ export function sentenceView(data: SentenceViewData, options: SentenceViewOption
     draw(locked ?? base, locked !== null);
   };
   node.setQuery = (next, path = []) => {
-    if (next === base.index && path.length === ringed.size && path.every((n) => ringed.has(n))) return; // nothing moved
+    if (next === base.index && ringsShow(path)) return; // nothing moved
     base = {side: base.side, index: next};
     mark(path);
     if (!locked) draw(base, false);
