@@ -216,7 +216,7 @@ export function sentenceView(data: SentenceViewData, options: SentenceViewOption
       for (const sideName of ["query", "key"] as const) {
         tokenTexts[sideName].forEach((text, n) => {
           if (old[n] === tokens[n]) return;
-          text.textContent = tokens[n];
+          setText(text, tokens[n]);
           text.parentElement!.setAttribute("aria-label", `${sideName} ${n}: ${tokens[n]}`);
         });
       }
