@@ -15,3 +15,8 @@ export function setText(node: Node, text: string): void {
     if ((only as Text).data !== text) (only as Text).data = text;
   } else if (node.textContent !== text) node.textContent = text;
 }
+
+/** Sets property `key` of `target` (a node, its dataset, a control) unless it already holds `value`. */
+export function setProperty<T extends object, K extends keyof T>(target: T, key: K, value: T[K]): void {
+  if (target[key] !== value) target[key] = value;
+}

@@ -3,6 +3,7 @@
 // table's `setData` and `setQuery` rewrite its cells in place (the playground's edits), touching only what
 // changed.
 import {entityName} from "../model/task.js";
+import {setProperty, setText} from "./domWrites.js";
 import {QUERY_COLOR, WRONG_COLOR} from "./palette.js";
 
 export interface PredictionsData {
@@ -63,15 +64,11 @@ export function playgroundPredictions(data: PredictionsData, options: Prediction
         td.addEventListener("click", () => onSelect(n));
       }
       // The tooltip is written when the pointer reaches the cell: a title rewritten on every edit restyles the cell.
-      td.addEventListener("pointerenter", () => set(td, "title", describe(n)));
+      td.addEventListener("pointerenter", () => setProperty(td, "title", describe(n)));
       cells.push({td, mark, logit});
     }
   }
   const caption = table.createCaption();
-  // Sets a property only when it changes: a rewrite of an equal value still costs style work.
-  const set = <T extends object, K extends keyof T>(target: T, key: K, value: T[K]) => {
-    if (target[key] !== value) target[key] = value;
-  };
 
   let shown = data;
   const describe = (n: number) => {
@@ -86,19 +83,19 @@ export function playgroundPredictions(data: PredictionsData, options: Prediction
     cells.forEach(({td, mark, logit}, n) => {
       const right = predictions[n] === labels[n];
       if (!right) wrong++;
-      set(td.dataset, "prediction", String(predictions[n]));
-      set(td.dataset, "label", String(labels[n]));
-      set(td.dataset, "logit", String(logits[n]));
+      setProperty(td.dataset, "prediction", String(predictions[n]));
+      setProperty(td.dataset, "label", String(labels[n]));
+      setProperty(td.dataset, "logit", String(logits[n]));
       if (td.className !== (right ? "right" : "wrong")) {
         td.className = right ? "right" : "wrong";
         td.style.color = right ? "" : WRONG_COLOR;
       }
-      set(mark, "data", `${predictions[n] ? "1" : "·"}${right ? "" : "✗"}`);
-      set(logit, "data", logits[n].toFixed(LOGIT_DIGITS));
+      setProperty(mark, "data", `${predictions[n] ? "1" : "·"}${right ? "" : "✗"}`);
+      setProperty(logit, "data", logits[n].toFixed(LOGIT_DIGITS));
       if (td.title) td.title = describe(n); // only a cell already hovered has one
     });
-    set(table.dataset, "wrong", String(wrong));
-    set(caption, "textContent", `${m * m - wrong} of ${m * m} cells right`);
+    setProperty(table.dataset, "wrong", String(wrong));
+    setText(caption, `${m * m - wrong} of ${m * m} cells right`);
   };
   let outlined: HTMLTableCellElement | null = null;
   table.setQuery = (query) => {
