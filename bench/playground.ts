@@ -7,7 +7,7 @@
 // Edits:
 //   cell     a click on a cell of the input grid (flips one fact; the next step flips it back)
 //   mixing   a new value for one mixing entry (TH: P_w[H0→H0]; IHA: α^Q[H0→H0, p 0]), alternating between
-//            0 and 1.5, through the value box and the Set button
+//            0 and 1.5: typed into the value box before the step, then a click on Set
 //   knockout a click on "knock out" for head 0 (W_O[0] = 0), the next step a click on Reset
 // Goal (issue #6): median under one 60 Hz frame (16.7 ms) for MHA and Talking Heads, under 50 ms for IHA.
 //
@@ -25,8 +25,9 @@
 // which the figures before this method used. `redraw` is the page's own timing of its whole redraw on the
 // main thread (data-render-ms), `model` of the forward pass with the raw and effective maps in it
 // (data-model-ms).
-// `--arch NAME` runs one architecture. `--profile` adds, per architecture, a V8 CPU profile of the cell steps: self and inclusive ms per step
-// of the page's functions.
+// `--arch NAME` runs one architecture. `--profile` adds, per architecture and kind of edit, a Chromium trace and a V8 CPU
+// profile of 25 more steps (not counted in the table): main-thread ms per step by trace event, and self and inclusive ms
+// per step of the page's functions.
 import {cpus, loadavg} from "node:os";
 import type {Page} from "playwright-core";
 import {serve} from "../scripts/serve.js";
@@ -77,12 +78,12 @@ function stepInPage([kind, i, cell, phase, timeout]: [EditKind, number, number, 
     __mixvizReady?: (elapsed: number) => boolean;
     __mixvizFrameStep: (name: string, phase: number, timeout: number, attributes: string[]) => Promise<FrameTiming>;
   };
+  // A reader types the value, then clicks Set: the value is in the box (and painted) before the step starts.
+  if (kind === "mixing") document.querySelector<HTMLInputElement>("[data-control=value]")!.value = i % 2 === 0 ? "0" : "1.5";
   g.__mixvizStart = () => {
     if (kind === "cell") click(document.querySelectorAll(".mixviz-relation-grid > g > g")[cell]);
-    else if (kind === "mixing") {
-      document.querySelector<HTMLInputElement>("[data-control=value]")!.value = i % 2 === 0 ? "0" : "1.5";
-      click(document.querySelector("[data-control=set]"));
-    } else click(document.querySelector(i % 2 === 0 ? "[data-control=knock]" : "[data-control=reset]"));
+    else if (kind === "mixing") click(document.querySelector("[data-control=set]"));
+    else click(document.querySelector(i % 2 === 0 ? "[data-control=knock]" : "[data-control=reset]"));
   };
   g.__mixvizReady = () => Number(status.dataset.version) > before;
   // The Attention Fields' clouds are drawn in a worker and shown from the compositor's next frame after
@@ -136,15 +137,16 @@ async function runSteps(page: Page, kind: EditKind, steps: number): Promise<Step
   return out;
 }
 
-/** A V8 CPU profile of `steps` cell steps: the page's functions by self and inclusive ms per step. */
-async function profileSteps(page: Page, arch: string, steps: number): Promise<void> {
-  const {totals, self, inclusive} = await profileDuring(page, ["devtools.timeline", "disabled-by-default-devtools.timeline"], () => runSteps(page, "cell", steps));
+/** A V8 CPU profile of `steps` steps of `kind`: the page's functions by self and inclusive ms per step. */
+async function profileSteps(page: Page, arch: string, kind: EditKind, steps: number): Promise<void> {
+  const {totals, self, inclusive} = await profileDuring(page, ["devtools.timeline", "disabled-by-default-devtools.timeline"], () => runSteps(page, kind, steps));
   const traced = ["EventDispatch", "FunctionCall", "UpdateLayoutTree", "Layout", "PrePaint", "Paint", "Layerize", "Commit", "MajorGC", "MinorGC"];
   const per = (t: number) => ms(t / (WARMUP + steps));
   const top = (m: Map<string, number>, n: number) => [...m].filter(([l]) => l !== "(idle)" && l !== "(root)").sort((a, b) => b[1] - a[1]).slice(0, n).map(([l, t]) => `${l} ${per(t)}`).join(" · ");
-  console.log(`${arch}, trace of ${WARMUP + steps} cell steps, main-thread ms per step (nested events overlap): ${traced.filter((n) => totals.has(n)).map((n) => `${n} ${per(totals.get(n)!)}`).join(" · ")}`);
-  console.log(`${arch}, CPU profile of ${WARMUP + steps} cell steps, self ms per step (top 15): ${top(self, 15)}`);
-  console.log(`${arch}, inclusive ms per step (top 25): ${top(inclusive, 25)}`);
+  const what = `${arch}, ${WARMUP + steps} ${kind} steps`;
+  console.log(`${what}: trace, main-thread ms per step (nested events overlap): ${traced.filter((n) => totals.has(n)).map((n) => `${n} ${per(totals.get(n)!)}`).join(" · ")}`);
+  console.log(`${what}: CPU profile, self ms per step (top 15): ${top(self, 15)}`);
+  console.log(`${what}: inclusive ms per step (top 25): ${top(inclusive, 25)}`);
 }
 
 const {server, url} = await serve(SITE);
@@ -168,9 +170,9 @@ try {
       const loadBefore = load();
       const timings = await runSteps(page, kind, STEPS);
       rows.push({arch, kind, timings, goal: GOALS[arch], loadBefore, loadAfter: load()});
+      if (PROFILE) await profileSteps(page, arch, kind, Math.min(STEPS, 20));
       if (kind === "mixing") await page.click("[data-control=reset]");
     }
-    if (PROFILE) await profileSteps(page, arch, Math.min(STEPS, 20));
     await page.close();
   }
   console.log("");

@@ -68,7 +68,10 @@ export function playgroundPredictions(data: PredictionsData, options: Prediction
       cells.push({td, mark, logit});
     }
   }
-  const caption = table.createCaption();
+  // A caption is a table part, which Chromium lays out with its table: the count sits in a box of its own.
+  const caption = document.createElement("div");
+  caption.className = "mixviz-count";
+  table.createCaption().append(caption);
 
   let shown = data;
   const describe = (n: number) => {

@@ -195,6 +195,41 @@ describe("the playground", () => {
     await page.close();
   });
 
+  test("the edit list names every edit, and undoing one leaves the model as if only the others had been made", async () => {
+    const {page, problems} = await open("?arch=talking_heads&query=8&head=3");
+    const items = () => page.locator(".mixviz-edits li").allTextContents();
+    const knock = async (head: string) => {
+      await control(page, "knock-head").selectOption(head);
+      await redraw(page, () => control(page, "knock").click());
+    };
+    await knock("3");
+    await control(page, "matrix").selectOption("P_w");
+    await redraw(page, () => control(page, "zero").click());
+    await knock("5");
+    expect(await page.getAttribute(".mixviz-edits", "data-edits")).toBe("3");
+    const listed = await items();
+    expect(listed).toHaveLength(3);
+    expect(listed[0]).toContain("L0H3 knocked out");
+    expect(listed[1]).toContain("P_w[L0H0 → L0H0] = 0.000");
+    expect(listed[2]).toContain("L0H5 knocked out");
+    await redraw(page, () => page.locator(".mixviz-edits li").nth(1).locator("[data-control=undo]").click());
+    expect(await page.getAttribute(".mixviz-edits", "data-edits")).toBe("2");
+    expect(await items()).toEqual([listed[0], listed[2]]);
+    const undone = await logits(page);
+    // the same two edits made afresh
+    await redraw(page, () => control(page, "reset").click());
+    expect(await items()).toEqual([]);
+    await expect(page.locator(".mixviz-edits p").textContent()).resolves.toContain("unedited");
+    await knock("3");
+    await knock("5");
+    expect(await logits(page)).toEqual(undone);
+    // the undo buttons of the rebuilt list act on the edits now listed
+    await redraw(page, () => page.locator(".mixviz-edits li").nth(0).locator("[data-control=undo]").click());
+    expect((await items())[0]).toContain("L0H5 knocked out");
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
   test("the Attention Fields' clouds are drawn in a worker, pixel for pixel as the page draws them itself, before and after an edit", async () => {
     const search = "?arch=mha&query=8&head=2";
     const inWorker = await open(search);
