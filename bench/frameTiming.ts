@@ -12,10 +12,11 @@
 //   b. watches the document with a MutationObserver (child lists, and the attributes named) until the ready
 //      function says yes, and notes that time (t_dom) and the animation frames that started before it;
 //   c. then waits for the paint that shows it: if the DOM changed inside a frame's callbacks (the
-//      Observable runtime recomputes cells in requestAnimationFrame), that frame; otherwise the next one
-//      (requestAnimationFrame). The step ends in the first task after that frame's rendering (a
-//      MessageChannel message queued from the frame), i.e. after its style, layout, paint and commit on
-//      the main thread: t_paint. The step's time is t_paint − t0.
+//      Observable runtime recomputes cells in requestAnimationFrame), that frame; otherwise the next one.
+//      The step ends in the first task after that frame's rendering (a MessageChannel message queued from
+//      the frame; for the next frame, from its first requestAnimationFrame callback, ahead of any task the
+//      page queues from its own callbacks, such as work it defers until after the paint), i.e. after its
+//      style, layout, paint and commit on the main thread: t_paint. The step's time is t_paint − t0.
 // It also gives the earlier method's figure (two requestAnimationFrame callbacks after t_dom; from inside a
 // frame that adds a whole frame), so old and new measurements can be compared.
 import type {Page} from "playwright-core";
@@ -61,11 +62,17 @@ function frameStepInPage(name: string, phase: number, timeout: number, attribute
     // inFrame: true from the start of a frame's callbacks until the task after that frame's rendering. This
     // callback is registered before any the page registers in the same frame, so it runs first.
     let inFrame = false;
+    // The end of the step when the DOM changed between frames: queued by the first callback of the next
+    // frame, so it runs before any task the page queues from its own callbacks in that frame (a
+    // setTimeout from a requestAnimationFrame callback, say), i.e. right after the frame's rendering.
+    let pendingEnd: (() => void) | null = null;
     const countFrames = () => {
       if (!counting) return;
       frames++;
       inFrame = true;
       afterTask(() => (inFrame = false));
+      if (pendingEnd) afterTask(pendingEnd);
+      pendingEnd = null;
       requestAnimationFrame(countFrames);
     };
     let t0 = 0;
@@ -91,7 +98,7 @@ function frameStepInPage(name: string, phase: number, timeout: number, attribute
         finish();
       };
       if (inFrame) afterTask(painted);
-      else requestAnimationFrame(() => afterTask(painted));
+      else pendingEnd = painted;
       requestAnimationFrame(() => requestAnimationFrame(() => {
         twoFrames = performance.now() - t0;
         finish();

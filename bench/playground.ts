@@ -9,6 +9,9 @@
 //   mixing   a new value for one mixing entry (TH: P_w[H0→H0]; IHA: α^Q[H0→H0, p 0]), alternating between
 //            0 and 1.5: typed into the value box before the step, then a click on Set
 //   knockout a click on "knock out" for head 0 (W_O[0] = 0), the next step a click on Reset
+//   text     the reference, measured the same way on the same page: one text changed (the status line gains
+//            or loses a character) and nothing else done, i.e. what the method and the page's rendering cost
+//            before any of the playground's work
 // Goal (issue #6): median under one 60 Hz frame (16.7 ms) for MHA and Talking Heads, under 50 ms for IHA.
 //
 // Method: bench/frameTiming.ts, the same as bench/explorer.ts, measured inside the page (performance.now(),
@@ -52,7 +55,7 @@ const GOALS: Record<(typeof ARCHS)[number], number> = {mha: FRAME, talking_heads
 const MIXING: Record<string, string | null> = {mha: null, talking_heads: "P_w", iha: "alpha_Q"};
 const CELL = 1; // the input cell the cell steps flip
 
-type EditKind = "cell" | "mixing" | "knockout";
+type EditKind = "text" | "cell" | "mixing" | "knockout";
 
 interface StepTiming extends FrameTiming {
   /** input → the worker has drawn the last Attention Field cloud (ms) */
@@ -81,11 +84,16 @@ function stepInPage([kind, i, cell, phase, timeout]: [EditKind, number, number, 
   // A reader types the value, then clicks Set: the value is in the box (and painted) before the step starts.
   if (kind === "mixing") document.querySelector<HTMLInputElement>("[data-control=value]")!.value = i % 2 === 0 ? "0" : "1.5";
   g.__mixvizStart = () => {
-    if (kind === "cell") click(document.querySelectorAll(".mixviz-relation-grid > g > g")[cell]);
+    if (kind === "text") {
+      // the reference: one text changed on the same page, and nothing else done
+      const text = status.firstChild as Text;
+      text.data = i % 2 === 0 ? `${text.data}·` : text.data.replace(/·$/, "");
+      status.dataset.reference = String(i);
+    } else if (kind === "cell") click(document.querySelectorAll(".mixviz-relation-grid > g > g")[cell]);
     else if (kind === "mixing") click(document.querySelector("[data-control=set]"));
     else click(document.querySelector(i % 2 === 0 ? "[data-control=knock]" : "[data-control=reset]"));
   };
-  g.__mixvizReady = () => Number(status.dataset.version) > before;
+  g.__mixvizReady = () => (kind === "text" ? status.dataset.reference === String(i) : Number(status.dataset.version) > before);
   // The Attention Fields' clouds are drawn in a worker and shown from the compositor's next frame after
   // it drew them: the step ends at the later of the main thread's paint and the last cloud's draw.
   const fields = () => [...document.querySelectorAll<HTMLElement>(".mixviz-field")];
@@ -100,14 +108,15 @@ function stepInPage([kind, i, cell, phase, timeout]: [EditKind, number, number, 
     observer.observe(document.body, {subtree: true, attributes: true, attributeFilter: ["data-drawn"]});
     check();
   });
-  return g.__mixvizFrameStep(`a ${kind} step`, phase, timeout, ["data-version"]).then(async (t) => {
+  return g.__mixvizFrameStep(`a ${kind} step`, phase, timeout, ["data-version", "data-reference"]).then(async (t) => {
+    if (kind === "text") return {...t, cloud: NaN, model: NaN, render: NaN};
     const cloud = (await clouds()) - t.start;
     return {...t, paint: Math.max(t.paint, cloud), cloud, model: Number(status.dataset.modelMs), render: Number(status.dataset.renderMs)};
   });
 }
 
 const load = () => loadavg().map((x) => x.toFixed(2)).join(" ");
-const ms = (x: number) => x.toFixed(1);
+const ms = (x: number) => (Number.isNaN(x) ? "—" : x.toFixed(1));
 
 interface Row {
   arch: string;
@@ -120,7 +129,7 @@ interface Row {
 
 function printRow(r: Row): void {
   const median = quantile(r.timings.map((t) => t.paint), 0.5);
-  const verdict = median <= r.goal ? "meets" : "misses";
+  const verdict = Number.isNaN(r.goal) ? "reference" : median <= r.goal ? "meets" : "misses";
   const q = (f: (t: StepTiming) => number, p = 0.5) => ms(quantile(r.timings.map(f), p));
   console.log(`${r.arch} | ${r.kind} | ${r.timings.length} | ${ms(median)} | ${q((t) => t.paint, 0.9)} | ${ms(r.goal)} (${verdict}) | ${q((t) => t.dom)} (${q((t) => t.framesBeforeDom)}) | ${q((t) => t.cloud)} | ${q((t) => t.render)} | ${q((t) => t.model)} | ${q((t) => t.twoFrames)} | ${r.loadBefore} → ${r.loadAfter}`);
 }
@@ -164,13 +173,13 @@ try {
     const heads = await page.locator("[data-view=field-raw] .mixviz-field path.sector").count();
     const cells = await page.locator(".mixviz-predictions td[data-cell]").count();
     console.log(`${arch}: ${heads} heads × ${cells} tokens`);
-    const kinds: EditKind[] = MIXING[arch] ? ["cell", "mixing", "knockout"] : ["cell", "knockout"];
+    const kinds: EditKind[] = MIXING[arch] ? ["text", "cell", "mixing", "knockout"] : ["text", "cell", "knockout"];
     for (const kind of kinds) {
       if (kind === "mixing") await page.selectOption("[data-control=matrix]", MIXING[arch]!);
       const loadBefore = load();
       const timings = await runSteps(page, kind, STEPS);
-      rows.push({arch, kind, timings, goal: GOALS[arch], loadBefore, loadAfter: load()});
-      if (PROFILE) await profileSteps(page, arch, kind, Math.min(STEPS, 20));
+      rows.push({arch, kind, timings, goal: kind === "text" ? NaN : GOALS[arch], loadBefore, loadAfter: load()});
+      if (PROFILE && kind !== "text") await profileSteps(page, arch, kind, Math.min(STEPS, 20));
       if (kind === "mixing") await page.click("[data-control=reset]");
     }
     await page.close();

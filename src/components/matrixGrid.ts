@@ -39,20 +39,24 @@ export function matrixGrid(g: readonly (readonly number[])[], options: MatrixGri
   svg.append("text").attr("x", 0).attr("y", 12).attr("fill", "currentColor").attr("font-weight", "bold").attr("font-size", FONT_SIZE + 2).text(title);
   svg.append("text").attr("x", 0).attr("y", 26).attr("fill", "currentColor").text(note);
   const top = TITLE_SPACE + LABEL_SPACE / 2;
-  const grid = svg.append("g").attr("transform", `translate(${LABEL_SPACE},${top})`);
-  svg.append("text").attr("x", LABEL_SPACE).attr("y", top - 12).attr("fill", "currentColor").attr("opacity", 0.7).text(`${columnLabel} →`);
-  svg.append("text").attr("transform", `translate(10,${top + n * cell}) rotate(-90)`).attr("fill", "currentColor").attr("opacity", 0.7).text(`${rowLabel} →`);
+  // Shapes sit at their own coordinates and fade with fill-opacity: every transform or opacity is a node of
+  // its own in Chromium's paint, which each frame's compositing update then walks.
+  const grid = svg.append("g");
+  const x = (t: number) => LABEL_SPACE + t * cell;
+  const y = (s: number) => top + s * cell;
+  svg.append("text").attr("x", LABEL_SPACE).attr("y", top - 12).attr("fill", "currentColor").attr("fill-opacity", 0.7).text(`${columnLabel} →`);
+  svg.append("text").attr("transform", `translate(10,${top + n * cell}) rotate(-90)`).attr("fill", "currentColor").attr("fill-opacity", 0.7).text(`${rowLabel} →`);
   for (let i = 0; i < n; i++) {
-    grid.append("text").attr("x", (i + 0.5) * cell).attr("y", -3).attr("text-anchor", "middle").attr("fill", "currentColor").text(labels[i]?.replace(/^L\d+/, "") ?? String(i));
-    grid.append("text").attr("x", -3).attr("y", (i + 0.5) * cell).attr("text-anchor", "end").attr("dominant-baseline", "central").attr("fill", "currentColor").text(labels[i]?.replace(/^L\d+/, "") ?? String(i));
+    grid.append("text").attr("x", x(i + 0.5)).attr("y", top - 3).attr("text-anchor", "middle").attr("fill", "currentColor").text(labels[i]?.replace(/^L\d+/, "") ?? String(i));
+    grid.append("text").attr("x", LABEL_SPACE - 3).attr("y", y(i + 0.5)).attr("text-anchor", "end").attr("dominant-baseline", "central").attr("fill", "currentColor").text(labels[i]?.replace(/^L\d+/, "") ?? String(i));
   }
   const entries = g.flatMap((row, s) => row.map((v, t) => ({s, t, v})));
   const share = (v: number) => Math.abs(v) / max;
-  const cells = grid.selectAll("g").data(entries).join("g").attr("transform", (d) => `translate(${d.t * cell},${d.s * cell})`);
-  cells.append("rect").attr("width", cell - 1).attr("height", cell - 1)
+  const cells = grid.selectAll("g").data(entries).join("g");
+  cells.append("rect").attr("x", (d) => x(d.t)).attr("y", (d) => y(d.s)).attr("width", cell - 1).attr("height", cell - 1)
     .attr("fill", (d) => (signed ? (d.v >= 0 ? POSITIVE : NEGATIVE) : UNSIGNED)).attr("fill-opacity", (d) => share(d.v))
     .attr("stroke", "currentColor").attr("stroke-opacity", (d) => (d.s === d.t ? 0.6 : 0.1));
-  cells.filter(() => cell >= MIN_TEXT_CELL).append("text").attr("x", (cell - 1) / 2).attr("y", (cell - 1) / 2).attr("text-anchor", "middle").attr("dominant-baseline", "central")
+  cells.filter(() => cell >= MIN_TEXT_CELL).append("text").attr("x", (d) => x(d.t) + (cell - 1) / 2).attr("y", (d) => y(d.s) + (cell - 1) / 2).attr("text-anchor", "middle").attr("dominant-baseline", "central")
     .attr("font-size", FONT_SIZE - 1).attr("fill", (d) => (share(d.v) > DARK_TEXT_ABOVE ? "white" : "currentColor"))
     .text((d) => d.v.toFixed(DIGITS).replace(/^(-?)0\./, "$1."));
   cells.append("title").text((d) => `${labels[d.s]} → ${labels[d.t]}: ${d.v.toFixed(4)}`);

@@ -56,7 +56,11 @@ export function relationGrid(data: RelationGridData, options: RelationGridOption
     .attr("class", "mixviz-relation-grid");
   svg.append("title").text("Relation R: filled cells hold; gold rings mark the query's reasoning path");
 
-  const g = svg.append("g").attr("transform", `translate(${MARGIN},${MARGIN})`);
+  // Every shape sits at its own coordinates, none under a transform: each transform is a node of its own
+  // in Chromium's paint, and an edit would repaint every one of them.
+  const g = svg.append("g");
+  const left = (n: number) => MARGIN + (n % m) * cell;
+  const top = (n: number) => MARGIN + Math.floor(n / m) * cell;
   for (let k = 0; k < m; k++) {
     svg.append("text").attr("x", MARGIN + (k + 0.5) * cell).attr("y", MARGIN - 6).attr("text-anchor", "middle")
       .attr("font-size", 11).attr("fill", "currentColor").text(names[k]);
@@ -68,18 +72,17 @@ export function relationGrid(data: RelationGridData, options: RelationGridOption
     .selectAll("g")
     .data(d3.range(m * m))
     .join("g")
-    .attr("transform", (n) => `translate(${(n % m) * cell},${Math.floor(n / m) * cell})`)
     .style("cursor", onSelect ? "pointer" : "default")
     .on("click", (_event, n) => onSelect?.(n));
   const facts = cells.append("rect")
-    .attr("width", cell - 1).attr("height", cell - 1)
+    .attr("x", left).attr("y", top).attr("width", cell - 1).attr("height", cell - 1)
     .attr("stroke", "currentColor").attr("stroke-opacity", 0.2);
   // The query's row and column tint (shown or hidden by setQuery).
-  const tints = cells.append("rect").attr("class", "tint").attr("width", cell - 1).attr("height", cell - 1)
+  const tints = cells.append("rect").attr("class", "tint").attr("x", left).attr("y", top).attr("width", cell - 1).attr("height", cell - 1)
     .attr("fill", QUERY_COLOR).attr("pointer-events", "none");
   const ringLayer = cells.append("g").attr("class", "rings");
   const texts = cells.append("text")
-    .attr("x", (cell - 1) / 2).attr("y", (cell - 1) / 2).attr("text-anchor", "middle").attr("dominant-baseline", "central")
+    .attr("x", (n) => left(n) + (cell - 1) / 2).attr("y", (n) => top(n) + (cell - 1) / 2).attr("text-anchor", "middle").attr("dominant-baseline", "central")
     .attr("font-size", Math.min(14, cell * 0.4));
   const titles = cells.append("title");
   const outline = g.append("rect")
@@ -117,9 +120,9 @@ export function relationGrid(data: RelationGridData, options: RelationGridOption
     svg.attr("data-query", next === null ? null : String(next));
     tints.attr("fill-opacity", (n) => (Math.floor(n / m) === qi || n % m === qj ? 0.12 : 0));
     ringLayer.selectAll("circle").data((n) => (onPath.has(n) ? [n] : [])).join("circle")
-      .attr("cx", (cell - 1) / 2).attr("cy", (cell - 1) / 2).attr("r", cell * 0.36)
+      .attr("cx", (n) => left(n) + (cell - 1) / 2).attr("cy", (n) => top(n) + (cell - 1) / 2).attr("r", cell * 0.36)
       .attr("fill", "none").attr("stroke", PATH_COLOR).attr("stroke-width", 3);
-    outline.attr("x", qj * cell).attr("y", qi * cell).attr("display", next === null ? "none" : null);
+    outline.attr("x", MARGIN + qj * cell).attr("y", MARGIN + qi * cell).attr("display", next === null ? "none" : null);
   };
   node.setQuery(query, path);
   return node;

@@ -80,17 +80,20 @@ export function sentenceView(data: SentenceViewData, options: SentenceViewOption
   const lines = svg.append("g").attr("class", "lines").attr("stroke", color).attr("stroke-width", LINE_WIDTH).attr("stroke-linecap", "round");
   const labels = svg.append("g").attr("class", "weights").attr("fill", "currentColor").attr("font-size", FONT_SIZE - 1);
 
+  // Every shape sits at its own coordinates, none under a transform: each transform is a node of its own
+  // in Chromium's paint, and a redraw of the lines would repaint every one of them.
+  const tokenX = (sideName: "query" | "key") => (sideName === "query" ? leftX - LINE_GAP : rightX + LINE_GAP);
   const side = (sideName: "query" | "key") => {
-    const x = sideName === "query" ? leftX - LINE_GAP : rightX + LINE_GAP;
+    const x = tokenX(sideName);
     const g = svg.append("g").attr("class", `${sideName}-tokens`);
     const rows = g.selectAll("g").data(d3.range(N)).join("g")
-      .attr("transform", (n) => `translate(${x},${y(n)})`)
       .attr("data-index", (n) => n).attr("data-side", sideName)
       .style("cursor", "pointer");
     rows.append("rect")
-      .attr("x", sideName === "query" ? -TOKEN_WIDTH + LINE_GAP : 0).attr("y", -rowHeight / 2)
+      .attr("x", sideName === "query" ? x - TOKEN_WIDTH + LINE_GAP : x).attr("y", (n) => y(n) - rowHeight / 2)
       .attr("width", TOKEN_WIDTH - LINE_GAP).attr("height", rowHeight).attr("fill", "transparent");
     rows.append("text")
+      .attr("x", x).attr("y", (n) => y(n))
       .attr("text-anchor", sideName === "query" ? "end" : "start").attr("dominant-baseline", "central")
       .attr("fill", "currentColor").text((n) => tokens[n]);
     return rows;
@@ -99,7 +102,7 @@ export function sentenceView(data: SentenceViewData, options: SentenceViewOption
   const keyRows = side("key");
   const farRows = direction === "from" ? keyRows : queryRows;
   const anchorRows = direction === "from" ? queryRows : keyRows;
-  const ringX = (direction === "from" ? 1 : -1) * (TOKEN_WIDTH - LINE_GAP - RING_RADIUS);
+  const ringX = tokenX(direction === "from" ? "key" : "query") + (direction === "from" ? 1 : -1) * (TOKEN_WIDTH - LINE_GAP - RING_RADIUS);
 
   type Focus = {side: "query" | "key"; index: number};
   let base: Focus = {side: direction === "from" ? "query" : "key", index: query};
@@ -171,7 +174,7 @@ export function sentenceView(data: SentenceViewData, options: SentenceViewOption
     const onPath = new Set(path);
     ringed = onPath;
     farRows.selectAll("circle.path-ring").data((n) => (onPath.has(n) ? [n] : [])).join("circle")
-      .attr("class", "path-ring").attr("cx", ringX).attr("r", RING_RADIUS).attr("fill", "none")
+      .attr("class", "path-ring").attr("cx", ringX).attr("cy", (n) => y(n)).attr("r", RING_RADIUS).attr("fill", "none")
       .attr("stroke", PATH_COLOR).attr("stroke-width", 2);
   }
 
