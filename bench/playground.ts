@@ -171,7 +171,7 @@ try {
     await page.waitForFunction((a) => document.querySelector<HTMLElement>("#mixviz-playground-status")?.dataset.arch === a, arch, {timeout: TIMEOUT});
     await page.waitForLoadState("networkidle");
     const heads = await page.locator("[data-view=field-raw] .mixviz-field path.sector").count();
-    const cells = await page.locator(".mixviz-predictions td[data-cell]").count();
+    const cells = await page.locator(".mixviz-predictions [data-cell]").count();
     console.log(`${arch}: ${heads} heads × ${cells} tokens`);
     const kinds: EditKind[] = MIXING[arch] ? ["text", "cell", "mixing", "knockout"] : ["text", "cell", "knockout"];
     for (const kind of kinds) {

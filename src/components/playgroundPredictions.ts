@@ -1,9 +1,11 @@
 // The model's answer for every cell of the relation: what it predicts (1 = composes), its logit, and
-// whether that matches the truth. Pure: predictions, labels and options in, a table element out; the
-// table's `setData` and `setQuery` rewrite its cells in place (the playground's edits), touching only what
-// changed.
+// whether that matches the truth, as a grid of cells (SVG, with the roles of a table for screen readers).
+// Pure: predictions, labels and options in, an element out; its `setData` and `setQuery` rewrite the cells
+// in place (the playground's edits), touching only what changed. The cells are SVG rather than an HTML
+// table: a new logit in a table cell lays out and repaints that cell's box on its own, and an edit rewrites
+// most of the 36 logits, which cost about 2 ms of each edit's frame in Chromium; SVG texts cost a fraction.
 import {entityName} from "../model/task.js";
-import {setProperty, setText} from "./domWrites.js";
+import {setAttr, setText} from "./domWrites.js";
 import {QUERY_COLOR, WRONG_COLOR} from "./palette.js";
 
 export interface PredictionsData {
@@ -22,56 +24,78 @@ export interface PredictionsOptions {
   onSelect?: (cell: number) => void;
 }
 
-/** The table; `setData` shows new predictions of the same m, `setQuery` moves the outline. */
-export interface PredictionsElement extends HTMLTableElement {
+/** The view; `setData` shows new predictions of the same m, `setQuery` moves the outline. */
+export interface PredictionsElement extends HTMLDivElement {
   setData(data: PredictionsData): void;
   setQuery(query: number): void;
 }
 
 const LOGIT_DIGITS = 1;
+const CELL = 38; // px
+const HEADER = 20; // px: the entity names above and left of the cells
+const MARK_SIZE = 14;
+const LOGIT_SIZE = 10;
+const OUTLINE = 3;
+const SVG_NS = "http://www.w3.org/2000/svg";
+
+function svgEl<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string, string | number>, text?: string): SVGElementTagNameMap[K] {
+  const node = document.createElementNS(SVG_NS, tag);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
 
 export function playgroundPredictions(data: PredictionsData, options: PredictionsOptions = {}): PredictionsElement {
   const {m} = data;
   const {onSelect} = options;
-  const table = document.createElement("table") as PredictionsElement;
-  table.className = "mixviz-predictions";
-  const head = table.createTHead().insertRow();
-  head.appendChild(document.createElement("th"));
-  for (let j = 0; j < m; j++) head.appendChild(Object.assign(document.createElement("th"), {textContent: entityName(j)}));
-  const body = table.createTBody();
-  const cells: {td: HTMLTableCellElement; mark: Text; logit: Text}[] = [];
+  const size = HEADER + m * CELL + OUTLINE;
+  const root = document.createElement("div") as PredictionsElement;
+  root.className = "mixviz-predictions";
+  const svg = svgEl("svg", {width: size, height: size, viewBox: `0 0 ${size} ${size}`, role: "table", "aria-label": "Predictions per cell", "font-variant-numeric": "tabular-nums"});
+  const x = (j: number) => HEADER + j * CELL;
+  const y = (i: number) => HEADER + i * CELL;
+  const header = svgEl("g", {role: "row"});
+  header.append(svgEl("text", {role: "columnheader", x: HEADER / 2, y: HEADER / 2}, ""));
+  for (let j = 0; j < m; j++) {
+    header.append(svgEl("text", {role: "columnheader", x: x(j) + CELL / 2, y: HEADER / 2, "text-anchor": "middle", "dominant-baseline": "central", "font-weight": "bold", fill: "currentColor"}, entityName(j)));
+  }
+  svg.append(header);
+  const cells: {g: SVGGElement; mark: Text; logit: Text; markText: SVGTextElement; title: SVGTitleElement | null}[] = [];
   for (let i = 0; i < m; i++) {
-    const row = body.insertRow();
-    row.appendChild(Object.assign(document.createElement("th"), {textContent: entityName(i)}));
+    const row = svgEl("g", {role: "row"});
+    row.append(svgEl("text", {role: "rowheader", x: HEADER / 2, y: y(i) + CELL / 2, "text-anchor": "middle", "dominant-baseline": "central", "font-weight": "bold", fill: "currentColor"}, entityName(i)));
     for (let j = 0; j < m; j++) {
       const n = i * m + j;
-      const td = row.insertCell();
-      td.dataset.cell = String(n);
+      const g = svgEl("g", {role: "cell", "data-cell": n});
+      g.append(svgEl("rect", {x: x(j), y: y(i), width: CELL, height: CELL, fill: "transparent", stroke: "currentColor", "stroke-opacity": 0.15}));
+      const markText = svgEl("text", {x: x(j) + CELL / 2, y: y(i) + CELL * 0.4, "text-anchor": "middle", "dominant-baseline": "central", "font-size": MARK_SIZE, fill: "currentColor"});
+      const logitText = svgEl("text", {x: x(j) + CELL / 2, y: y(i) + CELL * 0.78, "text-anchor": "middle", "dominant-baseline": "central", "font-size": LOGIT_SIZE, fill: "currentColor", "fill-opacity": 0.6});
       const mark = document.createTextNode("");
       const logit = document.createTextNode("");
-      // The cell's text sits in a box of fixed size with strict containment: a new logit relayouts that
-      // box, not the whole table.
-      const box = document.createElement("div");
-      box.className = "mixviz-cell";
-      const answer = document.createElement("span");
-      answer.append(mark);
-      const small = document.createElement("small");
-      small.append(logit);
-      box.append(answer, small);
-      td.append(box);
+      markText.append(mark);
+      logitText.append(logit);
+      g.append(markText, logitText);
       if (onSelect) {
-        td.style.cursor = "pointer";
-        td.addEventListener("click", () => onSelect(n));
+        g.style.cursor = "pointer";
+        g.addEventListener("click", () => onSelect(n));
       }
-      // The tooltip is written when the pointer reaches the cell: a title rewritten on every edit restyles the cell.
-      td.addEventListener("pointerenter", () => setProperty(td, "title", describe(n)));
-      cells.push({td, mark, logit});
+      const cell = {g, mark, logit, markText, title: null as SVGTitleElement | null};
+      // The tooltip is written when the pointer reaches the cell: a title rewritten on every edit costs time.
+      g.addEventListener("pointerenter", () => {
+        cell.title ??= g.appendChild(svgEl("title", {}));
+        setText(cell.title, describe(n));
+      });
+      row.append(g);
+      cells.push(cell);
     }
+    svg.append(row);
   }
-  // A caption is a table part, which Chromium lays out with its table: the count sits in a box of its own.
-  const caption = document.createElement("div");
-  caption.className = "mixviz-count";
-  table.createCaption().append(caption);
+  const outline = svgEl("rect", {width: CELL, height: CELL, fill: "none", stroke: QUERY_COLOR, "stroke-width": OUTLINE, "pointer-events": "none", display: "none"});
+  svg.append(outline);
+  // The count sits in a box of fixed size with strict containment: a new count lays out that box alone.
+  const count = document.createElement("div");
+  count.className = "mixviz-count";
+  root.append(svg, count);
 
   let shown = data;
   const describe = (n: number) => {
@@ -79,36 +103,37 @@ export function playgroundPredictions(data: PredictionsData, options: Prediction
     return `${tokens[n]}: model says ${predictions[n] ? "composes" : "does not compose"} (logit ${logits[n].toFixed(3)}); truth: ${labels[n] ? "composes" : "does not compose"}`;
   };
 
-  table.setData = (next) => {
+  root.setData = (next) => {
     shown = next;
     const {predictions, logits, labels} = next;
     let wrong = 0;
-    cells.forEach(({td, mark, logit}, n) => {
+    cells.forEach(({g, mark, logit, markText, title}, n) => {
       const right = predictions[n] === labels[n];
       if (!right) wrong++;
-      setProperty(td.dataset, "prediction", String(predictions[n]));
-      setProperty(td.dataset, "label", String(labels[n]));
-      setProperty(td.dataset, "logit", String(logits[n]));
-      if (td.className !== (right ? "right" : "wrong")) {
-        td.className = right ? "right" : "wrong";
-        td.style.color = right ? "" : WRONG_COLOR;
-      }
-      setProperty(mark, "data", `${predictions[n] ? "1" : "·"}${right ? "" : "✗"}`);
-      setProperty(logit, "data", logits[n].toFixed(LOGIT_DIGITS));
-      if (td.title) td.title = describe(n); // only a cell already hovered has one
+      setAttr(g, "data-prediction", String(predictions[n]));
+      setAttr(g, "data-label", String(labels[n]));
+      setAttr(g, "data-logit", String(logits[n]));
+      setAttr(g, "class", right ? "right" : "wrong");
+      setAttr(markText, "fill", right ? "currentColor" : WRONG_COLOR);
+      setText(mark, `${predictions[n] ? "1" : "·"}${right ? "" : "✗"}`);
+      setText(logit, logits[n].toFixed(LOGIT_DIGITS));
+      if (title) setText(title, describe(n)); // only a cell already hovered has one
     });
-    setProperty(table.dataset, "wrong", String(wrong));
-    setText(caption, `${m * m - wrong} of ${m * m} cells right`);
+    setAttr(root, "data-wrong", String(wrong));
+    setText(count, `${m * m - wrong} of ${m * m} cells right`);
   };
-  let outlined: HTMLTableCellElement | null = null;
-  table.setQuery = (query) => {
-    const next = cells[query]?.td ?? null;
-    if (next === outlined) return;
-    if (outlined) outlined.style.outline = "";
-    outlined = next;
-    if (outlined) outlined.style.outline = `3px solid ${QUERY_COLOR}`;
+  let outlined = -2;
+  root.setQuery = (query) => {
+    if (query === outlined) return;
+    outlined = query;
+    const on = query >= 0 && query < m * m;
+    setAttr(outline, "display", on ? "inline" : "none");
+    if (on) {
+      setAttr(outline, "x", String(x(query % m)));
+      setAttr(outline, "y", String(y(Math.floor(query / m))));
+    }
   };
-  table.setData(data);
-  table.setQuery(options.query ?? -1);
-  return table;
+  root.setData(data);
+  root.setQuery(options.query ?? -1);
+  return root;
 }

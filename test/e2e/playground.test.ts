@@ -38,7 +38,7 @@ const open = pageOpener(browser, "/playground", async (p) => {
 
 const version = (page: Page) => page.$eval(STATUS, (el) => Number((el as HTMLElement).dataset.version));
 const cells = (page: Page) =>
-  page.$$eval(".mixviz-predictions td[data-cell]", (tds) => tds.map((td) => ({prediction: Number((td as HTMLElement).dataset.prediction), logit: Number((td as HTMLElement).dataset.logit)})));
+  page.$$eval(".mixviz-predictions [data-cell]", (cells) => cells.map((c) => ({prediction: Number((c as SVGElement).dataset.prediction), logit: Number((c as SVGElement).dataset.logit)})));
 const logits = async (page: Page) => (await cells(page)).map((c) => c.logit);
 const lines = (page: Page, view: string) =>
   page.$$eval(`[data-view=${view}] .mixviz-sentence-view .lines line`, (ls) => ls.map((l) => l.getAttribute("stroke-opacity")).join(","));
@@ -131,7 +131,7 @@ describe("the playground", () => {
     expect(await logits(page)).not.toEqual(beforeLogits);
     expect(await lines(page, "sentence-raw")).not.toEqual(beforeRaw);
     expect(await lines(page, "sentence-effective")).not.toEqual(beforeEffective);
-    await redraw(page, () => page.locator(".mixviz-predictions td[data-cell='20']").click());
+    await redraw(page, () => page.locator(".mixviz-predictions [data-cell='20']").click());
     expect(param(page, "query")).toBe("20");
     expect(await page.getAttribute("[data-view=sentence-raw] .mixviz-sentence-view", "data-focus")).toBe("query:20");
     expect(await page.getAttribute("[data-view=field-effective] .mixviz-field", "data-query")).toBe("20");
