@@ -2,8 +2,8 @@
 // whether that matches the truth, as a grid of cells (SVG, with the roles of a table for screen readers).
 // Pure: predictions, labels and options in, an element out; its `setData` and `setQuery` rewrite the cells
 // in place (the playground's edits), touching only what changed. The cells are SVG rather than an HTML
-// table: a new logit in a table cell lays out and repaints that cell's box on its own, and an edit rewrites
-// most of the 36 logits, which cost about 2 ms of each edit's frame in Chromium; SVG texts cost a fraction.
+// table: an edit rewrites most of the 36 logits, and as table cells (each a contained box, laid out and
+// painted on its own) they were the largest part of the frame that shows the edit (docs/playground.md).
 import {entityName} from "../model/task.js";
 import {setAttr, setText} from "./domWrites.js";
 import {QUERY_COLOR, WRONG_COLOR} from "./palette.js";

@@ -149,6 +149,12 @@ describe("the playground", () => {
     await redraw(page, () => control(page, "set").click());
     expect(await page.getAttribute(".mixviz-edits", "data-edits")).toBe("1");
     await expect(page.locator(".mixviz-edits li").textContent()).resolves.toContain("α^Q[L0H0 → L0H0, p 0] = 8.000");
+    // the value box keeps what was typed; another entry shows that entry's value
+    expect(await control(page, "value").inputValue()).toBe("8");
+    await control(page, "target").selectOption("1");
+    expect(await control(page, "value").inputValue()).toMatch(/^-?\d+\.\d{3}$/);
+    await control(page, "target").selectOption("0");
+    expect(await control(page, "value").inputValue()).toBe("8.000");
     expect(await logits(page)).not.toEqual(trained);
     await page.locator("[data-view=heatmap] summary").click();
     await page.waitForSelector("[data-view=heatmap] .mixviz-heatmaps svg", {timeout: TIMEOUT});
