@@ -4,6 +4,7 @@
 // in place (the playground's edits), touching only what changed. The cells are SVG rather than an HTML
 // table: an edit rewrites most of the 36 logits, and as table cells (each a contained box, laid out and
 // painted on its own) they were the largest part of the frame that shows the edit (docs/playground.md).
+import * as d3 from "d3";
 import {entityName} from "../model/task.js";
 import {setAttr, setText} from "./domWrites.js";
 import {QUERY_COLOR, WRONG_COLOR} from "./palette.js";
@@ -36,66 +37,50 @@ const HEADER = 20; // px: the entity names above and left of the cells
 const MARK_SIZE = 14;
 const LOGIT_SIZE = 10;
 const OUTLINE = 3;
-const SVG_NS = "http://www.w3.org/2000/svg";
-
-function svgEl<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string, string | number>, text?: string): SVGElementTagNameMap[K] {
-  const node = document.createElementNS(SVG_NS, tag);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
 
 export function playgroundPredictions(data: PredictionsData, options: PredictionsOptions = {}): PredictionsElement {
   const {m} = data;
   const {onSelect} = options;
   const size = HEADER + m * CELL + OUTLINE;
-  const root = document.createElement("div") as PredictionsElement;
-  root.className = "mixviz-predictions";
-  const svg = svgEl("svg", {width: size, height: size, viewBox: `0 0 ${size} ${size}`, role: "table", "aria-label": "Predictions per cell", "font-variant-numeric": "tabular-nums"});
   const x = (j: number) => HEADER + j * CELL;
   const y = (i: number) => HEADER + i * CELL;
-  const header = svgEl("g", {role: "row"});
-  header.append(svgEl("text", {role: "columnheader", x: HEADER / 2, y: HEADER / 2}, ""));
-  for (let j = 0; j < m; j++) {
-    header.append(svgEl("text", {role: "columnheader", x: x(j) + CELL / 2, y: HEADER / 2, "text-anchor": "middle", "dominant-baseline": "central", "font-weight": "bold", fill: "currentColor"}, entityName(j)));
-  }
-  svg.append(header);
-  const cells: {g: SVGGElement; mark: Text; logit: Text; markText: SVGTextElement; title: SVGTitleElement | null}[] = [];
-  for (let i = 0; i < m; i++) {
-    const row = svgEl("g", {role: "row"});
-    row.append(svgEl("text", {role: "rowheader", x: HEADER / 2, y: y(i) + CELL / 2, "text-anchor": "middle", "dominant-baseline": "central", "font-weight": "bold", fill: "currentColor"}, entityName(i)));
-    for (let j = 0; j < m; j++) {
-      const n = i * m + j;
-      const g = svgEl("g", {role: "cell", "data-cell": n});
-      g.append(svgEl("rect", {x: x(j), y: y(i), width: CELL, height: CELL, fill: "transparent", stroke: "currentColor", "stroke-opacity": 0.15}));
-      const markText = svgEl("text", {x: x(j) + CELL / 2, y: y(i) + CELL * 0.4, "text-anchor": "middle", "dominant-baseline": "central", "font-size": MARK_SIZE, fill: "currentColor"});
-      const logitText = svgEl("text", {x: x(j) + CELL / 2, y: y(i) + CELL * 0.78, "text-anchor": "middle", "dominant-baseline": "central", "font-size": LOGIT_SIZE, fill: "currentColor", "fill-opacity": 0.6});
-      const mark = document.createTextNode("");
-      const logit = document.createTextNode("");
-      markText.append(mark);
-      logitText.append(logit);
-      g.append(markText, logitText);
-      if (onSelect) {
-        g.style.cursor = "pointer";
-        g.addEventListener("click", () => onSelect(n));
-      }
-      const cell = {g, mark, logit, markText, title: null as SVGTitleElement | null};
-      // The tooltip is written when the pointer reaches the cell: a title rewritten on every edit costs time.
-      g.addEventListener("pointerenter", () => {
-        cell.title ??= g.appendChild(svgEl("title", {}));
-        setText(cell.title, describe(n));
-      });
-      row.append(g);
-      cells.push(cell);
-    }
-    svg.append(row);
-  }
-  const outline = svgEl("rect", {width: CELL, height: CELL, fill: "none", stroke: QUERY_COLOR, "stroke-width": OUTLINE, "pointer-events": "none", display: "none"});
-  svg.append(outline);
+  const svg = d3.create("svg")
+    .attr("width", size).attr("height", size).attr("viewBox", `0 0 ${size} ${size}`)
+    .attr("role", "table").attr("aria-label", "Predictions per cell").attr("font-variant-numeric", "tabular-nums");
+  const heading = <D,>(sel: d3.Selection<SVGTextElement, D, any, any>) => {
+    sel.attr("text-anchor", "middle").attr("dominant-baseline", "central").attr("font-weight", "bold").attr("fill", "currentColor");
+  };
+  const header = svg.append("g").attr("role", "row");
+  header.append("text").attr("role", "columnheader"); // the corner
+  for (let j = 0; j < m; j++) header.append("text").attr("role", "columnheader").attr("x", x(j) + CELL / 2).attr("y", HEADER / 2).call(heading).text(entityName(j));
+  const rows = svg.selectAll<SVGGElement, number>("g.row").data(d3.range(m)).join("g").attr("class", "row").attr("role", "row");
+  rows.append("text").attr("role", "rowheader").attr("x", HEADER / 2).attr("y", (i) => y(i) + CELL / 2).call(heading).text(entityName);
+  const titles: (SVGTitleElement | null)[] = Array.from({length: m * m}, () => null);
+  const cellGroups = rows.selectAll<SVGGElement, number>("g").data((i) => d3.range(i * m, (i + 1) * m)).join("g")
+    .attr("role", "cell").attr("data-cell", (n) => n)
+    .style("cursor", onSelect ? "pointer" : "default")
+    .on("click", (_event, n) => onSelect?.(n))
+    // The tooltip is written when the pointer reaches the cell: a title rewritten on every edit costs time.
+    .on("pointerenter", (event: PointerEvent, n) => {
+      const title = (titles[n] ??= d3.select(event.currentTarget as SVGGElement).append<SVGTitleElement>("title").node()!);
+      setText(title, describe(n));
+    });
+  cellGroups.append("rect").attr("x", (n) => x(n % m)).attr("y", (n) => y(Math.floor(n / m))).attr("width", CELL).attr("height", CELL)
+    .attr("fill", "transparent").attr("stroke", "currentColor").attr("stroke-opacity", 0.15);
+  const cellText = (dy: number, fontSize: number) => cellGroups.append("text")
+    .attr("x", (n) => x(n % m) + CELL / 2).attr("y", (n) => y(Math.floor(n / m)) + CELL * dy)
+    .attr("text-anchor", "middle").attr("dominant-baseline", "central").attr("font-size", fontSize).attr("fill", "currentColor");
+  const marks = cellText(0.4, MARK_SIZE).nodes();
+  const logitTexts = cellText(0.78, LOGIT_SIZE).attr("fill-opacity", 0.6).nodes();
+  const groups = cellGroups.nodes();
+  const outline = svg.append("rect").attr("width", CELL).attr("height", CELL)
+    .attr("fill", "none").attr("stroke", QUERY_COLOR).attr("stroke-width", OUTLINE).attr("pointer-events", "none").attr("display", "none").node()!;
   // The count sits in a box of fixed size with strict containment: a new count lays out that box alone.
   const count = document.createElement("div");
   count.className = "mixviz-count";
-  root.append(svg, count);
+  const root = document.createElement("div") as PredictionsElement;
+  root.className = "mixviz-predictions";
+  root.append(svg.node()!, count);
 
   let shown = data;
   const describe = (n: number) => {
@@ -107,17 +92,18 @@ export function playgroundPredictions(data: PredictionsData, options: Prediction
     shown = next;
     const {predictions, logits, labels} = next;
     let wrong = 0;
-    cells.forEach(({g, mark, logit, markText, title}, n) => {
+    groups.forEach((g, n) => {
       const right = predictions[n] === labels[n];
       if (!right) wrong++;
       setAttr(g, "data-prediction", String(predictions[n]));
       setAttr(g, "data-label", String(labels[n]));
       setAttr(g, "data-logit", String(logits[n]));
       setAttr(g, "class", right ? "right" : "wrong");
-      setAttr(markText, "fill", right ? "currentColor" : WRONG_COLOR);
-      setText(mark, `${predictions[n] ? "1" : "·"}${right ? "" : "✗"}`);
-      setText(logit, logits[n].toFixed(LOGIT_DIGITS));
-      if (title) setText(title, describe(n)); // only a cell already hovered has one
+      setAttr(marks[n], "fill", right ? "currentColor" : WRONG_COLOR);
+      setText(marks[n], `${predictions[n] ? "1" : "·"}${right ? "" : "✗"}`);
+      setText(logitTexts[n], logits[n].toFixed(LOGIT_DIGITS));
+      const title = titles[n]; // only a cell already hovered has one
+      if (title) setText(title, describe(n));
     });
     setAttr(root, "data-wrong", String(wrong));
     setText(count, `${m * m - wrong} of ${m * m} cells right`);
