@@ -1,11 +1,17 @@
 // The model's answer for every cell of the relation: what it predicts (1 = composes), its logit, and
-// whether that matches the truth, as a grid of cells (SVG, with the roles of a table for screen readers).
-// Pure: predictions, labels and options in, an element out; its `setData` and `setQuery` rewrite the cells
-// in place (the playground's edits), touching only what changed. The cells are SVG rather than an HTML
-// table: an edit rewrites most of the 36 logits, and as table cells (each a contained box, laid out and
-// painted on its own) they were the largest part of the frame that shows the edit (docs/playground.md).
+// whether that matches the truth, as a grid of cells. Pure: predictions, labels and options in, an element
+// out; its `setData` and `setQuery` rewrite it in place (the playground's edits).
+//
+// The cells' marks and logits are drawn on a canvas; an SVG on top carries the grid for everyone else: the
+// entity names as headers, and per cell an SVG group with the roles of a table, an aria-label that says what
+// the canvas shows, the data-* attributes the tests read, and the target for clicks and hover. An edit
+// rewrites most of the 36 logits: as SVG texts (and before that as table cells) their layout and paint
+// were the largest part of the frame that shows the edit (docs/playground.md); redrawing the canvas costs
+// the main thread one image. The canvas takes the page's text colour and font when it is first drawn in
+// the document and again when the colour scheme changes (the theme is light or dark with the system).
 import * as d3 from "d3";
 import {entityName} from "../model/task.js";
+import {sharpCanvas} from "./canvas.js";
 import {setAttr, setText} from "./domWrites.js";
 import {QUERY_COLOR, WRONG_COLOR} from "./palette.js";
 
@@ -34,9 +40,12 @@ export interface PredictionsElement extends HTMLDivElement {
 const LOGIT_DIGITS = 1;
 const CELL = 38; // px
 const HEADER = 20; // px: the entity names above and left of the cells
-const MARK_SIZE = 14;
-const LOGIT_SIZE = 10;
+const MARK_SIZE = 14; // px
+const LOGIT_SIZE = 10; // px
+const LOGIT_OPACITY = 0.6;
+const BORDER_OPACITY = 0.15;
 const OUTLINE = 3;
+const DARK = "(prefers-color-scheme: dark)";
 
 export function playgroundPredictions(data: PredictionsData, options: PredictionsOptions = {}): PredictionsElement {
   const {m} = data;
@@ -44,9 +53,10 @@ export function playgroundPredictions(data: PredictionsData, options: Prediction
   const size = HEADER + m * CELL + OUTLINE;
   const x = (j: number) => HEADER + j * CELL;
   const y = (i: number) => HEADER + i * CELL;
+  const {canvas, ctx} = sharpCanvas(size);
   const svg = d3.create("svg")
     .attr("width", size).attr("height", size).attr("viewBox", `0 0 ${size} ${size}`)
-    .attr("role", "table").attr("aria-label", "Predictions per cell").attr("font-variant-numeric", "tabular-nums");
+    .attr("role", "table").attr("aria-label", "Predictions per cell");
   const heading = <D,>(sel: d3.Selection<SVGTextElement, D, any, any>) => {
     sel.attr("text-anchor", "middle").attr("dominant-baseline", "central").attr("font-weight", "bold").attr("fill", "currentColor");
   };
@@ -65,28 +75,84 @@ export function playgroundPredictions(data: PredictionsData, options: Prediction
       const title = (titles[n] ??= d3.select(event.currentTarget as SVGGElement).append<SVGTitleElement>("title").node()!);
       setText(title, describe(n));
     });
-  cellGroups.append("rect").attr("x", (n) => x(n % m)).attr("y", (n) => y(Math.floor(n / m))).attr("width", CELL).attr("height", CELL)
-    .attr("fill", "transparent").attr("stroke", "currentColor").attr("stroke-opacity", 0.15);
-  const cellText = (dy: number, fontSize: number) => cellGroups.append("text")
-    .attr("x", (n) => x(n % m) + CELL / 2).attr("y", (n) => y(Math.floor(n / m)) + CELL * dy)
-    .attr("text-anchor", "middle").attr("dominant-baseline", "central").attr("font-size", fontSize).attr("fill", "currentColor");
-  const marks = cellText(0.4, MARK_SIZE).nodes();
-  const logitTexts = cellText(0.78, LOGIT_SIZE).attr("fill-opacity", 0.6).nodes();
+  // What a click or the pointer hits: the drawing is on the canvas below.
+  cellGroups.append("rect").attr("x", (n) => x(n % m)).attr("y", (n) => y(Math.floor(n / m))).attr("width", CELL).attr("height", CELL).attr("fill", "transparent");
   const groups = cellGroups.nodes();
   const outline = svg.append("rect").attr("width", CELL).attr("height", CELL)
     .attr("fill", "none").attr("stroke", QUERY_COLOR).attr("stroke-width", OUTLINE).attr("pointer-events", "none").attr("display", "none").node()!;
+  const cells = document.createElement("div");
+  cells.style.cssText = `position: relative; width: ${size}px; height: ${size}px;`;
+  svg.style("position", "absolute").style("left", 0).style("top", 0);
+  canvas.style.display = "block";
+  cells.append(canvas, svg.node()!);
   // The count sits in a box of fixed size with strict containment: a new count lays out that box alone.
   const count = document.createElement("div");
   count.className = "mixviz-count";
   const root = document.createElement("div") as PredictionsElement;
   root.className = "mixviz-predictions";
-  root.append(svg.node()!, count);
+  root.append(cells, count);
 
   let shown = data;
   const describe = (n: number) => {
     const {predictions, logits, labels, tokens} = shown;
     return `${tokens[n]}: model says ${predictions[n] ? "composes" : "does not compose"} (logit ${logits[n].toFixed(3)}); truth: ${labels[n] ? "composes" : "does not compose"}`;
   };
+
+  // The page's text colour and font, read once the canvas is in the document; null until then.
+  let style: {color: string; font: string} | null = null;
+  let drawPending = false;
+  const draw = () => {
+    drawPending = false;
+    if (!ctx) return;
+    if (!style) {
+      if (!canvas.isConnected) return;
+      const computed = getComputedStyle(canvas);
+      style = {color: computed.color, font: computed.fontFamily};
+    }
+    const {predictions, logits, labels} = shown;
+    ctx.clearRect(0, 0, size, size);
+    ctx.fillStyle = ctx.strokeStyle = style.color;
+    ctx.globalAlpha = BORDER_OPACITY;
+    ctx.beginPath();
+    for (let i = 0; i <= m; i++) {
+      ctx.moveTo(x(0), y(i) + 0.5);
+      ctx.lineTo(x(m), y(i) + 0.5);
+      ctx.moveTo(x(i) + 0.5, y(0));
+      ctx.lineTo(x(i) + 0.5, y(m));
+    }
+    ctx.stroke();
+    ctx.textAlign = "center";
+    ctx.textBaseline = "middle";
+    // Grouped by font and colour, so that each is set a few times rather than once per cell.
+    const cx = (n: number) => x(n % m) + CELL / 2;
+    const top = (n: number) => y(Math.floor(n / m));
+    const right = (n: number) => predictions[n] === labels[n];
+    ctx.globalAlpha = 1;
+    ctx.font = `${MARK_SIZE}px ${style.font}`;
+    for (const wrong of [false, true]) {
+      ctx.fillStyle = wrong ? WRONG_COLOR : style.color;
+      for (let n = 0; n < m * m; n++) if (right(n) !== wrong) ctx.fillText(`${predictions[n] ? "1" : "·"}${wrong ? "✗" : ""}`, cx(n), top(n) + CELL * 0.4);
+    }
+    ctx.globalAlpha = LOGIT_OPACITY;
+    ctx.fillStyle = style.color;
+    ctx.font = `${LOGIT_SIZE}px ${style.font}`;
+    for (let n = 0; n < m * m; n++) ctx.fillText(logits[n].toFixed(LOGIT_DIGITS), cx(n), top(n) + CELL * 0.78);
+  };
+  // Drawn now when in the document, else in the next frame (the page inserts the view after building it).
+  const redraw = () => {
+    if (style || canvas.isConnected) draw();
+    else if (!drawPending) {
+      drawPending = true;
+      requestAnimationFrame(draw);
+    }
+  };
+  const scheme = globalThis.matchMedia?.(DARK);
+  const onScheme = () => {
+    if (!root.isConnected) return scheme?.removeEventListener("change", onScheme); // the page dropped the view
+    style = null;
+    redraw();
+  };
+  scheme?.addEventListener("change", onScheme);
 
   root.setData = (next) => {
     shown = next;
@@ -98,15 +164,13 @@ export function playgroundPredictions(data: PredictionsData, options: Prediction
       setAttr(g, "data-prediction", String(predictions[n]));
       setAttr(g, "data-label", String(labels[n]));
       setAttr(g, "data-logit", String(logits[n]));
-      setAttr(g, "class", right ? "right" : "wrong");
-      setAttr(marks[n], "fill", right ? "currentColor" : WRONG_COLOR);
-      setText(marks[n], `${predictions[n] ? "1" : "·"}${right ? "" : "✗"}`);
-      setText(logitTexts[n], logits[n].toFixed(LOGIT_DIGITS));
+      setAttr(g, "aria-label", describe(n));
       const title = titles[n]; // only a cell already hovered has one
       if (title) setText(title, describe(n));
     });
     setAttr(root, "data-wrong", String(wrong));
     setText(count, `${m * m - wrong} of ${m * m} cells right`);
+    redraw();
   };
   let outlined = -2;
   root.setQuery = (query) => {

@@ -95,6 +95,40 @@ async function chooseArch(page: Page, arch: string): Promise<void> {
   await page.waitForFunction(([sel, a]) => document.querySelector<HTMLElement>(sel)?.dataset.arch === a, [STATUS, arch] as const, {timeout: TIMEOUT});
 }
 
+/** The predictions' canvas pixels of each cell, as RGBA, with the cell's data-* attributes and aria-label. Runs in the page. */
+function canvasCells() {
+  const root = document.querySelector(".mixviz-predictions")!;
+  const canvas = root.querySelector("canvas")!;
+  const ratio = canvas.width / canvas.getBoundingClientRect().width;
+  const image = canvas.getContext("2d")!.getImageData(0, 0, canvas.width, canvas.height);
+  return [...root.querySelectorAll<SVGGElement>("[data-cell]")].map((g) => {
+    const rect = g.querySelector("rect")!;
+    const [x0, y0, w] = ["x", "y", "width"].map((a) => Math.round(Number(rect.getAttribute(a)) * ratio));
+    const pixels: number[][] = [];
+    for (let y = y0 + 2; y < y0 + w - 2; y++) for (let x = x0 + 2; x < x0 + w - 2; x++) pixels.push([...image.data.subarray((y * image.width + x) * 4, (y * image.width + x) * 4 + 4)]);
+    return {prediction: Number(g.dataset.prediction), label: Number(g.dataset.label), logit: Number(g.dataset.logit), aria: g.getAttribute("aria-label") ?? "", pixels};
+  });
+}
+
+/** WRONG_COLOR (#D55E00) and what antialiasing makes of it. */
+const isOrange = ([r, g, b, a]: number[]) => a > 100 && r > 150 && g > 50 && g < 140 && b < 70;
+
+/** Each cell as drawn: whether it has orange ink (the ✗ and its mark), with its attributes. */
+async function inked(page: Page) {
+  const cells = await page.evaluate(canvasCells);
+  return cells.map(({pixels, ...c}) => ({...c, orange: pixels.some(isOrange)}));
+}
+
+/** The mean of the cells' opaque ink, orange aside: the colour the marks are drawn in. */
+function inkColour(cells: {pixels: number[][]}[]): number[] {
+  const ink = cells.flatMap((c) => c.pixels).filter((p) => p[3] > 220 && !isOrange(p));
+  return [0, 1, 2].map((c) => ink.reduce((sum, p) => sum + p[c], 0) / ink.length);
+}
+
+/** The canvas's text colour (inherited from the page) as [r, g, b]. */
+const textColour = (page: Page) =>
+  page.$eval(".mixviz-predictions canvas", (c) => getComputedStyle(c).color.match(/[\d.]+/g)!.slice(0, 3).map(Number));
+
 describe("the playground", () => {
   test("the in-browser models predict what the build predicted, for every showcase sample and architecture", async () => {
     const {samples} = builtSamples();
@@ -135,6 +169,30 @@ describe("the playground", () => {
     expect(param(page, "query")).toBe("20");
     expect(await page.getAttribute("[data-view=sentence-raw] .mixviz-sentence-view", "data-focus")).toBe("query:20");
     expect(await page.getAttribute("[data-view=field-effective] .mixviz-field", "data-query")).toBe("20");
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  test("the predictions' canvas shows what each cell says: ✗ in orange exactly on the wrong cells, in the theme's text colour light and dark", async () => {
+    const {page, problems} = await open("?arch=mha");
+    await redraw(page, () => control(page, "knock").click()); // a knocked-out head: some cells wrong, some right
+    const drawn = await inked(page);
+    const wrong = drawn.filter((c) => c.prediction !== c.label).length;
+    expect(wrong, "the test needs right and wrong cells").toBeGreaterThan(0);
+    expect(wrong).toBeLessThan(drawn.length);
+    drawn.forEach((c, n) => {
+      expect(c.orange, `cell ${n}: orange ink iff wrong`).toBe(c.prediction !== c.label);
+      expect(c.aria, `cell ${n}: its aria-label`).toContain(`logit ${c.logit.toFixed(3)}`);
+    });
+    const colours: number[][] = [];
+    for (const scheme of ["dark", "light"] as const) {
+      await page.emulateMedia({colorScheme: scheme});
+      const want = await textColour(page);
+      // the canvas redraws on the scheme's change event: its ink becomes the page's new text colour
+      await expect.poll(async () => inkColour(await page.evaluate(canvasCells)).every((v, c) => Math.abs(v - want[c]) < 40), {timeout: TIMEOUT}).toBe(true);
+      colours.push(want);
+    }
+    expect(colours[0], "the dark and light themes' text colours").not.toEqual(colours[1]);
     expect(problems).toEqual([]);
     await page.close();
   });
