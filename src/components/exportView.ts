@@ -1,8 +1,8 @@
 // Export of what the reader sees: several views side by side as one standalone SVG (canvases become
 // embedded images, currentColor becomes the page's text colour) and the same picture as a PNG.
 // Pure helpers: DOM nodes in, an SVG element / Blob out; `download` only clicks a temporary link.
+import {SVG_NS} from "./svgNamespace.js";
 
-const SVG_NS = "http://www.w3.org/2000/svg";
 const XLINK_NS = "http://www.w3.org/1999/xlink";
 const GAP = 16;
 const PNG_SCALE = 2;

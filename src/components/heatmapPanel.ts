@@ -5,6 +5,7 @@
 import * as Plot from "@observablehq/plot";
 import type {HeadMap} from "./headStack.js";
 import {PATH_COLOR, QUERY_COLOR} from "./palette.js";
+import {SVG_NS} from "./svgNamespace.js";
 
 export interface HeatmapPanelData {
   /** the per-head map compared with the effective one (the raw hook pattern, or IHA's naive slice) */
@@ -31,7 +32,6 @@ const TICK_EVERY = 6; // label every m-th token (one per relation row)
 const DIGITS = 3;
 const PATH_DOT = 1.6;
 const HALF = 0.5;
-const SVG_NS = "http://www.w3.org/2000/svg";
 
 interface Cell {
   q: number;

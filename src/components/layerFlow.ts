@@ -4,6 +4,7 @@
 // Pure: per-layer rows and options in, a DOM node out; tokens are set as text.
 import * as d3 from "d3";
 import {COLOR_SCHEMES, type ColorScheme} from "./mapCanvas.js";
+import {SVG_NS} from "./svgNamespace.js";
 
 export interface LayerFlowOptions {
   tokens: readonly string[];
@@ -18,7 +19,6 @@ export interface LayerFlowOptions {
   onLayer: (layer: number) => void;
 }
 
-const SVG_NS = "http://www.w3.org/2000/svg";
 const STRIP = 22;
 const LABEL = 36;
 const GAP = 6;

@@ -9,11 +9,15 @@
 // again to unlock.
 // `setQuery` moves the focus in place; `setData` swaps in a new map and token labels of the same length (the
 // playground's edits) and redraws only the lines, labels and token texts.
-// Pure: one head's map and options in, an SVG element out (hover and lock live inside the element).
+// Two SVGs, one on top of the other, in a box of their size: the lines (and the weights shown on hover) below,
+// the tokens above. An edit changes only the lines; the tokens, in an SVG of their own (positioned, so a
+// paint layer of its own), are then not repainted with them (docs/playground.md). The export takes both.
+// Pure: one head's map and options in, an element out (hover and lock live inside the element).
 import * as d3 from "d3";
 import type {Direction} from "./explorerState.js";
 import {setAttr, setText} from "./domWrites.js";
 import {PATH_COLOR, QUERY_COLOR} from "./palette.js";
+import {SVG_NS} from "./svgNamespace.js";
 
 export interface SentenceViewData {
   /** map[q][k]: weight of query q on key k (N rows of N) */
@@ -52,7 +56,7 @@ const FOCUS_RING = 1.5; // px
 const OPACITY_STEPS = 100;
 
 /** The view's node; `setQuery` moves the focus (and the path rings) in place, keeping a locked token locked. */
-export interface SentenceViewElement extends SVGSVGElement {
+export interface SentenceViewElement extends HTMLDivElement {
   setQuery(query: number, path?: readonly number[]): void;
   /** a new map and tokens of the same length, drawn in place; focus and lock are kept */
   setData(data: SentenceViewData): void;
@@ -68,27 +72,31 @@ export function sentenceView(data: SentenceViewData, options: SentenceViewOption
   const y = (n: number) => TOP + (n + 0.5) * rowHeight;
   const weight = (q: number, k: number) => Number(map[q]?.[k] ?? 0);
 
-  const svg = d3.create("svg")
-    .attr("viewBox", `0 0 ${width} ${height}`).attr("width", width).attr("height", height)
-    .attr("role", "img").attr("class", "mixviz-sentence-view").attr("font-size", FONT_SIZE)
-    .attr("aria-label", title);
-  svg.append("title").text(`${title}: ${direction === "from" ? "query tokens left, keys right" : "keys right, queries left"}`);
-  svg.append("text").attr("x", leftX).attr("y", TOP - 8).attr("text-anchor", "end").attr("fill", "currentColor").attr("font-weight", "bold").text("query");
-  svg.append("text").attr("x", rightX).attr("y", TOP - 8).attr("fill", "currentColor").attr("font-weight", "bold").text("key");
-
-  const svgNode = svg.node()!;
-  const lines = svg.append("g").attr("class", "lines").attr("stroke", color).attr("stroke-width", LINE_WIDTH).attr("stroke-linecap", "round");
-  const labels = svg.append("g").attr("class", "weights").attr("fill", "currentColor").attr("font-size", FONT_SIZE - 1);
+  const layer = () => d3.create("svg").attr("viewBox", `0 0 ${width} ${height}`).attr("width", width).attr("height", height).attr("font-size", FONT_SIZE);
+  const linesSvg = layer().style("display", "block");
+  linesSvg.append("title").text(`${title}: ${direction === "from" ? "query tokens left, keys right" : "keys right, queries left"}`);
+  const lines = linesSvg.append("g").attr("class", "lines").attr("stroke", color).attr("stroke-width", LINE_WIDTH).attr("stroke-linecap", "round");
+  const labels = linesSvg.append("g").attr("class", "weights").attr("fill", "currentColor").attr("font-size", FONT_SIZE - 1);
+  // The tokens' SVG lets the pointer through to the lines' tooltips except on the tokens themselves.
+  const tokensSvg = layer().style("position", "absolute").style("left", 0).style("top", 0).style("pointer-events", "none");
+  tokensSvg.append("text").attr("x", leftX).attr("y", TOP - 8).attr("text-anchor", "end").attr("fill", "currentColor").attr("font-weight", "bold").text("query");
+  tokensSvg.append("text").attr("x", rightX).attr("y", TOP - 8).attr("fill", "currentColor").attr("font-weight", "bold").text("key");
+  const root = document.createElement("div") as SentenceViewElement;
+  root.className = "mixviz-sentence-view";
+  root.style.cssText = `display: inline-block; position: relative; width: ${width}px; height: ${height}px;`; // laid out as the single SVG was
+  root.setAttribute("role", "group");
+  root.setAttribute("aria-label", title);
+  root.append(linesSvg.node()!, tokensSvg.node()!);
 
   // Every shape sits at its own coordinates, none under a transform: each transform is a node of its own
   // in Chromium's paint, and a redraw of the lines would repaint every one of them.
   const tokenX = (sideName: "query" | "key") => (sideName === "query" ? leftX - LINE_GAP : rightX + LINE_GAP);
   const side = (sideName: "query" | "key") => {
     const x = tokenX(sideName);
-    const g = svg.append("g").attr("class", `${sideName}-tokens`);
+    const g = tokensSvg.append("g").attr("class", `${sideName}-tokens`);
     const rows = g.selectAll("g").data(d3.range(N)).join("g")
       .attr("data-index", (n) => n).attr("data-side", sideName)
-      .style("cursor", "pointer");
+      .style("cursor", "pointer").style("pointer-events", "auto");
     rows.append("rect")
       .attr("x", sideName === "query" ? x - TOKEN_WIDTH + LINE_GAP : x).attr("y", (n) => y(n) - rowHeight / 2)
       .attr("width", TOKEN_WIDTH - LINE_GAP).attr("height", rowHeight).attr("fill", "transparent");
@@ -109,7 +117,6 @@ export function sentenceView(data: SentenceViewData, options: SentenceViewOption
   let locked: Focus | null = null;
 
   // One line (with its tooltip) per token on the far side, made once; a draw only sets attributes.
-  const SVG_NS = "http://www.w3.org/2000/svg";
   const lineNodes = d3.range(N).map(() => {
     const line = document.createElementNS(SVG_NS, "line");
     line.setAttribute("x1", String(leftX));
@@ -149,8 +156,8 @@ export function sentenceView(data: SentenceViewData, options: SentenceViewOption
       filled = box;
       filled?.setAttribute("fill", color);
     }
-    setAttr(svgNode, "data-focus", `${focus.side}:${focus.index}`);
-    setAttr(svgNode, "data-locked", locked ? "true" : "false");
+    setAttr(root, "data-focus", `${focus.side}:${focus.index}`);
+    setAttr(root, "data-locked", locked ? "true" : "false");
   }
 
   // The anchor token in bold and the path rings on the far side: they follow the query.
@@ -209,9 +216,8 @@ export function sentenceView(data: SentenceViewData, options: SentenceViewOption
       .on("blur", (event: FocusEvent) => ring(event.currentTarget as Element, false));
   }
 
-  const node = svg.node()! as SentenceViewElement;
   const tokenTexts = {query: queryRows.select<SVGTextElement>("text").nodes(), key: keyRows.select<SVGTextElement>("text").nodes()};
-  node.setData = (next) => {
+  root.setData = (next) => {
     map = next.map;
     if (next.tokens !== tokens) {
       const old = tokens;
@@ -226,7 +232,7 @@ export function sentenceView(data: SentenceViewData, options: SentenceViewOption
     }
     draw(locked ?? base, locked !== null);
   };
-  node.setQuery = (next, path = []) => {
+  root.setQuery = (next, path = []) => {
     if (next === base.index && ringsShow(path)) return; // nothing moved
     base = {side: base.side, index: next};
     mark(path);
@@ -234,5 +240,5 @@ export function sentenceView(data: SentenceViewData, options: SentenceViewOption
   };
   mark(path);
   draw(base, false);
-  return node;
+  return root;
 }

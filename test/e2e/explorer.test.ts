@@ -199,6 +199,10 @@ describe("the explorer", () => {
     const svgText = readFileSync(await svg.path(), "utf-8");
     expect(svgText).toMatch(/^<svg/);
     expect(svgText).toContain("<image");
+    // the Sentence View's two layers, its lines and its tokens
+    expect(svgText).toMatch(/class="lines"[^>]*><line /);
+    expect(svgText).toContain('class="query-tokens"');
+    expect(svgText).toContain('class="key-tokens"');
     const [png] = await Promise.all([page.waitForEvent("download"), page.locator("[data-export=png]").click()]);
     expect(png.suggestedFilename()).toMatch(/\.png$/);
     expect([...readFileSync(await png.path()).subarray(0, PNG_SIGNATURE.length)]).toEqual(PNG_SIGNATURE);
