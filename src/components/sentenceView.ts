@@ -116,15 +116,31 @@ export function sentenceView(data: SentenceViewData, options: SentenceViewOption
   let base: Focus = {side: direction === "from" ? "query" : "key", index: query};
   let locked: Focus | null = null;
 
-  // One line (with its tooltip) per token on the far side, made once; a draw only sets attributes.
-  const lineNodes = d3.range(N).map(() => {
+  // One line per token on the far side, made once; a draw only sets attributes. A line's tooltip is written
+  // when the pointer first reaches it and then kept up to date: 2 × N titles rewritten on every edit cost
+  // the playground's edits time.
+  const lineNodes = d3.range(N).map((o) => {
     const line = document.createElementNS(SVG_NS, "line");
     line.setAttribute("x1", String(leftX));
     line.setAttribute("x2", String(rightX));
-    line.append(document.createElementNS(SVG_NS, "title"));
     return line;
   });
   lines.node()!.append(...lineNodes);
+  const lineTitles: (SVGTitleElement | null)[] = lineNodes.map(() => null);
+  let shown: {focus: Focus; weights: Float64Array} | null = null;
+  const lineTitle = (o: number) => {
+    if (!shown) return "";
+    const {focus, weights} = shown;
+    const fromQuery = focus.side === "query";
+    return `${tokens[fromQuery ? focus.index : o]} → ${tokens[fromQuery ? o : focus.index]}: ${weights[o].toFixed(LABEL_DIGITS)}`;
+  };
+  lines.on("pointerover", (event: PointerEvent) => {
+    const line = event.target as SVGLineElement;
+    const o = lineNodes.indexOf(line);
+    if (o < 0) return;
+    const title = (lineTitles[o] ??= line.appendChild(document.createElementNS(SVG_NS, "title")));
+    setText(title, lineTitle(o));
+  });
   const rects = {query: queryRows.select<SVGRectElement>("rect").nodes(), key: keyRows.select<SVGRectElement>("rect").nodes()};
   for (const rect of [...rects.query, ...rects.key]) rect.setAttribute("fill-opacity", "0.2");
   let filled: SVGRectElement | null = null;
@@ -142,8 +158,9 @@ export function sentenceView(data: SentenceViewData, options: SentenceViewOption
       setAttr(line, "y2", fromQuery ? String(y(o)) : anchorY);
       setAttr(line, "stroke-opacity", String(Math.round((ws[o] / max) * OPACITY_STEPS) / OPACITY_STEPS));
       setAttr(line, "data-weight", String(ws[o]));
-      setText(line.firstChild!, `${tokens[fromQuery ? focus.index : o]} → ${tokens[fromQuery ? o : focus.index]}: ${ws[o].toFixed(LABEL_DIGITS)}`);
     });
+    shown = {focus, weights: ws};
+    lineTitles.forEach((title, o) => title && setText(title, lineTitle(o))); // only lines already hovered have one
     labels.selectAll("text").data(showWeights ? d3.range(N) : []).join("text")
       .attr("x", fromQuery ? rightX - LINE_GAP : leftX + LINE_GAP)
       .attr("y", (o) => y(o)).attr("dominant-baseline", "central")

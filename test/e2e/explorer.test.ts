@@ -63,6 +63,33 @@ describe("the explorer", () => {
     expect(problems).toEqual([]);
   });
 
+  test("a Sentence View line's tooltip names its two tokens and its weight, and follows the query", async () => {
+    const {page, problems} = await open("?arch=mha&query=8");
+    /** Hovers the line to key `k` and returns its tooltip and the line's data-weight. */
+    const hoverLine = async (k: number) => {
+      const line = page.locator(`${READY} .lines line`).nth(k);
+      await line.scrollIntoViewIfNeeded();
+      // the line's own midpoint (its geometry's box, without the stroke that Playwright's box adds)
+      const {x, y} = await line.evaluate((l) => {
+        const box = l.getBoundingClientRect();
+        return {x: box.left + box.width / 2, y: box.top + box.height / 2};
+      });
+      await page.mouse.move(x, y);
+      return line.evaluate((l) => ({title: l.querySelector("title")?.textContent ?? null, weight: Number(l.getAttribute("data-weight"))}));
+    };
+    const tokenOf = (side: string, n: number) => page.locator(`${READY} .${side}-tokens > g`).nth(n).locator("text").textContent();
+    const first = await hoverLine(3);
+    expect(first.title).toBe(`${await tokenOf("query", 8)} → ${await tokenOf("key", 3)}: ${first.weight.toFixed(3)}`);
+    await control(page, "scrubber").fill("20");
+    await waitForFocus(page, "query:20");
+    // the title already written is rewritten for the new query, before the pointer moves again
+    const moved = await page.locator(`${READY} .lines line`).nth(3).evaluate((l) => ({title: l.querySelector("title")?.textContent, weight: Number(l.getAttribute("data-weight"))}));
+    expect(moved.title).toBe(`${await tokenOf("query", 20)} → ${await tokenOf("key", 3)}: ${moved.weight.toFixed(3)}`);
+    expect(moved.weight).not.toBe(first.weight);
+    await page.close();
+    expect(problems).toEqual([]);
+  });
+
   test("autoplay advances the query position, pause stops it", async () => {
     const {page, problems} = await open("?query=3");
     await control(page, "speed").selectOption("4");
