@@ -92,12 +92,12 @@ interface StepTiming {
 }
 
 const EXPLORER_VIEWS: ViewSpec[] = [
-  {name: "sentence", selector: "#mixviz-linked [data-view=sentence] svg.mixviz-sentence-view", attr: "data-focus", prefix: "query:"},
+  {name: "sentence", selector: "#mixviz-linked [data-view=sentence] .mixviz-sentence-view", attr: "data-focus", prefix: "query:"},
   {name: "grid", selector: "#mixviz-linked [data-view=grid] svg.mixviz-relation-grid", attr: "data-query", prefix: ""},
   {name: "field", selector: "#mixviz-linked [data-view=field] .mixviz-field", attr: "data-query", prefix: ""}
 ];
 const UPLOAD_VIEWS: ViewSpec[] = [
-  {name: "sentence", selector: ".mixviz-linked [data-view=sentence] svg.mixviz-sentence-view", attr: "data-focus", prefix: "query:"},
+  {name: "sentence", selector: ".mixviz-linked [data-view=sentence] .mixviz-sentence-view", attr: "data-focus", prefix: "query:"},
   {name: "field", selector: ".mixviz-linked [data-view=field] .mixviz-field", attr: "data-query", prefix: ""}
 ];
 
