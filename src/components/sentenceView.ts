@@ -10,7 +10,7 @@
 // `setQuery` moves the focus in place; `setData` swaps in a new map and token labels of the same length (the
 // playground's edits) and redraws only the lines, labels and token texts.
 // Two SVGs, one on top of the other, in a box of their size: the lines (and the weights shown on hover) below,
-// the tokens above. An edit changes only the lines; the tokens, in an SVG of their own (positioned, so a
+// the tokens above. A new map changes only the lines; the tokens, in an SVG of their own (positioned, so a
 // paint layer of its own), are then not repainted with them (docs/playground.md). The export takes both.
 // Pure: one head's map and options in, an element out (hover and lock live inside the element).
 import * as d3 from "d3";
@@ -119,7 +119,7 @@ export function sentenceView(data: SentenceViewData, options: SentenceViewOption
   // One line per token on the far side, made once; a draw only sets attributes. A line's tooltip is written
   // when the pointer first reaches it and then kept up to date: 2 × N titles rewritten on every edit cost
   // the playground's edits time.
-  const lineNodes = d3.range(N).map((o) => {
+  const lineNodes = d3.range(N).map(() => {
     const line = document.createElementNS(SVG_NS, "line");
     line.setAttribute("x1", String(leftX));
     line.setAttribute("x2", String(rightX));
