@@ -50,6 +50,7 @@ const FONT_SIZE = 11;
 const LABEL_DIGITS = 3;
 const LINE_WIDTH = 2;
 const RING_RADIUS = 5;
+const RING_STROKE = 2;
 const FOCUS_RING = 1.5; // px
 // Line opacities are rounded to 1/100: thousands of distinct values make Chromium's style recalculation slow
 // (each distinct presentation value is a new style), a difference no eye can see.
@@ -110,7 +111,7 @@ export function sentenceView(data: SentenceViewData, options: SentenceViewOption
   const keyRows = side("key");
   const farRows = direction === "from" ? keyRows : queryRows;
   const anchorRows = direction === "from" ? queryRows : keyRows;
-  const ringX = tokenX(direction === "from" ? "key" : "query") + (direction === "from" ? 1 : -1) * (TOKEN_WIDTH - LINE_GAP - RING_RADIUS);
+  const ringX = tokenX(direction === "from" ? "key" : "query") + (direction === "from" ? 1 : -1) * (TOKEN_WIDTH - LINE_GAP - RING_RADIUS - RING_STROKE / 2); // inside the view, stroke included
 
   type Focus = {side: "query" | "key"; index: number};
   let base: Focus = {side: direction === "from" ? "query" : "key", index: query};
@@ -199,7 +200,7 @@ export function sentenceView(data: SentenceViewData, options: SentenceViewOption
     ringed = onPath;
     farRows.selectAll("circle.path-ring").data((n) => (onPath.has(n) ? [n] : [])).join("circle")
       .attr("class", "path-ring").attr("cx", ringX).attr("cy", (n) => y(n)).attr("r", RING_RADIUS).attr("fill", "none")
-      .attr("stroke", PATH_COLOR).attr("stroke-width", 2);
+      .attr("stroke", PATH_COLOR).attr("stroke-width", RING_STROKE);
   }
 
   // Pointer and keyboard: hover previews a token's lines; click, Enter or Space locks them; again unlocks.
