@@ -69,6 +69,14 @@ describe("LiveModel", () => {
     logits.dispose();
     disposeCache(cache);
     disposeParams(params);
+    // dropping one edit restores that parameter and keeps the other edit
+    live.setEdits([edits[1]]);
+    const kept = weightsToParams(applyEdits(weights, cfg, [edits[1]]), cfg);
+    const fresh = runWithCache(kept, cfg, Int32Array.from(relation));
+    expect(live.run(relation).logits).toEqual(Float32Array.from(fresh.logits.dataSync()));
+    fresh.logits.dispose();
+    disposeCache(fresh.cache);
+    disposeParams(kept);
     live.setEdits([]);
     expect(live.run(relation).logits).toEqual(trained.logits);
     live.dispose();

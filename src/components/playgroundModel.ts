@@ -86,6 +86,13 @@ export interface Forward {
   effective: HeadMap[][];
 }
 
+/** Whether two arrays hold the same numbers. */
+function sameValues(a: Float32Array, b: Float32Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 /** A model whose parameters can be swapped for edited ones. */
 export class LiveModel {
   readonly cfg: ModelConfig;
@@ -105,11 +112,18 @@ export class LiveModel {
     return this.current;
   }
 
-  /** Runs with the trained weights and `edits` from now on. */
+  /**
+   * Runs with the trained weights and `edits` from now on. Only the parameters whose values changed are
+   * written (into their variables): an edit touches one or two of them, and making every tensor afresh cost
+   * the edit's frame time.
+   */
   setEdits(edits: readonly Edit[]): void {
     const next = applyEdits(this.trained, this.cfg, edits);
-    disposeParams(this.params);
-    this.params = weightsToParams(next, this.cfg);
+    for (const [name, data] of Object.entries(next)) {
+      if (sameValues(data, this.current[name])) continue;
+      const variable = this.params[name];
+      tf.tidy(() => variable.assign(tf.tensor(data, variable.shape, "float32")));
+    }
     this.current = next;
   }
 
