@@ -86,13 +86,6 @@ export interface Forward {
   effective: HeadMap[][];
 }
 
-/** Whether two arrays hold the same numbers. */
-function sameValues(a: Float32Array, b: Float32Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
 /** A model whose parameters can be swapped for edited ones. */
 export class LiveModel {
   readonly cfg: ModelConfig;
@@ -112,18 +105,11 @@ export class LiveModel {
     return this.current;
   }
 
-  /**
-   * Runs with the trained weights and `edits` from now on. Only the parameters whose values changed are
-   * written (into their variables): an edit touches one or two of them, and making every tensor afresh cost
-   * the edit's frame time.
-   */
+  /** Runs with the trained weights and `edits` from now on. */
   setEdits(edits: readonly Edit[]): void {
     const next = applyEdits(this.trained, this.cfg, edits);
-    for (const [name, data] of Object.entries(next)) {
-      if (sameValues(data, this.current[name])) continue;
-      const variable = this.params[name];
-      tf.tidy(() => variable.assign(tf.tensor(data, variable.shape, "float32")));
-    }
+    disposeParams(this.params);
+    this.params = weightsToParams(next, this.cfg);
     this.current = next;
   }
 
