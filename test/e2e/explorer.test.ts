@@ -1,6 +1,7 @@
 // The explorer in Chromium: the controls drive the views, the URL restores a view, the keyboard and the
-// timeline move the query, every tab renders, raw and effective maps differ for IHA, and both exports
-// produce files — all without a console error or a request leaving 127.0.0.1.
+// timeline move the query, a Sentence View line's tooltip follows the query, every tab renders, raw and
+// effective maps differ for IHA, and both exports produce files (the Sentence View's lines and tokens in the
+// SVG) — all without a console error or a request leaving 127.0.0.1.
 import {readFileSync} from "node:fs";
 import type {Page} from "playwright-core";
 import {describe, expect, test} from "vitest";

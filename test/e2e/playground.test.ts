@@ -1,6 +1,6 @@
 // The playground in Chromium: the models running in the page give the build's predictions for every showcase
 // sample (all three architectures), clicking a cell changes the input and redraws predictions and maps,
-// a mixing edit or a knockout changes them and reset restores the trained model exactly, bad input gets
+// the predictions' canvas draws what its cells say in either theme, a mixing edit or a knockout changes them and reset restores the trained model exactly, bad input gets
 // a message and leaves the page usable, and a garbage address falls back to the defaults — all without a
 // console error or a request leaving 127.0.0.1.
 import {readFileSync, readdirSync} from "node:fs";
