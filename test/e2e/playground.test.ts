@@ -1,8 +1,8 @@
 // The playground in Chromium: the models running in the page give the build's predictions for every showcase
 // sample (all three architectures), clicking a cell changes the input and redraws predictions and maps,
-// the predictions' canvas draws what its cells say in either theme, a mixing edit or a knockout changes them and reset restores the trained model exactly, bad input gets
-// a message and leaves the page usable, and a garbage address falls back to the defaults — all without a
-// console error or a request leaving 127.0.0.1.
+// the predictions' canvas draws what its cells say in either theme, a mixing edit or a knockout changes them
+// and reset restores the trained model exactly, bad input gets a message and leaves the page usable, and a
+// garbage address falls back to the defaults — all without a console error or a request leaving 127.0.0.1.
 import {readFileSync, readdirSync} from "node:fs";
 import {join} from "node:path";
 import type {Page} from "playwright-core";
