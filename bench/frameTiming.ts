@@ -163,6 +163,11 @@ export interface ProfiledRun {
   /** CPU profile: self and inclusive ms per "function (file)" label */
   self: Map<string, number>;
   inclusive: Map<string, number>;
+  /**
+   * style and layout passes forced by script inside an event handler, ms per "event (the three innermost
+   * script frames)"; the frames need the "disabled-by-default-devtools.timeline.stack" category
+   */
+  forced: Map<string, number>;
 }
 
 /** Runs `work` under a Chromium trace and a V8 CPU profile (100 µs sampling) and sums what they saw. */
@@ -176,7 +181,7 @@ export async function profileDuring(page: Page, categories: string[], work: () =
   await work();
   const {profile} = await cdp.send("Profiler.stop");
   const trace = JSON.parse((await browser.stopTracing()).toString("utf8"));
-  const events: {name: string; ph: string; dur?: number; tid: number; pid: number}[] = trace.traceEvents ?? trace;
+  const events: TraceEvent[] = trace.traceEvents ?? trace;
   // The renderer main thread: the thread that ran the most "FunctionCall"s.
   const calls = new Map<string, number>();
   for (const e of events) if (e.name === "FunctionCall") calls.set(`${e.pid}:${e.tid}`, (calls.get(`${e.pid}:${e.tid}`) ?? 0) + 1);
@@ -202,5 +207,26 @@ export async function profileDuring(page: Page, categories: string[], work: () =
     for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) seen.add(label(at));
     for (const l of seen) inclusive.set(l, (inclusive.get(l) ?? 0) + dt);
   });
-  return {totals, layouts, self, inclusive};
+  const handlers = onMain.filter((e) => e.name === "EventDispatch");
+  const forced = new Map<string, number>();
+  for (const e of onMain) {
+    if (e.name !== "UpdateLayoutTree" && e.name !== "Layout") continue;
+    if (!handlers.some((h) => h.ts <= e.ts && e.ts + e.dur! <= h.ts + h.dur!)) continue;
+    const stack = e.args?.beginData?.stackTrace;
+    const where = stack ? stack.slice(0, 3).map((f) => `${f.functionName || "(anonymous)"} (${f.url.replace(/^.*\//, "").replace(/\.[0-9a-f]{8}\.js$/, "")})`).join(" < ") : "no script frames";
+    const key = `${e.name} in ${where}`;
+    forced.set(key, (forced.get(key) ?? 0) + e.dur! / 1000);
+  }
+  return {totals, layouts, self, inclusive, forced};
+}
+
+/** The fields of a Chromium trace event that profileDuring reads. */
+interface TraceEvent {
+  name: string;
+  ph: string;
+  ts: number;
+  dur?: number;
+  tid: number;
+  pid: number;
+  args?: {beginData?: {stackTrace?: {functionName: string; url: string}[]}};
 }

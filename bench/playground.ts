@@ -29,8 +29,9 @@
 // main thread (data-render-ms), `model` of the forward pass with the raw and effective maps in it
 // (data-model-ms).
 // `--arch NAME` runs one architecture. `--profile` adds, per architecture and kind of edit, a Chromium trace and a V8 CPU
-// profile of 25 more steps (not counted in the table): main-thread ms per step by trace event, and self and inclusive ms
-// per step of the page's functions.
+// profile of 25 more steps (not counted in the table): main-thread ms per step by trace event, the style and layout
+// passes that script forced inside the edit's handler (by the script that forced them), and self and inclusive ms per
+// step of the page's functions.
 import {cpus, loadavg} from "node:os";
 import type {Page} from "playwright-core";
 import {serve} from "../scripts/serve.js";
@@ -148,12 +149,14 @@ async function runSteps(page: Page, kind: EditKind, steps: number): Promise<Step
 
 /** A V8 CPU profile of `steps` steps of `kind`: the page's functions by self and inclusive ms per step. */
 async function profileSteps(page: Page, arch: string, kind: EditKind, steps: number): Promise<void> {
-  const {totals, self, inclusive} = await profileDuring(page, ["devtools.timeline", "disabled-by-default-devtools.timeline"], () => runSteps(page, kind, steps));
+  const categories = ["devtools.timeline", "disabled-by-default-devtools.timeline", "disabled-by-default-devtools.timeline.stack"];
+  const {totals, self, inclusive, forced} = await profileDuring(page, categories, () => runSteps(page, kind, steps));
   const traced = ["EventDispatch", "FunctionCall", "UpdateLayoutTree", "Layout", "PrePaint", "Paint", "Layerize", "Commit", "MajorGC", "MinorGC"];
   const per = (t: number) => ms(t / (WARMUP + steps));
   const top = (m: Map<string, number>, n: number) => [...m].filter(([l]) => l !== "(idle)" && l !== "(root)").sort((a, b) => b[1] - a[1]).slice(0, n).map(([l, t]) => `${l} ${per(t)}`).join(" · ");
   const what = `${arch}, ${WARMUP + steps} ${kind} steps`;
   console.log(`${what}: trace, main-thread ms per step (nested events overlap): ${traced.filter((n) => totals.has(n)).map((n) => `${n} ${per(totals.get(n)!)}`).join(" · ")}`);
+  console.log(`${what}: style and layout forced inside the edit's handler, ms per step: ${top(forced, 5) || "none"}`);
   console.log(`${what}: CPU profile, self ms per step (top 15): ${top(self, 15)}`);
   console.log(`${what}: inclusive ms per step (top 25): ${top(inclusive, 25)}`);
 }

@@ -2,9 +2,10 @@
 // IHA: source × target summaries Σ_p|α| of α^Q, α^K, α^V and of the collapse R (docs/effective-maps.md,
 // "Routing summaries"), with the per-pseudo-token matrices on demand; Talking Heads: P_l and P_w (signed);
 // MHA: the identity, "no mixing". Every matrix carries its diagonal dominance tr|G| / Σ|G| (1 = heads keep
-// to themselves, 1/H = evenly mixed). Pure: tidy mixing rows and options in, a DOM node out.
+// to themselves, 1/H = evenly mixed). Pure: tidy mixing rows and options in, a DOM node out, whose
+// `setData` redraws its matrices in place (the playground's mixing edits).
 import {diagonalDominance} from "../model/metrics.js";
-import {matrixGrid} from "./matrixGrid.js";
+import {matrixGrid, type MatrixGridElement, type MatrixGridOptions} from "./matrixGrid.js";
 
 export interface MixingRow {
   matrix: string;
@@ -58,10 +59,22 @@ function el(tag: string, className: string, text?: string): HTMLElement {
   return node;
 }
 
-export function mixingMatrix(rows: readonly MixingRow[], options: MixingMatrixOptions): HTMLDivElement {
+/** The card; `setData` shows new mixing rows of the same architecture and layer in place. */
+export interface MixingMatrixElement extends HTMLDivElement {
+  setData(rows: readonly MixingRow[]): void;
+}
+
+/** One matrix of the card: the grid and what it summarises (pseudo null: Σ_p|·|; −1: Talking Heads' P). */
+interface Shown {
+  grid: MatrixGridElement;
+  matrix: string;
+  pseudo: number | null;
+}
+
+export function mixingMatrix(rows: readonly MixingRow[], options: MixingMatrixOptions): MixingMatrixElement {
   const {arch, heads: H, pseudo: P, layer, epoch, headLabel} = options;
   const labels = Array.from({length: H}, (_, h) => headLabel(layer, h));
-  const root = el("div", "mixviz-mixing") as HTMLDivElement;
+  const root = el("div", "mixviz-mixing") as MixingMatrixElement;
   root.dataset.view = "mixing";
   const row = el("div", "mixviz-matrix-row");
   row.style.display = "flex";
@@ -69,6 +82,21 @@ export function mixingMatrix(rows: readonly MixingRow[], options: MixingMatrixOp
   row.style.gap = "1rem";
   const caption = el("p", "mixviz-caption");
   root.append(row, caption);
+  let current = rows;
+  const shown: Shown[] = [];
+  const show = (parent: HTMLElement, matrix: string, pseudo: number | null, grid: Omit<MatrixGridOptions, "labels">) => {
+    const g = summarise(current, matrix, H, pseudo);
+    const node = matrixGrid(g, {...grid, labels, note: pseudo === null || pseudo < 0 ? dominanceNote(g) : ""});
+    shown.push({grid: node, matrix, pseudo});
+    parent.append(node);
+  };
+  root.setData = (next) => {
+    current = next;
+    for (const {grid, matrix, pseudo} of shown) {
+      const g = summarise(next, matrix, H, pseudo);
+      grid.setData(g, pseudo === null || pseudo < 0 ? dominanceNote(g) : "");
+    }
+  };
 
   if (arch === "mha") {
     const identity = zeros(H).map((r, i) => r.map((_, j) => (i === j ? 1 : 0)));
@@ -81,19 +109,13 @@ export function mixingMatrix(rows: readonly MixingRow[], options: MixingMatrixOp
     return root;
   }
   if (arch === "talking_heads") {
-    for (const [name, title] of [["P_l", "P_l: logits → logit heads"], ["P_w", "P_w: weights → value heads"]] as const) {
-      const g = summarise(rows, name, H, -1);
-      row.append(matrixGrid(g, {title, labels, signed: true, note: dominanceNote(g)}));
-    }
+    show(row, "P_l", -1, {title: "P_l: logits → logit heads", signed: true});
+    show(row, "P_w", -1, {title: "P_w: weights → value heads", signed: true});
     caption.textContent = `Talking Heads at epoch ${epoch}: P_l[s, t] mixes head s's attention logits into head t's before the softmax; P_w[s, t] mixes head s's softmax weights into head t's before they meet the values. Blue is positive, red negative; a strong diagonal means the heads stay apart.`;
     return root;
   }
-  for (const [name, title] of ALPHAS) {
-    const g = summarise(rows, name, H);
-    row.append(matrixGrid(g, {title: `${title} (Σ_p|α|)`, labels, note: dominanceNote(g)}));
-  }
-  const r = summarise(rows, "R", H);
-  row.append(matrixGrid(r, {title: "R: pseudo-outputs → output head (Σ_p|R|)", labels, note: dominanceNote(r), columnLabel: "output head"}));
+  for (const [name, title] of ALPHAS) show(row, name, null, {title: `${title} (Σ_p|α|)`});
+  show(row, "R", null, {title: "R: pseudo-outputs → output head (Σ_p|R|)", columnLabel: "output head"});
   caption.textContent = `IHA at epoch ${epoch}: cell (s, t) is how strongly source head s feeds the ${P} pseudo-tokens of head t (Σ over pseudo-tokens of |α[s, t, p]|), and for R how strongly head s's pseudo-outputs are collapsed into output head t. Off-diagonal mass is mixing that no per-head map shows.`;
 
   const details = el("details", "mixviz-pseudo-detail") as HTMLDetailsElement;
@@ -107,8 +129,7 @@ export function mixingMatrix(rows: readonly MixingRow[], options: MixingMatrixOp
       line.style.flexWrap = "wrap";
       line.style.gap = "0.5rem";
       for (let p = 0; p < P; p++) {
-        const columnLabel = name === "R" ? "output head" : "target head";
-        line.append(matrixGrid(summarise(rows, name, H, p), {title: `${title.split(" ")[0]}, p = ${p}`, labels, signed: true, cell: DETAIL_CELL, columnLabel}));
+        show(line, name, p, {title: `${title.split(" ")[0]}, p = ${p}`, signed: true, cell: DETAIL_CELL, columnLabel: name === "R" ? "output head" : "target head"});
       }
       details.append(line);
     }

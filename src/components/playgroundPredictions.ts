@@ -53,7 +53,11 @@ export function playgroundPredictions(data: PredictionsData, options: Prediction
   const size = HEADER + m * CELL + OUTLINE;
   const x = (j: number) => HEADER + j * CELL;
   const y = (i: number) => HEADER + i * CELL;
-  const {canvas, ctx} = sharpCanvas(size);
+  const {canvas, ctx: shown2d} = sharpCanvas(size);
+  // The marks and logits are drawn off screen and copied onto the canvas as one image: text drawn on a
+  // canvas in the document takes its font through the page's style, which forces a style and layout pass in
+  // the middle of an edit whenever the edit has already changed the page (a cell edit's relation grid).
+  const ctx = shown2d && globalThis.OffscreenCanvas ? offscreenContext(canvas, size) : shown2d;
   const svg = d3.create("svg")
     .attr("width", size).attr("height", size).attr("viewBox", `0 0 ${size} ${size}`)
     .attr("role", "table").attr("aria-label", "Predictions per cell");
@@ -137,6 +141,10 @@ export function playgroundPredictions(data: PredictionsData, options: Prediction
     ctx.fillStyle = style.color;
     ctx.font = `${LOGIT_SIZE}px ${style.font}`;
     for (let n = 0; n < m * m; n++) ctx.fillText(logits[n].toFixed(LOGIT_DIGITS), cx(n), top(n) + CELL * 0.78);
+    if (ctx !== shown2d && shown2d) {
+      shown2d.clearRect(0, 0, size, size);
+      shown2d.drawImage(ctx.canvas, 0, 0, size, size);
+    }
   };
   // Drawn now when in the document, else in the next frame (the page inserts the view after building it).
   const redraw = () => {
@@ -186,4 +194,11 @@ export function playgroundPredictions(data: PredictionsData, options: Prediction
   root.setData(data);
   root.setQuery(options.query ?? -1);
   return root;
+}
+
+/** A 2-D context off screen with the backing store and scale of `canvas` (a sharpCanvas of `side`). */
+function offscreenContext(canvas: HTMLCanvasElement, side: number): OffscreenCanvasRenderingContext2D | null {
+  const ctx = new OffscreenCanvas(canvas.width, canvas.height).getContext("2d");
+  ctx?.scale(canvas.width / side, canvas.height / side);
+  return ctx;
 }

@@ -239,16 +239,31 @@ describe("the playground", () => {
     await control(page, "matrix").selectOption("P_w");
     await control(page, "source").selectOption("3");
     await control(page, "target").selectOption("3");
+    // P_w[L0H3 → L0H3] as the card shows it, in the tooltip of its cell; the card is marked to tell a redraw
+    // in place from a new card
+    const entry = () => page.evaluate(() => {
+      const pw = document.querySelectorAll("[data-slot=mixing] svg.mixviz-matrix")[1];
+      return [...(pw?.querySelectorAll("title") ?? [])].map((t) => t.textContent ?? "").find((t) => t.startsWith("L0H3 → L0H3: "));
+    });
+    const trainedEntry = await entry();
+    expect(trainedEntry).toMatch(/^L0H3 → L0H3: -?\d+\.\d{4}$/);
+    expect(trainedEntry).not.toBe("L0H3 → L0H3: 0.0000");
+    await page.evaluate(() => (document.querySelector<HTMLElement>("[data-slot=mixing] .mixviz-mixing")!.dataset.probe = "kept"));
     await redraw(page, () => control(page, "zero").click());
     expect(await lines(page, "sentence-raw")).toEqual(raw);
     expect(await lines(page, "sentence-effective")).not.toEqual(effective);
-    // the mixing card follows the edit, after the frame that shows the maps: P_w[L0H3 → L0H3] now reads 0
+    // the mixing card follows the edit, after the frame that shows the maps, and in place: P_w[L0H3 → L0H3] now reads 0
     await page.waitForFunction(() => {
       const pw = document.querySelectorAll("[data-slot=mixing] svg.mixviz-matrix")[1];
       return [...(pw?.querySelectorAll("title") ?? [])].some((t) => t.textContent === "L0H3 → L0H3: 0.0000");
     }, null, {timeout: TIMEOUT});
+    expect(await page.getAttribute("[data-slot=mixing] .mixviz-mixing", "data-probe")).toBe("kept");
     await redraw(page, () => control(page, "reset").click());
     expect(await logits(page)).toEqual(trained);
+    await page.waitForFunction((want) => {
+      const pw = document.querySelectorAll("[data-slot=mixing] svg.mixviz-matrix")[1];
+      return [...(pw?.querySelectorAll("title") ?? [])].some((t) => t.textContent === want);
+    }, trainedEntry, {timeout: TIMEOUT});
     await control(page, "knock-head").selectOption("3");
     await redraw(page, () => control(page, "knock").click());
     expect(await logits(page)).not.toEqual(trained);
