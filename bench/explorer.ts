@@ -193,7 +193,8 @@ function printTable(rows: Row[]): void {
 /** Trace categories of a step, summed over the traced steps (ms of main-thread time per step). */
 async function traceSteps(page: Page, views: ViewSpec[], steps: number, name: string): Promise<void> {
   let timings: Awaited<ReturnType<typeof runSteps>> = [];
-  const {totals, layouts, self, inclusive} = await profileDuring(page, ["devtools.timeline", "disabled-by-default-devtools.timeline", "blink.user_timing", "v8.execute"], async () => {
+  const categories = ["devtools.timeline", "disabled-by-default-devtools.timeline", "disabled-by-default-devtools.timeline.stack", "blink.user_timing", "v8.execute"];
+  const {totals, layouts, self, inclusive, forced} = await profileDuring(page, categories, async () => {
     timings = await runSteps(page, views, steps);
   });
   const per = (x: number) => ms(x / (WARMUP + steps));
@@ -214,6 +215,7 @@ async function traceSteps(page: Page, views: ViewSpec[], steps: number, name: st
   }
   console.log("CPU profile, self ms per step by script file or native call (top 10):");
   console.log("  " + [...bySelfFile].sort((a, b) => b[1] - a[1]).slice(0, 10).map(([f, t]) => `${f} ${per(t)}`).join(" · "));
+  console.log(`Style and layout forced by script, ms per step: ${[...forced].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([l, t]) => `${l} ${per(t)}`).join(" · ") || "none"}`);
   console.log(`Layout events: ${layouts.length} (${ms(layouts.length / (WARMUP + steps))} per step), median ${ms(quantile(layouts, 0.5))} ms, longest ${ms(Math.max(...layouts))} ms`);
 }
 

@@ -164,8 +164,8 @@ export interface ProfiledRun {
   self: Map<string, number>;
   inclusive: Map<string, number>;
   /**
-   * style and layout passes forced by script inside an event handler, ms per "event (the three innermost
-   * script frames)"; the frames need the "disabled-by-default-devtools.timeline.stack" category
+   * style and layout passes that script forced, ms per "event in (the three innermost script frames)"; the
+   * frames need the "disabled-by-default-devtools.timeline.stack" category (without it this stays empty)
    */
   forced: Map<string, number>;
 }
@@ -207,15 +207,13 @@ export async function profileDuring(page: Page, categories: string[], work: () =
     for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) seen.add(label(at));
     for (const l of seen) inclusive.set(l, (inclusive.get(l) ?? 0) + dt);
   });
-  const handlers = onMain.filter((e) => e.name === "EventDispatch");
+  // A style or layout pass that script forced carries the script's stack; the frame's own passes carry none.
   const forced = new Map<string, number>();
   for (const e of onMain) {
-    if (e.name !== "UpdateLayoutTree" && e.name !== "Layout") continue;
-    if (!handlers.some((h) => h.ts <= e.ts && e.ts + e.dur! <= h.ts + h.dur!)) continue;
     const stack = e.args?.beginData?.stackTrace;
-    const where = stack ? stack.slice(0, 3).map((f) => `${f.functionName || "(anonymous)"} (${f.url.replace(/^.*\//, "").replace(/\.[0-9a-f]{8}\.js$/, "")})`).join(" < ") : "no script frames";
-    const key = `${e.name} in ${where}`;
-    forced.set(key, (forced.get(key) ?? 0) + e.dur! / 1000);
+    if ((e.name !== "UpdateLayoutTree" && e.name !== "Layout") || !stack?.length) continue;
+    const where = stack.slice(0, 3).map((f) => `${f.functionName || "(anonymous)"} (${f.url.replace(/^.*\//, "").replace(/\.[0-9a-f]{8}\.js$/, "")})`).join(" < ");
+    forced.set(`${e.name} in ${where}`, (forced.get(`${e.name} in ${where}`) ?? 0) + e.dur! / 1000);
   }
   return {totals, layouts, self, inclusive, forced};
 }

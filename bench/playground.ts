@@ -30,7 +30,7 @@
 // (data-model-ms).
 // `--arch NAME` runs one architecture. `--profile` adds, per architecture and kind of edit, a Chromium trace and a V8 CPU
 // profile of 25 more steps (not counted in the table): main-thread ms per step by trace event, the style and layout
-// passes that script forced inside the edit's handler (by the script that forced them), and self and inclusive ms per
+// passes that script forced (named by the script that forced them), and self and inclusive ms per
 // step of the page's functions.
 import {cpus, loadavg} from "node:os";
 import type {Page} from "playwright-core";
@@ -156,7 +156,7 @@ async function profileSteps(page: Page, arch: string, kind: EditKind, steps: num
   const top = (m: Map<string, number>, n: number) => [...m].filter(([l]) => l !== "(idle)" && l !== "(root)").sort((a, b) => b[1] - a[1]).slice(0, n).map(([l, t]) => `${l} ${per(t)}`).join(" · ");
   const what = `${arch}, ${WARMUP + steps} ${kind} steps`;
   console.log(`${what}: trace, main-thread ms per step (nested events overlap): ${traced.filter((n) => totals.has(n)).map((n) => `${n} ${per(totals.get(n)!)}`).join(" · ")}`);
-  console.log(`${what}: style and layout forced inside the edit's handler, ms per step: ${top(forced, 5) || "none"}`);
+  console.log(`${what}: style and layout forced by script, ms per step: ${top(forced, 5) || "none"}`);
   console.log(`${what}: CPU profile, self ms per step (top 15): ${top(self, 15)}`);
   console.log(`${what}: inclusive ms per step (top 25): ${top(inclusive, 25)}`);
 }
