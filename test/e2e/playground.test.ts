@@ -1,7 +1,8 @@
 // The playground in Chromium: the models running in the page give the build's predictions for every showcase
 // sample (all three architectures), clicking a cell changes the input and redraws predictions and maps,
 // the predictions' canvas draws what its cells say in either theme, a mixing edit or a knockout changes them
-// and reset restores the trained model exactly, bad input gets a message and leaves the page usable, and a
+// (and the mixing card, redrawn in place, its per-pseudo-token detail included) and reset restores the
+// trained model exactly, bad input gets a message and leaves the page usable, and a
 // garbage address falls back to the defaults — all without a console error or a request leaving 127.0.0.1.
 import {readFileSync, readdirSync} from "node:fs";
 import {join} from "node:path";
@@ -201,11 +202,24 @@ describe("the playground", () => {
     const {page, problems} = await open("?arch=iha&query=8&head=0");
     const trained = await logits(page);
     const trainedEffective = await lines(page, "sentence-effective");
-    // α^Q[L0H0 → L0H0, p 0] set far from its trained value
+    // the mixing card's per-pseudo-token detail, opened: α^Q[L0H0 → L0H0] for p = 0 in its cell's tooltip
+    await page.locator("[data-slot=mixing] .mixviz-pseudo-detail summary").click();
+    const detailEntry = () => page.evaluate(() => {
+      const grid = [...document.querySelectorAll("[data-slot=mixing] .mixviz-pseudo-detail svg.mixviz-matrix")].find((g) => g.getAttribute("aria-label") === "α^Q, p = 0");
+      return [...(grid?.querySelectorAll("title") ?? [])].map((t) => t.textContent ?? "").find((t) => t.startsWith("L0H0 → L0H0: "));
+    });
+    const trainedDetail = await detailEntry();
+    expect(trainedDetail).toMatch(/^L0H0 → L0H0: -?\d+\.\d{4}$/);
+    const detailReads = (want: string) => page.waitForFunction((w) => {
+      const grid = [...document.querySelectorAll("[data-slot=mixing] .mixviz-pseudo-detail svg.mixviz-matrix")].find((g) => g.getAttribute("aria-label") === "α^Q, p = 0");
+      return [...(grid?.querySelectorAll("title") ?? [])].some((t) => t.textContent === w);
+    }, want, {timeout: TIMEOUT});
+    // α^Q[L0H0 → L0H0, p 0] set far from its trained value; the open detail follows it
     await control(page, "matrix").selectOption("alpha_Q");
     await control(page, "value").fill("8");
     await redraw(page, () => control(page, "set").click());
     expect(await page.getAttribute(".mixviz-edits", "data-edits")).toBe("1");
+    await detailReads("L0H0 → L0H0: 8.0000");
     await expect(page.locator(".mixviz-edits li").textContent()).resolves.toContain("α^Q[L0H0 → L0H0, p 0] = 8.000");
     // the value box keeps what was typed; another entry shows that entry's value
     expect(await control(page, "value").inputValue()).toBe("8");
@@ -227,6 +241,7 @@ describe("the playground", () => {
     expect(await page.getAttribute(".mixviz-edits", "data-edits")).toBe("0");
     expect(await logits(page)).toEqual(trained);
     expect(await lines(page, "sentence-effective")).toEqual(trainedEffective);
+    await detailReads(trainedDetail!);
     expect(problems).toEqual([]);
     await page.close();
   });
