@@ -15,6 +15,7 @@
 import * as d3 from "d3";
 import type {HeadMap} from "./headStack.js";
 import {sharpCanvas, sizedCanvas} from "./canvas.js";
+import {stackLayers} from "./layers.js";
 import {dotRaster, type DotRaster} from "./dotRaster.js";
 import {setAttr} from "./domWrites.js";
 import {dotRadius, drawCloud, largestWeight, MIN_VISIBLE, type CloudData, type CloudLayout} from "./fieldCloud.js";
@@ -104,9 +105,6 @@ export function attentionField(stackIn: readonly HeadMap[], options: AttentionFi
 
   const root = document.createElement("div") as unknown as AttentionFieldElement;
   root.className = "mixviz-field";
-  root.style.position = "relative";
-  root.style.width = `${size}px`;
-  root.style.height = `${size}px`;
 
   // Dots of queries [q0, q1) of every head, one path (one fill) per head.
   const dots = (ctx: CanvasRenderingContext2D, q0: number, q1: number) => {
@@ -167,14 +165,10 @@ export function attentionField(stackIn: readonly HeadMap[], options: AttentionFi
   let base: Base = (painter && viaPainter(painter)) || ownCanvas();
   base.draw();
   const top = sharpCanvas(size);
-  top.canvas.style.position = "absolute";
-  top.canvas.style.left = "0";
-  top.canvas.style.top = "0";
 
   const svg = d3.create("svg")
     .attr("viewBox", `0 0 ${size} ${size}`).attr("width", size).attr("height", size)
-    .attr("role", "img")
-    .style("position", "absolute").style("left", 0).style("top", 0);
+    .attr("role", "img");
   svg.append("title").text(title);
   const arc = (h: number, q0: number, q1: number) => {
     const r0 = geometry.radius(-0.5);
@@ -248,6 +242,6 @@ export function attentionField(stackIn: readonly HeadMap[], options: AttentionFi
     drawTop();
   };
   root.setQuery(query);
-  root.append(base.canvas, top.canvas, svg.node()!);
+  stackLayers(root, size, size, base.canvas, top.canvas, svg.node()!);
   return root;
 }

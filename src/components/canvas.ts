@@ -1,6 +1,6 @@
 // A square canvas sharp on high-density screens: its backing store has devicePixelRatio pixels per CSS
 // pixel and its context is scaled so drawing code works in CSS pixels. Decorative (aria-hidden): the
-// views that use it describe themselves in an SVG layer on top.
+// views that use it describe themselves in an SVG layer on top, stacked over it (layers.ts).
 
 /** A `side`×`side` CSS-pixel canvas with a devicePixelRatio backing store and no context yet. */
 export function sizedCanvas(side: number): HTMLCanvasElement {

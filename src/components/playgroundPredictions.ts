@@ -12,6 +12,7 @@
 import * as d3 from "d3";
 import {entityName} from "../model/task.js";
 import {sharpCanvas} from "./canvas.js";
+import {stackLayers} from "./layers.js";
 import {setAttr, setText} from "./domWrites.js";
 import {QUERY_COLOR, WRONG_COLOR} from "./palette.js";
 
@@ -84,11 +85,8 @@ export function playgroundPredictions(data: PredictionsData, options: Prediction
   const groups = cellGroups.nodes();
   const outline = svg.append("rect").attr("width", CELL).attr("height", CELL)
     .attr("fill", "none").attr("stroke", QUERY_COLOR).attr("stroke-width", OUTLINE).attr("pointer-events", "none").attr("display", "none").node()!;
-  const cells = document.createElement("div");
-  cells.style.cssText = `position: relative; width: ${size}px; height: ${size}px;`;
-  svg.style("position", "absolute").style("left", 0).style("top", 0);
   canvas.style.display = "block";
-  cells.append(canvas, svg.node()!);
+  const cells = stackLayers(document.createElement("div"), size, size, canvas, svg.node()!);
   // The count sits in a box of fixed size with strict containment: a new count lays out that box alone.
   const count = document.createElement("div");
   count.className = "mixviz-count";

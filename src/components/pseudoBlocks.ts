@@ -5,6 +5,7 @@
 // current query's row is outlined in every block. Pure: tidy rows and options in, a DOM node out.
 import * as d3 from "d3";
 import {sharpCanvas} from "./canvas.js";
+import {stackLayers} from "./layers.js";
 import {QUERY_COLOR} from "./palette.js";
 
 export interface PseudoBlockColumns {
@@ -56,10 +57,6 @@ export function pseudoBlocks(columns: PseudoBlockColumns, options: PseudoBlocksO
   for (let i = 0; i < columns.pattern.length; i++) max = Math.max(max, columns.pattern[i]);
   max ||= 1;
 
-  const wrap = document.createElement("div");
-  wrap.style.position = "relative";
-  wrap.style.width = `${side}px`;
-  wrap.style.height = `${side}px`;
   const origin = (i: number) => LABEL_SPACE + i * (block + GAP);
   const {canvas, ctx} = sharpCanvas(side);
   const fill = d3.rgb(QUERY_COLOR);
@@ -74,7 +71,7 @@ export function pseudoBlocks(columns: PseudoBlockColumns, options: PseudoBlocksO
   }
   const svg = d3.create("svg").attr("width", side).attr("height", side).attr("viewBox", `0 0 ${side} ${side}`)
     .attr("role", "img").attr("aria-label", `IHA ${headLabel} pseudo pattern: ${P}×${P} blocks of ${N}×${N}`)
-    .style("position", "absolute").style("left", 0).style("top", 0).attr("font-size", 11);
+    .attr("font-size", 11);
   for (let i = 0; i < P; i++) {
     svg.append("text").attr("x", origin(i) + block / 2).attr("y", LABEL_SPACE - 6).attr("text-anchor", "middle").attr("fill", "currentColor").text(`q = ${i}`);
     svg.append("text").attr("transform", `translate(${LABEL_SPACE - 6},${origin(i) + block / 2}) rotate(-90)`).attr("text-anchor", "middle").attr("fill", "currentColor").text(`p = ${i}`);
@@ -85,7 +82,7 @@ export function pseudoBlocks(columns: PseudoBlockColumns, options: PseudoBlocksO
         .attr("fill", "none").attr("stroke", QUERY_COLOR).attr("stroke-width", 1);
     }
   }
-  wrap.append(canvas, svg.node()!);
+  const wrap = stackLayers(document.createElement("div"), side, side, canvas, svg.node()!);
   const rows = svg.selectAll<SVGRectElement, unknown>("rect.query-row");
   root.setQuery = (query) => {
     root.dataset.query = String(query);

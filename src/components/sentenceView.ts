@@ -16,6 +16,7 @@
 import * as d3 from "d3";
 import type {Direction} from "./explorerState.js";
 import {setAttr, setText} from "./domWrites.js";
+import {stackLayers} from "./layers.js";
 import {PATH_COLOR, QUERY_COLOR} from "./palette.js";
 import {SVG_NS} from "./svgNamespace.js";
 
@@ -79,15 +80,15 @@ export function sentenceView(data: SentenceViewData, options: SentenceViewOption
   const lines = linesSvg.append("g").attr("class", "lines").attr("stroke", color).attr("stroke-width", LINE_WIDTH).attr("stroke-linecap", "round");
   const labels = linesSvg.append("g").attr("class", "weights").attr("fill", "currentColor").attr("font-size", FONT_SIZE - 1);
   // The tokens' SVG lets the pointer through to the lines' tooltips except on the tokens themselves.
-  const tokensSvg = layer().style("position", "absolute").style("left", 0).style("top", 0).style("pointer-events", "none");
+  const tokensSvg = layer().style("pointer-events", "none");
   tokensSvg.append("text").attr("x", leftX).attr("y", TOP - 8).attr("text-anchor", "end").attr("fill", "currentColor").attr("font-weight", "bold").text("query");
   tokensSvg.append("text").attr("x", rightX).attr("y", TOP - 8).attr("fill", "currentColor").attr("font-weight", "bold").text("key");
   const root = document.createElement("div") as SentenceViewElement;
   root.className = "mixviz-sentence-view";
-  root.style.cssText = `display: inline-block; position: relative; width: ${width}px; height: ${height}px;`; // laid out as the single SVG was
+  root.style.display = "inline-block"; // laid out as the single SVG was
   root.setAttribute("role", "group");
   root.setAttribute("aria-label", title);
-  root.append(linesSvg.node()!, tokensSvg.node()!);
+  stackLayers(root, width, height, linesSvg.node()!, tokensSvg.node()!);
 
   // Every shape sits at its own coordinates, none under a transform: each transform is a node of its own
   // in Chromium's paint, and a redraw of the lines would repaint every one of them.
