@@ -204,6 +204,7 @@ describe("the playground", () => {
     const trainedEffective = await lines(page, "sentence-effective");
     // the mixing card's per-pseudo-token detail, opened: α^Q[L0H0 → L0H0] for p = 0 in its cell's tooltip
     await page.locator("[data-slot=mixing] .mixviz-pseudo-detail summary").click();
+    await page.waitForSelector("[data-slot=mixing] .mixviz-pseudo-detail svg.mixviz-matrix[aria-label='α^Q, p = 0']", {timeout: TIMEOUT}); // drawn on the toggle event
     const detailEntry = () => page.evaluate(() => {
       const grid = [...document.querySelectorAll("[data-slot=mixing] .mixviz-pseudo-detail svg.mixviz-matrix")].find((g) => g.getAttribute("aria-label") === "α^Q, p = 0");
       return [...(grid?.querySelectorAll("title") ?? [])].map((t) => t.textContent ?? "").find((t) => t.startsWith("L0H0 → L0H0: "));
