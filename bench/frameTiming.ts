@@ -193,11 +193,12 @@ export async function profileDuring(page: Page, categories: string[], work: () =
   const parent = new Map<number, number>();
   for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
   const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
-  const label = (id: number) => {
-    const {functionName, url} = nodes.get(id)!.callFrame;
+  // "function (file)", the file without its folder and Framework's content hash; a native call by its name
+  const frame = ({functionName, url}: {functionName: string; url: string}) => {
     const file = url.replace(/^.*\//, "").replace(/\.[0-9a-f]{8}\.js$/, "");
     return file ? `${functionName || "(anonymous)"} (${file})` : functionName;
   };
+  const label = (id: number) => frame(nodes.get(id)!.callFrame);
   const self = new Map<string, number>();
   const inclusive = new Map<string, number>();
   profile.samples?.forEach((id, i) => {
@@ -212,8 +213,9 @@ export async function profileDuring(page: Page, categories: string[], work: () =
   for (const e of onMain) {
     const stack = e.args?.beginData?.stackTrace;
     if ((e.name !== "UpdateLayoutTree" && e.name !== "Layout") || !stack?.length) continue;
-    const where = stack.slice(0, 3).map((f) => `${f.functionName || "(anonymous)"} (${f.url.replace(/^.*\//, "").replace(/\.[0-9a-f]{8}\.js$/, "")})`).join(" < ");
-    forced.set(`${e.name} in ${where}`, (forced.get(`${e.name} in ${where}`) ?? 0) + e.dur! / 1000);
+    const where = stack.slice(0, 3).map(frame).join(" < ");
+    const key = `${e.name} in ${where}`;
+    forced.set(key, (forced.get(key) ?? 0) + e.dur! / 1000);
   }
   return {totals, layouts, self, inclusive, forced};
 }

@@ -84,9 +84,11 @@ export function mixingMatrix(rows: readonly MixingRow[], options: MixingMatrixOp
   root.append(row, caption);
   let current = rows;
   const shown: Shown[] = [];
+  // Summaries and Talking Heads' matrices carry their diagonal dominance; one pseudo-token's matrix does not.
+  const noted = (g: number[][], pseudo: number | null) => (pseudo === null || pseudo < 0 ? dominanceNote(g) : "");
   const show = (parent: HTMLElement, matrix: string, pseudo: number | null, grid: Omit<MatrixGridOptions, "labels">) => {
     const g = summarise(current, matrix, H, pseudo);
-    const node = matrixGrid(g, {...grid, labels, note: pseudo === null || pseudo < 0 ? dominanceNote(g) : ""});
+    const node = matrixGrid(g, {...grid, labels, note: noted(g, pseudo)});
     shown.push({grid: node, matrix, pseudo});
     parent.append(node);
   };
@@ -94,7 +96,7 @@ export function mixingMatrix(rows: readonly MixingRow[], options: MixingMatrixOp
     current = next;
     for (const {grid, matrix, pseudo} of shown) {
       const g = summarise(next, matrix, H, pseudo);
-      grid.setData(g, pseudo === null || pseudo < 0 ? dominanceNote(g) : "");
+      grid.setData(g, noted(g, pseudo));
     }
   };
 
