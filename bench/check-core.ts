@@ -2,7 +2,7 @@
 // per-group core (wasm default) against the batched core (softmax(Q Kᵀ) V with batched matMuls).
 //   npx tsx bench/check-core.ts
 import * as tf from "@tensorflow/tfjs";
-import {setPerGroupAttention} from "../src/model/attention.js";
+import {setAttentionCore} from "../src/model/attention.js";
 import {FULL, TINY, makeConfig} from "../src/model/config.js";
 import {bceWithLogits, bitsTensor, forward} from "../src/model/model.js";
 import {disposeParams, initParams} from "../src/model/params.js";
@@ -16,7 +16,7 @@ for (const [preset, P] of [[TINY, 2], [FULL, 4], [FULL, 8]] as const) {
   const params = initParams(cfg, 0);
   const names = Object.keys(params);
   const run = (perGroup: boolean) => {
-    setPerGroupAttention(perGroup);
+    setAttentionCore(perGroup ? "perGroup" : "batched");
     const t0 = performance.now();
     const out = tf.tidy(() => {
       const x = bitsTensor(bits, cfg); // [B,N]
@@ -28,7 +28,7 @@ for (const [preset, P] of [[TINY, 2], [FULL, 4], [FULL, 8]] as const) {
   };
   const a = run(true);
   const b = run(false);
-  setPerGroupAttention(null);
+  setAttentionCore(null);
   let worst = 0;
   let worstName = "";
   a.grads.forEach((ga, i) => {

@@ -8,7 +8,7 @@ import {cpus, loadavg} from "node:os";
 import {fileURLToPath} from "node:url";
 import * as tf from "@tensorflow/tfjs";
 import {FULL, type ModelConfig} from "../src/model/config.js";
-import {setPerGroupAttention} from "../src/model/attention.js";
+import {setAttentionCore} from "../src/model/attention.js";
 import {benchCases, median, timeSteps, useWasm, type StepCase} from "./steps.js";
 
 const MATMUL_N = 1024;
@@ -134,9 +134,9 @@ async function main(): Promise<void> {
   const iha8 = cases.find((c) => c.label === "iha P=8");
   let batched: number | undefined;
   if (iha8) {
-    setPerGroupAttention(false);
+    setAttentionCore("batched");
     batched = median(timeSteps(iha8.cfg, 1, 2).ms);
-    setPerGroupAttention(null);
+    setAttentionCore(null);
   }
 
   const torch = runTorch(cases);

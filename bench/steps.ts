@@ -5,6 +5,7 @@ import {FULL, makeConfig, type Arch, type ModelConfig} from "../src/model/config
 import {disposeParams, initParams} from "../src/model/params.js";
 import {toArrays, trainBatches} from "../src/model/task.js";
 import {makeTrainer} from "../src/model/train.js";
+import {useAttentionKernel} from "../src/data/kernels.js";
 
 /** One benchmarked model: a label, the config, and how many steps to warm up / time. */
 export interface StepCase {
@@ -66,9 +67,10 @@ export function timeSteps(cfg: ModelConfig, warmup: number, timed: number, seed 
   return {ms, losses};
 }
 
-/** Sets the wasm backend (single-threaded in Node). */
+/** Sets the wasm backend (single-threaded in Node) and installs the fused attention kernel, as training does. */
 export async function useWasm(): Promise<void> {
   await import("@tensorflow/tfjs-backend-wasm");
   await tf.setBackend("wasm");
   await tf.ready();
+  await useAttentionKernel();
 }

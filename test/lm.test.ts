@@ -3,7 +3,7 @@
 import * as tf from "@tensorflow/tfjs";
 import {afterEach, describe, expect, it} from "vitest";
 import {ablateHead} from "../src/model/ablation.js";
-import {attentionCore, causalMask, MASKED, setPerGroupAttention} from "../src/model/attention.js";
+import {attentionCore, causalMask, MASKED, setAttentionCore, type CoreMode} from "../src/model/attention.js";
 import {effectiveMaps, toHeadMaps} from "../src/model/effective.js";
 import {LM_ARCHS, LM_FULL, LM_TINY, makeLmConfig, validateLmPreset, validateLmTask, type LmConfig} from "../src/model/lmConfig.js";
 import {lmForward, nextTokenLoss, runLmWithCache, tokensTensor} from "../src/model/lm.js";
@@ -23,10 +23,11 @@ import {disposeParams, initParams, initWeights, paramSpecs, weightsToParams, typ
 import {mulberry32, normal} from "../src/model/prng.js";
 
 const SEED = 3;
+const CORE_MODES: CoreMode[] = ["fused", "perGroup", "batched"];
 const TASK = LM_TINY.task;
 const N = TASK.n_ctx;
 
-afterEach(() => setPerGroupAttention(null));
+afterEach(() => setAttentionCore(null));
 
 function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   expect(a.length).toBe(b.length);
@@ -111,9 +112,9 @@ describe("causal mask", () => {
   });
 
   for (const arch of LM_ARCHS) {
-    for (const perGroup of [true, false]) {
-      it(`${arch} (${perGroup ? "per-group" : "batched"} core): changing token j leaves the logits before j unchanged`, () => {
-        setPerGroupAttention(perGroup);
+    for (const mode of CORE_MODES) {
+      it(`${arch} (${mode} core): changing token j leaves the logits before j unchanged`, () => {
+        setAttentionCore(mode);
         const cfg = makeLmConfig(LM_TINY, arch);
         const w = initWeights(cfg, SEED);
         const tokens = lmTokens(lmSplit(SEED, "lm/eval", 2, TASK));
@@ -172,14 +173,14 @@ describe("causal mask", () => {
     expect(maxAbsDiff(noisy, ref.logits)).toBeGreaterThan(1e-4);
   });
 
-  it("the per-group core with a mask matches the batched core, forward and gradients", () => {
+  it("the fused and per-group cores with a mask match the batched core, forward and gradients", () => {
     const [B, H, S, d] = [2, 3, 8, 4];
     const rng = mulberry32(11);
     const rand = (n: number) => Float32Array.from({length: n}, () => normal(rng));
     const [q0, k0, v0, dz0] = [rand(B * H * S * d), rand(B * H * S * d), rand(B * H * S * d), rand(B * H * S * d)];
     const mask = causalMask(4, 2); // [8,8]
-    const core = (perGroup: boolean) => {
-      setPerGroupAttention(perGroup);
+    const core = (mode: CoreMode) => {
+      setAttentionCore(mode);
       return tf.tidy(() => {
         const [q, k, v] = [q0, k0, v0].map((x) => tf.tensor4d(x, [B, H, S, d]));
         const dz = tf.tensor4d(dz0, [B, H, S, d]);
@@ -190,32 +191,36 @@ describe("causal mask", () => {
         return {z: Float32Array.from(z.dataSync()), pattern: Float32Array.from(pattern!.dataSync()), grads: grads.map((g) => Float32Array.from(g.dataSync()))};
       });
     };
-    const a = core(true);
-    const b = core(false);
-    expect(maxAbsDiff(a.z, b.z)).toBeLessThan(1e-5);
-    expect(maxAbsDiff(a.pattern, b.pattern)).toBeLessThan(1e-6);
-    for (let i = 0; i < 3; i++) expect(maxAbsDiff(a.grads[i], b.grads[i])).toBeLessThan(1e-4);
-    expect(Math.max(...a.grads[1].map(Math.abs))).toBeGreaterThan(1e-3); // gradients are not trivially zero
-    // masked entries are exactly 0
-    for (let r = 0; r < B * H * S; r++) for (let w = 0; w < S; w++) if (mask[(r % S) * S + w] !== 0) expect(a.pattern[r * S + w]).toBe(0);
+    const b = core("batched");
+    for (const mode of ["fused", "perGroup"] as const) {
+      const a = core(mode);
+      expect(maxAbsDiff(a.z, b.z)).toBeLessThan(1e-5);
+      expect(maxAbsDiff(a.pattern, b.pattern)).toBeLessThan(1e-6);
+      for (let i = 0; i < 3; i++) expect(maxAbsDiff(a.grads[i], b.grads[i])).toBeLessThan(1e-4);
+      expect(Math.max(...a.grads[1].map(Math.abs))).toBeGreaterThan(1e-3); // gradients are not trivially zero
+      // masked entries are exactly 0
+      for (let r = 0; r < B * H * S; r++) for (let w = 0; w < S; w++) if (mask[(r % S) * S + w] !== 0) expect(a.pattern[r * S + w]).toBe(0);
+    }
   });
 
-  it("the IHA LM's loss gradients agree between the per-group and the batched core", () => {
+  it("the IHA LM's loss gradients agree between the fused, the per-group and the batched core", () => {
     const cfg = makeLmConfig(LM_TINY, "iha");
     const tokens = lmTokens(lmTrainBatch(SEED, 1, 4, TASK));
     const params = initParams(cfg, SEED);
-    const grads = (perGroup: boolean) => {
-      setPerGroupAttention(perGroup);
+    const grads = (mode: CoreMode) => {
+      setAttentionCore(mode);
       return tf.tidy(() => {
         const x = tokensTensor(tokens, N, cfg);
         const {value, grads} = tf.variableGrads(() => nextTokenLoss(lmForward(params, cfg, x), x), Object.values(params));
         return {loss: value.dataSync()[0], grads: Object.values(grads).map((g) => Float32Array.from(g.dataSync()))};
       });
     };
-    const a = grads(true);
-    const b = grads(false);
-    expect(Math.abs(a.loss - b.loss)).toBeLessThan(1e-5);
-    a.grads.forEach((g, i) => expect(maxAbsDiff(g, b.grads[i])).toBeLessThan(1e-4));
+    const b = grads("batched");
+    for (const mode of ["fused", "perGroup"] as const) {
+      const a = grads(mode);
+      expect(Math.abs(a.loss - b.loss)).toBeLessThan(1e-5);
+      a.grads.forEach((g, i) => expect(maxAbsDiff(g, b.grads[i])).toBeLessThan(1e-4));
+    }
     disposeParams(params);
   });
 });

@@ -4,13 +4,15 @@ import {emit} from "./stdout.js"; // first: sends console output to stderr befor
 import {basename} from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
+import {useAttentionKernel} from "./kernels.js";
 
 /** The TF.js backend every loader that runs a model uses (the same as training and the unit tests). */
 export const BACKEND = "wasm";
 
-/** Selects the wasm backend; call before running any model in this process. */
+/** Selects the wasm backend and the fused attention kernel, as training does; call before running any model. */
 export async function useBackend(): Promise<void> {
   if (!(await tf.setBackend(BACKEND))) throw new Error(`TensorFlow.js could not start its ${BACKEND} backend`);
+  await useAttentionKernel();
 }
 
 export interface LoaderOptions {

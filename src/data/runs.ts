@@ -1,45 +1,25 @@
 // Trained models, once per build: every loader asks for the runs it needs, and a run is trained only
-// when no cached copy exists for exactly this preset, architecture, seed and model code. Runs train in
-// worker processes, as many at a time as the machine has cores, and land in .cache/models atomically.
-// Two families: the relation classifiers (ensureRuns) and the attention-only LM (ensureLmRuns); a loader
-// of one family never trains the other.
-import {spawn} from "node:child_process";
+// when no cached copy exists for exactly this preset, architecture, seed and training code. Runs train in
+// worker processes from one queue (trainQueue.ts), as many at a time as the machine has cores, and land
+// in .cache/models atomically. Two families: the relation classifiers (ensureRuns) and the attention-only
+// LM (ensureLmRuns); the first loader of a build that needs either trains the missing runs of both.
 import {createHash} from "node:crypto";
-import {existsSync, readFileSync, readdirSync} from "node:fs";
-import {availableParallelism} from "node:os";
-import {join} from "node:path";
+import {existsSync, readFileSync} from "node:fs";
+import {dirname, join, relative, resolve} from "node:path";
 import {fileURLToPath} from "node:url";
-import {ARCHS, PRESETS, makeConfig, type Arch, type ModelConfig, type Preset, type PresetName, type TrainConfig} from "../model/config.js";
-import {LM_ARCHS, LM_PRESETS, makeLmConfig, type LmArch, type LmConfig, type LmPreset, type LmTaskConfig, type LmTrainConfig} from "../model/lmConfig.js";
-import type {LmEpochRecord} from "../model/lmTrain.js";
+import {ARCHS, PRESETS, makeConfig, type Arch, type Preset, type PresetName} from "../model/config.js";
+import {LM_ARCHS, LM_PRESETS, makeLmConfig, type LmArch, type LmPreset} from "../model/lmConfig.js";
 import type {Weights} from "../model/params.js";
 import {decodeSafetensors} from "../model/safetensors.js";
-import type {TaskConfig} from "../model/task.js";
-import type {EpochRecord} from "../model/train.js";
+import {KERNEL_SOURCE} from "./kernels.js";
+import {RUN_FILE, WEIGHTS_FILE, type LmRunRecord, type RunRecord} from "./runRecord.js";
+import {trainMissing, type Job} from "./trainQueue.js";
+
+export {RUN_FILE, WEIGHTS_FILE, type LmRunRecord, type RunRecord};
 
 export const CACHE_DIR = ".cache/models";
-export const RUN_FILE = "run.json";
-export const WEIGHTS_FILE = "weights.safetensors";
-const MODEL_DIR = fileURLToPath(new URL("../model/", import.meta.url));
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const WORKER = fileURLToPath(new URL("./train-worker.ts", import.meta.url));
-
-/** What a finished run records besides its weights. */
-export interface RunRecord {
-  preset: string;
-  arch: Arch;
-  seed: number;
-  config: ModelConfig;
-  train: TrainConfig;
-  task: TaskConfig;
-  best_epoch: number;
-  best_val_f1: number;
-  epochs_run: number;
-  seconds: number;
-  test_f1: number;
-  history: EpochRecord[];
-  /** mixing parameters (TH: P_l, P_w; IHA: alpha_Q/K/V, R) at initialisation (epoch 0) and after every epoch */
-  mixing: {epoch: number; weights: Record<string, number[]>}[];
-}
 
 export interface Run {
   record: RunRecord;
@@ -54,18 +34,39 @@ export function selectedPreset(): Preset {
   return PRESETS[name as PresetName];
 }
 
-/** The seeds chosen by MIXVIZ_SEEDS (how many, default 1): 0, 1, … The views use seed 0. */
+/** Seeds per relation architecture when MIXVIZ_SEEDS is not set: enough for a spread over seeds. */
+export const DEFAULT_SEEDS = 3;
+
+/** The seeds chosen by MIXVIZ_SEEDS (how many, default DEFAULT_SEEDS): 0, 1, … The views use seed 0. */
 export function selectedSeeds(): number[] {
-  const count = Number(process.env.MIXVIZ_SEEDS ?? "1");
+  const count = Number(process.env.MIXVIZ_SEEDS ?? String(DEFAULT_SEEDS));
   if (!Number.isInteger(count) || count < 1) throw new Error(`MIXVIZ_SEEDS must be a whole number ≥ 1, got "${process.env.MIXVIZ_SEEDS}"`);
   return Array.from({length: count}, (_, seed) => seed);
 }
 
-/** A digest of a run's description (preset, architecture, seed, …), the model code and the worker. */
+/**
+ * The files a trained model depends on: the worker and every module it imports, followed through relative
+ * imports, and the fused attention kernel's source (compiled at run time, so not imported). Changing any
+ * other file (metrics, pages, loaders) keeps the trained models.
+ */
+export function trainingSources(): string[] {
+  const seen = new Set<string>();
+  const visit = (file: string) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    for (const [, spec] of readFileSync(file, "utf-8").matchAll(/(?:from|import)\s*"(\.{1,2}\/[^"]+)"/g)) {
+      visit(resolve(dirname(file), spec.replace(/\.js$/, ".ts")));
+    }
+  };
+  visit(WORKER);
+  seen.add(KERNEL_SOURCE);
+  return [...seen].sort();
+}
+
+/** A digest of a run's description (preset, architecture, seed, …) and of every file training runs. */
 function digest(description: object): string {
   const hash = createHash("sha256").update(JSON.stringify(description));
-  for (const file of readdirSync(MODEL_DIR).sort()) hash.update(file).update(readFileSync(join(MODEL_DIR, file)));
-  hash.update(readFileSync(WORKER));
+  for (const file of trainingSources()) hash.update(relative(ROOT, file)).update(readFileSync(file));
   return hash.digest("hex").slice(0, 16);
 }
 
@@ -89,71 +90,37 @@ export function loadRun(dir: string): Run {
   return readRun<RunRecord>(dir);
 }
 
-/** One run to train: the worker's arguments after the script name, and a label for messages. */
-interface Job {
-  args: string[];
-  label: string;
-  dir: string;
-}
+/** Rank in the training queue by kind, costliest first (measured step times: docs/benchmarks.md). */
+const QUEUE_ORDER = ["iha", "lm_iha", "talking_heads", "mha", "lm_mha"];
 
-function trainInWorker({args, label, dir}: Job): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", WORKER, ...args, dir], {
-      stdio: ["ignore", "inherit", "inherit"]
-    });
-    child.on("error", reject);
-    child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`training ${label} failed; see the message above`))));
-  });
-}
-
-/** Trains the jobs whose folder has no finished run, at most one per core at a time, in the given order. */
-async function trainMissing(jobs: Job[], presetName: string): Promise<void> {
-  const missing = jobs.filter(({dir}) => !existsSync(join(dir, RUN_FILE)));
-  if (missing.length > 0) {
-    console.error(`mixviz: training ${missing.length} model(s) on the "${presetName}" preset (cached in ${CACHE_DIR})`);
-  }
-  const queue = [...missing];
-  const workers = Array.from({length: Math.min(availableParallelism(), queue.length)}, async () => {
-    for (let job = queue.shift(); job; job = queue.shift()) await trainInWorker(job);
-  });
-  await Promise.all(workers);
+/** The training jobs of the relation runs of every architecture and seed. */
+function relationJobs(preset: Preset, seeds: number[]): Job[] {
+  return ARCHS.flatMap((arch) =>
+    seeds.map((seed) => ({args: ["relation", preset.name, arch, String(seed)], label: `${arch} seed ${seed}`, kind: arch, order: QUEUE_ORDER.indexOf(arch), dir: runDir(preset, arch, seed)}))
+  );
 }
 
 /**
- * The runs of every architecture and selected seed, training the missing ones first. IHA costs the
- * most per step, so it starts first; at most one run per core trains at a time.
+ * Jobs of the build's other family, trained in the same queue when a loader asks for runs of the build's
+ * own preset, so that both cores stay busy until every model of the build is trained (loaders run one
+ * after another; the first that needs a model trains them all).
  */
+function buildCompanions(presetName: string, family: "relation" | "lm"): Job[] {
+  if (presetName !== (process.env.MIXVIZ_PROFILE ?? "full")) return [];
+  return family === "relation" ? lmJobs(selectedLmPreset(), LM_SEED) : relationJobs(selectedPreset(), selectedSeeds());
+}
+
+/** The runs of every architecture and selected seed, training the missing ones first (trainQueue.ts). */
 export async function ensureRuns(preset = selectedPreset(), seeds = selectedSeeds()): Promise<Map<string, Run>> {
   makeConfig(preset, "mha"); // validates the preset before anything trains
-  const runs = [...ARCHS].reverse().flatMap((arch) => seeds.map((seed) => ({arch, seed, dir: runDir(preset, arch, seed)})));
-  const jobs = runs.map(({arch, seed, dir}) => ({
-    args: ["relation", preset.name, arch, String(seed)],
-    label: `${arch} (seed ${seed}, ${preset.name})`,
-    dir
-  }));
-  await trainMissing(jobs, preset.name);
-  return new Map(runs.map(({arch, seed, dir}) => [`${arch}/${seed}`, loadRun(dir)]));
+  const jobs = relationJobs(preset, seeds);
+  await trainMissing([...jobs, ...buildCompanions(preset.name, "relation")], preset.name);
+  return new Map(ARCHS.flatMap((arch) => seeds.map((seed) => [`${arch}/${seed}`, loadRun(runDir(preset, arch, seed))] as const)));
 }
 
 // ---------------------------------------------------------------------------------------------------
 // The language model family
 
-/** What a finished LM run records besides its weights (the weights after the last step). */
-export interface LmRunRecord {
-  preset: string;
-  arch: LmArch;
-  seed: number;
-  config: LmConfig;
-  train: LmTrainConfig;
-  task: LmTaskConfig;
-  steps: number;
-  seconds: number;
-  /** scores of the final weights on the run's evaluation set (lmTrain.lmEvalSamples) */
-  loss: number;
-  induction_accuracy: number;
-  first_copy_accuracy: number;
-  history: LmEpochRecord[];
-}
 
 export interface LmRun {
   record: LmRunRecord;
@@ -182,15 +149,14 @@ export function loadLmRun(dir: string): LmRun {
   return readRun<LmRunRecord>(dir);
 }
 
-/** The LM runs of both architectures (keys "mha", "iha"), training the missing ones first (IHA first). */
+/** The training jobs of the LM runs of both architectures. */
+function lmJobs(preset: LmPreset, seed: number): Job[] {
+  return LM_ARCHS.map((arch) => ({args: ["lm", preset.name, arch, String(seed)], label: `the ${arch} LM`, kind: `lm_${arch}`, order: QUEUE_ORDER.indexOf(`lm_${arch}`), dir: lmRunDir(preset, arch, seed)}));
+}
+
+/** The LM runs of both architectures (keys "mha", "iha"), training the missing ones first (trainQueue.ts). */
 export async function ensureLmRuns(preset = selectedLmPreset(), seed = LM_SEED): Promise<Map<LmArch, LmRun>> {
   makeLmConfig(preset, "mha"); // validates the preset before anything trains
-  const runs = [...LM_ARCHS].reverse().map((arch) => ({arch, dir: lmRunDir(preset, arch, seed)}));
-  const jobs = runs.map(({arch, dir}) => ({
-    args: ["lm", preset.name, arch, String(seed)],
-    label: `the ${arch} LM (seed ${seed}, ${preset.name})`,
-    dir
-  }));
-  await trainMissing(jobs, preset.name);
-  return new Map(LM_ARCHS.map((arch) => [arch, loadLmRun(runs.find((r) => r.arch === arch)!.dir)]));
+  await trainMissing([...lmJobs(preset, seed), ...buildCompanions(preset.name, "lm")], preset.name);
+  return new Map(LM_ARCHS.map((arch) => [arch, loadLmRun(lmRunDir(preset, arch, seed))]));
 }

@@ -13,8 +13,8 @@ import {initWeights, paramShape, type Weights} from "../model/params.js";
 import {encodeSafetensors} from "../model/safetensors.js";
 import {testF1, train} from "../model/train.js";
 import type {AnyConfig} from "../model/lmConfig.js";
-import type {LmRunRecord, RunRecord} from "./runs.js";
-import {RUN_FILE, WEIGHTS_FILE} from "./runs.js";
+import {useAttentionKernel} from "./kernels.js";
+import {RUN_FILE, WEIGHTS_FILE, reportEpoch, type LmRunRecord, type RunRecord} from "./runRecord.js";
 
 const [family, presetName, arch, seedText, dir] = process.argv.slice(2);
 const known = family === "lm" ? presetName in LM_PRESETS && LM_ARCHS.includes(arch as LmArch) : family === "relation" && presetName in PRESETS && ARCHS.includes(arch as Arch);
@@ -23,6 +23,7 @@ if (!known || !dir || !Number.isInteger(Number(seedText))) {
   process.exit(2);
 }
 await tf.setBackend("wasm");
+await useAttentionKernel();
 const seed = Number(seedText);
 const fmt = (x: number, digits = 4) => x.toFixed(digits);
 
@@ -56,12 +57,10 @@ async function trainRelation(): Promise<void> {
     init,
     onEpoch: (info) => {
       if (mixingNames.length > 0) mixing.push({epoch: info.epoch, weights: plain(info.snapshot(mixingNames))});
-      const perEpoch = info.seconds / info.epoch;
-      const left = perEpoch * (preset.train.max_epochs - info.epoch);
+      reportEpoch({epoch: info.epoch, max_epochs: preset.train.max_epochs, seconds: info.seconds});
       console.error(
-        `${arch} seed ${seed} epoch ${info.epoch}/${preset.train.max_epochs}: loss ${fmt(info.train_loss)}, ` +
-          `val F1 ${fmt(info.val_f1)}${info.is_best ? " (best)" : ""}, ${info.seconds.toFixed(0)} s elapsed, ` +
-          `≤ ${left.toFixed(0)} s left`
+        `${arch} seed ${seed} epoch ${info.epoch} (at most ${preset.train.max_epochs}): loss ${fmt(info.train_loss)}, ` +
+          `val F1 ${fmt(info.val_f1)}${info.is_best ? " (best)" : ""}, ${info.seconds.toFixed(0)} s`
       );
     }
   });
@@ -93,11 +92,13 @@ async function trainLanguageModel(): Promise<void> {
     train: preset.train,
     task: preset.task,
     seed,
-    onEpoch: (e) =>
+    onEpoch: (e) => {
+      reportEpoch({epoch: e.epoch, max_epochs: preset.train.epochs, seconds: e.seconds});
       console.error(
         `LM ${arch} seed ${seed} epoch ${e.epoch}/${preset.train.epochs}: loss ${fmt(e.train_loss)}, ` +
-          `induction accuracy ${fmt(e.induction_accuracy)}, ${e.seconds.toFixed(0)} s elapsed`
-      )
+          `induction accuracy ${fmt(e.induction_accuracy)}, ${e.seconds.toFixed(0)} s`
+      );
+    }
   });
   const last = result.history[result.history.length - 1];
   const record: LmRunRecord = {

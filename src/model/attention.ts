@@ -2,6 +2,7 @@
 // projection and the activation cache. Only reshape / transpose / matMul (no einsum, no gather),
 // so every op has a gradient on every TF.js backend.
 import * as tf from "@tensorflow/tfjs";
+import {fusedAttention, type AttentionKernel} from "./fusedAttention.js";
 import type {AnyConfig} from "./lmConfig.js";
 
 /**
@@ -121,7 +122,11 @@ export function mergeHeads(ctx: AttnContext, z: tf.Tensor4D): tf.Tensor3D {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Attention core Z = softmax(Q Kᵀ) V per head, fast on the wasm backend.
+// Attention core Z = softmax(Q Kᵀ) V per head. Three ways to run the same maths, fastest first:
+// - the fused kernel (fusedAttention.ts, WebAssembly SIMD) when one is installed with setAttentionKernel
+//   (training, loaders, tests and benchmarks in Node install it: src/data/kernels.ts);
+// - without it, on the wasm backend, per (batch, head) group with TF.js ops (below), for large maps;
+// - otherwise batched TF.js ops (other backends, and small maps where per-group dispatch costs more).
 //
 // TF.js's wasm BatchMatMul sends every product with a batch dimension > 1 (or a transpose flag) to a
 // scalar triple loop (~1 GFLOP/s); only 2-D products reach XNNPACK (~15–30 GFLOP/s). Full-size
@@ -130,15 +135,28 @@ export function mergeHeads(ctx: AttnContext, z: tf.Tensor4D): tf.Tensor3D {
 // G = B·H (batch, head) groups and runs each group's 2-D products, softmax and softmax gradient on
 // blocks that stay in cache, with a hand-written gradient. Other backends keep the batched ops.
 
-let perGroupOverride: boolean | null = null;
+let kernel: AttentionKernel | null = null;
 
-/** Forces (true/false) or resets (null) the per-group attention core; for benchmarks and tests. */
-export function setPerGroupAttention(on: boolean | null): void {
-  perGroupOverride = on;
+/** Installs (or removes, with null) the fused attention kernel used by attentionCore. */
+export function setAttentionKernel(k: AttentionKernel | null): void {
+  kernel = k;
 }
 
-function perGroupCore(): boolean {
-  return perGroupOverride ?? tf.getBackend() === "wasm";
+/** The three ways to run the attention core (see above). */
+export type CoreMode = "fused" | "perGroup" | "batched";
+
+let coreOverride: CoreMode | null = null;
+
+/** Forces one way to run the core (null: the fastest available); for benchmarks and tests. */
+export function setAttentionCore(mode: CoreMode | null): void {
+  coreOverride = mode;
+}
+
+function coreMode(perGroup: boolean): CoreMode {
+  if (coreOverride === "fused" && !kernel) throw new Error("the fused attention core was forced, but no kernel is installed");
+  if (coreOverride) return coreOverride;
+  if (kernel) return "fused";
+  return perGroup && tf.getBackend() === "wasm" ? "perGroup" : "batched";
 }
 
 /** Row g of a [G, R, C] array as an [R, C] tensor. */
@@ -277,7 +295,8 @@ const groupAttention = tf.customGrad(((...args: (tf.Tensor | tf.GradSaveFunc)[])
 /**
  * Z = softmax(q kᵀ + mask) v per (batch, head): q [B,H,S,d] (the logit scale already applied), k, v [B,H,T,d],
  * optional additive mask [S·T] (e.g. causalMask) → z [B,H,S,d], and the map [B,H,S,T] when `withPattern`
- * (for caches). Same maths on every backend; on wasm it runs per (batch, head) group (see above).
+ * (for caches). Same maths every way it runs (see above); `perGroup: false` keeps small maps batched when
+ * no kernel is installed (per-group dispatch costs more than it saves there).
  */
 export function attentionCore(
   q: tf.Tensor4D,
@@ -285,11 +304,19 @@ export function attentionCore(
   v: tf.Tensor4D,
   withPattern: boolean,
   mask: Float32Array | null = null,
+  perGroup = true,
 ): {z: tf.Tensor4D; pattern: tf.Tensor4D | null} {
   const [B, H, S, d] = q.shape;
   const T = k.shape[2];
   if (mask && mask.length !== S * T) throw new Error(`attention mask has ${mask.length} entries, expected ${S}×${T}`);
-  if (!perGroupCore()) {
+  const mode = coreMode(perGroup);
+  if (mode === "fused") {
+    const out = fusedAttention(kernel!, q.reshape([B * H, S, d]), k.reshape([B * H, T, d]), v.reshape([B * H, T, d]), mask, withPattern);
+    const pattern = out.pattern ? (out.pattern.reshape([B, H, S, T]) as tf.Tensor4D) : null; // [B,H,S,T]
+    out.pattern?.dispose();
+    return {z: out.z.reshape([B, H, S, d]), pattern}; // [B,H,S,d]
+  }
+  if (mode === "batched") {
     const raw = tf.matMul(q, k, false, true); // [B,H,S,T]
     const scores = mask ? raw.add(tf.tensor2d(mask, [S, T])) : raw; // [B,H,S,T]
     const pattern = tf.softmax(scores) as tf.Tensor4D; // [B,H,S,T]

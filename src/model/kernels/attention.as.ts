@@ -1,0 +1,338 @@
+// Fused attention core, AssemblyScript compiled to WebAssembly SIMD (src/data/kernels.ts builds it;
+// src/model/fusedAttention.ts runs it). One call does one (batch, head) group, q already scaled:
+//   forward   s = q kᵀ + mask [S,T],  A = softmax(s),  z = A v [S,dp],  lse_i = log Σ_j exp(s_ij)
+//   backward  A is recomputed from s and lse (nothing of size S·T is kept between the two);
+//             D_i = dz_i · z_i,  dA = dz vᵀ,  dS = A ⊙ (dA − D),  dq = dS k,  dk = dSᵀ q,  dv = Aᵀ dz
+// Layouts are row-major float32: q, z, dz, dq [S,dp]; k, v, dk, dv [T,dp]; lse [S]; mask [S,T];
+// A [S,T]. dp is d_head padded to a multiple of 4 with zero columns (the caller pads), so every row of
+// q, k, v is whole SIMD vectors. Scratch holds kᵀ and vᵀ [dp,Tp] and two [S,Tp] blocks, Tp = T
+// rounded up to 8; the padded key columns get −∞ scores and so weight 0. Products run on tiles of four rows
+// (and two vectors of columns where the shapes allow) so each loaded value is used several times.
+// A pointer argument of 0 means "absent" (no mask, no A to write).
+
+const LOG2E: f32 = 1.44269504088896341;
+const LN2_HI: f32 = 0.693359375;
+const LN2_LO: f32 = -2.12194440e-4;
+/** below this, exp underflows: the result is exactly 0 (masked and padded scores land here) */
+const EXP_LO: f32 = -87.33654;
+const EXP_HI: f32 = 88.72283;
+/** 1.5·2²³ + 127: adding it rounds to an integer and leaves n + 127 in the low mantissa bits */
+const ROUND_BIAS: f32 = 12583039.0;
+
+/** The first free byte after the module's own data: the caller lays its buffers out from here. */
+export function heapBase(): usize {
+  return __heap_base;
+}
+
+// @ts-ignore: decorator
+@inline function at(base: usize, index: i32): usize {
+  return base + ((<usize>index) << 2);
+}
+
+// @ts-ignore: decorator
+@inline function hsum(x: v128): f32 {
+  return f32x4.extract_lane(x, 0) + f32x4.extract_lane(x, 1) + f32x4.extract_lane(x, 2) + f32x4.extract_lane(x, 3);
+}
+
+/**
+ * exp of four floats, exactly 0 below EXP_LO: 2^n · p(r) with n = round(x·log₂e), r = x − n·ln2 (split in
+ * two parts) and Cephes' expf polynomial for p (within 2 ulp). n is rounded by adding 1.5·2²³ + 127, after
+ * which the low bits of the float hold n + 127, so shifting them into the exponent field gives 2^n with no
+ * float-to-int conversion. Only pmin/pmax (single instructions, no NaN fix-ups) bound x.
+ */
+// @ts-ignore: decorator
+@inline function exp4(x: v128): v128 {
+  const under = f32x4.lt(x, f32x4.splat(EXP_LO));
+  x = f32x4.pmin(f32x4.pmax(x, f32x4.splat(EXP_LO)), f32x4.splat(EXP_HI));
+  const biased = f32x4.add(f32x4.mul(x, f32x4.splat(LOG2E)), f32x4.splat(ROUND_BIAS));
+  const pow2n = i32x4.shl(biased, 23);
+  const n = f32x4.sub(biased, f32x4.splat(ROUND_BIAS));
+  const r = f32x4.sub(f32x4.sub(x, f32x4.mul(n, f32x4.splat(LN2_HI))), f32x4.mul(n, f32x4.splat(LN2_LO)));
+  let p = f32x4.splat(1.9875691500e-4);
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.3981999507e-3));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(8.3334519073e-3));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(4.1665795894e-2));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.6666665459e-1));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(5.0000001201e-1));
+  const y = f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(p, r), r), r), f32x4.splat(1));
+  return v128.andnot(f32x4.mul(y, pow2n), under);
+}
+
+/** out [dp,Tp] = xᵀ for rows x [T,dp] (zero padding columns T … Tp−1). */
+function transposeInto(x: usize, T: i32, dp: i32, Tp: i32, out: usize): void {
+  for (let c = 0; c < dp; c++) {
+    for (let j = 0; j < T; j++) store<f32>(at(out, c * Tp + j), load<f32>(at(x, j * dp + c)));
+    for (let j = T; j < Tp; j++) store<f32>(at(out, c * Tp + j), 0);
+  }
+}
+
+/** out [S,Tp] = a [S,dp] · bᵀ, with bᵀ given as [dp,Tp] (Tp a multiple of 8). Tiles of 4 rows × 8 columns. */
+function productWide(a: usize, bT: usize, S: i32, dp: i32, Tp: i32, out: usize): void {
+  const rowA = (<usize>dp) << 2;
+  const rowB = (<usize>Tp) << 2;
+  let i = 0;
+  for (; i + 4 <= S; i += 4) {
+    const a0 = at(a, i * dp);
+    for (let j = 0; j < Tp; j += 8) {
+      let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
+      let d0 = f32x4.splat(0), d1 = f32x4.splat(0), d2 = f32x4.splat(0), d3 = f32x4.splat(0);
+      let pa = a0;
+      let pb = at(bT, j);
+      const end = a0 + rowA;
+      for (; pa < end; pa += 4, pb += rowB) {
+        const b = v128.load(pb);
+        const e = v128.load(pb, 16);
+        let x = v128.load32_splat(pa);
+        c0 = f32x4.add(c0, f32x4.mul(x, b));
+        d0 = f32x4.add(d0, f32x4.mul(x, e));
+        x = v128.load32_splat(pa + rowA);
+        c1 = f32x4.add(c1, f32x4.mul(x, b));
+        d1 = f32x4.add(d1, f32x4.mul(x, e));
+        x = v128.load32_splat(pa + 2 * rowA);
+        c2 = f32x4.add(c2, f32x4.mul(x, b));
+        d2 = f32x4.add(d2, f32x4.mul(x, e));
+        x = v128.load32_splat(pa + 3 * rowA);
+        c3 = f32x4.add(c3, f32x4.mul(x, b));
+        d3 = f32x4.add(d3, f32x4.mul(x, e));
+      }
+      const po = at(out, i * Tp + j);
+      v128.store(po, c0);
+      v128.store(po, d0, 16);
+      v128.store(po + rowB, c1);
+      v128.store(po + rowB, d1, 16);
+      v128.store(po + 2 * rowB, c2);
+      v128.store(po + 2 * rowB, d2, 16);
+      v128.store(po + 3 * rowB, c3);
+      v128.store(po + 3 * rowB, d3, 16);
+    }
+  }
+  for (; i < S; i++) {
+    for (let j = 0; j < Tp; j += 4) {
+      let c0 = f32x4.splat(0);
+      for (let c = 0; c < dp; c++) c0 = f32x4.add(c0, f32x4.mul(v128.load32_splat(at(a, i * dp + c)), v128.load(at(bT, c * Tp + j))));
+      v128.store(at(out, i * Tp + j), c0);
+    }
+  }
+}
+
+/** out [S,dp] = w [S,Tp] · x [T,dp] (columns T … Tp−1 of w are ignored). */
+function productThin(w: usize, x: usize, S: i32, T: i32, Tp: i32, dp: i32, out: usize): void {
+  const rowW = (<usize>Tp) << 2;
+  const rowX = (<usize>dp) << 2;
+  let i = 0;
+  if ((dp & 7) == 0) for (; i + 4 <= S; i += 4) {
+    const w0 = at(w, i * Tp);
+    for (let c = 0; c < dp; c += 8) {
+      let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
+      let d0 = f32x4.splat(0), d1 = f32x4.splat(0), d2 = f32x4.splat(0), d3 = f32x4.splat(0);
+      let pw = w0;
+      let px = at(x, c);
+      const end = w0 + ((<usize>T) << 2);
+      for (; pw < end; pw += 4, px += rowX) {
+        const xv = v128.load(px);
+        const xe = v128.load(px, 16);
+        let y = v128.load32_splat(pw);
+        c0 = f32x4.add(c0, f32x4.mul(y, xv));
+        d0 = f32x4.add(d0, f32x4.mul(y, xe));
+        y = v128.load32_splat(pw + rowW);
+        c1 = f32x4.add(c1, f32x4.mul(y, xv));
+        d1 = f32x4.add(d1, f32x4.mul(y, xe));
+        y = v128.load32_splat(pw + 2 * rowW);
+        c2 = f32x4.add(c2, f32x4.mul(y, xv));
+        d2 = f32x4.add(d2, f32x4.mul(y, xe));
+        y = v128.load32_splat(pw + 3 * rowW);
+        c3 = f32x4.add(c3, f32x4.mul(y, xv));
+        d3 = f32x4.add(d3, f32x4.mul(y, xe));
+      }
+      const po = at(out, i * dp + c);
+      v128.store(po, c0);
+      v128.store(po, d0, 16);
+      v128.store(po + rowX, c1);
+      v128.store(po + rowX, d1, 16);
+      v128.store(po + 2 * rowX, c2);
+      v128.store(po + 2 * rowX, d2, 16);
+      v128.store(po + 3 * rowX, c3);
+      v128.store(po + 3 * rowX, d3, 16);
+    }
+  }
+  for (; i + 4 <= S; i += 4) {
+    const w0 = at(w, i * Tp);
+    for (let c = 0; c < dp; c += 4) {
+      let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
+      let pw = w0;
+      let px = at(x, c);
+      const end = w0 + ((<usize>T) << 2);
+      for (; pw < end; pw += 4, px += rowX) {
+        const xv = v128.load(px);
+        c0 = f32x4.add(c0, f32x4.mul(v128.load32_splat(pw), xv));
+        c1 = f32x4.add(c1, f32x4.mul(v128.load32_splat(pw + rowW), xv));
+        c2 = f32x4.add(c2, f32x4.mul(v128.load32_splat(pw + 2 * rowW), xv));
+        c3 = f32x4.add(c3, f32x4.mul(v128.load32_splat(pw + 3 * rowW), xv));
+      }
+      const po = at(out, i * dp + c);
+      v128.store(po, c0);
+      v128.store(po + rowX, c1);
+      v128.store(po + 2 * rowX, c2);
+      v128.store(po + 3 * rowX, c3);
+    }
+  }
+  for (; i < S; i++) {
+    for (let c = 0; c < dp; c += 4) {
+      let c0 = f32x4.splat(0);
+      for (let j = 0; j < T; j++) c0 = f32x4.add(c0, f32x4.mul(v128.load32_splat(at(w, i * Tp + j)), v128.load(at(x, j * dp + c))));
+      v128.store(at(out, i * dp + c), c0);
+    }
+  }
+}
+
+/** out [T,dp] = wᵀ · x for w [S,Tp] and x [S,dp]. */
+function productThinT(w: usize, x: usize, S: i32, T: i32, Tp: i32, dp: i32, out: usize): void {
+  const rowW = (<usize>Tp) << 2;
+  const rowX = (<usize>dp) << 2;
+  let j = 0;
+  if ((dp & 7) == 0) for (; j + 4 <= T; j += 4) {
+    for (let c = 0; c < dp; c += 8) {
+      let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
+      let d0 = f32x4.splat(0), d1 = f32x4.splat(0), d2 = f32x4.splat(0), d3 = f32x4.splat(0);
+      let pw = at(w, j);
+      let px = at(x, c);
+      const end = px + (<usize>S) * rowX;
+      for (; px < end; px += rowX, pw += rowW) {
+        const xv = v128.load(px);
+        const xe = v128.load(px, 16);
+        let y = v128.load32_splat(pw);
+        c0 = f32x4.add(c0, f32x4.mul(y, xv));
+        d0 = f32x4.add(d0, f32x4.mul(y, xe));
+        y = v128.load32_splat(pw, 4);
+        c1 = f32x4.add(c1, f32x4.mul(y, xv));
+        d1 = f32x4.add(d1, f32x4.mul(y, xe));
+        y = v128.load32_splat(pw, 8);
+        c2 = f32x4.add(c2, f32x4.mul(y, xv));
+        d2 = f32x4.add(d2, f32x4.mul(y, xe));
+        y = v128.load32_splat(pw, 12);
+        c3 = f32x4.add(c3, f32x4.mul(y, xv));
+        d3 = f32x4.add(d3, f32x4.mul(y, xe));
+      }
+      const po = at(out, j * dp + c);
+      v128.store(po, c0);
+      v128.store(po, d0, 16);
+      v128.store(po + rowX, c1);
+      v128.store(po + rowX, d1, 16);
+      v128.store(po + 2 * rowX, c2);
+      v128.store(po + 2 * rowX, d2, 16);
+      v128.store(po + 3 * rowX, c3);
+      v128.store(po + 3 * rowX, d3, 16);
+    }
+  }
+  for (; j + 4 <= T; j += 4) {
+    for (let c = 0; c < dp; c += 4) {
+      let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
+      let pw = at(w, j);
+      let px = at(x, c);
+      const end = px + (<usize>S) * rowX;
+      for (; px < end; px += rowX, pw += rowW) {
+        const xv = v128.load(px);
+        c0 = f32x4.add(c0, f32x4.mul(v128.load32_splat(pw), xv));
+        c1 = f32x4.add(c1, f32x4.mul(v128.load32_splat(pw + 4), xv));
+        c2 = f32x4.add(c2, f32x4.mul(v128.load32_splat(pw + 8), xv));
+        c3 = f32x4.add(c3, f32x4.mul(v128.load32_splat(pw + 12), xv));
+      }
+      const po = at(out, j * dp + c);
+      v128.store(po, c0);
+      v128.store(po + rowX, c1);
+      v128.store(po + 2 * rowX, c2);
+      v128.store(po + 3 * rowX, c3);
+    }
+  }
+  for (; j < T; j++) {
+    for (let c = 0; c < dp; c += 4) {
+      let c0 = f32x4.splat(0);
+      for (let i = 0; i < S; i++) c0 = f32x4.add(c0, f32x4.mul(v128.load32_splat(at(w, i * Tp + j)), v128.load(at(x, i * dp + c))));
+      v128.store(at(out, j * dp + c), c0);
+    }
+  }
+}
+
+/** Adds the mask [S,T] to s [S,Tp] and sets the padded columns to −∞. */
+function maskScores(s: usize, mask: usize, S: i32, T: i32, Tp: i32): void {
+  for (let i = 0; i < S; i++) {
+    if (mask) for (let j = 0; j < T; j++) store<f32>(at(s, i * Tp + j), load<f32>(at(s, i * Tp + j)) + load<f32>(at(mask, i * T + j)));
+    for (let j = T; j < Tp; j++) store<f32>(at(s, i * Tp + j), -Infinity);
+  }
+}
+
+/** Row i of s [S,Tp] ← exp(s_ij − shift) in place; returns the row's sum. */
+function expRow(s: usize, i: i32, Tp: i32, shift: f32): f32 {
+  const sv = f32x4.splat(shift);
+  let sum = f32x4.splat(0);
+  for (let j = 0; j < Tp; j += 4) {
+    const p = at(s, i * Tp + j);
+    const e = exp4(f32x4.sub(v128.load(p), sv));
+    v128.store(p, e);
+    sum = f32x4.add(sum, e);
+  }
+  return hsum(sum);
+}
+
+/** max_j of row i of s [S,Tp]. */
+function rowMax(s: usize, i: i32, Tp: i32): f32 {
+  let m = f32x4.splat(-Infinity);
+  for (let j = 0; j < Tp; j += 4) m = f32x4.pmax(m, v128.load(at(s, i * Tp + j)));
+  return max(max(f32x4.extract_lane(m, 0), f32x4.extract_lane(m, 1)), max(f32x4.extract_lane(m, 2), f32x4.extract_lane(m, 3)));
+}
+
+/** Forward pass of one group (see the header). scratch: dp·Tp + S·Tp floats. */
+export function forward(
+  S: i32, T: i32, dp: i32,
+  q: usize, k: usize, v: usize, mask: usize,
+  z: usize, lse: usize, A: usize, scratch: usize,
+): void {
+  const Tp = (T + 7) & ~7;
+  const kT = scratch;
+  const s = at(kT, dp * Tp);
+  transposeInto(k, T, dp, Tp, kT);
+  productWide(q, kT, S, dp, Tp, s);
+  maskScores(s, mask, S, T, Tp);
+  for (let i = 0; i < S; i++) {
+    const m = rowMax(s, i, Tp);
+    const l = expRow(s, i, Tp, m);
+    store<f32>(at(lse, i), m + Mathf.log(l));
+    const inv = f32x4.splat(1 / l);
+    for (let j = 0; j < Tp; j += 4) v128.store(at(s, i * Tp + j), f32x4.mul(v128.load(at(s, i * Tp + j)), inv));
+  }
+  productThin(s, v, S, T, Tp, dp, z);
+  if (A) for (let i = 0; i < S; i++) memory.copy(at(A, i * T), at(s, i * Tp), (<usize>T) << 2);
+}
+
+/** Backward pass of one group (see the header). scratch: 2·dp·Tp + 2·S·Tp floats. dq, dk, dv are overwritten. */
+export function backward(
+  S: i32, T: i32, dp: i32,
+  q: usize, k: usize, v: usize, mask: usize, z: usize, lse: usize, dz: usize,
+  dq: usize, dk: usize, dv: usize, scratch: usize,
+): void {
+  const Tp = (T + 7) & ~7;
+  const kT = scratch;
+  const vT = at(kT, dp * Tp);
+  const a = at(vT, dp * Tp);
+  const dS = at(a, S * Tp);
+  transposeInto(k, T, dp, Tp, kT);
+  transposeInto(v, T, dp, Tp, vT);
+  // A recomputed: exp(s − lse)
+  productWide(q, kT, S, dp, Tp, a);
+  maskScores(a, mask, S, T, Tp);
+  for (let i = 0; i < S; i++) expRow(a, i, Tp, load<f32>(at(lse, i)));
+  // dS = A ⊙ (dz vᵀ − D),  D_i = dz_i · z_i  (= Σ_j dA_ij A_ij)
+  productWide(dz, vT, S, dp, Tp, dS);
+  for (let i = 0; i < S; i++) {
+    let Dv = f32x4.splat(0);
+    for (let c = 0; c < dp; c += 4) Dv = f32x4.add(Dv, f32x4.mul(v128.load(at(dz, i * dp + c)), v128.load(at(z, i * dp + c))));
+    const D = f32x4.splat(hsum(Dv));
+    for (let j = 0; j < Tp; j += 4) {
+      const p = at(dS, i * Tp + j);
+      v128.store(p, f32x4.mul(v128.load(at(a, i * Tp + j)), f32x4.sub(v128.load(p), D)));
+    }
+  }
+  productThin(dS, k, S, T, Tp, dp, dq);
+  productThinT(dS, q, S, T, Tp, dp, dk);
+  productThinT(a, dz, S, T, Tp, dp, dv);
+}

@@ -1,0 +1,145 @@
+// The fused attention kernel (src/model/kernels/attention.as.ts through fusedAttention.ts) against a
+// float64 nested-loop reference of softmax(q kᵀ + mask) v and its gradients, and against the TF.js cores,
+// at the shapes training runs: IHA's pseudo-tokens at the tiny preset (P = 2) and the full one (P = 8),
+// MHA's tokens, the LM's causal mask and d_head 16, and d_head 2 (padded to a SIMD vector inside).
+import * as tf from "@tensorflow/tfjs";
+import {describe, expect, it} from "vitest";
+import {kernelBytes} from "../src/data/kernels.js";
+import {attentionCore, causalMask, setAttentionCore, type CoreMode} from "../src/model/attention.js";
+import {FULL, TINY} from "../src/model/config.js";
+import {AttentionKernel} from "../src/model/fusedAttention.js";
+import {mulberry32, normal} from "../src/model/prng.js";
+
+interface Case {
+  name: string;
+  G: number;
+  S: number;
+  d: number;
+  causalP?: number;
+}
+
+const tinyS = TINY.task.m ** 2 * TINY.model.n_pseudo;
+const fullS = FULL.task.m ** 2 * FULL.model.n_pseudo;
+const CASES: Case[] = [
+  {name: `IHA tiny (P = ${TINY.model.n_pseudo}, d_head ${TINY.model.d_head})`, G: 6, S: tinyS, d: TINY.model.d_head},
+  {name: `IHA full (P = ${FULL.model.n_pseudo}, d_head ${FULL.model.d_head})`, G: 3, S: fullS, d: FULL.model.d_head},
+  {name: "MHA full (36 tokens)", G: 8, S: FULL.task.m ** 2, d: FULL.model.d_head},
+  {name: "causal LM, P = 2, d_head 16, odd length", G: 4, S: 2 * 13, d: 16, causalP: 2},
+  {name: "odd sizes: 7 keys, d_head 3", G: 5, S: 7, d: 3},
+];
+
+function random(n: number, seed: number): Float32Array {
+  const rng = mulberry32(seed);
+  return Float32Array.from({length: n}, () => normal(rng));
+}
+
+/** float64 forward and backward of one case: z, A and dq, dk, dv for the upstream gradient dz. */
+function reference(c: Case, q: Float32Array, k: Float32Array, v: Float32Array, dz: Float32Array, mask: Float32Array | null) {
+  const {G, S, d} = c;
+  const T = S;
+  const z = new Float64Array(G * S * d);
+  const A = new Float64Array(G * S * T);
+  const [dq, dk, dv] = [new Float64Array(G * S * d), new Float64Array(G * T * d), new Float64Array(G * T * d)];
+  for (let g = 0; g < G; g++) {
+    for (let i = 0; i < S; i++) {
+      const s = new Float64Array(T);
+      let m = -Infinity;
+      for (let j = 0; j < T; j++) {
+        let acc = mask ? mask[i * T + j] : 0;
+        for (let c2 = 0; c2 < d; c2++) acc += q[(g * S + i) * d + c2] * k[(g * T + j) * d + c2];
+        s[j] = acc;
+        m = Math.max(m, acc);
+      }
+      let l = 0;
+      for (let j = 0; j < T; j++) l += Math.exp(s[j] - m);
+      const row = (g * S + i) * T;
+      for (let j = 0; j < T; j++) A[row + j] = Math.exp(s[j] - m) / l;
+      for (let c2 = 0; c2 < d; c2++) for (let j = 0; j < T; j++) z[(g * S + i) * d + c2] += A[row + j] * v[(g * T + j) * d + c2];
+      // dA_j = dz_i · v_j;  dS_j = A_j (dA_j − Σ_j' A_j' dA_j')
+      const dA = new Float64Array(T);
+      let D = 0;
+      for (let j = 0; j < T; j++) {
+        for (let c2 = 0; c2 < d; c2++) dA[j] += dz[(g * S + i) * d + c2] * v[(g * T + j) * d + c2];
+        D += A[row + j] * dA[j];
+      }
+      for (let j = 0; j < T; j++) {
+        const dS = A[row + j] * (dA[j] - D);
+        for (let c2 = 0; c2 < d; c2++) {
+          dq[(g * S + i) * d + c2] += dS * k[(g * T + j) * d + c2];
+          dk[(g * T + j) * d + c2] += dS * q[(g * S + i) * d + c2];
+          dv[(g * T + j) * d + c2] += A[row + j] * dz[(g * S + i) * d + c2];
+        }
+      }
+    }
+  }
+  return {z, A, dq, dk, dv};
+}
+
+/** Largest |a − b| as a share of the largest |b|. */
+function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  expect(a.length).toBe(b.length);
+  let diff = 0;
+  let scale = 0;
+  for (let i = 0; i < a.length; i++) {
+    diff = Math.max(diff, Math.abs(a[i] - b[i]));
+    scale = Math.max(scale, Math.abs(b[i]));
+  }
+  return diff / scale;
+}
+
+/** z, A and the gradients of Σ z ⊙ dz through attentionCore run the given way. */
+function viaCore(mode: CoreMode, c: Case, q: Float32Array, k: Float32Array, v: Float32Array, dz: Float32Array, mask: Float32Array | null) {
+  setAttentionCore(mode);
+  try {
+    return tf.tidy(() => {
+      const shape: [number, number, number, number] = [1, c.G, c.S, c.d];
+      const [tq, tk, tv, tdz] = [q, k, v, dz].map((x) => tf.tensor4d(x, shape));
+      const f = (a: tf.Tensor, b: tf.Tensor, cc: tf.Tensor) => attentionCore(a as tf.Tensor4D, b as tf.Tensor4D, cc as tf.Tensor4D, false, mask).z.mul(tdz).sum() as tf.Scalar;
+      const [dq, dk, dv] = tf.grads(f)([tq, tk, tv]).map((g) => g.dataSync() as Float32Array);
+      const {z, pattern} = attentionCore(tq as tf.Tensor4D, tk as tf.Tensor4D, tv as tf.Tensor4D, true, mask);
+      return {z: z.dataSync() as Float32Array, A: pattern!.dataSync() as Float32Array, dq, dk, dv};
+    });
+  } finally {
+    setAttentionCore(null);
+  }
+}
+
+describe("fused attention kernel", () => {
+  for (const c of CASES) {
+    it(`${c.name}: forward, map and gradients match a float64 reference as closely as the TF.js core does`, () => {
+      const n = c.G * c.S * c.d;
+      const [q, k, v, dz] = [1, 2, 3, 4].map((s) => random(n, 100 * c.S + s));
+      const mask = c.causalP ? causalMask(c.S / c.causalP, c.causalP) : null;
+      const ref = reference(c, q, k, v, dz, mask);
+      const fused = viaCore("fused", c, q, k, v, dz, mask);
+      const batched = viaCore("batched", c, q, k, v, dz, mask);
+      for (const key of ["z", "A", "dq", "dk", "dv"] as const) {
+        const err = relErr(fused[key], ref[key]);
+        const tfErr = relErr(batched[key], ref[key]);
+        // float32 sums of up to 288 terms: TF.js's own core is 2e-6 (of the largest entry) off float64 at the
+        // full IHA shape; the kernel must be as close as it, give or take its different summation order
+        expect(err, `${key} vs float64`).toBeLessThan(3e-6);
+        expect(err, `${key} vs float64, against the batched core's error ${tfErr}`).toBeLessThan(Math.max(2.5 * tfErr, 3e-7));
+        expect(relErr(fused[key], batched[key]), `${key} vs the batched core`).toBeLessThan(2e-6);
+      }
+      if (mask) for (let r = 0; r < c.G * c.S; r++) for (let j = 0; j < c.S; j++) if (mask[(r % c.S) * c.S + j] !== 0) expect(fused.A[r * c.S + j]).toBe(0);
+    });
+  }
+
+  it("a gradient taken through the kernel frees every tensor it made", () => {
+    const c = CASES[0];
+    const n = c.G * c.S * c.d;
+    const [q, k, v, dz] = [5, 6, 7, 8].map((s) => random(n, s));
+    viaCore("fused", c, q, k, v, dz, null); // warm-up: the backend's own first allocations
+    const before = tf.memory().numTensors;
+    viaCore("fused", c, q, k, v, dz, null);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it("compiles to the same bytes twice and refuses a module that is not the kernel", async () => {
+    const bytes = await kernelBytes();
+    expect(Array.from(await kernelBytes())).toEqual(Array.from(bytes));
+    expect(() => new AttentionKernel(bytes.slice(0, 8))).toThrow(/not the attention kernel/); // an empty module
+    expect(() => new AttentionKernel(bytes.slice(8))).toThrow();
+  });
+});
