@@ -1,14 +1,17 @@
 // `npm run bench`: training-step time of MHA, Talking Heads and IHA (full preset; IHA also at P = 4) on
-// TF.js's wasm backend (single-threaded in Node), beside the same model and batch in PyTorch on the CPU
-// (bench/torch_step.py, 1 thread and all cores), and each step's matmul FLOPs as a share of the
-// single-core float32 matMul rate measured in this run. Prints figures; never passes or fails on a time.
-// Formulas and how to read the table: docs/benchmarks.md.
+// TF.js's wasm backend (single-threaded in Node) with the fused attention kernel, and without it (the
+// TF.js core that ran before), beside the same model and batch in PyTorch on the CPU (bench/torch_step.py,
+// scaled_dot_product_attention, 1 thread and all cores), and each step's matmul FLOPs as a share of two
+// rates measured in the same run: tfjs-wasm's 1024² matMul (one core) and NumPy's (BLAS, all cores: the
+// machine's practical peak). Prints figures; never passes or fails on a time. Formulas and how to read
+// the table: docs/benchmarks.md.
 import {spawnSync} from "node:child_process";
 import {cpus, loadavg} from "node:os";
 import {fileURLToPath} from "node:url";
 import * as tf from "@tensorflow/tfjs";
 import {FULL, type ModelConfig} from "../src/model/config.js";
-import {setAttentionCore} from "../src/model/attention.js";
+import {setAttentionKernel} from "../src/model/attention.js";
+import {useAttentionKernel} from "../src/data/kernels.js";
 import {benchCases, median, timeSteps, useWasm, type StepCase} from "./steps.js";
 
 const MATMUL_N = 1024;
@@ -123,42 +126,42 @@ async function main(): Promise<void> {
   console.log(`batch ${B}, N = ${FULL.task.m ** 2}, d_model ${FULL.model.d_model}, ${FULL.model.n_heads} heads, d_mlp ${FULL.model.d_mlp}\n`);
 
   const rate = matMulRate(MATMUL_N); // GFLOP/s
-  console.log(`tfjs-wasm matMul ${MATMUL_N}²: ${rate.toFixed(1)} GFLOP/s (one core) — the roofline below`);
+  console.log(`tfjs-wasm matMul ${MATMUL_N}²: ${rate.toFixed(1)} GFLOP/s (one core)`);
 
+  // each case with the fused kernel, then with the TF.js core that runs without it (the previous code)
+  const kernel = await useAttentionKernel();
   const wasm = new Map<string, number>();
+  const before = new Map<string, number>();
   for (const c of cases) {
     const [warmup, timed] = STEPS[c.label] ?? [2, 5];
+    setAttentionKernel(kernel);
     wasm.set(c.label, median(timeSteps(c.cfg, warmup, timed).ms));
+    setAttentionKernel(null);
+    before.set(c.label, median(timeSteps(c.cfg, warmup, timed).ms));
   }
-  // the same IHA P=8 step with the batched attention core (what ran before the per-group core)
-  const iha8 = cases.find((c) => c.label === "iha P=8");
-  let batched: number | undefined;
-  if (iha8) {
-    setAttentionCore("batched");
-    batched = median(timeSteps(iha8.cfg, 1, 2).ms);
-    setAttentionCore(null);
-  }
+  setAttentionKernel(kernel);
 
   const torch = runTorch(cases);
   const threads = torch.cases ? Object.keys(torch.cases[0]?.ms ?? {}).map(Number).sort((a, b) => a - b) : [];
   const many = threads.length > 1 ? threads[threads.length - 1] : undefined;
   if (torch.error) {
     console.log(`PyTorch: not available (${torch.error}).`);
-    console.log("  Install Debian's CPU build to get the comparison: sudo apt-get install -y python3-torch");
-    console.log("  (it installs for /usr/bin/python3; set PYTHON=/path/to/python3 to pick another interpreter)");
+    console.log("  Install PyTorch 2.x and NumPy into a virtual environment and point PYTHON at it:");
+    console.log("  python3 -m venv .venv && .venv/bin/pip install torch numpy && PYTHON=.venv/bin/python npm run bench");
   } else {
     const mmr = torch.matmul_gflops ?? {};
     const np = torch.numpy_matmul_gflops;
     console.log(
       `torch ${torch.torch} (${torch.python}) matmul ${MATMUL_N}²: ` +
         threads.map((t) => `${fmt(mmr[String(t)])} GFLOP/s @${t} thread${t > 1 ? "s" : ""}`).join(", ") +
-        (np != null ? `; numpy ${fmt(np)} GFLOP/s` : "") +
+        (np != null ? `; numpy ${fmt(np)} GFLOP/s (BLAS, all cores: the machine peak below)` : "") +
         ` (torch default threads: ${torch.default_threads})`,
     );
   }
   console.log("");
 
-  const head = ["arch", "wasm ms/step", "torch 1T ms", many ? `torch ${many}T ms` : "", "wasm/torch1T", many ? `wasm/torch${many}T` : "", "GFLOP/step", "% of wasm roofline"].filter(Boolean);
+  const peak = torch.numpy_matmul_gflops ?? undefined; // GFLOP/s, all cores
+  const head = ["arch", "wasm ms/step", "before ms", "torch 1T ms", many ? `torch ${many}T ms` : "", "wasm/torch1T", many ? `wasm/torch${many}T` : "", "GFLOP/step", "% wasm matMul", "% machine peak"].filter(Boolean);
   const rows: string[][] = [];
   for (const c of cases) {
     const w = wasm.get(c.label) as number;
@@ -166,20 +169,17 @@ async function main(): Promise<void> {
     const t1 = t["1"];
     const tn = many ? t[String(many)] : undefined;
     const gflop = stepFlops(c.cfg, B) / 1e9;
-    const row = [c.label, fmt(w), fmt(t1), many ? fmt(tn) : "", fmt(w / t1, 2), many ? fmt(w / (tn as number), 2) : "", fmt(gflop, 3), fmt((100 * gflop) / ((w / 1000) * rate), 1)];
-    rows.push(row.filter((_, i) => head.length === 8 || (i !== 3 && i !== 5)));
-  }
-  if (batched !== undefined && iha8) {
-    const gflop = stepFlops(iha8.cfg, B) / 1e9;
-    const row = ["iha P=8, batched core (before)", fmt(batched), "", many ? "" : "", "", many ? "" : "", fmt(gflop, 3), fmt((100 * gflop) / ((batched / 1000) * rate), 1)];
-    rows.push(row.filter((_, i) => head.length === 8 || (i !== 3 && i !== 5)));
+    const share = (r: number | undefined) => (r === undefined ? "—" : fmt((100 * gflop) / ((w / 1000) * r), 1));
+    const row = [c.label, fmt(w), fmt(before.get(c.label)), fmt(t1), many ? fmt(tn) : "", fmt(w / t1, 2), many ? fmt(w / (tn as number), 2) : "", fmt(gflop, 3), share(rate), share(peak)];
+    rows.push(row.filter((_, i) => many || (i !== 4 && i !== 6)));
   }
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) => cells.map((s, i) => (i === 0 ? s.padEnd(widths[i]) : s.padStart(widths[i]))).join("  ");
   console.log(line(head));
   console.log(widths.map((w) => "-".repeat(w)).join("  "));
   for (const r of rows) console.log(line(r));
-  console.log(`\nwasm: median of timed steps after warm-up (${Object.entries(STEPS).map(([k, [w, n]]) => `${k} ${w}+${n}`).join(", ")}); torch: median of ${Object.values(TORCH_STEPS).join("/")} steps after ${TORCH_WARMUP} warm-up.`);
+  console.log(`\nwasm: fused attention kernel; before: the same step on the TF.js core without it (batched for MHA and Talking Heads, per group for IHA).`);
+  console.log(`median of timed steps after warm-up (${Object.entries(STEPS).map(([k, [w, n]]) => `${k} ${w}+${n}`).join(", ")}); torch: median of ${Object.values(TORCH_STEPS).join("/")} steps after ${TORCH_WARMUP} warm-up.`);
   console.log(`load average at end: ${loadavg().map((x) => x.toFixed(2)).join(" ")} · bench took ${((performance.now() - started) / 1000).toFixed(0)} s`);
 }
 

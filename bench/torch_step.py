@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """PyTorch (CPU) reference timing for `npm run bench`: the same one-block pre-LN classifier as src/model
 (docs/model.md, "Forward pass"), the same batch, the same training step (forward + backward + Adam).
+MHA and IHA attention run through torch.nn.functional.scaled_dot_product_attention, as a PyTorch user
+would write them (Talking Heads mixes between the two products, so it cannot).
 
 Usage: python3 bench/torch_step.py '<json config>'   (bench/run.ts builds the config)
 Prints ONE JSON object on stdout. If torch cannot be imported it prints {"error": "..."} and exits 3.
@@ -67,7 +69,7 @@ class Model(torch.nn.Module):
         s = d ** -0.5
         q, k, v = self.heads(x1, self.W_Q, self.b_Q), self.heads(x1, self.W_K, None), self.heads(x1, self.W_V, self.b_V)
         if self.arch == "mha":
-            z = torch.softmax((q * s) @ k.transpose(-1, -2), dim=-1) @ v  # [B,H,N,d]
+            z = Fn.scaled_dot_product_attention(q, k, v)  # [B,H,N,d], scale 1/√d
         elif self.arch == "talking_heads":
             J = (q * s) @ k.transpose(-1, -2)  # [B,H,N,N]
             L = torch.einsum("bgnk,gh->bhnk", J, self.P_l)
@@ -76,7 +78,7 @@ class Model(torch.nn.Module):
         else:  # iha: token-major interleave, softmax over all N·P keys, global collapse R
             mix = lambda a, t: torch.einsum("mhp,bmne->bhnpe", a, t).reshape(B, H, N * P, d)  # noqa: E731
             qt, kt, vt = mix(self.alpha_Q, q), mix(self.alpha_K, k), mix(self.alpha_V, v)
-            ob = torch.softmax((qt * s) @ kt.transpose(-1, -2), dim=-1) @ vt  # [B,H,NP,d]
+            ob = Fn.scaled_dot_product_attention(qt, kt, vt)  # [B,H,NP,d], softmax over all N·P keys
             z = torch.einsum("ijp,bjnpe->bine", self.R.view(H, H, P), ob.view(B, H, N, P, d))
         return torch.einsum("bhne,hec->bnc", z, self.W_O) + self.b_O  # [B,N,D]
 

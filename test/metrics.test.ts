@@ -1,4 +1,5 @@
 import {describe, expect, it} from "vitest";
+import {microF1} from "../src/model/f1.js";
 import {
   argmaxHit,
   attentionMetrics,
@@ -12,7 +13,6 @@ import {
   headPatternScores,
   inductionScore,
   meanPairwiseCosine,
-  microF1,
   pathMass,
   previousTokenScore,
   rowEntropy,

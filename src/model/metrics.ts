@@ -1,5 +1,5 @@
-// Attention-map metrics (alignment, redundancy, entropy), head-pattern scores, mixing diagonal
-// dominance and F1. Pure functions over plain arrays: no TensorFlow, browser-safe.
+// Attention-map metrics (alignment, redundancy, entropy), head-pattern scores and mixing diagonal
+// dominance. Pure functions over plain arrays: no TensorFlow, browser-safe. (F1 is in f1.ts.)
 
 /** A square map as rows (rows = queries): `number[][]`, `Float32Array[]`, … */
 export type SquareMap = ReadonlyArray<ArrayLike<number>>;
@@ -309,22 +309,4 @@ export function diagonalDominance(g: SquareMap): number {
   }
   if (total === 0) throw new Error("mixing matrix is all zeros");
   return trace / total;
-}
-
-/**
- * Binary F1 of the positive class over all entries (micro-F1 across cells and samples):
- * 2TP / (2TP + FP + FN); 0 when neither predictions nor truth have a positive (scikit-learn's choice).
- */
-export function microF1(pred: Uint8Array, truth: Uint8Array): number {
-  if (pred.length !== truth.length) throw new Error(`pred has ${pred.length} entries, truth ${truth.length}`);
-  let tp = 0;
-  let fp = 0;
-  let fn = 0;
-  for (let n = 0; n < pred.length; n++) {
-    if (pred[n] && truth[n]) tp++;
-    else if (pred[n]) fp++;
-    else if (truth[n]) fn++;
-  }
-  const denominator = 2 * tp + fp + fn;
-  return denominator > 0 ? (2 * tp) / denominator : 0;
 }

@@ -4,7 +4,7 @@
 import * as tf from "@tensorflow/tfjs";
 import {validateTrainConfig, type ModelConfig, type TrainConfig} from "./config.js";
 import type {AnyConfig} from "./lmConfig.js";
-import {microF1} from "./metrics.js";
+import {microF1} from "./f1.js";
 import {bceWithLogits, bitsTensor, forward} from "./model.js";
 import {disposeParams, initParams, paramsToWeights, weightsToParams, type Params, type Weights} from "./params.js";
 import {splitSamples, toArrays, trainBatches, validateTask, type Sample, type TaskConfig} from "./task.js";
