@@ -421,3 +421,36 @@ export function nearestHeads(dist: SquareMap): number[] {
     return best;
   });
 }
+
+/** How each head's raw rows relate to the effective rows of one layer (docs/effective-maps.md, "Faithfulness"). */
+export interface HeadFaithfulness {
+  /** tv[h][c] = TV(raw_h, effective_h) on query c */
+  tv: number[][];
+  /** between[g][h] = mean over queries of TV(raw_g, effective_h) */
+  between: number[][];
+  /** nearest[h] = the raw head g with the least between[g][h] (nearestHeads) */
+  nearest: number[];
+}
+
+/**
+ * Faithfulness of one layer's per-head maps: for each query, raw[c] and effective[c] hold the H query rows
+ * of the two readings (QueryCell.maps). Throws when the query or head counts differ.
+ */
+export function headFaithfulness(raw: ReadonlyArray<ArrayLike<number>[]>, effective: ReadonlyArray<ArrayLike<number>[]>): HeadFaithfulness {
+  if (raw.length === 0 || raw.length !== effective.length) throw new Error(`faithfulness needs as many raw as effective queries (≥ 1), got ${raw.length} and ${effective.length}`);
+  const H = raw[0].length;
+  const tv = Array.from({length: H}, () => new Array<number>(raw.length)); // [H][queries]
+  const between = Array.from({length: H}, () => new Array<number>(H).fill(0)); // [g][h]
+  raw.forEach((rows, c) => {
+    const eff = effective[c];
+    if (rows.length !== H || eff.length !== H) throw new Error(`query ${c} has ${rows.length} raw and ${eff.length} effective rows, expected ${H}`);
+    for (let g = 0; g < H; g++) {
+      for (let h = 0; h < H; h++) {
+        const distance = totalVariation(rows[g], eff[h]);
+        between[g][h] += distance / raw.length;
+        if (g === h) tv[h][c] = distance;
+      }
+    }
+  });
+  return {tv, between, nearest: nearestHeads(between)};
+}
