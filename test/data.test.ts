@@ -289,6 +289,7 @@ describe("metrics.json", () => {
       expect(share_below).toBeGreaterThanOrEqual(0);
       expect(share_below).toBeLessThanOrEqual(1);
       expect(threshold).toBe(NAIVE_MASS_THRESHOLD);
+      expect(a.over_seeds.naive_rows.mass_mean.mean).toBe(mass.mean);
     }
   });
 

@@ -7,7 +7,7 @@ import {describe, expect, it} from "vitest";
 import {ARCHS, TINY, makeConfig, type Arch, type ModelConfig} from "../src/model/config.js";
 import {effectiveMaps, headRows, rawMaps, toHeadMaps, type HeadMaps} from "../src/model/effective.js";
 import {keyRemovalEffects, maskedRowShifts} from "../src/model/keyEffects.js";
-import {averageRanks, distribution, headFaithfulness, nearestHeads, spearman, totalVariation} from "../src/model/metrics.js";
+import {averageRanks, distribution, headFaithfulness, nearestHeads, pearson, spearman, totalVariation} from "../src/model/metrics.js";
 import {disposeCache, runWithCache} from "../src/model/model.js";
 import {disposeParams, initWeights, weightsToParams, type Weights} from "../src/model/params.js";
 import {mulberry32, normal} from "../src/model/prng.js";
@@ -77,6 +77,9 @@ describe("rank and distance statistics", () => {
     // d² = 0 + 0 + 4 + 4 + 0 with n = 5 and no ties: 1 − 6·8 / (5·24) = 0.6
     expect(spearman([1, 2, 3, 4, 5], [1, 2, 5, 4, 3])).toBeCloseTo(0.6, 12);
     expect(spearman([1, 1, 1], [1, 2, 3])).toBeNaN();
+    // a constant vector whose mean does not round back to its entries still ranks nothing
+    expect(spearman(new Array(36).fill(0.1), Array.from({length: 36}, (_, i) => i))).toBeNaN();
+    expect(pearson(new Array(7).fill(0.1), [1, 2, 3, 4, 5, 6, 8])).toBeNaN();
     expect(() => spearman([1, 2], [1, 2, 3])).toThrow(/lengths/);
   });
 

@@ -7,9 +7,10 @@ import {keyRemovalEffects, type KeyEffects, type QueryRef} from "../model/keyEff
 import {
   attentionMetrics,
   distribution,
+  averageRanks,
   headFaithfulness,
+  pearson,
   rowEntropy,
-  spearman,
   uniformBaseline,
   type AttentionMetrics,
   type Distribution,
@@ -135,8 +136,9 @@ export function runMetrics(run: Run, preset: Preset): RunMetrics {
   // queries[kind][layer]: the QueryCells, each holding copies of its H query rows
   const queries = new Map<MapKind, QueryCell[][]>(kinds.map((k) => [k, Array.from({length: cfg.n_layers}, () => [])]));
   let next = 0; // first cell not yet gathered (cells are sample-major)
-  const keySums = {head_output_raw: 0, head_output_effective: 0, logit_raw: 0, logit_effective: 0, n: 0, queries: 0};
-  let keySeconds = 0;
+  const keySums: KeySums = {head_output_raw: 0, head_output_effective: 0, logit_raw: 0, logit_effective: 0, n: 0, queries: 0};
+  let seconds = 0; // spent on the faithfulness measures, the key-removal check and the naive rows
+
   forEachBatch(weights, cfg, samples, preset.train.eval_batch_size, (batch) => {
     const end = batch.start + batch.size;
     let stop = next;
@@ -156,7 +158,7 @@ export function runMetrics(run: Run, preset: Preset): RunMetrics {
           .map((c) => ({sample: c.sample - batch.start, query: c.cell}));
         const started = performance.now();
         addKeyEffects(keySums, keyRemovalEffects(batch.cache, batch.params, cfg, layer, refs), refs, layerMaps.get("raw")!, layerMaps.get("effective")!);
-        keySeconds += (performance.now() - started) / 1000;
+        seconds += (performance.now() - started) / 1000;
       }
     }
     next = stop;
@@ -165,7 +167,11 @@ export function runMetrics(run: Run, preset: Preset): RunMetrics {
   const maps: Record<string, MapMetrics> = {};
   for (const [kind, layers] of queries) maps[KIND_NAME[kind]] = combineLayers(layers.map((q) => attentionMetrics(q)));
   const baseline = combineLayers(queries.get("raw")!.map((q) => uniformBaseline(q)));
-  console.error(`mixviz: metrics ${cfg.arch} seed ${record.seed}: key removal effects took ${keySeconds.toFixed(1)} s`);
+  const started = performance.now();
+  const faithfulness = faithfulnessOf(queries.get("raw")!, queries.get("effective")!);
+  const naive = cfg.arch === "iha" ? {naive_rows: naiveRowsOf(queries.get("naive")!, queries.get("naive_renorm")!)} : {};
+  seconds += (performance.now() - started) / 1000;
+  console.error(`mixviz: metrics ${cfg.arch} seed ${record.seed}: faithfulness, key removal and naive rows took ${seconds.toFixed(1)} s`);
   const mean = (sum: number) => (keySums.n > 0 ? sum / keySums.n : NaN);
   return {
     seed: record.seed,
@@ -177,7 +183,7 @@ export function runMetrics(run: Run, preset: Preset): RunMetrics {
     cells: cells.length,
     maps,
     uniform_baseline: baseline,
-    faithfulness: faithfulnessOf(queries.get("raw")!, queries.get("effective")!),
+    faithfulness,
     key_effect: {
       head_output: {raw: mean(keySums.head_output_raw), effective: mean(keySums.head_output_effective)},
       logit: {raw: mean(keySums.logit_raw), effective: mean(keySums.logit_effective)},
@@ -185,7 +191,7 @@ export function runMetrics(run: Run, preset: Preset): RunMetrics {
       queries: keySums.queries,
       samples: Math.min(KEY_EFFECT_SAMPLES, samples.length)
     },
-    ...(cfg.arch === "iha" ? {naive_rows: naiveRowsOf(queries.get("naive")!, queries.get("naive_renorm")!)} : {})
+    ...naive
   };
 }
 
@@ -208,9 +214,9 @@ function addKeyEffects(sums: KeySums, effects: KeyEffects, refs: QueryRef[], raw
     const effRows = headRows(effective, sample, query); // [H][N]
     for (let h = 0; h < H; h++) {
       const offset = (q * H + h) * N;
-      const head = effects.head_output.subarray(offset, offset + N); // [N]
-      const logit = effects.logit!.subarray(offset, offset + N); // [N]
-      const rho = [spearman(rawRows[h], head), spearman(effRows[h], head), spearman(rawRows[h], logit), spearman(effRows[h], logit)];
+      // Spearman's ρ = Pearson on average ranks; each vector is ranked once
+      const [rawRank, effRank, headRank, logitRank] = [rawRows[h], effRows[h], effects.head_output.subarray(offset, offset + N), effects.logit!.subarray(offset, offset + N)].map(averageRanks); // [N] each
+      const rho = [pearson(rawRank, headRank), pearson(effRank, headRank), pearson(rawRank, logitRank), pearson(effRank, logitRank)];
       if (rho.some((r) => !Number.isFinite(r))) continue;
       sums.head_output_raw += rho[0];
       sums.head_output_effective += rho[1];
@@ -298,7 +304,16 @@ function overSeeds(runs: RunMetrics[]) {
       head_output_effective: spread(runs.map((r) => r.key_effect.head_output.effective)),
       logit_raw: spread(runs.map((r) => r.key_effect.logit.raw)),
       logit_effective: spread(runs.map((r) => r.key_effect.logit.effective))
-    }
+    },
+    ...(runs[0].naive_rows
+      ? {
+          naive_rows: {
+            mass_mean: spread(runs.map((r) => r.naive_rows!.mass.mean)),
+            mass_min: spread(runs.map((r) => r.naive_rows!.mass.min)),
+            share_below: spread(runs.map((r) => r.naive_rows!.share_below))
+          }
+        }
+      : {})
   };
 }
 

@@ -339,9 +339,31 @@ export function totalVariation(a: ArrayLike<number>, b: ArrayLike<number>): numb
   return sum / 2;
 }
 
+/** Rows up to this length are ordered by insertion sort in averageRanks (no comparator calls; measured faster for rows of N = 36). */
+const INSERTION_SORT_MAX = 64;
+
+/** Indices 0 … n−1 ordered by ascending value (stable). */
+function ascendingOrder(values: ArrayLike<number>): Int32Array {
+  const n = values.length;
+  const order = new Int32Array(n); // [n]
+  if (n > INSERTION_SORT_MAX) {
+    order.set(Array.from({length: n}, (_, i) => i).sort((i, j) => values[i] - values[j] || i - j));
+    return order;
+  }
+  for (let i = 0; i < n; i++) {
+    let k = i;
+    while (k > 0 && values[order[k - 1]] > values[i]) {
+      order[k] = order[k - 1];
+      k--;
+    }
+    order[k] = i;
+  }
+  return order;
+}
+
 /** Ranks 1 … n of the values (ascending), tied values sharing the mean of the ranks they span. */
 export function averageRanks(values: ArrayLike<number>): Float64Array {
-  const order = Array.from({length: values.length}, (_, i) => i).sort((i, j) => values[i] - values[j]);
+  const order = ascendingOrder(values);
   const ranks = new Float64Array(values.length); // [n]
   for (let start = 0; start < order.length; ) {
     let end = start + 1;
@@ -353,15 +375,24 @@ export function averageRanks(values: ArrayLike<number>): Float64Array {
   return ranks;
 }
 
+/** Whether every entry equals the first (true for an empty vector). */
+function isConstant(values: ArrayLike<number>): boolean {
+  for (let i = 1; i < values.length; i++) if (values[i] !== values[0]) return false;
+  return true;
+}
+
 /** Pearson correlation of two equal-length vectors; NaN when either is constant. */
-function pearson(a: ArrayLike<number>, b: ArrayLike<number>): number {
+export function pearson(a: ArrayLike<number>, b: ArrayLike<number>): number {
   const n = a.length;
+  if (isConstant(a) || isConstant(b)) return NaN; // tested exactly: a rounded mean would leave a tiny variance
   let meanA = 0;
   let meanB = 0;
   for (let i = 0; i < n; i++) {
-    meanA += a[i] / n;
-    meanB += b[i] / n;
+    meanA += a[i];
+    meanB += b[i];
   }
+  meanA /= n;
+  meanB /= n;
   let cov = 0;
   let varA = 0;
   let varB = 0;
@@ -370,12 +401,13 @@ function pearson(a: ArrayLike<number>, b: ArrayLike<number>): number {
     varA += (a[i] - meanA) ** 2;
     varB += (b[i] - meanB) ** 2;
   }
-  return varA > 0 && varB > 0 ? cov / Math.sqrt(varA * varB) : NaN;
+  return cov / Math.sqrt(varA * varB);
 }
 
 /**
  * Spearman's ρ: the Pearson correlation of the average ranks (ties share their mean rank). NaN when
- * either vector is constant (it ranks nothing) or the lengths differ from each other or are below 2.
+ * either vector is constant (it ranks nothing) or shorter than 2; throws when the lengths differ. To correlate
+ * one vector with several, rank it once (averageRanks) and call pearson on the ranks.
  */
 export function spearman(a: ArrayLike<number>, b: ArrayLike<number>): number {
   if (a.length !== b.length) throw new Error(`spearman: lengths ${a.length} and ${b.length} differ`);
