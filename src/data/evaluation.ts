@@ -2,8 +2,20 @@
 // on the run's test split (query rows of positive cells only), the uniform baseline, training numbers,
 // and mean/spread over seeds. The formulas are src/model/metrics.ts's; this file only gathers cells.
 import {ARCHS, headLabel, type Arch, type Preset} from "../model/config.js";
-import {headRows, mapKindsFor, type MapKind} from "../model/effective.js";
-import {attentionMetrics, uniformBaseline, type AttentionMetrics, type QueryCell} from "../model/metrics.js";
+import {headRows, mapKindsFor, type HeadMaps, type MapKind} from "../model/effective.js";
+import {keyRemovalEffects, type KeyEffects, type QueryRef} from "../model/keyEffects.js";
+import {
+  attentionMetrics,
+  distribution,
+  averageRanks,
+  headFaithfulness,
+  pearson,
+  rowEntropy,
+  uniformBaseline,
+  type AttentionMetrics,
+  type Distribution,
+  type QueryCell
+} from "../model/metrics.js";
 import {batchMaps, forEachBatch, KIND_NAME} from "./maps.js";
 import {ensureRuns, type Run} from "./runs.js";
 import {positiveCells, testSamples, VIEW_SEED} from "./showcase.js";
@@ -19,6 +31,46 @@ export interface MapMetrics {
   per_head: {alignment: number[]; entropy: number[]; align_hit: number[]};
 }
 
+/** How far each head's raw row is from its effective row (docs/effective-maps.md, "Faithfulness"). */
+export interface Faithfulness {
+  /** TV distance between each head's raw and effective row, over every head × scored query (layers pooled) */
+  tv: Distribution;
+  /** median TV per head, head-label order */
+  per_head_median: number[];
+  /** per head (head-label order): the head-label index of the raw map nearest its effective map (least mean TV, same layer) */
+  nearest_raw_head: number[];
+  /** per head: the mean TV between its effective row and that nearest raw row */
+  nearest_raw_tv_mean: number[];
+}
+
+/** How well a map's row ranks the keys by the effect of removing each (Spearman's ρ, keyEffects.ts). */
+export interface KeyEffect {
+  /**
+   * mean over heads × scored queries of Spearman's ρ between a map's row and the effect of removing each key
+   * from that head's computation; raw = the drawn per-head map, effective = the effective map
+   */
+  head_output: {raw: number; effective: number};
+  logit: {raw: number; effective: number};
+  /** (head, query) pairs averaged: the last layer's heads × the queries checked, less pairs where a ρ is undefined */
+  n: number;
+  /** queries checked: the scored queries of the first `samples` test samples (KEY_EFFECT_SAMPLES) */
+  queries: number;
+  samples: number;
+}
+
+/** IHA's naive slice: its rows do not sum to 1 (docs/effective-maps.md, "Naive maps"). */
+export interface NaiveRows {
+  /** row sums (mass kept by the slice) over every head × scored query, layers pooled */
+  mass: Distribution & {min: number};
+  /** rows whose mass is below `threshold`, as a share of all rows */
+  share_below: number;
+  threshold: number;
+  /** the renormalised rows' mean entropy with every row weighted by its mass instead of counting once */
+  renormalised_entropy_mass_weighted: number;
+  /** the renormalised rows' mean entropy over rows whose mass is at least `threshold` */
+  renormalised_entropy_above_threshold: number;
+}
+
 /** The numbers of one run. */
 export interface RunMetrics {
   seed: number;
@@ -31,6 +83,10 @@ export interface RunMetrics {
   cells: number;
   maps: Record<string, MapMetrics>;
   uniform_baseline: MapMetrics;
+  faithfulness: Faithfulness;
+  key_effect: KeyEffect;
+  /** IHA only */
+  naive_rows?: NaiveRows;
 }
 
 export interface Spread {
@@ -42,6 +98,8 @@ export interface Spread {
 }
 
 const SCALARS = ["alignment", "redundancy", "entropy", "best_head_alignment", "align_hit"] as const;
+/** The metrics whose raw → effective change over_seeds.gap spreads. */
+const GAP_METRICS = ["redundancy", "entropy", "best_head_alignment"] as const;
 const RUN_NUMBERS = ["test_f1", "best_val_f1", "best_epoch", "epochs_run", "seconds"] as const;
 
 /** Per-layer metrics → one MapMetrics: scalars averaged over layers, per-head arrays concatenated. */
@@ -61,6 +119,13 @@ function combineLayers(layers: AttentionMetrics[]): MapMetrics {
   };
 }
 
+/**
+ * The key-removal check runs on the scored queries of the first KEY_EFFECT_SAMPLES samples of the test split
+ * (all 64 on tiny; 250 of 1000 on full): it reruns the MLP and unembedding H·N times per query, which on the
+ * full preset would add about a minute per run for the whole split (docs/effective-maps.md, "Cost").
+ */
+export const KEY_EFFECT_SAMPLES = 250;
+
 /** Metrics of one trained run on its own test split (maps computed in eval_batch_size batches). */
 export function runMetrics(run: Run, preset: Preset): RunMetrics {
   const {record, weights} = run;
@@ -71,16 +136,29 @@ export function runMetrics(run: Run, preset: Preset): RunMetrics {
   // queries[kind][layer]: the QueryCells, each holding copies of its H query rows
   const queries = new Map<MapKind, QueryCell[][]>(kinds.map((k) => [k, Array.from({length: cfg.n_layers}, () => [])]));
   let next = 0; // first cell not yet gathered (cells are sample-major)
+  const keySums: KeySums = {head_output_raw: 0, head_output_effective: 0, logit_raw: 0, logit_effective: 0, n: 0, queries: 0};
+  let seconds = 0; // spent on the faithfulness measures, the key-removal check and the naive rows
+
   forEachBatch(weights, cfg, samples, preset.train.eval_batch_size, (batch) => {
     const end = batch.start + batch.size;
     let stop = next;
     while (stop < cells.length && cells[stop].sample < end) stop++;
     for (let layer = 0; layer < cfg.n_layers; layer++) {
-      for (const [kind, maps] of batchMaps(batch, cfg, layer, kinds)) {
+      const layerMaps = batchMaps(batch, cfg, layer, kinds);
+      for (const [kind, maps] of layerMaps) {
         for (let c = next; c < stop; c++) {
           const rows = headRows(maps, cells[c].sample - batch.start, cells[c].cell).map((row) => row.slice()); // [H][N]
           queries.get(kind)![layer].push({maps: rows, path: cells[c].path});
         }
+      }
+      if (layer === cfg.n_layers - 1 && batch.start < KEY_EFFECT_SAMPLES) {
+        const refs = cells
+          .slice(next, stop)
+          .filter((c) => c.sample < KEY_EFFECT_SAMPLES)
+          .map((c) => ({sample: c.sample - batch.start, query: c.cell}));
+        const started = performance.now();
+        addKeyEffects(keySums, keyRemovalEffects(batch.cache, batch.params, cfg, layer, refs), refs, layerMaps.get("raw")!, layerMaps.get("effective")!);
+        seconds += (performance.now() - started) / 1000;
       }
     }
     next = stop;
@@ -89,6 +167,12 @@ export function runMetrics(run: Run, preset: Preset): RunMetrics {
   const maps: Record<string, MapMetrics> = {};
   for (const [kind, layers] of queries) maps[KIND_NAME[kind]] = combineLayers(layers.map((q) => attentionMetrics(q)));
   const baseline = combineLayers(queries.get("raw")!.map((q) => uniformBaseline(q)));
+  const started = performance.now();
+  const faithfulness = faithfulnessOf(queries.get("raw")!, queries.get("effective")!);
+  const naive = cfg.arch === "iha" ? {naive_rows: naiveRowsOf(queries.get("naive")!, queries.get("naive_renorm")!)} : {};
+  seconds += (performance.now() - started) / 1000;
+  console.error(`mixviz: metrics ${cfg.arch} seed ${record.seed}: faithfulness, key removal and naive rows took ${seconds.toFixed(1)} s`);
+  const mean = (sum: number) => (keySums.n > 0 ? sum / keySums.n : NaN);
   return {
     seed: record.seed,
     test_f1: record.test_f1,
@@ -98,7 +182,99 @@ export function runMetrics(run: Run, preset: Preset): RunMetrics {
     seconds: record.seconds,
     cells: cells.length,
     maps,
-    uniform_baseline: baseline
+    uniform_baseline: baseline,
+    faithfulness,
+    key_effect: {
+      head_output: {raw: mean(keySums.head_output_raw), effective: mean(keySums.head_output_effective)},
+      logit: {raw: mean(keySums.logit_raw), effective: mean(keySums.logit_effective)},
+      n: keySums.n,
+      queries: keySums.queries,
+      samples: Math.min(KEY_EFFECT_SAMPLES, samples.length)
+    },
+    ...naive
+  };
+}
+
+/** Running sums of Spearman's ρ over (head, query) pairs. */
+interface KeySums {
+  head_output_raw: number;
+  head_output_effective: number;
+  logit_raw: number;
+  logit_effective: number;
+  n: number;
+  queries: number;
+}
+
+/** Adds ρ(map row, effect) of every head of every query; a pair with any undefined ρ (a constant row or effect) is left out. */
+function addKeyEffects(sums: KeySums, effects: KeyEffects, refs: QueryRef[], raw: HeadMaps, effective: HeadMaps): void {
+  const [, H, N] = raw.shape;
+  sums.queries += refs.length;
+  refs.forEach(({sample, query}, q) => {
+    const rawRows = headRows(raw, sample, query); // [H][N]
+    const effRows = headRows(effective, sample, query); // [H][N]
+    for (let h = 0; h < H; h++) {
+      const offset = (q * H + h) * N;
+      // Spearman's ρ = Pearson on average ranks; each vector is ranked once
+      const [rawRank, effRank, headRank, logitRank] = [rawRows[h], effRows[h], effects.head_output.subarray(offset, offset + N), effects.logit!.subarray(offset, offset + N)].map(averageRanks); // [N] each
+      const rho = [pearson(rawRank, headRank), pearson(effRank, headRank), pearson(rawRank, logitRank), pearson(effRank, logitRank)];
+      if (rho.some((r) => !Number.isFinite(r))) continue;
+      sums.head_output_raw += rho[0];
+      sums.head_output_effective += rho[1];
+      sums.logit_raw += rho[2];
+      sums.logit_effective += rho[3];
+      sums.n++;
+    }
+  });
+}
+
+/** Faithfulness over the layers: TV pooled over heads, queries and layers; per-head values in head-label order. */
+function faithfulnessOf(raw: QueryCell[][], effective: QueryCell[][]): Faithfulness {
+  const pooled: number[] = [];
+  const out = {per_head_median: [] as number[], nearest_raw_head: [] as number[], nearest_raw_tv_mean: [] as number[]};
+  raw.forEach((cells, layer) => {
+    const {tv, between, nearest} = headFaithfulness(cells.map((c) => c.maps), effective[layer].map((c) => c.maps));
+    const H = tv.length;
+    tv.forEach((values, h) => {
+      pooled.push(...values);
+      out.per_head_median.push(distribution(values).median);
+      out.nearest_raw_head.push(layer * H + nearest[h]);
+      out.nearest_raw_tv_mean.push(between[nearest[h]][h]);
+    });
+  });
+  return {tv: distribution(pooled), ...out};
+}
+
+/** Rows whose naive slice keeps less mass than this are "near-empty" (docs/effective-maps.md). */
+export const NAIVE_MASS_THRESHOLD = 0.01;
+
+/** Mass of IHA's naive rows and what the near-empty ones do to the renormalised entropy. */
+function naiveRowsOf(naive: QueryCell[][], renormalised: QueryCell[][]): NaiveRows {
+  const masses: number[] = [];
+  let weighted = 0;
+  let above = 0;
+  let aboveCount = 0;
+  naive.forEach((cells, layer) => {
+    cells.forEach((cell, c) => {
+      cell.maps.forEach((row, h) => {
+        let mass = 0;
+        for (let k = 0; k < row.length; k++) mass += row[k];
+        const entropy = rowEntropy(renormalised[layer][c].maps[h]);
+        masses.push(mass);
+        weighted += mass * entropy;
+        if (mass >= NAIVE_MASS_THRESHOLD) {
+          above += entropy;
+          aboveCount++;
+        }
+      });
+    });
+  });
+  const total = masses.reduce((a, b) => a + b, 0);
+  return {
+    mass: {...distribution(masses), min: Math.min(...masses)},
+    share_below: masses.filter((m) => m < NAIVE_MASS_THRESHOLD).length / masses.length,
+    threshold: NAIVE_MASS_THRESHOLD,
+    renormalised_entropy_mass_weighted: weighted / total,
+    renormalised_entropy_above_threshold: above / aboveCount
   };
 }
 
@@ -118,7 +294,26 @@ function overSeeds(runs: RunMetrics[]) {
     n: runs.length,
     ...Object.fromEntries(RUN_NUMBERS.map((key) => [key, spread(runs.map((r) => r[key]))])),
     maps: Object.fromEntries(Object.keys(runs[0].maps).map((kind) => [kind, scalarSpread((r) => r.maps[kind])])),
-    uniform_baseline: scalarSpread((r) => r.uniform_baseline)
+    uniform_baseline: scalarSpread((r) => r.uniform_baseline),
+    /** effective − raw per seed */
+    gap: Object.fromEntries(GAP_METRICS.map((key) => [key, spread(runs.map((r) => r.maps.effective[key] - r.maps.raw[key]))])),
+    faithfulness_tv_median: spread(runs.map((r) => r.faithfulness.tv.median)),
+    faithfulness_tv_mean: spread(runs.map((r) => r.faithfulness.tv.mean)),
+    key_effect: {
+      head_output_raw: spread(runs.map((r) => r.key_effect.head_output.raw)),
+      head_output_effective: spread(runs.map((r) => r.key_effect.head_output.effective)),
+      logit_raw: spread(runs.map((r) => r.key_effect.logit.raw)),
+      logit_effective: spread(runs.map((r) => r.key_effect.logit.effective))
+    },
+    ...(runs[0].naive_rows
+      ? {
+          naive_rows: {
+            mass_mean: spread(runs.map((r) => r.naive_rows!.mass.mean)),
+            mass_min: spread(runs.map((r) => r.naive_rows!.mass.min)),
+            share_below: spread(runs.map((r) => r.naive_rows!.share_below))
+          }
+        }
+      : {})
   };
 }
 

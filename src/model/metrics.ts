@@ -310,3 +310,161 @@ export function diagonalDominance(g: SquareMap): number {
   if (total === 0) throw new Error("mixing matrix is all zeros");
   return trace / total;
 }
+
+/**
+ * Total-variation distance between two rows, ½ Σ_k |a[k] − b[k]| (a missing entry of b counts as 0):
+ * 0 = identical, 1 = disjoint supports for rows that sum to 1.
+ */
+export function totalVariation(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let sum = 0;
+  for (let k = 0; k < a.length; k++) sum += Math.abs(a[k] - (b[k] ?? 0));
+  return sum / 2;
+}
+
+/** Rows up to this length are ordered by insertion sort in averageRanks (no comparator calls; measured faster for rows of N = 36). */
+const INSERTION_SORT_MAX = 64;
+
+/** Indices 0 … n−1 ordered by ascending value (stable). */
+function ascendingOrder(values: ArrayLike<number>): Int32Array {
+  const n = values.length;
+  const order = new Int32Array(n); // [n]
+  if (n > INSERTION_SORT_MAX) {
+    order.set(Array.from({length: n}, (_, i) => i).sort((i, j) => values[i] - values[j] || i - j));
+    return order;
+  }
+  for (let i = 0; i < n; i++) {
+    let k = i;
+    while (k > 0 && values[order[k - 1]] > values[i]) {
+      order[k] = order[k - 1];
+      k--;
+    }
+    order[k] = i;
+  }
+  return order;
+}
+
+/** Ranks 1 … n of the values (ascending), tied values sharing the mean of the ranks they span. */
+export function averageRanks(values: ArrayLike<number>): Float64Array {
+  const order = ascendingOrder(values);
+  const ranks = new Float64Array(values.length); // [n]
+  for (let start = 0; start < order.length; ) {
+    let end = start + 1;
+    while (end < order.length && values[order[end]] === values[order[start]]) end++;
+    const rank = (start + end + 1) / 2; // mean of the 1-based ranks start+1 … end
+    for (let t = start; t < end; t++) ranks[order[t]] = rank;
+    start = end;
+  }
+  return ranks;
+}
+
+/** Whether every entry equals the first (true for an empty vector). */
+function isConstant(values: ArrayLike<number>): boolean {
+  for (let i = 1; i < values.length; i++) if (values[i] !== values[0]) return false;
+  return true;
+}
+
+/** Pearson correlation of two equal-length vectors; NaN when either is constant. */
+export function pearson(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  const n = a.length;
+  if (isConstant(a) || isConstant(b)) return NaN; // tested exactly: a rounded mean would leave a tiny variance
+  let meanA = 0;
+  let meanB = 0;
+  for (let i = 0; i < n; i++) {
+    meanA += a[i];
+    meanB += b[i];
+  }
+  meanA /= n;
+  meanB /= n;
+  let cov = 0;
+  let varA = 0;
+  let varB = 0;
+  for (let i = 0; i < n; i++) {
+    cov += (a[i] - meanA) * (b[i] - meanB);
+    varA += (a[i] - meanA) ** 2;
+    varB += (b[i] - meanB) ** 2;
+  }
+  return cov / Math.sqrt(varA * varB);
+}
+
+/**
+ * Spearman's ρ: the Pearson correlation of the average ranks (ties share their mean rank). NaN when
+ * either vector is constant (it ranks nothing) or shorter than 2; throws when the lengths differ. To correlate
+ * one vector with several, rank it once (averageRanks) and call pearson on the ranks.
+ */
+export function spearman(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) throw new Error(`spearman: lengths ${a.length} and ${b.length} differ`);
+  if (a.length < 2) return NaN;
+  return pearson(averageRanks(a), averageRanks(b));
+}
+
+/** Mean, median, quartiles and count of a sample (NaN statistics for an empty one). */
+export interface Distribution {
+  mean: number;
+  median: number;
+  q1: number;
+  q3: number;
+  n: number;
+}
+
+/** The q-quantile of ascending values, linear between order statistics (position q·(n − 1); numpy's default). */
+export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
+  if (sorted.length === 0) return NaN;
+  const position = q * (sorted.length - 1);
+  const below = Math.floor(position);
+  const above = Math.min(below + 1, sorted.length - 1);
+  return sorted[below] + (position - below) * (sorted[above] - sorted[below]);
+}
+
+/** Mean, median, first and third quartile (quantileSorted) and n of a list of numbers. */
+export function distribution(values: ArrayLike<number>): Distribution {
+  const sorted = Float64Array.from(values).sort(); // typed-array sort is numeric
+  const n = sorted.length;
+  const mean = n > 0 ? sorted.reduce((a, b) => a + b, 0) / n : NaN;
+  return {mean, median: quantileSorted(sorted, 0.5), q1: quantileSorted(sorted, 0.25), q3: quantileSorted(sorted, 0.75), n};
+}
+
+/**
+ * Head identity: for every column h of a square distance matrix dist[g][h] (e.g. the mean TV between raw
+ * head g and effective head h), the row g nearest to it (the first on ties).
+ */
+export function nearestHeads(dist: SquareMap): number[] {
+  const n = sideOf(dist, "distance matrix");
+  return Array.from({length: n}, (_, h) => {
+    let best = 0;
+    for (let g = 1; g < n; g++) if (dist[g][h] < dist[best][h]) best = g;
+    return best;
+  });
+}
+
+/** How each head's raw rows relate to the effective rows of one layer (docs/effective-maps.md, "Faithfulness"). */
+export interface HeadFaithfulness {
+  /** tv[h][c] = TV(raw_h, effective_h) on query c */
+  tv: number[][];
+  /** between[g][h] = mean over queries of TV(raw_g, effective_h) */
+  between: number[][];
+  /** nearest[h] = the raw head g with the least between[g][h] (nearestHeads) */
+  nearest: number[];
+}
+
+/**
+ * Faithfulness of one layer's per-head maps: for each query, raw[c] and effective[c] hold the H query rows
+ * of the two readings (QueryCell.maps). Throws when the query or head counts differ.
+ */
+export function headFaithfulness(raw: ReadonlyArray<ArrayLike<number>[]>, effective: ReadonlyArray<ArrayLike<number>[]>): HeadFaithfulness {
+  if (raw.length === 0 || raw.length !== effective.length) throw new Error(`faithfulness needs as many raw as effective queries (≥ 1), got ${raw.length} and ${effective.length}`);
+  const H = raw[0].length;
+  const tv = Array.from({length: H}, () => new Array<number>(raw.length)); // [H][queries]
+  const between = Array.from({length: H}, () => new Array<number>(H).fill(0)); // [g][h]
+  raw.forEach((rows, c) => {
+    const eff = effective[c];
+    if (rows.length !== H || eff.length !== H) throw new Error(`query ${c} has ${rows.length} raw and ${eff.length} effective rows, expected ${H}`);
+    for (let g = 0; g < H; g++) {
+      for (let h = 0; h < H; h++) {
+        const distance = totalVariation(rows[g], eff[h]);
+        between[g][h] += distance / raw.length;
+        if (g === h) tv[h][c] = distance;
+      }
+    }
+  });
+  return {tv, between, nearest: nearestHeads(between)};
+}
