@@ -10,6 +10,7 @@ import {fileURLToPath} from "node:url";
 import {ARCHS, PRESETS, makeConfig, type Arch, type Preset, type PresetName} from "../model/config.js";
 import {LM_ARCHS, LM_PRESETS, makeLmConfig, type LmArch, type LmPreset} from "../model/lmConfig.js";
 import type {Weights} from "../model/params.js";
+import {epochFlops, lmEpochFlops} from "../model/cost.js";
 import {decodeSafetensors} from "../model/safetensors.js";
 import {KERNEL_SOURCE} from "./kernels.js";
 import {RUN_FILE, WEIGHTS_FILE, type LmRunRecord, type RunRecord} from "./runRecord.js";
@@ -96,7 +97,15 @@ const QUEUE_ORDER = ["iha", "lm_iha", "talking_heads", "mha", "lm_mha"];
 /** The training jobs of the relation runs of every architecture and seed. */
 function relationJobs(preset: Preset, seeds: number[]): Job[] {
   return ARCHS.flatMap((arch) =>
-    seeds.map((seed) => ({args: ["relation", preset.name, arch, String(seed)], label: `${arch} seed ${seed}`, kind: arch, order: QUEUE_ORDER.indexOf(arch), dir: runDir(preset, arch, seed)}))
+    seeds.map((seed) => ({
+      args: ["relation", preset.name, arch, String(seed)],
+      label: `${arch} seed ${seed}`,
+      kind: arch,
+      flops_per_epoch: epochFlops(preset, makeConfig(preset, arch)),
+      max_epochs: preset.train.max_epochs,
+      order: QUEUE_ORDER.indexOf(arch),
+      dir: runDir(preset, arch, seed)
+    }))
   );
 }
 
@@ -151,7 +160,15 @@ export function loadLmRun(dir: string): LmRun {
 
 /** The training jobs of the LM runs of both architectures. */
 function lmJobs(preset: LmPreset, seed: number): Job[] {
-  return LM_ARCHS.map((arch) => ({args: ["lm", preset.name, arch, String(seed)], label: `the ${arch} LM`, kind: `lm_${arch}`, order: QUEUE_ORDER.indexOf(`lm_${arch}`), dir: lmRunDir(preset, arch, seed)}));
+  return LM_ARCHS.map((arch) => ({
+    args: ["lm", preset.name, arch, String(seed)],
+    label: `the ${arch} LM`,
+    kind: `lm_${arch}`,
+    flops_per_epoch: lmEpochFlops(preset, makeLmConfig(preset, arch)),
+    max_epochs: preset.train.epochs,
+    order: QUEUE_ORDER.indexOf(`lm_${arch}`),
+    dir: lmRunDir(preset, arch, seed)
+  }));
 }
 
 /** The LM runs of both architectures (keys "mha", "iha"), training the missing ones first (trainQueue.ts). */

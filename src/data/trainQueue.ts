@@ -20,13 +20,17 @@ export interface Job {
   label: string;
   /** runs of one kind (family and architecture) cost about the same: estimates are shared within a kind */
   kind: string;
+  /** matrix-product FLOPs of one epoch (src/model/cost.ts), to estimate runs of kinds not yet started */
+  flops_per_epoch: number;
+  /** the most epochs it can take (it may stop earlier) */
+  max_epochs: number;
   /** rank in the queue: lower starts first (the costliest kinds first) */
   order: number;
   /** its cache folder; the run is missing until dir/run.json exists */
   dir: string;
 }
 
-interface State {
+export interface State {
   job: Job;
   started?: number;
   last?: EpochReport;
@@ -34,30 +38,34 @@ interface State {
 }
 
 /**
- * Seconds the queue still needs on `cores` cores: each run's remaining epochs at its own pace, or, for a
- * run not started, at the pace and epoch count of its kind so far. A run is assumed to take all its
- * epochs until one of its kind has finished (then that one's epoch count is used), so early estimates
- * are upper bounds. Null while some kind has no run that has reported an epoch.
+ * Seconds the queue still needs on `cores` cores. A run's epochs take as long as its kind's so far
+ * (seconds per FLOP of the kind's latest report), or, for a kind not started yet, as long as its FLOPs at
+ * the mean rate of the kinds that have reported. A run is assumed to take all its epochs until one of its
+ * kind has finished (then that one's epoch count is used), so early estimates are upper bounds (`bound`).
+ * The queue cannot finish before its longest remaining run, nor before the total work shared over the
+ * cores. Null until some run has reported an epoch.
  */
 export function secondsLeft(states: State[], cores: number): {seconds: number; bound: boolean} | null {
-  const pace = new Map<string, number>(); // seconds per epoch, by kind
+  const rate = new Map<string, number>(); // seconds per FLOP, by kind
   const epochs = new Map<string, number>(); // epochs of a finished run, by kind
   for (const s of states) {
-    if (s.last) pace.set(s.job.kind, s.last.seconds / s.last.epoch);
+    if (s.last) rate.set(s.job.kind, s.last.seconds / (s.last.epoch * s.job.flops_per_epoch));
     if (s.done !== undefined && s.last) epochs.set(s.job.kind, s.last.epoch);
   }
+  if (rate.size === 0) return null;
+  const meanRate = [...rate.values()].reduce((a, b) => a + b, 0) / rate.size;
   let total = 0;
+  let longest = 0;
   let bound = false;
   for (const s of states) {
     if (s.done !== undefined) continue;
-    const perEpoch = pace.get(s.job.kind);
-    if (perEpoch === undefined) return null;
-    const max = s.last?.max_epochs ?? states.find((o) => o.job.kind === s.job.kind && o.last)!.last!.max_epochs;
-    const expected = epochs.get(s.job.kind) ?? max;
+    const expected = epochs.get(s.job.kind) ?? s.job.max_epochs;
     if (!epochs.has(s.job.kind)) bound = true;
-    total += perEpoch * Math.max(0, expected - (s.last?.epoch ?? 0));
+    const left = (rate.get(s.job.kind) ?? meanRate) * s.job.flops_per_epoch * Math.max(0, expected - (s.last?.epoch ?? 0));
+    total += left;
+    longest = Math.max(longest, left);
   }
-  return {seconds: total / cores, bound};
+  return {seconds: Math.max(total / cores, longest), bound};
 }
 
 function minutes(seconds: number): string {
@@ -95,7 +103,7 @@ export async function trainMissing(jobs: Job[], presetName: string): Promise<voi
     lastReport = Date.now();
     const done = states.filter((s) => s.done !== undefined).length;
     const left = secondsLeft(states, cores);
-    const estimate = left === null ? "estimate once every kind of model has run an epoch" : `about ${minutes(left.seconds)} left${left.bound ? " at most (runs may stop early)" : ""}`;
+    const estimate = left === null ? "estimate after the first epoch" : `about ${minutes(left.seconds)} left${left.bound ? " at most (runs may stop early)" : ""}`;
     console.error(`mixviz: ${done} of ${states.length} models trained, ${minutes((Date.now() - t0) / 1000)} elapsed, ${estimate}`);
   };
   const queue = [...states];
