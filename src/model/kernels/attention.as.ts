@@ -7,7 +7,7 @@
 // A [S,T]. dp is d_head padded to a multiple of 4 with zero columns (the caller pads), so every row of
 // q, k, v is whole SIMD vectors. Scratch holds kᵀ and vᵀ [dp,Tp] and two [S,Tp] blocks, Tp = T
 // rounded up to 8; the padded key columns get −∞ scores and so weight 0. Products run on tiles of four rows
-// (and two vectors of columns where the shapes allow) so each loaded value is used several times.
+// and two vectors of columns where the shapes allow (tile4x8 below).
 // A pointer argument of 0 means "absent" (no mask, no A to write).
 
 const LOG2E: f32 = 1.44269504088896341;
@@ -66,53 +66,71 @@ function transposeInto(x: usize, T: i32, dp: i32, Tp: i32, out: usize): void {
   }
 }
 
-/** out [S,Tp] = a [S,dp] · bᵀ, with bᵀ given as [dp,Tp] (Tp a multiple of 8). Tiles of 4 rows × 8 columns. */
+// The three products share one micro-kernel: four output rows at a time, out_r = Σ_{t<n} w_r[t] · x[t], where
+// w_r[t] is the float at w + r·lane + t·wStep (broadcast to a vector) and x[t] the 8 (or 4) floats at
+// x + t·xStep; each loaded x vector is used four times. Row r is stored at out + r·outRow.
+
+// @ts-ignore: decorator
+@inline function tile4x8(w: usize, lane: usize, wStep: usize, x: usize, xStep: usize, n: i32, out: usize, outRow: usize): void {
+  let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
+  let d0 = f32x4.splat(0), d1 = f32x4.splat(0), d2 = f32x4.splat(0), d3 = f32x4.splat(0);
+  for (let t = 0; t < n; t++, w += wStep, x += xStep) {
+    const xv = v128.load(x);
+    const xe = v128.load(x, 16);
+    let y = v128.load32_splat(w);
+    c0 = f32x4.add(c0, f32x4.mul(y, xv));
+    d0 = f32x4.add(d0, f32x4.mul(y, xe));
+    y = v128.load32_splat(w + lane);
+    c1 = f32x4.add(c1, f32x4.mul(y, xv));
+    d1 = f32x4.add(d1, f32x4.mul(y, xe));
+    y = v128.load32_splat(w + 2 * lane);
+    c2 = f32x4.add(c2, f32x4.mul(y, xv));
+    d2 = f32x4.add(d2, f32x4.mul(y, xe));
+    y = v128.load32_splat(w + 3 * lane);
+    c3 = f32x4.add(c3, f32x4.mul(y, xv));
+    d3 = f32x4.add(d3, f32x4.mul(y, xe));
+  }
+  v128.store(out, c0);
+  v128.store(out, d0, 16);
+  v128.store(out + outRow, c1);
+  v128.store(out + outRow, d1, 16);
+  v128.store(out + 2 * outRow, c2);
+  v128.store(out + 2 * outRow, d2, 16);
+  v128.store(out + 3 * outRow, c3);
+  v128.store(out + 3 * outRow, d3, 16);
+}
+
+// @ts-ignore: decorator
+@inline function tile4x4(w: usize, lane: usize, wStep: usize, x: usize, xStep: usize, n: i32, out: usize, outRow: usize): void {
+  let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
+  for (let t = 0; t < n; t++, w += wStep, x += xStep) {
+    const xv = v128.load(x);
+    c0 = f32x4.add(c0, f32x4.mul(v128.load32_splat(w), xv));
+    c1 = f32x4.add(c1, f32x4.mul(v128.load32_splat(w + lane), xv));
+    c2 = f32x4.add(c2, f32x4.mul(v128.load32_splat(w + 2 * lane), xv));
+    c3 = f32x4.add(c3, f32x4.mul(v128.load32_splat(w + 3 * lane), xv));
+  }
+  v128.store(out, c0);
+  v128.store(out + outRow, c1);
+  v128.store(out + 2 * outRow, c2);
+  v128.store(out + 3 * outRow, c3);
+}
+
+/** One output row of 4 floats (the rows left over when a count is not a multiple of 4). */
+// @ts-ignore: decorator
+@inline function tile1x4(w: usize, wStep: usize, x: usize, xStep: usize, n: i32, out: usize): void {
+  let c0 = f32x4.splat(0);
+  for (let t = 0; t < n; t++, w += wStep, x += xStep) c0 = f32x4.add(c0, f32x4.mul(v128.load32_splat(w), v128.load(x)));
+  v128.store(out, c0);
+}
+
+/** out [S,Tp] = a [S,dp] · bᵀ, with bᵀ given as [dp,Tp] (Tp a multiple of 8). */
 function productWide(a: usize, bT: usize, S: i32, dp: i32, Tp: i32, out: usize): void {
   const rowA = (<usize>dp) << 2;
   const rowB = (<usize>Tp) << 2;
   let i = 0;
-  for (; i + 4 <= S; i += 4) {
-    const a0 = at(a, i * dp);
-    for (let j = 0; j < Tp; j += 8) {
-      let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
-      let d0 = f32x4.splat(0), d1 = f32x4.splat(0), d2 = f32x4.splat(0), d3 = f32x4.splat(0);
-      let pa = a0;
-      let pb = at(bT, j);
-      const end = a0 + rowA;
-      for (; pa < end; pa += 4, pb += rowB) {
-        const b = v128.load(pb);
-        const e = v128.load(pb, 16);
-        let x = v128.load32_splat(pa);
-        c0 = f32x4.add(c0, f32x4.mul(x, b));
-        d0 = f32x4.add(d0, f32x4.mul(x, e));
-        x = v128.load32_splat(pa + rowA);
-        c1 = f32x4.add(c1, f32x4.mul(x, b));
-        d1 = f32x4.add(d1, f32x4.mul(x, e));
-        x = v128.load32_splat(pa + 2 * rowA);
-        c2 = f32x4.add(c2, f32x4.mul(x, b));
-        d2 = f32x4.add(d2, f32x4.mul(x, e));
-        x = v128.load32_splat(pa + 3 * rowA);
-        c3 = f32x4.add(c3, f32x4.mul(x, b));
-        d3 = f32x4.add(d3, f32x4.mul(x, e));
-      }
-      const po = at(out, i * Tp + j);
-      v128.store(po, c0);
-      v128.store(po, d0, 16);
-      v128.store(po + rowB, c1);
-      v128.store(po + rowB, d1, 16);
-      v128.store(po + 2 * rowB, c2);
-      v128.store(po + 2 * rowB, d2, 16);
-      v128.store(po + 3 * rowB, c3);
-      v128.store(po + 3 * rowB, d3, 16);
-    }
-  }
-  for (; i < S; i++) {
-    for (let j = 0; j < Tp; j += 4) {
-      let c0 = f32x4.splat(0);
-      for (let c = 0; c < dp; c++) c0 = f32x4.add(c0, f32x4.mul(v128.load32_splat(at(a, i * dp + c)), v128.load(at(bT, c * Tp + j))));
-      v128.store(at(out, i * Tp + j), c0);
-    }
-  }
+  for (; i + 4 <= S; i += 4) for (let j = 0; j < Tp; j += 8) tile4x8(at(a, i * dp), rowA, 4, at(bT, j), rowB, dp, at(out, i * Tp + j), rowB);
+  for (; i < S; i++) for (let j = 0; j < Tp; j += 4) tile1x4(at(a, i * dp), 4, at(bT, j), rowB, dp, at(out, i * Tp + j));
 }
 
 /** out [S,dp] = w [S,Tp] · x [T,dp] (columns T … Tp−1 of w are ignored). */
@@ -120,69 +138,9 @@ function productThin(w: usize, x: usize, S: i32, T: i32, Tp: i32, dp: i32, out: 
   const rowW = (<usize>Tp) << 2;
   const rowX = (<usize>dp) << 2;
   let i = 0;
-  if ((dp & 7) == 0) for (; i + 4 <= S; i += 4) {
-    const w0 = at(w, i * Tp);
-    for (let c = 0; c < dp; c += 8) {
-      let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
-      let d0 = f32x4.splat(0), d1 = f32x4.splat(0), d2 = f32x4.splat(0), d3 = f32x4.splat(0);
-      let pw = w0;
-      let px = at(x, c);
-      const end = w0 + ((<usize>T) << 2);
-      for (; pw < end; pw += 4, px += rowX) {
-        const xv = v128.load(px);
-        const xe = v128.load(px, 16);
-        let y = v128.load32_splat(pw);
-        c0 = f32x4.add(c0, f32x4.mul(y, xv));
-        d0 = f32x4.add(d0, f32x4.mul(y, xe));
-        y = v128.load32_splat(pw + rowW);
-        c1 = f32x4.add(c1, f32x4.mul(y, xv));
-        d1 = f32x4.add(d1, f32x4.mul(y, xe));
-        y = v128.load32_splat(pw + 2 * rowW);
-        c2 = f32x4.add(c2, f32x4.mul(y, xv));
-        d2 = f32x4.add(d2, f32x4.mul(y, xe));
-        y = v128.load32_splat(pw + 3 * rowW);
-        c3 = f32x4.add(c3, f32x4.mul(y, xv));
-        d3 = f32x4.add(d3, f32x4.mul(y, xe));
-      }
-      const po = at(out, i * dp + c);
-      v128.store(po, c0);
-      v128.store(po, d0, 16);
-      v128.store(po + rowX, c1);
-      v128.store(po + rowX, d1, 16);
-      v128.store(po + 2 * rowX, c2);
-      v128.store(po + 2 * rowX, d2, 16);
-      v128.store(po + 3 * rowX, c3);
-      v128.store(po + 3 * rowX, d3, 16);
-    }
-  }
-  for (; i + 4 <= S; i += 4) {
-    const w0 = at(w, i * Tp);
-    for (let c = 0; c < dp; c += 4) {
-      let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
-      let pw = w0;
-      let px = at(x, c);
-      const end = w0 + ((<usize>T) << 2);
-      for (; pw < end; pw += 4, px += rowX) {
-        const xv = v128.load(px);
-        c0 = f32x4.add(c0, f32x4.mul(v128.load32_splat(pw), xv));
-        c1 = f32x4.add(c1, f32x4.mul(v128.load32_splat(pw + rowW), xv));
-        c2 = f32x4.add(c2, f32x4.mul(v128.load32_splat(pw + 2 * rowW), xv));
-        c3 = f32x4.add(c3, f32x4.mul(v128.load32_splat(pw + 3 * rowW), xv));
-      }
-      const po = at(out, i * dp + c);
-      v128.store(po, c0);
-      v128.store(po + rowX, c1);
-      v128.store(po + 2 * rowX, c2);
-      v128.store(po + 3 * rowX, c3);
-    }
-  }
-  for (; i < S; i++) {
-    for (let c = 0; c < dp; c += 4) {
-      let c0 = f32x4.splat(0);
-      for (let j = 0; j < T; j++) c0 = f32x4.add(c0, f32x4.mul(v128.load32_splat(at(w, i * Tp + j)), v128.load(at(x, j * dp + c))));
-      v128.store(at(out, i * dp + c), c0);
-    }
-  }
+  if ((dp & 7) == 0) for (; i + 4 <= S; i += 4) for (let c = 0; c < dp; c += 8) tile4x8(at(w, i * Tp), rowW, 4, at(x, c), rowX, T, at(out, i * dp + c), rowX);
+  for (; i + 4 <= S; i += 4) for (let c = 0; c < dp; c += 4) tile4x4(at(w, i * Tp), rowW, 4, at(x, c), rowX, T, at(out, i * dp + c), rowX);
+  for (; i < S; i++) for (let c = 0; c < dp; c += 4) tile1x4(at(w, i * Tp), 4, at(x, c), rowX, T, at(out, i * dp + c));
 }
 
 /** out [T,dp] = wᵀ · x for w [S,Tp] and x [S,dp]. */
@@ -190,67 +148,9 @@ function productThinT(w: usize, x: usize, S: i32, T: i32, Tp: i32, dp: i32, out:
   const rowW = (<usize>Tp) << 2;
   const rowX = (<usize>dp) << 2;
   let j = 0;
-  if ((dp & 7) == 0) for (; j + 4 <= T; j += 4) {
-    for (let c = 0; c < dp; c += 8) {
-      let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
-      let d0 = f32x4.splat(0), d1 = f32x4.splat(0), d2 = f32x4.splat(0), d3 = f32x4.splat(0);
-      let pw = at(w, j);
-      let px = at(x, c);
-      const end = px + (<usize>S) * rowX;
-      for (; px < end; px += rowX, pw += rowW) {
-        const xv = v128.load(px);
-        const xe = v128.load(px, 16);
-        let y = v128.load32_splat(pw);
-        c0 = f32x4.add(c0, f32x4.mul(y, xv));
-        d0 = f32x4.add(d0, f32x4.mul(y, xe));
-        y = v128.load32_splat(pw, 4);
-        c1 = f32x4.add(c1, f32x4.mul(y, xv));
-        d1 = f32x4.add(d1, f32x4.mul(y, xe));
-        y = v128.load32_splat(pw, 8);
-        c2 = f32x4.add(c2, f32x4.mul(y, xv));
-        d2 = f32x4.add(d2, f32x4.mul(y, xe));
-        y = v128.load32_splat(pw, 12);
-        c3 = f32x4.add(c3, f32x4.mul(y, xv));
-        d3 = f32x4.add(d3, f32x4.mul(y, xe));
-      }
-      const po = at(out, j * dp + c);
-      v128.store(po, c0);
-      v128.store(po, d0, 16);
-      v128.store(po + rowX, c1);
-      v128.store(po + rowX, d1, 16);
-      v128.store(po + 2 * rowX, c2);
-      v128.store(po + 2 * rowX, d2, 16);
-      v128.store(po + 3 * rowX, c3);
-      v128.store(po + 3 * rowX, d3, 16);
-    }
-  }
-  for (; j + 4 <= T; j += 4) {
-    for (let c = 0; c < dp; c += 4) {
-      let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
-      let pw = at(w, j);
-      let px = at(x, c);
-      const end = px + (<usize>S) * rowX;
-      for (; px < end; px += rowX, pw += rowW) {
-        const xv = v128.load(px);
-        c0 = f32x4.add(c0, f32x4.mul(v128.load32_splat(pw), xv));
-        c1 = f32x4.add(c1, f32x4.mul(v128.load32_splat(pw + 4), xv));
-        c2 = f32x4.add(c2, f32x4.mul(v128.load32_splat(pw + 8), xv));
-        c3 = f32x4.add(c3, f32x4.mul(v128.load32_splat(pw + 12), xv));
-      }
-      const po = at(out, j * dp + c);
-      v128.store(po, c0);
-      v128.store(po + rowX, c1);
-      v128.store(po + 2 * rowX, c2);
-      v128.store(po + 3 * rowX, c3);
-    }
-  }
-  for (; j < T; j++) {
-    for (let c = 0; c < dp; c += 4) {
-      let c0 = f32x4.splat(0);
-      for (let i = 0; i < S; i++) c0 = f32x4.add(c0, f32x4.mul(v128.load32_splat(at(w, i * Tp + j)), v128.load(at(x, i * dp + c))));
-      v128.store(at(out, j * dp + c), c0);
-    }
-  }
+  if ((dp & 7) == 0) for (; j + 4 <= T; j += 4) for (let c = 0; c < dp; c += 8) tile4x8(at(w, j), 4, rowW, at(x, c), rowX, S, at(out, j * dp + c), rowX);
+  for (; j + 4 <= T; j += 4) for (let c = 0; c < dp; c += 4) tile4x4(at(w, j), 4, rowW, at(x, c), rowX, S, at(out, j * dp + c), rowX);
+  for (; j < T; j++) for (let c = 0; c < dp; c += 4) tile1x4(at(w, j), rowW, at(x, c), rowX, S, at(out, j * dp + c));
 }
 
 /** Adds the mask [S,T] to s [S,Tp] and sets the padded columns to −∞. */
