@@ -1,0 +1,455 @@
+// The essay's claims, computed from metrics.json: every comparison word ("higher", "about the same"),
+// every "real" difference, the thesis sentence, the ablation section's title and conclusion and the answers
+// of the exercises that depend on the run. A rebuild with other numbers rewrites these sentences; a claim
+// the numbers do not support is not made.
+import {fmt, relation} from "../components/prose.js";
+
+export type ArchName = "mha" | "talking_heads" | "iha";
+export const ARCH_ORDER: readonly ArchName[] = ["mha", "talking_heads", "iha"];
+export const ARCH_LABEL: Readonly<Record<ArchName, string>> = {mha: "MHA", talking_heads: "Talking Heads", iha: "IHA"};
+
+/** Mean, sample standard deviation (null with one seed), min and max of one number over seeds. */
+export interface Spread {
+  mean: number;
+  std: number | null;
+  min: number;
+  max: number;
+}
+
+/** The scalars of one map reading of one run. */
+export interface MapScalars {
+  alignment: number;
+  redundancy: number;
+  entropy: number;
+  best_head_alignment: number;
+  /** mean sum of a query row (1 for a distribution; less for the naive slice) */
+  row_sum?: number;
+}
+
+/** The per-head faithfulness of one run: total variation between a head's raw and effective rows. */
+export interface Faithfulness {
+  tv: {mean: number; median: number; q1: number; q3: number; n: number};
+  per_head_median?: number[];
+}
+
+/** Rank correlation of the raw and the effective row with the effect of removing each key. */
+export interface KeyEffect {
+  head_output: {raw: number; effective: number};
+  logit: {raw: number; effective: number};
+  n: number;
+}
+
+export interface RunScalars {
+  seed?: number;
+  test_f1: number;
+  maps: Record<string, MapScalars>;
+  faithfulness?: Faithfulness;
+  key_effect?: KeyEffect;
+}
+
+export interface ArchMetrics extends RunScalars {
+  per_seed: RunScalars[];
+}
+
+export interface MetricsLike {
+  architectures: Record<ArchName, ArchMetrics>;
+}
+
+/** A comparison word. */
+export type Word = "higher" | "lower" | "about the same";
+
+/**
+ * Whether a difference exceeds the spread over seeds:
+ * - "real": two architectures (independent runs) differ when |Δ mean| is larger than the sum of their two
+ *   standard deviations over seeds; a change within one architecture (paired by seed, e.g. raw → effective)
+ *   is real when |mean change| is larger than the standard deviation of that change and every seed's change
+ *   has the same sign. Either way the difference must also exceed SAME_WITHIN of the larger value: a
+ *   consistent but negligible difference is "about the same";
+ * - "within spread": it is not;
+ * - "one seed": a single seed has no spread to judge by.
+ */
+export type Verdict = "real" | "within spread" | "one seed";
+
+/** Values closer than this (relative to the larger) are about the same, whatever the seeds say. */
+export const SAME_WITHIN = 0.1;
+
+const negligible = (delta: number, a: number, b: number) => Math.abs(delta) <= SAME_WITHIN * Math.max(Math.abs(a), Math.abs(b));
+
+export interface Comparison {
+  a: Spread;
+  b: Spread;
+  /** a.mean − b.mean */
+  delta: number;
+  verdict: Verdict;
+  /** how a compares with b: "about the same" whenever the difference is not real */
+  word: Word;
+}
+
+/** Mean, sample std (null for one value), min and max. */
+export function spreadOf(values: readonly number[]): Spread {
+  const n = values.length;
+  if (n === 0) return {mean: NaN, std: null, min: NaN, max: NaN};
+  const mean = values.reduce((s, v) => s + v, 0) / n;
+  const std = n > 1 ? Math.sqrt(values.reduce((s, v) => s + (v - mean) ** 2, 0) / (n - 1)) : null;
+  return {mean, std, min: Math.min(...values), max: Math.max(...values)};
+}
+
+function oneSeedWord(a: number, b: number): Word {
+  if (negligible(a - b, a, b)) return "about the same";
+  return a > b ? "higher" : "lower";
+}
+
+/** How spread `a` compares with spread `b` (two independent sets of runs). */
+export function compare(a: Spread, b: Spread): Comparison {
+  const delta = a.mean - b.mean;
+  if (a.std === null || b.std === null) return {a, b, delta, verdict: "one seed", word: oneSeedWord(a.mean, b.mean)};
+  const real = Math.abs(delta) > a.std + b.std && !negligible(delta, a.mean, b.mean);
+  return {a, b, delta, verdict: real ? "real" : "within spread", word: real ? (delta > 0 ? "higher" : "lower") : "about the same"};
+}
+
+/** A paired change over seeds (after − before per seed). */
+export interface Change {
+  before: Spread;
+  after: Spread;
+  change: Spread;
+  verdict: Verdict;
+  word: Word;
+}
+
+/** How a value changes from `before[i]` to `after[i]` over the same seeds. */
+export function change(before: readonly number[], after: readonly number[]): Change {
+  const diffs = after.map((v, i) => v - before[i]);
+  const c = spreadOf(diffs);
+  const base = {before: spreadOf(before), after: spreadOf(after), change: c};
+  if (c.std === null) return {...base, verdict: "one seed", word: oneSeedWord(after[0], before[0])};
+  const sameSign = diffs.every((d) => d > 0) || diffs.every((d) => d < 0);
+  const real = sameSign && Math.abs(c.mean) > c.std && !negligible(c.mean, base.before.mean, base.after.mean);
+  return {...base, verdict: real ? "real" : "within spread", word: real ? (c.mean > 0 ? "higher" : "lower") : "about the same"};
+}
+
+/** "0.532 ± 0.021" (mean ± standard deviation over seeds), or "0.532" with one seed. */
+export function pm(s: Spread): string {
+  return s.std === null ? fmt(s.mean) : `${fmt(s.mean)} ± ${fmt(s.std)}`;
+}
+
+/** "+0.333 ± 0.020": a signed change. */
+export function signedPm(s: Spread): string {
+  const sign = s.mean > 0 ? "+" : s.mean < 0 ? "−" : "";
+  const mean = `${sign}${fmt(Math.abs(s.mean))}`;
+  return s.std === null ? mean : `${mean} ± ${fmt(s.std)}`;
+}
+
+/** What a verdict means for the reader, in a parenthesis-sized phrase. */
+export function verdictPhrase(v: Verdict): string {
+  return v === "real" ? "larger than the spread over seeds" : v === "within spread" ? "within the spread over seeds" : "one seed, so no spread to judge by";
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Reading the metrics
+
+const runsOf = (m: MetricsLike, arch: ArchName): RunScalars[] => (m.architectures[arch].per_seed.length ? m.architectures[arch].per_seed : [m.architectures[arch]]);
+
+/** One map scalar over seeds. */
+export function mapValues(m: MetricsLike, arch: ArchName, kind: string, key: keyof MapScalars): number[] {
+  return runsOf(m, arch).map((r) => r.maps[kind]?.[key] ?? NaN);
+}
+
+/** The raw → effective change of one scalar, per architecture, paired by seed. */
+export function readingChange(m: MetricsLike, arch: ArchName, key: keyof MapScalars): Change {
+  return change(mapValues(m, arch, "raw", key), mapValues(m, arch, "effective", key));
+}
+
+/** Faithfulness (median TV between raw and effective rows) over seeds; null when the build did not measure it. */
+export function faithfulnessValues(m: MetricsLike, arch: ArchName): number[] | null {
+  const runs = runsOf(m, arch);
+  return runs.every((r) => r.faithfulness) ? runs.map((r) => r.faithfulness!.tv.median) : null;
+}
+
+/** Key-effect rank correlations over seeds (raw and effective), or null. */
+export function keyEffectValues(m: MetricsLike, arch: ArchName, target: "head_output" | "logit"): {raw: number[]; effective: number[]} | null {
+  const runs = runsOf(m, arch);
+  if (!runs.every((r) => r.key_effect)) return null;
+  return {raw: runs.map((r) => r.key_effect![target].raw), effective: runs.map((r) => r.key_effect![target].effective)};
+}
+
+export function seedCount(m: MetricsLike): number {
+  return runsOf(m, "mha").length;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Specialisation: does the raw map overstate it, and does that grow with mixing?
+
+export interface GapClaim {
+  key: "redundancy" | "entropy";
+  changes: Record<ArchName, Change>;
+  /** IHA's change against MHA's and Talking Heads' against MHA's (independent runs) */
+  ihaVsMha: Comparison;
+  thVsMha: Comparison;
+  /** the change is positive and real for the mixing architectures and larger than MHA's */
+  growsWithMixing: boolean;
+}
+
+export function gapClaim(m: MetricsLike, key: "redundancy" | "entropy"): GapClaim {
+  const changes = Object.fromEntries(ARCH_ORDER.map((a) => [a, readingChange(m, a, key)])) as Record<ArchName, Change>;
+  const ihaVsMha = compare(changes.iha.change, changes.mha.change);
+  const thVsMha = compare(changes.talking_heads.change, changes.mha.change);
+  const up = (c: Change) => c.word === "higher";
+  const growsWithMixing = up(changes.iha) && ihaVsMha.word === "higher" && (up(changes.talking_heads) ? thVsMha.word === "higher" : true) && changes.iha.change.mean >= changes.talking_heads.change.mean;
+  return {key, changes, ihaVsMha, thVsMha, growsWithMixing};
+}
+
+/** One sentence on the raw → effective gap of redundancy or entropy across the three architectures. */
+export function gapSentence(g: GapClaim): string {
+  const what = g.key === "redundancy" ? "Redundancy (how alike the heads' rows are)" : "Entropy (how spread a row is)";
+  const parts = ARCH_ORDER.map((a) => `${ARCH_LABEL[a]} ${fmt(g.changes[a].before.mean)} → ${fmt(g.changes[a].after.mean)} (${signedPm(g.changes[a].change)}, ${g.changes[a].word === "about the same" ? "no change" : g.changes[a].word})`);
+  const head = `${what} from raw to effective maps: ${parts.join("; ")}.`;
+  const seeds = g.changes.mha.verdict === "one seed" ? " With one seed there is no spread to judge these differences by." : "";
+  if (g.growsWithMixing) {
+    return `${head} The gap grows with how much the heads mix: IHA's rise is ${g.ihaVsMha.word === "higher" ? "larger than MHA's by more than the spread over seeds" : "larger than MHA's"}.${seeds}`;
+  }
+  if (ARCH_ORDER.every((a) => g.changes[a].word === "about the same")) return `${head} In no architecture does the gap exceed the spread over seeds: on this measure the raw maps do not overstate how specialised the heads are.${seeds}`;
+  if (g.changes.iha.word === "lower") return `${head} In IHA the effective maps are less ${g.key === "redundancy" ? "alike" : "spread"} than the raw ones, the reverse of what mixing would suggest.${seeds}`;
+  return `${head} The gap does not grow with mixing in this build: IHA's change is not larger than MHA's by more than the spread over seeds.${seeds}`;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Where attention goes: raw and effective alignment
+
+export interface WhereClaim {
+  changes: Record<ArchName, Change>;
+  /** raw and effective alignment agree (no real change) for both mixing architectures */
+  faithful: boolean;
+}
+
+export function whereClaim(m: MetricsLike): WhereClaim {
+  const changes = Object.fromEntries(ARCH_ORDER.map((a) => [a, readingChange(m, a, "alignment")])) as Record<ArchName, Change>;
+  return {changes, faithful: changes.talking_heads.word === "about the same" && changes.iha.word === "about the same"};
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// What a head writes: the faithfulness distribution and the key-level causal check
+
+export interface WritesClaim {
+  medians: Record<ArchName, Spread>;
+  ihaVsMha: Comparison;
+  thVsMha: Comparison;
+  /** the mixing architectures' raw rows are further from what the head writes than MHA's, beyond the spread */
+  misreports: boolean;
+}
+
+export function writesClaim(m: MetricsLike): WritesClaim | null {
+  const values = ARCH_ORDER.map((a) => faithfulnessValues(m, a));
+  if (values.some((v) => v === null)) return null;
+  const medians = Object.fromEntries(ARCH_ORDER.map((a, i) => [a, spreadOf(values[i]!)])) as Record<ArchName, Spread>;
+  const ihaVsMha = compare(medians.iha, medians.mha);
+  const thVsMha = compare(medians.talking_heads, medians.mha);
+  return {medians, ihaVsMha, thVsMha, misreports: ihaVsMha.word === "higher"};
+}
+
+export function writesSentence(w: WritesClaim | null): string {
+  if (!w) return "This build did not measure how far each head's raw row is from its effective row.";
+  const list = ARCH_ORDER.map((a) => `${ARCH_LABEL[a]} ${pm(w.medians[a])}`).join(", ");
+  const head = `Over every head and every scored query, the median total variation between a head's raw and effective rows is ${list}.`;
+  if (w.misreports) {
+    const th = w.thVsMha.word === "higher" ? " Talking Heads' is too." : w.thVsMha.word === "about the same" ? " Talking Heads' is not, by that rule." : " Talking Heads' is lower.";
+    return `${head} IHA's is higher than MHA's (${verdictPhrase(w.ihaVsMha.verdict)}): its per-head maps misreport what each head writes.${th}`;
+  }
+  return `${head} IHA's is ${w.ihaVsMha.word === "lower" ? "lower than" : "not higher than"} MHA's by more than the spread over seeds: by this measure its raw maps describe what each head writes no worse than MHA's.`;
+}
+
+export interface KeyEffectClaim {
+  arch: ArchName;
+  target: "head_output" | "logit";
+  raw: Spread;
+  effective: Spread;
+  /** effective − raw, paired by seed */
+  change: Change;
+}
+
+export function keyEffectClaims(m: MetricsLike, target: "head_output" | "logit"): KeyEffectClaim[] | null {
+  const out: KeyEffectClaim[] = [];
+  for (const arch of ARCH_ORDER) {
+    const v = keyEffectValues(m, arch, target);
+    if (!v) return null;
+    const c = change(v.raw, v.effective);
+    out.push({arch, target, raw: c.before, effective: c.after, change: c});
+  }
+  return out;
+}
+
+export function keyEffectSentence(claims: KeyEffectClaim[] | null): string {
+  if (!claims) return "This build did not run the key-level check.";
+  const parts = claims.map((c) => `${ARCH_LABEL[c.arch]}: raw ${pm(c.raw)}, effective ${pm(c.effective)}`);
+  const wins = claims.filter((c) => c.change.word === "higher").map((c) => ARCH_LABEL[c.arch]);
+  const loses = claims.filter((c) => c.change.word === "lower").map((c) => ARCH_LABEL[c.arch]);
+  const head = `Rank correlation with the effect of removing each key from the head's ${claims[0].target === "logit" ? "contribution to the model's logit" : "output"}: ${parts.join("; ")}.`;
+  const win = wins.length ? ` The effective map ranks the keys better in ${listWords(wins)}` : " The effective map ranks the keys better than the raw map in no architecture";
+  const lose = loses.length ? `, worse in ${listWords(loses)}` : "";
+  return `${head}${win}${lose}${claims[0].change.verdict === "one seed" ? " (one seed: no spread to judge by)" : " (by more than the spread over seeds)"}.`;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The naive reading of IHA
+
+export interface NaiveClaim {
+  raw: Spread;
+  naive: Spread;
+  renormalised: Spread | null;
+  /** raw ÷ naive alignment (how many times lower the naive slice makes IHA look) */
+  factor: number;
+  rowSum: Spread | null;
+}
+
+export function naiveClaim(m: MetricsLike): NaiveClaim | null {
+  if (!m.architectures.iha.maps.naive) return null;
+  const raw = spreadOf(mapValues(m, "iha", "raw", "alignment"));
+  const naive = spreadOf(mapValues(m, "iha", "naive", "alignment"));
+  const renorm = m.architectures.iha.maps.naive_renormalised ? spreadOf(mapValues(m, "iha", "naive_renormalised", "alignment")) : null;
+  const sums = mapValues(m, "iha", "naive", "row_sum");
+  return {raw, naive, renormalised: renorm, factor: raw.mean / naive.mean, rowSum: sums.every(Number.isFinite) ? spreadOf(sums) : null};
+}
+
+/** A naive slice that makes IHA look at least this many times worse is called a big drop. */
+export const BIG_DROP = 2;
+
+// ---------------------------------------------------------------------------------------------------------
+// The thesis
+
+export interface Thesis {
+  where: WhereClaim;
+  redundancy: GapClaim;
+  entropy: GapClaim;
+  writes: WritesClaim | null;
+  naive: NaiveClaim | null;
+  sentence: string;
+}
+
+/** The essay's thesis, one sentence assembled from the claims the numbers support. */
+export function thesis(m: MetricsLike): Thesis {
+  const where = whereClaim(m);
+  const redundancy = gapClaim(m, "redundancy");
+  const entropy = gapClaim(m, "entropy");
+  const writes = writesClaim(m);
+  const naive = naiveClaim(m);
+  const keeps: string[] = [];
+  const breaks: string[] = [];
+  (where.faithful ? keeps : breaks).push("where the model attends");
+  const overstated = redundancy.growsWithMixing || entropy.growsWithMixing;
+  if (overstated) breaks.push("how specialised each head is");
+  else keeps.push("how specialised each head is");
+  if (writes?.misreports) breaks.push("what each head writes");
+  else if (writes) keeps.push("what each head writes");
+  let sentence: string;
+  if (breaks.length === 0) sentence = `In this build, the per-head maps of the models that mix heads still show ${listWords(keeps)}: the measurements do not show the mixing misleading them.`;
+  else if (keeps.length === 0) sentence = `In this build, the per-head maps of the models that mix heads misreport ${listWords(breaks)}.`;
+  else {
+    const verbs = breaks.map((b) => (b === "how specialised each head is" ? `overstate ${b}` : `misreport ${b}`));
+    sentence = `Per-head maps of the models that mix heads still show ${listWords(keeps)}, but ${listWords(verbs)}.`;
+  }
+  if (naive && naive.factor >= BIG_DROP) sentence += ` Reading IHA's interleaved map naively, as a per-head tool would, makes its alignment look ${naive.factor.toFixed(0)} times lower than it is.`;
+  return {where, redundancy, entropy, writes, naive, sentence};
+}
+
+/** The limits the thesis is stated with. */
+export function thesisLimits(m: MetricsLike, preset: string): string {
+  const n = seedCount(m);
+  const seeds = n > 1 ? `${n} seeds per architecture; a difference is called real only when it exceeds the spread over them (the rule is under the figure below)` : "one seed per architecture, so no difference can be told from seed-to-seed variation";
+  return `Measured on one-layer models of the ${preset} preset trained on a toy task, ${seeds}.`;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Ablation: do the drawn maps point at the heads that matter?
+
+/** One head's ablation result. */
+export interface AblationHead {
+  head: string;
+  alignment: number;
+  /** test F1 lost when the head's output is zeroed */
+  drop: number;
+}
+
+/** Correlation at or above which alignment is said to predict the heads that matter. */
+export const PREDICTS_AT = 0.5;
+
+export interface AblationClaim {
+  r: Record<ArchName, number>;
+  predicts: ArchName[];
+  fails: ArchName[];
+  /** no head's removal costs F1 in any architecture */
+  nothingToRemove: boolean;
+  title: string;
+  conclusion: string;
+}
+
+export function ablationClaim(byArch: Record<ArchName, {r: number; heads: AblationHead[]}>): AblationClaim {
+  const r = Object.fromEntries(ARCH_ORDER.map((a) => [a, byArch[a].r])) as Record<ArchName, number>;
+  const nothingToRemove = ARCH_ORDER.every((a) => byArch[a].heads.every((h) => !(h.drop > 0)));
+  const predicts = ARCH_ORDER.filter((a) => r[a] >= PREDICTS_AT);
+  const fails = ARCH_ORDER.filter((a) => !(r[a] >= PREDICTS_AT));
+  const names = (as: ArchName[]) => listWords(as.map((a) => ARCH_LABEL[a]));
+  const rs = ARCH_ORDER.map((a) => `${ARCH_LABEL[a]} ${fmt(r[a])}`).join(", ");
+  let title: string;
+  let conclusion: string;
+  if (nothingToRemove) {
+    title = "Ablation: no single head matters yet";
+    conclusion = "No head's removal lowers test F1 in any of the three models, so ablation cannot tell here whether the maps point at the heads that matter.";
+  } else if (fails.length === 0) {
+    title = "The heads that look aligned are the heads that matter";
+    conclusion = `Across heads, alignment and F1 lost correlate at ${rs}: in all three models the drawn maps point at the heads the model cannot lose.`;
+  } else if (predicts.length === 0) {
+    title = "Heads that look idle but matter";
+    conclusion = `Across heads, alignment and F1 lost correlate at ${rs}: in none of the models do the drawn maps point at the heads the model cannot lose.`;
+  } else {
+    title = `The drawn maps point at the heads that matter in ${names(predicts)}, not in ${names(fails)}`;
+    conclusion = `Across heads, alignment and F1 lost correlate at ${rs}. In ${names(predicts)} the heads that follow the path are the ones the model cannot lose; in ${names(fails)} they are not, so there a head's map says little about whether the model needs it.`;
+  }
+  return {r, predicts, fails, nothingToRemove, title, conclusion: `${conclusion} These are the main seed's heads: one run, no spread.`};
+}
+
+/** Exercise 6: among the lower half of heads by alignment, the one whose removal costs most; does it look idle? */
+export function idleHeadAnswer(heads: readonly AblationHead[], chance: number, worstDrop: number, f1Text: (v: number) => string): string {
+  if (heads.length === 0) return "There are no heads to compare.";
+  const order = heads.map((_, i) => i).sort((i, j) => heads[i].alignment - heads[j].alignment);
+  const low = order.slice(0, Math.ceil(order.length / 2)).map((i) => heads[i]);
+  const best = low.reduce((a, b) => (b.drop > a.drop ? b : a));
+  if (!(best.drop > 0)) return `Nothing stands out: no head in the lower half by alignment lowers test F1 when removed (the closest, ${best.head}, changes it by ${f1Text(-best.drop)}).`;
+  const times = best.alignment / chance;
+  const looksIdle = times < BIG_DROP;
+  const look = looksIdle
+    ? `its map puts ${fmt(best.alignment)} on the path, ${relation(best.alignment, chance)} chance (${fmt(chance)}): it looks idle`
+    : `its map puts ${fmt(best.alignment)} on the path, ${relation(best.alignment, chance)} chance (${fmt(chance)}), so it does not look idle: it is only less aligned than the other heads`;
+  const share = worstDrop > 0 ? best.drop / worstDrop : 0;
+  const matters = share >= 0.5
+    ? `and removing it costs ${f1Text(best.drop)} of test F1, ${share >= 0.999 ? "the most of any head" : `${fmt(share)} of what the most needed head costs`}`
+    : `and removing it costs ${f1Text(best.drop)} of test F1, a small share (${fmt(share)}) of what the most needed head costs`;
+  const verdict = looksIdle && share >= 0.5 ? "A head that looks idle but matters." : looksIdle ? "It looks idle and matters little: the map does not mislead here." : "Nothing here is a head that looks idle but matters.";
+  return `${best.head}: ${look}, ${matters}. ${verdict}`;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Exercise 4: which of the mixing shares separate the most misleading IHA head from the most faithful one?
+
+export interface Shares {
+  q: number;
+  k: number;
+  v: number;
+  r: number;
+}
+
+const SHARE_NAMES: Readonly<Record<keyof Shares, string>> = {q: "query", k: "key", v: "value", r: "collapse"};
+
+/** Compares two heads' self-shares as printed (3 decimals): which are smaller, larger, equal. */
+export function shareContrast(misleading: Shares, faithful: Shares): string {
+  const keys = Object.keys(SHARE_NAMES) as (keyof Shares)[];
+  const printed = (v: number) => Number(fmt(v));
+  const smaller = keys.filter((k) => printed(misleading[k]) < printed(faithful[k])).map((k) => SHARE_NAMES[k]);
+  const larger = keys.filter((k) => printed(misleading[k]) > printed(faithful[k])).map((k) => SHARE_NAMES[k]);
+  if (smaller.length === keys.length) return "All four of its shares are smaller: more of what it writes was computed by other heads' pseudo-heads, which its raw map does not show.";
+  if (smaller.length === 0) return "Nothing in its shares stands out: none is smaller than the faithful head's, so the mixing weights alone do not explain the gap; what differs is how the other heads' pseudo-heads attend, which is why reading the mixing needs the maps of all heads beside it.";
+  return `Its ${listWords(smaller)} ${smaller.length > 1 ? "shares are" : "share is"} smaller${larger.length ? ` and its ${listWords(larger)} ${larger.length > 1 ? "shares" : "share"} larger` : ""}: the shares alone separate the two heads only partly, so what differs is also how the other heads' pseudo-heads attend.`;
+}
+
+/** "a", "a and b", "a, b and c". */
+export function listWords(items: readonly string[]): string {
+  return items.length < 2 ? items.join("") : `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
+}
