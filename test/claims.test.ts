@@ -97,6 +97,7 @@ describe("the thesis follows the numbers", () => {
   it("states that specialisation is overstated when the gap grows with mixing", () => {
     const t = thesis(synthetic(GROWS));
     expect(t.redundancy.growsWithMixing).toBe(true);
+    expect(gapSentence(t.redundancy)).toContain("The gap grows with how much the heads mix");
     expect(t.sentence).toContain("still show where the model attends");
     expect(t.sentence).toContain("overstate how specialised each head is");
     expect(t.sentence).toContain("misreport what each head writes");
@@ -124,7 +125,7 @@ describe("the thesis follows the numbers", () => {
     const t = thesis(synthetic(part));
     expect(t.where.faithful).toBe(false);
     expect(t.sentence).not.toContain("still show where the model attends");
-    expect(t.sentence).toContain("misreport where the model attends");
+    expect(t.sentence).toContain("misplace where the model attends (IHA)");
   });
 
   it("drops the naive clause when the naive slice is no worse", () => {
@@ -149,8 +150,11 @@ describe("the thesis follows the numbers", () => {
 describe("what a head writes", () => {
   it("calls IHA's raw maps misreporting only when its faithfulness gap exceeds MHA's beyond the spread", () => {
     expect(writesSentence(writesClaim(synthetic(GROWS)))).toContain("misreport what each head writes");
-    const vanish = synthetic({...GROWS, iha: {...GROWS.iha, tvMedian: [0.05, 0.06, 0.05]}});
-    expect(writesClaim(vanish)!.misreports).toBe(false);
+    const ihaOnly = synthetic({...GROWS, iha: {...GROWS.iha, tvMedian: [0.05, 0.06, 0.05]}});
+    expect(writesClaim(ihaOnly)!.misreported).toEqual(["talking_heads"]);
+    expect(writesSentence(writesClaim(ihaOnly))).toContain("Talking Heads' is higher than MHA's (by more than the spread over seeds): there the per-head maps misreport what each head writes. IHA's is not.");
+    const vanish = synthetic({...GROWS, talking_heads: {...GROWS.talking_heads, tvMedian: [0.05, 0.06, 0.05]}, iha: {...GROWS.iha, tvMedian: [0.05, 0.06, 0.05]}});
+    expect(writesClaim(vanish)!.misreported).toEqual([]);
     expect(writesSentence(writesClaim(vanish))).toContain("no worse than MHA's");
   });
 

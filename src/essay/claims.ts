@@ -182,34 +182,39 @@ export function seedCount(m: MetricsLike): number {
 export interface GapClaim {
   key: "redundancy" | "entropy";
   changes: Record<ArchName, Change>;
-  /** IHA's change against MHA's and Talking Heads' against MHA's (independent runs) */
-  ihaVsMha: Comparison;
-  thVsMha: Comparison;
-  /** the change is positive and real for the mixing architectures and larger than MHA's */
+  /** each mixing architecture's change against MHA's (independent runs) */
+  vsMha: Record<"talking_heads" | "iha", Comparison>;
+  /** mixing architectures whose raw maps look more specialised than their effective ones, beyond MHA's gap */
+  overstated: ArchName[];
+  /** the gap rises from MHA through Talking Heads to IHA, each step beyond the spread */
   growsWithMixing: boolean;
 }
 
 export function gapClaim(m: MetricsLike, key: "redundancy" | "entropy"): GapClaim {
   const changes = Object.fromEntries(ARCH_ORDER.map((a) => [a, readingChange(m, a, key)])) as Record<ArchName, Change>;
-  const ihaVsMha = compare(changes.iha.change, changes.mha.change);
-  const thVsMha = compare(changes.talking_heads.change, changes.mha.change);
-  const up = (c: Change) => c.word === "higher";
-  const growsWithMixing = up(changes.iha) && ihaVsMha.word === "higher" && (up(changes.talking_heads) ? thVsMha.word === "higher" : true) && changes.iha.change.mean >= changes.talking_heads.change.mean;
-  return {key, changes, ihaVsMha, thVsMha, growsWithMixing};
+  const vsMha = {talking_heads: compare(changes.talking_heads.change, changes.mha.change), iha: compare(changes.iha.change, changes.mha.change)};
+  const overstated = (["talking_heads", "iha"] as const).filter((a) => changes[a].word === "higher" && vsMha[a].word === "higher");
+  const growsWithMixing = overstated.length === 2 && compare(changes.iha.change, changes.talking_heads.change).word === "higher";
+  return {key, changes, vsMha, overstated, growsWithMixing};
 }
 
 /** One sentence on the raw → effective gap of redundancy or entropy across the three architectures. */
 export function gapSentence(g: GapClaim): string {
   const what = g.key === "redundancy" ? "Redundancy (how alike the heads' rows are)" : "Entropy (how spread a row is)";
-  const parts = ARCH_ORDER.map((a) => `${ARCH_LABEL[a]} ${fmt(g.changes[a].before.mean)} → ${fmt(g.changes[a].after.mean)} (${signedPm(g.changes[a].change)}, ${g.changes[a].word === "about the same" ? "no change" : g.changes[a].word})`);
+  const parts = ARCH_ORDER.map((a) => `${ARCH_LABEL[a]} ${fmt(g.changes[a].before.mean)} → ${fmt(g.changes[a].after.mean)} (${signedPm(g.changes[a].change)}, ${g.changes[a].word === "about the same" ? "no real change" : g.changes[a].word})`);
   const head = `${what} from raw to effective maps: ${parts.join("; ")}.`;
   const seeds = g.changes.mha.verdict === "one seed" ? " With one seed there is no spread to judge these differences by." : "";
-  if (g.growsWithMixing) {
-    return `${head} The gap grows with how much the heads mix: IHA's rise is ${g.ihaVsMha.word === "higher" ? "larger than MHA's by more than the spread over seeds" : "larger than MHA's"}.${seeds}`;
+  const more = g.key === "redundancy" ? "more alike" : "more spread";
+  if (g.growsWithMixing) return `${head} The gap grows with how much the heads mix: Talking Heads' rise exceeds MHA's change and IHA's exceeds Talking Heads', each by more than the spread over seeds. Read raw, the heads of the mixing models look more specialised than they are.${seeds}`;
+  const reverse = g.changes.iha.word === "lower" ? ` In IHA the effective maps are less ${g.key === "redundancy" ? "alike" : "spread"} than the raw ones, the reverse of what mixing would suggest.` : "";
+  if (g.overstated.length) {
+    const names = listWords(g.overstated.map((a) => ARCH_LABEL[a]));
+    const others = ARCH_ORDER.filter((a) => !g.overstated.includes(a)).map((a) => ARCH_LABEL[a]);
+    return `${head} Only in ${names} are the effective maps ${more} than the raw ones by more than MHA's change and the spread over seeds: read raw, ${g.overstated.length > 1 ? "their" : "its"} heads look more specialised than they are; not so in ${listWords(others)}.${reverse}${seeds}`;
   }
   if (ARCH_ORDER.every((a) => g.changes[a].word === "about the same")) return `${head} In no architecture does the gap exceed the spread over seeds: on this measure the raw maps do not overstate how specialised the heads are.${seeds}`;
-  if (g.changes.iha.word === "lower") return `${head} In IHA the effective maps are less ${g.key === "redundancy" ? "alike" : "spread"} than the raw ones, the reverse of what mixing would suggest.${seeds}`;
-  return `${head} The gap does not grow with mixing in this build: IHA's change is not larger than MHA's by more than the spread over seeds.${seeds}`;
+  if (reverse) return `${head}${reverse}${seeds}`;
+  return `${head} The gap does not grow with mixing in this build: no mixing model's change exceeds MHA's by more than the spread over seeds.${seeds}`;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -231,30 +236,31 @@ export function whereClaim(m: MetricsLike): WhereClaim {
 
 export interface WritesClaim {
   medians: Record<ArchName, Spread>;
-  ihaVsMha: Comparison;
-  thVsMha: Comparison;
-  /** the mixing architectures' raw rows are further from what the head writes than MHA's, beyond the spread */
-  misreports: boolean;
+  vsMha: Record<"talking_heads" | "iha", Comparison>;
+  /** mixing architectures whose raw rows are further from what the head writes than MHA's, beyond the spread */
+  misreported: ArchName[];
 }
 
 export function writesClaim(m: MetricsLike): WritesClaim | null {
   const values = ARCH_ORDER.map((a) => faithfulnessValues(m, a));
   if (values.some((v) => v === null)) return null;
   const medians = Object.fromEntries(ARCH_ORDER.map((a, i) => [a, spreadOf(values[i]!)])) as Record<ArchName, Spread>;
-  const ihaVsMha = compare(medians.iha, medians.mha);
-  const thVsMha = compare(medians.talking_heads, medians.mha);
-  return {medians, ihaVsMha, thVsMha, misreports: ihaVsMha.word === "higher"};
+  const vsMha = {talking_heads: compare(medians.talking_heads, medians.mha), iha: compare(medians.iha, medians.mha)};
+  return {medians, vsMha, misreported: (["talking_heads", "iha"] as const).filter((a) => vsMha[a].word === "higher")};
 }
 
 export function writesSentence(w: WritesClaim | null): string {
   if (!w) return "This build did not measure how far each head's raw row is from its effective row.";
   const list = ARCH_ORDER.map((a) => `${ARCH_LABEL[a]} ${pm(w.medians[a])}`).join(", ");
   const head = `Over every head and every scored query, the median total variation between a head's raw and effective rows is ${list}.`;
-  if (w.misreports) {
-    const th = w.thVsMha.word === "higher" ? " Talking Heads' is too." : w.thVsMha.word === "about the same" ? " Talking Heads' is not, by that rule." : " Talking Heads' is lower.";
-    return `${head} IHA's is higher than MHA's (${verdictPhrase(w.ihaVsMha.verdict)}): its per-head maps misreport what each head writes.${th}`;
+  const seeds = w.vsMha.iha.verdict === "one seed" ? " (one seed: no spread to judge by)" : " (by more than the spread over seeds)";
+  if (w.misreported.length) {
+    const names = listWords(w.misreported.map((a) => ARCH_LABEL[a]));
+    const rest = (["talking_heads", "iha"] as const).filter((a) => !w.misreported.includes(a));
+    const tail = rest.length ? ` ${possessive(listWords(rest.map((a) => ARCH_LABEL[a])))} is not.` : "";
+    return `${head} ${possessive(names)} ${w.misreported.length > 1 ? "are" : "is"} higher than MHA's${seeds}: there the per-head maps misreport what each head writes.${tail}`;
   }
-  return `${head} IHA's is ${w.ihaVsMha.word === "lower" ? "lower than" : "not higher than"} MHA's by more than the spread over seeds: by this measure its raw maps describe what each head writes no worse than MHA's.`;
+  return `${head} Neither mixing model's is higher than MHA's${seeds.replace("by more than", "beyond")}: by this measure their raw maps describe what each head writes no worse than MHA's.`;
 }
 
 export interface KeyEffectClaim {
@@ -324,6 +330,8 @@ export interface Thesis {
   sentence: string;
 }
 
+const archNames = (as: readonly ArchName[]) => listWords(as.map((a) => ARCH_LABEL[a]));
+
 /** The essay's thesis, one sentence assembled from the claims the numbers support. */
 export function thesis(m: MetricsLike): Thesis {
   const where = whereClaim(m);
@@ -331,23 +339,26 @@ export function thesis(m: MetricsLike): Thesis {
   const entropy = gapClaim(m, "entropy");
   const writes = writesClaim(m);
   const naive = naiveClaim(m);
+  const overstated = ARCH_ORDER.filter((a) => redundancy.overstated.includes(a) || entropy.overstated.includes(a));
   const keeps: string[] = [];
   const breaks: string[] = [];
-  (where.faithful ? keeps : breaks).push("where the model attends");
-  const overstated = redundancy.growsWithMixing || entropy.growsWithMixing;
-  if (overstated) breaks.push("how specialised each head is");
+  if (where.faithful) keeps.push("where the model attends");
+  else breaks.push(`misplace where the model attends (${archNames(ARCH_ORDER.filter((a) => a !== "mha" && where.changes[a].word !== "about the same"))})`);
+  if (overstated.length) breaks.push(`overstate how specialised each head is (${archNames(overstated)})`);
   else keeps.push("how specialised each head is");
-  if (writes?.misreports) breaks.push("what each head writes");
+  if (writes?.misreported.length) breaks.push(`misreport what each head writes (${archNames(writes.misreported)})`);
   else if (writes) keeps.push("what each head writes");
   let sentence: string;
   if (breaks.length === 0) sentence = `In this build, the per-head maps of the models that mix heads still show ${listWords(keeps)}: the measurements do not show the mixing misleading them.`;
-  else if (keeps.length === 0) sentence = `In this build, the per-head maps of the models that mix heads misreport ${listWords(breaks)}.`;
-  else {
-    const verbs = breaks.map((b) => (b === "how specialised each head is" ? `overstate ${b}` : `misreport ${b}`));
-    sentence = `Per-head maps of the models that mix heads still show ${listWords(keeps)}, but ${listWords(verbs)}.`;
-  }
-  if (naive && naive.factor >= BIG_DROP) sentence += ` Reading IHA's interleaved map naively, as a per-head tool would, makes its alignment look ${naive.factor.toFixed(0)} times lower than it is.`;
+  else if (keeps.length === 0) sentence = `In this build, the per-head maps of the models that mix heads ${listWords(breaks)}.`;
+  else sentence = `Per-head maps of the models that mix heads still show ${listWords(keeps)}, but ${listWords(breaks)}.`;
+  if (naive && naive.factor >= BIG_DROP) sentence += ` Reading IHA's interleaved map naively, as a per-head tool would, makes its alignment look ${timesText(naive.factor)} lower than it is.`;
   return {where, redundancy, entropy, writes, naive, sentence};
+}
+
+/** "2.4 times", "12 times". */
+export function timesText(factor: number): string {
+  return `${factor >= 10 ? factor.toFixed(0) : factor.toFixed(1)} times`;
 }
 
 /** The limits the thesis is stated with. */
@@ -447,6 +458,11 @@ export function shareContrast(misleading: Shares, faithful: Shares): string {
   if (smaller.length === keys.length) return "All four of its shares are smaller: more of what it writes was computed by other heads' pseudo-heads, which its raw map does not show.";
   if (smaller.length === 0) return "Nothing in its shares stands out: none is smaller than the faithful head's, so the mixing weights alone do not explain the gap; what differs is how the other heads' pseudo-heads attend, which is why reading the mixing needs the maps of all heads beside it.";
   return `Its ${listWords(smaller)} ${smaller.length > 1 ? "shares are" : "share is"} smaller${larger.length ? ` and its ${listWords(larger)} ${larger.length > 1 ? "shares" : "share"} larger` : ""}: the shares alone separate the two heads only partly, so what differs is also how the other heads' pseudo-heads attend.`;
+}
+
+/** "IHA's", "Talking Heads'". */
+export function possessive(name: string): string {
+  return name.endsWith("s") ? `${name}'` : `${name}'s`;
 }
 
 /** "a", "a and b", "a, b and c". */
