@@ -469,3 +469,25 @@ export function possessive(name: string): string {
 export function listWords(items: readonly string[]): string {
   return items.length < 2 ? items.join("") : `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// The figures' rows: one per architecture and seed
+
+const seedOf = (r: RunScalars, i: number) => r.seed ?? i;
+
+/** Raw and effective values of one scalar, per architecture and seed. */
+export function readingPairs(m: MetricsLike, key: keyof MapScalars): {arch: ArchName; seed: number; raw: number; effective: number}[] {
+  return ARCH_ORDER.flatMap((arch) => runsOf(m, arch).map((r, i) => ({arch, seed: seedOf(r, i), raw: r.maps.raw[key] ?? NaN, effective: r.maps.effective[key] ?? NaN})));
+}
+
+/** Quartiles of the raw-vs-effective total variation, per architecture and seed (empty when not measured). */
+export function faithfulnessRows(m: MetricsLike): {arch: ArchName; seed: number; q1: number; median: number; q3: number}[] {
+  return ARCH_ORDER.flatMap((arch) => runsOf(m, arch).flatMap((r, i) => (r.faithfulness ? [{arch, seed: seedOf(r, i), q1: r.faithfulness.tv.q1, median: r.faithfulness.tv.median, q3: r.faithfulness.tv.q3}] : [])));
+}
+
+/** Rank correlations of the raw and effective rows with the key effect, per architecture and seed. */
+export function keyEffectRows(m: MetricsLike, target: "head_output" | "logit"): {arch: ArchName; seed: number; reading: "raw" | "effective"; rho: number}[] {
+  return ARCH_ORDER.flatMap((arch) =>
+    runsOf(m, arch).flatMap((r, i) => (r.key_effect ? (["raw", "effective"] as const).map((reading) => ({arch, seed: seedOf(r, i), reading, rho: r.key_effect![target][reading]})) : []))
+  );
+}
