@@ -1,6 +1,7 @@
 // Small pure helpers for the essay: which head a figure shows (always computed from the data, never picked
 // by hand), how far two readings of one head part, the essay's own URL state (sample and query, so a
 // figure can be linked in a precise state), and the "open this in the explorer" link of each figure.
+import {totalVariation} from "../model/metrics.js";
 import {massOn, type HeadMap} from "./headStack.js";
 import {DEFAULT_STATE, serializeState, type ExplorerState} from "./explorerState.js";
 
@@ -63,11 +64,7 @@ export function argmin(values: readonly number[]): number {
 }
 
 /** Total variation distance between two rows, ½ Σ|a − b|: 0 identical, 1 nothing in common. */
-export function rowDistance(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let sum = 0;
-  for (let i = 0; i < a.length; i++) sum += Math.abs(a[i] - (b[i] ?? 0));
-  return sum / 2;
-}
+export const rowDistance = totalVariation;
 
 /** Per head, the distance between two readings of its query row (e.g. raw and effective). */
 export function readingGap(a: readonly HeadMap[], b: readonly HeadMap[], query: number): number[] {

@@ -3,6 +3,7 @@
 // (an overlay that `setQuery` moves without redrawing the maps) and the ground-truth (query, key) pairs marked
 // by gold dots. Pure: two maps and options in, a DOM node out.
 import * as Plot from "@observablehq/plot";
+import {totalVariation} from "../model/metrics.js";
 import type {HeadMap} from "./headStack.js";
 import {PATH_COLOR, QUERY_COLOR} from "./palette.js";
 import {SVG_NS} from "./svgNamespace.js";
@@ -31,7 +32,6 @@ const MARGIN = 8;
 const TICK_EVERY = 6; // label every m-th token (one per relation row)
 const DIGITS = 3;
 const PATH_DOT = 1.6;
-const HALF = 0.5;
 
 interface Cell {
   q: number;
@@ -41,13 +41,6 @@ interface Cell {
 
 function cells(map: HeadMap): Cell[] {
   return map.flatMap((row, q) => Array.from(row, (v, k) => ({q, k, v})));
-}
-
-/** Total variation distance between two rows (½ Σ|a − b|): 0 identical, 1 disjoint. */
-function rowDistance(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let sum = 0;
-  for (let i = 0; i < a.length; i++) sum += Math.abs(a[i] - b[i]);
-  return sum * HALF;
 }
 
 /** The panel's node; `setQuery` moves the outlined row (an overlay) without redrawing the maps. */
@@ -148,7 +141,7 @@ export function heatmapPanel(data: HeatmapPanelData, options: HeatmapPanelOption
     panel(`Effective · ${headLabel}`, outlines[1].node),
     panel(`Effective − ${rawName}`, outlines[2].node)
   );
-  const mean = raw.reduce((sum, r, q) => sum + rowDistance(r, effective[q]), 0) / Math.max(1, N);
+  const mean = raw.reduce((sum, r, q) => sum + totalVariation(r, effective[q]), 0) / Math.max(1, N);
   const caption = document.createElement("p");
   caption.className = "mixviz-caption";
   root.setQuery = (query) => {
@@ -157,7 +150,7 @@ export function heatmapPanel(data: HeatmapPanelData, options: HeatmapPanelOption
     caption.textContent =
       `${title}. Rows are queries, columns keys (every ${TICK_EVERY}th token labelled); the outlined row is the current query, ` +
       `gold dots are (query, key) pairs on the ground-truth path. In the “Effective − ${rawName}” panel, blue marks where the head uses a key more than its ${rawName} map says, red where less. ` +
-      `The two maps differ by ${rowDistance(raw[query], effective[query]).toFixed(2)} on the current row and ${mean.toFixed(2)} on an average row ` +
+      `The two maps differ by ${totalVariation(raw[query], effective[query]).toFixed(2)} on the current row and ${mean.toFixed(2)} on an average row ` +
       `(total variation: 0 = identical, 1 = nothing in common).`;
   };
   root.setQuery(options.query);

@@ -2,8 +2,20 @@
 // on the run's test split (query rows of positive cells only), the uniform baseline, training numbers,
 // and mean/spread over seeds. The formulas are src/model/metrics.ts's; this file only gathers cells.
 import {ARCHS, headLabel, type Arch, type Preset} from "../model/config.js";
-import {headRows, mapKindsFor, type MapKind} from "../model/effective.js";
-import {attentionMetrics, uniformBaseline, type AttentionMetrics, type QueryCell} from "../model/metrics.js";
+import {headRows, mapKindsFor, type HeadMaps, type MapKind} from "../model/effective.js";
+import {keyRemovalEffects, type KeyEffects, type QueryRef} from "../model/keyEffects.js";
+import {
+  attentionMetrics,
+  distribution,
+  nearestHeads,
+  rowEntropy,
+  spearman,
+  totalVariation,
+  uniformBaseline,
+  type AttentionMetrics,
+  type Distribution,
+  type QueryCell
+} from "../model/metrics.js";
 import {batchMaps, forEachBatch, KIND_NAME} from "./maps.js";
 import {ensureRuns, type Run} from "./runs.js";
 import {positiveCells, testSamples, VIEW_SEED} from "./showcase.js";
@@ -19,6 +31,43 @@ export interface MapMetrics {
   per_head: {alignment: number[]; entropy: number[]; align_hit: number[]};
 }
 
+/** How far each head's raw row is from its effective row (docs/effective-maps.md, "Faithfulness"). */
+export interface Faithfulness {
+  /** TV distance between each head's raw and effective row, over every head × scored query (layers pooled) */
+  tv: Distribution;
+  /** median TV per head, head-label order */
+  per_head_median: number[];
+  /** per head (head-label order): the head-label index of the raw map nearest its effective map (least mean TV, same layer) */
+  nearest_raw_head: number[];
+  /** per head: the mean TV between its effective row and that nearest raw row */
+  nearest_raw_tv_mean: number[];
+}
+
+/** How well a map's row ranks the keys by the effect of removing each (Spearman's ρ, keyEffects.ts). */
+export interface KeyEffect {
+  /**
+   * mean over heads × scored queries of Spearman's ρ between a map's row and the effect of removing each key
+   * from that head's computation; raw = the drawn per-head map, effective = the effective map
+   */
+  head_output: {raw: number; effective: number};
+  logit: {raw: number; effective: number};
+  /** (head, query) pairs averaged: the last layer's heads × the scored queries, less pairs where a ρ is undefined */
+  n: number;
+}
+
+/** IHA's naive slice: its rows do not sum to 1 (docs/effective-maps.md, "Naive maps"). */
+export interface NaiveRows {
+  /** row sums (mass kept by the slice) over every head × scored query, layers pooled */
+  mass: Distribution & {min: number};
+  /** rows whose mass is below `threshold`, as a share of all rows */
+  share_below: number;
+  threshold: number;
+  /** the renormalised rows' mean entropy with every row weighted by its mass instead of counting once */
+  renormalised_entropy_mass_weighted: number;
+  /** the renormalised rows' mean entropy over rows whose mass is at least `threshold` */
+  renormalised_entropy_above_threshold: number;
+}
+
 /** The numbers of one run. */
 export interface RunMetrics {
   seed: number;
@@ -31,6 +80,10 @@ export interface RunMetrics {
   cells: number;
   maps: Record<string, MapMetrics>;
   uniform_baseline: MapMetrics;
+  faithfulness: Faithfulness;
+  key_effect: KeyEffect;
+  /** IHA only */
+  naive_rows?: NaiveRows;
 }
 
 export interface Spread {
@@ -42,6 +95,8 @@ export interface Spread {
 }
 
 const SCALARS = ["alignment", "redundancy", "entropy", "best_head_alignment", "align_hit"] as const;
+/** The metrics whose raw → effective change over_seeds.gap spreads. */
+const GAP_METRICS = ["redundancy", "entropy", "best_head_alignment"] as const;
 const RUN_NUMBERS = ["test_f1", "best_val_f1", "best_epoch", "epochs_run", "seconds"] as const;
 
 /** Per-layer metrics → one MapMetrics: scalars averaged over layers, per-head arrays concatenated. */
@@ -71,16 +126,25 @@ export function runMetrics(run: Run, preset: Preset): RunMetrics {
   // queries[kind][layer]: the QueryCells, each holding copies of its H query rows
   const queries = new Map<MapKind, QueryCell[][]>(kinds.map((k) => [k, Array.from({length: cfg.n_layers}, () => [])]));
   let next = 0; // first cell not yet gathered (cells are sample-major)
+  const keySums = {head_output_raw: 0, head_output_effective: 0, logit_raw: 0, logit_effective: 0, n: 0};
+  let keySeconds = 0;
   forEachBatch(weights, cfg, samples, preset.train.eval_batch_size, (batch) => {
     const end = batch.start + batch.size;
     let stop = next;
     while (stop < cells.length && cells[stop].sample < end) stop++;
     for (let layer = 0; layer < cfg.n_layers; layer++) {
-      for (const [kind, maps] of batchMaps(batch, cfg, layer, kinds)) {
+      const layerMaps = batchMaps(batch, cfg, layer, kinds);
+      for (const [kind, maps] of layerMaps) {
         for (let c = next; c < stop; c++) {
           const rows = headRows(maps, cells[c].sample - batch.start, cells[c].cell).map((row) => row.slice()); // [H][N]
           queries.get(kind)![layer].push({maps: rows, path: cells[c].path});
         }
+      }
+      if (layer === cfg.n_layers - 1) {
+        const refs = cells.slice(next, stop).map((c) => ({sample: c.sample - batch.start, query: c.cell}));
+        const started = performance.now();
+        addKeyEffects(keySums, keyRemovalEffects(batch.cache, batch.params, cfg, layer, refs), refs, layerMaps.get("raw")!, layerMaps.get("effective")!);
+        keySeconds += (performance.now() - started) / 1000;
       }
     }
     next = stop;
@@ -89,6 +153,8 @@ export function runMetrics(run: Run, preset: Preset): RunMetrics {
   const maps: Record<string, MapMetrics> = {};
   for (const [kind, layers] of queries) maps[KIND_NAME[kind]] = combineLayers(layers.map((q) => attentionMetrics(q)));
   const baseline = combineLayers(queries.get("raw")!.map((q) => uniformBaseline(q)));
+  console.error(`mixviz: metrics ${cfg.arch} seed ${record.seed}: key removal effects took ${keySeconds.toFixed(1)} s`);
+  const mean = (sum: number) => (keySums.n > 0 ? sum / keySums.n : NaN);
   return {
     seed: record.seed,
     test_f1: record.test_f1,
@@ -98,7 +164,108 @@ export function runMetrics(run: Run, preset: Preset): RunMetrics {
     seconds: record.seconds,
     cells: cells.length,
     maps,
-    uniform_baseline: baseline
+    uniform_baseline: baseline,
+    faithfulness: faithfulnessOf(queries.get("raw")!, queries.get("effective")!),
+    key_effect: {
+      head_output: {raw: mean(keySums.head_output_raw), effective: mean(keySums.head_output_effective)},
+      logit: {raw: mean(keySums.logit_raw), effective: mean(keySums.logit_effective)},
+      n: keySums.n
+    },
+    ...(cfg.arch === "iha" ? {naive_rows: naiveRowsOf(queries.get("naive")!, queries.get("naive_renorm")!)} : {})
+  };
+}
+
+/** Running sums of Spearman's ρ over (head, query) pairs. */
+interface KeySums {
+  head_output_raw: number;
+  head_output_effective: number;
+  logit_raw: number;
+  logit_effective: number;
+  n: number;
+}
+
+/** Adds ρ(map row, effect) of every head of every query; a pair with any undefined ρ (a constant row or effect) is left out. */
+function addKeyEffects(sums: KeySums, effects: KeyEffects, refs: QueryRef[], raw: HeadMaps, effective: HeadMaps): void {
+  const [, H, N] = raw.shape;
+  refs.forEach(({sample, query}, q) => {
+    const rawRows = headRows(raw, sample, query); // [H][N]
+    const effRows = headRows(effective, sample, query); // [H][N]
+    for (let h = 0; h < H; h++) {
+      const offset = (q * H + h) * N;
+      const head = effects.head_output.subarray(offset, offset + N); // [N]
+      const logit = effects.logit!.subarray(offset, offset + N); // [N]
+      const rho = [spearman(rawRows[h], head), spearman(effRows[h], head), spearman(rawRows[h], logit), spearman(effRows[h], logit)];
+      if (rho.some((r) => !Number.isFinite(r))) continue;
+      sums.head_output_raw += rho[0];
+      sums.head_output_effective += rho[1];
+      sums.logit_raw += rho[2];
+      sums.logit_effective += rho[3];
+      sums.n++;
+    }
+  });
+}
+
+/** TV between raw and effective rows per head, and for every effective head the nearest raw head (per layer). */
+function faithfulnessOf(raw: QueryCell[][], effective: QueryCell[][]): Faithfulness {
+  const pooled: number[] = [];
+  const out = {per_head_median: [] as number[], nearest_raw_head: [] as number[], nearest_raw_tv_mean: [] as number[]};
+  raw.forEach((cells, layer) => {
+    const H = cells[0].maps.length;
+    const byHead = Array.from({length: H}, () => [] as number[]); // [H][cells]
+    const between = Array.from({length: H}, () => new Array<number>(H).fill(0)); // [g raw][h effective], mean TV
+    cells.forEach((cell, c) => {
+      const eff = effective[layer][c].maps; // [H][N]
+      for (let g = 0; g < H; g++) {
+        for (let h = 0; h < H; h++) {
+          const tv = totalVariation(cell.maps[g], eff[h]);
+          between[g][h] += tv / cells.length;
+          if (g === h) byHead[h].push(tv);
+        }
+      }
+    });
+    byHead.forEach((values) => {
+      pooled.push(...values);
+      out.per_head_median.push(distribution(values).median);
+    });
+    nearestHeads(between).forEach((g, h) => {
+      out.nearest_raw_head.push(layer * H + g);
+      out.nearest_raw_tv_mean.push(between[g][h]);
+    });
+  });
+  return {tv: distribution(pooled), ...out};
+}
+
+/** Rows whose naive slice keeps less mass than this are "near-empty" (docs/effective-maps.md). */
+export const NAIVE_MASS_THRESHOLD = 0.01;
+
+/** Mass of IHA's naive rows and what the near-empty ones do to the renormalised entropy. */
+function naiveRowsOf(naive: QueryCell[][], renormalised: QueryCell[][]): NaiveRows {
+  const masses: number[] = [];
+  let weighted = 0;
+  let above = 0;
+  let aboveCount = 0;
+  naive.forEach((cells, layer) => {
+    cells.forEach((cell, c) => {
+      cell.maps.forEach((row, h) => {
+        let mass = 0;
+        for (let k = 0; k < row.length; k++) mass += row[k];
+        const entropy = rowEntropy(renormalised[layer][c].maps[h]);
+        masses.push(mass);
+        weighted += mass * entropy;
+        if (mass >= NAIVE_MASS_THRESHOLD) {
+          above += entropy;
+          aboveCount++;
+        }
+      });
+    });
+  });
+  const total = masses.reduce((a, b) => a + b, 0);
+  return {
+    mass: {...distribution(masses), min: Math.min(...masses)},
+    share_below: masses.filter((m) => m < NAIVE_MASS_THRESHOLD).length / masses.length,
+    threshold: NAIVE_MASS_THRESHOLD,
+    renormalised_entropy_mass_weighted: weighted / total,
+    renormalised_entropy_above_threshold: above / aboveCount
   };
 }
 
@@ -118,7 +285,17 @@ function overSeeds(runs: RunMetrics[]) {
     n: runs.length,
     ...Object.fromEntries(RUN_NUMBERS.map((key) => [key, spread(runs.map((r) => r[key]))])),
     maps: Object.fromEntries(Object.keys(runs[0].maps).map((kind) => [kind, scalarSpread((r) => r.maps[kind])])),
-    uniform_baseline: scalarSpread((r) => r.uniform_baseline)
+    uniform_baseline: scalarSpread((r) => r.uniform_baseline),
+    /** effective − raw per seed */
+    gap: Object.fromEntries(GAP_METRICS.map((key) => [key, spread(runs.map((r) => r.maps.effective[key] - r.maps.raw[key]))])),
+    faithfulness_tv_median: spread(runs.map((r) => r.faithfulness.tv.median)),
+    faithfulness_tv_mean: spread(runs.map((r) => r.faithfulness.tv.mean)),
+    key_effect: {
+      head_output_raw: spread(runs.map((r) => r.key_effect.head_output.raw)),
+      head_output_effective: spread(runs.map((r) => r.key_effect.head_output.effective)),
+      logit_raw: spread(runs.map((r) => r.key_effect.logit.raw)),
+      logit_effective: spread(runs.map((r) => r.key_effect.logit.effective))
+    }
   };
 }
 

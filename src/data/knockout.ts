@@ -7,6 +7,7 @@ import {ablateSourceHead} from "../model/ablation.js";
 import {headLabel} from "../model/config.js";
 import type {AnyConfig} from "../model/lmConfig.js";
 import type {MapKind} from "../model/effective.js";
+import {totalVariation} from "../model/metrics.js";
 import type {Weights} from "../model/params.js";
 import {arrowTable} from "./arrow.js";
 import {batchMaps, type Batch} from "./maps.js";
@@ -68,9 +69,7 @@ export function rowChange(a: readonly Float32Array[], b: readonly Float32Array[]
     for (let s = 0; s < inputs; s++) {
       for (let q = 0; q < n; q++) {
         const offset = ((s * H + h) * n + q) * n;
-        let tv = 0;
-        for (let k = 0; k < n; k++) tv += Math.abs(chunk[offset + k] - other[offset + k]);
-        sum += tv / 2;
+        sum += totalVariation(chunk.subarray(offset, offset + n), other.subarray(offset, offset + n)); // [n] rows
         count++;
       }
     }

@@ -328,3 +328,96 @@ export function microF1(pred: Uint8Array, truth: Uint8Array): number {
   const denominator = 2 * tp + fp + fn;
   return denominator > 0 ? (2 * tp) / denominator : 0;
 }
+
+/**
+ * Total-variation distance between two rows, ½ Σ_k |a[k] − b[k]| (a missing entry of b counts as 0):
+ * 0 = identical, 1 = disjoint supports for rows that sum to 1.
+ */
+export function totalVariation(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let sum = 0;
+  for (let k = 0; k < a.length; k++) sum += Math.abs(a[k] - (b[k] ?? 0));
+  return sum / 2;
+}
+
+/** Ranks 1 … n of the values (ascending), tied values sharing the mean of the ranks they span. */
+export function averageRanks(values: ArrayLike<number>): Float64Array {
+  const order = Array.from({length: values.length}, (_, i) => i).sort((i, j) => values[i] - values[j]);
+  const ranks = new Float64Array(values.length); // [n]
+  for (let start = 0; start < order.length; ) {
+    let end = start + 1;
+    while (end < order.length && values[order[end]] === values[order[start]]) end++;
+    const rank = (start + end + 1) / 2; // mean of the 1-based ranks start+1 … end
+    for (let t = start; t < end; t++) ranks[order[t]] = rank;
+    start = end;
+  }
+  return ranks;
+}
+
+/** Pearson correlation of two equal-length vectors; NaN when either is constant. */
+function pearson(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  const n = a.length;
+  let meanA = 0;
+  let meanB = 0;
+  for (let i = 0; i < n; i++) {
+    meanA += a[i] / n;
+    meanB += b[i] / n;
+  }
+  let cov = 0;
+  let varA = 0;
+  let varB = 0;
+  for (let i = 0; i < n; i++) {
+    cov += (a[i] - meanA) * (b[i] - meanB);
+    varA += (a[i] - meanA) ** 2;
+    varB += (b[i] - meanB) ** 2;
+  }
+  return varA > 0 && varB > 0 ? cov / Math.sqrt(varA * varB) : NaN;
+}
+
+/**
+ * Spearman's ρ: the Pearson correlation of the average ranks (ties share their mean rank). NaN when
+ * either vector is constant (it ranks nothing) or the lengths differ from each other or are below 2.
+ */
+export function spearman(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) throw new Error(`spearman: lengths ${a.length} and ${b.length} differ`);
+  if (a.length < 2) return NaN;
+  return pearson(averageRanks(a), averageRanks(b));
+}
+
+/** Mean, median, quartiles and count of a sample (NaN statistics for an empty one). */
+export interface Distribution {
+  mean: number;
+  median: number;
+  q1: number;
+  q3: number;
+  n: number;
+}
+
+/** The q-quantile of ascending values, linear between order statistics (position q·(n − 1); numpy's default). */
+export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
+  if (sorted.length === 0) return NaN;
+  const position = q * (sorted.length - 1);
+  const below = Math.floor(position);
+  const above = Math.min(below + 1, sorted.length - 1);
+  return sorted[below] + (position - below) * (sorted[above] - sorted[below]);
+}
+
+/** Mean, median, first and third quartile (quantileSorted) and n of a list of numbers. */
+export function distribution(values: ArrayLike<number>): Distribution {
+  const sorted = Float64Array.from(values).sort(); // typed-array sort is numeric
+  const n = sorted.length;
+  const mean = n > 0 ? sorted.reduce((a, b) => a + b, 0) / n : NaN;
+  return {mean, median: quantileSorted(sorted, 0.5), q1: quantileSorted(sorted, 0.25), q3: quantileSorted(sorted, 0.75), n};
+}
+
+/**
+ * Head identity: for every column h of a square distance matrix dist[g][h] (e.g. the mean TV between raw
+ * head g and effective head h), the row g nearest to it (the first on ties).
+ */
+export function nearestHeads(dist: SquareMap): number[] {
+  const n = sideOf(dist, "distance matrix");
+  return Array.from({length: n}, (_, h) => {
+    let best = 0;
+    for (let g = 1; g < n; g++) if (dist[g][h] < dist[best][h]) best = g;
+    return best;
+  });
+}

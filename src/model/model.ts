@@ -79,27 +79,43 @@ export function attentionSublayer(
   return x.add(attnOut) as tf.Tensor3D; // [B,N,D]
 }
 
-/** One pre-LN block: x + attn(ln1(x)), then + mlp(ln2(·)). */
-function block(params: Params, cfg: ModelConfig, l: number, x: tf.Tensor3D, cache?: Cache): tf.Tensor3D {
-  const [B, N, D] = x.shape;
-  const pre = `blocks.${l}.`;
-  const p = (name: string) => getParam(params, pre + name);
-  const mid = attentionSublayer(params, cfg, l, x, cache); // [B,N,D]
-  put(cache, pre + "hook_resid_mid", mid);
+/** The MLP half of pre-LN block l on the residual after attention: ReLU MLP of ln2(mid), hooked activations too. */
+export function mlpSublayer(params: Params, cfg: ModelConfig, l: number, mid: tf.Tensor3D) {
+  const [B, N, D] = mid.shape;
+  const F = cfg.d_mlp;
+  const p = (name: string) => getParam(params, `blocks.${l}.` + name);
   const x2 = layerNorm(mid, p("ln2.w"), p("ln2.b")).reshape([B * N, D]); // [B*N, D]
   const hPre = matMul2d(x2, p("mlp.W_in")).add(p("mlp.b_in")); // [B*N, F]
   const hPost = hPre.relu(); // [B*N, F]
   const mlpOut = matMul2d(hPost, p("mlp.W_out")).add(p("mlp.b_out")).reshape([B, N, D]) as tf.Tensor3D; // [B,N,D]
+  return {normalized: x2.reshape([B, N, D]), pre: hPre.reshape([B, N, F]), post: hPost.reshape([B, N, F]), out: mlpOut};
+}
+
+/** One pre-LN block: x + attn(ln1(x)), then + mlp(ln2(·)). */
+function block(params: Params, cfg: ModelConfig, l: number, x: tf.Tensor3D, cache?: Cache): tf.Tensor3D {
+  const pre = `blocks.${l}.`;
+  const mid = attentionSublayer(params, cfg, l, x, cache); // [B,N,D]
+  put(cache, pre + "hook_resid_mid", mid);
+  const mlp = mlpSublayer(params, cfg, l, mid); // [B,N,D] out
   if (cache) {
-    const F = cfg.d_mlp;
-    cache[pre + "ln2.hook_normalized"] = x2.reshape([B, N, D]);
-    cache[pre + "mlp.hook_pre"] = hPre.reshape([B, N, F]);
-    cache[pre + "mlp.hook_post"] = hPost.reshape([B, N, F]);
-    cache[pre + "hook_mlp_out"] = mlpOut;
+    cache[pre + "ln2.hook_normalized"] = mlp.normalized;
+    cache[pre + "mlp.hook_pre"] = mlp.pre;
+    cache[pre + "mlp.hook_post"] = mlp.post;
+    cache[pre + "hook_mlp_out"] = mlp.out;
   }
-  const post = mid.add(mlpOut) as tf.Tensor3D; // [B,N,D]
+  const post = mid.add(mlp.out) as tf.Tensor3D; // [B,N,D]
   put(cache, pre + "hook_resid_post", post);
   return post;
+}
+
+/** Final LayerNorm and unembedding: residual [B,N,D] → one logit per cell [B,N]. */
+export function unembed(params: Params, cfg: ModelConfig, x: tf.Tensor3D, cache?: Cache): tf.Tensor2D {
+  const [B, N] = x.shape;
+  const xf = layerNorm(x, getParam(params, "ln_final.w"), getParam(params, "ln_final.b")); // [B,N,D]
+  put(cache, "ln_final.hook_normalized", xf);
+  return matMul2d(xf.reshape([B * N, cfg.d_model]), getParam(params, "unembed.W_U")) // [B*N, 1]
+    .add(getParam(params, "unembed.b_U")) // [B*N, 1]
+    .reshape([B, N]) as tf.Tensor2D; // [B,N]
 }
 
 /**
@@ -108,16 +124,12 @@ function block(params: Params, cfg: ModelConfig, l: number, x: tf.Tensor3D, cach
  */
 export function forward(params: Params, cfg: ModelConfig, bits: tf.Tensor2D, cache?: Cache): tf.Tensor2D {
   validateConfig(cfg);
-  const [B, N] = bits.shape;
+  const N = bits.shape[1];
   if (N !== seqLen(cfg)) throw new Error(`bits have ${N} tokens per sample, config.m = ${cfg.m} needs ${seqLen(cfg)}`);
   let x = embed(params, cfg, bits); // [B,N,D]
   put(cache, "hook_embed", x);
   for (let l = 0; l < cfg.n_layers; l++) x = block(params, cfg, l, x, cache); // [B,N,D]
-  const xf = layerNorm(x, getParam(params, "ln_final.w"), getParam(params, "ln_final.b")); // [B,N,D]
-  put(cache, "ln_final.hook_normalized", xf);
-  const logits = matMul2d(xf.reshape([B * N, cfg.d_model]), getParam(params, "unembed.W_U")) // [B*N, 1]
-    .add(getParam(params, "unembed.b_U")) // [B*N, 1]
-    .reshape([B, N]) as tf.Tensor2D; // [B,N]
+  const logits = unembed(params, cfg, x, cache); // [B,N]
   put(cache, "hook_logits", logits);
   return logits;
 }
