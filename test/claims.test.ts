@@ -46,7 +46,7 @@ function synthetic(specs: Record<ArchName, Spec>): MetricsLike {
       maps: {
         raw: {alignment: at(s.alignment, 0, i, 0.35), redundancy: s.redundancy[0][i], entropy: at(s.entropy, 0, i, 1.1), best_head_alignment: 0.9},
         effective: {alignment: at(s.alignment, 1, i, 0.35), redundancy: s.redundancy[1][i], entropy: at(s.entropy, 1, i, 1.1), best_head_alignment: 0.85},
-        ...(s.naive ? {naive: {alignment: s.naive[i], redundancy: 0.1, entropy: 0.5, best_head_alignment: 0.1, row_sum: 0.31}} : {})
+        ...(s.naive ? {naive: {alignment: s.naive[i], redundancy: 0.1, entropy: 0.5, best_head_alignment: 0.1}} : {})
       },
       ...(s.tvMedian ? {faithfulness: {tv: {mean: s.tvMedian[i], median: s.tvMedian[i], q1: 0, q3: 1, n: 100}}} : {}),
       ...(s.keyEffect ? {key_effect: {head_output: {raw: s.keyEffect[0][i], effective: s.keyEffect[1][i]}, logit: {raw: s.keyEffect[0][i], effective: s.keyEffect[1][i]}, n: 100}} : {})
@@ -178,19 +178,19 @@ describe("the ablation section's title and conclusion", () => {
 
   it("names the models where alignment predicts the heads that matter", () => {
     const c = ablationClaim(by(0.866, 0.005, 0.842));
-    expect(c.title).toBe("The drawn maps point at the heads that matter in MHA and IHA, not in Talking Heads");
+    expect(c.title).toBe("the drawn maps point at the heads that matter in MHA and IHA, not in Talking Heads");
     expect(c.conclusion).toContain("MHA 0.866, Talking Heads 0.005, IHA 0.842");
   });
 
-  it("becomes 'Heads that look idle but matter' only when no model's maps predict it", () => {
-    expect(ablationClaim(by(0.1, 0.005, -0.2)).title).toBe("Heads that look idle but matter");
-    expect(ablationClaim(by(0.9, 0.8, 0.7)).title).toBe("The heads that look aligned are the heads that matter");
+  it("becomes 'heads that look idle but matter' only when no model's maps predict it", () => {
+    expect(ablationClaim(by(0.1, 0.005, -0.2)).title).toBe("heads that look idle but matter");
+    expect(ablationClaim(by(0.9, 0.8, 0.7)).title).toBe("the heads that look aligned are the heads that matter");
   });
 
   it("says nothing can be told when no head's removal costs F1", () => {
     const none = [{head: "L0H0", alignment: 0.4, drop: 0}];
     const c = ablationClaim({mha: {r: NaN, heads: none}, talking_heads: {r: NaN, heads: none}, iha: {r: NaN, heads: none}});
-    expect(c.title).toBe("Ablation: no single head matters yet");
+    expect(c.title).toBe("no single head matters yet");
   });
 });
 

@@ -2,7 +2,7 @@
 // every "real" difference, the thesis sentence, the ablation section's title and conclusion and the answers
 // of the exercises that depend on the run. A rebuild with other numbers rewrites these sentences; a claim
 // the numbers do not support is not made.
-import {fmt, relation} from "../components/prose.js";
+import {direction, fmt, relation} from "../components/prose.js";
 
 export type ArchName = "mha" | "talking_heads" | "iha";
 export const ARCH_ORDER: readonly ArchName[] = ["mha", "talking_heads", "iha"];
@@ -22,14 +22,23 @@ export interface MapScalars {
   redundancy: number;
   entropy: number;
   best_head_alignment: number;
-  /** mean sum of a query row (1 for a distribution; less for the naive slice) */
-  row_sum?: number;
 }
 
 /** The per-head faithfulness of one run: total variation between a head's raw and effective rows. */
 export interface Faithfulness {
   tv: {mean: number; median: number; q1: number; q3: number; n: number};
   per_head_median?: number[];
+  /** per head: the raw head whose map is nearest this head's effective map */
+  nearest_raw_head?: number[];
+}
+
+/** IHA's naive slice: the mass its rows keep, and the renormalised entropy with near-empty rows treated two ways. */
+export interface NaiveRows {
+  mass: {mean: number; median: number; q1: number; q3: number; n: number; min: number};
+  share_below: number;
+  threshold: number;
+  renormalised_entropy_mass_weighted: number;
+  renormalised_entropy_above_threshold: number;
 }
 
 /** Rank correlation of the raw and the effective row with the effect of removing each key. */
@@ -45,6 +54,7 @@ export interface RunScalars {
   maps: Record<string, MapScalars>;
   faithfulness?: Faithfulness;
   key_effect?: KeyEffect;
+  naive_rows?: NaiveRows;
 }
 
 export interface ArchMetrics extends RunScalars {
@@ -65,10 +75,11 @@ export type Word = "higher" | "lower" | "about the same";
  *   is real when |mean change| is larger than the standard deviation of that change and every seed's change
  *   has the same sign. Either way the difference must also exceed SAME_WITHIN of the larger value: a
  *   consistent but negligible difference is "about the same";
- * - "within spread": it is not;
+ * - "negligible": it exceeds the spread but not SAME_WITHIN of the larger value;
+ * - "within spread": it does not exceed the spread;
  * - "one seed": a single seed has no spread to judge by.
  */
-export type Verdict = "real" | "within spread" | "one seed";
+export type Verdict = "real" | "negligible" | "within spread" | "one seed";
 
 /** Values closer than this (relative to the larger) are about the same, whatever the seeds say. */
 export const SAME_WITHIN = 0.1;
@@ -103,8 +114,9 @@ function oneSeedWord(a: number, b: number): Word {
 export function compare(a: Spread, b: Spread): Comparison {
   const delta = a.mean - b.mean;
   if (a.std === null || b.std === null) return {a, b, delta, verdict: "one seed", word: oneSeedWord(a.mean, b.mean)};
-  const real = Math.abs(delta) > a.std + b.std && !negligible(delta, a.mean, b.mean);
-  return {a, b, delta, verdict: real ? "real" : "within spread", word: real ? (delta > 0 ? "higher" : "lower") : "about the same"};
+  const beyond = Math.abs(delta) > a.std + b.std;
+  const verdict: Verdict = !beyond ? "within spread" : negligible(delta, a.mean, b.mean) ? "negligible" : "real";
+  return {a, b, delta, verdict, word: verdict === "real" ? (delta > 0 ? "higher" : "lower") : "about the same"};
 }
 
 /** A paired change over seeds (after − before per seed). */
@@ -123,8 +135,9 @@ export function change(before: readonly number[], after: readonly number[]): Cha
   const base = {before: spreadOf(before), after: spreadOf(after), change: c};
   if (c.std === null) return {...base, verdict: "one seed", word: oneSeedWord(after[0], before[0])};
   const sameSign = diffs.every((d) => d > 0) || diffs.every((d) => d < 0);
-  const real = sameSign && Math.abs(c.mean) > c.std && !negligible(c.mean, base.before.mean, base.after.mean);
-  return {...base, verdict: real ? "real" : "within spread", word: real ? (c.mean > 0 ? "higher" : "lower") : "about the same"};
+  const beyond = sameSign && Math.abs(c.mean) > c.std;
+  const verdict: Verdict = !beyond ? "within spread" : negligible(c.mean, base.before.mean, base.after.mean) ? "negligible" : "real";
+  return {...base, verdict, word: verdict === "real" ? (c.mean > 0 ? "higher" : "lower") : "about the same"};
 }
 
 /** "0.532 ± 0.021" (mean ± standard deviation over seeds), or "0.532" with one seed. */
@@ -141,7 +154,21 @@ export function signedPm(s: Spread): string {
 
 /** What a verdict means for the reader, in a parenthesis-sized phrase. */
 export function verdictPhrase(v: Verdict): string {
-  return v === "real" ? "larger than the spread over seeds" : v === "within spread" ? "within the spread over seeds" : "one seed, so no spread to judge by";
+  if (v === "real") return "larger than the spread over seeds";
+  if (v === "negligible") return `beyond the spread over seeds but under ${Math.round(SAME_WITHIN * 100)}% of the value`;
+  return v === "within spread" ? "within the spread over seeds" : "one seed, so no spread to judge by";
+}
+
+/** "about the same as the raw maps' (change +0.012 ± 0.020, within the spread over seeds)". */
+export function changeText(c: Change, of: string): string {
+  const word = c.word === "about the same" ? "about the same as" : `${c.word} than`;
+  return `${word} ${of} (change ${signedPm(c.change)}, ${verdictPhrase(c.verdict)})`;
+}
+
+/** "higher than MHA's (0.45 ± 0.01 against 0.05 ± 0.01, larger than the spread over seeds)". */
+export function compareText(c: Comparison, of: string): string {
+  const word = c.word === "about the same" ? "about the same as" : `${c.word} than`;
+  return `${word} ${of} (${pm(c.a)} against ${pm(c.b)}, ${verdictPhrase(c.verdict)})`;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -303,16 +330,35 @@ export interface NaiveClaim {
   renormalised: Spread | null;
   /** raw ÷ naive alignment (how many times lower the naive slice makes IHA look) */
   factor: number;
+  /** entropy of the naive rows as sliced (not a distribution's entropy) and renormalised */
+  entropy: {naive: Spread; renormalised: Spread | null; aboveThreshold: Spread | null; massWeighted: Spread | null};
+  /** the mean mass a naive row keeps, over seeds */
   rowSum: Spread | null;
+  /** share of naive rows below the near-empty threshold, and the threshold */
+  nearEmpty: {share: Spread; threshold: number} | null;
 }
 
 export function naiveClaim(m: MetricsLike): NaiveClaim | null {
   if (!m.architectures.iha.maps.naive) return null;
   const raw = spreadOf(mapValues(m, "iha", "raw", "alignment"));
   const naive = spreadOf(mapValues(m, "iha", "naive", "alignment"));
-  const renorm = m.architectures.iha.maps.naive_renormalised ? spreadOf(mapValues(m, "iha", "naive_renormalised", "alignment")) : null;
-  const sums = mapValues(m, "iha", "naive", "row_sum");
-  return {raw, naive, renormalised: renorm, factor: raw.mean / naive.mean, rowSum: sums.every(Number.isFinite) ? spreadOf(sums) : null};
+  const hasRenorm = Boolean(m.architectures.iha.maps.naive_renormalised);
+  const runs = runsOf(m, "iha");
+  const rows = runs.every((r) => r.naive_rows) ? runs.map((r) => r.naive_rows!) : null;
+  return {
+    raw,
+    naive,
+    renormalised: hasRenorm ? spreadOf(mapValues(m, "iha", "naive_renormalised", "alignment")) : null,
+    factor: raw.mean / naive.mean,
+    entropy: {
+      naive: spreadOf(mapValues(m, "iha", "naive", "entropy")),
+      renormalised: hasRenorm ? spreadOf(mapValues(m, "iha", "naive_renormalised", "entropy")) : null,
+      aboveThreshold: rows ? spreadOf(rows.map((r) => r.renormalised_entropy_above_threshold)) : null,
+      massWeighted: rows ? spreadOf(rows.map((r) => r.renormalised_entropy_mass_weighted)) : null
+    },
+    rowSum: rows ? spreadOf(rows.map((r) => r.mass.mean)) : null,
+    nearEmpty: rows ? {share: spreadOf(rows.map((r) => r.share_below)), threshold: rows[0].threshold} : null
+  };
 }
 
 /** A naive slice that makes IHA look at least this many times worse is called a big drop. */
@@ -388,6 +434,7 @@ export interface AblationClaim {
   fails: ArchName[];
   /** no head's removal costs F1 in any architecture */
   nothingToRemove: boolean;
+  /** the section title after "Ablation: " */
   title: string;
   conclusion: string;
 }
@@ -402,16 +449,16 @@ export function ablationClaim(byArch: Record<ArchName, {r: number; heads: Ablati
   let title: string;
   let conclusion: string;
   if (nothingToRemove) {
-    title = "Ablation: no single head matters yet";
+    title = "no single head matters yet";
     conclusion = "No head's removal lowers test F1 in any of the three models, so ablation cannot tell here whether the maps point at the heads that matter.";
   } else if (fails.length === 0) {
-    title = "The heads that look aligned are the heads that matter";
+    title = "the heads that look aligned are the heads that matter";
     conclusion = `Across heads, alignment and F1 lost correlate at ${rs}: in all three models the drawn maps point at the heads the model cannot lose.`;
   } else if (predicts.length === 0) {
-    title = "Heads that look idle but matter";
+    title = "heads that look idle but matter";
     conclusion = `Across heads, alignment and F1 lost correlate at ${rs}: in none of the models do the drawn maps point at the heads the model cannot lose.`;
   } else {
-    title = `The drawn maps point at the heads that matter in ${names(predicts)}, not in ${names(fails)}`;
+    title = `the drawn maps point at the heads that matter in ${names(predicts)}, not in ${names(fails)}`;
     conclusion = `Across heads, alignment and F1 lost correlate at ${rs}. In ${names(predicts)} the heads that follow the path are the ones the model cannot lose; in ${names(fails)} they are not, so there a head's map says little about whether the model needs it.`;
   }
   return {r, predicts, fails, nothingToRemove, title, conclusion: `${conclusion} These are the main seed's heads: one run, no spread.`};
@@ -490,4 +537,38 @@ export function keyEffectRows(m: MetricsLike, target: "head_output" | "logit"): 
   return ARCH_ORDER.flatMap((arch) =>
     runsOf(m, arch).flatMap((r, i) => (r.key_effect ? (["raw", "effective"] as const).map((reading) => ({arch, seed: seedOf(r, i), reading, rho: r.key_effect![target][reading]})) : []))
   );
+}
+
+/** The naive reading's entropy is not a distribution's entropy: what it is, the renormalised values, and the study's IHA entropy beside them. */
+export function naiveEntropySentence(n: NaiveClaim, study: {iha: number; mha: number}): string {
+  const sums = n.rowSum ? `its rows keep on average ${pm(n.rowSum)} of a row's weight` : "its rows do not sum to 1";
+  const near = n.nearEmpty ? `, and ${pm(n.nearEmpty.share)} of them keep less than ${fmt(n.nearEmpty.threshold)}` : "";
+  const first = `The naive reading's entropy, ${pm(n.entropy.naive)} nats, is not the entropy of a distribution: ${sums}${near}, and −Σ p log p over weights that sum to less than 1 comes out small because the weight is missing, not because the row is sharp.`;
+  const renorm = n.entropy.renormalised ? ` Renormalised (each row divided by its own sum, so that it sums to 1) it is ${pm(n.entropy.renormalised)}` : "";
+  const treat = n.entropy.aboveThreshold && n.entropy.massWeighted && n.nearEmpty
+    ? `; that average counts every row once, however little weight it kept. Leaving out the rows below ${fmt(n.nearEmpty.threshold)} gives ${pm(n.entropy.aboveThreshold)}, and weighting each row by the weight it kept gives ${pm(n.entropy.massWeighted)}.`
+    : renorm ? "." : "";
+  const candidates = [{name: "the naive reading as sliced", v: n.entropy.naive.mean}, ...(n.entropy.renormalised ? [{name: "the renormalised one", v: n.entropy.renormalised.mean}] : [])];
+  const nearest = candidates.reduce((a, b) => (Math.abs(b.v - study.iha) < Math.abs(a.v - study.iha) ? b : a));
+  const studyPart = ` The study's IHA entropy, ${fmt(study.iha)} (${relation(study.iha, study.mha)} its MHA's ${fmt(study.mha)}), is nearest to ${nearest.name} here (${fmt(nearest.v)}); the study does not say which reading it measured, so a low IHA entropy in it may be a sliced row's missing weight rather than a sharp head.`;
+  return `${first}${renorm}${treat}${studyPart}`;
+}
+
+/** How many IHA heads' effective maps are nearest their own raw map (main seed): whether comparing by index pairs a head with itself. */
+export function ihaHeadIdentity(nearest: readonly number[] | undefined, heads: number): string {
+  if (!nearest || nearest.length === 0) return "";
+  const own = nearest.slice(0, heads).filter((g, h) => g === h).length;
+  return own === heads
+    ? `For every one of the ${heads} IHA heads, the raw map nearest its effective map (least total variation over the test set) is its own: comparing by index pairs each head with its closest reading.`
+    : `For ${own} of the ${heads} IHA heads, the raw map nearest its effective map (least total variation over the test set) is its own; for the other ${heads - own} it is another head's, so reading raw head h as "what head h does" points the reader at the wrong lane.`;
+}
+
+/** One map scalar of one architecture as a spread over seeds. */
+export function mapSpread(m: MetricsLike, arch: ArchName, kind: string, key: keyof MapScalars): Spread {
+  return spreadOf(mapValues(m, arch, kind, key));
+}
+
+/** Whether our comparison (a against b, over seeds) points the way the study's single numbers do (10% rule). */
+export function agreesWithStudy(studyA: number, studyB: number, ours: Comparison): boolean {
+  return direction(studyB, studyA) === ours.word;
 }
