@@ -2,7 +2,13 @@
 // and the sentences that must change with them.
 import {describe, expect, it} from "vitest";
 import {
+  ihaHeadIdentity,
+  naiveClaim,
+  naiveEntropySentence,
   ablationClaim,
+  agreesWithStudy,
+  changeText,
+  compareText,
   ARCH_ORDER,
   change,
   compare,
@@ -82,6 +88,21 @@ describe("the rule for a real difference", () => {
     expect(change([0.1, 0.2, 0.3], [0.4, 0.5, 0.6]).word).toBe("higher");
     expect(change([0.1, 0.2, 0.3], [0.15, 0.1, 0.35]).word).toBe("about the same");
     expect(change([0.4, 0.5, 0.6], [0.1, 0.2, 0.3]).word).toBe("lower");
+  });
+
+  it("a consistent but negligible difference is about the same", () => {
+    const c = change([1.0, 1.1, 1.2], [1.02, 1.12, 1.22]);
+    expect(c.verdict).toBe("negligible");
+    expect(c.word).toBe("about the same");
+    expect(changeText(c, "its raw")).toBe("about the same as its raw (change +0.020 ± 0.000, beyond the spread over seeds but under 10% of the value)");
+  });
+
+  it("says whether our comparison points the study's way", () => {
+    const drop = compare(spreadOf([0.03, 0.031, 0.029]), spreadOf([0.35, 0.36, 0.34]));
+    expect(agreesWithStudy(0.055, 0.507, drop)).toBe(true);
+    const same = compare(spreadOf([0.34, 0.37, 0.33]), spreadOf([0.35, 0.36, 0.34]));
+    expect(agreesWithStudy(0.055, 0.507, same)).toBe(false);
+    expect(compareText(same, "MHA's")).toBe("about the same as MHA's (0.347 ± 0.021 against 0.350 ± 0.010, within the spread over seeds)");
   });
 
   it("with one seed there is no spread to judge by", () => {
@@ -173,7 +194,7 @@ describe("what a head writes", () => {
 });
 
 describe("the ablation section's title and conclusion", () => {
-  const heads = [{head: "L0H0", alignment: 0.4, drop: 0.1}];
+  const heads = [{head: "L0H0", alignment: 0.4, drop: 0.1}, {head: "L0H1", alignment: 0.6, drop: 0}];
   const by = (mha: number, th: number, iha: number) => ({mha: {r: mha, heads}, talking_heads: {r: th, heads}, iha: {r: iha, heads}});
 
   it("names the models where alignment predicts the heads that matter", () => {
@@ -187,8 +208,14 @@ describe("the ablation section's title and conclusion", () => {
     expect(ablationClaim(by(0.9, 0.8, 0.7)).title).toBe("the heads that look aligned are the heads that matter");
   });
 
-  it("says nothing can be told when no head's removal costs F1", () => {
-    const none = [{head: "L0H0", alignment: 0.4, drop: 0}];
+  it("calls no head idle-but-mattering when the low-aligned heads cost nothing", () => {
+    const aligned = [{head: "L0H0", alignment: 0.9, drop: 0.2}, {head: "L0H1", alignment: 0.1, drop: 0.001}];
+    const c = ablationClaim({mha: {r: 0.1, heads: aligned}, talking_heads: {r: 0.1, heads: aligned}, iha: {r: 0.1, heads: aligned}});
+    expect(c.title).toBe("the drawn maps do not point at the heads that matter");
+  });
+
+  it("says nothing can be told when no head's removal costs a point of F1", () => {
+    const none = [{head: "L0H0", alignment: 0.4, drop: 0.004}];
     const c = ablationClaim({mha: {r: NaN, heads: none}, talking_heads: {r: NaN, heads: none}, iha: {r: NaN, heads: none}});
     expect(c.title).toBe("no single head matters yet");
   });
@@ -228,5 +255,33 @@ describe("the exercises that depend on the run", () => {
     expect(shareContrast({q: 0.5, k: 0.5, v: 0.5, r: 0.5}, {q: 0.5, k: 0.5, v: 0.5, r: 0.5})).toMatch(/^Nothing in its shares stands out/);
     // equal as printed: not called smaller
     expect(shareContrast({q: 0.5, k: 0.5, v: 0.6001, r: 0.5}, {q: 0.5, k: 0.5, v: 0.6004, r: 0.5})).toMatch(/^Nothing in its shares stands out/);
+  });
+});
+
+describe("the naive reading and IHA's head identity", () => {
+  const withNaive = (entropy: number, renorm: number, mass: number): MetricsLike => {
+    const m = synthetic(GROWS);
+    for (const r of m.architectures.iha.per_seed) {
+      r.maps.naive.entropy = entropy;
+      r.maps.naive_renormalised = {alignment: 0.07, redundancy: 0.1, entropy: renorm, best_head_alignment: 0.1};
+      r.naive_rows = {mass: {mean: mass, median: mass, q1: 0, q3: 1, n: 10, min: 1e-8}, share_below: 0.2, threshold: 0.01, renormalised_entropy_mass_weighted: renorm - 0.1, renormalised_entropy_above_threshold: renorm + 0.1};
+    }
+    return m;
+  };
+
+  it("says the naive entropy is not a distribution's, with the row mass and the renormalised value", () => {
+    const s = naiveEntropySentence(naiveClaim(withNaive(0.5, 2.4, 0.31))!, {iha: 0.503, mha: 1.604});
+    expect(s).toContain("is not the entropy of a distribution: its rows keep on average 0.310 ± 0.000 of a row's weight");
+    expect(s).toContain("Renormalised (each row divided by its own sum, so that it sums to 1) it is 2.40 ± 0.00");
+    expect(s).toContain("Leaving out the rows below 0.010 gives 2.50");
+    expect(s).toContain("is nearest to the naive reading as sliced here (0.500)");
+    // when the renormalised reading is the nearer one, the sentence says so
+    expect(naiveEntropySentence(naiveClaim(withNaive(0.1, 0.6, 0.31))!, {iha: 0.503, mha: 1.604})).toContain("is nearest to the renormalised one here (0.600)");
+  });
+
+  it("counts the IHA heads whose nearest raw map is their own", () => {
+    expect(ihaHeadIdentity([0, 1, 2, 3], 4)).toContain("For every one of the 4 IHA heads");
+    expect(ihaHeadIdentity([0, 2, 1, 3], 4)).toContain("For 2 of the 4 IHA heads, the raw map nearest its effective map (least total variation over the test set) is its own; for the other 2 it is another head's");
+    expect(ihaHeadIdentity(undefined, 4)).toBe("");
   });
 });

@@ -18,6 +18,8 @@ const TOP = 16;
 /** Label width in px beside a branch box (the longest label at 12 px). */
 const LABEL_WIDTH = 190;
 const MARGIN = 8;
+/** Narrowest box, so that eight head boxes stay drawable however narrow the page reports itself. */
+const MIN_BOX_WIDTH = 64;
 
 /** Two layouts: labels right of the boxes when they fit, else above them (phones). */
 interface Layout {
@@ -36,7 +38,7 @@ const NARROW_BRANCH_X = 70;
 
 function layoutFor(width: number): Layout {
   if (WIDE.branchX + WIDE.boxWidth + 24 + LABEL_WIDTH <= width) return WIDE;
-  return {row: NARROW_ROW, streamX: NARROW_STREAM_X, branchX: NARROW_BRANCH_X, boxWidth: Math.min(WIDE.boxWidth, width - NARROW_BRANCH_X - 14 - MARGIN), label: "above"};
+  return {row: NARROW_ROW, streamX: NARROW_STREAM_X, branchX: NARROW_BRANCH_X, boxWidth: Math.max(MIN_BOX_WIDTH, Math.min(WIDE.boxWidth, width - NARROW_BRANCH_X - 14 - MARGIN)), label: "above"};
 }
 
 interface Step {

@@ -140,16 +140,22 @@ export function change(before: readonly number[], after: readonly number[]): Cha
   return {...base, verdict, word: verdict === "real" ? (c.mean > 0 ? "higher" : "lower") : "about the same"};
 }
 
-/** "0.532 ± 0.021" (mean ± standard deviation over seeds), or "0.532" with one seed. */
+/** A value with as many decimals as `fmt` gives `ref` (so that a spread reads with its mean's digits). */
+function fmtLike(value: number, ref: number): string {
+  const decimals = fmt(ref).split(".")[1]?.length ?? 0;
+  return Number.isFinite(value) ? value.toFixed(decimals) : "—";
+}
+
+/** "0.532 ± 0.021" (mean ± standard deviation over seeds, with the mean's digits), or "0.532" with one seed. */
 export function pm(s: Spread): string {
-  return s.std === null ? fmt(s.mean) : `${fmt(s.mean)} ± ${fmt(s.std)}`;
+  return s.std === null ? fmt(s.mean) : `${fmt(s.mean)} ± ${fmtLike(s.std, s.mean)}`;
 }
 
 /** "+0.333 ± 0.020": a signed change. */
 export function signedPm(s: Spread): string {
   const sign = s.mean > 0 ? "+" : s.mean < 0 ? "−" : "";
   const mean = `${sign}${fmt(Math.abs(s.mean))}`;
-  return s.std === null ? mean : `${mean} ± ${fmt(s.std)}`;
+  return s.std === null ? mean : `${mean} ± ${fmtLike(s.std, s.mean)}`;
 }
 
 /** What a verdict means for the reader, in a parenthesis-sized phrase. */
@@ -428,11 +434,14 @@ export interface AblationHead {
 /** Correlation at or above which alignment is said to predict the heads that matter. */
 export const PREDICTS_AT = 0.5;
 
+/** A head "matters" when removing it costs at least this much test F1 (one point). */
+export const MATTERS_AT = 0.01;
+
 export interface AblationClaim {
   r: Record<ArchName, number>;
   predicts: ArchName[];
   fails: ArchName[];
-  /** no head's removal costs F1 in any architecture */
+  /** no head's removal costs MATTERS_AT of F1 in any architecture */
   nothingToRemove: boolean;
   /** the section title after "Ablation: " */
   title: string;
@@ -441,7 +450,9 @@ export interface AblationClaim {
 
 export function ablationClaim(byArch: Record<ArchName, {r: number; heads: AblationHead[]}>): AblationClaim {
   const r = Object.fromEntries(ARCH_ORDER.map((a) => [a, byArch[a].r])) as Record<ArchName, number>;
-  const nothingToRemove = ARCH_ORDER.every((a) => byArch[a].heads.every((h) => !(h.drop > 0)));
+  const nothingToRemove = ARCH_ORDER.every((a) => byArch[a].heads.every((h) => !(h.drop >= MATTERS_AT)));
+  // a head in the lower half by alignment whose removal costs MATTERS_AT or more: it looks idle but matters
+  const idleButMatters = ARCH_ORDER.some((a) => lowerHalf(byArch[a].heads).some((h) => h.drop >= MATTERS_AT));
   const predicts = ARCH_ORDER.filter((a) => r[a] >= PREDICTS_AT);
   const fails = ARCH_ORDER.filter((a) => !(r[a] >= PREDICTS_AT));
   const names = (as: ArchName[]) => listWords(as.map((a) => ARCH_LABEL[a]));
@@ -450,12 +461,12 @@ export function ablationClaim(byArch: Record<ArchName, {r: number; heads: Ablati
   let conclusion: string;
   if (nothingToRemove) {
     title = "no single head matters yet";
-    conclusion = "No head's removal lowers test F1 in any of the three models, so ablation cannot tell here whether the maps point at the heads that matter.";
+    conclusion = `No head's removal costs ${fmt(MATTERS_AT)} of test F1 in any of the three models, so ablation cannot tell here whether the maps point at the heads that matter (the correlations, ${rs}, are of differences too small to read).`;
   } else if (fails.length === 0) {
     title = "the heads that look aligned are the heads that matter";
     conclusion = `Across heads, alignment and F1 lost correlate at ${rs}: in all three models the drawn maps point at the heads the model cannot lose.`;
   } else if (predicts.length === 0) {
-    title = "heads that look idle but matter";
+    title = idleButMatters ? "heads that look idle but matter" : "the drawn maps do not point at the heads that matter";
     conclusion = `Across heads, alignment and F1 lost correlate at ${rs}: in none of the models do the drawn maps point at the heads the model cannot lose.`;
   } else {
     title = `the drawn maps point at the heads that matter in ${names(predicts)}, not in ${names(fails)}`;
@@ -464,13 +475,16 @@ export function ablationClaim(byArch: Record<ArchName, {r: number; heads: Ablati
   return {r, predicts, fails, nothingToRemove, title, conclusion: `${conclusion} These are the main seed's heads: one run, no spread.`};
 }
 
+/** The lower half of heads by alignment (the larger half when the count is odd). */
+function lowerHalf(heads: readonly AblationHead[]): AblationHead[] {
+  return [...heads].sort((a, b) => a.alignment - b.alignment).slice(0, Math.ceil(heads.length / 2));
+}
+
 /** Exercise 6: among the lower half of heads by alignment, the one whose removal costs most; does it look idle? */
 export function idleHeadAnswer(heads: readonly AblationHead[], chance: number, worstDrop: number, f1Text: (v: number) => string): string {
   if (heads.length === 0) return "There are no heads to compare.";
-  const order = heads.map((_, i) => i).sort((i, j) => heads[i].alignment - heads[j].alignment);
-  const low = order.slice(0, Math.ceil(order.length / 2)).map((i) => heads[i]);
-  const best = low.reduce((a, b) => (b.drop > a.drop ? b : a));
-  if (!(best.drop > 0)) return `Nothing stands out: no head in the lower half by alignment lowers test F1 when removed (the closest, ${best.head}, changes it by ${f1Text(-best.drop)}).`;
+  const best = lowerHalf(heads).reduce((a, b) => (b.drop > a.drop ? b : a));
+  if (!(best.drop >= MATTERS_AT)) return `Nothing stands out: no head in the lower half by alignment costs ${fmt(MATTERS_AT)} of test F1 or more when removed (the costliest, ${best.head}, changes it by ${f1Text(-best.drop)}).`;
   const times = best.alignment / chance;
   const looksIdle = times < BIG_DROP;
   const look = looksIdle
@@ -542,7 +556,7 @@ export function keyEffectRows(m: MetricsLike, target: "head_output" | "logit"): 
 /** The naive reading's entropy is not a distribution's entropy: what it is, the renormalised values, and the study's IHA entropy beside them. */
 export function naiveEntropySentence(n: NaiveClaim, study: {iha: number; mha: number}): string {
   const sums = n.rowSum ? `its rows keep on average ${pm(n.rowSum)} of a row's weight` : "its rows do not sum to 1";
-  const near = n.nearEmpty ? `, and ${pm(n.nearEmpty.share)} of them keep less than ${fmt(n.nearEmpty.threshold)}` : "";
+  const near = n.nearEmpty ? ` (a share of ${pm(n.nearEmpty.share)} of the rows keeps less than ${fmt(n.nearEmpty.threshold)})` : "";
   const first = `The naive reading's entropy, ${pm(n.entropy.naive)} nats, is not the entropy of a distribution: ${sums}${near}, and −Σ p log p over weights that sum to less than 1 comes out small because the weight is missing, not because the row is sharp.`;
   const renorm = n.entropy.renormalised ? ` Renormalised (each row divided by its own sum, so that it sums to 1) it is ${pm(n.entropy.renormalised)}` : "";
   const treat = n.entropy.aboveThreshold && n.entropy.massWeighted && n.nearEmpty
