@@ -484,7 +484,10 @@ function lowerHalf(heads: readonly AblationHead[]): AblationHead[] {
 export function idleHeadAnswer(heads: readonly AblationHead[], chance: number, worstDrop: number, f1Text: (v: number) => string): string {
   if (heads.length === 0) return "There are no heads to compare.";
   const best = lowerHalf(heads).reduce((a, b) => (b.drop > a.drop ? b : a));
-  if (!(best.drop >= MATTERS_AT)) return `Nothing stands out: no head in the lower half by alignment costs ${fmt(MATTERS_AT)} of test F1 or more when removed (the costliest, ${best.head}, changes it by ${f1Text(-best.drop)}).`;
+  if (!(best.drop >= MATTERS_AT)) {
+    const effect = best.drop > 0 ? `lowers it by ${f1Text(best.drop)}` : best.drop < 0 ? `raises it by ${f1Text(-best.drop)}` : "leaves it unchanged";
+    return `Nothing stands out: no head in the lower half by alignment costs ${fmt(MATTERS_AT)} of test F1 or more when removed (removing the costliest of them, ${best.head}, ${effect}).`;
+  }
   const times = best.alignment / chance;
   const looksIdle = times < BIG_DROP;
   const look = looksIdle
@@ -516,7 +519,7 @@ export function shareContrast(misleading: Shares, faithful: Shares): string {
   const printed = (v: number) => Number(fmt(v));
   const smaller = keys.filter((k) => printed(misleading[k]) < printed(faithful[k])).map((k) => SHARE_NAMES[k]);
   const larger = keys.filter((k) => printed(misleading[k]) > printed(faithful[k])).map((k) => SHARE_NAMES[k]);
-  if (smaller.length === keys.length) return "All four of its shares are smaller: more of what it writes was computed by other heads' pseudo-heads, which its raw map does not show.";
+  if (smaller.length === keys.length) return "All four of its shares are smaller than the faithful head's, as that predicts.";
   if (smaller.length === 0) return "Nothing in its shares stands out: none is smaller than the faithful head's, so the mixing weights alone do not explain the gap; what differs is how the other heads' pseudo-heads attend, which is why reading the mixing needs the maps of all heads beside it.";
   return `Its ${listWords(smaller)} ${smaller.length > 1 ? "shares are" : "share is"} smaller${larger.length ? ` and its ${listWords(larger)} ${larger.length > 1 ? "shares" : "share"} larger` : ""}: the shares alone separate the two heads only partly, so what differs is also how the other heads' pseudo-heads attend.`;
 }
