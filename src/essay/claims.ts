@@ -146,6 +146,11 @@ function fmtLike(value: number, ref: number): string {
   return Number.isFinite(value) ? value.toFixed(decimals) : "—";
 }
 
+/** A spread's standard deviation with its mean's digits ("" with one seed). */
+export function pmStd(s: Spread): string {
+  return s.std === null ? "" : fmtLike(s.std, s.mean);
+}
+
 /** "0.532 ± 0.021" (mean ± standard deviation over seeds, with the mean's digits), or "0.532" with one seed. */
 export function pm(s: Spread): string {
   return s.std === null ? fmt(s.mean) : `${fmt(s.mean)} ± ${fmtLike(s.std, s.mean)}`;
