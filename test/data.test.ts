@@ -8,7 +8,7 @@ import {LM_TINY} from "../src/model/lmConfig.js";
 import {paramSpecs, type Weights} from "../src/model/params.js";
 import {decodeSafetensors} from "../src/model/safetensors.js";
 import {predict} from "../src/model/train.js";
-import {buildMetrics} from "../src/data/evaluation.js";
+import {buildMetrics, KEY_EFFECT_SAMPLES, NAIVE_MASS_THRESHOLD} from "../src/data/evaluation.js";
 import {ensureRuns} from "../src/data/runs.js";
 import {pseudoBlockSamples, SHOWCASE, showcaseSamples} from "../src/data/showcase.js";
 
@@ -250,10 +250,47 @@ describe("metrics.json", () => {
       expect(a.over_seeds.n).toBe(1);
       expect(a.over_seeds.test_f1).toEqual({mean: a.test_f1, std: null, min: a.test_f1, max: a.test_f1});
       expect(a.over_seeds.maps.raw.alignment.mean).toBe(a.maps.raw.alignment);
+      expect(a.over_seeds.gap.redundancy.mean).toBeCloseTo(a.maps.effective.redundancy - a.maps.raw.redundancy, 12);
+      expect(a.over_seeds.faithfulness_tv_median.mean).toBe(a.faithfulness.tv.median);
+      expect(a.over_seeds.key_effect.logit_effective.mean).toBe(a.key_effect.logit.effective);
     }
     // a uniform map is the same for every architecture: its alignment is the mean |G| / N
     const baselines = ARCHS.map((arch) => metrics.architectures[arch].uniform_baseline.alignment);
     expect(new Set(baselines).size).toBe(1);
+  });
+
+  it("has the faithfulness distribution, the key-removal check and (IHA) the naive rows' mass", () => {
+    const metrics = json("metrics.json");
+    for (const arch of ARCHS) {
+      const a = metrics.architectures[arch];
+      const {tv, per_head_median, nearest_raw_head, nearest_raw_tv_mean} = a.faithfulness;
+      expect(tv.n).toBe(a.cells * L * H);
+      expect(0 <= tv.q1 && tv.q1 <= tv.median && tv.median <= tv.q3 && tv.q3 <= 1).toBe(true);
+      for (const list of [per_head_median, nearest_raw_head, nearest_raw_tv_mean]) expect(list).toHaveLength(L * H);
+      for (const g of nearest_raw_head) expect(Number.isInteger(g) && g >= 0 && g < L * H).toBe(true);
+      for (const v of nearest_raw_tv_mean) expect(v >= 0 && v <= 1).toBe(true);
+      const k = a.key_effect;
+      expect(k.samples).toBe(Math.min(KEY_EFFECT_SAMPLES, PRESET.train.test_samples));
+      expect(k.queries).toBeGreaterThan(0);
+      expect(k.n).toBeGreaterThan(0);
+      expect(k.n).toBeLessThanOrEqual(k.queries * H);
+      for (const rho of [k.head_output.raw, k.head_output.effective, k.logit.raw, k.logit.effective]) {
+        expect(rho).toBeGreaterThanOrEqual(-1);
+        expect(rho).toBeLessThanOrEqual(1);
+      }
+      if (arch !== "iha") {
+        expect(a.naive_rows).toBeUndefined();
+        continue;
+      }
+      const {mass, share_below, threshold} = a.naive_rows;
+      expect(mass.n).toBe(a.cells * L * H);
+      expect(mass.min).toBeGreaterThanOrEqual(0);
+      expect(mass.mean).toBeLessThanOrEqual(1 + SUM_TOL);
+      expect(share_below).toBeGreaterThanOrEqual(0);
+      expect(share_below).toBeLessThanOrEqual(1);
+      expect(threshold).toBe(NAIVE_MASS_THRESHOLD);
+      expect(a.over_seeds.naive_rows.mass_mean.mean).toBe(mass.mean);
+    }
   });
 
   it("is deterministic: the helper gives identical metrics twice, and the loader wrote exactly that", async () => {

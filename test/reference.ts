@@ -14,6 +14,21 @@ export interface ReferenceLayer {
   mixWeights?: Mat[];
   /** IHA only: [H][NP][NP] attention over interleaved pseudo-tokens */
   pseudoPattern?: Mat[];
+  /** [H][N][d] per-head outputs before W_O (IHA: after the collapse) */
+  z: Mat[];
+}
+
+/**
+ * Removes key token `key` from head `head`'s computation at query `query` of layer `layer`: its score is −∞
+ * in every softmax row that head's output reads (MHA: its own row; TH: every W_g row, mixed by P_w[·, head];
+ * IHA: every pseudo-row (query, p) of every head, all copies (key, q), collapsed by R into head `head`).
+ * Every other head and query is computed as usual.
+ */
+export interface KeyMask {
+  layer: number;
+  head: number;
+  query: number;
+  key: number;
 }
 
 export interface ReferenceOutput {
@@ -43,6 +58,11 @@ function layerNorm(x: Mat, g: Float32Array, b: Float32Array): Mat {
     const denom = Math.sqrt(variance + LN_EPS);
     return row.map((v, c) => ((v - mu) / denom) * g[c] + b[c]);
   });
+}
+
+/** A copy of the score matrix with the entries (query, k) for k in `keys` set to −∞. */
+function maskedScores(s: Mat, query: number, keys: number[]): Mat {
+  return s.map((row, i) => (i === query ? row.map((v, k) => (keys.includes(k) ? -Infinity : v)) : row));
 }
 
 function softmaxRows(s: Mat): Mat {
@@ -94,7 +114,7 @@ function applyWeights(a: Mat, v: Mat): Mat {
 }
 
 /** Runs the reference model on one sample's bits [N]. */
-export function referenceForward(weights: Weights, cfg: ModelConfig, bits: ArrayLike<number>): ReferenceOutput {
+export function referenceForward(weights: Weights, cfg: ModelConfig, bits: ArrayLike<number>, mask?: KeyMask): ReferenceOutput {
   const {n_layers: L, n_heads: H, d_model: D, d_head: d, d_mlp: F, n_pseudo: P, m} = cfg;
   const N = m * m;
   const scale = 1 / Math.sqrt(d);
@@ -117,37 +137,41 @@ export function referenceForward(weights: Weights, cfg: ModelConfig, bits: Array
     const k = project(x1, get("attn.W_K"), null, H, D, d);
     const v = project(x1, get("attn.W_V"), get("attn.b_V"), H, D, d);
     let heads: Mat[]; // [H][N][d] per-head outputs before W_O
-    const layer: ReferenceLayer = {pattern: []};
+    const layer: ReferenceLayer = {pattern: [], z: []};
+    const masked = mask && mask.layer === l ? mask : null;
     if (cfg.arch === "mha") {
       heads = [];
       for (let h = 0; h < H; h++) {
-        const a = softmaxRows(scores(q[h], k[h], scale));
+        const s = scores(q[h], k[h], scale);
+        const a = softmaxRows(s);
         layer.pattern.push(a);
-        heads.push(applyWeights(a, v[h]));
+        heads.push(applyWeights(masked?.head === h ? softmaxRows(maskedScores(s, masked.query, [masked.key])) : a, v[h]));
       }
     } else if (cfg.arch === "talking_heads") {
       const Pl = get("attn.P_l");
       const Pw = get("attn.P_w");
       const J = q.map((_, h) => scores(q[h], k[h], scale));
       const Wmaps: Mat[] = [];
+      const WmapsMasked: Mat[] = []; // softmax rows with the masked key removed (read by the masked head only)
       for (let h = 0; h < H; h++) {
         const Lh = zeros(N, N);
         for (let g = 0; g < H; g++) {
           for (let a = 0; a < N; a++) for (let b = 0; b < N; b++) Lh[a][b] += Pl[g * H + h] * J[g][a][b];
         }
         Wmaps.push(softmaxRows(Lh));
+        if (masked) WmapsMasked.push(softmaxRows(maskedScores(Lh, masked.query, [masked.key])));
       }
-      const U: Mat[] = [];
-      for (let h = 0; h < H; h++) {
+      const mix = (maps: Mat[], h: number): Mat => {
         const Uh = zeros(N, N);
         for (let g = 0; g < H; g++) {
-          for (let a = 0; a < N; a++) for (let b = 0; b < N; b++) Uh[a][b] += Pw[g * H + h] * Wmaps[g][a][b];
+          for (let a = 0; a < N; a++) for (let b = 0; b < N; b++) Uh[a][b] += Pw[g * H + h] * maps[g][a][b];
         }
-        U.push(Uh);
-      }
+        return Uh;
+      };
+      const U = Wmaps.map((_, h) => mix(Wmaps, h));
       layer.pattern = Wmaps;
       layer.mixWeights = U;
-      heads = U.map((Uh, h) => applyWeights(Uh, v[h]));
+      heads = U.map((Uh, h) => applyWeights(masked?.head === h ? mix(WmapsMasked, h) : Uh, v[h]));
     } else {
       const aQ = get("attn.alpha_Q");
       const aK = get("attn.alpha_K");
@@ -173,15 +197,26 @@ export function referenceForward(weights: Weights, cfg: ModelConfig, bits: Array
       const qb = pseudo(q, aQ);
       const kb = pseudo(k, aK);
       const vb = pseudo(v, aV);
-      const Abar = qb.map((_, h) => softmaxRows(scores(qb[h], kb[h], scale)));
+      const S = qb.map((_, h) => scores(qb[h], kb[h], scale));
+      const Abar = S.map((s) => softmaxRows(s));
       const Obar = Abar.map((a, h) => applyWeights(a, vb[h])); // [H][NP][d]
+      // the masked head reads pseudo-outputs whose rows (query, p) lose every copy (key, q) of the key token
+      const keyCopies = masked ? Array.from({length: P}, (_, q2) => masked.key * P + q2) : [];
+      const ObarMasked = masked
+        ? S.map((s, h) => {
+            let t = s;
+            for (let p = 0; p < P; p++) t = maskedScores(t, masked.query * P + p, keyCopies);
+            return applyWeights(softmaxRows(t), vb[h]);
+          })
+        : Obar;
       heads = [];
       for (let i = 0; i < H; i++) {
         const o = zeros(N, d);
+        const source = masked?.head === i ? ObarMasked : Obar;
         for (let i2 = 0; i2 < H; i2++) {
           for (let p = 0; p < P; p++) {
             const r = R[i * H * P + i2 * P + p];
-            for (let n = 0; n < N; n++) for (let e = 0; e < d; e++) o[n][e] += r * Obar[i2][n * P + p][e];
+            for (let n = 0; n < N; n++) for (let e = 0; e < d; e++) o[n][e] += r * source[i2][n * P + p][e];
           }
         }
         heads.push(o);
@@ -197,6 +232,7 @@ export function referenceForward(weights: Weights, cfg: ModelConfig, bits: Array
         return t;
       });
     }
+    layer.z = heads;
     layers.push(layer);
     // output projection and residual
     const WO = get("attn.W_O");

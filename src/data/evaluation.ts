@@ -7,10 +7,10 @@ import {keyRemovalEffects, type KeyEffects, type QueryRef} from "../model/keyEff
 import {
   attentionMetrics,
   distribution,
-  nearestHeads,
+  averageRanks,
+  headFaithfulness,
+  pearson,
   rowEntropy,
-  spearman,
-  totalVariation,
   uniformBaseline,
   type AttentionMetrics,
   type Distribution,
@@ -51,8 +51,11 @@ export interface KeyEffect {
    */
   head_output: {raw: number; effective: number};
   logit: {raw: number; effective: number};
-  /** (head, query) pairs averaged: the last layer's heads × the scored queries, less pairs where a ρ is undefined */
+  /** (head, query) pairs averaged: the last layer's heads × the queries checked, less pairs where a ρ is undefined */
   n: number;
+  /** queries checked: the scored queries of the first `samples` test samples (KEY_EFFECT_SAMPLES) */
+  queries: number;
+  samples: number;
 }
 
 /** IHA's naive slice: its rows do not sum to 1 (docs/effective-maps.md, "Naive maps"). */
@@ -116,6 +119,13 @@ function combineLayers(layers: AttentionMetrics[]): MapMetrics {
   };
 }
 
+/**
+ * The key-removal check runs on the scored queries of the first KEY_EFFECT_SAMPLES samples of the test split
+ * (all 64 on tiny; 250 of 1000 on full): it reruns the MLP and unembedding H·N times per query, which on the
+ * full preset would add about a minute per run for the whole split (docs/effective-maps.md, "Cost").
+ */
+export const KEY_EFFECT_SAMPLES = 250;
+
 /** Metrics of one trained run on its own test split (maps computed in eval_batch_size batches). */
 export function runMetrics(run: Run, preset: Preset): RunMetrics {
   const {record, weights} = run;
@@ -126,8 +136,9 @@ export function runMetrics(run: Run, preset: Preset): RunMetrics {
   // queries[kind][layer]: the QueryCells, each holding copies of its H query rows
   const queries = new Map<MapKind, QueryCell[][]>(kinds.map((k) => [k, Array.from({length: cfg.n_layers}, () => [])]));
   let next = 0; // first cell not yet gathered (cells are sample-major)
-  const keySums = {head_output_raw: 0, head_output_effective: 0, logit_raw: 0, logit_effective: 0, n: 0};
-  let keySeconds = 0;
+  const keySums: KeySums = {head_output_raw: 0, head_output_effective: 0, logit_raw: 0, logit_effective: 0, n: 0, queries: 0};
+  let seconds = 0; // spent on the faithfulness measures, the key-removal check and the naive rows
+
   forEachBatch(weights, cfg, samples, preset.train.eval_batch_size, (batch) => {
     const end = batch.start + batch.size;
     let stop = next;
@@ -140,11 +151,14 @@ export function runMetrics(run: Run, preset: Preset): RunMetrics {
           queries.get(kind)![layer].push({maps: rows, path: cells[c].path});
         }
       }
-      if (layer === cfg.n_layers - 1) {
-        const refs = cells.slice(next, stop).map((c) => ({sample: c.sample - batch.start, query: c.cell}));
+      if (layer === cfg.n_layers - 1 && batch.start < KEY_EFFECT_SAMPLES) {
+        const refs = cells
+          .slice(next, stop)
+          .filter((c) => c.sample < KEY_EFFECT_SAMPLES)
+          .map((c) => ({sample: c.sample - batch.start, query: c.cell}));
         const started = performance.now();
         addKeyEffects(keySums, keyRemovalEffects(batch.cache, batch.params, cfg, layer, refs), refs, layerMaps.get("raw")!, layerMaps.get("effective")!);
-        keySeconds += (performance.now() - started) / 1000;
+        seconds += (performance.now() - started) / 1000;
       }
     }
     next = stop;
@@ -153,7 +167,11 @@ export function runMetrics(run: Run, preset: Preset): RunMetrics {
   const maps: Record<string, MapMetrics> = {};
   for (const [kind, layers] of queries) maps[KIND_NAME[kind]] = combineLayers(layers.map((q) => attentionMetrics(q)));
   const baseline = combineLayers(queries.get("raw")!.map((q) => uniformBaseline(q)));
-  console.error(`mixviz: metrics ${cfg.arch} seed ${record.seed}: key removal effects took ${keySeconds.toFixed(1)} s`);
+  const started = performance.now();
+  const faithfulness = faithfulnessOf(queries.get("raw")!, queries.get("effective")!);
+  const naive = cfg.arch === "iha" ? {naive_rows: naiveRowsOf(queries.get("naive")!, queries.get("naive_renorm")!)} : {};
+  seconds += (performance.now() - started) / 1000;
+  console.error(`mixviz: metrics ${cfg.arch} seed ${record.seed}: faithfulness, key removal and naive rows took ${seconds.toFixed(1)} s`);
   const mean = (sum: number) => (keySums.n > 0 ? sum / keySums.n : NaN);
   return {
     seed: record.seed,
@@ -165,13 +183,15 @@ export function runMetrics(run: Run, preset: Preset): RunMetrics {
     cells: cells.length,
     maps,
     uniform_baseline: baseline,
-    faithfulness: faithfulnessOf(queries.get("raw")!, queries.get("effective")!),
+    faithfulness,
     key_effect: {
       head_output: {raw: mean(keySums.head_output_raw), effective: mean(keySums.head_output_effective)},
       logit: {raw: mean(keySums.logit_raw), effective: mean(keySums.logit_effective)},
-      n: keySums.n
+      n: keySums.n,
+      queries: keySums.queries,
+      samples: Math.min(KEY_EFFECT_SAMPLES, samples.length)
     },
-    ...(cfg.arch === "iha" ? {naive_rows: naiveRowsOf(queries.get("naive")!, queries.get("naive_renorm")!)} : {})
+    ...naive
   };
 }
 
@@ -182,19 +202,21 @@ interface KeySums {
   logit_raw: number;
   logit_effective: number;
   n: number;
+  queries: number;
 }
 
 /** Adds ρ(map row, effect) of every head of every query; a pair with any undefined ρ (a constant row or effect) is left out. */
 function addKeyEffects(sums: KeySums, effects: KeyEffects, refs: QueryRef[], raw: HeadMaps, effective: HeadMaps): void {
   const [, H, N] = raw.shape;
+  sums.queries += refs.length;
   refs.forEach(({sample, query}, q) => {
     const rawRows = headRows(raw, sample, query); // [H][N]
     const effRows = headRows(effective, sample, query); // [H][N]
     for (let h = 0; h < H; h++) {
       const offset = (q * H + h) * N;
-      const head = effects.head_output.subarray(offset, offset + N); // [N]
-      const logit = effects.logit!.subarray(offset, offset + N); // [N]
-      const rho = [spearman(rawRows[h], head), spearman(effRows[h], head), spearman(rawRows[h], logit), spearman(effRows[h], logit)];
+      // Spearman's ρ = Pearson on average ranks; each vector is ranked once
+      const [rawRank, effRank, headRank, logitRank] = [rawRows[h], effRows[h], effects.head_output.subarray(offset, offset + N), effects.logit!.subarray(offset, offset + N)].map(averageRanks); // [N] each
+      const rho = [pearson(rawRank, headRank), pearson(effRank, headRank), pearson(rawRank, logitRank), pearson(effRank, logitRank)];
       if (rho.some((r) => !Number.isFinite(r))) continue;
       sums.head_output_raw += rho[0];
       sums.head_output_effective += rho[1];
@@ -205,31 +227,18 @@ function addKeyEffects(sums: KeySums, effects: KeyEffects, refs: QueryRef[], raw
   });
 }
 
-/** TV between raw and effective rows per head, and for every effective head the nearest raw head (per layer). */
+/** Faithfulness over the layers: TV pooled over heads, queries and layers; per-head values in head-label order. */
 function faithfulnessOf(raw: QueryCell[][], effective: QueryCell[][]): Faithfulness {
   const pooled: number[] = [];
   const out = {per_head_median: [] as number[], nearest_raw_head: [] as number[], nearest_raw_tv_mean: [] as number[]};
   raw.forEach((cells, layer) => {
-    const H = cells[0].maps.length;
-    const byHead = Array.from({length: H}, () => [] as number[]); // [H][cells]
-    const between = Array.from({length: H}, () => new Array<number>(H).fill(0)); // [g raw][h effective], mean TV
-    cells.forEach((cell, c) => {
-      const eff = effective[layer][c].maps; // [H][N]
-      for (let g = 0; g < H; g++) {
-        for (let h = 0; h < H; h++) {
-          const tv = totalVariation(cell.maps[g], eff[h]);
-          between[g][h] += tv / cells.length;
-          if (g === h) byHead[h].push(tv);
-        }
-      }
-    });
-    byHead.forEach((values) => {
+    const {tv, between, nearest} = headFaithfulness(cells.map((c) => c.maps), effective[layer].map((c) => c.maps));
+    const H = tv.length;
+    tv.forEach((values, h) => {
       pooled.push(...values);
       out.per_head_median.push(distribution(values).median);
-    });
-    nearestHeads(between).forEach((g, h) => {
-      out.nearest_raw_head.push(layer * H + g);
-      out.nearest_raw_tv_mean.push(between[g][h]);
+      out.nearest_raw_head.push(layer * H + nearest[h]);
+      out.nearest_raw_tv_mean.push(between[nearest[h]][h]);
     });
   });
   return {tv: distribution(pooled), ...out};
@@ -295,7 +304,16 @@ function overSeeds(runs: RunMetrics[]) {
       head_output_effective: spread(runs.map((r) => r.key_effect.head_output.effective)),
       logit_raw: spread(runs.map((r) => r.key_effect.logit.raw)),
       logit_effective: spread(runs.map((r) => r.key_effect.logit.effective))
-    }
+    },
+    ...(runs[0].naive_rows
+      ? {
+          naive_rows: {
+            mass_mean: spread(runs.map((r) => r.naive_rows!.mass.mean)),
+            mass_min: spread(runs.map((r) => r.naive_rows!.mass.min)),
+            share_below: spread(runs.map((r) => r.naive_rows!.share_below))
+          }
+        }
+      : {})
   };
 }
 

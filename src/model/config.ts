@@ -86,7 +86,7 @@ export const TINY: Preset = {
   task: DEFAULT_TASK,
 };
 
-/** The study setting (iha-math.md §4.4): 1 layer, d_model 64, 8 heads, IHA with P = 8. */
+/** The setting of the IHA paper's relation-composition study: 1 layer, d_model 64, 8 heads, IHA with P = 8. */
 export const FULL: Preset = {
   name: "full",
   model: {n_layers: 1, n_heads: 8, d_model: 64, d_head: 8, d_mlp: 256, n_pseudo: 8},

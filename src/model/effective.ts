@@ -1,4 +1,4 @@
-// Per-head N×N maps a reader can compare across architectures (iha-math.md §3; docs/effective-maps.md):
+// Per-head N×N maps a reader can compare across architectures (docs/effective-maps.md):
 //   raw        the cache's hook_pattern (MHA A_h, TH W_h, IHA token reduction T_h)
 //   naive      IHA only: the top-left N×N slice of the N·P×N·P pseudo pattern, read as if it were N×N
 //   effective  E_h[n,n'] = ‖c_h[n,n'] W_O^(h)‖ / Σ_j ‖c_h[n,j] W_O^(h)‖, with the exact decomposition

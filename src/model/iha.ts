@@ -1,4 +1,4 @@
-// Interleaved Head Attention (Duvvuri, Ekbote et al. 2026; iha-math.md §2.3), global collapse R; unmasked, or
+// Interleaved Head Attention (Duvvuri, Ekbote et al. 2026; docs/model.md), global collapse R; unmasked, or
 // causal at token level (ctx.causal: pseudo-query (n,p) sees pseudo-key (n',q) iff n' ≤ n).
 //   Q̃_{h,p} = Σ_m α^Q[m,h,p] Q_m   (same for K̃ with α^K, Ṽ with α^V)       each [N, d]
 //   interleave token-major: virtual index v = n·P + p                      Q̄_h, K̄_h, V̄_h ∈ [N·P, d]

@@ -34,42 +34,50 @@ export interface KeyEffects {
   logit: Float32Array | null;
 }
 
-/** Host copy of one sample's slice of a cached activation (the tensor is left alone). */
-function sampleSlice(cache: Cache, key: string, sample: number): Float32Array {
+/** Host copy of a whole cached activation (one copy per batch: slicing per sample is slow on the wasm backend). */
+function hostCache(cache: Cache, key: string): Float32Array {
   const t = cache[key];
   if (!t) throw new Error(`cache lacks ${key} (run runWithCache on this model first)`);
-  return tf.tidy(() => t.slice([sample], [1]).dataSync() as Float32Array);
+  return t.dataSync() as Float32Array;
 }
+
+/** Scratch buffers of maskedRowShifts, reused across calls of the same shape. */
+let scratch = {mass: new Float64Array(0), before: new Float64Array(0), x: new Float64Array(0), y: new Float64Array(0)};
 
 /**
  * Shift of one attention row's output when each key token is masked in turn: out[j·d + e] = Δy_j[e].
- * `row` holds the row's weights over S = N·P key slots (slot s belongs to token ⌊s/P⌋); the value of slot s
- * is values[base + s·stride … + d). A row whose whole mass is on token j (its other keys underflowed to 0)
- * outputs 0 when j is removed: Δy_j = −y.
+ * The row's weights over S = N·P key slots are row[start … start + S) (slot s belongs to token ⌊s/P⌋); the
+ * value of slot s is values[base + s·stride … + d). A row whose whole mass is on token j (its other keys
+ * underflowed to 0) outputs 0 when j is removed: Δy_j = −y.
  */
 export function maskedRowShifts(
-  row: ArrayLike<number>,
+  row: Float32Array,
+  start: number,
+  N: number,
   P: number,
   values: Float32Array,
   base: number,
   stride: number,
   d: number,
+  out: Float64Array = new Float64Array(N * d),
 ): Float64Array {
-  const N = row.length / P;
-  const mass = new Float64Array(N); // [N] m_j
-  const x = new Float64Array(N * d); // [N,d] x_j
-  const y = new Float64Array(d); // [d]
-  for (let s = 0; s < row.length; s++) {
-    const j = Math.floor(s / P);
-    const a = row[s];
-    mass[j] += a;
-    const v = base + s * stride;
-    for (let e = 0; e < d; e++) x[j * d + e] += a * values[v + e];
+  if (scratch.mass.length !== N || scratch.y.length !== d) {
+    scratch = {mass: new Float64Array(N), before: new Float64Array(N + 1), x: new Float64Array(N * d), y: new Float64Array(d)};
   }
-  for (let j = 0; j < N; j++) for (let e = 0; e < d; e++) y[e] += x[j * d + e];
-  const before = new Float64Array(N + 1); // before[j] = Σ_{t<j} m_t
-  for (let j = 0; j < N; j++) before[j + 1] = before[j] + mass[j];
-  const out = new Float64Array(N * d); // [N,d]
+  const {mass, before, x, y} = scratch; // [N], [N+1], [N,d] x_j, [d]
+  mass.fill(0);
+  x.fill(0);
+  y.fill(0);
+  for (let j = 0, s = 0; j < N; j++) {
+    for (let q = 0; q < P; q++, s++) {
+      const a = row[start + s];
+      mass[j] += a;
+      const v = base + s * stride;
+      for (let e = 0; e < d; e++) x[j * d + e] += a * values[v + e];
+    }
+    for (let e = 0; e < d; e++) y[e] += x[j * d + e];
+  }
+  for (let j = 0; j < N; j++) before[j + 1] = before[j] + mass[j]; // before[j] = Σ_{t<j} m_t
   let after = 0; // Σ_{t>j} m_t
   for (let j = N - 1; j >= 0; j--) {
     const rest = before[j] + after;
@@ -84,40 +92,43 @@ function hostParam(params: Params, name: string): Float32Array {
   return getParam(params, name).dataSync() as Float32Array;
 }
 
-/** Δ_h(j) for every head and key of one query: [H, N, d] (added into `out` at `offset`). */
-function queryShifts(
-  arch: ModelConfig["arch"],
-  data: {pattern: Float32Array; values: Float32Array; mix: Float32Array | null},
-  dims: {H: number; N: number; P: number; d: number},
-  query: number,
-  out: Float32Array,
-  offset: number,
-): void {
+/** Host arrays of one layer's cached batch: attention rows, values and the head mix. */
+interface LayerData {
+  /** MHA A / TH W: [B,H,N,N]; IHA Ā: [B,H,NP,NP] */
+  pattern: Float32Array;
+  /** MHA / TH hook_v: [B,N,H,d]; IHA hook_pseudo_v: [B,H,NP,d] */
+  values: Float32Array;
+  /** TH P_w [H,H]; IHA R [H,H·P]; MHA null */
+  mix: Float32Array | null;
+}
+
+/** Δ_h(j) for every head and key of one query: [H, N, d], added into `out` at `offset`. */
+function queryShifts(arch: ModelConfig["arch"], data: LayerData, dims: {H: number; N: number; P: number; d: number}, ref: QueryRef, out: Float32Array, offset: number): void {
   const {H, N, P, d} = dims;
-  const addScaled = (h: number, shifts: Float64Array, scale: number) => {
+  const S = N * P; // key slots per row
+  const shifts = new Float64Array(N * d); // [N,d]
+  const addScaled = (h: number, scale: number) => {
     const o = offset + h * N * d;
     for (let i = 0; i < N * d; i++) out[o + i] += scale * shifts[i];
   };
   if (arch === "iha") {
-    const S = N * P; // pseudo-tokens per head
     const R = data.mix!; // [H, H*P]
     for (let h2 = 0; h2 < H; h2++) {
       for (let p = 0; p < P; p++) {
-        const r0 = (h2 * S + query * P + p) * S; // row (n,p) of Ā_{h'} [H,S,S]
-        const shifts = maskedRowShifts(data.pattern.subarray(r0, r0 + S), P, data.values, h2 * S * d, d, d); // [N,d]
-        for (let h = 0; h < H; h++) addScaled(h, shifts, R[h * H * P + h2 * P + p]);
+        const row = ((ref.sample * H + h2) * S + ref.query * P + p) * S; // Ā_{h'}[(n,p), :]
+        maskedRowShifts(data.pattern, row, N, P, data.values, (ref.sample * H + h2) * S * d, d, d, shifts);
+        for (let h = 0; h < H; h++) addScaled(h, R[h * H * P + h2 * P + p]);
       }
     }
     return;
   }
-  // MHA / TH: values V_h[n'] at hook_v[n', h, :] ([N,H,d]); rows A_h[n] (MHA) or W_g[n] (TH) of [H,N,N]
+  // MHA / TH: the value of token n' for head h is hook_v[b, n', h, :]; rows A_h[n] (MHA) or W_g[n] (TH)
+  const sources = arch === "talking_heads" ? H : 1;
   for (let h = 0; h < H; h++) {
-    const sources = arch === "talking_heads" ? H : 1;
     for (let s = 0; s < sources; s++) {
       const g = arch === "talking_heads" ? s : h;
-      const r0 = (g * N + query) * N;
-      const shifts = maskedRowShifts(data.pattern.subarray(r0, r0 + N), 1, data.values, h * d, H * d, d); // [N,d]
-      addScaled(h, shifts, arch === "talking_heads" ? data.mix![g * H + h] : 1); // P_w[g,h]
+      maskedRowShifts(data.pattern, ((ref.sample * H + g) * N + ref.query) * N, N, 1, data.values, ref.sample * N * H * d + h * d, H * d, d, shifts);
+      addScaled(h, arch === "talking_heads" ? data.mix![g * H + h] : 1); // P_w[g,h]
     }
   }
 }
@@ -128,19 +139,13 @@ export function keyShifts(cache: Cache, params: Params, cfg: ModelConfig, layer:
   const N = cfg.m * cfg.m;
   const P = arch === "iha" ? cfg.n_pseudo : 1;
   const pre = `blocks.${layer}.attn.`;
-  const mix = arch === "iha" ? hostParam(params, pre + "R") : arch === "talking_heads" ? hostParam(params, pre + "P_w") : null;
-  const patternKey = pre + (arch === "iha" ? "hook_pseudo_pattern" : "hook_pattern");
-  const valuesKey = pre + (arch === "iha" ? "hook_pseudo_v" : "hook_v");
+  const data: LayerData = {
+    pattern: hostCache(cache, pre + (arch === "iha" ? "hook_pseudo_pattern" : "hook_pattern")),
+    values: hostCache(cache, pre + (arch === "iha" ? "hook_pseudo_v" : "hook_v")),
+    mix: arch === "iha" ? hostParam(params, pre + "R") : arch === "talking_heads" ? hostParam(params, pre + "P_w") : null,
+  };
   const out = new Float32Array(queries.length * H * N * d); // [Q,H,N,d]
-  let loaded = -1;
-  let data: {pattern: Float32Array; values: Float32Array; mix: Float32Array | null} = {pattern: new Float32Array(0), values: new Float32Array(0), mix};
-  queries.forEach(({sample, query}, q) => {
-    if (sample !== loaded) {
-      data = {pattern: sampleSlice(cache, patternKey, sample), values: sampleSlice(cache, valuesKey, sample), mix};
-      loaded = sample;
-    }
-    queryShifts(arch, data, {H, N, P, d}, query, out, q * H * N * d);
-  });
+  queries.forEach((ref, q) => queryShifts(arch, data, {H, N, P, d}, ref, out, q * H * N * d));
   return out;
 }
 

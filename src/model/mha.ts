@@ -1,4 +1,4 @@
-// Standard multi-head attention (iha-math.md §2.1): A_h = softmax(Q_h K_hᵀ / √d + M), O_h = A_h V_h, with
+// Standard multi-head attention (docs/model.md): A_h = softmax(Q_h K_hᵀ / √d + M), O_h = A_h V_h, with
 // M = 0 (bidirectional, the relation model) or the additive causal mask (ctx.causal, the LM).
 import * as tf from "@tensorflow/tfjs";
 import {causalMask, logitScale, mergeHeads, projectQKV, record, type AttentionFn} from "./attention.js";

@@ -1,4 +1,4 @@
-// Head-to-head routing read from the weights (iha-math.md §3.3; docs/effective-maps.md): TH's P_l and P_w,
+// Head-to-head routing read from the weights (docs/effective-maps.md, "Routing summaries"): TH's P_l and P_w,
 // IHA's G^Q, G^K, G^V (Σ_p |α|) and G^R (Σ_p |R|), MHA's identity, each with its diagonal dominance,
 // plus tidy rows of the raw mixing entries for an Arrow table. Plain arrays only, no TensorFlow.
 import type {Arch, ModelConfig} from "./config.js";

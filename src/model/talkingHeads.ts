@@ -1,4 +1,4 @@
-// Talking-Heads attention (Shazeer et al. 2020; iha-math.md §2.2) with h_k = h = h_v = H, unmasked:
+// Talking-Heads attention (Shazeer et al. 2020; docs/model.md) with h_k = h = h_v = H, unmasked:
 //   J_h = Q_h K_hᵀ / √d,  L_h = Σ_g P_l[g,h] J_g,  W_h = softmax(L_h),  U_h = Σ_g P_w[g,h] W_g,  O_h = U_h V_h.
 // The scale comes before P_l (as in TF Model Garden).
 import * as tf from "@tensorflow/tfjs";
