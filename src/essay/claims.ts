@@ -421,7 +421,7 @@ export function timesText(factor: number): string {
 /** The limits the thesis is stated with. */
 export function thesisLimits(m: MetricsLike, preset: string): string {
   const n = seedCount(m);
-  const seeds = n > 1 ? `${n} seeds per architecture; a difference is called real only when it exceeds the spread over them (the rule is under the figure below)` : "one seed per architecture, so no difference can be told from seed-to-seed variation";
+  const seeds = n > 1 ? `${n} seeds per architecture; a difference is called real only when it exceeds the spread over them (the rule is given with the evidence below)` : "one seed per architecture, so no difference can be told from seed-to-seed variation";
   return `Measured on one-layer models of the ${preset} preset trained on a toy task, ${seeds}.`;
 }
 
