@@ -12,13 +12,34 @@ export interface BlockDiagramOptions {
 
 const DEFAULT_HEADS = 8;
 const DEFAULT_WIDTH = 560;
-const ROW = 44;
 const BOX_HEIGHT = 28;
-const STREAM_X = 70;
-const BRANCH_X = 150;
-const BOX_WIDTH = 180;
 const HEAD_GAP = 3;
 const TOP = 16;
+/** Label width in px beside a branch box (the longest label at 12 px). */
+const LABEL_WIDTH = 190;
+const MARGIN = 8;
+/** Narrowest box, so that eight head boxes stay drawable however narrow the page reports itself. */
+const MIN_BOX_WIDTH = 64;
+
+/** Two layouts: labels right of the boxes when they fit, else above them (phones). */
+interface Layout {
+  row: number;
+  streamX: number;
+  branchX: number;
+  boxWidth: number;
+  /** where a branch's label goes, relative to its box */
+  label: "right" | "above";
+}
+
+const WIDE: Layout = {row: 44, streamX: 70, branchX: 150, boxWidth: 180, label: "right"};
+const NARROW_ROW = 58;
+const NARROW_STREAM_X = 30;
+const NARROW_BRANCH_X = 70;
+
+function layoutFor(width: number): Layout {
+  if (WIDE.branchX + WIDE.boxWidth + 24 + LABEL_WIDTH <= width) return WIDE;
+  return {row: NARROW_ROW, streamX: NARROW_STREAM_X, branchX: NARROW_BRANCH_X, boxWidth: Math.max(MIN_BOX_WIDTH, Math.min(WIDE.boxWidth, width - NARROW_BRANCH_X - 14 - MARGIN)), label: "above"};
+}
 
 interface Step {
   label: string;
@@ -35,8 +56,10 @@ const STEPS: Step[] = [
 
 export function blockDiagram(options: BlockDiagramOptions = {}): SVGSVGElement {
   const {heads = DEFAULT_HEADS, width = DEFAULT_WIDTH} = options;
-  const height = TOP + STEPS.length * ROW + BOX_HEIGHT;
-  const y = (i: number) => TOP + i * ROW;
+  const {row: ROW, streamX: STREAM_X, branchX: BRANCH_X, boxWidth: BOX_WIDTH, label} = layoutFor(width);
+  const labelSpace = label === "above" ? 16 : 0;
+  const height = TOP + labelSpace + STEPS.length * ROW + BOX_HEIGHT;
+  const y = (i: number) => TOP + labelSpace + i * ROW;
   const svg = d3
     .create("svg")
     .attr("viewBox", `0 0 ${width} ${height}`)
@@ -88,8 +111,9 @@ export function blockDiagram(options: BlockDiagramOptions = {}): SVGSVGElement {
       g.append("text").attr("x", BOX_WIDTH / 2).attr("y", BOX_HEIGHT / 2).attr("text-anchor", "middle")
         .attr("dominant-baseline", "middle").attr("font-size", 12).attr("fill", "currentColor").text("MLP");
     }
-    svg.append("text").attr("x", BRANCH_X + BOX_WIDTH + 24).attr("y", cy).attr("dominant-baseline", "middle")
-      .attr("font-size", 12).attr("fill", "currentColor").text(step.label);
+    const text = svg.append("text").attr("font-size", 12).attr("fill", "currentColor").text(step.label);
+    if (label === "right") text.attr("x", BRANCH_X + BOX_WIDTH + 24).attr("y", cy).attr("dominant-baseline", "middle");
+    else text.attr("x", BRANCH_X).attr("y", y(i) - 5);
   });
   return svg.node()!;
 }

@@ -43,7 +43,7 @@ const STAGES: Record<FlowArch, Stage[]> = {
   iha: [
     {label: "Q, K, V", mixes: false},
     {label: "pseudo-heads", mixes: true, param: "α"},
-    {label: "softmax over N·P", mixes: false},
+    {label: "softmax over pseudo-tokens", mixes: false},
     {label: "× Ṽ", mixes: false},
     {label: "collapse", mixes: true, param: "R"},
     {label: "head out", mixes: false}

@@ -149,7 +149,7 @@ export function heatmapPanel(data: HeatmapPanelData, options: HeatmapPanelOption
     for (const {move} of outlines) move(query);
     caption.textContent =
       `${title}. Rows are queries, columns keys (every ${TICK_EVERY}th token labelled); the outlined row is the current query, ` +
-      `gold dots are (query, key) pairs on the ground-truth path. Right: blue where the head uses a key more than its ${rawName} map says, red where less. ` +
+      `gold dots are (query, key) pairs on the ground-truth path. In the “Effective − ${rawName}” panel, blue marks where the head uses a key more than its ${rawName} map says, red where less. ` +
       `The two maps differ by ${totalVariation(raw[query], effective[query]).toFixed(2)} on the current row and ${mean.toFixed(2)} on an average row ` +
       `(total variation: 0 = identical, 1 = nothing in common).`;
   };

@@ -30,8 +30,3 @@ export function direction(before: number, after: number): "higher" | "lower" | "
   if (Math.abs(after - before) <= SAME_WITHIN * Math.abs(before)) return "about the same";
   return after > before ? "higher" : "lower";
 }
-
-/** Whether two comparisons point the same way (both higher, both lower, or both about the same). */
-export function agrees(oursBefore: number, oursAfter: number, theirsBefore: number, theirsAfter: number): boolean {
-  return direction(oursBefore, oursAfter) === direction(theirsBefore, theirsAfter);
-}

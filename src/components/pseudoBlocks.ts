@@ -1,7 +1,9 @@
 // Pseudo-blocks tab (IHA): inside one head, the P×P grid of token maps Ā_h[(n,p),(n′,q)] — block (p, q) is
 // how pseudo-query p of every token attends to pseudo-key q of every token. The raw per-head map sums
 // the blocks over q and averages them over p, which is why it can look flat while single blocks are sharp. Each block is an
-// N×N map (rows queries, columns keys), tinted by weight over the largest weight in the head; the
+// N×N map (rows queries, columns keys). A softmax over N·P keys leaves most weights tiny beside the head's
+// single largest one, so each weight is tinted relative to the largest weight of its own pseudo-query row
+// (the row (n, p) across all P blocks): every row shows where it looks, and sharp blocks stay visible. The
 // current query's row is outlined in every block. Pure: tidy rows and options in, a DOM node out.
 import * as d3 from "d3";
 import {sharpCanvas} from "./canvas.js";
@@ -53,16 +55,19 @@ export function pseudoBlocks(columns: PseudoBlockColumns, options: PseudoBlocksO
   const cell = Math.max(MIN_CELL, Math.floor((maxSize - LABEL_SPACE - GAP * (P - 1)) / (P * N)));
   const block = cell * N;
   const side = LABEL_SPACE + P * block + (P - 1) * GAP;
-  let max = 0;
-  for (let i = 0; i < columns.pattern.length; i++) max = Math.max(max, columns.pattern[i]);
-  max ||= 1;
+  // rowMax[p * N + query_pos]: the largest weight of pseudo-query row (query_pos, p) over all keys and blocks
+  const rowMax = new Float64Array(P * N);
+  for (let i = 0; i < columns.pattern.length; i++) {
+    const r = columns.p[i] * N + columns.query_pos[i];
+    rowMax[r] = Math.max(rowMax[r], columns.pattern[i]);
+  }
 
   const origin = (i: number) => LABEL_SPACE + i * (block + GAP);
   const {canvas, ctx} = sharpCanvas(side);
   const fill = d3.rgb(QUERY_COLOR);
   if (ctx) {
     for (let i = 0; i < columns.pattern.length; i++) {
-      const v = columns.pattern[i] / max;
+      const v = columns.pattern[i] / (rowMax[columns.p[i] * N + columns.query_pos[i]] || 1);
       if (v <= 0) continue;
       fill.opacity = v;
       ctx.fillStyle = fill.formatRgb();
@@ -91,7 +96,7 @@ export function pseudoBlocks(columns: PseudoBlockColumns, options: PseudoBlocksO
     });
     caption.textContent =
       `IHA ${headLabel}, sample #${sample}: block (p, q) holds the weights from pseudo-query p of each token (rows) to pseudo-key q of each token (columns), ` +
-      `tinted relative to the largest weight in the head. The outlined row in each block is the current query, ${tokens[query]}. ` +
+      `each tinted relative to the largest weight in its own row (across the ${P} blocks of that row), so every row's strongest key is full colour. The outlined row in each block is the current query, ${tokens[query]}. ` +
       `The raw per-head map shown elsewhere sums each row of blocks over q and averages over p, so sharp but different blocks can add up to a blurred map.`;
   };
   root.setQuery(options.query);

@@ -14,3 +14,6 @@ export const STUDY: Readonly<Record<"mha" | "talking_heads" | "iha", StudyRow>> 
   talking_heads: {alignment: 0.56, redundancy: 0.289, entropy: 1.423, best_epoch: 27},
   iha: {alignment: 0.055, redundancy: 0.139, entropy: 0.503, best_epoch: 44}
 };
+
+/** Where the study is published. */
+export const STUDY_URL = "https://github.com/danielle34/mixviz";

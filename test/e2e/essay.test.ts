@@ -2,10 +2,17 @@
 // that file's value, the deep links (the essay's own ?sample=&query= and each figure's explorer link)
 // restore their state, the exercise answers open, the first figures appear before DuckDB's tables load, and
 // printing to PDF gives pages with the chrome hidden. No console errors and no non-local requests anywhere.
+import {execFileSync} from "node:child_process";
+import {mkdtempSync, rmSync, writeFileSync} from "node:fs";
+import {tmpdir} from "node:os";
+import {join} from "node:path";
+import {tableFromIPC} from "apache-arrow";
 import type {Browser, Page} from "playwright-core";
 import {afterAll, beforeAll, describe, expect, inject, test} from "vitest";
 import {fmt} from "../../src/components/prose.js";
-import {STUDY} from "../../src/components/study.js";
+import {STUDY, STUDY_URL} from "../../src/components/study.js";
+import {ablationClaim, thesis, type ArchName} from "../../src/essay/claims.js";
+import {correlation} from "../../src/components/essayFigures.js";
 import {launch, visit} from "./browser.js";
 
 const base = inject("siteUrl");
@@ -221,6 +228,215 @@ describe("the essay, in Chromium, offline", () => {
     const pdf = await page.pdf({format: "A4", printBackground: true});
     const pages = (pdf.toString("latin1").match(/\/Type\s*\/Page[^s]/g) ?? []).length;
     expect(pages).toBeGreaterThan(3);
+    await page.close();
+    expect(problems).toEqual([]);
+  });
+});
+
+/** The text of a PDF, page by page (poppler-utils' pdftotext, layout kept). */
+function pdfPages(pdf: Buffer): string[] {
+  const dir = mkdtempSync(join(tmpdir(), "mixviz-pdf-"));
+  try {
+    const file = join(dir, "essay.pdf");
+    writeFileSync(file, pdf);
+    return execFileSync("pdftotext", ["-layout", file, "-"], {encoding: "utf8"}).split("\f");
+  } finally {
+    rmSync(dir, {recursive: true, force: true});
+  }
+}
+
+describe("the essay as a handout and on a phone", () => {
+  test("the printed A4 PDF holds the results table, with page margins and no on-screen instructions", async () => {
+    const {problems, page} = await visit(browser, ESSAY, settle);
+    const metrics = await (await fetch(await loadedFile(page, "metrics", "json"))).json();
+    await page.emulateMedia({media: "print"});
+    expect(await page.locator("#fig-results table").isVisible()).toBe(true);
+    // every row of the table is printed, none scrolled out of a clipped box
+    const clipped = await page.locator("#fig-results").evaluate((form) => {
+      const box = form.getBoundingClientRect();
+      return [...form.querySelectorAll("tbody tr")].filter((tr) => tr.getBoundingClientRect().bottom > box.bottom + 1).length;
+    });
+    expect(clipped).toBe(0);
+    // the page box has margins (an @page rule with a non-zero margin)
+    const margins = await page.evaluate(() =>
+      [...document.styleSheets].flatMap((sheet) => {
+        try {
+          return [...sheet.cssRules].filter((r) => r instanceof CSSPageRule).map((r) => (r as CSSPageRule).style.getPropertyValue("margin"));
+        } catch {
+          return [];
+        }
+      })
+    );
+    expect(margins.some((m) => m !== "" && !/^0(px|mm)?$/.test(m.trim()))).toBe(true);
+    const pages = pdfPages(await page.pdf({format: "A4", preferCSSPageSize: true}));
+    const text = pages.join("\n");
+    // the table's header and one row per architecture and reading, with its alignment
+    expect(text).toMatch(/architecture\s+reading\s+test F1/);
+    for (const arch of ["mha", "talking_heads", "iha"] as const) {
+      const a = metrics.architectures[arch];
+      for (const kind of a.map_kinds as string[]) expect(text, `${arch} ${kind}`).toContain(fmt(a.maps[kind].alignment));
+    }
+    expect(text).toContain("the study's");
+    // on-screen instructions and hidden links leave nothing behind
+    expect(text).not.toContain("Click any cell");
+    expect(text).not.toContain("Open this in the explorer");
+    // a separator left where links were hidden follows a sentence's end or a link's arrow
+    expect(text).not.toMatch(/[.→]\s+·(\s|$)/m);
+    // no section heading is the last line of a page
+    const headings = (await page.locator("#observablehq-main h2").allInnerTexts()).map((h) => h.trim());
+    for (const [i, pageText] of pages.entries()) {
+      const lines = pageText.split("\n").map((l) => l.trim()).filter(Boolean);
+      if (lines.length === 0) continue;
+      expect(headings, `last line of page ${i + 1}`).not.toContain(lines[lines.length - 1]);
+    }
+    await page.close();
+    expect(problems).toEqual([]);
+  });
+
+  test("at 390 px nothing is clipped or overflows the page", async () => {
+    const page = await browser.newPage({viewport: {width: 390, height: 844}});
+    await page.goto(ESSAY, {waitUntil: "load"});
+    await settle(page);
+    // the block diagram's labels and boxes lie inside its own drawing
+    const outside = await page.locator(".mixviz-block-diagram").evaluate((svg) => {
+      const view = (svg as SVGSVGElement).viewBox.baseVal;
+      return [...svg.querySelectorAll("text, rect")]
+        .map((el) => ({el, box: (el as SVGGraphicsElement).getBBox()}))
+        .filter(({el, box}) => {
+          const m = (el as SVGGraphicsElement).getCTM();
+          const x = m ? m.e + box.x * m.a : box.x;
+          return x < view.x - 0.5 || x + box.width > view.x + view.width + 0.5;
+        })
+        .map(({el}) => el.textContent || el.tagName);
+    });
+    expect(outside).toEqual([]);
+    // no figure or paragraph of the essay sticks out past the right edge of the page
+    const wide = await page.evaluate(() => {
+      const limit = document.documentElement.clientWidth + 1;
+      const main = document.querySelector("#observablehq-main")!;
+      const out: string[] = [];
+      for (const el of main.querySelectorAll("p, h1, h2, h3, svg, canvas, .card, .mixviz-figure")) {
+        if (el.getBoundingClientRect().right <= limit) continue;
+        // inside a box that scrolls or clips sideways (a wide table), overflow is the box's business
+        let scrolled = false;
+        for (let p = el.parentElement; p && p !== main; p = p.parentElement) {
+          if (["auto", "scroll", "hidden"].includes(getComputedStyle(p).overflowX)) scrolled = true;
+        }
+        if (!scrolled) out.push(`${el.tagName.toLowerCase()}.${el.getAttribute("class") ?? ""} in #${el.closest("[id]")?.id ?? ""}`);
+      }
+      return out;
+    });
+    expect(wide).toEqual([]);
+    await page.close();
+  });
+
+  test("while the tables load, prose holds a still placeholder, never a spinning glyph", async () => {
+    const page = await browser.newPage();
+    let release: () => void = () => {};
+    const held = new Promise<void>((done) => (release = done));
+    await page.route("**/*", async (route) => {
+      const url = new URL(route.request().url());
+      if (url.hostname !== "127.0.0.1") return route.abort();
+      if (url.pathname.endsWith(".arrow")) await held;
+      return route.continue();
+    });
+    await page.goto(ESSAY, {waitUntil: "domcontentloaded"});
+    await page.waitForSelector("[data-figure=task] .mixviz-relation-grid", {timeout: SETTLE_MS});
+    const pending = await page.evaluate(() =>
+      [...document.querySelectorAll("#observablehq-main :is(p, li, h2) observablehq-loading")].map((el) => ({
+        glyph: getComputedStyle(el, "::before").content,
+        animation: getComputedStyle(el).animationName
+      }))
+    );
+    // the sentences bound to DuckDB's tables are waiting, and none of them spins
+    expect(pending.length).toBeGreaterThan(0);
+    for (const p of pending) {
+      expect(p.glyph).not.toContain("\u21bb");
+      expect(p.animation).toBe("none");
+    }
+    release();
+    await page.waitForSelector("#fig-ablation svg", {timeout: SETTLE_MS});
+    await page.close();
+  });
+});
+
+describe("the essay's words follow its numbers", () => {
+  test("the thesis and the ablation title are the ones computed from this build's metrics and heads", async () => {
+    const {problems, page} = await visit(browser, ESSAY, settle);
+    const metrics = await (await fetch(await loadedFile(page, "metrics", "json"))).json();
+    expect(await page.locator("#thesis").innerText()).toContain(thesis(metrics).sentence);
+    // the ablation title from the scatter's own numbers: heads.arrow's F1 lost against metrics.json's alignment
+    const heads = tableFromIPC(new Uint8Array(await (await fetch(await loadedFile(page, "heads", "arrow"))).arrayBuffer())).toArray();
+    const byArch = {} as Record<ArchName, {r: number; heads: {head: string; alignment: number; drop: number}[]}>;
+    for (const row of heads) {
+      if (row.map !== "raw" || row.layer !== 0) continue;
+      const arch = row.arch as ArchName;
+      (byArch[arch] ??= {r: NaN, heads: []}).heads.push({head: row.head, alignment: metrics.architectures[arch].maps.raw.per_head.alignment[row.head_index], drop: row.test_f1 - row.ablated_f1});
+    }
+    for (const a of Object.values(byArch)) a.r = correlation(a.heads.map((h) => h.alignment), a.heads.map((h) => h.drop));
+    expect(Object.keys(byArch).sort()).toEqual(["iha", "mha", "talking_heads"]);
+    expect((await page.locator("h2#ablation").innerText()).trim()).toBe(`Ablation: ${ablationClaim(byArch).title}`);
+    await page.close();
+    expect(problems).toEqual([]);
+  });
+
+  test("terms are introduced where they first appear, and numbers are printed one way", async () => {
+    const {problems, page} = await visit(browser, ESSAY, settle);
+    const metrics = await (await fetch(await loadedFile(page, "metrics", "json"))).json();
+    const prose = await page.locator("#observablehq-main").innerText();
+    // "the study" first appears beside its citation and link
+    const cite = page.locator("a.mixviz-cite");
+    expect(await cite.getAttribute("href")).toBe(STUDY_URL);
+    const firstStudy = prose.indexOf("the study");
+    expect(firstStudy).toBeGreaterThan(-1);
+    expect(prose.slice(0, firstStudy)).toContain(await cite.innerText());
+    // the crossed arrow, the naive renormalised reading and diagonal dominance are said on first use
+    expect(prose.slice(prose.indexOf("↛"), prose.indexOf("↛") + 40)).toContain("crossed-out arrow");
+    expect(prose.slice(prose.indexOf("naive renormalised"), prose.indexOf("naive renormalised") + 80)).toContain("divided by its own sum");
+    const firstDominance = prose.indexOf("diagonal dominance");
+    expect(prose.slice(firstDominance, firstDominance + 60)).toContain("tr|G| / Σ|G|");
+    // the head-flow figure does not speak of N·P before N and P are introduced
+    expect(await page.locator(".mixviz-head-flow").textContent()).not.toContain("N·P");
+    // the two chance values are named apart
+    expect(prose).toContain("chance for this query");
+    expect(prose).toContain("chance over the test set");
+    // the training curves' different lengths are explained
+    expect(prose).toMatch(/stops early/);
+    // the Talking Heads caption names its panel, whatever the layout
+    expect(await page.locator("#fig-th-maps").innerText()).not.toContain("Right:");
+    // test F1 has the table's four decimals wherever it is printed
+    const f1s = await page.locator(".mixviz-f1").evaluateAll((nodes) => nodes.map((n) => ({key: (n as HTMLElement).dataset.metric ?? "", text: n.textContent ?? ""})));
+    expect(f1s.length).toBeGreaterThanOrEqual(4);
+    for (const {key, text} of f1s) expect(text, key).toBe((at(metrics, key) as number).toFixed(4));
+    // "ours is about the same as it (a different direction)" is gone: a comparison names what it compares with
+    expect(prose).not.toMatch(/as it \(/);
+    await page.close();
+    expect(problems).toEqual([]);
+  });
+
+  test("exercise 5 names whole tokens, and the pseudo-blocks show every row's strongest key", async () => {
+    const {problems, page} = await visit(browser, ESSAY, settle);
+    const answers = page.locator("details.mixviz-answer");
+    await answers.nth(4).locator("summary").click();
+    const five = await answers.nth(4).innerText();
+    const m = /only tokens 0 … (\S+) appear/.exec(five);
+    expect(m, five).not.toBeNull();
+    expect(m![1]).toMatch(/^\d+$/);
+    // per-row tint: at least one full-colour cell in every pseudo-query row of every block row
+    const {strong, rows, cellPixels} = await page.locator("#fig-iha-blocks").evaluate((fig) => {
+      const canvas = fig.querySelector("canvas")!;
+      const ctx = canvas.getContext("2d")!;
+      const data = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
+      let strong = 0;
+      for (let i = 3; i < data.length; i += 4) if (data[i] >= 230) strong++;
+      const row = fig.querySelector("rect.query-row") as SVGRectElement;
+      const scale = canvas.width / canvas.getBoundingClientRect().width;
+      const cell = Number(row.getAttribute("height")) * scale;
+      const blockRows = new Set([...fig.querySelectorAll("rect.query-row")].map((r) => r.getAttribute("data-block"))).size;
+      const tokens = Number(row.getAttribute("width")) / Number(row.getAttribute("height"));
+      return {strong, rows: blockRows * tokens, cellPixels: Math.floor(cell) ** 2};
+    });
+    expect(strong).toBeGreaterThanOrEqual(rows * cellPixels);
     await page.close();
     expect(problems).toEqual([]);
   });
