@@ -235,7 +235,7 @@ function faithfulnessOf(raw: QueryCell[][], effective: QueryCell[][]): Faithfuln
     const {tv, between, nearest} = headFaithfulness(cells.map((c) => c.maps), effective[layer].map((c) => c.maps));
     const H = tv.length;
     tv.forEach((values, h) => {
-      pooled.push(...values);
+      for (const v of values) pooled.push(v);
       out.per_head_median.push(distribution(values).median);
       out.nearest_raw_head.push(layer * H + nearest[h]);
       out.nearest_raw_tv_mean.push(between[nearest[h]][h]);
@@ -270,7 +270,7 @@ function naiveRowsOf(naive: QueryCell[][], renormalised: QueryCell[][]): NaiveRo
   });
   const total = masses.reduce((a, b) => a + b, 0);
   return {
-    mass: {...distribution(masses), min: Math.min(...masses)},
+    mass: {...distribution(masses), min: masses.reduce((a, b) => Math.min(a, b), Infinity)}, // no spread: a full build has ~10⁵ rows
     share_below: masses.filter((m) => m < NAIVE_MASS_THRESHOLD).length / masses.length,
     threshold: NAIVE_MASS_THRESHOLD,
     renormalised_entropy_mass_weighted: weighted / total,
