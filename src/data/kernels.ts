@@ -1,25 +1,29 @@
 // Builds the fused attention kernel (src/model/kernels/attention.as.ts) with the AssemblyScript compiler
 // from node_modules, once per version of its source: the module is cached in .cache/kernels under a
-// digest of the source and the compiler's version, written atomically. `useAttentionKernel` installs it
+// digest of the source and the compiler's version, written atomically. The compiler itself is loaded only
+// when the cache misses. `useAttentionKernel` installs it
 // for the TF.js attention core of this process (training, loaders, tests, benchmarks).
 import {createHash} from "node:crypto";
 import {existsSync, mkdirSync, readFileSync, renameSync, writeFileSync} from "node:fs";
+import {createRequire} from "node:module";
 import {join} from "node:path";
 import {fileURLToPath} from "node:url";
-import asc from "assemblyscript/asc";
 import {setAttentionKernel} from "../model/attention.js";
 import {AttentionKernel} from "../model/fusedAttention.js";
 
 export const KERNEL_SOURCE = fileURLToPath(new URL("../model/kernels/attention.as.ts", import.meta.url));
 const KERNEL_DIR = ".cache/kernels";
 const OPTIONS = {optimizeLevel: 3, shrinkLevel: 0, runtime: "stub", noAssert: true, enable: ["simd"]};
+/** the compiler's version, read without loading the compiler (importing it takes seconds) */
+const ASC_VERSION = (createRequire(import.meta.url)("assemblyscript/package.json") as {version: string}).version;
 
 /** The compiled kernel's bytes, from the cache or compiled now. */
 export async function kernelBytes(): Promise<Uint8Array<ArrayBuffer>> {
   const source = readFileSync(KERNEL_SOURCE, "utf-8");
-  const key = createHash("sha256").update(source).update(asc.version).update(JSON.stringify(OPTIONS)).digest("hex").slice(0, 16);
+  const key = createHash("sha256").update(source).update(ASC_VERSION).update(JSON.stringify(OPTIONS)).digest("hex").slice(0, 16);
   const file = join(KERNEL_DIR, `attention-${key}.wasm`);
   if (existsSync(file)) return readFileSync(file);
+  const {default: asc} = await import("assemblyscript/asc"); // only on a cache miss
   const {error, stderr, binary} = await asc.compileString({"attention.ts": source}, OPTIONS);
   if (error || !binary) throw new Error(`compiling ${KERNEL_SOURCE} failed: ${error?.message ?? "no output"}\n${stderr.toString()}`);
   mkdirSync(KERNEL_DIR, {recursive: true});
