@@ -130,7 +130,6 @@ export async function ensureRuns(preset = selectedPreset(), seeds = selectedSeed
 // ---------------------------------------------------------------------------------------------------
 // The language model family
 
-
 export interface LmRun {
   record: LmRunRecord;
   weights: Weights;
