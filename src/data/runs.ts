@@ -67,8 +67,16 @@ export function trainingSources(): string[] {
 /** A digest of a run's description (preset, architecture, seed, …) and of every file training runs. */
 function digest(description: object): string {
   const hash = createHash("sha256").update(JSON.stringify(description));
-  for (const file of trainingSources()) hash.update(relative(ROOT, file)).update(readFileSync(file));
+  for (const [name, bytes] of sourceBytes()) hash.update(name).update(bytes);
   return hash.digest("hex").slice(0, 16);
+}
+
+let sources: [string, Buffer][] | null = null;
+
+/** The training sources' names and bytes, read once per process (every run's digest hashes them all). */
+function sourceBytes(): [string, Buffer][] {
+  sources ??= trainingSources().map((file) => [relative(ROOT, file), readFileSync(file)]);
+  return sources;
 }
 
 /** A digest of everything a trained model depends on: the preset, the run and the model code. */
