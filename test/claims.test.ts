@@ -6,6 +6,8 @@ import {
   naiveClaim,
   naiveEntropySentence,
   ablationClaim,
+  ablationBySeed,
+  ablationRows,
   agreesWithStudy,
   changeText,
   compareText,
@@ -195,29 +197,66 @@ describe("what a head writes", () => {
 
 describe("the ablation section's title and conclusion", () => {
   const heads = [{head: "L0H0", alignment: 0.4, drop: 0.1}, {head: "L0H1", alignment: 0.6, drop: 0}];
-  const by = (mha: number, th: number, iha: number) => ({mha: {r: mha, heads}, talking_heads: {r: th, heads}, iha: {r: iha, heads}});
+  /** per architecture: one correlation per seed, the same heads in every seed */
+  const by = (mha: number[], th: number[], iha: number[]) => ({
+    mha: {r: mha, seeds: mha.map(() => heads)},
+    talking_heads: {r: th, seeds: th.map(() => heads)},
+    iha: {r: iha, seeds: iha.map(() => heads)}
+  });
 
-  it("names the models where alignment predicts the heads that matter", () => {
-    const c = ablationClaim(by(0.866, 0.005, 0.842));
+  it("names the models where alignment predicts the heads that matter in every seed", () => {
+    const c = ablationClaim(by([0.866, 0.8, 0.9], [0.005, 0.1, -0.2], [0.842, 0.7, 0.95]));
     expect(c.title).toBe("the drawn maps point at the heads that matter in MHA and IHA, not in Talking Heads");
-    expect(c.conclusion).toContain("MHA 0.866, Talking Heads 0.005, IHA 0.842");
+    expect(c.conclusion).toContain("MHA 0.855 (0.800 to 0.900 over 3 seeds)");
+    expect(c.conclusion).toContain("in every seed");
   });
 
-  it("becomes 'heads that look idle but matter' only when no model's maps predict it", () => {
-    expect(ablationClaim(by(0.1, 0.005, -0.2)).title).toBe("heads that look idle but matter");
-    expect(ablationClaim(by(0.9, 0.8, 0.7)).title).toBe("the heads that look aligned are the heads that matter");
+  it("says a model depends on the seed when its seeds' correlations straddle the threshold", () => {
+    const c = ablationClaim(by([0.866, 0.8, 0.9], [0.005, 0.1, -0.2], [0.842, 0.2, 0.95]));
+    expect(c.varies).toEqual(["iha"]);
+    expect(c.title).toBe("the drawn maps point at the heads that matter in MHA, not in Talking Heads; in IHA it depends on the seed");
+    expect(c.conclusion).toContain("In IHA it depends on the seed");
+    const none = ablationClaim(by([0.1, 0.2, 0.3], [0.005, 0.1, -0.2], [0.842, 0.2, 0.95]));
+    expect(none.title).toBe("whether the drawn maps point at the heads that matter depends on the seed in IHA");
   });
 
-  it("calls no head idle-but-mattering when the low-aligned heads cost nothing", () => {
+  it("becomes 'heads that look idle but matter' only when no model's maps predict it in any seed", () => {
+    expect(ablationClaim(by([0.1], [0.005], [-0.2])).title).toBe("heads that look idle but matter");
+    expect(ablationClaim(by([0.9], [0.8], [0.7])).title).toBe("the heads that look aligned are the heads that matter");
+    expect(ablationClaim(by([0.9], [0.8], [0.7])).conclusion).not.toContain("seeds");
+  });
+
+  it("calls no head idle-but-mattering when the low-aligned heads cost nothing in any seed", () => {
     const aligned = [{head: "L0H0", alignment: 0.9, drop: 0.2}, {head: "L0H1", alignment: 0.1, drop: 0.001}];
-    const c = ablationClaim({mha: {r: 0.1, heads: aligned}, talking_heads: {r: 0.1, heads: aligned}, iha: {r: 0.1, heads: aligned}});
-    expect(c.title).toBe("the drawn maps do not point at the heads that matter");
+    const idle = [{head: "L0H0", alignment: 0.9, drop: 0.2}, {head: "L0H1", alignment: 0.1, drop: 0.05}];
+    const one = {r: [0.1, 0.1], seeds: [aligned, aligned]};
+    expect(ablationClaim({mha: one, talking_heads: one, iha: one}).title).toBe("the drawn maps do not point at the heads that matter");
+    // one seed's low-aligned head costs F1: now it is a head that looks idle but matters
+    const some = {r: [0.1, 0.1], seeds: [aligned, idle]};
+    expect(ablationClaim({mha: one, talking_heads: one, iha: some}).title).toBe("heads that look idle but matter");
   });
 
   it("says nothing can be told when no head's removal costs a point of F1", () => {
-    const none = [{head: "L0H0", alignment: 0.4, drop: 0.004}];
-    const c = ablationClaim({mha: {r: NaN, heads: none}, talking_heads: {r: NaN, heads: none}, iha: {r: NaN, heads: none}});
+    const none = {r: [NaN, NaN], seeds: [[{head: "L0H0", alignment: 0.4, drop: 0.004}], [{head: "L0H0", alignment: 0.4, drop: 0.002}]]};
+    const c = ablationClaim({mha: none, talking_heads: none, iha: none});
     expect(c.title).toBe("no single head matters yet");
+    expect(c.conclusion).toContain("MHA undefined");
+  });
+
+  it("reads each seed's heads and correlation from metrics.json", () => {
+    const run = (seed: number, r: number | null) => ({seed, test_f1: 1, maps: {raw: {alignment: 0, redundancy: 0, entropy: 0, best_head_alignment: 0, per_head: {alignment: [0.5, 0.1]}}}, ablation: {f1_lost: [0.2, seed / 10], alignment_r: r}});
+    const arch = (r: (number | null)[]) => ({...run(0, r[0]), per_seed: r.map((v, seed) => run(seed, v))});
+    const m = {head_labels: ["L0H0", "L0H1"], architectures: {mha: arch([1, 0.9]), talking_heads: arch([null, 0.2]), iha: arch([0.7, 0.6])}} as unknown as MetricsLike;
+    const by = ablationBySeed(m)!;
+    expect(by.talking_heads.r).toEqual([NaN, 0.2]);
+    expect(by.mha.seeds[1]).toEqual([{head: "L0H0", alignment: 0.5, drop: 0.2}, {head: "L0H1", alignment: 0.1, drop: 0.1}]);
+    expect(ablationClaim(by).fails).toEqual(["talking_heads"]);
+    expect(ablationRows(by, [4, 7]).filter((r) => r.arch === "iha" && r.seed === 7)).toEqual([
+      {arch: "iha", seed: 7, head: "L0H0", alignment: 0.5, drop: 0.2},
+      {arch: "iha", seed: 7, head: "L0H1", alignment: 0.1, drop: 0.1}
+    ]);
+    const old = {architectures: {mha: {...arch([1]), ablation: undefined, per_seed: []}, talking_heads: arch([1]), iha: arch([1])}} as unknown as MetricsLike;
+    expect(ablationBySeed(old)).toBeNull();
   });
 });
 

@@ -11,6 +11,7 @@ import {predict} from "../src/model/train.js";
 import {buildMetrics, KEY_EFFECT_SAMPLES, NAIVE_MASS_THRESHOLD} from "../src/data/evaluation.js";
 import {ensureRuns} from "../src/data/runs.js";
 import {pseudoBlockSamples, SHOWCASE, showcaseSamples} from "../src/data/showcase.js";
+import {pearson} from "../src/model/metrics.js";
 
 const PRESET = TINY;
 const ENV = {...process.env, MIXVIZ_PROFILE: PRESET.name, MIXVIZ_SEEDS: "1"};
@@ -290,6 +291,22 @@ describe("metrics.json", () => {
       expect(share_below).toBeLessThanOrEqual(1);
       expect(threshold).toBe(NAIVE_MASS_THRESHOLD);
       expect(a.over_seeds.naive_rows.mass_mean.mean).toBe(mass.mean);
+    }
+  });
+
+  it("has every head's ablation, the same F1 lost as heads.arrow, and its correlation with the raw alignment", () => {
+    const metrics = json("metrics.json");
+    const heads = arrow("heads.arrow").toArray().filter((row) => row.map === "raw");
+    for (const arch of ARCHS) {
+      const a = metrics.architectures[arch];
+      const {f1_lost, alignment_r} = a.ablation;
+      expect(f1_lost).toHaveLength(L * H);
+      const fromHeads = heads.filter((row) => row.arch === arch).map((row) => row.test_f1 - row.ablated_f1);
+      fromHeads.forEach((lost, i) => expect(f1_lost[i]).toBeCloseTo(lost, 6));
+      const r = pearson(a.maps.raw.per_head.alignment, f1_lost);
+      if (Number.isFinite(r)) expect(alignment_r).toBeCloseTo(r, 12);
+      else expect(alignment_r).toBeNull();
+      expect(a.over_seeds.ablation_alignment_r?.mean ?? null).toBe(alignment_r);
     }
   });
 

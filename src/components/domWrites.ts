@@ -20,3 +20,12 @@ export function setText(node: Node, text: string): void {
 export function setProperty<T extends object, K extends keyof T>(target: T, key: K, value: T[K]): void {
   if (target[key] !== value) target[key] = value;
 }
+
+/**
+ * Framework writes the contents sidebar at build time from each heading's static text, so a heading whose
+ * words are computed in the page shows only its static start there; the page sets the entry with this.
+ */
+export function setContentsEntry(id: string, text: string): void {
+  const link = document.querySelector(`#observablehq-toc a[href="#${CSS.escape(id)}"]`);
+  if (link) setText(link, text);
+}

@@ -30,31 +30,28 @@ const THIN = 1; // px
 const THICK = 3; // px
 const DOT = 3; // px
 
-export function readingGapFigure(rows: readonly ReadingPair[], options: FigureOptions & {yLabel: string}): SVGSVGElement | HTMLElement {
-  const {archs, width, ariaLabel, yLabel} = options;
+/** The frame the three figures share: one facet per architecture, in `archs` order. */
+function archFacets(options: FigureOptions, x: Plot.ScaleOptions, y: Plot.ScaleOptions, marks: Plot.Markish[]): SVGSVGElement | HTMLElement {
+  const {archs, width, ariaLabel} = options;
+  return Plot.plot({width, height: HEIGHT, marginLeft: MARGIN_LEFT, grid: true, fx: {label: null, domain: archs.map((a) => a.name)}, x, y, marks, ariaLabel});
+}
+
+/** Rows with their architecture's display name added. */
+function named<T extends {arch: string}>(rows: readonly T[], archs: FigureOptions["archs"]): (T & {architecture: string})[] {
   const name = new Map(archs.map((a) => [a.key, a.name]));
-  const long = rows.flatMap((r) => READINGS.map((reading) => ({architecture: name.get(r.arch) ?? r.arch, arch: r.arch, seed: r.seed, reading, value: r[reading]})));
-  const means = archs.flatMap((a) =>
-    READINGS.map((reading) => {
-      const values = rows.filter((r) => r.arch === a.key).map((r) => r[reading]);
-      return {architecture: a.name, arch: a.key, reading, value: values.reduce((s, v) => s + v, 0) / values.length};
-    })
-  );
-  return Plot.plot({
-    width,
-    height: HEIGHT,
-    marginLeft: MARGIN_LEFT,
-    grid: true,
-    fx: {label: null, domain: archs.map((a) => a.name)},
-    x: {label: null, domain: READINGS, padding: 0.3},
-    y: {label: yLabel},
-    marks: [
-      Plot.line(long, {fx: "architecture", x: "reading", y: "value", z: "seed", stroke: (d) => ARCH_COLORS[d.arch], strokeWidth: THIN, strokeOpacity: 0.6}),
-      Plot.dot(long, {fx: "architecture", x: "reading", y: "value", fill: (d) => ARCH_COLORS[d.arch], r: DOT, tip: true, title: (d) => `${d.architecture}, seed ${d.seed}, ${d.reading}: ${d.value.toFixed(3)}`}),
-      Plot.line(means, {fx: "architecture", x: "reading", y: "value", z: "arch", stroke: (d) => ARCH_COLORS[d.arch], strokeWidth: THICK})
-    ],
-    ariaLabel
-  });
+  return rows.map((r) => ({...r, architecture: name.get(r.arch) ?? r.arch}));
+}
+
+const color = (d: {arch: string}) => ARCH_COLORS[d.arch];
+
+export function readingGapFigure(rows: readonly ReadingPair[], options: FigureOptions & {yLabel: string}): SVGSVGElement | HTMLElement {
+  const long = named(rows, options.archs).flatMap((r) => READINGS.map((reading) => ({architecture: r.architecture, arch: r.arch, seed: r.seed, reading, value: r[reading]})));
+  return archFacets(options, {label: null, domain: READINGS, padding: 0.3}, {label: options.yLabel}, [
+    Plot.line(long, {fx: "architecture", x: "reading", y: "value", z: "seed", stroke: color, strokeWidth: THIN, strokeOpacity: 0.6}),
+    Plot.dot(long, {fx: "architecture", x: "reading", y: "value", fill: color, r: DOT, tip: true, title: (d) => `${d.architecture}, seed ${d.seed}, ${d.reading}: ${d.value.toFixed(3)}`}),
+    // the mean over seeds, drawn by Plot's own grouping
+    Plot.line(long, Plot.groupX({y: "mean"}, {fx: "architecture", x: "reading", y: "value", z: "arch", stroke: color, strokeWidth: THICK}))
+  ]);
 }
 
 export interface QuartileRow {
@@ -66,23 +63,11 @@ export interface QuartileRow {
 }
 
 export function faithfulnessFigure(rows: readonly QuartileRow[], options: FigureOptions): SVGSVGElement | HTMLElement {
-  const {archs, width, ariaLabel} = options;
-  const name = new Map(archs.map((a) => [a.key, a.name]));
-  const data = rows.map((r) => ({...r, architecture: name.get(r.arch) ?? r.arch, label: `seed ${r.seed}`}));
-  return Plot.plot({
-    width,
-    height: HEIGHT,
-    marginLeft: MARGIN_LEFT,
-    grid: true,
-    fx: {label: null, domain: archs.map((a) => a.name)},
-    x: {label: null, axis: null, padding: 0.3},
-    y: {label: "total variation, raw vs effective row", domain: [0, 1]},
-    marks: [
-      Plot.barY(data, {fx: "architecture", x: "label", y1: "q1", y2: "q3", fill: (d) => ARCH_COLORS[d.arch], fillOpacity: 0.35}),
-      Plot.tickY(data, {fx: "architecture", x: "label", y: "median", stroke: (d) => ARCH_COLORS[d.arch], strokeWidth: THICK, tip: true, title: (d) => `${d.architecture}, ${d.label}: median ${d.median.toFixed(3)} (quartiles ${d.q1.toFixed(3)}–${d.q3.toFixed(3)})`})
-    ],
-    ariaLabel
-  });
+  const data = named(rows, options.archs).map((r) => ({...r, label: `seed ${r.seed}`}));
+  return archFacets(options, {label: null, axis: null, padding: 0.3}, {label: "total variation, raw vs effective row", domain: [0, 1]}, [
+    Plot.barY(data, {fx: "architecture", x: "label", y1: "q1", y2: "q3", fill: color, fillOpacity: 0.35}),
+    Plot.tickY(data, {fx: "architecture", x: "label", y: "median", stroke: color, strokeWidth: THICK, tip: true, title: (d) => `${d.architecture}, ${d.label}: median ${d.median.toFixed(3)} (quartiles ${d.q1.toFixed(3)}–${d.q3.toFixed(3)})`})
+  ]);
 }
 
 export interface KeyEffectRow {
@@ -93,22 +78,10 @@ export interface KeyEffectRow {
 }
 
 export function keyEffectFigure(rows: readonly KeyEffectRow[], options: FigureOptions): SVGSVGElement | HTMLElement {
-  const {archs, width, ariaLabel} = options;
-  const name = new Map(archs.map((a) => [a.key, a.name]));
-  const data = rows.map((r) => ({...r, architecture: name.get(r.arch) ?? r.arch}));
-  return Plot.plot({
-    width,
-    height: HEIGHT,
-    marginLeft: MARGIN_LEFT,
-    grid: true,
-    fx: {label: null, domain: archs.map((a) => a.name)},
-    x: {label: null, domain: READINGS, padding: 0.3},
-    y: {label: "rank correlation with a key's effect", domain: [-1, 1]},
-    marks: [
-      Plot.ruleY([0], {strokeOpacity: 0.4}),
-      Plot.line(data, {fx: "architecture", x: "reading", y: "rho", z: "seed", stroke: (d) => ARCH_COLORS[d.arch], strokeWidth: THIN, strokeOpacity: 0.6}),
-      Plot.dot(data, {fx: "architecture", x: "reading", y: "rho", fill: (d) => ARCH_COLORS[d.arch], r: DOT, tip: true, title: (d) => `${d.architecture}, seed ${d.seed}, ${d.reading}: ρ = ${d.rho.toFixed(3)}`})
-    ],
-    ariaLabel
-  });
+  const data = named(rows, options.archs);
+  return archFacets(options, {label: null, domain: READINGS, padding: 0.3}, {label: "rank correlation with a key's effect", domain: [-1, 1]}, [
+    Plot.ruleY([0], {strokeOpacity: 0.4}),
+    Plot.line(data, {fx: "architecture", x: "reading", y: "rho", z: "seed", stroke: color, strokeWidth: THIN, strokeOpacity: 0.6}),
+    Plot.dot(data, {fx: "architecture", x: "reading", y: "rho", fill: color, r: DOT, tip: true, title: (d) => `${d.architecture}, seed ${d.seed}, ${d.reading}: ρ = ${d.rho.toFixed(3)}`})
+  ]);
 }

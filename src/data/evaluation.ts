@@ -3,6 +3,7 @@
 // and mean/spread over seeds. The formulas are src/model/metrics.ts's; this file only gathers cells.
 import {ARCHS, headLabel, type Arch, type Preset} from "../model/config.js";
 import {headRows, mapKindsFor, type HeadMaps, type MapKind} from "../model/effective.js";
+import {ablateHead} from "../model/ablation.js";
 import {keyRemovalEffects, type KeyEffects, type QueryRef} from "../model/keyEffects.js";
 import {
   attentionMetrics,
@@ -16,6 +17,7 @@ import {
   type Distribution,
   type QueryCell
 } from "../model/metrics.js";
+import {testF1} from "../model/train.js";
 import {batchMaps, forEachBatch, KIND_NAME} from "./maps.js";
 import {ensureRuns, type Run} from "./runs.js";
 import {positiveCells, testSamples, VIEW_SEED} from "./showcase.js";
@@ -71,6 +73,14 @@ export interface NaiveRows {
   renormalised_entropy_above_threshold: number;
 }
 
+/** Zero-ablation of every head of one run (model/ablation.ablateHead), on the run's test split. */
+export interface Ablation {
+  /** per head, layer-major: the run's test F1 minus its test F1 with the head's output zeroed */
+  f1_lost: number[];
+  /** Pearson r across heads between the raw map's alignment and f1_lost; NaN (null in JSON) when either is constant */
+  alignment_r: number;
+}
+
 /** The numbers of one run. */
 export interface RunMetrics {
   seed: number;
@@ -85,6 +95,7 @@ export interface RunMetrics {
   uniform_baseline: MapMetrics;
   faithfulness: Faithfulness;
   key_effect: KeyEffect;
+  ablation: Ablation;
   /** IHA only */
   naive_rows?: NaiveRows;
 }
@@ -173,6 +184,7 @@ export function runMetrics(run: Run, preset: Preset): RunMetrics {
   seconds += (performance.now() - started) / 1000;
   console.error(`mixviz: metrics ${cfg.arch} seed ${record.seed}: faithfulness, key removal and naive rows took ${seconds.toFixed(1)} s`);
   const mean = (sum: number) => (keySums.n > 0 ? sum / keySums.n : NaN);
+  const ablation = ablationOf(run, preset, maps.raw.per_head.alignment);
   return {
     seed: record.seed,
     test_f1: record.test_f1,
@@ -191,8 +203,22 @@ export function runMetrics(run: Run, preset: Preset): RunMetrics {
       queries: keySums.queries,
       samples: Math.min(KEY_EFFECT_SAMPLES, samples.length)
     },
+    ablation,
     ...naive
   };
+}
+
+function ablationOf(run: Run, preset: Preset, alignment: number[]): Ablation {
+  const {record, weights} = run;
+  const cfg = record.config;
+  const f1_lost: number[] = [];
+  for (let layer = 0; layer < cfg.n_layers; layer++) {
+    for (let h = 0; h < cfg.n_heads; h++) {
+      f1_lost.push(record.test_f1 - testF1(ablateHead(weights, cfg, layer, h), cfg, preset.train, preset.task, record.seed));
+    }
+  }
+  console.error(`mixviz: metrics ${cfg.arch} seed ${record.seed}: F1 lost per ablated head ${f1_lost.map((v) => v.toFixed(4)).join(" ")}`);
+  return {f1_lost, alignment_r: pearson(alignment, f1_lost)};
 }
 
 /** Running sums of Spearman's ρ over (head, query) pairs. */
@@ -286,6 +312,11 @@ export function spread(values: number[]): Spread {
   return {mean, std, min: Math.min(...values), max: Math.max(...values)};
 }
 
+function finiteSpread(values: number[]): Spread | null {
+  const finite = values.filter(Number.isFinite);
+  return finite.length ? spread(finite) : null;
+}
+
 /** Spread over seeds of the run numbers and every scalar metric of every map kind and the baseline. */
 function overSeeds(runs: RunMetrics[]) {
   const scalarSpread = (pick: (r: RunMetrics) => MapMetrics) =>
@@ -297,6 +328,8 @@ function overSeeds(runs: RunMetrics[]) {
     uniform_baseline: scalarSpread((r) => r.uniform_baseline),
     /** effective − raw per seed */
     gap: Object.fromEntries(GAP_METRICS.map((key) => [key, spread(runs.map((r) => r.maps.effective[key] - r.maps.raw[key]))])),
+    /** NaN seeds (a constant alignment or F1 lost) left out; null when every seed is NaN */
+    ablation_alignment_r: finiteSpread(runs.map((r) => r.ablation.alignment_r)),
     faithfulness_tv_median: spread(runs.map((r) => r.faithfulness.tv.median)),
     faithfulness_tv_mean: spread(runs.map((r) => r.faithfulness.tv.mean)),
     key_effect: {

@@ -48,12 +48,19 @@ export interface KeyEffect {
   n: number;
 }
 
+/** Zero-ablation of every head of one run (layer-major); alignment_r is null in JSON when undefined. */
+export interface AblationScalars {
+  f1_lost: number[];
+  alignment_r: number | null;
+}
+
 export interface RunScalars {
   seed?: number;
   test_f1: number;
-  maps: Record<string, MapScalars>;
+  maps: Record<string, MapScalars & {per_head?: {alignment: number[]}}>;
   faithfulness?: Faithfulness;
   key_effect?: KeyEffect;
+  ablation?: AblationScalars;
   naive_rows?: NaiveRows;
 }
 
@@ -62,6 +69,7 @@ export interface ArchMetrics extends RunScalars {
 }
 
 export interface MetricsLike {
+  head_labels?: string[];
   architectures: Record<ArchName, ArchMetrics>;
 }
 
@@ -443,41 +451,84 @@ export const PREDICTS_AT = 0.5;
 export const MATTERS_AT = 0.01;
 
 export interface AblationClaim {
-  r: Record<ArchName, number>;
+  /** per architecture: the correlation across heads of each seed (NaN where alignment or F1 lost is constant) */
+  r: Record<ArchName, number[]>;
+  /** every seed's correlation is at least PREDICTS_AT */
   predicts: ArchName[];
+  /** every seed's correlation is below PREDICTS_AT (or undefined) */
   fails: ArchName[];
-  /** no head's removal costs MATTERS_AT of F1 in any architecture */
+  /** some seeds above, some below */
+  varies: ArchName[];
+  /** no head's removal costs MATTERS_AT of F1 in any architecture and seed */
   nothingToRemove: boolean;
   /** the section title after "Ablation: " */
   title: string;
   conclusion: string;
 }
 
-export function ablationClaim(byArch: Record<ArchName, {r: number; heads: AblationHead[]}>): AblationClaim {
-  const r = Object.fromEntries(ARCH_ORDER.map((a) => [a, byArch[a].r])) as Record<ArchName, number>;
-  const nothingToRemove = ARCH_ORDER.every((a) => byArch[a].heads.every((h) => !(h.drop >= MATTERS_AT)));
-  // a head in the lower half by alignment whose removal costs MATTERS_AT or more: it looks idle but matters
-  const idleButMatters = ARCH_ORDER.some((a) => lowerHalf(byArch[a].heads).some((h) => h.drop >= MATTERS_AT));
-  const predicts = ARCH_ORDER.filter((a) => r[a] >= PREDICTS_AT);
-  const fails = ARCH_ORDER.filter((a) => !(r[a] >= PREDICTS_AT));
+/** One architecture's ablation over seeds: per seed, the correlation across heads and the heads. */
+export interface AblationBySeed {
+  r: number[];
+  seeds: AblationHead[][];
+}
+
+/** Each seed's heads (alignment of the raw map, F1 lost when ablated) and correlation, per architecture; null when not measured. */
+export function ablationBySeed(m: MetricsLike): Record<ArchName, AblationBySeed> | null {
+  if (!ARCH_ORDER.every((a) => runsOf(m, a).every((r) => r.ablation))) return null;
+  return Object.fromEntries(
+    ARCH_ORDER.map((arch) => {
+      const runs = runsOf(m, arch);
+      return [arch, {
+        r: runs.map((run) => run.ablation!.alignment_r ?? NaN),
+        seeds: runs.map((run) => run.ablation!.f1_lost.map((drop, i) => ({head: m.head_labels?.[i] ?? `head ${i}`, alignment: run.maps.raw.per_head?.alignment[i] ?? NaN, drop})))
+      }];
+    })
+  ) as Record<ArchName, AblationBySeed>;
+}
+
+/** "0.87 (0.81 to 0.92 over 3 seeds)", or the single value. */
+function rangeText(rs: readonly number[]): string {
+  const finite = rs.filter(Number.isFinite);
+  if (finite.length === 0) return "undefined";
+  const s = spreadOf(finite);
+  const undefinedSeeds = rs.length - finite.length;
+  const range = finite.length > 1 ? ` (${fmt(s.min)} to ${fmt(s.max)} over ${finite.length} seeds)` : "";
+  return `${fmt(s.mean)}${range}${undefinedSeeds ? `, undefined in ${undefinedSeeds} seed${undefinedSeeds > 1 ? "s" : ""}` : ""}`;
+}
+
+export function ablationClaim(byArch: Record<ArchName, AblationBySeed>): AblationClaim {
+  const r = Object.fromEntries(ARCH_ORDER.map((a) => [a, byArch[a].r])) as Record<ArchName, number[]>;
+  const nothingToRemove = ARCH_ORDER.every((a) => byArch[a].seeds.every((heads) => heads.every((h) => !(h.drop >= MATTERS_AT))));
+  // a head in the lower half of its seed by alignment whose removal costs MATTERS_AT or more: it looks idle but matters
+  const idleButMatters = ARCH_ORDER.some((a) => byArch[a].seeds.some((heads) => lowerHalf(heads).some((h) => h.drop >= MATTERS_AT)));
+  const predicts = ARCH_ORDER.filter((a) => r[a].every((v) => v >= PREDICTS_AT));
+  const fails = ARCH_ORDER.filter((a) => r[a].every((v) => !(v >= PREDICTS_AT)));
+  const varies = ARCH_ORDER.filter((a) => !predicts.includes(a) && !fails.includes(a));
   const names = (as: ArchName[]) => listWords(as.map((a) => ARCH_LABEL[a]));
-  const rs = ARCH_ORDER.map((a) => `${ARCH_LABEL[a]} ${fmt(r[a])}`).join(", ");
+  const rs = ARCH_ORDER.map((a) => `${ARCH_LABEL[a]} ${rangeText(r[a])}`).join(", ");
+  const seeds = Math.max(...ARCH_ORDER.map((a) => r[a].length));
+  const over = seeds > 1 ? "in every seed" : "";
+  const across = `Across heads, alignment and F1 lost correlate at ${rs}`;
+  const variesText = varies.length ? ` In ${names(varies)} it depends on the seed: some seeds' correlations reach ${fmt(PREDICTS_AT)}, others do not.` : "";
   let title: string;
   let conclusion: string;
   if (nothingToRemove) {
     title = "no single head matters yet";
-    conclusion = `No head's removal costs ${fmt(MATTERS_AT)} of test F1 in any of the three models, so ablation cannot tell here whether the maps point at the heads that matter (the correlations, ${rs}, are of differences too small to read).`;
-  } else if (fails.length === 0) {
+    conclusion = `No head's removal costs ${fmt(MATTERS_AT)} of test F1 in any of the three models${seeds > 1 ? " and seeds" : ""}, so ablation cannot tell here whether the maps point at the heads that matter (the correlations, ${rs}, are of differences too small to read).`;
+  } else if (predicts.length === ARCH_ORDER.length) {
     title = "the heads that look aligned are the heads that matter";
-    conclusion = `Across heads, alignment and F1 lost correlate at ${rs}: in all three models the drawn maps point at the heads the model cannot lose.`;
-  } else if (predicts.length === 0) {
+    conclusion = `${across}: in all three models${over ? ` and ${over}` : ""} the drawn maps point at the heads the model cannot lose.`;
+  } else if (predicts.length === 0 && varies.length === 0) {
     title = idleButMatters ? "heads that look idle but matter" : "the drawn maps do not point at the heads that matter";
-    conclusion = `Across heads, alignment and F1 lost correlate at ${rs}: in none of the models do the drawn maps point at the heads the model cannot lose.`;
+    conclusion = `${across}: in none of the models do the drawn maps point at the heads the model cannot lose.`;
+  } else if (predicts.length === 0) {
+    title = `whether the drawn maps point at the heads that matter depends on the seed in ${names(varies)}`;
+    conclusion = `${across}.${variesText}${fails.length ? ` In ${names(fails)} they do not ${over}.` : ""}`;
   } else {
-    title = `the drawn maps point at the heads that matter in ${names(predicts)}, not in ${names(fails)}`;
-    conclusion = `Across heads, alignment and F1 lost correlate at ${rs}. In ${names(predicts)} the heads that follow the path are the ones the model cannot lose; in ${names(fails)} they are not, so there a head's map says little about whether the model needs it.`;
+    title = `the drawn maps point at the heads that matter in ${names(predicts)}${fails.length ? `, not in ${names(fails)}` : ""}${varies.length ? `; in ${names(varies)} it depends on the seed` : ""}`;
+    conclusion = `${across}. In ${names(predicts)} the heads that follow the path are the ones the model cannot lose${over ? `, ${over}` : ""}${fails.length ? `; in ${names(fails)} they are not, so there a head's map says little about whether the model needs it` : ""}.${variesText}`;
   }
-  return {r, predicts, fails, nothingToRemove, title, conclusion: `${conclusion} These are the main seed's heads: one run, no spread.`};
+  return {r, predicts, fails, varies, nothingToRemove, title, conclusion: conclusion.replace(/ \./g, ".")};
 }
 
 /** The lower half of heads by alignment (the larger half when the count is odd). */
@@ -547,6 +598,11 @@ const seedOf = (r: RunScalars, i: number) => r.seed ?? i;
 /** Raw and effective values of one scalar, per architecture and seed. */
 export function readingPairs(m: MetricsLike, key: keyof MapScalars): {arch: ArchName; seed: number; raw: number; effective: number}[] {
   return ARCH_ORDER.flatMap((arch) => runsOf(m, arch).map((r, i) => ({arch, seed: seedOf(r, i), raw: r.maps.raw[key] ?? NaN, effective: r.maps.effective[key] ?? NaN})));
+}
+
+/** Every seed's heads for the ablation scatter: alignment of the raw map against F1 lost. */
+export function ablationRows(by: Record<ArchName, AblationBySeed>, seeds: readonly number[]): {arch: ArchName; seed: number; head: string; alignment: number; drop: number}[] {
+  return ARCH_ORDER.flatMap((arch) => by[arch].seeds.flatMap((heads, i) => heads.map((h) => ({arch, seed: seeds[i] ?? i, ...h}))));
 }
 
 /** Quartiles of the raw-vs-effective total variation, per architecture and seed (empty when not measured). */

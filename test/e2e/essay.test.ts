@@ -11,8 +11,8 @@ import type {Browser, Page} from "playwright-core";
 import {afterAll, beforeAll, describe, expect, inject, test} from "vitest";
 import {fmt} from "../../src/components/prose.js";
 import {STUDY, STUDY_URL} from "../../src/components/study.js";
-import {ablationClaim, thesis, type ArchName} from "../../src/essay/claims.js";
-import {correlation} from "../../src/components/essayFigures.js";
+import {PRESETS} from "../../src/model/config.js";
+import {ablationBySeed, ablationClaim, thesis, type ArchName} from "../../src/essay/claims.js";
 import {launch, visit} from "./browser.js";
 
 const base = inject("siteUrl");
@@ -365,17 +365,18 @@ describe("the essay's words follow its numbers", () => {
     const {problems, page} = await visit(browser, ESSAY, settle);
     const metrics = await (await fetch(await loadedFile(page, "metrics", "json"))).json();
     expect(await page.locator("#thesis").innerText()).toContain(thesis(metrics).sentence);
-    // the ablation title from the scatter's own numbers: heads.arrow's F1 lost against metrics.json's alignment
+    // the ablation title from every seed's numbers in metrics.json; the main seed's F1 lost is the one heads.arrow holds
+    const byArch = ablationBySeed(metrics)!;
+    const main = metrics.seeds.indexOf(metrics.main_seed);
     const heads = tableFromIPC(new Uint8Array(await (await fetch(await loadedFile(page, "heads", "arrow"))).arrayBuffer())).toArray();
-    const byArch = {} as Record<ArchName, {r: number; heads: {head: string; alignment: number; drop: number}[]}>;
     for (const row of heads) {
       if (row.map !== "raw" || row.layer !== 0) continue;
-      const arch = row.arch as ArchName;
-      (byArch[arch] ??= {r: NaN, heads: []}).heads.push({head: row.head, alignment: metrics.architectures[arch].maps.raw.per_head.alignment[row.head_index], drop: row.test_f1 - row.ablated_f1});
+      expect(byArch[row.arch as ArchName].seeds[main][row.head_index].drop).toBeCloseTo(row.test_f1 - row.ablated_f1, 6);
     }
-    for (const a of Object.values(byArch)) a.r = correlation(a.heads.map((h) => h.alignment), a.heads.map((h) => h.drop));
     expect(Object.keys(byArch).sort()).toEqual(["iha", "mha", "talking_heads"]);
     expect((await page.locator("h2#ablation").innerText()).trim()).toBe(`Ablation: ${ablationClaim(byArch).title}`);
+    // the contents sidebar names the section by its computed title too
+    expect((await page.locator('#observablehq-toc a[href="#ablation"]').textContent())?.trim()).toBe(`Ablation: ${ablationClaim(byArch).title}`);
     await page.close();
     expect(problems).toEqual([]);
   });
@@ -397,11 +398,19 @@ describe("the essay's words follow its numbers", () => {
     expect(prose.slice(firstDominance, firstDominance + 60)).toContain("tr|G| / Σ|G|");
     // the head-flow figure does not speak of N·P before N and P are introduced
     expect(await page.locator(".mixviz-head-flow").textContent()).not.toContain("N·P");
-    // the two chance values are named apart
-    expect(prose).toContain("chance for this query");
-    expect(prose).toContain("chance over the test set");
-    // the training curves' different lengths are explained
-    expect(prose).toMatch(/stops early/);
+    // the two chance values are named apart, each with its own number: the query's gold cells over its
+    // tokens, and the test set's uniform baseline
+    const query = /puts its weight on the (\d+) gold cells\.\s+A map that spreads its weight evenly over all (\d+) tokens puts ([\d.]+) there: that is chance for\s+this query/.exec(prose);
+    expect(query, "the sentence naming chance for this query").not.toBeNull();
+    expect(query![3]).toBe(fmt(Number(query![1]) / Number(query![2])));
+    expect(prose).toContain(`${fmt(metrics.architectures.mha.uniform_baseline.alignment)}, chance over the test set`);
+    // the training curves' different lengths are explained with the preset's own stopping rule, and the
+    // runs did stop at different epochs or at the limit
+    const {train} = PRESETS[metrics.preset as keyof typeof PRESETS];
+    expect(prose).toMatch(new RegExp(`training stops early: a run stops once validation F1 has not\\s+reached a new best for ${train.patience} epochs in a row \\(or after ${train.max_epochs} epochs\\)`));
+    for (const a of Object.values(metrics.architectures) as {epochs_run: number; best_epoch: number}[]) {
+      expect(a.epochs_run === train.max_epochs || a.epochs_run - a.best_epoch === train.patience).toBe(true);
+    }
     // the Talking Heads caption names its panel, whatever the layout
     expect(await page.locator("#fig-th-maps").innerText()).not.toContain("Right:");
     // test F1 has the table's four decimals wherever it is printed
