@@ -1,8 +1,8 @@
 // Small pure helpers for the essay: which head a figure shows (always computed from the data, never picked
 // by hand), how far two readings of one head part, the essay's own URL state (sample and query, so a
 // figure can be linked in a precise state), and the "open this in the explorer" link of each figure.
-import {totalVariation} from "../model/metrics.js";
-import {massOn, type HeadMap} from "./headStack.js";
+import {pathShare, totalVariation} from "../model/metrics.js";
+import type {HeadMap} from "./headStack.js";
 import {DEFAULT_STATE, serializeState, type ExplorerState} from "./explorerState.js";
 
 /** The essay's shared state: the sample and query every figure reads. */
@@ -46,9 +46,9 @@ export function explorerHref(state: Partial<ExplorerState>, page = "./explorer.h
   return `${page}?${serializeState({...DEFAULT_STATE, ...state})}`;
 }
 
-/** Share of each head's query row that falls on the path: one value per head. */
-export function pathMass(stack: readonly HeadMap[], query: number, path: readonly number[]): number[] {
-  return stack.map((map) => massOn(map[query], path));
+/** Share of each head's query row that falls on the path (metrics.pathShare): one value per head. */
+export function pathShares(stack: readonly HeadMap[], query: number, path: readonly number[]): number[] {
+  return stack.map((map) => pathShare(map[query], path));
 }
 
 /** Index of the largest value (the first one on ties); -1 for an empty list. */
@@ -63,18 +63,9 @@ export function argmin(values: readonly number[]): number {
   return argmax(values.map((v) => -v));
 }
 
-/** Total variation distance between two rows, ½ Σ|a − b|: 0 identical, 1 nothing in common. */
-export const rowDistance = totalVariation;
-
-/** Per head, the distance between two readings of its query row (e.g. raw and effective). */
+/** Per head, the total-variation distance between two readings of its query row (e.g. raw and effective). */
 export function readingGap(a: readonly HeadMap[], b: readonly HeadMap[], query: number): number[] {
-  return a.map((map, h) => rowDistance(map[query], b[h][query]));
-}
-
-/** Mean over all query rows of the distance between two readings of one head. */
-export function meanReadingGap(a: HeadMap, b: HeadMap): number {
-  if (a.length === 0) return 0;
-  return a.reduce((sum, row, q) => sum + rowDistance(row, b[q]), 0) / a.length;
+  return a.map((map, h) => totalVariation(map[query], b[h][query]));
 }
 
 /** The key with the largest weight in a row (-1 for an empty row). */
@@ -102,28 +93,4 @@ export function correlation(x: readonly number[], y: readonly number[]): number 
     syy += (y[i] - my) ** 2;
   }
   return sxx === 0 || syy === 0 ? NaN : sxy / Math.sqrt(sxx * syy);
-}
-
-/** One mixing row as stored in mixing.arrow. */
-export interface MixingEntry {
-  matrix: string;
-  source_head: number;
-  target_head: number;
-  value: number;
-}
-
-/** g[source][target] = Σ over pseudo-tokens of |value| for one matrix (P_l, P_w, alpha_Q, …, R). */
-export function mixingSummary(rows: readonly MixingEntry[], matrix: string, heads: number): number[][] {
-  const g = Array.from({length: heads}, () => new Array<number>(heads).fill(0));
-  for (const r of rows) if (r.matrix === matrix) g[r.source_head][r.target_head] += Math.abs(r.value);
-  return g;
-}
-
-/**
- * Share of target head t's inputs that come from itself: |g[t][t]| / Σ_s |g[s][t]| (column t, since
- * g[s][t] is how strongly source s feeds target t). 1 = the head keeps to itself; 1/H = evenly mixed.
- */
-export function selfShare(g: readonly (readonly number[])[], t: number): number {
-  const total = g.reduce((sum, row) => sum + Math.abs(row[t]), 0);
-  return total === 0 ? 0 : Math.abs(g[t][t]) / total;
 }

@@ -1,5 +1,6 @@
 // Whole-map operations of the head workbench: hiding the first token, layer summaries over heads, and
 // the causal test. Maps are rows = queries, columns = keys. Pure: maps in, new maps out.
+import {renormalised} from "../model/metrics.js";
 import type {HeadMap} from "./headStack.js";
 
 /**
@@ -9,10 +10,8 @@ import type {HeadMap} from "./headStack.js";
  */
 export function withoutFirstToken(map: HeadMap): HeadMap {
   return map.map((row) => {
-    const out = new Float32Array(row.length);
-    let rest = 0;
-    for (let k = 1; k < row.length; k++) rest += row[k];
-    if (rest > 0) for (let k = 1; k < row.length; k++) out[k] = row[k] / rest;
+    const out = new Float32Array(row.length); // [N], key 0 stays 0
+    out.set(renormalised(row.subarray(1)), 1);
     return out;
   });
 }

@@ -3,7 +3,7 @@
 // per-head maps. Every formula is the build's own (src/model); this file only moves arrays between them.
 // Runs in the browser (TensorFlow.js on the wasm backend) and in Node alike.
 import * as tf from "@tensorflow/tfjs";
-import {ablateHead, ablateSourceHead, copyWeights} from "../model/ablation.js";
+import {ablateHead, ablateSourceHead, copyWeights, zeroCollapseRow} from "../model/ablation.js";
 import type {ModelConfig} from "../model/config.js";
 import {entryIndex, type MixMatrix} from "../model/mixing.js";
 import {disposeCache, runWithCache} from "../model/model.js";
@@ -68,12 +68,8 @@ export function applyEdits(trained: Weights, cfg: ModelConfig, edits: readonly E
   for (const edit of edits) {
     if (edit.kind === "head") weights = ablateHead(weights, cfg, edit.layer, edit.head);
     else if (edit.kind === "source") weights = ablateSourceHead(weights, cfg, edit.layer, edit.head);
-    else if (edit.kind === "r_row") {
-      const HP = cfg.n_heads * cfg.n_pseudo;
-      weights[param(edit.layer, "R")].fill(0, edit.target * HP, (edit.target + 1) * HP); // R[h, :] = 0
-    } else {
-      weights[param(edit.layer, edit.matrix)][configEntryIndex(cfg, edit.matrix, edit.source, edit.target, edit.pseudo)] = edit.value;
-    }
+    else if (edit.kind === "r_row") weights = zeroCollapseRow(weights, cfg, edit.layer, edit.target);
+    else weights[param(edit.layer, edit.matrix)][configEntryIndex(cfg, edit.matrix, edit.source, edit.target, edit.pseudo)] = edit.value;
   }
   return weights;
 }
