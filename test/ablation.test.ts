@@ -1,10 +1,11 @@
 import {describe, expect, it} from "vitest";
-import {ARCHS, TINY, makeConfig, type Arch, type ModelConfig} from "../src/model/config.js";
+import {TINY, makeConfig, type ModelConfig} from "../src/model/config.js";
 import {ablateHead, ablateSourceHead, copyWeights, zeroCollapseRow} from "../src/model/ablation.js";
 import {disposeCache, runWithCache} from "../src/model/model.js";
 import {disposeParams, initWeights, weightsToParams, type Weights} from "../src/model/params.js";
 import {mulberry32, normal} from "../src/model/prng.js";
 import {splitSamples, toArrays} from "../src/model/task.js";
+import {ARCHS, type Arch} from "../src/model/vocabulary.js";
 
 const SEED = 3;
 const BATCH = 2;

@@ -3,7 +3,7 @@
 import type {Table} from "apache-arrow";
 import {beforeAll, describe, expect, it} from "vitest";
 import {LoaderOutputs, runLoader, runLoaders, schemaOf, STR} from "./helpers/loaders.js";
-import {ARCHS, TINY, type ModelConfig} from "../src/model/config.js";
+import {TINY, type ModelConfig} from "../src/model/config.js";
 import {LM_TINY} from "../src/model/lmConfig.js";
 import {paramSpecs, type Weights} from "../src/model/params.js";
 import {decodeSafetensors} from "../src/model/safetensors.js";
@@ -11,6 +11,7 @@ import {predict} from "../src/model/train.js";
 import {buildMetrics, KEY_EFFECT_SAMPLES, NAIVE_MASS_THRESHOLD} from "../src/data/evaluation.js";
 import {ensureRuns} from "../src/data/runs.js";
 import {pseudoBlockSamples, SHOWCASE, showcaseSamples} from "../src/data/showcase.js";
+import {ARCHS} from "../src/model/vocabulary.js";
 
 const PRESET = TINY;
 const ENV = {...process.env, MIXVIZ_PROFILE: PRESET.name, MIXVIZ_SEEDS: "1"};

@@ -2,17 +2,7 @@
 // out-of-range value falls back to its default, so any shared link opens some valid view.
 // Pure: strings and limits in, values out.
 import {pick, integer} from "./urlValues.js";
-
-export const EXPLORER_ARCHS = ["mha", "talking_heads", "iha"] as const;
-export type ExplorerArch = (typeof EXPLORER_ARCHS)[number];
-
-/** Which per-head map is drawn: the hook pattern, the mixing-aware effective map, or (IHA) the naive slice. */
-export const MAP_KINDS = ["raw", "effective", "naive"] as const;
-export type ExplorerMapKind = (typeof MAP_KINDS)[number];
-
-/** "from": what the query attends to (a row); "to": what attends to this position as a key (a column). */
-export const DIRECTIONS = ["from", "to"] as const;
-export type Direction = (typeof DIRECTIONS)[number];
+import {ARCHS, DIRECTIONS, viewMapKindsFor, type Arch, type Direction, type ViewMapKind} from "../model/vocabulary.js";
 
 export const TABS = ["heatmap", "mixing", "triptych", "pseudo"] as const;
 export type Tab = (typeof TABS)[number];
@@ -21,12 +11,12 @@ export type Tab = (typeof TABS)[number];
 export const BEST_EPOCH = -1;
 
 export interface ExplorerState {
-  arch: ExplorerArch;
+  arch: Arch;
   sample: number;
   layer: number;
   head: number;
   query: number;
-  kind: ExplorerMapKind;
+  kind: ViewMapKind;
   direction: Direction;
   tab: Tab;
   /** training epoch for the mixing replay, or BEST_EPOCH */
@@ -70,22 +60,17 @@ const KEYS: Record<keyof ExplorerState, string> = {
 
 const BEST_WORD = "best";
 
-/** Kinds a given architecture has (the naive slice exists only for IHA). */
-export function kindsFor(arch: ExplorerArch): ExplorerMapKind[] {
-  return arch === "iha" ? [...MAP_KINDS] : ["raw", "effective"];
-}
-
 /** Brings any state into range (used after every change, e.g. switching away from IHA while "naive"). */
 export function clampState(state: ExplorerState, limits: ExplorerLimits): ExplorerState {
   const clampInt = (v: number, max: number, fallback: number) => (Number.isInteger(v) && v >= 0 && v < max ? v : fallback);
-  const arch = pick(state.arch, EXPLORER_ARCHS, DEFAULT_STATE.arch);
+  const arch = pick(state.arch, ARCHS, DEFAULT_STATE.arch);
   return {
     arch,
     sample: clampInt(state.sample, limits.samples, DEFAULT_STATE.sample),
     layer: clampInt(state.layer, limits.layers, DEFAULT_STATE.layer),
     head: clampInt(state.head, limits.heads, DEFAULT_STATE.head),
     query: clampInt(state.query, limits.tokens, DEFAULT_STATE.query),
-    kind: pick(state.kind, kindsFor(arch), DEFAULT_STATE.kind),
+    kind: pick(state.kind, viewMapKindsFor(arch), DEFAULT_STATE.kind),
     direction: pick(state.direction, DIRECTIONS, DEFAULT_STATE.direction),
     tab: pick(state.tab, TABS, DEFAULT_STATE.tab),
     epoch: state.epoch === BEST_EPOCH || (Number.isInteger(state.epoch) && state.epoch >= 0 && state.epoch <= limits.maxEpoch) ? state.epoch : BEST_EPOCH
@@ -101,7 +86,7 @@ export function parseState(search: string, limits: ExplorerLimits, defaults: Exp
     params = new URLSearchParams();
   }
   const get = (key: keyof ExplorerState) => params.get(KEYS[key]);
-  const arch = pick(get("arch"), EXPLORER_ARCHS, defaults.arch);
+  const arch = pick(get("arch"), ARCHS, defaults.arch);
   const epochText = get("epoch");
   return clampState(
     {
@@ -110,7 +95,7 @@ export function parseState(search: string, limits: ExplorerLimits, defaults: Exp
       layer: integer(get("layer"), 0, limits.layers - 1, defaults.layer),
       head: integer(get("head"), 0, limits.heads - 1, defaults.head),
       query: integer(get("query"), 0, limits.tokens - 1, defaults.query),
-      kind: pick(get("kind"), kindsFor(arch), defaults.kind),
+      kind: pick(get("kind"), viewMapKindsFor(arch), defaults.kind),
       direction: pick(get("direction"), DIRECTIONS, defaults.direction),
       tab: pick(get("tab"), TABS, defaults.tab),
       epoch: epochText === BEST_WORD ? BEST_EPOCH : integer(epochText, 0, limits.maxEpoch, defaults.epoch)

@@ -11,7 +11,8 @@ import {matrixGrid, type MatrixGridElement, type MatrixGridOptions} from "./matr
 export interface MixingMatrixOptions {
   arch: string;
   heads: number;
-  pseudo: number;
+  /** IHA's P, pseudo-tokens per token and head */
+  n_pseudo: number;
   layer: number;
   epoch: number;
   headLabel: (layer: number, head: number) => string;
@@ -54,7 +55,7 @@ interface Shown {
 }
 
 export function mixingMatrix(rows: readonly MixingEntry[], options: MixingMatrixOptions): MixingMatrixElement {
-  const {arch, heads: H, pseudo: P, layer, epoch, headLabel} = options;
+  const {arch, heads: H, n_pseudo: P, layer, epoch, headLabel} = options;
   const labels = Array.from({length: H}, (_, h) => headLabel(layer, h));
   const root = el("div", "mixviz-mixing") as MixingMatrixElement;
   root.dataset.view = "mixing";

@@ -1,9 +1,9 @@
 // The playground's address-bar state (architecture, relation, query cell, head) and the typed-relation
 // parser. Pure: strings in, values or a message naming what is wrong out.
-import {EXPLORER_ARCHS, type ExplorerArch} from "./explorerState.js";
+import {isArch, type Arch} from "../model/vocabulary.js";
 
 export interface PlaygroundState {
-  arch: ExplorerArch;
+  arch: Arch;
   /** row-major m·m bits */
   relation: Uint8Array;
   /** query cell n = i·m + j */
@@ -62,7 +62,7 @@ function integer(text: string | null, max: number, fallback: number): number {
 export function parsePlaygroundState(search: string, m: number, heads: number, defaults: PlaygroundState): PlaygroundState {
   const params = new URLSearchParams(search);
   const archText = params.get("arch");
-  const arch = (EXPLORER_ARCHS as readonly string[]).includes(archText ?? "") ? (archText as ExplorerArch) : defaults.arch;
+  const arch = isArch(archText) ? archText : defaults.arch;
   const parsed = parseRelation(params.get("relation") ?? "", m);
   return {
     arch,

@@ -4,7 +4,7 @@
 // panel's largest, gold rings are the query's reasoning path, the outlined cell is the query itself.
 // Pure: three maps and options in, a DOM node out.
 import * as d3 from "d3";
-import type {Direction} from "./explorerState.js";
+import type {Direction} from "../model/vocabulary.js";
 import {pathShare} from "../model/metrics.js";
 import {column, type HeadMap} from "./headStack.js";
 import {PATH_COLOR, QUERY_COLOR} from "./palette.js";

@@ -2,7 +2,7 @@
 // the token under it. The form is the Observable "view": `value` is {group, layer, head, query, direction}
 // and it dispatches "input" on every change. Uses the explorer's class names and data-control attributes
 // so both pages look and test alike. Tokens are set as text only. Pure: sizes and labels in, DOM out.
-import {DIRECTIONS, type Direction} from "./explorerState.js";
+import {DIRECTION_NAMES, DIRECTIONS, type Direction} from "../model/vocabulary.js";
 
 export interface UploadSelection {
   group: number;
@@ -29,7 +29,6 @@ export interface UploadControls extends HTMLFormElement {
   timeline: HTMLElement;
 }
 
-const DIRECTION_NAMES: Record<Direction, string> = {from: "what this query attends to", to: "what attends to this key"};
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, text?: string): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);

@@ -4,10 +4,11 @@
 import {pick, integer, flag} from "./urlValues.js";
 import {COLOR_SCHEMES, type ColorScheme} from "./mapCanvas.js";
 import {HEAD_TYPES, type HeadType} from "../model/headTypes.js";
+import {DIRECTIONS, type Direction, type ViewMapKind} from "../model/vocabulary.js";
 
-export const WORKBENCH_KINDS = ["raw", "effective"] as const;
+/** The map kinds the workbench offers. */
+export const WORKBENCH_KINDS = ["raw", "effective"] as const satisfies readonly ViewMapKind[];
 export type WorkbenchKind = (typeof WORKBENCH_KINDS)[number];
-export const FLOW_DIRECTIONS = ["from", "to"] as const;
 export const SCHEMES = Object.keys(COLOR_SCHEMES) as ColorScheme[];
 
 export interface WorkbenchState {
@@ -26,7 +27,7 @@ export interface WorkbenchState {
   hideFirst: boolean;
   /** locked token of the token bar, or −1 for none */
   token: number;
-  direction: (typeof FLOW_DIRECTIONS)[number];
+  direction: Direction;
   /** the pattern score on the ablation plot's x axis */
   score: HeadType;
 }
@@ -100,7 +101,7 @@ export function parseWorkbench(search: string, models: readonly string[], limits
     mask: flag(get("mask"), d.mask),
     hideFirst: flag(get("hideFirst"), d.hideFirst),
     token: integer(get("token"), -1, limits.tokens - 1, d.token),
-    direction: pick(get("direction"), FLOW_DIRECTIONS, d.direction),
+    direction: pick(get("direction"), DIRECTIONS, d.direction),
     score: pick(get("score"), HEAD_TYPES, d.score)
   };
 }

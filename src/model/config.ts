@@ -1,17 +1,7 @@
 // Model and training configuration: TransformerLens field names, named presets, validation.
 // Every hyperparameter of the project lives here; nothing else in src/model hard-codes one.
 import {DEFAULT_TASK, validateTask, type TaskConfig} from "./task.js";
-
-/** The three attention architectures. */
-export type Arch = "mha" | "talking_heads" | "iha";
-export const ARCHS: readonly Arch[] = ["mha", "talking_heads", "iha"];
-
-/** Human-readable architecture names for captions. */
-export const ARCH_LABELS: Record<Arch, string> = {
-  mha: "Multi-head attention",
-  talking_heads: "Talking Heads",
-  iha: "Interleaved Head Attention",
-};
+import {ARCHS, type Arch} from "./vocabulary.js";
 
 /** The shape of one model. Field names follow TransformerLens's HookedTransformerConfig. */
 export interface ModelConfig {

@@ -2,8 +2,9 @@
 // as tidy rows (mixing.arrow), and the H×H summaries read from those rows — TH's P_l and P_w (signed), IHA's
 // G^Q, G^K, G^V (Σ_p |α|) and G^R (Σ_p |R|), MHA's identity — with each head's self share (diagonal
 // dominance is metrics.diagonalDominance). Plain arrays only, no TensorFlow.
-import type {Arch, ModelConfig} from "./config.js";
+import type {ModelConfig} from "./config.js";
 import type {Weights} from "./params.js";
+import type {Arch} from "./vocabulary.js";
 
 /** The mixing parameters, by their short parameter names. */
 export type MixMatrix = "P_l" | "P_w" | "alpha_Q" | "alpha_K" | "alpha_V" | "R";

@@ -11,7 +11,8 @@ import type {Browser, Page} from "playwright-core";
 import {afterAll, beforeAll, describe, expect, inject, test} from "vitest";
 import {fmt} from "../../src/components/prose.js";
 import {STUDY, STUDY_URL} from "../../src/components/study.js";
-import {ablationClaim, thesis, type ArchName} from "../../src/essay/claims.js";
+import {ablationClaim, thesis} from "../../src/essay/claims.js";
+import type {Arch} from "../../src/model/vocabulary.js";
 import {correlation} from "../../src/components/essayFigures.js";
 import {launch, visit} from "./browser.js";
 
@@ -367,10 +368,10 @@ describe("the essay's words follow its numbers", () => {
     expect(await page.locator("#thesis").innerText()).toContain(thesis(metrics).sentence);
     // the ablation title from the scatter's own numbers: heads.arrow's F1 lost against metrics.json's alignment
     const heads = tableFromIPC(new Uint8Array(await (await fetch(await loadedFile(page, "heads", "arrow"))).arrayBuffer())).toArray();
-    const byArch = {} as Record<ArchName, {r: number; heads: {head: string; alignment: number; drop: number}[]}>;
+    const byArch = {} as Record<Arch, {r: number; heads: {head: string; alignment: number; drop: number}[]}>;
     for (const row of heads) {
       if (row.map !== "raw" || row.layer !== 0) continue;
-      const arch = row.arch as ArchName;
+      const arch = row.arch as Arch;
       (byArch[arch] ??= {r: NaN, heads: []}).heads.push({head: row.head, alignment: metrics.architectures[arch].maps.raw.per_head.alignment[row.head_index], drop: row.test_f1 - row.ablated_f1});
     }
     for (const a of Object.values(byArch)) a.r = correlation(a.heads.map((h) => h.alignment), a.heads.map((h) => h.drop));
