@@ -4,6 +4,7 @@
 import {pathShare, totalVariation} from "../model/metrics.js";
 import type {HeadMap} from "./headStack.js";
 import {DEFAULT_STATE, serializeState, type ExplorerState} from "./explorerState.js";
+import {integerField, parseUrlState, serializeUrlState, type Schema} from "../state/urlState.js";
 
 /** The essay's shared state: the sample and query every figure reads. */
 export interface EssayState {
@@ -11,31 +12,22 @@ export interface EssayState {
   query: number;
 }
 
-const ESSAY_KEYS = {sample: "sample", query: "query"} as const;
-
-function integerIn(value: string | null, count: number): number | null {
-  if (value === null || !/^\d+$/.test(value.trim())) return null;
-  const n = Number(value);
-  return Number.isSafeInteger(n) && n < count ? n : null;
+/** The essay's URL schema for the given sizes and defaults. */
+function essaySchema(limits: {samples: number; tokens: number}, defaults: EssayState): Schema<EssayState> {
+  return {
+    sample: integerField("sample", 0, limits.samples - 1, defaults.sample),
+    query: integerField("query", 0, limits.tokens - 1, defaults.query)
+  };
 }
 
 /** Reads the essay state from a query string; a missing or out-of-range value takes its default. */
 export function parseEssayState(search: string, limits: {samples: number; tokens: number}, defaults: EssayState): EssayState {
-  let params: URLSearchParams;
-  try {
-    params = new URLSearchParams(search);
-  } catch {
-    params = new URLSearchParams();
-  }
-  return {
-    sample: integerIn(params.get(ESSAY_KEYS.sample), limits.samples) ?? defaults.sample,
-    query: integerIn(params.get(ESSAY_KEYS.query), limits.tokens) ?? defaults.query
-  };
+  return parseUrlState(search, essaySchema(limits, defaults));
 }
 
 /** The query string of an essay state, without the leading "?". */
 export function serializeEssayState(state: EssayState): string {
-  return new URLSearchParams({[ESSAY_KEYS.sample]: String(state.sample), [ESSAY_KEYS.query]: String(state.query)}).toString();
+  return serializeUrlState(state, essaySchema({samples: Infinity, tokens: Infinity}, state));
 }
 
 /**

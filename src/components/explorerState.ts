@@ -1,7 +1,7 @@
 // The explorer's whole view state and its URL form. Parsing never throws: a missing, malformed or
 // out-of-range value falls back to its default, so any shared link opens some valid view.
 // Pure: strings and limits in, values out.
-import {pick, integer} from "./urlValues.js";
+import {choiceField, clampUrlState, integerField, parseUrlState, serializeUrlState, type Schema} from "../state/urlState.js";
 import {ARCHS, DIRECTIONS, viewMapKindsFor, type Arch, type Direction, type ViewMapKind} from "../model/vocabulary.js";
 
 export const TABS = ["heatmap", "mixing", "triptych", "pseudo"] as const;
@@ -45,71 +45,37 @@ export const DEFAULT_STATE: ExplorerState = {
   epoch: BEST_EPOCH
 };
 
-/** URL parameter names (short, readable in a shared link). */
-const KEYS: Record<keyof ExplorerState, string> = {
-  arch: "arch",
-  sample: "sample",
-  layer: "layer",
-  head: "head",
-  query: "query",
-  kind: "map",
-  direction: "dir",
-  tab: "tab",
-  epoch: "epoch"
-};
-
 const BEST_WORD = "best";
+
+/** The explorer's URL schema for the given sizes and defaults (parameter names short, readable in a shared link). */
+function explorerSchema(limits: ExplorerLimits, defaults: ExplorerState = DEFAULT_STATE): Schema<ExplorerState> {
+  return {
+    arch: choiceField("arch", ARCHS, defaults.arch),
+    sample: integerField("sample", 0, limits.samples - 1, defaults.sample),
+    layer: integerField("layer", 0, limits.layers - 1, defaults.layer),
+    head: integerField("head", 0, limits.heads - 1, defaults.head),
+    query: integerField("query", 0, limits.tokens - 1, defaults.query),
+    kind: choiceField("map", (before) => viewMapKindsFor(before.arch as Arch), defaults.kind),
+    direction: choiceField("dir", DIRECTIONS, defaults.direction),
+    tab: choiceField("tab", TABS, defaults.tab),
+    epoch: integerField("epoch", 0, limits.maxEpoch, defaults.epoch, {[BEST_WORD]: BEST_EPOCH})
+  };
+}
 
 /** Brings any state into range (used after every change, e.g. switching away from IHA while "naive"). */
 export function clampState(state: ExplorerState, limits: ExplorerLimits): ExplorerState {
-  const clampInt = (v: number, max: number, fallback: number) => (Number.isInteger(v) && v >= 0 && v < max ? v : fallback);
-  const arch = pick(state.arch, ARCHS, DEFAULT_STATE.arch);
-  return {
-    arch,
-    sample: clampInt(state.sample, limits.samples, DEFAULT_STATE.sample),
-    layer: clampInt(state.layer, limits.layers, DEFAULT_STATE.layer),
-    head: clampInt(state.head, limits.heads, DEFAULT_STATE.head),
-    query: clampInt(state.query, limits.tokens, DEFAULT_STATE.query),
-    kind: pick(state.kind, viewMapKindsFor(arch), DEFAULT_STATE.kind),
-    direction: pick(state.direction, DIRECTIONS, DEFAULT_STATE.direction),
-    tab: pick(state.tab, TABS, DEFAULT_STATE.tab),
-    epoch: state.epoch === BEST_EPOCH || (Number.isInteger(state.epoch) && state.epoch >= 0 && state.epoch <= limits.maxEpoch) ? state.epoch : BEST_EPOCH
-  };
+  return clampUrlState(state, explorerSchema(limits));
 }
 
 /** Reads a state from a query string ("?arch=iha&head=3…"); every bad or missing value takes its default. */
 export function parseState(search: string, limits: ExplorerLimits, defaults: ExplorerState = DEFAULT_STATE): ExplorerState {
-  let params: URLSearchParams;
-  try {
-    params = new URLSearchParams(search);
-  } catch {
-    params = new URLSearchParams();
-  }
-  const get = (key: keyof ExplorerState) => params.get(KEYS[key]);
-  const arch = pick(get("arch"), ARCHS, defaults.arch);
-  const epochText = get("epoch");
-  return clampState(
-    {
-      arch,
-      sample: integer(get("sample"), 0, limits.samples - 1, defaults.sample),
-      layer: integer(get("layer"), 0, limits.layers - 1, defaults.layer),
-      head: integer(get("head"), 0, limits.heads - 1, defaults.head),
-      query: integer(get("query"), 0, limits.tokens - 1, defaults.query),
-      kind: pick(get("kind"), viewMapKindsFor(arch), defaults.kind),
-      direction: pick(get("direction"), DIRECTIONS, defaults.direction),
-      tab: pick(get("tab"), TABS, defaults.tab),
-      epoch: epochText === BEST_WORD ? BEST_EPOCH : integer(epochText, 0, limits.maxEpoch, defaults.epoch)
-    },
-    limits
-  );
+  return clampState(parseUrlState(search, explorerSchema(limits, defaults)), limits);
 }
+
+/** Sizes for writing a state: how a value is written does not depend on the sizes. */
+const ANY_SIZE: ExplorerLimits = {samples: Infinity, layers: Infinity, heads: Infinity, tokens: Infinity, maxEpoch: Infinity};
 
 /** The query string of a state, without the leading "?" (every field, so a link is explicit). */
 export function serializeState(state: ExplorerState): string {
-  const params = new URLSearchParams();
-  for (const key of Object.keys(KEYS) as (keyof ExplorerState)[]) {
-    const value = state[key];
-    params.set(KEYS[key], key === "epoch" && value === BEST_EPOCH ? BEST_WORD : String(value));
-  }
-  return params.toString();
+  return serializeUrlState(state, explorerSchema(ANY_SIZE));
 }

@@ -19,11 +19,6 @@ export const ARCH_FULL_NAMES: Readonly<Record<Arch, string>> = {
   iha: "Interleaved Head Attention",
 };
 
-/** Whether a string is one of the architectures. */
-export function isArch(value: unknown): value is Arch {
-  return typeof value === "string" && (ARCHS as readonly string[]).includes(value);
-}
-
 /**
  * Which per-head map: the softmax pattern (`raw`, hook_pattern), the mixing-aware `effective` map, and for
  * IHA the `naive` top-left slice of the pseudo pattern and that slice with every row renormalised.
