@@ -12,20 +12,6 @@ import {decodeSafetensors} from "../model/safetensors.js";
 import type {HeadMap} from "./headStack.js";
 import {layerMaps} from "./cachedMaps.js";
 
-/** The three binaries of the wasm backend, by file name (setWasmPaths wants all of them). */
-export const WASM_FILES = ["tfjs-backend-wasm.wasm", "tfjs-backend-wasm-simd.wasm", "tfjs-backend-wasm-threaded-simd.wasm"] as const;
-
-/**
- * Starts TensorFlow.js on the wasm backend, with the binaries served from `paths` (file name → URL).
- * `setWasmPaths` comes from the page's own import of @tensorflow/tfjs-backend-wasm (see src/playground.md).
- */
-export async function startWasm(setWasmPaths: (paths: Record<string, string>) => void, paths: Record<(typeof WASM_FILES)[number], string>): Promise<void> {
-  if (tf.getBackend() === "wasm") return;
-  setWasmPaths(paths);
-  if (!(await tf.setBackend("wasm"))) throw new Error("TensorFlow.js could not start its wasm backend");
-  await tf.ready();
-}
-
 /** The weights of one trained model as written by src/data/checkpoint.ts. */
 export interface TrainedModel {
   cfg: ModelConfig;
