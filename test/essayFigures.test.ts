@@ -1,7 +1,7 @@
 // The essay's pure helpers: head picks, correlation and the essay's URL state.
 import {describe, expect, test} from "vitest";
 import {argmax, correlation, explorerHref, parseEssayState, pathShares, rankOf, serializeEssayState} from "../src/components/essayFigures.js";
-import {parseState} from "../src/components/explorerState.js";
+import {parseState} from "../src/state/explorerState.js";
 
 const map = (rows: number[][]) => rows.map((r) => Float32Array.from(r));
 

@@ -3,7 +3,7 @@
 import {describe, expect, test} from "vitest";
 import {isCausal, reduceHeads, withoutFirstToken} from "../src/components/mapOps.js";
 import {DEFAULT_THRESHOLDS, detect, headScores, labelsDiffer, scoreMap, typesFor} from "../src/model/headTypes.js";
-import {defaultState, parseWorkbench, serializeWorkbench, type WorkbenchLimits} from "../src/components/workbenchState.js";
+import {defaultState, parseWorkbench, serializeWorkbench, type WorkbenchLimits} from "../src/state/workbenchState.js";
 
 const map = (rows: number[][]) => rows.map((r) => Float32Array.from(r));
 /** An n×n map that puts all weight on key(q) (rows with key(q) < 0 put it on q itself). */

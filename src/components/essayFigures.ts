@@ -3,7 +3,7 @@
 // figure can be linked in a precise state), and the "open this in the explorer" link of each figure.
 import {pathShare, totalVariation} from "../model/metrics.js";
 import type {HeadMap} from "./headStack.js";
-import {DEFAULT_STATE, serializeState, type ExplorerState} from "./explorerState.js";
+import {DEFAULT_STATE, serializeState, type ExplorerState} from "../state/explorerState.js";
 import {integerField, parseUrlState, serializeUrlState, type Schema} from "../state/urlState.js";
 
 /** The essay's shared state: the sample and query every figure reads. */

@@ -3,7 +3,7 @@
 // timeline (query scrubber with play/pause and speed) and the tab strip. The bar element is the
 // Observable "view": its `value` is the whole state and it dispatches "input" whenever any part changes.
 // Pure: limits, labels and a start value in, DOM out; the autoplay timer belongs to the element.
-import {BEST_EPOCH, clampState, TABS, type ExplorerLimits, type ExplorerState, type Tab} from "./explorerState.js";
+import {BEST_EPOCH, clampState, TABS, type ExplorerLimits, type ExplorerState, type Tab} from "../state/explorerState.js";
 import {
   ARCH_NAMES,
   ARCHS,

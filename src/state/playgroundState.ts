@@ -1,7 +1,7 @@
 // The playground's address-bar state (architecture, relation, query cell, head) and the typed-relation
 // parser. Pure: strings in, values or a message naming what is wrong out.
 import {ARCHS, type Arch} from "../model/vocabulary.js";
-import {choiceField, integerField, parseUrlState, serializeUrlState, textField, type Schema} from "../state/urlState.js";
+import {choiceField, integerField, parseUrlState, serializeUrlState, textField, type Schema} from "./urlState.js";
 
 export interface PlaygroundState {
   arch: Arch;

@@ -1,7 +1,7 @@
 // The explorer's whole view state and its URL form. Parsing never throws: a missing, malformed or
 // out-of-range value falls back to its default, so any shared link opens some valid view.
 // Pure: strings and limits in, values out.
-import {choiceField, clampUrlState, integerField, parseUrlState, serializeUrlState, type Schema} from "../state/urlState.js";
+import {choiceField, clampUrlState, integerField, parseUrlState, serializeUrlState, type Schema} from "./urlState.js";
 import {ARCHS, DIRECTIONS, viewMapKindsFor, type Arch, type Direction, type ViewMapKind} from "../model/vocabulary.js";
 
 export const TABS = ["heatmap", "mixing", "triptych", "pseudo"] as const;

@@ -1,8 +1,8 @@
 // The head workbench's view state and its URL form. Parsing never throws: a missing, malformed or
 // out-of-range value takes its default, so any shared link opens some valid view.
 // Pure: strings and limits in, values out.
-import {choiceField, flagField, integerField, parseUrlState, serializeUrlState, type Schema} from "../state/urlState.js";
-import {COLOR_SCHEMES, type ColorScheme} from "./mapCanvas.js";
+import {choiceField, flagField, integerField, parseUrlState, serializeUrlState, type Schema} from "./urlState.js";
+import {COLOR_SCHEMES, type ColorScheme} from "../components/mapCanvas.js";
 import {HEAD_TYPES, type HeadType} from "../model/headTypes.js";
 import {DIRECTIONS, type Direction, type ViewMapKind} from "../model/vocabulary.js";
 

@@ -1,4 +1,4 @@
-// The playground's live model: trained weights from a safetensors file, counterfactual edits applied to a
+// The playground's live relation model: trained weights (runtime/weights.ts), counterfactual edits applied to a
 // copy of them, and one forward pass per edit that returns the per-cell logits and the raw and effective
 // per-head maps. Every formula is the build's own (src/model); this file only moves arrays between them.
 // Runs in the browser (TensorFlow.js on the wasm backend) and in Node alike.
@@ -7,28 +7,10 @@ import {ablateHead, ablateSourceHead, copyWeights, zeroCollapseRow} from "../mod
 import type {ModelConfig} from "../model/config.js";
 import {entryIndex, type MixMatrix} from "../model/mixing.js";
 import {disposeCache, runWithCache} from "../model/model.js";
-import {disposeParams, paramShape, weightsToParams, type Params, type Weights} from "../model/params.js";
-import {decodeSafetensors} from "../model/safetensors.js";
-import type {HeadMap} from "./headStack.js";
+import {disposeParams, weightsToParams, type Params, type Weights} from "../model/params.js";
+import type {HeadMap} from "../components/headStack.js";
 import {layerMaps} from "./cachedMaps.js";
-
-/** The weights of one trained model as written by src/data/checkpoint.ts. */
-export interface TrainedModel {
-  cfg: ModelConfig;
-  weights: Weights;
-}
-
-/** Decodes `<arch>.safetensors` with the config from `<arch>.json`; throws naming what does not fit. */
-export function readTrained(bytes: Uint8Array, cfg: ModelConfig): TrainedModel {
-  const {tensors} = decodeSafetensors(bytes);
-  const weights: Weights = {};
-  for (const [name, {shape, data}] of Object.entries(tensors)) {
-    const expected = paramShape(cfg, name);
-    if (expected.join() !== shape.join()) throw new Error(`${name} has shape [${shape}] in the file, the ${cfg.arch} config needs [${expected}]`);
-    weights[name] = data;
-  }
-  return {cfg, weights};
-}
+import type {TrainedModel} from "./weights.js";
 
 /** One counterfactual change to the trained weights. */
 export type Edit =
@@ -75,7 +57,7 @@ export class LiveModel {
   private params: Params;
   private current: Weights;
 
-  constructor({cfg, weights}: TrainedModel) {
+  constructor({cfg, weights}: TrainedModel<ModelConfig>) {
     this.cfg = cfg;
     this.trained = weights;
     this.current = weights;
