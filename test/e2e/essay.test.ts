@@ -13,7 +13,7 @@ import {fmt} from "../../src/components/prose.js";
 import {STUDY, STUDY_URL} from "../../src/components/study.js";
 import {ablationClaim, thesis} from "../../src/essay/claims.js";
 import type {Arch} from "../../src/model/vocabulary.js";
-import {correlation} from "../../src/components/essayFigures.js";
+import {pearson as correlation} from "../../src/model/metrics.js";
 import {launch, visit} from "./browser.js";
 
 const base = inject("siteUrl");

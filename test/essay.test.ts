@@ -1,6 +1,8 @@
 // The essay's pure helpers: head picks, correlation and the essay's URL state.
 import {describe, expect, test} from "vitest";
-import {argmax, correlation, explorerHref, parseEssayState, pathShares, rankOf, serializeEssayState} from "../src/components/essayFigures.js";
+import {argmax, pathShares, rankOf} from "../src/essay/figures.js";
+import {pearson} from "../src/model/metrics.js";
+import {explorerHref, parseEssayState, serializeEssayState} from "../src/state/essayState.js";
 import {parseState} from "../src/state/explorerState.js";
 
 const map = (rows: number[][]) => rows.map((r) => Float32Array.from(r));
@@ -17,8 +19,8 @@ describe("essay figures", () => {
   });
 
   test("correlation", () => {
-    expect(correlation([1, 2, 3], [2, 4, 6])).toBeCloseTo(1);
-    expect(correlation([1, 1, 1], [2, 4, 6])).toBeNaN();
+    expect(pearson([1, 2, 3], [2, 4, 6])).toBeCloseTo(1);
+    expect(pearson([1, 1, 1], [2, 4, 6])).toBeNaN();
   });
 
   test("the essay state round-trips and falls back on bad values", () => {
