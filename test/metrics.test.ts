@@ -20,7 +20,6 @@ import {
   rowEntropy,
   rowScore,
   renormalised,
-  rowsOf,
   totalVariation,
   uniformBaseline,
   type QueryCell
@@ -217,14 +216,6 @@ describe("head-pattern scores", () => {
     expect(scores.current_token).toBe(currentTokenScore(grid));
     expect(scores.duplicate_token).toBe(duplicateTokenScore(grid, [1, 1, 2, 2]));
     expect(headPatternScores(grid, 2).induction).toBeUndefined();
-  });
-
-  it("rowsOf exposes a flat buffer as query rows", () => {
-    const flat = Float32Array.from([1, 2, 3, 4]);
-    const rows = rowsOf(flat, 2);
-    expect(Array.from(rows[1])).toEqual([3, 4]);
-    expect(currentTokenScore(rows)).toBe(2.5);
-    expect(() => rowsOf(flat, 3)).toThrow();
   });
 });
 

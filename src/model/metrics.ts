@@ -310,12 +310,6 @@ export function headPatternScores(a: SquareMap, m: number, tokens?: ArrayLike<nu
   return scores;
 }
 
-/** Rows of a flat row-major [n*n] buffer, as views (no copy). */
-export function rowsOf(flat: Float32Array, n: number): Float32Array[] {
-  if (flat.length !== n * n) throw new Error(`buffer has ${flat.length} entries, expected ${n}×${n}`);
-  return Array.from({length: n}, (_, q) => flat.subarray(q * n, (q + 1) * n)); // [n][n]
-}
-
 /**
  * Diagonal dominance of a square mixing matrix: trace / total, over absolute values (so signed
  * mixing weights work too). 1 = each head keeps to itself, 1/H = every head mixed evenly.
