@@ -15,6 +15,7 @@ import {
   type Direction,
   type ViewMapKind
 } from "../model/vocabulary.js";
+import {layerLabel} from "../model/config.js";
 
 /** Playback speeds offered (query positions per second). */
 export const SPEEDS = [0.5, 1, 2, 4] as const;
@@ -146,7 +147,7 @@ export function explorerControls(options: ExplorerControlsOptions): ExplorerCont
     renderEpochs();
     fill(arch.input, ARCHS.map((a) => ({value: a, text: ARCH_NAMES[a]})), state.arch);
     fill(sample.input, range(limits.samples).map((s) => ({value: String(s), text: `#${s}`})), String(state.sample));
-    fill(layer.input, range(limits.layers).map((l) => ({value: String(l), text: `L${l}`})), String(state.layer));
+    fill(layer.input, range(limits.layers).map((l) => ({value: String(l), text: layerLabel(l)})), String(state.layer));
     fill(head.input, range(limits.heads).map((h) => ({value: String(h), text: headLabel(state.layer, h)})), String(state.head));
     const tokens = tokensOf(state.sample);
     fill(query.input, range(limits.tokens).map((n) => ({value: String(n), text: `${n}: ${tokens[n] ?? ""}`})), String(state.query));

@@ -3,6 +3,7 @@
 // and it dispatches "input" on every change. Uses the explorer's class names and data-control attributes
 // so both pages look and test alike. Tokens are set as text only. Pure: sizes and labels in, DOM out.
 import {DIRECTION_NAMES, DIRECTIONS, type Direction} from "../model/vocabulary.js";
+import {layerLabel} from "../model/config.js";
 
 export interface UploadSelection {
   group: number;
@@ -63,7 +64,7 @@ export function uploadControls(options: UploadControlsOptions): UploadControls {
   const form = el("form", {class: "mixviz-controls", "aria-label": "View controls"}) as UploadControls;
   form.addEventListener("submit", (event) => event.preventDefault());
   const group = menu("group", "Sequence", groups.map((g, i) => ({value: String(i), text: g})));
-  const layer = menu("layer", "Layer", range(layers).map((l) => ({value: String(l), text: `L${l}`})));
+  const layer = menu("layer", "Layer", range(layers).map((l) => ({value: String(l), text: layerLabel(l)})));
   const head = menu("head", "Head", range(heads).map((h) => ({value: String(h), text: headLabel(0, h)})));
   const direction = menu("direction", "Direction", DIRECTIONS.map((d) => ({value: d, text: DIRECTION_NAMES[d]})));
   if (groups.length < 2) group.wrap.style.display = "none"; // one sequence: nothing to choose (the class sets display)

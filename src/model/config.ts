@@ -108,9 +108,14 @@ export function seqLen(cfg: ModelConfig): number {
   return cfg.m * cfg.m;
 }
 
+/** Layer label in TransformerLens style: layer 0 → "L0". */
+export function layerLabel(layer: number): string {
+  return `L${layer}`;
+}
+
 /** Head label in TransformerLens style: layer 0, head 3 → "L0H3". */
 export function headLabel(layer: number, head: number): string {
-  return `L${layer}H${head}`;
+  return `${layerLabel(layer)}H${head}`;
 }
 
 function requireInt(value: number, field: string, min: number): void {
