@@ -1,11 +1,12 @@
 // Bench helpers: time training steps of the real model (src/model) on the current TF.js backend, and
 // record the losses of the first few steps (used to check that a speed change kept the maths).
 import * as tf from "@tensorflow/tfjs";
-import {FULL, makeConfig, type Arch, type ModelConfig} from "../src/model/config.js";
+import {FULL, makeConfig, type ModelConfig} from "../src/model/config.js";
 import {disposeParams, initParams} from "../src/model/params.js";
 import {toArrays, trainBatches} from "../src/model/task.js";
 import {makeTrainer} from "../src/model/train.js";
 import {useAttentionKernel} from "../src/data/kernels.js";
+import type {Arch} from "../src/model/vocabulary.js";
 
 /** One benchmarked model: a label, the config, and how many steps to warm up / time. */
 export interface StepCase {

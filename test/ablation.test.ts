@@ -1,10 +1,11 @@
 import {describe, expect, it} from "vitest";
-import {ARCHS, TINY, makeConfig, type Arch, type ModelConfig} from "../src/model/config.js";
-import {ablateHead, ablateSourceHead, copyWeights} from "../src/model/ablation.js";
+import {TINY, makeConfig, type ModelConfig} from "../src/model/config.js";
+import {ablateHead, ablateSourceHead, copyWeights, zeroCollapseRow} from "../src/model/ablation.js";
 import {disposeCache, runWithCache} from "../src/model/model.js";
 import {disposeParams, initWeights, weightsToParams, type Weights} from "../src/model/params.js";
 import {mulberry32, normal} from "../src/model/prng.js";
 import {splitSamples, toArrays} from "../src/model/task.js";
+import {ARCHS, type Arch} from "../src/model/vocabulary.js";
 
 const SEED = 3;
 const BATCH = 2;
@@ -170,5 +171,34 @@ describe("ablateSourceHead (IHA)", () => {
     const mha = configFor("mha");
     expect(() => ablateSourceHead(initWeights(mha, SEED), mha, 0, 0)).toThrow(/IHA/);
     expect(() => ablateSourceHead(mixedWeights(cfg), cfg, 0, 0, [])).toThrow(/parts/);
+  });
+});
+
+describe("zeroCollapseRow (IHA)", () => {
+  const cfg = configFor("iha");
+  const {n_heads: H, n_pseudo: P} = cfg;
+  const [layer, head] = [1, 5];
+
+  it("is pure and only zeroes R[head, :]; every pattern stays", () => {
+    const weights = mixedWeights(cfg);
+    const snapshot = copyWeights(weights);
+    const out = zeroCollapseRow(weights, cfg, layer, head);
+    for (const name of Object.keys(weights)) expect(weights[name]).toEqual(snapshot[name]);
+    const R = out[`blocks.${layer}.attn.R`];
+    R.forEach((v, i) => {
+      if (Math.floor(i / (H * P)) === head) expect(v).toBe(0);
+      else expect(v).toBe(weights[`blocks.${layer}.attn.R`][i]);
+    });
+    const base = run(weights, cfg);
+    const edited = run(out, cfg);
+    const a = `blocks.${layer}.attn.`;
+    expect(maxAbsDiff(base.cache[a + "hook_pseudo_pattern"], edited.cache[a + "hook_pseudo_pattern"])).toBe(0);
+    expect(maxAbsDiff(base.logits, edited.logits)).toBeGreaterThan(TOL);
+  });
+
+  it("needs IHA and a head in range", () => {
+    const mha = configFor("mha");
+    expect(() => zeroCollapseRow(initWeights(mha, SEED), mha, 0, 0)).toThrow(/IHA/);
+    expect(() => zeroCollapseRow(mixedWeights(cfg), cfg, 0, H)).toThrow(/head/);
   });
 });

@@ -11,7 +11,6 @@ import {
   agreesWithStudy,
   changeText,
   compareText,
-  ARCH_ORDER,
   change,
   compare,
   gapClaim,
@@ -27,10 +26,10 @@ import {
   writesClaim,
   writesSentence,
   type ArchMetrics,
-  type ArchName,
   type MetricsLike,
   type RunScalars
 } from "../src/essay/claims.js";
+import {ARCHS, type Arch} from "../src/model/vocabulary.js";
 
 /** Per architecture: raw and effective values of each scalar, one entry per seed. */
 interface Spec {
@@ -42,9 +41,9 @@ interface Spec {
   keyEffect?: [number[], number[]];
 }
 
-function synthetic(specs: Record<ArchName, Spec>): MetricsLike {
-  const architectures = {} as Record<ArchName, ArchMetrics>;
-  for (const arch of ARCH_ORDER) {
+function synthetic(specs: Record<Arch, Spec>): MetricsLike {
+  const architectures = {} as Record<Arch, ArchMetrics>;
+  for (const arch of ARCHS) {
     const s = specs[arch];
     const seeds = s.redundancy[0].length;
     const at = (pair: [number[], number[]] | undefined, kind: 0 | 1, i: number, fallback: number) => (pair ? pair[kind][i] : fallback);
@@ -65,7 +64,7 @@ function synthetic(specs: Record<ArchName, Spec>): MetricsLike {
 }
 
 // Shaped like the full build: the redundancy gap grows with mixing; alignment is about the same raw and effective.
-const GROWS: Record<ArchName, Spec> = {
+const GROWS: Record<Arch, Spec> = {
   mha: {redundancy: [[0.147, 0.15, 0.144], [0.149, 0.151, 0.146]], entropy: [[1.1, 1.12, 1.08], [1.14, 1.15, 1.12]], tvMedian: [0.05, 0.06, 0.05], keyEffect: [[0.9, 0.91, 0.9], [0.92, 0.93, 0.92]]},
   talking_heads: {redundancy: [[0.167, 0.17, 0.16], [0.238, 0.24, 0.23]], entropy: [[0.97, 0.99, 0.95], [1.41, 1.4, 1.42]], tvMedian: [0.2, 0.22, 0.21], keyEffect: [[0.5, 0.52, 0.49], [0.8, 0.82, 0.81]]},
   iha: {redundancy: [[0.199, 0.2, 0.198], [0.532, 0.52, 0.54]], entropy: [[1.32, 1.3, 1.34], [2.06, 2.05, 2.07]], naive: [0.029, 0.03, 0.028], alignment: [[0.351, 0.36, 0.34], [0.397, 0.35, 0.33]], tvMedian: [0.45, 0.44, 0.46], keyEffect: [[0.3, 0.31, 0.29], [0.7, 0.72, 0.71]]}
@@ -164,7 +163,7 @@ describe("the thesis follows the numbers", () => {
 
   it("states its limits with the number of seeds", () => {
     expect(thesisLimits(synthetic(GROWS), "tiny")).toContain("3 seeds per architecture");
-    const one = Object.fromEntries(ARCH_ORDER.map((a) => [a, {redundancy: [[GROWS[a].redundancy[0][0]], [GROWS[a].redundancy[1][0]]]}])) as Record<ArchName, Spec>;
+    const one = Object.fromEntries(ARCHS.map((a) => [a, {redundancy: [[GROWS[a].redundancy[0][0]], [GROWS[a].redundancy[1][0]]]}])) as Record<Arch, Spec>;
     expect(thesisLimits(synthetic(one), "tiny")).toContain("one seed per architecture");
     expect(gapSentence(gapClaim(synthetic(one), "redundancy"))).toContain("With one seed there is no spread");
   });

@@ -3,7 +3,7 @@
 import type {Table} from "apache-arrow";
 import {beforeAll, describe, expect, it} from "vitest";
 import {LoaderOutputs, runLoader, runLoaders, schemaOf, STR} from "./helpers/loaders.js";
-import {ARCHS, TINY, type ModelConfig} from "../src/model/config.js";
+import {TINY, type ModelConfig} from "../src/model/config.js";
 import {LM_TINY} from "../src/model/lmConfig.js";
 import {paramSpecs, type Weights} from "../src/model/params.js";
 import {decodeSafetensors} from "../src/model/safetensors.js";
@@ -12,6 +12,7 @@ import {buildMetrics, KEY_EFFECT_SAMPLES, NAIVE_MASS_THRESHOLD} from "../src/dat
 import {ensureRuns} from "../src/data/runs.js";
 import {pseudoBlockSamples, SHOWCASE, showcaseSamples} from "../src/data/showcase.js";
 import {pearson} from "../src/model/metrics.js";
+import {ARCHS} from "../src/model/vocabulary.js";
 
 const PRESET = TINY;
 const ENV = {...process.env, MIXVIZ_PROFILE: PRESET.name, MIXVIZ_SEEDS: "1"};

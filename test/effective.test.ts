@@ -1,22 +1,13 @@
 import * as tf from "@tensorflow/tfjs";
 import {describe, expect, it} from "vitest";
-import {ARCHS, TINY, makeConfig, type Arch, type ModelConfig} from "../src/model/config.js";
-import {
-  contributions,
-  effectiveMaps,
-  headMap,
-  headMaps,
-  headRows,
-  mapKindsFor,
-  naiveMaps,
-  rawMaps,
-  toHeadMaps,
-} from "../src/model/effective.js";
+import {TINY, makeConfig, type ModelConfig} from "../src/model/config.js";
+import {contributions, effectiveMaps, headMap, headMaps, headRows, naiveMaps, rawMaps, toHeadMaps} from "../src/model/effective.js";
 import {disposeCache, runWithCache} from "../src/model/model.js";
 import {disposeParams, initWeights, weightsToParams, type Params, type Weights} from "../src/model/params.js";
 import {mulberry32, normal} from "../src/model/prng.js";
 import {splitSamples, toArrays} from "../src/model/task.js";
 import type {Cache} from "../src/model/attention.js";
+import {ARCHS, mapKindsFor, type Arch} from "../src/model/vocabulary.js";
 
 const SEED = 11;
 const BATCH = 3;

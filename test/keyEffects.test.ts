@@ -4,7 +4,7 @@
 // tiny model of each architecture against a forward pass recomputed with the key masked (test/reference.ts).
 import * as tf from "@tensorflow/tfjs";
 import {describe, expect, it} from "vitest";
-import {ARCHS, TINY, makeConfig, type Arch, type ModelConfig} from "../src/model/config.js";
+import {TINY, makeConfig, type ModelConfig} from "../src/model/config.js";
 import {effectiveMaps, headRows, rawMaps, toHeadMaps, type HeadMaps} from "../src/model/effective.js";
 import {keyRemovalEffects, maskedRowShifts} from "../src/model/keyEffects.js";
 import {averageRanks, distribution, headFaithfulness, nearestHeads, pearson, spearman, totalVariation} from "../src/model/metrics.js";
@@ -14,6 +14,7 @@ import {mulberry32, normal} from "../src/model/prng.js";
 import {splitSamples, toArrays} from "../src/model/task.js";
 import type {Cache} from "../src/model/attention.js";
 import {referenceForward} from "./reference.js";
+import {ARCHS, type Arch} from "../src/model/vocabulary.js";
 
 const SEED = 5;
 const N = TINY.task.m * TINY.task.m;

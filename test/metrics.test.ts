@@ -13,11 +13,14 @@ import {
   headPatternScores,
   inductionScore,
   meanPairwiseCosine,
+  meanTotalVariation,
   pathMass,
+  pathShare,
   previousTokenScore,
   rowEntropy,
   rowScore,
-  rowsOf,
+  renormalised,
+  totalVariation,
   uniformBaseline,
   type QueryCell
 } from "../src/model/metrics.js";
@@ -32,6 +35,25 @@ describe("row-level pieces", () => {
   it("path mass sums the path entries only", () => {
     expect(pathMass(row(0.1, 0.2, 0.3, 0.4), [1, 3])).toBeCloseTo(0.6, 6);
     expect(pathMass(row(0.1, 0.2, 0.3, 0.4), [])).toBe(0);
+  });
+
+  it("path share is the path's part of the row's absolute weight", () => {
+    expect(pathShare(row(0.1, 0.2, 0.3, 0.4), [1, 3])).toBeCloseTo(0.6, 6);
+    expect(pathShare(row(0.1, 0.1, 0, 0), [1])).toBeCloseTo(0.5, 6);
+    expect(pathShare(row(-0.5, 0.5), [0])).toBeCloseTo(0.5, 6);
+    expect(pathShare(row(0, 0), [0])).toBe(0);
+  });
+
+  it("row distance is total variation", () => {
+    expect(totalVariation([1, 0], [0, 1])).toBe(1);
+    expect(totalVariation([0.5, 0.5], [0.5, 0.5])).toBe(0);
+    expect(meanTotalVariation([row(1, 0), row(0.5, 0.5)], [row(0, 1), row(0.5, 0.5)])).toBe(0.5);
+    expect(meanTotalVariation([], [])).toBe(0);
+  });
+
+  it("renormalised rows sum to 1; empty rows stay 0", () => {
+    expect(Array.from(renormalised([1, 3]))).toEqual([0.25, 0.75]);
+    expect(Array.from(renormalised([0, 0]))).toEqual([0, 0]);
   });
 
   it("entropy: one-hot row 0, uniform row ln N", () => {
@@ -194,14 +216,6 @@ describe("head-pattern scores", () => {
     expect(scores.current_token).toBe(currentTokenScore(grid));
     expect(scores.duplicate_token).toBe(duplicateTokenScore(grid, [1, 1, 2, 2]));
     expect(headPatternScores(grid, 2).induction).toBeUndefined();
-  });
-
-  it("rowsOf exposes a flat buffer as query rows", () => {
-    const flat = Float32Array.from([1, 2, 3, 4]);
-    const rows = rowsOf(flat, 2);
-    expect(Array.from(rows[1])).toEqual([3, 4]);
-    expect(currentTokenScore(rows)).toBe(2.5);
-    expect(() => rowsOf(flat, 3)).toThrow();
   });
 });
 

@@ -1,13 +1,15 @@
 import {describe, expect, it} from "vitest";
 import {TINY, makeConfig, type ModelConfig} from "../src/model/config.js";
 import {initWeights, type Weights} from "../src/model/params.js";
+import {diagonalDominance} from "../src/model/metrics.js";
 import {
   MIX_MATRICES,
   NO_PSEUDO,
+  identityRouting,
   mixingRows,
-  normaliseColumns,
-  routingMatrix,
-  routingSummaries,
+  routingFromRows,
+  selfShare,
+  type MixMatrix,
 } from "../src/model/mixing.js";
 
 const SEED = 5;
@@ -15,6 +17,10 @@ const SEED = 5;
 const IHA_PSEUDO = 3;
 
 const ihaConfig = (overrides: Partial<ModelConfig> = {}) => makeConfig(TINY, "iha", {n_pseudo: IHA_PSEUDO, ...overrides});
+
+/** The H×H routing summary of one parameter of layer 0, read from the weights' tidy rows. */
+const routingMatrix = (weights: Weights, cfg: ModelConfig, matrix: MixMatrix) =>
+  routingFromRows(mixingRows(weights, cfg).filter((r) => r.layer === 0), matrix, cfg.n_heads);
 
 /** Weights whose mixing entries encode their own flat index (entry i = i + 1, negated when odd). */
 function indexedWeights(cfg: ModelConfig): Weights {
@@ -26,15 +32,14 @@ function indexedWeights(cfg: ModelConfig): Weights {
 }
 
 describe("tidy mixing rows", () => {
-  it("MHA has no mixing rows and one identity summary flagged as no mixing", () => {
+  it("MHA has no mixing rows; its routing is the identity", () => {
     const cfg = makeConfig(TINY, "mha");
     const weights = initWeights(cfg, SEED);
     expect(mixingRows(weights, cfg)).toEqual([]);
-    const [summary, ...rest] = routingSummaries(weights, cfg);
-    expect(rest).toEqual([]);
-    expect(summary.name).toBe("identity");
-    expect(summary.mixes).toBe(false);
-    expect(summary.diagonal_dominance).toBe(1);
+    const g = identityRouting(cfg.n_heads);
+    expect(g[1][1]).toBe(1);
+    expect(g[0][1]).toBe(0);
+    expect(diagonalDominance(g)).toBe(1);
   });
 
   it("TH rows: P[g, h] with source g, target h, pseudo −1", () => {
@@ -79,8 +84,8 @@ describe("routing summaries", () => {
     const cfg = ihaConfig();
     const {n_heads: H, n_pseudo: P} = cfg;
     const weights = indexedWeights(cfg);
-    const alpha = routingMatrix(weights, cfg, 0, "alpha_Q");
-    const R = routingMatrix(weights, cfg, 0, "R");
+    const alpha = routingMatrix(weights, cfg, "alpha_Q");
+    const R = routingMatrix(weights, cfg, "R");
     const [source, target] = [6, 3];
     let expectedAlpha = 0;
     let expectedR = 0;
@@ -103,13 +108,12 @@ describe("routing summaries", () => {
       return m === h ? 1 : 0;
     })};
     const evenMix = {...weights, "blocks.0.attn.alpha_V": new Float32Array(H * H * P).fill(-1)};
-    const dd = (w: Weights) => routingSummaries(w, cfg).find((s) => s.name === "G_V")?.diagonal_dominance;
+    const dd = (w: Weights) => diagonalDominance(routingMatrix(w, cfg, "alpha_V"));
     expect(dd(noMix)).toBe(1);
     expect(dd(evenMix)).toBeCloseTo(1 / H, 12);
-    const atInit = dd(weights) ?? NaN;
+    const atInit = dd(weights);
     expect(atInit).toBeGreaterThan(1 / H);
     expect(atInit).toBeLessThan(1);
-    expect(routingSummaries(weights, cfg).map((s) => s.name)).toEqual(["G_Q", "G_K", "G_V", "G_R"]);
   });
 
   it("TH summaries keep signed entries; dominance uses absolute values", () => {
@@ -118,21 +122,49 @@ describe("routing summaries", () => {
     const P_l = new Float32Array(H * H).fill(-1);
     for (let h = 0; h < H; h++) P_l[h * H + h] = 2;
     const weights = {...initWeights(cfg, SEED), "blocks.0.attn.P_l": P_l};
-    const summary = routingSummaries(weights, cfg).find((s) => s.name === "P_l");
-    expect(summary?.g[0][1]).toBe(-1);
-    expect(summary?.diagonal_dominance).toBeCloseTo((2 * H) / (2 * H + H * (H - 1)), 12);
+    const g = routingMatrix(weights, cfg, "P_l");
+    expect(g[0][1]).toBe(-1);
+    expect(diagonalDominance(g)).toBeCloseTo((2 * H) / (2 * H + H * (H - 1)), 12);
   });
 
-  it("normaliseColumns gives every target head's column unit |mass|", () => {
-    const g = [[1, 0], [-3, 0]];
-    expect(normaliseColumns(g)).toEqual([[0.25, 0], [0.75, 0]]);
+  it("self share reads a mixing matrix by columns", () => {
+    const rows = [
+      {matrix: "P_w", source_head: 0, target_head: 0, pseudo: NO_PSEUDO, value: 0.9},
+      {matrix: "P_w", source_head: 1, target_head: 0, pseudo: NO_PSEUDO, value: -0.1},
+      {matrix: "P_w", source_head: 1, target_head: 1, pseudo: NO_PSEUDO, value: 1},
+      {matrix: "P_l", source_head: 0, target_head: 1, pseudo: NO_PSEUDO, value: 5}
+    ];
+    const g = routingFromRows(rows, "P_w", 2);
+    expect(selfShare(g, 0)).toBeCloseTo(0.9);
+    expect(selfShare(g, 1)).toBe(1);
+    expect(selfShare([[0, 0], [0, 0]], 0)).toBe(0);
+  });
+
+  it("summaries from tidy rows: Talking Heads signed, IHA Σ_p |·|, one pseudo index signed", () => {
+    const th = makeConfig(TINY, "talking_heads");
+    const thWeights = indexedWeights(th);
+    const P_w = thWeights["blocks.0.attn.P_w"];
+    const H = th.n_heads;
+    const g = routingFromRows(mixingRows(thWeights, th), "P_w", H);
+    expect(g[0][1]).toBe(P_w[1]);
+    expect(g[0][1]).toBeLessThan(0);
+    const cfg = ihaConfig();
+    const weights = indexedWeights(cfg);
+    const rows = mixingRows(weights, cfg).filter((r) => r.layer === 0);
+    const alpha = weights["blocks.0.attn.alpha_V"];
+    const P = cfg.n_pseudo;
+    const at = (s: number, t: number, p: number) => alpha[(s * cfg.n_heads + t) * P + p];
+    let sum = 0;
+    for (let p = 0; p < P; p++) sum += Math.abs(at(1, 2, p));
+    expect(routingFromRows(rows, "alpha_V", cfg.n_heads)[1][2]).toBe(sum);
+    expect(routingFromRows(rows, "alpha_V", cfg.n_heads, 1)[1][2]).toBe(at(1, 2, 1));
   });
 
   it("throws on missing or mis-sized weights", () => {
     const cfg = ihaConfig();
     const weights = initWeights(cfg, SEED);
-    expect(() => routingMatrix({...weights, "blocks.0.attn.R": new Float32Array(3)}, cfg, 0, "R")).toThrow(/expected/);
+    expect(() => mixingRows({...weights, "blocks.0.attn.R": new Float32Array(3)}, cfg)).toThrow(/expected/);
     const {["blocks.0.attn.alpha_K"]: _dropped, ...rest} = weights;
-    expect(() => routingSummaries(rest, cfg)).toThrow(/lack/);
+    expect(() => mixingRows(rest, cfg)).toThrow(/lack/);
   });
 });

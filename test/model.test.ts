@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import {describe, expect, it} from "vitest";
-import {ARCHS, FULL, TINY, makeConfig, validateConfig, type Arch, type ModelConfig} from "../src/model/config.js";
+import {FULL, TINY, makeConfig, validateConfig, type ModelConfig} from "../src/model/config.js";
 import {matMul2d} from "../src/model/attention.js";
 import {bceWithLogits, bitsTensor, disposeCache, forward, runWithCache} from "../src/model/model.js";
 import {
@@ -15,6 +15,7 @@ import {
 import {mulberry32, normal} from "../src/model/prng.js";
 import {splitSamples, toArrays} from "../src/model/task.js";
 import {referenceForward} from "./reference.js";
+import {ARCHS, type Arch} from "../src/model/vocabulary.js";
 
 const SEED = 7;
 

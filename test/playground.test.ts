@@ -10,8 +10,9 @@ import {disposeCache, runWithCache} from "../src/model/model.js";
 import {disposeParams, initWeights, paramSpecs, weightsToParams} from "../src/model/params.js";
 import {encodeSafetensors} from "../src/model/safetensors.js";
 import {splitSamples} from "../src/model/task.js";
-import {LiveModel, applyEdits, readTrained, type Edit} from "../src/components/playgroundModel.js";
-import {formatRelation, parsePlaygroundState, parseRelation, serializePlaygroundState} from "../src/components/playgroundState.js";
+import {LiveModel, applyEdits, type Edit} from "../src/runtime/liveModel.js";
+import {readTrained} from "../src/runtime/weights.js";
+import {formatRelation, parsePlaygroundState, parseRelation, serializePlaygroundState} from "../src/state/playgroundState.js";
 
 const SEED = 5;
 const VALUE = 7.25;

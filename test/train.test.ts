@@ -1,9 +1,10 @@
 import * as tf from "@tensorflow/tfjs";
 import {describe, expect, it} from "vitest";
-import {ARCHS, TINY, makeConfig, type TrainConfig} from "../src/model/config.js";
+import {TINY, makeConfig, type TrainConfig} from "../src/model/config.js";
 import {disposeParams, initParams, initWeights, type Weights} from "../src/model/params.js";
 import {splitSamples, toArrays, trainBatches} from "../src/model/task.js";
 import {evaluate, makeTrainer, predict, testF1, train, type EpochInfo} from "../src/model/train.js";
+import {ARCHS} from "../src/model/vocabulary.js";
 
 const SEED = 3;
 /** 10 steps per epoch × 3 epochs = 30 steps; patience high enough that nothing stops early. */

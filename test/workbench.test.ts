@@ -1,9 +1,9 @@
 // The head workbench's pure parts: map operations, head-type detection on hand-built maps with known
 // answers, and the URL state.
 import {describe, expect, test} from "vitest";
-import {isCausal, reduceHeads, withoutFirstToken} from "../src/components/mapOps.js";
+import {reduceHeads, withoutFirstToken} from "../src/model/mapOps.js";
 import {DEFAULT_THRESHOLDS, detect, headScores, labelsDiffer, scoreMap, typesFor} from "../src/model/headTypes.js";
-import {defaultState, parseWorkbench, serializeWorkbench, type WorkbenchLimits} from "../src/components/workbenchState.js";
+import {defaultState, parseWorkbench, serializeWorkbench, type WorkbenchLimits} from "../src/state/workbenchState.js";
 
 const map = (rows: number[][]) => rows.map((r) => Float32Array.from(r));
 /** An n×n map that puts all weight on key(q) (rows with key(q) < 0 put it on q itself). */
@@ -34,11 +34,6 @@ describe("map operations", () => {
     expect(Array.from(reduceHeads([a, b], "max")[0])).toEqual([1, 1]);
     expect(() => reduceHeads([], "mean")).toThrow(/at least one head/);
     expect(() => reduceHeads([a, map([[1]])], "max")).toThrow(/2×2/);
-  });
-
-  test("causal maps are told apart", () => {
-    expect(isCausal(map([[1, 0], [0.5, 0.5]]))).toBe(true);
-    expect(isCausal(map([[0.5, 0.5], [0.5, 0.5]]))).toBe(false);
   });
 });
 

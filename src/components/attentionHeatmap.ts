@@ -4,6 +4,7 @@
 import * as Plot from "@observablehq/plot";
 import type {HeadMap} from "./headStack.js";
 import type {ColorScheme} from "./mapCanvas.js";
+import type {Direction} from "../model/vocabulary.js";
 
 export interface AttentionHeatmapOptions {
   tokens: readonly string[];
@@ -11,7 +12,7 @@ export interface AttentionHeatmapOptions {
   /** hide keys after the query (the upper triangle) */
   causal: boolean;
   /** outline this token's row ("from": what it attends to) or column ("to": what attends to it) */
-  focus?: {token: number; direction: "from" | "to"} | null;
+  focus?: {token: number; direction: Direction} | null;
   /** CSS pixels per side */
   size?: number;
   /** the colour legend's label */

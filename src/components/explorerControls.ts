@@ -3,29 +3,25 @@
 // timeline (query scrubber with play/pause and speed) and the tab strip. The bar element is the
 // Observable "view": its `value` is the whole state and it dispatches "input" whenever any part changes.
 // Pure: limits, labels and a start value in, DOM out; the autoplay timer belongs to the element.
+import {BEST_EPOCH, clampState, TABS, type ExplorerLimits, type ExplorerState, type Tab} from "../state/explorerState.js";
 import {
-  BEST_EPOCH,
-  clampState,
+  ARCH_NAMES,
+  ARCHS,
+  DIRECTION_NAMES,
   DIRECTIONS,
-  EXPLORER_ARCHS,
-  kindsFor,
-  TABS,
+  MAP_KIND_NAMES,
+  viewMapKindsFor,
+  type Arch,
   type Direction,
-  type ExplorerArch,
-  type ExplorerLimits,
-  type ExplorerMapKind,
-  type ExplorerState,
-  type Tab
-} from "./explorerState.js";
+  type ViewMapKind
+} from "../model/vocabulary.js";
+import {layerLabel} from "../model/config.js";
 
 /** Playback speeds offered (query positions per second). */
 export const SPEEDS = [0.5, 1, 2, 4] as const;
 export const DEFAULT_SPEED = 1;
 const MS_PER_SECOND = 1000;
 
-export const ARCH_NAMES: Record<ExplorerArch, string> = {mha: "MHA", talking_heads: "Talking Heads", iha: "IHA"};
-const KIND_NAMES: Record<ExplorerMapKind, string> = {raw: "raw (hook_pattern)", effective: "effective (mixing-aware)", naive: "naive slice (wrong)"};
-const DIRECTION_NAMES: Record<Direction, string> = {from: "what this query attends to", to: "what attends to this key"};
 export const TAB_NAMES: Record<Tab, string> = {heatmap: "Heatmap", mixing: "Mixing matrix", triptych: "Triptych", pseudo: "Pseudo-blocks"};
 
 export interface ExplorerControlsOptions {
@@ -36,7 +32,7 @@ export interface ExplorerControlsOptions {
   /** head label, e.g. (0, 3) → "L0H3" */
   headLabel: (layer: number, head: number) => string;
   /** the epochs of an architecture's mixing replay, or null when it has no mixing parameters (MHA) */
-  epochsOf?: (arch: ExplorerArch) => {last: number; best: number} | null;
+  epochsOf?: (arch: Arch) => {last: number; best: number} | null;
 }
 
 export interface ExplorerControls extends HTMLFormElement {
@@ -149,13 +145,13 @@ export function explorerControls(options: ExplorerControlsOptions): ExplorerCont
 
   function render(): void {
     renderEpochs();
-    fill(arch.input, EXPLORER_ARCHS.map((a) => ({value: a, text: ARCH_NAMES[a]})), state.arch);
+    fill(arch.input, ARCHS.map((a) => ({value: a, text: ARCH_NAMES[a]})), state.arch);
     fill(sample.input, range(limits.samples).map((s) => ({value: String(s), text: `#${s}`})), String(state.sample));
-    fill(layer.input, range(limits.layers).map((l) => ({value: String(l), text: `L${l}`})), String(state.layer));
+    fill(layer.input, range(limits.layers).map((l) => ({value: String(l), text: layerLabel(l)})), String(state.layer));
     fill(head.input, range(limits.heads).map((h) => ({value: String(h), text: headLabel(state.layer, h)})), String(state.head));
     const tokens = tokensOf(state.sample);
     fill(query.input, range(limits.tokens).map((n) => ({value: String(n), text: `${n}: ${tokens[n] ?? ""}`})), String(state.query));
-    fill(kind.input, kindsFor(state.arch).map((k) => ({value: k, text: KIND_NAMES[k]})), state.kind);
+    fill(kind.input, viewMapKindsFor(state.arch).map((k) => ({value: k, text: MAP_KIND_NAMES[k]})), state.kind);
     fill(direction.input, DIRECTIONS.map((d) => ({value: d, text: DIRECTION_NAMES[d]})), state.direction);
     scrubber.value = String(state.query);
     scrubber.setAttribute("aria-valuetext", `${state.query}: ${tokens[state.query] ?? ""}`);
@@ -177,12 +173,12 @@ export function explorerControls(options: ExplorerControlsOptions): ExplorerCont
   Object.defineProperty(form, "value", {get: () => state, set: (v: ExplorerState) => form.set(v)});
 
   const number = (input: HTMLSelectElement) => Number(input.value);
-  arch.input.addEventListener("change", () => form.set({arch: arch.input.value as ExplorerArch}));
+  arch.input.addEventListener("change", () => form.set({arch: arch.input.value as Arch}));
   sample.input.addEventListener("change", () => form.set({sample: number(sample.input)}));
   layer.input.addEventListener("change", () => form.set({layer: number(layer.input)}));
   head.input.addEventListener("change", () => form.set({head: number(head.input)}));
   query.input.addEventListener("change", () => form.set({query: number(query.input)}));
-  kind.input.addEventListener("change", () => form.set({kind: kind.input.value as ExplorerMapKind}));
+  kind.input.addEventListener("change", () => form.set({kind: kind.input.value as ViewMapKind}));
   direction.input.addEventListener("change", () => form.set({direction: direction.input.value as Direction}));
   scrubber.addEventListener("input", (event) => {
     event.stopPropagation(); // the form's own "input" carries the whole state, not this element's

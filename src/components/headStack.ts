@@ -30,14 +30,6 @@ export function column(map: HeadMap, k: number): Float32Array {
   return Float32Array.from(map, (row) => row[k]);
 }
 
-/** Share of a row's weight that falls on the given keys (0 when the row is empty). */
-export function massOn(row: ArrayLike<number>, keys: readonly number[]): number {
-  let total = 0;
-  for (let i = 0; i < row.length; i++) total += Math.abs(row[i]);
-  if (total === 0) return 0;
-  return keys.reduce((sum, k) => sum + Math.abs(row[k] ?? 0), 0) / total;
-}
-
 /** The `count` largest entries of a row, largest first. */
 export function topKeys(row: ArrayLike<number>, count: number): {key: number; weight: number}[] {
   return Array.from(row, (weight, key) => ({key, weight}))

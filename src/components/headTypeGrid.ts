@@ -4,6 +4,7 @@
 // the head actually writes. Pure: labels and options in, a table out (text only).
 import {HEAD_TYPE_LABELS, HEAD_TYPE_TAGS, labelsDiffer, type HeadType} from "../model/headTypes.js";
 import {headColor} from "./palette.js";
+import {layerLabel} from "../model/config.js";
 
 export interface HeadTypeCell {
   raw: readonly HeadType[];
@@ -53,7 +54,7 @@ export function headTypeGrid(cells: readonly (readonly HeadTypeCell[])[], option
     const tr = body.insertRow();
     const th = document.createElement("th");
     th.scope = "row";
-    th.textContent = `L${layer}`;
+    th.textContent = layerLabel(layer);
     tr.append(th);
     row.forEach((cell, head) => {
       const td = tr.insertCell();

@@ -3,7 +3,7 @@
 // (an overlay that `setQuery` moves without redrawing the maps) and the ground-truth (query, key) pairs marked
 // by gold dots. Pure: two maps and options in, a DOM node out.
 import * as Plot from "@observablehq/plot";
-import {totalVariation} from "../model/metrics.js";
+import {meanTotalVariation, totalVariation} from "../model/metrics.js";
 import type {HeadMap} from "./headStack.js";
 import {PATH_COLOR, QUERY_COLOR} from "./palette.js";
 import {SVG_NS} from "./svgNamespace.js";
@@ -141,7 +141,7 @@ export function heatmapPanel(data: HeatmapPanelData, options: HeatmapPanelOption
     panel(`Effective · ${headLabel}`, outlines[1].node),
     panel(`Effective − ${rawName}`, outlines[2].node)
   );
-  const mean = raw.reduce((sum, r, q) => sum + totalVariation(r, effective[q]), 0) / Math.max(1, N);
+  const mean = meanTotalVariation(raw, effective);
   const caption = document.createElement("p");
   caption.className = "mixviz-caption";
   root.setQuery = (query) => {

@@ -5,6 +5,7 @@
 import * as d3 from "d3";
 import {COLOR_SCHEMES, type ColorScheme} from "./mapCanvas.js";
 import {SVG_NS} from "./svgNamespace.js";
+import {layerLabel} from "../model/config.js";
 
 export interface LayerFlowOptions {
   tokens: readonly string[];
@@ -58,7 +59,7 @@ export function layerFlow(rows: readonly ArrayLike<number>[], options: LayerFlow
           onLayer(l);
         }
       });
-    g.append("text").attr("x", 0).attr("y", STRIP / 2).attr("dy", "0.35em").attr("fill", "currentColor").attr("font-size", 12).text(`L${l}`);
+    g.append("text").attr("x", 0).attr("y", STRIP / 2).attr("dy", "0.35em").attr("fill", "currentColor").attr("font-size", 12).text(layerLabel(l));
     for (let k = 0; k < n; k++) {
       g.append("rect")
         .attr("x", LABEL + k * cell)
@@ -67,7 +68,7 @@ export function layerFlow(rows: readonly ArrayLike<number>[], options: LayerFlow
         .attr("height", STRIP)
         .attr("fill", color(Math.max(0, row[k]) / max))
         .append("title")
-        .text(`L${l}, ${k} ${tokens[k]}: ${row[k].toFixed(DIGITS)}`);
+        .text(`${layerLabel(l)}, ${k} ${tokens[k]}: ${row[k].toFixed(DIGITS)}`);
     }
     if (l === layer) {
       g.append("rect").attr("x", LABEL - 2).attr("y", -2).attr("width", n * cell + 4).attr("height", STRIP + 4).attr("fill", "none").attr("stroke", "currentColor").attr("stroke-width", 1.5);

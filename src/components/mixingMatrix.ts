@@ -5,20 +5,14 @@
 // to themselves, 1/H = evenly mixed). Pure: tidy mixing rows and options in, a DOM node out, whose
 // `setData` redraws its matrices in place (the playground's mixing edits).
 import {diagonalDominance} from "../model/metrics.js";
+import {identityRouting, routingFromRows, type MixingEntry} from "../model/mixing.js";
 import {matrixGrid, type MatrixGridElement, type MatrixGridOptions} from "./matrixGrid.js";
-
-export interface MixingRow {
-  matrix: string;
-  source_head: number;
-  target_head: number;
-  pseudo: number;
-  value: number;
-}
 
 export interface MixingMatrixOptions {
   arch: string;
   heads: number;
-  pseudo: number;
+  /** IHA's P, pseudo-tokens per token and head */
+  n_pseudo: number;
   layer: number;
   epoch: number;
   headLabel: (layer: number, head: number) => string;
@@ -32,17 +26,6 @@ const ALPHAS = [
 const DOMINANCE_DIGITS = 2;
 const DETAIL_CELL = 18;
 
-const zeros = (n: number) => Array.from({length: n}, () => new Array<number>(n).fill(0));
-
-/** g[s][t] = Σ_p |value| of one matrix's rows (or the signed value itself for one pseudo index). */
-function summarise(rows: readonly MixingRow[], matrix: string, n: number, pseudo: number | null = null): number[][] {
-  const g = zeros(n);
-  for (const r of rows) {
-    if (r.matrix !== matrix || (pseudo !== null && r.pseudo !== pseudo)) continue;
-    g[r.source_head][r.target_head] += pseudo === null ? Math.abs(r.value) : r.value;
-  }
-  return g;
-}
 
 function dominanceNote(g: number[][]): string {
   try {
@@ -61,18 +44,18 @@ function el(tag: string, className: string, text?: string): HTMLElement {
 
 /** The card; `setData` shows new mixing rows of the same architecture and layer in place. */
 export interface MixingMatrixElement extends HTMLDivElement {
-  setData(rows: readonly MixingRow[]): void;
+  setData(rows: readonly MixingEntry[]): void;
 }
 
-/** One matrix of the card: the grid and what it summarises (pseudo null: Σ_p|·|; −1: Talking Heads' P). */
+/** One matrix of the card: the grid and what it summarises (pseudo null: the routing summary; p: the signed slice at pseudo index p). */
 interface Shown {
   grid: MatrixGridElement;
   matrix: string;
   pseudo: number | null;
 }
 
-export function mixingMatrix(rows: readonly MixingRow[], options: MixingMatrixOptions): MixingMatrixElement {
-  const {arch, heads: H, pseudo: P, layer, epoch, headLabel} = options;
+export function mixingMatrix(rows: readonly MixingEntry[], options: MixingMatrixOptions): MixingMatrixElement {
+  const {arch, heads: H, n_pseudo: P, layer, epoch, headLabel} = options;
   const labels = Array.from({length: H}, (_, h) => headLabel(layer, h));
   const root = el("div", "mixviz-mixing") as MixingMatrixElement;
   root.dataset.view = "mixing";
@@ -85,9 +68,9 @@ export function mixingMatrix(rows: readonly MixingRow[], options: MixingMatrixOp
   let current = rows;
   const shown: Shown[] = [];
   // Summaries and Talking Heads' matrices carry their diagonal dominance; one pseudo-token's matrix does not.
-  const noted = (g: number[][], pseudo: number | null) => (pseudo === null || pseudo < 0 ? dominanceNote(g) : "");
+  const noted = (g: number[][], pseudo: number | null) => (pseudo === null ? dominanceNote(g) : "");
   const show = (parent: HTMLElement, matrix: string, pseudo: number | null, grid: Omit<MatrixGridOptions, "labels">) => {
-    const g = summarise(current, matrix, H, pseudo);
+    const g = routingFromRows(current, matrix, H, pseudo);
     const node = matrixGrid(g, {...grid, labels, note: noted(g, pseudo)});
     shown.push({grid: node, matrix, pseudo});
     parent.append(node);
@@ -95,13 +78,13 @@ export function mixingMatrix(rows: readonly MixingRow[], options: MixingMatrixOp
   root.setData = (next) => {
     current = next;
     for (const {grid, matrix, pseudo} of shown) {
-      const g = summarise(next, matrix, H, pseudo);
+      const g = routingFromRows(next, matrix, H, pseudo);
       grid.setData(g, noted(g, pseudo));
     }
   };
 
   if (arch === "mha") {
-    const identity = zeros(H).map((r, i) => r.map((_, j) => (i === j ? 1 : 0)));
+    const identity = identityRouting(H);
     row.append(matrixGrid(identity, {title: "MHA: no mixing", labels, note: dominanceNote(identity)}));
     caption.textContent = "Multi-head attention has no mixing parameters: every head reads only its own queries, keys and values, so the routing is the identity (diagonal dominance 1) and each per-head map is the head's whole story.";
     return root;
@@ -111,8 +94,8 @@ export function mixingMatrix(rows: readonly MixingRow[], options: MixingMatrixOp
     return root;
   }
   if (arch === "talking_heads") {
-    show(row, "P_l", -1, {title: "P_l: logits → logit heads", signed: true});
-    show(row, "P_w", -1, {title: "P_w: weights → value heads", signed: true});
+    show(row, "P_l", null, {title: "P_l: logits → logit heads", signed: true});
+    show(row, "P_w", null, {title: "P_w: weights → value heads", signed: true});
     caption.textContent = `Talking Heads at epoch ${epoch}: P_l[s, t] mixes head s's attention logits into head t's before the softmax; P_w[s, t] mixes head s's softmax weights into head t's before they meet the values. Blue is positive, red negative; a strong diagonal means the heads stay apart.`;
     return root;
   }

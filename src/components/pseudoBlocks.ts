@@ -19,7 +19,8 @@ export interface PseudoBlockColumns {
 }
 
 export interface PseudoBlocksOptions {
-  pseudo: number;
+  /** IHA's P, pseudo-tokens per token and head */
+  n_pseudo: number;
   tokens: readonly string[];
   query: number;
   headLabel: string;
@@ -39,7 +40,7 @@ export interface PseudoBlocksElement extends HTMLDivElement {
 }
 
 export function pseudoBlocks(columns: PseudoBlockColumns, options: PseudoBlocksOptions): PseudoBlocksElement {
-  const {pseudo: P, tokens, headLabel, sample, maxSize = MAX_SIZE} = options;
+  const {n_pseudo: P, tokens, headLabel, sample, maxSize = MAX_SIZE} = options;
   const N = tokens.length;
   const root = document.createElement("div") as unknown as PseudoBlocksElement;
   root.className = "mixviz-pseudo-blocks";

@@ -3,7 +3,7 @@
 // to `run` (the page passes a worker-backed ScoreRunner), so this view never executes the reader's code.
 // Pure: options in, a DOM node out; results are rendered as text only.
 import {headColor} from "./palette.js";
-import type {ScoreResult} from "./scoreRunner.js";
+import type {ScoreResult} from "../runtime/scoreRunner.js";
 
 export interface ScoreEditorOptions {
   examples: readonly {name: string; code: string}[];

@@ -14,7 +14,7 @@
 // paint layer of its own), are then not repainted with them (docs/playground.md). The export takes both.
 // Pure: one head's map and options in, an element out (hover and lock live inside the element).
 import * as d3 from "d3";
-import type {Direction} from "./explorerState.js";
+import type {Direction} from "../model/vocabulary.js";
 import {setAttr, setText} from "./domWrites.js";
 import {stackLayers} from "./layers.js";
 import {PATH_COLOR, QUERY_COLOR} from "./palette.js";

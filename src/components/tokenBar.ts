@@ -5,6 +5,7 @@
 // Pure: tokens and callbacks in, a DOM node out. The node is built once per input and repainted with its
 // `show` method, so keyboard focus stays on the token while the weights change.
 import {headColor} from "./palette.js";
+import type {Direction} from "../model/vocabulary.js";
 
 export interface TokenBarState {
   /** the focused token (hovered or locked), or null */
@@ -15,7 +16,7 @@ export interface TokenBarState {
   head: number;
   /** fade the positions a causal model cannot see from the focus */
   causal: boolean;
-  direction: "from" | "to";
+  direction: Direction;
 }
 
 export interface TokenBarElement extends HTMLElement {

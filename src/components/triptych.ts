@@ -4,8 +4,9 @@
 // panel's largest, gold rings are the query's reasoning path, the outlined cell is the query itself.
 // Pure: three maps and options in, a DOM node out.
 import * as d3 from "d3";
-import type {Direction} from "./explorerState.js";
-import {column, massOn, type HeadMap} from "./headStack.js";
+import type {Direction} from "../model/vocabulary.js";
+import {pathShare} from "../model/metrics.js";
+import {column, type HeadMap} from "./headStack.js";
 import {PATH_COLOR, QUERY_COLOR} from "./palette.js";
 
 export interface TriptychPanel {
@@ -37,7 +38,7 @@ function panel(data: TriptychPanel, options: TriptychOptions): SVGSVGElement {
   const max = d3.max(weights) || 1;
   const cell = size / m;
   const onPath = new Set(path);
-  const share = massOn(weights, path);
+  const share = pathShare(weights, path);
   const svg = d3.create("svg")
     .attr("viewBox", `0 0 ${size} ${size + TITLE_SPACE}`).attr("width", size).attr("height", size + TITLE_SPACE)
     .attr("role", "img").attr("class", "mixviz-triptych-panel").attr("font-size", 11)

@@ -2,7 +2,8 @@
 // the token under it. The form is the Observable "view": `value` is {group, layer, head, query, direction}
 // and it dispatches "input" on every change. Uses the explorer's class names and data-control attributes
 // so both pages look and test alike. Tokens are set as text only. Pure: sizes and labels in, DOM out.
-import {DIRECTIONS, type Direction} from "./explorerState.js";
+import {DIRECTION_NAMES, DIRECTIONS, type Direction} from "../model/vocabulary.js";
+import {layerLabel} from "../model/config.js";
 
 export interface UploadSelection {
   group: number;
@@ -29,7 +30,6 @@ export interface UploadControls extends HTMLFormElement {
   timeline: HTMLElement;
 }
 
-const DIRECTION_NAMES: Record<Direction, string> = {from: "what this query attends to", to: "what attends to this key"};
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, text?: string): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
@@ -64,7 +64,7 @@ export function uploadControls(options: UploadControlsOptions): UploadControls {
   const form = el("form", {class: "mixviz-controls", "aria-label": "View controls"}) as UploadControls;
   form.addEventListener("submit", (event) => event.preventDefault());
   const group = menu("group", "Sequence", groups.map((g, i) => ({value: String(i), text: g})));
-  const layer = menu("layer", "Layer", range(layers).map((l) => ({value: String(l), text: `L${l}`})));
+  const layer = menu("layer", "Layer", range(layers).map((l) => ({value: String(l), text: layerLabel(l)})));
   const head = menu("head", "Head", range(heads).map((h) => ({value: String(h), text: headLabel(0, h)})));
   const direction = menu("direction", "Direction", DIRECTIONS.map((d) => ({value: d, text: DIRECTION_NAMES[d]})));
   if (groups.length < 2) group.wrap.style.display = "none"; // one sequence: nothing to choose (the class sets display)

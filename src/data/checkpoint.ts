@@ -1,6 +1,6 @@
 // data/weights/<arch>.safetensors and <arch>.json: the best-epoch weights of the seed-0 run of one
 // architecture (names and shapes as in src/model/params.ts), and the config needed to load them.
-import type {Arch} from "../model/config.js";
+import type {Arch} from "../model/vocabulary.js";
 import type {AnyConfig} from "../model/lmConfig.js";
 import {paramSpecs, type Weights} from "../model/params.js";
 import {encodeSafetensors} from "../model/safetensors.js";

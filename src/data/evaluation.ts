@@ -1,8 +1,8 @@
 // Everything data/metrics.json holds: per architecture and seed, the attention metrics of every map kind
 // on the run's test split (query rows of positive cells only), the uniform baseline, training numbers,
 // and mean/spread over seeds. The formulas are src/model/metrics.ts's; this file only gathers cells.
-import {ARCHS, headLabel, type Arch, type Preset} from "../model/config.js";
-import {headRows, mapKindsFor, type HeadMaps, type MapKind} from "../model/effective.js";
+import {headLabel, type Preset} from "../model/config.js";
+import {headRows, type HeadMaps} from "../model/effective.js";
 import {ablateHead} from "../model/ablation.js";
 import {keyRemovalEffects, type KeyEffects, type QueryRef} from "../model/keyEffects.js";
 import {
@@ -18,9 +18,10 @@ import {
   type QueryCell
 } from "../model/metrics.js";
 import {testF1} from "../model/train.js";
-import {batchMaps, forEachBatch, KIND_NAME} from "./maps.js";
+import {batchMaps, forEachBatch} from "./maps.js";
 import {ensureRuns, type Run} from "./runs.js";
 import {positiveCells, testSamples, VIEW_SEED} from "./showcase.js";
+import {ARCHS, MAP_KIND_FILE_NAMES, mapKindsFor, type Arch, type MapKind} from "../model/vocabulary.js";
 
 /** Scalar metrics of one map kind (means over layers when there are several). */
 export interface MapMetrics {
@@ -176,7 +177,7 @@ export function runMetrics(run: Run, preset: Preset): RunMetrics {
     console.error(`mixviz: metrics ${cfg.arch} seed ${record.seed}: ${end}/${samples.length} test samples`);
   });
   const maps: Record<string, MapMetrics> = {};
-  for (const [kind, layers] of queries) maps[KIND_NAME[kind]] = combineLayers(layers.map((q) => attentionMetrics(q)));
+  for (const [kind, layers] of queries) maps[MAP_KIND_FILE_NAMES[kind]] = combineLayers(layers.map((q) => attentionMetrics(q)));
   const baseline = combineLayers(queries.get("raw")!.map((q) => uniformBaseline(q)));
   const started = performance.now();
   const faithfulness = faithfulnessOf(queries.get("raw")!, queries.get("effective")!);
@@ -363,7 +364,7 @@ export async function buildMetrics(preset: Preset, seeds: number[]) {
     const {seed: _seed, ...mainValues} = main;
     architectures[arch as Arch] = {
       ...mainValues,
-      map_kinds: mapKindsFor(arch).map((k) => KIND_NAME[k]),
+      map_kinds: mapKindsFor(arch).map((k) => MAP_KIND_FILE_NAMES[k]),
       per_seed: perSeed,
       over_seeds: overSeeds(perSeed)
     };

@@ -1,15 +1,16 @@
 // heads.arrow: per architecture, layer and head of the seed-0 runs, the head-pattern scores
 // (metrics.headPatternScores) of every map kind averaged over the showcase set, and what zero-ablating the
 // head does to test F1 (ablation.ablateHead; for IHA also ablation.ablateSourceHead, all of Q, K, V).
-import {ARCHS, headLabel, type Preset} from "../model/config.js";
+import {headLabel, type Preset} from "../model/config.js";
 import {ablateHead, ablateSourceHead} from "../model/ablation.js";
-import {headMap, mapKindsFor} from "../model/effective.js";
+import {headMap} from "../model/effective.js";
 import {headPatternScores, type HeadPatternScores} from "../model/metrics.js";
 import {testF1} from "../model/train.js";
 import {arrowTable, nullableFloat32} from "./arrow.js";
-import {batchMaps, forEachBatch, KIND_NAME} from "./maps.js";
+import {batchMaps, forEachBatch} from "./maps.js";
 import type {Run} from "./runs.js";
 import {showcaseSamples, VIEW_SEED} from "./showcase.js";
+import {ARCHS, MAP_KIND_FILE_NAMES, mapKindsFor} from "../model/vocabulary.js";
 
 /** The scores written, as column name → field of HeadPatternScores. */
 export const SCORE_COLUMNS = {
@@ -71,7 +72,7 @@ export function headsTable(runs: Map<string, Run>, preset: Preset): Uint8Array {
             arch,
             layer,
             head: h,
-            map: KIND_NAME[kind],
+            map: MAP_KIND_FILE_NAMES[kind],
             scores: scores as HeadRow["scores"],
             test_f1: record.test_f1,
             ablated_f1,

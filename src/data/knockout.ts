@@ -6,7 +6,7 @@
 import {ablateSourceHead} from "../model/ablation.js";
 import {headLabel} from "../model/config.js";
 import type {AnyConfig} from "../model/lmConfig.js";
-import type {MapKind} from "../model/effective.js";
+import type {MapKind} from "../model/vocabulary.js";
 import {totalVariation} from "../model/metrics.js";
 import type {Weights} from "../model/params.js";
 import {arrowTable} from "./arrow.js";

@@ -3,10 +3,11 @@
 import type * as tf from "@tensorflow/tfjs";
 import type {ModelConfig} from "../model/config.js";
 import type {AnyConfig} from "../model/lmConfig.js";
-import {headMaps, toHeadMaps, type HeadMaps, type MapKind} from "../model/effective.js";
+import {headMaps, toHeadMaps, type HeadMaps} from "../model/effective.js";
 import {disposeCache, runWithCache, type Cache} from "../model/model.js";
 import {disposeParams, weightsToParams, type Params, type Weights} from "../model/params.js";
 import {toArrays, type Sample} from "../model/task.js";
+import type {MapKind} from "../model/vocabulary.js";
 
 /** One batch of a cached forward pass; cache and params live only while the visitor runs. */
 export interface Batch {
@@ -70,11 +71,3 @@ export function batchMaps(batch: Batch, cfg: AnyConfig, layer: number, kinds: re
   }
   return out;
 }
-
-/** Name of a map kind in the data files: MapKind "naive_renorm" is written out as "naive_renormalised". */
-export const KIND_NAME: Record<MapKind, string> = {
-  raw: "raw",
-  effective: "effective",
-  naive: "naive",
-  naive_renorm: "naive_renormalised"
-};

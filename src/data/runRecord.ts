@@ -2,11 +2,12 @@
 // what it reports while it trains. Kept apart from runs.ts and trainQueue.ts so that the training worker
 // depends on these definitions only, not on how runs are scheduled (every file the worker imports is part
 // of a trained model's cache key).
-import type {Arch, ModelConfig, TrainConfig} from "../model/config.js";
+import type {ModelConfig, TrainConfig} from "../model/config.js";
 import type {LmArch, LmConfig, LmTaskConfig, LmTrainConfig} from "../model/lmConfig.js";
 import type {LmEpochRecord} from "../model/lmTrain.js";
 import type {TaskConfig} from "../model/task.js";
 import type {EpochRecord} from "../model/train.js";
+import type {Arch} from "../model/vocabulary.js";
 
 export const RUN_FILE = "run.json";
 export const WEIGHTS_FILE = "weights.safetensors";

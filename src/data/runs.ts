@@ -7,7 +7,7 @@ import {createHash} from "node:crypto";
 import {existsSync, readFileSync} from "node:fs";
 import {dirname, join, relative, resolve} from "node:path";
 import {fileURLToPath} from "node:url";
-import {ARCHS, PRESETS, makeConfig, type Arch, type Preset, type PresetName} from "../model/config.js";
+import {PRESETS, makeConfig, type Preset, type PresetName} from "../model/config.js";
 import {LM_ARCHS, LM_PRESETS, makeLmConfig, type LmArch, type LmPreset} from "../model/lmConfig.js";
 import type {Weights} from "../model/params.js";
 import {epochFlops, lmEpochFlops} from "../model/cost.js";
@@ -15,6 +15,7 @@ import {decodeSafetensors} from "../model/safetensors.js";
 import {KERNEL_SOURCE} from "./kernels.js";
 import {RUN_FILE, WEIGHTS_FILE, type LmRunRecord, type RunRecord} from "./runRecord.js";
 import {trainMissing, type Job} from "./trainQueue.js";
+import {ARCHS, type Arch} from "../model/vocabulary.js";
 
 export {RUN_FILE, WEIGHTS_FILE, type LmRunRecord, type RunRecord};
 

@@ -1,10 +1,11 @@
 // samples.json: the showcase set (the first SHOWCASE matrices of the seed-0 test split) with labels, token
 // labels, the ground-truth path of every positive cell, and each architecture's predictions and logits.
-import {ARCHS, type Preset} from "../model/config.js";
+import type {Preset} from "../model/config.js";
 import {tokenLabel, witnessPath} from "../model/task.js";
 import {predict} from "../model/train.js";
 import type {Run} from "./runs.js";
 import {SHOWCASE, showcaseSamples, VIEW_SEED} from "./showcase.js";
+import {ARCHS} from "../model/vocabulary.js";
 
 /** Significant digits kept for logits in JSON (float32 carries about 7). */
 export const LOGIT_DIGITS = 7;

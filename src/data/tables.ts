@@ -1,7 +1,7 @@
 // The tidy tables of the showcase set and the training runs: per-head maps (attention.arrow), IHA's pseudo
 // pattern blocks (pseudo-blocks.arrow), mixing parameters per epoch (mixing.arrow) and training curves
 // (history.arrow). Each builder returns Arrow IPC stream bytes.
-import {ARCHS, type Preset} from "../model/config.js";
+import type {Preset} from "../model/config.js";
 import type {HeadMaps} from "../model/effective.js";
 import {mixingRows} from "../model/mixing.js";
 import type {Weights} from "../model/params.js";
@@ -9,6 +9,7 @@ import {arrowTable, nullableFloat32} from "./arrow.js";
 import {batchMaps, forEachBatch} from "./maps.js";
 import type {Run} from "./runs.js";
 import {pseudoBlockSamples, showcaseSamples, VIEW_SEED} from "./showcase.js";
+import {ARCHS} from "../model/vocabulary.js";
 
 /** The smallest signed integer array that holds 0 … max. */
 export function indexArray(length: number, max: number): Int8Array | Int16Array | Int32Array {

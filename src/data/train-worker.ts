@@ -6,7 +6,7 @@ import {mkdirSync, renameSync, rmSync, writeFileSync} from "node:fs";
 import {dirname, join} from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
-import {ARCHS, PRESETS, makeConfig, type Arch, type PresetName} from "../model/config.js";
+import {PRESETS, makeConfig, type PresetName} from "../model/config.js";
 import {LM_ARCHS, LM_PRESETS, makeLmConfig, type LmArch} from "../model/lmConfig.js";
 import {trainLm} from "../model/lmTrain.js";
 import {initWeights, paramShape, type Weights} from "../model/params.js";
@@ -15,6 +15,7 @@ import {testF1, train} from "../model/train.js";
 import type {AnyConfig} from "../model/lmConfig.js";
 import {useAttentionKernel} from "./kernels.js";
 import {RUN_FILE, WEIGHTS_FILE, reportEpoch, type LmRunRecord, type RunRecord} from "./runRecord.js";
+import {ARCHS, type Arch} from "../model/vocabulary.js";
 
 const [family, presetName, arch, seedText, dir] = process.argv.slice(2);
 const known = family === "lm" ? presetName in LM_PRESETS && LM_ARCHS.includes(arch as LmArch) : family === "relation" && presetName in PRESETS && ARCHS.includes(arch as Arch);

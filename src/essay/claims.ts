@@ -3,10 +3,7 @@
 // of the exercises that depend on the run. A rebuild with other numbers rewrites these sentences; a claim
 // the numbers do not support is not made.
 import {direction, fmt, relation} from "../components/prose.js";
-
-export type ArchName = "mha" | "talking_heads" | "iha";
-export const ARCH_ORDER: readonly ArchName[] = ["mha", "talking_heads", "iha"];
-export const ARCH_LABEL: Readonly<Record<ArchName, string>> = {mha: "MHA", talking_heads: "Talking Heads", iha: "IHA"};
+import {ARCH_NAMES, ARCHS, type Arch} from "../model/vocabulary.js";
 
 /** Mean, sample standard deviation (null with one seed), min and max of one number over seeds. */
 export interface Spread {
@@ -70,7 +67,7 @@ export interface ArchMetrics extends RunScalars {
 
 export interface MetricsLike {
   head_labels?: string[];
-  architectures: Record<ArchName, ArchMetrics>;
+  architectures: Record<Arch, ArchMetrics>;
 }
 
 /** A comparison word. */
@@ -193,26 +190,26 @@ export function compareText(c: Comparison, of: string): string {
 // ---------------------------------------------------------------------------------------------------------
 // Reading the metrics
 
-const runsOf = (m: MetricsLike, arch: ArchName): RunScalars[] => (m.architectures[arch].per_seed.length ? m.architectures[arch].per_seed : [m.architectures[arch]]);
+const runsOf = (m: MetricsLike, arch: Arch): RunScalars[] => (m.architectures[arch].per_seed.length ? m.architectures[arch].per_seed : [m.architectures[arch]]);
 
 /** One map scalar over seeds. */
-export function mapValues(m: MetricsLike, arch: ArchName, kind: string, key: keyof MapScalars): number[] {
+export function mapValues(m: MetricsLike, arch: Arch, kind: string, key: keyof MapScalars): number[] {
   return runsOf(m, arch).map((r) => r.maps[kind]?.[key] ?? NaN);
 }
 
 /** The raw → effective change of one scalar, per architecture, paired by seed. */
-export function readingChange(m: MetricsLike, arch: ArchName, key: keyof MapScalars): Change {
+export function readingChange(m: MetricsLike, arch: Arch, key: keyof MapScalars): Change {
   return change(mapValues(m, arch, "raw", key), mapValues(m, arch, "effective", key));
 }
 
 /** Faithfulness (median TV between raw and effective rows) over seeds; null when the build did not measure it. */
-export function faithfulnessValues(m: MetricsLike, arch: ArchName): number[] | null {
+export function faithfulnessValues(m: MetricsLike, arch: Arch): number[] | null {
   const runs = runsOf(m, arch);
   return runs.every((r) => r.faithfulness) ? runs.map((r) => r.faithfulness!.tv.median) : null;
 }
 
 /** Key-effect rank correlations over seeds (raw and effective), or null. */
-export function keyEffectValues(m: MetricsLike, arch: ArchName, target: "head_output" | "logit"): {raw: number[]; effective: number[]} | null {
+export function keyEffectValues(m: MetricsLike, arch: Arch, target: "head_output" | "logit"): {raw: number[]; effective: number[]} | null {
   const runs = runsOf(m, arch);
   if (!runs.every((r) => r.key_effect)) return null;
   return {raw: runs.map((r) => r.key_effect![target].raw), effective: runs.map((r) => r.key_effect![target].effective)};
@@ -227,17 +224,17 @@ export function seedCount(m: MetricsLike): number {
 
 export interface GapClaim {
   key: "redundancy" | "entropy";
-  changes: Record<ArchName, Change>;
+  changes: Record<Arch, Change>;
   /** each mixing architecture's change against MHA's (independent runs) */
   vsMha: Record<"talking_heads" | "iha", Comparison>;
   /** mixing architectures whose raw maps look more specialised than their effective ones, beyond MHA's gap */
-  overstated: ArchName[];
+  overstated: Arch[];
   /** the gap rises from MHA through Talking Heads to IHA, each step beyond the spread */
   growsWithMixing: boolean;
 }
 
 export function gapClaim(m: MetricsLike, key: "redundancy" | "entropy"): GapClaim {
-  const changes = Object.fromEntries(ARCH_ORDER.map((a) => [a, readingChange(m, a, key)])) as Record<ArchName, Change>;
+  const changes = Object.fromEntries(ARCHS.map((a) => [a, readingChange(m, a, key)])) as Record<Arch, Change>;
   const vsMha = {talking_heads: compare(changes.talking_heads.change, changes.mha.change), iha: compare(changes.iha.change, changes.mha.change)};
   const overstated = (["talking_heads", "iha"] as const).filter((a) => changes[a].word === "higher" && vsMha[a].word === "higher");
   const growsWithMixing = overstated.length === 2 && compare(changes.iha.change, changes.talking_heads.change).word === "higher";
@@ -247,18 +244,18 @@ export function gapClaim(m: MetricsLike, key: "redundancy" | "entropy"): GapClai
 /** One sentence on the raw → effective gap of redundancy or entropy across the three architectures. */
 export function gapSentence(g: GapClaim): string {
   const what = g.key === "redundancy" ? "Redundancy (how alike the heads' rows are)" : "Entropy (how spread a row is)";
-  const parts = ARCH_ORDER.map((a) => `${ARCH_LABEL[a]} ${fmt(g.changes[a].before.mean)} → ${fmt(g.changes[a].after.mean)} (${signedPm(g.changes[a].change)}, ${g.changes[a].word === "about the same" ? "no real change" : g.changes[a].word})`);
+  const parts = ARCHS.map((a) => `${ARCH_NAMES[a]} ${fmt(g.changes[a].before.mean)} → ${fmt(g.changes[a].after.mean)} (${signedPm(g.changes[a].change)}, ${g.changes[a].word === "about the same" ? "no real change" : g.changes[a].word})`);
   const head = `${what} from raw to effective maps: ${parts.join("; ")}.`;
   const seeds = g.changes.mha.verdict === "one seed" ? " With one seed there is no spread to judge these differences by." : "";
   const more = g.key === "redundancy" ? "more alike" : "more spread";
   if (g.growsWithMixing) return `${head} The gap grows with how much the heads mix: Talking Heads' rise exceeds MHA's change and IHA's exceeds Talking Heads', each by more than the spread over seeds. Read raw, the heads of the mixing models look more specialised than they are.${seeds}`;
   const reverse = g.changes.iha.word === "lower" ? ` In IHA the effective maps are less ${g.key === "redundancy" ? "alike" : "spread"} than the raw ones, the reverse of what mixing would suggest.` : "";
   if (g.overstated.length) {
-    const names = listWords(g.overstated.map((a) => ARCH_LABEL[a]));
-    const others = ARCH_ORDER.filter((a) => !g.overstated.includes(a)).map((a) => ARCH_LABEL[a]);
+    const names = listWords(g.overstated.map((a) => ARCH_NAMES[a]));
+    const others = ARCHS.filter((a) => !g.overstated.includes(a)).map((a) => ARCH_NAMES[a]);
     return `${head} Only in ${names} are the effective maps ${more} than the raw ones by more than MHA's change and the spread over seeds: read raw, ${g.overstated.length > 1 ? "their" : "its"} heads look more specialised than they are; not so in ${listWords(others)}.${reverse}${seeds}`;
   }
-  if (ARCH_ORDER.every((a) => g.changes[a].word === "about the same")) return `${head} In no architecture does the gap exceed the spread over seeds: on this measure the raw maps do not overstate how specialised the heads are.${seeds}`;
+  if (ARCHS.every((a) => g.changes[a].word === "about the same")) return `${head} In no architecture does the gap exceed the spread over seeds: on this measure the raw maps do not overstate how specialised the heads are.${seeds}`;
   if (reverse) return `${head}${reverse}${seeds}`;
   return `${head} The gap does not grow with mixing in this build: no mixing model's change exceeds MHA's by more than the spread over seeds.${seeds}`;
 }
@@ -267,13 +264,13 @@ export function gapSentence(g: GapClaim): string {
 // Where attention goes: raw and effective alignment
 
 export interface WhereClaim {
-  changes: Record<ArchName, Change>;
+  changes: Record<Arch, Change>;
   /** raw and effective alignment agree (no real change) for both mixing architectures */
   faithful: boolean;
 }
 
 export function whereClaim(m: MetricsLike): WhereClaim {
-  const changes = Object.fromEntries(ARCH_ORDER.map((a) => [a, readingChange(m, a, "alignment")])) as Record<ArchName, Change>;
+  const changes = Object.fromEntries(ARCHS.map((a) => [a, readingChange(m, a, "alignment")])) as Record<Arch, Change>;
   return {changes, faithful: changes.talking_heads.word === "about the same" && changes.iha.word === "about the same"};
 }
 
@@ -281,36 +278,36 @@ export function whereClaim(m: MetricsLike): WhereClaim {
 // What a head writes: the faithfulness distribution and the key-level causal check
 
 export interface WritesClaim {
-  medians: Record<ArchName, Spread>;
+  medians: Record<Arch, Spread>;
   vsMha: Record<"talking_heads" | "iha", Comparison>;
   /** mixing architectures whose raw rows are further from what the head writes than MHA's, beyond the spread */
-  misreported: ArchName[];
+  misreported: Arch[];
 }
 
 export function writesClaim(m: MetricsLike): WritesClaim | null {
-  const values = ARCH_ORDER.map((a) => faithfulnessValues(m, a));
+  const values = ARCHS.map((a) => faithfulnessValues(m, a));
   if (values.some((v) => v === null)) return null;
-  const medians = Object.fromEntries(ARCH_ORDER.map((a, i) => [a, spreadOf(values[i]!)])) as Record<ArchName, Spread>;
+  const medians = Object.fromEntries(ARCHS.map((a, i) => [a, spreadOf(values[i]!)])) as Record<Arch, Spread>;
   const vsMha = {talking_heads: compare(medians.talking_heads, medians.mha), iha: compare(medians.iha, medians.mha)};
   return {medians, vsMha, misreported: (["talking_heads", "iha"] as const).filter((a) => vsMha[a].word === "higher")};
 }
 
 export function writesSentence(w: WritesClaim | null): string {
   if (!w) return "This build did not measure how far each head's raw row is from its effective row.";
-  const list = ARCH_ORDER.map((a) => `${ARCH_LABEL[a]} ${pm(w.medians[a])}`).join(", ");
+  const list = ARCHS.map((a) => `${ARCH_NAMES[a]} ${pm(w.medians[a])}`).join(", ");
   const head = `Over every head and every scored query, the median total variation between a head's raw and effective rows is ${list}.`;
   const seeds = w.vsMha.iha.verdict === "one seed" ? " (one seed: no spread to judge by)" : " (by more than the spread over seeds)";
   if (w.misreported.length) {
-    const names = listWords(w.misreported.map((a) => ARCH_LABEL[a]));
+    const names = listWords(w.misreported.map((a) => ARCH_NAMES[a]));
     const rest = (["talking_heads", "iha"] as const).filter((a) => !w.misreported.includes(a));
-    const tail = rest.length ? ` ${possessive(listWords(rest.map((a) => ARCH_LABEL[a])))} is not.` : "";
+    const tail = rest.length ? ` ${possessive(listWords(rest.map((a) => ARCH_NAMES[a])))} is not.` : "";
     return `${head} ${possessive(names)} ${w.misreported.length > 1 ? "are" : "is"} higher than MHA's${seeds}: there the per-head maps misreport what each head writes.${tail}`;
   }
   return `${head} Neither mixing model's is higher than MHA's${seeds.replace("by more than", "beyond")}: by this measure their raw maps describe what each head writes no worse than MHA's.`;
 }
 
 export interface KeyEffectClaim {
-  arch: ArchName;
+  arch: Arch;
   target: "head_output" | "logit";
   raw: Spread;
   effective: Spread;
@@ -320,7 +317,7 @@ export interface KeyEffectClaim {
 
 export function keyEffectClaims(m: MetricsLike, target: "head_output" | "logit"): KeyEffectClaim[] | null {
   const out: KeyEffectClaim[] = [];
-  for (const arch of ARCH_ORDER) {
+  for (const arch of ARCHS) {
     const v = keyEffectValues(m, arch, target);
     if (!v) return null;
     const c = change(v.raw, v.effective);
@@ -331,9 +328,9 @@ export function keyEffectClaims(m: MetricsLike, target: "head_output" | "logit")
 
 export function keyEffectSentence(claims: KeyEffectClaim[] | null): string {
   if (!claims) return "This build did not run the key-level check.";
-  const parts = claims.map((c) => `${ARCH_LABEL[c.arch]}: raw ${pm(c.raw)}, effective ${pm(c.effective)}`);
-  const wins = claims.filter((c) => c.change.word === "higher").map((c) => ARCH_LABEL[c.arch]);
-  const loses = claims.filter((c) => c.change.word === "lower").map((c) => ARCH_LABEL[c.arch]);
+  const parts = claims.map((c) => `${ARCH_NAMES[c.arch]}: raw ${pm(c.raw)}, effective ${pm(c.effective)}`);
+  const wins = claims.filter((c) => c.change.word === "higher").map((c) => ARCH_NAMES[c.arch]);
+  const loses = claims.filter((c) => c.change.word === "lower").map((c) => ARCH_NAMES[c.arch]);
   const head = `Rank correlation with the effect of removing each key from the head's ${claims[0].target === "logit" ? "contribution to the model's logit" : "output"}: ${parts.join("; ")}.`;
   const win = wins.length ? ` The effective map ranks the keys better in ${listWords(wins)}` : " The effective map ranks the keys better than the raw map in no architecture";
   const lose = loses.length ? `, worse in ${listWords(loses)}` : "";
@@ -395,7 +392,7 @@ export interface Thesis {
   sentence: string;
 }
 
-const archNames = (as: readonly ArchName[]) => listWords(as.map((a) => ARCH_LABEL[a]));
+const archNames = (as: readonly Arch[]) => listWords(as.map((a) => ARCH_NAMES[a]));
 
 /** The essay's thesis, one sentence assembled from the claims the numbers support. */
 export function thesis(m: MetricsLike): Thesis {
@@ -404,11 +401,11 @@ export function thesis(m: MetricsLike): Thesis {
   const entropy = gapClaim(m, "entropy");
   const writes = writesClaim(m);
   const naive = naiveClaim(m);
-  const overstated = ARCH_ORDER.filter((a) => redundancy.overstated.includes(a) || entropy.overstated.includes(a));
+  const overstated = ARCHS.filter((a) => redundancy.overstated.includes(a) || entropy.overstated.includes(a));
   const keeps: string[] = [];
   const breaks: string[] = [];
   if (where.faithful) keeps.push("where the model attends");
-  else breaks.push(`misplace where the model attends (${archNames(ARCH_ORDER.filter((a) => a !== "mha" && where.changes[a].word !== "about the same"))})`);
+  else breaks.push(`misplace where the model attends (${archNames(ARCHS.filter((a) => a !== "mha" && where.changes[a].word !== "about the same"))})`);
   if (overstated.length) breaks.push(`overstate how specialised each head is (${archNames(overstated)})`);
   else keeps.push("how specialised each head is");
   if (writes?.misreported.length) breaks.push(`misreport what each head writes (${archNames(writes.misreported)})`);
@@ -452,13 +449,13 @@ export const MATTERS_AT = 0.01;
 
 export interface AblationClaim {
   /** per architecture: the correlation across heads of each seed (NaN where alignment or F1 lost is constant) */
-  r: Record<ArchName, number[]>;
+  r: Record<Arch, number[]>;
   /** every seed's correlation is at least PREDICTS_AT */
-  predicts: ArchName[];
+  predicts: Arch[];
   /** every seed's correlation is below PREDICTS_AT (or undefined) */
-  fails: ArchName[];
+  fails: Arch[];
   /** some seeds above, some below */
-  varies: ArchName[];
+  varies: Arch[];
   /** no head's removal costs MATTERS_AT of F1 in any architecture and seed */
   nothingToRemove: boolean;
   /** the section title after "Ablation: " */
@@ -473,17 +470,17 @@ export interface AblationBySeed {
 }
 
 /** Each seed's heads (alignment of the raw map, F1 lost when ablated) and correlation, per architecture; null when not measured. */
-export function ablationBySeed(m: MetricsLike): Record<ArchName, AblationBySeed> | null {
-  if (!ARCH_ORDER.every((a) => runsOf(m, a).every((r) => r.ablation))) return null;
+export function ablationBySeed(m: MetricsLike): Record<Arch, AblationBySeed> | null {
+  if (!ARCHS.every((a) => runsOf(m, a).every((r) => r.ablation))) return null;
   return Object.fromEntries(
-    ARCH_ORDER.map((arch) => {
+    ARCHS.map((arch) => {
       const runs = runsOf(m, arch);
       return [arch, {
         r: runs.map((run) => run.ablation!.alignment_r ?? NaN),
         seeds: runs.map((run) => run.ablation!.f1_lost.map((drop, i) => ({head: m.head_labels?.[i] ?? `head ${i}`, alignment: run.maps.raw.per_head?.alignment[i] ?? NaN, drop})))
       }];
     })
-  ) as Record<ArchName, AblationBySeed>;
+  ) as Record<Arch, AblationBySeed>;
 }
 
 /** "0.87 (0.81 to 0.92 over 3 seeds)", or the single value. */
@@ -496,17 +493,17 @@ function rangeText(rs: readonly number[]): string {
   return `${fmt(s.mean)}${range}${undefinedSeeds ? `, undefined in ${undefinedSeeds} seed${undefinedSeeds > 1 ? "s" : ""}` : ""}`;
 }
 
-export function ablationClaim(byArch: Record<ArchName, AblationBySeed>): AblationClaim {
-  const r = Object.fromEntries(ARCH_ORDER.map((a) => [a, byArch[a].r])) as Record<ArchName, number[]>;
-  const nothingToRemove = ARCH_ORDER.every((a) => byArch[a].seeds.every((heads) => heads.every((h) => !(h.drop >= MATTERS_AT))));
+export function ablationClaim(byArch: Record<Arch, AblationBySeed>): AblationClaim {
+  const r = Object.fromEntries(ARCHS.map((a) => [a, byArch[a].r])) as Record<Arch, number[]>;
+  const nothingToRemove = ARCHS.every((a) => byArch[a].seeds.every((heads) => heads.every((h) => !(h.drop >= MATTERS_AT))));
   // a head in the lower half of its seed by alignment whose removal costs MATTERS_AT or more: it looks idle but matters
-  const idleButMatters = ARCH_ORDER.some((a) => byArch[a].seeds.some((heads) => lowerHalf(heads).some((h) => h.drop >= MATTERS_AT)));
-  const predicts = ARCH_ORDER.filter((a) => r[a].every((v) => v >= PREDICTS_AT));
-  const fails = ARCH_ORDER.filter((a) => r[a].every((v) => !(v >= PREDICTS_AT)));
-  const varies = ARCH_ORDER.filter((a) => !predicts.includes(a) && !fails.includes(a));
-  const names = (as: ArchName[]) => listWords(as.map((a) => ARCH_LABEL[a]));
-  const rs = ARCH_ORDER.map((a) => `${ARCH_LABEL[a]} ${rangeText(r[a])}`).join(", ");
-  const seeds = Math.max(...ARCH_ORDER.map((a) => r[a].length));
+  const idleButMatters = ARCHS.some((a) => byArch[a].seeds.some((heads) => lowerHalf(heads).some((h) => h.drop >= MATTERS_AT)));
+  const predicts = ARCHS.filter((a) => r[a].every((v) => v >= PREDICTS_AT));
+  const fails = ARCHS.filter((a) => r[a].every((v) => !(v >= PREDICTS_AT)));
+  const varies = ARCHS.filter((a) => !predicts.includes(a) && !fails.includes(a));
+  const names = (as: Arch[]) => listWords(as.map((a) => ARCH_NAMES[a]));
+  const rs = ARCHS.map((a) => `${ARCH_NAMES[a]} ${rangeText(r[a])}`).join(", ");
+  const seeds = Math.max(...ARCHS.map((a) => r[a].length));
   const over = seeds > 1 ? "in every seed" : "";
   const across = `Across heads, alignment and F1 lost correlate at ${rs}`;
   const variesText = varies.length ? ` In ${names(varies)} it depends on the seed: some seeds' correlations reach ${fmt(PREDICTS_AT)}, others do not.` : "";
@@ -515,7 +512,7 @@ export function ablationClaim(byArch: Record<ArchName, AblationBySeed>): Ablatio
   if (nothingToRemove) {
     title = "no single head matters yet";
     conclusion = `No head's removal costs ${fmt(MATTERS_AT)} of test F1 in any of the three models${seeds > 1 ? " and seeds" : ""}, so ablation cannot tell here whether the maps point at the heads that matter (the correlations, ${rs}, are of differences too small to read).`;
-  } else if (predicts.length === ARCH_ORDER.length) {
+  } else if (predicts.length === ARCHS.length) {
     title = "the heads that look aligned are the heads that matter";
     conclusion = `${across}: in all three models${over ? ` and ${over}` : ""} the drawn maps point at the heads the model cannot lose.`;
   } else if (predicts.length === 0 && varies.length === 0) {
@@ -596,23 +593,23 @@ export function listWords(items: readonly string[]): string {
 const seedOf = (r: RunScalars, i: number) => r.seed ?? i;
 
 /** Raw and effective values of one scalar, per architecture and seed. */
-export function readingPairs(m: MetricsLike, key: keyof MapScalars): {arch: ArchName; seed: number; raw: number; effective: number}[] {
-  return ARCH_ORDER.flatMap((arch) => runsOf(m, arch).map((r, i) => ({arch, seed: seedOf(r, i), raw: r.maps.raw[key] ?? NaN, effective: r.maps.effective[key] ?? NaN})));
+export function readingPairs(m: MetricsLike, key: keyof MapScalars): {arch: Arch; seed: number; raw: number; effective: number}[] {
+  return ARCHS.flatMap((arch) => runsOf(m, arch).map((r, i) => ({arch, seed: seedOf(r, i), raw: r.maps.raw[key] ?? NaN, effective: r.maps.effective[key] ?? NaN})));
 }
 
 /** Every seed's heads for the ablation scatter: alignment of the raw map against F1 lost. */
-export function ablationRows(by: Record<ArchName, AblationBySeed>, seeds: readonly number[]): {arch: ArchName; seed: number; head: string; alignment: number; drop: number}[] {
-  return ARCH_ORDER.flatMap((arch) => by[arch].seeds.flatMap((heads, i) => heads.map((h) => ({arch, seed: seeds[i] ?? i, ...h}))));
+export function ablationRows(by: Record<Arch, AblationBySeed>, seeds: readonly number[]): {arch: Arch; seed: number; head: string; alignment: number; drop: number}[] {
+  return ARCHS.flatMap((arch) => by[arch].seeds.flatMap((heads, i) => heads.map((h) => ({arch, seed: seeds[i] ?? i, ...h}))));
 }
 
 /** Quartiles of the raw-vs-effective total variation, per architecture and seed (empty when not measured). */
-export function faithfulnessRows(m: MetricsLike): {arch: ArchName; seed: number; q1: number; median: number; q3: number}[] {
-  return ARCH_ORDER.flatMap((arch) => runsOf(m, arch).flatMap((r, i) => (r.faithfulness ? [{arch, seed: seedOf(r, i), q1: r.faithfulness.tv.q1, median: r.faithfulness.tv.median, q3: r.faithfulness.tv.q3}] : [])));
+export function faithfulnessRows(m: MetricsLike): {arch: Arch; seed: number; q1: number; median: number; q3: number}[] {
+  return ARCHS.flatMap((arch) => runsOf(m, arch).flatMap((r, i) => (r.faithfulness ? [{arch, seed: seedOf(r, i), q1: r.faithfulness.tv.q1, median: r.faithfulness.tv.median, q3: r.faithfulness.tv.q3}] : [])));
 }
 
 /** Rank correlations of the raw and effective rows with the key effect, per architecture and seed. */
-export function keyEffectRows(m: MetricsLike, target: "head_output" | "logit"): {arch: ArchName; seed: number; reading: "raw" | "effective"; rho: number}[] {
-  return ARCH_ORDER.flatMap((arch) =>
+export function keyEffectRows(m: MetricsLike, target: "head_output" | "logit"): {arch: Arch; seed: number; reading: "raw" | "effective"; rho: number}[] {
+  return ARCHS.flatMap((arch) =>
     runsOf(m, arch).flatMap((r, i) => (r.key_effect ? (["raw", "effective"] as const).map((reading) => ({arch, seed: seedOf(r, i), reading, rho: r.key_effect![target][reading]})) : []))
   );
 }
@@ -642,7 +639,7 @@ export function ihaHeadIdentity(nearest: readonly number[] | undefined, heads: n
 }
 
 /** One map scalar of one architecture as a spread over seeds. */
-export function mapSpread(m: MetricsLike, arch: ArchName, kind: string, key: keyof MapScalars): Spread {
+export function mapSpread(m: MetricsLike, arch: Arch, kind: string, key: keyof MapScalars): Spread {
   return spreadOf(mapValues(m, arch, kind, key));
 }
 

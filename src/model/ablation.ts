@@ -67,3 +67,18 @@ export function ablateSourceHead(
   for (const part of parts) out[`blocks.${layer}.attn.alpha_${part}`].fill(0, head * H * P, (head + 1) * H * P); // α[m, :, :] = 0
   return out;
 }
+
+/**
+ * IHA only: collapsed output head `head` reads no pseudo-output: its row of the collapse, R[head, :] (all
+ * H·P entries), is set to 0, so O_head = 0 while every pattern and every other output head is unchanged.
+ */
+export function zeroCollapseRow(weights: Weights, cfg: AnyConfig, layer: number, head: number): Weights {
+  if (cfg.arch !== "iha") throw new Error(`zeroCollapseRow needs an IHA model, not ${cfg.arch}`);
+  const {n_layers: L, n_heads: H, n_pseudo: P} = cfg;
+  checkIndex(layer, L, "layer");
+  checkIndex(head, H, "head");
+  layerParam(weights, layer, "R", H * H * P);
+  const out = copyWeights(weights);
+  out[`blocks.${layer}.attn.R`].fill(0, head * H * P, (head + 1) * H * P); // R[head, :] = 0
+  return out;
+}

@@ -1,17 +1,7 @@
 // Model and training configuration: TransformerLens field names, named presets, validation.
 // Every hyperparameter of the project lives here; nothing else in src/model hard-codes one.
 import {DEFAULT_TASK, validateTask, type TaskConfig} from "./task.js";
-
-/** The three attention architectures. */
-export type Arch = "mha" | "talking_heads" | "iha";
-export const ARCHS: readonly Arch[] = ["mha", "talking_heads", "iha"];
-
-/** Human-readable architecture names for captions. */
-export const ARCH_LABELS: Record<Arch, string> = {
-  mha: "Multi-head attention",
-  talking_heads: "Talking Heads",
-  iha: "Interleaved Head Attention",
-};
+import {ARCHS, type Arch} from "./vocabulary.js";
 
 /** The shape of one model. Field names follow TransformerLens's HookedTransformerConfig. */
 export interface ModelConfig {
@@ -118,9 +108,14 @@ export function seqLen(cfg: ModelConfig): number {
   return cfg.m * cfg.m;
 }
 
+/** Layer label in TransformerLens style: layer 0 → "L0". */
+export function layerLabel(layer: number): string {
+  return `L${layer}`;
+}
+
 /** Head label in TransformerLens style: layer 0, head 3 → "L0H3". */
 export function headLabel(layer: number, head: number): string {
-  return `L${layer}H${head}`;
+  return `${layerLabel(layer)}H${head}`;
 }
 
 function requireInt(value: number, field: string, min: number): void {

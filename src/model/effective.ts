@@ -6,7 +6,7 @@
 // Every map function returns a new tf.Tensor4D [B,H,N,N] that the caller owns (dispose it, or call inside
 // tf.tidy); toHeadMaps() copies one to a plain row-major Float32Array for metrics and Arrow tables.
 import * as tf from "@tensorflow/tfjs";
-import type {Arch} from "./config.js";
+import type {MapKind} from "./vocabulary.js";
 import type {AnyConfig} from "./lmConfig.js";
 import type {Cache} from "./attention.js";
 import {paramShape} from "./params.js";
@@ -18,15 +18,6 @@ import type {ParamsOrWeights} from "./train.js";
  * the whole B = 100 run ~0.85 GB below the unsliced peak at the same speed (docs/effective-maps.md).
  */
 export const EFFECTIVE_CHUNK = 25;
-
-/** Which per-head map. "naive" and "naive_renorm" exist for IHA only. */
-export type MapKind = "raw" | "naive" | "naive_renorm" | "effective";
-export const MAP_KINDS: readonly MapKind[] = ["raw", "naive", "naive_renorm", "effective"];
-
-/** The map kinds an architecture has (the naive slices need IHA's pseudo pattern). */
-export function mapKindsFor(arch: Arch): MapKind[] {
-  return arch === "iha" ? [...MAP_KINDS] : ["raw", "effective"];
-}
 
 /** A [B,H,N,N] stack of per-head maps as one row-major host array: data[((b·H + h)·N + n)·N + n']. */
 export interface HeadMaps {

@@ -46,6 +46,27 @@ export function pathMass(row: ArrayLike<number>, path: readonly number[]): numbe
   return mass;
 }
 
+/**
+ * Share of a row's absolute weight that falls on the path keys: Σ_{k∈G} |row[k]| / Σ_k |row[k]| (0 for an
+ * all-zero row). For an attention row (non-negative, sums to 1) this is pathMass; it also reads signed or
+ * sliced rows (effective maps, IHA's naive slice) as a share.
+ */
+export function pathShare(row: ArrayLike<number>, path: readonly number[]): number {
+  let total = 0;
+  for (let k = 0; k < row.length; k++) total += Math.abs(row[k]);
+  if (total === 0) return 0;
+  return path.reduce((sum, k) => sum + Math.abs(row[k] ?? 0), 0) / total;
+}
+
+/** A row divided by its sum (a distribution over its keys); a row that sums to 0 or less becomes all zeros. */
+export function renormalised(row: ArrayLike<number>): Float32Array {
+  const out = new Float32Array(row.length); // [N]
+  let sum = 0;
+  for (let k = 0; k < row.length; k++) sum += row[k];
+  if (sum > 0) for (let k = 0; k < row.length; k++) out[k] = row[k] / sum;
+  return out;
+}
+
 /** Shannon entropy in nats, −Σ r ln r over the positive entries (zeros contribute nothing). */
 export function rowEntropy(row: ArrayLike<number>): number {
   let entropy = 0;
@@ -289,12 +310,6 @@ export function headPatternScores(a: SquareMap, m: number, tokens?: ArrayLike<nu
   return scores;
 }
 
-/** Rows of a flat row-major [n*n] buffer, as views (no copy). */
-export function rowsOf(flat: Float32Array, n: number): Float32Array[] {
-  if (flat.length !== n * n) throw new Error(`buffer has ${flat.length} entries, expected ${n}×${n}`);
-  return Array.from({length: n}, (_, q) => flat.subarray(q * n, (q + 1) * n)); // [n][n]
-}
-
 /**
  * Diagonal dominance of a square mixing matrix: trace / total, over absolute values (so signed
  * mixing weights work too). 1 = each head keeps to itself, 1/H = every head mixed evenly.
@@ -319,6 +334,14 @@ export function totalVariation(a: ArrayLike<number>, b: ArrayLike<number>): numb
   let sum = 0;
   for (let k = 0; k < a.length; k++) sum += Math.abs(a[k] - (b[k] ?? 0));
   return sum / 2;
+}
+
+/** Mean over query rows of the total-variation distance between two maps of the same size (0 for no rows). */
+export function meanTotalVariation(a: SquareMap, b: SquareMap): number {
+  if (a.length === 0) return 0;
+  let sum = 0;
+  for (let q = 0; q < a.length; q++) sum += totalVariation(a[q], b[q]);
+  return sum / a.length;
 }
 
 /** Rows up to this length are ordered by insertion sort in averageRanks (no comparator calls; measured faster for rows of N = 36). */

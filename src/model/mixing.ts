@@ -1,9 +1,10 @@
-// Head-to-head routing read from the weights (docs/effective-maps.md, "Routing summaries"): TH's P_l and P_w,
-// IHA's G^Q, G^K, G^V (Σ_p |α|) and G^R (Σ_p |R|), MHA's identity, each with its diagonal dominance,
-// plus tidy rows of the raw mixing entries for an Arrow table. Plain arrays only, no TensorFlow.
-import type {Arch, ModelConfig} from "./config.js";
-import {diagonalDominance} from "./metrics.js";
+// Head-to-head routing (docs/effective-maps.md, "Routing summaries"): the raw mixing entries of the weights
+// as tidy rows (mixing.arrow), and the H×H summaries read from those rows — TH's P_l and P_w (signed), IHA's
+// G^Q, G^K, G^V (Σ_p |α|) and G^R (Σ_p |R|), MHA's identity — with each head's self share (diagonal
+// dominance is metrics.diagonalDominance). Plain arrays only, no TensorFlow.
+import type {ModelConfig} from "./config.js";
 import type {Weights} from "./params.js";
+import type {Arch} from "./vocabulary.js";
 
 /** The mixing parameters, by their short parameter names. */
 export type MixMatrix = "P_l" | "P_w" | "alpha_Q" | "alpha_K" | "alpha_V" | "R";
@@ -12,23 +13,6 @@ export const MIX_MATRICES: Record<Arch, readonly MixMatrix[]> = {
   talking_heads: ["P_l", "P_w"],
   iha: ["alpha_Q", "alpha_K", "alpha_V", "R"],
 };
-
-/** A head-to-head summary: "identity" for MHA, P_l / P_w for TH, G_Q / G_K / G_V / G_R for IHA. */
-export type RoutingName = "identity" | "P_l" | "P_w" | "G_Q" | "G_K" | "G_V" | "G_R";
-
-/** One H×H routing matrix of one layer. */
-export interface RoutingSummary {
-  layer: number;
-  name: RoutingName;
-  /** the parameter it is read from (null for MHA's identity) */
-  matrix: MixMatrix | null;
-  /** g[source][target]: how much source head `source` feeds target head `target` (G_R: target = output head) */
-  g: number[][];
-  /** trace(|g|) / Σ|g| (metrics.diagonalDominance): 1 = no mixing, 1/H = even mixing */
-  diagonal_dominance: number;
-  /** false only for MHA's identity ("no mixing") */
-  mixes: boolean;
-}
 
 /** One raw mixing entry, tidy (one row per parameter entry). */
 export interface MixingRow {
@@ -81,53 +65,48 @@ function entryOf(data: Float32Array, matrix: MixMatrix, H: number, P: number): E
   return (source, target, pseudo) => data[entryIndex(matrix, H, P, source, target, pseudo)];
 }
 
-const hasPseudo = (matrix: MixMatrix) => matrix !== "P_l" && matrix !== "P_w";
+/** Whether a mixing parameter has a pseudo index (IHA's α and R do; Talking Heads' P_l and P_w do not). */
+export const hasPseudo = (matrix: string): boolean => matrix !== "P_l" && matrix !== "P_w";
 
 function parameterLength(matrix: MixMatrix, H: number, P: number): number {
   return hasPseudo(matrix) ? H * H * P : H * H;
 }
 
-const ROUTING_NAME: Record<MixMatrix, RoutingName> = {
-  P_l: "P_l",
-  P_w: "P_w",
-  alpha_Q: "G_Q",
-  alpha_K: "G_K",
-  alpha_V: "G_V",
-  R: "G_R",
-};
+/** The fields of a mixing row that a routing summary reads (mixing.arrow rows, or MixingRow). */
+export interface MixingEntry {
+  matrix: string;
+  source_head: number;
+  target_head: number;
+  pseudo: number;
+  value: number;
+}
 
-/** The H×H summary of one mixing parameter: TH entries as they are (signed), IHA Σ_p |·|. */
-export function routingMatrix(weights: Weights, cfg: ModelConfig, layer: number, matrix: MixMatrix): number[][] {
-  const {n_heads: H, n_pseudo: P} = cfg;
-  const entry = entryOf(weight(weights, layer, matrix, parameterLength(matrix, H, P)), matrix, H, P);
-  if (!hasPseudo(matrix)) return square(H, (s, t) => entry(s, t, 0));
-  return square(H, (s, t) => {
-    let sum = 0;
-    for (let p = 0; p < P; p++) sum += Math.abs(entry(s, t, p));
-    return sum;
-  });
+/**
+ * The H×H routing summary of one mixing parameter from its tidy rows: Talking Heads' P entries as they are
+ * (signed: a negative weight subtracts a head's logits or weights), IHA's g[s][t] = Σ_p |·| (α^X[s, t, p]
+ * or R[t, sP + p]). With `pseudo` given, the signed H×H slice at that pseudo index instead.
+ */
+export function routingFromRows(rows: readonly MixingEntry[], matrix: string, H: number, pseudo: number | null = null): number[][] {
+  const g = square(H, () => 0);
+  for (const r of rows) {
+    if (r.matrix !== matrix || (pseudo !== null && r.pseudo !== pseudo)) continue;
+    g[r.source_head][r.target_head] += pseudo === null && hasPseudo(matrix) ? Math.abs(r.value) : r.value;
+  }
+  return g;
+}
+
+/**
+ * Share of target head t's inputs that come from itself: |g[t][t]| / Σ_s |g[s][t]| (column t, since g[s][t]
+ * is how strongly source s feeds target t); 0 for an all-zero column. 1 = the head keeps to itself; 1/H = evenly mixed.
+ */
+export function selfShare(g: readonly (readonly number[])[], t: number): number {
+  const total = g.reduce((sum, row) => sum + Math.abs(row[t]), 0);
+  return total === 0 ? 0 : Math.abs(g[t][t]) / total;
 }
 
 /** The identity H×H: MHA's (absent) mixing. */
-function identity(H: number): number[][] {
+export function identityRouting(H: number): number[][] {
   return square(H, (s, t) => (s === t ? 1 : 0));
-}
-
-/** Every routing summary of every layer, with its diagonal dominance. */
-export function routingSummaries(weights: Weights, cfg: ModelConfig): RoutingSummary[] {
-  const out: RoutingSummary[] = [];
-  for (let layer = 0; layer < cfg.n_layers; layer++) {
-    if (cfg.arch === "mha") {
-      const g = identity(cfg.n_heads);
-      out.push({layer, name: "identity", matrix: null, g, diagonal_dominance: diagonalDominance(g), mixes: false});
-      continue;
-    }
-    for (const matrix of MIX_MATRICES[cfg.arch]) {
-      const g = routingMatrix(weights, cfg, layer, matrix);
-      out.push({layer, name: ROUTING_NAME[matrix], matrix, g, diagonal_dominance: diagonalDominance(g), mixes: true});
-    }
-  }
-  return out;
 }
 
 /** Raw mixing entries as tidy rows (α per pseudo index, R per (h', p)); none for MHA. */
@@ -149,10 +128,4 @@ export function mixingRows(weights: Weights, cfg: ModelConfig): MixingRow[] {
     }
   }
   return rows;
-}
-
-/** Columns scaled to sum 1 (each target head's share per source), over |g|; all-zero columns stay 0. */
-export function normaliseColumns(g: readonly (readonly number[])[]): number[][] {
-  const totals = g[0].map((_, t) => g.reduce((sum, row) => sum + Math.abs(row[t]), 0));
-  return g.map((row) => row.map((v, t) => (totals[t] > 0 ? Math.abs(v) / totals[t] : 0)));
 }

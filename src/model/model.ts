@@ -1,13 +1,14 @@
 // The whole classifier: embedding → n_layers pre-LN blocks (attention, ReLU MLP) → final LN → one logit
 // per cell. forward() is used for training (no cache); runWithCache() returns every hooked activation.
 import * as tf from "@tensorflow/tfjs";
-import {LN_EPS, seqLen, validateConfig, type Arch, type ModelConfig} from "./config.js";
+import {LN_EPS, seqLen, validateConfig, type ModelConfig} from "./config.js";
 import {matMul2d, type AttentionFn, type AttnContext, type Cache} from "./attention.js";
 import {mhaAttention} from "./mha.js";
 import {talkingHeadsAttention} from "./talkingHeads.js";
 import {ihaAttention} from "./iha.js";
 import type {Params} from "./params.js";
 import type {AnyConfig} from "./lmConfig.js";
+import type {Arch} from "./vocabulary.js";
 
 export type {Cache} from "./attention.js";
 

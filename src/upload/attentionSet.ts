@@ -3,6 +3,7 @@
 // N×N map as row views into that buffer (no copy). Pure.
 import type {IssueList} from "./issues.js";
 import {ROW_SUM_TOLERANCE} from "./limits.js";
+import {renormalised} from "../model/metrics.js";
 
 /** One (model, sample) of the file: what the explorer calls a sample. */
 export interface AttentionGroup {
@@ -89,17 +90,8 @@ export function renormalise(set: AttentionSet): AttentionSet {
   const {n} = set;
   const values = set.values.map((buffer) => {
     const out = new Float32Array(buffer.length);
-    for (let start = 0; start < buffer.length; start += n) {
-      let sum = 0;
-      for (let k = 0; k < n; k++) sum += buffer[start + k];
-      if (sum > 0) for (let k = 0; k < n; k++) out[start + k] = buffer[start + k] / sum;
-    }
+    for (let start = 0; start < buffer.length; start += n) out.set(renormalised(buffer.subarray(start, start + n)), start);
     return out;
   });
   return {...set, values};
-}
-
-/** Head label in the site's TransformerLens style, L0H3. */
-export function uploadHeadLabel(layer: number, head: number): string {
-  return `L${layer}H${head}`;
 }

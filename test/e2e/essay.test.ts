@@ -12,7 +12,8 @@ import {afterAll, beforeAll, describe, expect, inject, test} from "vitest";
 import {fmt} from "../../src/components/prose.js";
 import {STUDY, STUDY_URL} from "../../src/components/study.js";
 import {PRESETS} from "../../src/model/config.js";
-import {ablationBySeed, ablationClaim, thesis, type ArchName} from "../../src/essay/claims.js";
+import {ablationBySeed, ablationClaim, thesis} from "../../src/essay/claims.js";
+import type {Arch} from "../../src/model/vocabulary.js";
 import {launch, visit} from "./browser.js";
 
 const base = inject("siteUrl");
@@ -378,7 +379,7 @@ describe("the essay's words follow its numbers", () => {
     const heads = tableFromIPC(new Uint8Array(await (await fetch(await loadedFile(page, "heads", "arrow"))).arrayBuffer())).toArray();
     for (const row of heads) {
       if (row.map !== "raw" || row.layer !== 0) continue;
-      expect(byArch[row.arch as ArchName].seeds[main][row.head_index].drop).toBeCloseTo(row.test_f1 - row.ablated_f1, 6);
+      expect(byArch[row.arch as Arch].seeds[main][row.head_index].drop).toBeCloseTo(row.test_f1 - row.ablated_f1, 6);
     }
     expect(Object.keys(byArch).sort()).toEqual(["iha", "mha", "talking_heads"]);
     expect((await page.locator("h2#ablation").innerText()).trim()).toBe(`Ablation: ${ablationClaim(byArch).title}`);

@@ -1,7 +1,7 @@
 // Export of what the reader sees: several views side by side as one standalone SVG (canvases become
-// embedded images, currentColor becomes the page's text colour) and the same picture as a PNG.
-// Pure helpers: DOM nodes in, an SVG element / Blob out; `download` only clicks a temporary link.
-import {SVG_NS} from "./svgNamespace.js";
+// embedded images, currentColor becomes the page's text colour) and the same picture as a PNG, behind the
+// pages' "Export SVG" / "Export PNG" buttons. DOM nodes in, an SVG element / Blob / download out.
+import {SVG_NS} from "../svgNamespace.js";
 
 const XLINK_NS = "http://www.w3.org/1999/xlink";
 const GAP = 16;
@@ -138,4 +138,41 @@ export function download(blob: Blob, filename: string): void {
   a.click();
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), REVOKE_DELAY_MS);
+}
+
+export type ExportFormat = "svg" | "png";
+
+/** What an export holds: the views, left to right, and the file name without extension. */
+export interface ExportContent {
+  views: readonly Element[];
+  name: string;
+}
+
+/** The views of every `.mixviz-export` card inside `scope`: in each card, the first match of `view`. */
+export function exportCards(scope: string, view: string): Element[] {
+  return [...document.querySelectorAll(`${scope} .mixviz-export`)].map((card) => card.querySelector(view)).filter((node): node is Element => node !== null);
+}
+
+/** Downloads the views as one SVG or PNG, in the theme's colours (an export from the dark theme stays dark). */
+export async function exportViews({views, name}: ExportContent, format: ExportFormat): Promise<void> {
+  const foreground = solidColor("var(--theme-foreground)", "black");
+  const background = solidColor("var(--theme-background)", "white");
+  const svg = composeSvg(views, {foreground, background});
+  if (format === "svg") download(new Blob([svgText(svg)], {type: "image/svg+xml"}), `${name}.svg`);
+  else download(await svgToPng(svg), `${name}.png`);
+}
+
+/** The "Export SVG" and "Export PNG" buttons; `content` says, at the click, what to export. */
+export function exportButtons(content: () => ExportContent): HTMLDivElement {
+  const root = document.createElement("div");
+  root.className = "mixviz-export-buttons";
+  for (const format of ["svg", "png"] as const) {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.dataset.export = format;
+    button.textContent = `Export ${format.toUpperCase()}`;
+    button.addEventListener("click", () => void exportViews(content(), format));
+    root.append(button);
+  }
+  return root;
 }

@@ -1,9 +1,10 @@
 // The playground's address-bar state (architecture, relation, query cell, head) and the typed-relation
 // parser. Pure: strings in, values or a message naming what is wrong out.
-import {EXPLORER_ARCHS, type ExplorerArch} from "./explorerState.js";
+import {ARCHS, type Arch} from "../model/vocabulary.js";
+import {choiceField, integerField, parseUrlState, serializeUrlState, textField, type Schema} from "./urlState.js";
 
 export interface PlaygroundState {
-  arch: ExplorerArch;
+  arch: Arch;
   /** row-major m·m bits */
   relation: Uint8Array;
   /** query cell n = i·m + j */
@@ -14,7 +15,6 @@ export interface PlaygroundState {
 
 /** Either a relation or a message saying what is wrong with the text. */
 export type ParsedRelation = {relation: Uint8Array; error?: undefined} | {relation?: undefined; error: string};
-
 
 /**
  * Reads a relation typed as m rows of m digits 0/1 (rows split by new lines, "/", ";" or ","; spaces
@@ -52,27 +52,22 @@ export function formatRelation(relation: ArrayLike<number>, m: number): string {
   return Array.from({length: m}, (_, i) => Array.from({length: m}, (_, j) => (relation[i * m + j] ? "1" : "0")).join("")).join("/");
 }
 
-function integer(text: string | null, max: number, fallback: number): number {
-  if (text === null || !/^\d+$/.test(text)) return fallback;
-  const value = Number(text);
-  return value <= max ? value : fallback;
+/** The playground's URL schema for an m×m relation, `heads` heads and the given defaults. */
+function playgroundSchema(m: number, heads: number, defaults: PlaygroundState): Schema<PlaygroundState> {
+  return {
+    arch: choiceField("arch", ARCHS, defaults.arch),
+    relation: textField("relation", defaults.relation, (text) => parseRelation(text, m).relation, (relation) => formatRelation(relation, m)),
+    query: integerField("query", 0, m * m - 1, defaults.query),
+    head: integerField("head", 0, heads - 1, defaults.head)
+  };
 }
 
 /** State from a query string; a missing or bad value takes its default. */
 export function parsePlaygroundState(search: string, m: number, heads: number, defaults: PlaygroundState): PlaygroundState {
-  const params = new URLSearchParams(search);
-  const archText = params.get("arch");
-  const arch = (EXPLORER_ARCHS as readonly string[]).includes(archText ?? "") ? (archText as ExplorerArch) : defaults.arch;
-  const parsed = parseRelation(params.get("relation") ?? "", m);
-  return {
-    arch,
-    relation: parsed.relation ?? defaults.relation,
-    query: integer(params.get("query"), m * m - 1, defaults.query),
-    head: integer(params.get("head"), heads - 1, defaults.head)
-  };
+  return parseUrlState(search, playgroundSchema(m, heads, defaults));
 }
 
 /** The query string of a state, without the leading "?". */
 export function serializePlaygroundState(state: PlaygroundState, m: number): string {
-  return new URLSearchParams({arch: state.arch, relation: formatRelation(state.relation, m), query: String(state.query), head: String(state.head)}).toString();
+  return serializeUrlState(state, playgroundSchema(m, Infinity, state));
 }

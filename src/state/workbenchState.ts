@@ -1,13 +1,14 @@
 // The head workbench's view state and its URL form. Parsing never throws: a missing, malformed or
 // out-of-range value takes its default, so any shared link opens some valid view.
 // Pure: strings and limits in, values out.
-import {pick, integer, flag} from "./urlValues.js";
-import {COLOR_SCHEMES, type ColorScheme} from "./mapCanvas.js";
+import {choiceField, flagField, integerField, parseUrlState, serializeUrlState, type Schema} from "./urlState.js";
+import {COLOR_SCHEMES, type ColorScheme} from "../components/mapCanvas.js";
 import {HEAD_TYPES, type HeadType} from "../model/headTypes.js";
+import {DIRECTIONS, type Direction, type ViewMapKind} from "../model/vocabulary.js";
 
-export const WORKBENCH_KINDS = ["raw", "effective"] as const;
+/** The map kinds the workbench offers. */
+export const WORKBENCH_KINDS = ["raw", "effective"] as const satisfies readonly ViewMapKind[];
 export type WorkbenchKind = (typeof WORKBENCH_KINDS)[number];
-export const FLOW_DIRECTIONS = ["from", "to"] as const;
 export const SCHEMES = Object.keys(COLOR_SCHEMES) as ColorScheme[];
 
 export interface WorkbenchState {
@@ -26,7 +27,7 @@ export interface WorkbenchState {
   hideFirst: boolean;
   /** locked token of the token bar, or −1 for none */
   token: number;
-  direction: (typeof FLOW_DIRECTIONS)[number];
+  direction: Direction;
   /** the pattern score on the ablation plot's x axis */
   score: HeadType;
 }
@@ -40,21 +41,6 @@ export interface WorkbenchLimits {
   /** causal models start with the mask on */
   causal: boolean;
 }
-
-const KEYS: Record<keyof WorkbenchState, string> = {
-  model: "model",
-  sample: "sample",
-  layer: "layer",
-  head: "head",
-  locked: "lock",
-  kind: "map",
-  scheme: "scheme",
-  mask: "mask",
-  hideFirst: "nofirst",
-  token: "token",
-  direction: "dir",
-  score: "score"
-};
 
 /** The default state of a model. */
 export function defaultState(model: string, limits: WorkbenchLimits): WorkbenchState {
@@ -74,43 +60,38 @@ export function defaultState(model: string, limits: WorkbenchLimits): WorkbenchS
   };
 }
 
+/** The workbench's URL schema for one model's sizes and defaults. */
+function workbenchSchema(models: readonly string[], limits: WorkbenchLimits, d: WorkbenchState): Schema<WorkbenchState> {
+  return {
+    model: choiceField("model", models, d.model),
+    sample: integerField("sample", 0, limits.samples - 1, d.sample),
+    layer: integerField("layer", 0, limits.layers - 1, d.layer),
+    head: integerField("head", 0, limits.heads - 1, d.head),
+    locked: flagField("lock", d.locked),
+    kind: choiceField("map", WORKBENCH_KINDS, d.kind),
+    scheme: choiceField("scheme", SCHEMES, d.scheme),
+    mask: flagField("mask", d.mask),
+    hideFirst: flagField("nofirst", d.hideFirst),
+    token: integerField("token", -1, limits.tokens - 1, d.token),
+    direction: choiceField("dir", DIRECTIONS, d.direction),
+    score: choiceField("score", HEAD_TYPES, d.score)
+  };
+}
+
+/** Sizes for writing a state: how a value is written does not depend on the sizes. */
+const ANY_SIZE: WorkbenchLimits = {samples: Infinity, layers: Infinity, heads: Infinity, tokens: Infinity, causal: false};
+
 /**
  * Reads a state from a query string. The model comes first (its limits bound the rest): `limitsOf`
  * gives them for a model id, `models` are the ids, the first one the default.
  */
 export function parseWorkbench(search: string, models: readonly string[], limitsOf: (model: string) => WorkbenchLimits): WorkbenchState {
-  let params: URLSearchParams;
-  try {
-    params = new URLSearchParams(search);
-  } catch {
-    params = new URLSearchParams();
-  }
-  const get = (key: keyof WorkbenchState) => params.get(KEYS[key]);
-  const model = pick(get("model"), models, models[0]);
+  const {model} = parseUrlState(search, {model: choiceField("model", models, models[0])});
   const limits = limitsOf(model);
-  const d = defaultState(model, limits);
-  return {
-    model,
-    sample: integer(get("sample"), 0, limits.samples - 1, d.sample),
-    layer: integer(get("layer"), 0, limits.layers - 1, d.layer),
-    head: integer(get("head"), 0, limits.heads - 1, d.head),
-    locked: flag(get("locked"), d.locked),
-    kind: pick(get("kind"), WORKBENCH_KINDS, d.kind),
-    scheme: pick(get("scheme"), SCHEMES, d.scheme),
-    mask: flag(get("mask"), d.mask),
-    hideFirst: flag(get("hideFirst"), d.hideFirst),
-    token: integer(get("token"), -1, limits.tokens - 1, d.token),
-    direction: pick(get("direction"), FLOW_DIRECTIONS, d.direction),
-    score: pick(get("score"), HEAD_TYPES, d.score)
-  };
+  return parseUrlState(search, workbenchSchema(models, limits, defaultState(model, limits)));
 }
 
 /** The query string of a state, without the leading "?". */
 export function serializeWorkbench(state: WorkbenchState): string {
-  const params = new URLSearchParams();
-  for (const key of Object.keys(KEYS) as (keyof WorkbenchState)[]) {
-    const value = state[key];
-    params.set(KEYS[key], typeof value === "boolean" ? (value ? "1" : "0") : String(value));
-  }
-  return params.toString();
+  return serializeUrlState(state, workbenchSchema([state.model], ANY_SIZE, state));
 }

@@ -6,7 +6,7 @@ import {effectiveMaps, headMap, rawMaps, toHeadMaps} from "../model/effective.js
 import type {AnyConfig} from "../model/lmConfig.js";
 import type {Cache} from "../model/model.js";
 import type {Params} from "../model/params.js";
-import type {HeadMap} from "./headStack.js";
+import type {HeadMap} from "../components/headStack.js";
 
 export interface LayerMaps {
   raw: HeadMap[][];

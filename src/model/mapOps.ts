@@ -1,24 +1,25 @@
-// Whole-map operations of the head workbench: hiding the first token, layer summaries over heads, and
-// the causal test. Maps are rows = queries, columns = keys. Pure: maps in, new maps out.
-import type {HeadMap} from "./headStack.js";
+// Whole-map operations of the head workbench: hiding the first token and layer summaries over heads.
+// Maps are rows = queries, columns = keys. Pure: maps in, new maps out (plain arrays, browser-safe).
+import {renormalised, type SquareMap} from "./metrics.js";
+
+/** One head's N×N map as rows. */
+type HeadMap = Float32Array[];
 
 /**
  * The map with key 0 removed and every row renormalised over the remaining keys, so that a head that
  * parks its attention on the first token (an attention sink) shows where the rest goes. A row whose whole
  * weight sat on key 0 becomes all zeros (nothing is left to show), as does the query at position 0 itself.
  */
-export function withoutFirstToken(map: HeadMap): HeadMap {
+export function withoutFirstToken(map: readonly Float32Array[]): HeadMap {
   return map.map((row) => {
-    const out = new Float32Array(row.length);
-    let rest = 0;
-    for (let k = 1; k < row.length; k++) rest += row[k];
-    if (rest > 0) for (let k = 1; k < row.length; k++) out[k] = row[k] / rest;
+    const out = new Float32Array(row.length); // [N], key 0 stays 0
+    out.set(renormalised(row.subarray(1)), 1);
     return out;
   });
 }
 
 /** Element-wise mean or max over the heads of one layer; every map must have the same size. */
-export function reduceHeads(maps: readonly HeadMap[], how: "mean" | "max"): HeadMap {
+export function reduceHeads(maps: readonly SquareMap[], how: "mean" | "max"): HeadMap {
   if (maps.length === 0) throw new Error("reduceHeads needs at least one head");
   const n = maps[0].length;
   if (maps.some((map) => map.length !== n || map.some((row) => row.length !== n))) {
@@ -32,13 +33,5 @@ export function reduceHeads(maps: readonly HeadMap[], how: "mean" | "max"): Head
       out[k] = how === "mean" ? acc / maps.length : acc;
     }
     return out;
-  });
-}
-
-/** Whether no query puts more than `tolerance` on a later key (a causal model's maps). */
-export function isCausal(map: HeadMap, tolerance = 1e-6): boolean {
-  return map.every((row, q) => {
-    for (let k = q + 1; k < row.length; k++) if (row[k] > tolerance) return false;
-    return true;
   });
 }

@@ -1,48 +1,16 @@
-// The playground's live model: trained weights from a safetensors file, counterfactual edits applied to a
+// The playground's live relation model: trained weights (runtime/weights.ts), counterfactual edits applied to a
 // copy of them, and one forward pass per edit that returns the per-cell logits and the raw and effective
 // per-head maps. Every formula is the build's own (src/model); this file only moves arrays between them.
 // Runs in the browser (TensorFlow.js on the wasm backend) and in Node alike.
 import * as tf from "@tensorflow/tfjs";
-import {ablateHead, ablateSourceHead, copyWeights} from "../model/ablation.js";
+import {ablateHead, ablateSourceHead, copyWeights, zeroCollapseRow} from "../model/ablation.js";
 import type {ModelConfig} from "../model/config.js";
 import {entryIndex, type MixMatrix} from "../model/mixing.js";
 import {disposeCache, runWithCache} from "../model/model.js";
-import {disposeParams, paramShape, weightsToParams, type Params, type Weights} from "../model/params.js";
-import {decodeSafetensors} from "../model/safetensors.js";
-import type {HeadMap} from "./headStack.js";
+import {disposeParams, weightsToParams, type Params, type Weights} from "../model/params.js";
+import type {HeadMap} from "../components/headStack.js";
 import {layerMaps} from "./cachedMaps.js";
-
-/** The three binaries of the wasm backend, by file name (setWasmPaths wants all of them). */
-export const WASM_FILES = ["tfjs-backend-wasm.wasm", "tfjs-backend-wasm-simd.wasm", "tfjs-backend-wasm-threaded-simd.wasm"] as const;
-
-/**
- * Starts TensorFlow.js on the wasm backend, with the binaries served from `paths` (file name → URL).
- * `setWasmPaths` comes from the page's own import of @tensorflow/tfjs-backend-wasm (see src/playground.md).
- */
-export async function startWasm(setWasmPaths: (paths: Record<string, string>) => void, paths: Record<(typeof WASM_FILES)[number], string>): Promise<void> {
-  if (tf.getBackend() === "wasm") return;
-  setWasmPaths(paths);
-  if (!(await tf.setBackend("wasm"))) throw new Error("TensorFlow.js could not start its wasm backend");
-  await tf.ready();
-}
-
-/** The weights of one trained model as written by src/data/checkpoint.ts. */
-export interface TrainedModel {
-  cfg: ModelConfig;
-  weights: Weights;
-}
-
-/** Decodes `<arch>.safetensors` with the config from `<arch>.json`; throws naming what does not fit. */
-export function readTrained(bytes: Uint8Array, cfg: ModelConfig): TrainedModel {
-  const {tensors} = decodeSafetensors(bytes);
-  const weights: Weights = {};
-  for (const [name, {shape, data}] of Object.entries(tensors)) {
-    const expected = paramShape(cfg, name);
-    if (expected.join() !== shape.join()) throw new Error(`${name} has shape [${shape}] in the file, the ${cfg.arch} config needs [${expected}]`);
-    weights[name] = data;
-  }
-  return {cfg, weights};
-}
+import type {TrainedModel} from "./weights.js";
 
 /** One counterfactual change to the trained weights. */
 export type Edit =
@@ -68,12 +36,8 @@ export function applyEdits(trained: Weights, cfg: ModelConfig, edits: readonly E
   for (const edit of edits) {
     if (edit.kind === "head") weights = ablateHead(weights, cfg, edit.layer, edit.head);
     else if (edit.kind === "source") weights = ablateSourceHead(weights, cfg, edit.layer, edit.head);
-    else if (edit.kind === "r_row") {
-      const HP = cfg.n_heads * cfg.n_pseudo;
-      weights[param(edit.layer, "R")].fill(0, edit.target * HP, (edit.target + 1) * HP); // R[h, :] = 0
-    } else {
-      weights[param(edit.layer, edit.matrix)][configEntryIndex(cfg, edit.matrix, edit.source, edit.target, edit.pseudo)] = edit.value;
-    }
+    else if (edit.kind === "r_row") weights = zeroCollapseRow(weights, cfg, edit.layer, edit.target);
+    else weights[param(edit.layer, edit.matrix)][configEntryIndex(cfg, edit.matrix, edit.source, edit.target, edit.pseudo)] = edit.value;
   }
   return weights;
 }
@@ -93,7 +57,7 @@ export class LiveModel {
   private params: Params;
   private current: Weights;
 
-  constructor({cfg, weights}: TrainedModel) {
+  constructor({cfg, weights}: TrainedModel<ModelConfig>) {
     this.cfg = cfg;
     this.trained = weights;
     this.current = weights;
