@@ -1,20 +1,12 @@
 // Tidy tables as Parquet (ZSTD) laid out for range reads: rows are sorted so that every value of the `groupBy`
 // columns is one run of equal length, each run is written as one row group, and the file's key-value
-// metadata lists the key of every row group (ROW_GROUPS_KEY), so that a reader fetches the footer and then
+// metadata lists the key of every row group (src/sources/rowGroups.ts), so that a reader fetches the footer and then
 // only the row groups of the slice it draws (src/sources/parquetSource.ts). Float columns are written without a
 // dictionary and byte-stream-split, which ZSTD compresses about a third smaller than the default encoding.
 import {DataType} from "apache-arrow";
 import * as Parquet from "parquet-wasm/node";
+import {ROW_GROUPS_KEY, type RowGroupIndex} from "../sources/rowGroups.js";
 import {arrowTable, type Column} from "./arrow.js";
-
-/** Key-value metadata entry holding the row-group index (see RowGroupIndex). */
-export const ROW_GROUPS_KEY = "mixviz.row_groups";
-
-/** Which rows each row group holds: keys[g] are the values of `columns` shared by every row of group g. */
-export interface RowGroupIndex {
-  columns: string[];
-  keys: (string | number)[][];
-}
 
 /** The runs of equal `groupBy` values; throws unless they are consecutive, distinct and of one length. */
 export function rowGroupIndex(columns: Record<string, Column>, groupBy: string[]): {index: RowGroupIndex; rows: number} {
