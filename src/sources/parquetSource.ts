@@ -1,7 +1,7 @@
 // The built-in tensors behind the source interface: attention.parquet and pseudo-blocks.parquet, read by HTTP
 // range requests. Opening a file fetches its footer once (row-group index in the key-value metadata); a slice
 // then fetches only the column chunks of its own row groups.
-import {tableFromIPC, type Table} from "apache-arrow";
+import {tableFromIPC, type Table} from "@uwdata/flechette";
 import {ROW_GROUPS_KEY, rowGroupsOf, type RowGroupIndex} from "./rowGroups.js";
 import {BLOCK_COLUMNS, blockColumnsOf, MAP_COLUMNS, MAP_INDEX, mapCache, memo, stackOf, type AttentionSource, type LayerMaps} from "./source.js";
 

@@ -3,7 +3,7 @@
 // memory (tableSource: a reader's file) sit behind the same interface. Results are cached per slice.
 import {headStack, type HeadMap} from "../components/headStack.js";
 import type {PseudoBlockColumns} from "../components/pseudoBlocks.js";
-import type {Table, Vector} from "apache-arrow";
+import type {Table} from "@uwdata/flechette";
 
 /** A map kind and the tidy column that holds it. */
 export const MAP_COLUMNS = {raw: "pattern", effective: "effective", naive: "naive"} as const;
@@ -42,10 +42,10 @@ export const BLOCK_COLUMNS = ["p", "q", "query_pos", "key_pos", "pattern"] as co
 
 /** The maps of `kind` in a table of one layer's rows; null when the kind's column is missing or all null. */
 export function stackOf(table: Table, kind: MapKind, heads: number, tokens: number): HeadMap[] | null {
-  const values = table.getChild(MAP_COLUMNS[kind]);
+  const values = table.getChild(MAP_COLUMNS[kind]) as Table["children"][number] | undefined;
   if (!values || values.nullCount === values.length) return null;
-  const column = (name: string) => (table.getChild(name) as Vector).toArray() as ArrayLike<number>;
-  return headStack({head_index: column("head_index"), query_pos: column("query_pos"), key_pos: column("key_pos"), value: values.toArray()}, heads, tokens);
+  const column = (name: string) => table.getChild(name).toArray() as ArrayLike<number>;
+  return headStack({head_index: column("head_index"), query_pos: column("query_pos"), key_pos: column("key_pos"), value: values.toArray() as ArrayLike<number | null>}, heads, tokens);
 }
 
 /** The pseudo-block columns of a table of one head's rows (empty columns for no table). */
