@@ -1,23 +1,29 @@
 // The essay's small-table reshapes (src/sources/runTables.ts) on hand-built Arrow tables with known answers.
 import {describe, expect, it} from "vitest";
 import {arrowTable} from "../src/data/arrow.js";
-import {arquero, bestMixing, headAblation, trainingCurves} from "../src/sources/runTables.js";
+import {arquero, bestMixing, headAblation, mixingAt, mixingEpochs, trainingCurves} from "../src/sources/runTables.js";
 
 describe("runTables", () => {
-  it("bestMixing keeps the best epoch of one arch, seed and layer", () => {
-    const mixing = arquero(arrowTable({
-      arch: ["iha", "iha", "iha", "iha", "mha"],
-      seed: Int16Array.of(0, 0, 1, 0, 0),
-      epoch: Int16Array.of(3, 4, 4, 4, 4),
-      is_best: Int8Array.of(0, 1, 1, 1, 1),
-      layer: Int8Array.of(0, 0, 0, 1, 0),
-      matrix: ["R", "R", "R", "R", "P_w"],
-      source_head: Int8Array.of(0, 1, 1, 1, 1),
-      target_head: Int8Array.of(0, 2, 2, 2, 2),
-      pseudo: Int8Array.of(0, 1, 1, 1, 1),
-      value: Float32Array.of(0.5, 0.25, 0.75, 1, 2)
+  const mixing = () => arquero(arrowTable({
+      arch: ["iha", "iha", "iha", "iha", "mha", "mha"],
+      seed: Int16Array.of(0, 0, 1, 0, 0, 0),
+      epoch: Int16Array.of(3, 4, 4, 4, 4, 6),
+      is_best: Int8Array.of(0, 1, 1, 1, 1, 0),
+      layer: Int8Array.of(0, 0, 0, 1, 0, 0),
+      matrix: ["R", "R", "R", "R", "P_w", "P_w"],
+      source_head: Int8Array.of(0, 1, 1, 1, 1, 1),
+      target_head: Int8Array.of(0, 2, 2, 2, 2, 2),
+      pseudo: Int8Array.of(0, 1, 1, 1, 1, 1),
+      value: Float32Array.of(0.5, 0.25, 0.75, 1, 2, 3)
     }));
-    expect(bestMixing(mixing, {arch: "iha", seed: 0, layer: 0})).toEqual([{matrix: "R", source_head: 1, target_head: 2, pseudo: 1, value: 0.25, epoch: 4}]);
+
+  it("bestMixing keeps the best epoch of one arch, seed and layer", () => {
+    expect(bestMixing(mixing(), {arch: "iha", seed: 0, layer: 0})).toEqual([{matrix: "R", source_head: 1, target_head: 2, pseudo: 1, value: 0.25, epoch: 4}]);
+  });
+
+  it("mixingEpochs gives each arch's last and best epoch in one seed; mixingAt one epoch's entries", () => {
+    expect(mixingEpochs(mixing(), 0)).toEqual([{arch: "iha", last: 4, best: 4}, {arch: "mha", last: 6, best: 4}]);
+    expect(mixingAt(mixing(), {arch: "iha", seed: 0, epoch: 3, layer: 0})).toEqual([{matrix: "R", source_head: 0, target_head: 0, pseudo: 0, value: 0.5}]);
   });
 
   it("trainingCurves keeps one seed, ordered by arch then epoch", () => {

@@ -1,5 +1,5 @@
 // The small tables of the training runs (history.arrow, mixing.arrow, heads.arrow), read whole and reshaped
-// with Arquero: the rows each essay figure draws.
+// with Arquero: the rows each figure draws. Expressions are strings, which no bundler renames.
 import {fromArrow, type ColumnTable} from "arquero";
 
 /** Arrow IPC bytes (a FileAttachment's arrayBuffer) → an Arquero table. */
@@ -18,7 +18,7 @@ export interface MixingRow {
 export function bestMixing(mixing: ColumnTable, where: {arch: string; seed: number; layer: number}): MixingRow[] {
   return mixing
     .params(where)
-    .filter((d: any, $: any) => d.arch === $.arch && d.seed === $.seed && d.is_best === 1 && d.layer === $.layer)
+    .filter("(d, $) => d.arch === $.arch && d.seed === $.seed && d.is_best === 1 && d.layer === $.layer")
     .select("matrix", "source_head", "target_head", "pseudo", "value", "epoch")
     .objects() as MixingRow[];
 }
@@ -35,7 +35,7 @@ export interface CurveRow {
 export function trainingCurves(history: ColumnTable, seed: number): CurveRow[] {
   return history
     .params({seed})
-    .filter((d: any, $: any) => d.seed === $.seed)
+    .filter("(d, $) => d.seed === $.seed")
     .orderby("arch", "epoch")
     .select("arch", "seed", "epoch", "val_f1", "train_loss")
     .objects() as CurveRow[];
@@ -54,8 +54,35 @@ export interface AblationRow {
 export function headAblation(heads: ColumnTable, layer: number): AblationRow[] {
   return heads
     .params({layer})
-    .filter((d: any, $: any) => d.map === "raw" && d.layer === $.layer)
+    .filter("(d, $) => d.map === 'raw' && d.layer === $.layer")
     .orderby("arch", "head_index")
     .select("arch", "head_index", "head", "test_f1", "ablated_f1", "source_ablated_f1")
     .objects() as AblationRow[];
+}
+
+export interface EpochRow {
+  arch: string;
+  /** the last epoch recorded */
+  last: number;
+  /** the epoch whose weights were kept */
+  best: number;
+}
+
+/** Per architecture with mixing weights, its last and its best epoch in one seed's run. */
+export function mixingEpochs(mixing: ColumnTable, seed: number): EpochRow[] {
+  return mixing
+    .params({seed})
+    .filter("(d, $) => d.seed === $.seed")
+    .groupby("arch")
+    .rollup({last: "d => op.max(d.epoch)", best: "d => op.max(d.is_best === 1 ? d.epoch : null)"})
+    .objects() as EpochRow[];
+}
+
+/** The mixing entries of one architecture's run at one epoch, one layer. */
+export function mixingAt(mixing: ColumnTable, where: {arch: string; seed: number; epoch: number; layer: number}): Omit<MixingRow, "epoch">[] {
+  return mixing
+    .params(where)
+    .filter("(d, $) => d.arch === $.arch && d.seed === $.seed && d.epoch === $.epoch && d.layer === $.layer")
+    .select("matrix", "source_head", "target_head", "pseudo", "value")
+    .objects() as Omit<MixingRow, "epoch">[];
 }
