@@ -1,10 +1,11 @@
 // The essay's small-table reshapes (src/sources/runTables.ts) on hand-built Arrow tables with known answers.
 import {describe, expect, it} from "vitest";
 import {arrowTable} from "../src/data/arrow.js";
-import {arquero, bestMixing, headAblation, mixingAt, mixingEpochs, trainingCurves} from "../src/sources/runTables.js";
+import {fromArrow} from "arquero";
+import {bestMixing, headAblation, mixingAt, mixingEpochs, trainingCurves} from "../src/sources/runTables.js";
 
 describe("runTables", () => {
-  const mixing = () => arquero(arrowTable({
+  const mixing = () => fromArrow(arrowTable({
       arch: ["iha", "iha", "iha", "iha", "mha", "mha"],
       seed: Int16Array.of(0, 0, 1, 0, 0, 0),
       epoch: Int16Array.of(3, 4, 4, 4, 4, 6),
@@ -27,7 +28,7 @@ describe("runTables", () => {
   });
 
   it("trainingCurves keeps one seed, ordered by arch then epoch", () => {
-    const history = arquero(arrowTable({
+    const history = fromArrow(arrowTable({
       arch: ["mha", "iha", "mha", "iha"],
       seed: Int32Array.of(0, 0, 0, 1),
       epoch: Int32Array.of(2, 1, 1, 1),
@@ -38,7 +39,7 @@ describe("runTables", () => {
   });
 
   it("headAblation keeps the raw rows of one layer, ordered by arch then head", () => {
-    const heads = arquero(arrowTable({
+    const heads = fromArrow(arrowTable({
       arch: ["mha", "mha", "iha", "mha", "iha"],
       layer: Int8Array.of(0, 0, 0, 1, 0),
       head_index: Int8Array.of(1, 0, 0, 0, 0),

@@ -1,9 +1,8 @@
 // The small tables of the training runs (history.arrow, mixing.arrow, heads.arrow), read whole and reshaped
-// with Arquero: the rows each figure draws. Expressions are strings, which no bundler renames.
-import {fromArrow, type ColumnTable} from "arquero";
-
-/** Arrow IPC bytes (a FileAttachment's arrayBuffer) → an Arquero table. */
-export const arquero = (bytes: ArrayBuffer | Uint8Array): ColumnTable => fromArrow(bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes));
+// with Arquero: the rows each figure draws. The pages make the tables with Framework's `aq`
+// (`aq.fromArrow(bytes)`: its browser build; a bare import from a local module would bundle arquero's Node
+// entry, which imports node:fs). Expressions are strings, which no bundler renames.
+import type {ColumnTable} from "arquero";
 
 export interface MixingRow {
   matrix: string;
