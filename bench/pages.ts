@@ -93,7 +93,8 @@ async function load(browser: Browser, url: string, path: keyof typeof PAGES, net
 }
 
 const browser = await launch();
-const rows: string[] = [];
+console.log(`pages in Chromium, ${LOADS} cold loads each (medians), load average at start ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+console.log(`${"site".padEnd(28)} ${"network".padEnd(10)} ${"page".padEnd(9)} ${"MB".padStart(8)} ${"first".padStart(8)} ${"all".padStart(8)} ${"sample".padStart(8)}   largest transfers`);
 try {
   for (const site of SITES) {
     const {server, url} = await serve(site);
@@ -104,7 +105,7 @@ try {
           const loads: Load[] = [];
           for (let i = 0; i < LOADS; i++) loads.push(await load(browser, url, path, conditions));
           const ms = (pick: (l: Load) => number | undefined) => (loads[0] && pick(loads[0]) !== undefined ? median(loads.map((l) => pick(l)!)).toFixed(0) : "—");
-          rows.push([site.padEnd(28), network.padEnd(10), path.padEnd(9), (median(loads.map((l) => l.bytes)) / 1e6).toFixed(2).padStart(8), ms((l) => l.first).padStart(8), ms((l) => l.all).padStart(8), ms((l) => l.sample).padStart(8), `  ${loads[0].largest.join(", ")}`].join(" "));
+          console.log([site.padEnd(28), network.padEnd(10), path.padEnd(9), (median(loads.map((l) => l.bytes)) / 1e6).toFixed(2).padStart(8), ms((l) => l.first).padStart(8), ms((l) => l.all).padStart(8), ms((l) => l.sample).padStart(8), `  ${loads[0].largest.join(", ")}`].join(" "));
         }
       }
     } finally {
@@ -114,7 +115,4 @@ try {
 } finally {
   await browser.close();
 }
-
-console.log(`pages in Chromium, ${LOADS} cold loads each (medians), load average ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
-console.log(`${"site".padEnd(28)} ${"network".padEnd(10)} ${"page".padEnd(9)} ${"MB".padStart(8)} ${"first".padStart(8)} ${"all".padStart(8)} ${"sample".padStart(8)}   largest transfers`);
-for (const row of rows) console.log(row);
+console.log(`load average at the end ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
