@@ -3,7 +3,9 @@
 // in the same run). For the essay, the explorer and the workbench, in Debian's Chromium through
 // playwright-core on a site served by scripts/serve.ts (ranges, brotli/gzip as a static host), each load in
 // a fresh browser context (cold cache):
-//   bytes        transferred bytes until every figure is drawn (CDP Network.loadingFinished encodedDataLength)
+//   bytes        transferred bytes until every figure is drawn (CDP Network.loadingFinished encodedDataLength
+//                of the page's session: requests made inside a worker, such as DuckDB-wasm's .wasm, which its
+//                worker fetches, are not seen and not counted)
 //   first view   the page's first figure (ms after navigation)
 //   all figures  the last of the page's figures (the READY list of the browser tests)
 //   sample       essay only: from moving the sample slider to every map figure redrawn
