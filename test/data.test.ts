@@ -1,6 +1,7 @@
 // The data loaders on the tiny profile: each is run as Framework runs it (its own process, the file on
 // stdout), then every output is read back and checked against its contract (docs/data-formats.md).
-import type {Table} from "apache-arrow";
+import {tableFromIPC, type Table} from "apache-arrow";
+import * as Parquet from "parquet-wasm/node";
 import {beforeAll, describe, expect, it} from "vitest";
 import {LoaderOutputs, runLoader, runLoaders, schemaOf, STR} from "./helpers/loaders.js";
 import {TINY, type ModelConfig} from "../src/model/config.js";
@@ -10,6 +11,7 @@ import {decodeSafetensors} from "../src/model/safetensors.js";
 import {predict} from "../src/model/train.js";
 import {buildMetrics, KEY_EFFECT_SAMPLES, NAIVE_MASS_THRESHOLD} from "../src/data/evaluation.js";
 import {ensureRuns} from "../src/data/runs.js";
+import {ROW_GROUPS_KEY, type RowGroupIndex} from "../src/sources/rowGroups.js";
 import {pseudoBlockSamples, SHOWCASE, showcaseSamples} from "../src/data/showcase.js";
 import {pearson} from "../src/model/metrics.js";
 import {ARCHS} from "../src/model/vocabulary.js";
@@ -27,8 +29,8 @@ const LOADERS = [
   "mixing.arrow",
   "samples.json",
   "metrics.json",
-  "attention.arrow",
-  "pseudo-blocks.arrow",
+  "attention.parquet",
+  "pseudo-blocks.parquet",
   "heads.arrow",
   "knockout.arrow",
   ...ARCHS.flatMap((arch) => [`weights/${arch}.safetensors`, `weights/${arch}.json`])
@@ -36,6 +38,7 @@ const LOADERS = [
 
 let outputs = new LoaderOutputs();
 const arrow = (name: string): Table => outputs.arrow(name);
+const parquet = (name: string): Table => outputs.parquet(name);
 const json = (name: string) => outputs.json(name);
 
 /** Per-group sums of `values`, grouped by consecutive runs of `size` rows. */
@@ -118,9 +121,9 @@ describe("history.arrow and mixing.arrow", () => {
   });
 });
 
-describe("attention.arrow and pseudo-blocks.arrow", () => {
+describe("attention.parquet and pseudo-blocks.parquet", () => {
   it("attention has the tidy schema and one row per (arch, sample, layer, head, query, key)", () => {
-    const table = arrow("attention.arrow");
+    const table = parquet("attention.parquet");
     expect(schemaOf(table)).toEqual({
       arch: STR, sample: "Int8", layer: "Int8", head_index: "Int8", query_pos: "Int8", key_pos: "Int8",
       pattern: "Float32", effective: "Float32", naive: "Float32"
@@ -128,11 +131,11 @@ describe("attention.arrow and pseudo-blocks.arrow", () => {
     expect(table.numRows).toBe(ARCHS.length * SHOWCASE * L * H * N * N);
     const order: [string, number][] = [["sample", SHOWCASE], ["layer", L], ["head_index", H], ["query_pos", N], ["key_pos", N]];
     expectRowOrder(table, order, 13);
-    console.info(`attention.arrow: ${table.numRows} rows, ${outputs.get("attention.arrow")!.stdout.length} bytes`);
+    console.info(`attention.parquet: ${table.numRows} rows, ${outputs.get("attention.parquet")!.stdout.length} bytes`);
   });
 
   it("raw and effective rows sum to 1 per query; naive is null except for IHA, where its rows sum to < 1", () => {
-    const table = arrow("attention.arrow");
+    const table = parquet("attention.parquet");
     const archs = table.getChild("arch")!.toArray() as string[];
     const pattern = table.getChild("pattern")!.toArray() as Float32Array;
     const effective = table.getChild("effective")!.toArray() as Float32Array;
@@ -153,7 +156,7 @@ describe("attention.arrow and pseudo-blocks.arrow", () => {
   });
 
   it("pseudo blocks are softmax rows over all N·P keys, and their token reduction is IHA's raw pattern", () => {
-    const table = arrow("pseudo-blocks.arrow");
+    const table = parquet("pseudo-blocks.parquet");
     expect(schemaOf(table)).toEqual({
       sample: "Int8", layer: "Int8", head_index: "Int8", p: "Int8", q: "Int8", query_pos: "Int8", key_pos: "Int8", pattern: "Float32"
     });
@@ -164,8 +167,8 @@ describe("attention.arrow and pseudo-blocks.arrow", () => {
     expectRowOrder(table, order, 97);
     const pseudo = table.getChild("pattern")!.toArray() as Float32Array;
     for (const sum of groupSums(pseudo, NP)) expect(Math.abs(sum - 1)).toBeLessThan(SUM_TOL);
-    // T_h[n, n'] = (1/P) Σ_p Σ_q Ā_h[(n,p),(n',q)] against attention.arrow's IHA pattern, sample 0, head 1
-    const attention = arrow("attention.arrow");
+    // T_h[n, n'] = (1/P) Σ_p Σ_q Ā_h[(n,p),(n',q)] against attention.parquet's IHA pattern, sample 0, head 1
+    const attention = parquet("attention.parquet");
     const raw = attention.getChild("pattern")!.toArray() as Float32Array;
     const ihaStart = ARCHS.indexOf("iha") * SHOWCASE * L * H * N * N;
     const head = 1;
@@ -179,6 +182,35 @@ describe("attention.arrow and pseudo-blocks.arrow", () => {
         expect(t / P).toBeCloseTo(raw[ihaStart + ((sample * L * H + head) * N + n) * N + k], 5);
       }
     }
+  });
+});
+
+describe("the row-group index of the Parquet files", () => {
+  /** Every row of every row group holds the key the index gives that group. */
+  async function expectIndexed(name: string, columns: string[]) {
+    const bytes = outputs.get(name)!.stdout;
+    const file = await Parquet.ParquetFile.fromFile(new Blob([new Uint8Array(bytes)]));
+    const index = JSON.parse(file.metadata().fileMetadata().keyValueMetadata().get(ROW_GROUPS_KEY)) as RowGroupIndex;
+    expect(index.columns).toEqual(columns);
+    index.keys.forEach((key, g) => {
+      const group = tableFromIPC(Parquet.readParquet(bytes, {rowGroups: [g], columns}).intoIPCStream());
+      expect(group.numRows, `${name} row group ${g}`).toBeGreaterThan(0);
+      columns.forEach((column, c) => {
+        const values = new Set(Array.from(group.getChild(column)!.toArray() as ArrayLike<unknown>, String));
+        expect([...values], `${name} row group ${g}, ${column}`).toEqual([String(key[c])]);
+      });
+    });
+    return index;
+  }
+
+  it("attention.parquet: one row group per (arch, sample, layer), in row order", async () => {
+    const index = await expectIndexed("attention.parquet", ["arch", "sample", "layer"]);
+    expect(index.keys).toHaveLength(ARCHS.length * SHOWCASE * L);
+  });
+
+  it("pseudo-blocks.parquet: one row group per (sample, layer, head)", async () => {
+    const index = await expectIndexed("pseudo-blocks.parquet", ["sample", "layer", "head_index"]);
+    expect(index.keys).toHaveLength(pseudoBlockSamples(L, H, P, N) * L * H);
   });
 });
 

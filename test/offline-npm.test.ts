@@ -34,6 +34,13 @@ describe("offline npm for Framework", () => {
     expect(source).toMatch(new RegExp(`export\\*from"/npm/d3-array@${installed("d3-array").replaceAll(".", "\\.")}/\\+esm"`));
   });
 
+  it("answers Framework's `aq` (arquero) with the installed version, bundled with flechette", async () => {
+    const latest = await (await fetch("https://registry.npmjs.org/arquero/latest")).json();
+    expect(latest.version).toBe(installed("arquero"));
+    const source = await (await fetch(`https://cdn.jsdelivr.net/npm/arquero@${latest.version}/+esm`)).text();
+    expect(source).toContain(`/npm/@uwdata/flechette@${installed("@uwdata/flechette")}/+esm`);
+  });
+
   it("serves files of a package as they are", async () => {
     const version = installed("@duckdb/duckdb-wasm");
     const bytes = new Uint8Array(await (await fetch(`https://cdn.jsdelivr.net/npm/@duckdb/duckdb-wasm@${version}/dist/duckdb-mvp.wasm`)).arrayBuffer());

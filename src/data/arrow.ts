@@ -4,7 +4,7 @@
 import {Float32, Table, makeData, makeVector, tableToIPC, vectorFromArray, type Vector} from "apache-arrow";
 
 type TypedColumn = Float32Array | Float64Array | Int32Array | Int16Array | Int8Array | Uint8Array;
-type Column = TypedColumn | string[] | Vector;
+export type Column = TypedColumn | string[] | Vector;
 
 /** A Float32 column in which every NaN of `values` is written as null (a validity bitmap, no NaN). */
 export function nullableFloat32(values: Float32Array): Vector<Float32> {

@@ -9,7 +9,7 @@ export const VIEW_SEED = DEFAULT_SEED;
 /** Test matrices every view draws: the first SHOWCASE samples of the VIEW_SEED test split. */
 export const SHOWCASE = 32;
 /**
- * Most rows pseudo-blocks.arrow may hold: its showcase prefix is as many samples as fit (L·H·P²·N² rows
+ * Most rows pseudo-blocks.parquet may hold: its showcase prefix is as many samples as fit (L·H·P²·N² rows
  * each), at most SHOWCASE. With H = 8, N = 36: P = 8 → 4 samples, P = 4 → 16, P = 2 → 32.
  */
 export const PSEUDO_BLOCK_MAX_ROWS = 2_700_000;
@@ -40,7 +40,7 @@ export function positiveCells(samples: Sample[], task: TaskConfig): PositiveCell
   );
 }
 
-/** How many showcase samples pseudo-blocks.arrow covers for a model shape. */
+/** How many showcase samples pseudo-blocks.parquet covers for a model shape. */
 export function pseudoBlockSamples(n_layers: number, n_heads: number, n_pseudo: number, tokens: number): number {
   const perSample = n_layers * n_heads * n_pseudo * n_pseudo * tokens * tokens;
   return Math.max(1, Math.min(SHOWCASE, Math.floor(PSEUDO_BLOCK_MAX_ROWS / perSample)));

@@ -1,11 +1,13 @@
-// The tidy tables of the showcase set and the training runs: per-head maps (attention.arrow), IHA's pseudo
-// pattern blocks (pseudo-blocks.arrow), mixing parameters per epoch (mixing.arrow) and training curves
-// (history.arrow). Each builder returns Arrow IPC stream bytes.
+// The tidy tables of the showcase set and the training runs: per-head maps (attention.parquet), IHA's pseudo
+// pattern blocks (pseudo-blocks.parquet), mixing parameters per epoch (mixing.arrow) and training curves
+// (history.arrow). Each builder returns the file's bytes: Parquet with one row group per slice a view draws
+// for the large tensors, Arrow IPC streams for the small tables.
 import type {Preset} from "../model/config.js";
 import type {HeadMaps} from "../model/effective.js";
 import {mixingRows} from "../model/mixing.js";
 import type {Weights} from "../model/params.js";
 import {arrowTable, nullableFloat32} from "./arrow.js";
+import {parquetTable} from "./parquet.js";
 import {batchMaps, forEachBatch} from "./maps.js";
 import type {Run} from "./runs.js";
 import {pseudoBlockSamples, showcaseSamples, VIEW_SEED} from "./showcase.js";
@@ -25,8 +27,9 @@ function viewRun(runs: Map<string, Run>, arch: string): Run {
 }
 
 /**
- * attention.arrow: one row per (arch, sample, layer, head, query, key) of the showcase set, seed-0 runs:
+ * attention.parquet: one row per (arch, sample, layer, head, query, key) of the showcase set, seed-0 runs:
  * pattern (raw hook_pattern), effective, and naive (IHA's sliced pseudo pattern; null for MHA and TH).
+ * One row group per (arch, sample, layer).
  */
 export function attentionTable(runs: Map<string, Run>, preset: Preset): Uint8Array {
   const samples = showcaseSamples(preset);
@@ -74,7 +77,7 @@ export function attentionTable(runs: Map<string, Run>, preset: Preset): Uint8Arr
       }
     });
   });
-  return arrowTable({
+  return parquetTable({
     arch,
     sample,
     layer,
@@ -84,12 +87,12 @@ export function attentionTable(runs: Map<string, Run>, preset: Preset): Uint8Arr
     pattern,
     effective,
     naive: nullableFloat32(naive)
-  });
+  }, ["arch", "sample", "layer"]);
 }
 
 /**
- * pseudo-blocks.arrow: IHA's pseudo pattern Ā_h[(n,p),(n',q)] (hook_pseudo_pattern, virtual index n·P + p)
- * for the first pseudoBlockSamples(…) showcase samples of the seed-0 IHA run.
+ * pseudo-blocks.parquet: IHA's pseudo pattern Ā_h[(n,p),(n',q)] (hook_pseudo_pattern, virtual index n·P + p)
+ * for the first pseudoBlockSamples(…) showcase samples of the seed-0 IHA run. One row group per (sample, layer, head).
  */
 export function pseudoBlockTable(runs: Map<string, Run>, preset: Preset): Uint8Array {
   const {record, weights} = viewRun(runs, "iha");
@@ -136,7 +139,7 @@ export function pseudoBlockTable(runs: Map<string, Run>, preset: Preset): Uint8A
       }
     }
   });
-  return arrowTable({sample, layer, head_index: head, p: pIndex, q: qIndex, query_pos: query, key_pos: key, pattern});
+  return parquetTable({sample, layer, head_index: head, p: pIndex, q: qIndex, query_pos: query, key_pos: key, pattern}, ["sample", "layer", "head_index"]);
 }
 
 /** mixing.arrow: every raw mixing entry (mixing.ts mixingRows) of every run at every epoch (0 = init). */

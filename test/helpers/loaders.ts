@@ -2,6 +2,7 @@
 // outputs back, for the loader contract tests (test/data.test.ts, test/lm-data.test.ts).
 import {spawn} from "node:child_process";
 import {tableFromIPC, type Table} from "apache-arrow";
+import * as Parquet from "parquet-wasm/node";
 
 export interface LoaderOutput {
   code: number | null;
@@ -25,10 +26,15 @@ export function runLoader(name: string, env: NodeJS.ProcessEnv): Promise<LoaderO
   });
 }
 
-/** The outputs of a set of loaders, by name, with readers for Arrow and JSON. */
+/** The outputs of a set of loaders, by name, with readers for Arrow, Parquet and JSON. */
 export class LoaderOutputs extends Map<string, LoaderOutput> {
   arrow(name: string): Table {
     return tableFromIPC(this.get(name)!.stdout);
+  }
+
+  /** A Parquet output, decoded whole to Arrow. */
+  parquet(name: string): Table {
+    return tableFromIPC(Parquet.readParquet(this.get(name)!.stdout).intoIPCStream());
   }
 
   json(name: string) {

@@ -1,4 +1,4 @@
-// data/pseudo-blocks.arrow: IHA's pseudo pattern blocks for a showcase prefix (src/data/tables.ts).
+// data/pseudo-blocks.parquet: IHA's pseudo pattern blocks for a showcase prefix (src/data/tables.ts).
 import {runLoader} from "./loader.js";
 import {ensureRuns, selectedPreset} from "./runs.js";
 import {pseudoBlockTable} from "./tables.js";

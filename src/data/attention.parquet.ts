@@ -1,4 +1,4 @@
-// data/attention.arrow: raw, effective and naive per-head maps of the showcase set (src/data/tables.ts).
+// data/attention.parquet: raw, effective and naive per-head maps of the showcase set (src/data/tables.ts).
 import {runLoader} from "./loader.js";
 import {ensureRuns, selectedPreset} from "./runs.js";
 import {attentionTable} from "./tables.js";

@@ -1,0 +1,120 @@
+// `npx tsx bench/pages.ts <site folder> [<site folder> …]`: what a reader's browser downloads and how soon it
+// draws, per page, for each built site given (say the previous commit's dist beside the new one, measured
+// in the same run). For the essay, the explorer and the workbench, in Debian's Chromium through
+// playwright-core on a site served by scripts/serve.ts (ranges, brotli/gzip as a static host), each load in
+// a fresh browser context (cold cache):
+//   bytes        transferred bytes until every figure is drawn (CDP Network.loadingFinished encodedDataLength
+//                of the page's session: requests made inside a worker, such as DuckDB-wasm's .wasm, which its
+//                worker fetches, are not seen and not counted)
+//   first view   the page's first figure (ms after navigation)
+//   all figures  the last of the page's figures (the READY list of the browser tests)
+//   sample       essay only: from moving the sample slider to every map figure redrawn
+// on the local network and on an emulated classroom network (10 Mbit/s, 40 ms round trip; CDP
+// Network.emulateNetworkConditions). Prints figures; never passes or fails on a time.
+import {loadavg} from "node:os";
+import type {Browser, CDPSession, Page} from "playwright-core";
+import {serve} from "../scripts/serve.js";
+import {launch} from "../test/e2e/browser.js";
+import {READY} from "../test/e2e/ready.js";
+
+const SITES = process.argv.slice(2);
+const LOADS = Number(process.env.MIXVIZ_BENCH_LOADS ?? 3);
+const TIMEOUT = 120_000;
+const PAGES = {"/": "index", "/explorer": "explorer", "/heads": "heads"} as const;
+/** The figure a reader sees first on each page. */
+const FIRST: Record<keyof typeof PAGES, string> = {"/": ".mixviz-relation-grid", "/explorer": ".mixviz-sentence-view", "/heads": ".mixviz-head-grid canvas"};
+/** The essay's figures drawn from the shown sample's maps. */
+const SAMPLE_FIGURES = ["#fig-mha .mixviz-sentence-view", "#fig-th-maps .mixviz-heatmaps svg", "#fig-iha-blocks .mixviz-pseudo-blocks", "#fig-iha-readings .mixviz-triptych svg"];
+const NEXT_SAMPLE = 1;
+const NETWORKS = {
+  local: null,
+  classroom: {offline: false, latency: 40, downloadThroughput: 10e6 / 8, uploadThroughput: 10e6 / 8}
+} as const;
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+interface Load {
+  bytes: number;
+  first: number;
+  all: number;
+  sample?: number;
+  largest: string[];
+}
+
+async function countBytes(cdp: CDPSession) {
+  const urls = new Map<string, string>();
+  const sizes = new Map<string, number>();
+  cdp.on("Network.responseReceived", (e) => urls.set(e.requestId, e.response.url));
+  cdp.on("Network.loadingFinished", (e) => sizes.set(e.requestId, (sizes.get(e.requestId) ?? 0) + e.encodedDataLength));
+  await cdp.send("Network.enable");
+  return {
+    total: () => [...sizes.values()].reduce((a, b) => a + b, 0),
+    largest: () => [...sizes].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([id, n]) => `${(urls.get(id) ?? "?").split("/").pop()} ${(n / 1e6).toFixed(2)} MB`)
+  };
+}
+
+/** Moves the essay's sample slider and resolves when every map figure has been drawn again. */
+async function changeSample(page: Page): Promise<number> {
+  await page.evaluate((selectors) => {
+    for (const s of selectors) (document.querySelector(s) as any).__before = true;
+  }, SAMPLE_FIGURES);
+  const t0 = await page.evaluate((next) => {
+    const label = [...document.querySelectorAll("form label")].find((l) => l.textContent?.trim() === "Sample");
+    const input = label?.closest("form")?.querySelector("input[type=range]") as HTMLInputElement;
+    const start = performance.now();
+    input.value = String(next);
+    input.dispatchEvent(new Event("input", {bubbles: true}));
+    return start;
+  }, NEXT_SAMPLE);
+  await page.waitForFunction((selectors) => selectors.every((s) => {
+    const node = document.querySelector(s) as any;
+    return node && !node.__before;
+  }), SAMPLE_FIGURES, {timeout: TIMEOUT, polling: "raf"});
+  return (await page.evaluate(() => performance.now())) - t0;
+}
+
+async function load(browser: Browser, url: string, path: keyof typeof PAGES, network: (typeof NETWORKS)[keyof typeof NETWORKS]): Promise<Load> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  const bytes = await countBytes(cdp);
+  if (network) await cdp.send("Network.emulateNetworkConditions", network);
+  // performance.now() in the page counts from the start of navigation
+  const at = async (selector: string) => {
+    await page.waitForSelector(selector, {timeout: TIMEOUT});
+    return page.evaluate(() => performance.now());
+  };
+  await page.goto(new URL(`./${PAGES[path]}`, url).href, {waitUntil: "commit"});
+  const first = await at(FIRST[path]);
+  let all = 0;
+  for (const selector of READY[path]) all = Math.max(all, await at(selector));
+  const result: Load = {bytes: bytes.total(), first, all, largest: bytes.largest()};
+  if (path === "/") result.sample = await changeSample(page);
+  await context.close();
+  return result;
+}
+
+const browser = await launch();
+console.log(`pages in Chromium, ${LOADS} cold loads each (medians), load average at start ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+console.log(`${"site".padEnd(28)} ${"network".padEnd(10)} ${"page".padEnd(9)} ${"MB".padStart(8)} ${"first".padStart(8)} ${"all".padStart(8)} ${"sample".padStart(8)}   largest transfers`);
+try {
+  for (const site of SITES) {
+    const {server, url} = await serve(site);
+    try {
+      await load(browser, url, "/", null); // the server compresses each file once: not part of any figure
+      for (const [network, conditions] of Object.entries(NETWORKS)) {
+        for (const path of Object.keys(PAGES) as (keyof typeof PAGES)[]) {
+          const loads: Load[] = [];
+          for (let i = 0; i < LOADS; i++) loads.push(await load(browser, url, path, conditions));
+          const ms = (pick: (l: Load) => number | undefined) => (loads[0] && pick(loads[0]) !== undefined ? median(loads.map((l) => pick(l)!)).toFixed(0) : "—");
+          console.log([site.padEnd(28), network.padEnd(10), path.padEnd(9), (median(loads.map((l) => l.bytes)) / 1e6).toFixed(2).padStart(8), ms((l) => l.first).padStart(8), ms((l) => l.all).padStart(8), ms((l) => l.sample).padStart(8), `  ${loads[0].largest.join(", ")}`].join(" "));
+        }
+      }
+    } finally {
+      server.close();
+    }
+  }
+} finally {
+  await browser.close();
+}
+console.log(`load average at the end ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);

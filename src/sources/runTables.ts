@@ -1,0 +1,87 @@
+// The small tables of the training runs (history.arrow, mixing.arrow, heads.arrow), read whole and reshaped
+// with Arquero: the rows each figure draws. The pages make the tables with Framework's `aq`
+// (`aq.fromArrow(bytes)`: its browser build; a bare import from a local module would bundle arquero's Node
+// entry, which imports node:fs). Expressions are strings, which no bundler renames.
+import type {ColumnTable} from "arquero";
+
+export interface MixingRow {
+  matrix: string;
+  source_head: number;
+  target_head: number;
+  pseudo: number;
+  value: number;
+  epoch: number;
+}
+
+/** The mixing entries of one architecture's run at its best epoch, one layer. */
+export function bestMixing(mixing: ColumnTable, where: {arch: string; seed: number; layer: number}): MixingRow[] {
+  return mixing
+    .params(where)
+    .filter("(d, $) => d.arch === $.arch && d.seed === $.seed && d.is_best === 1 && d.layer === $.layer")
+    .select("matrix", "source_head", "target_head", "pseudo", "value", "epoch")
+    .objects() as MixingRow[];
+}
+
+export interface CurveRow {
+  arch: string;
+  seed: number;
+  epoch: number;
+  val_f1: number;
+  train_loss: number;
+}
+
+/** The training curves of one seed, by architecture and epoch. */
+export function trainingCurves(history: ColumnTable, seed: number): CurveRow[] {
+  return history
+    .params({seed})
+    .filter("(d, $) => d.seed === $.seed")
+    .orderby("arch", "epoch")
+    .select("arch", "seed", "epoch", "val_f1", "train_loss")
+    .objects() as CurveRow[];
+}
+
+export interface AblationRow {
+  arch: string;
+  head_index: number;
+  head: string;
+  test_f1: number;
+  ablated_f1: number;
+  source_ablated_f1: number;
+}
+
+/** Test F1 with and without each head of one layer (the raw-map rows of heads.arrow), by architecture and head. */
+export function headAblation(heads: ColumnTable, layer: number): AblationRow[] {
+  return heads
+    .params({layer})
+    .filter("(d, $) => d.map === 'raw' && d.layer === $.layer")
+    .orderby("arch", "head_index")
+    .select("arch", "head_index", "head", "test_f1", "ablated_f1", "source_ablated_f1")
+    .objects() as AblationRow[];
+}
+
+export interface EpochRow {
+  arch: string;
+  /** the last epoch recorded */
+  last: number;
+  /** the epoch whose weights were kept */
+  best: number;
+}
+
+/** Per architecture with mixing weights, its last and its best epoch in one seed's run. */
+export function mixingEpochs(mixing: ColumnTable, seed: number): EpochRow[] {
+  return mixing
+    .params({seed})
+    .filter("(d, $) => d.seed === $.seed")
+    .groupby("arch")
+    .rollup({last: "d => op.max(d.epoch)", best: "d => op.max(d.is_best === 1 ? d.epoch : null)"})
+    .objects() as EpochRow[];
+}
+
+/** The mixing entries of one architecture's run at one epoch, one layer. */
+export function mixingAt(mixing: ColumnTable, where: {arch: string; seed: number; epoch: number; layer: number}): Omit<MixingRow, "epoch">[] {
+  return mixing
+    .params(where)
+    .filter("(d, $) => d.arch === $.arch && d.seed === $.seed && d.epoch === $.epoch && d.layer === $.layer")
+    .select("matrix", "source_head", "target_head", "pseudo", "value")
+    .objects() as Omit<MixingRow, "epoch">[];
+}

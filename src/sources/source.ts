@@ -1,0 +1,87 @@
+// The one data layer between files and views. A view asks a source for exactly the slice it draws and gets
+// typed maps back, cached per slice. The built-in tensors sit behind it (parquetSource: Parquet row groups
+// by HTTP range); a reader's file or a URL is meant to sit behind the same interface.
+import {headStack, type HeadMap} from "../components/headStack.js";
+import type {PseudoBlockColumns} from "../components/pseudoBlocks.js";
+import type {Table} from "@uwdata/flechette";
+
+/** A map kind and the tidy column that holds it. */
+export const MAP_COLUMNS = {raw: "pattern", effective: "effective", naive: "naive"} as const;
+export type MapKind = keyof typeof MAP_COLUMNS;
+
+/** One layer of one input: `arch` names the model in a file of several (absent for a one-model file). */
+export interface LayerSlice {
+  arch?: string;
+  sample: number;
+  layer: number;
+}
+
+/** Every head's map per kind asked for; a kind the model lacks (naive outside IHA) is null. */
+export type LayerMaps = Partial<Record<MapKind, HeadMap[] | null>>;
+
+export interface HeadSlice {
+  sample: number;
+  layer: number;
+  head: number;
+}
+
+export interface AttentionSource {
+  /** heads per layer and tokens per input: every map is heads × tokens × tokens */
+  readonly heads: number;
+  readonly tokens: number;
+  /** The maps of `kinds` for one layer of one input (maps[kind][head][query][key]). */
+  maps(slice: LayerSlice, kinds: readonly MapKind[]): Promise<LayerMaps>;
+  /** IHA's pseudo pattern blocks of one head, or null where the source holds none. */
+  blocks(slice: HeadSlice): Promise<PseudoBlockColumns | null>;
+}
+
+/** The tidy index columns a map is rebuilt from. */
+export const MAP_INDEX = ["head_index", "query_pos", "key_pos"] as const;
+/** The columns of a pseudo-block slice, as the pseudo-blocks view takes them. */
+export const BLOCK_COLUMNS = ["p", "q", "query_pos", "key_pos", "pattern"] as const;
+
+/** The maps of `kind` in a table of one layer's rows; null when the kind's column is missing or all null. */
+export function stackOf(table: Table, kind: MapKind, heads: number, tokens: number): HeadMap[] | null {
+  const values = table.getChild(MAP_COLUMNS[kind]) as Table["children"][number] | undefined;
+  if (!values || values.nullCount === values.length) return null;
+  const column = (name: string) => table.getChild(name).toArray() as ArrayLike<number>;
+  return headStack({head_index: column("head_index"), query_pos: column("query_pos"), key_pos: column("key_pos"), value: values.toArray() as ArrayLike<number | null>}, heads, tokens);
+}
+
+/** The pseudo-block columns of a table of one head's rows (empty columns for no table). */
+export function blockColumnsOf(table: Table | null): PseudoBlockColumns {
+  const column = (name: string) => (table?.getChild(name)?.toArray() ?? []) as ArrayLike<number>;
+  return {p: column("p"), q: column("q"), query_pos: column("query_pos"), key_pos: column("key_pos"), pattern: column("pattern")};
+}
+
+/**
+ * Per-slice cache of map reads: `read` is called once for the kinds of a slice not asked for before, and
+ * every later request of those kinds gets the same promise.
+ */
+export function mapCache(read: (slice: LayerSlice, kinds: MapKind[]) => Promise<LayerMaps>): AttentionSource["maps"] {
+  const cache = new Map<string, Promise<HeadMap[] | null>>();
+  const keyOf = (slice: LayerSlice, kind: MapKind) => `${slice.arch ?? ""}|${slice.sample}|${slice.layer}|${kind}`;
+  return async (slice, kinds) => {
+    const missing = kinds.filter((kind) => !cache.has(keyOf(slice, kind)));
+    if (missing.length > 0) {
+      const reading = read(slice, missing);
+      for (const kind of missing) cache.set(keyOf(slice, kind), reading.then((maps) => maps[kind] ?? null));
+      reading.catch(() => missing.forEach((kind) => cache.delete(keyOf(slice, kind)))); // a failed read is retried
+    }
+    const stacks = await Promise.all(kinds.map((kind) => cache.get(keyOf(slice, kind))!));
+    return Object.fromEntries(kinds.map((kind, i) => [kind, stacks[i]]));
+  };
+}
+
+/** A cache of promises by key: `load` runs once per key, and again after a failure. */
+export function memo<T>(load: (key: string) => Promise<T>): (key: string) => Promise<T> {
+  const cache = new Map<string, Promise<T>>();
+  return (key) => {
+    if (!cache.has(key)) {
+      const loading = load(key);
+      cache.set(key, loading);
+      loading.catch(() => cache.delete(key));
+    }
+    return cache.get(key)!;
+  };
+}

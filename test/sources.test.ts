@@ -1,0 +1,145 @@
+// The attention source over Parquet files written by the loaders' writer (src/data/parquet.ts), read by HTTP
+// range requests from scripts/serve.ts with parquet-wasm's Node build: the slices it returns, what it fetches.
+import {mkdtempSync, rmSync, writeFileSync} from "node:fs";
+import type {Server} from "node:http";
+import {tmpdir} from "node:os";
+import {join} from "node:path";
+import * as Parquet from "parquet-wasm/node";
+import {afterAll, beforeAll, describe, expect, it} from "vitest";
+import {parquetTable, rowGroupIndex} from "../src/data/parquet.js";
+import {nullableFloat32} from "../src/data/arrow.js";
+import {parquetSource, type OpenParquet} from "../src/sources/parquetSource.js";
+import {parseRange, serve} from "../scripts/serve.js";
+
+const ARCHS = ["mha", "iha"];
+const S = 5; // samples
+const L = 2; // layers
+const H = 3; // heads
+const N = 16; // tokens
+const P = 2; // pseudo slots
+const MAP_ROWS = ARCHS.length * S * L * H * N * N;
+
+/** A scrambled value for every map cell, so that a misplaced row shows and the file does not compress away. */
+const weight = (a: number, s: number, l: number, h: number, q: number, k: number, kind: number) =>
+  kind + (Math.imul((((a * S + s) * L + l) * H + h) * N * N + q * N + k, 2654435761) >>> 0) / 2 ** 32;
+
+function attentionColumns() {
+  const arch: string[] = [];
+  const ints = {sample: new Int8Array(MAP_ROWS), layer: new Int8Array(MAP_ROWS), head_index: new Int8Array(MAP_ROWS), query_pos: new Int8Array(MAP_ROWS), key_pos: new Int8Array(MAP_ROWS)};
+  const pattern = new Float32Array(MAP_ROWS);
+  const effective = new Float32Array(MAP_ROWS);
+  const naive = new Float32Array(MAP_ROWS).fill(NaN);
+  let row = 0;
+  ARCHS.forEach((name, a) => {
+    for (let s = 0; s < S; s++) for (let l = 0; l < L; l++) for (let h = 0; h < H; h++) for (let q = 0; q < N; q++) for (let k = 0; k < N; k++, row++) {
+      arch.push(name);
+      Object.entries({sample: s, layer: l, head_index: h, query_pos: q, key_pos: k}).forEach(([c, v]) => (ints[c as keyof typeof ints][row] = v));
+      pattern[row] = weight(a, s, l, h, q, k, 1);
+      effective[row] = weight(a, s, l, h, q, k, 2);
+      if (name === "iha") naive[row] = weight(a, s, l, h, q, k, 3);
+    }
+  });
+  return {arch, ...ints, pattern, effective, naive: nullableFloat32(naive)};
+}
+
+function blockColumns() {
+  const rows = S * L * H * (N * P) ** 2;
+  const c = {sample: new Int8Array(rows), layer: new Int8Array(rows), head_index: new Int8Array(rows), p: new Int8Array(rows), q: new Int8Array(rows), query_pos: new Int8Array(rows), key_pos: new Int8Array(rows), pattern: new Float32Array(rows)};
+  let row = 0;
+  for (let s = 0; s < S; s++) for (let l = 0; l < L; l++) for (let h = 0; h < H; h++) for (let n = 0; n < N; n++) for (let p = 0; p < P; p++) for (let k = 0; k < N; k++) for (let q = 0; q < P; q++, row++) {
+    Object.entries({sample: s, layer: l, head_index: h, query_pos: n, p, key_pos: k, q}).forEach(([name, v]) => ((c[name as keyof typeof c] as Int8Array)[row] = v));
+    c.pattern[row] = s * 1000 + h * 100 + (n * P + p) + (k * P + q) / 100;
+  }
+  return c;
+}
+
+let dir = "";
+let server: Server;
+let base = "";
+/** Bytes the server sent, per request, since the last reset. */
+let sent: number[] = [];
+const sizes = {attention: 0, blocks: 0};
+const open: OpenParquet = (url) => Parquet.ParquetFile.fromUrl(url);
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), "mixviz-sources-"));
+  const attention = parquetTable(attentionColumns(), ["arch", "sample", "layer"]);
+  const blocks = parquetTable(blockColumns(), ["sample", "layer", "head_index"]);
+  sizes.attention = attention.length;
+  sizes.blocks = blocks.length;
+  writeFileSync(join(dir, "attention.parquet"), attention);
+  writeFileSync(join(dir, "blocks.parquet"), blocks);
+  ({server, url: base} = await serve(dir));
+  // What each answer carries: the range asked for, or the whole file.
+  server.on("request", (request) => {
+    const size = request.url!.includes("blocks") ? sizes.blocks : sizes.attention;
+    const range = parseRange(request.headers.range, size);
+    sent.push(range && range !== "unsatisfiable" ? range.end - range.start + 1 : size);
+  });
+});
+
+afterAll(() => {
+  server?.close();
+  rmSync(dir, {recursive: true, force: true});
+});
+
+const source = () => parquetSource({attention: `${base}attention.parquet`, blocks: `${base}blocks.parquet`}, {heads: H, tokens: N}, open);
+
+describe("rowGroupIndex", () => {
+  it("lists one key per run and rejects unsorted or unequal runs", () => {
+    expect(rowGroupIndex({a: ["x", "x", "y", "y"], b: Int8Array.of(0, 0, 1, 1)}, ["a", "b"])).toEqual({index: {columns: ["a", "b"], keys: [["x", 0], ["y", 1]]}, rows: 2});
+    expect(() => rowGroupIndex({a: ["x", "y", "x", "y"]}, ["a"])).toThrow(/not sorted/);
+    expect(() => rowGroupIndex({a: ["x", "x", "x", "y"]}, ["a"])).toThrow(/differ in length/);
+  });
+});
+
+describe("parquetSource", () => {
+  it("returns every head's map of the slice asked for, each cell in its place", async () => {
+    const maps = await source().maps({arch: "iha", sample: 3, layer: 1}, ["raw", "effective", "naive"]);
+    const a = ARCHS.indexOf("iha");
+    for (const [kind, offset] of [["raw", 1], ["effective", 2], ["naive", 3]] as const) {
+      const stack = maps[kind]!;
+      expect(stack).toHaveLength(H);
+      for (let h = 0; h < H; h++) for (let q = 0; q < N; q++) for (let k = 0; k < N; k++) {
+        expect(stack[h][q][k]).toBeCloseTo(weight(a, 3, 1, h, q, k, offset), 6);
+      }
+    }
+  });
+
+  it("gives null for a kind the model lacks (naive outside IHA) and throws for a slice the file does not hold", async () => {
+    const maps = await source().maps({arch: "mha", sample: 0, layer: 0}, ["raw", "naive"]);
+    expect(maps.raw).toHaveLength(H);
+    expect(maps.naive).toBeNull();
+    await expect(source().maps({arch: "mha", sample: S, layer: 0}, ["raw"])).rejects.toThrow(/no rows/);
+  });
+
+  it("fetches a small part of the file for one slice, and nothing more for the same slice again", async () => {
+    const src = source();
+    sent = [];
+    await src.maps({arch: "mha", sample: 1, layer: 0}, ["raw", "effective"]);
+    const first = sent.reduce((a, b) => a + b, 0);
+    expect(first).toBeGreaterThan(0);
+    expect(first).toBeLessThan(sizes.attention / 4);
+    sent = [];
+    await src.maps({arch: "mha", sample: 1, layer: 0}, ["raw"]);
+    expect(sent).toEqual([]);
+    await src.maps({arch: "mha", sample: 2, layer: 0}, ["raw"]);
+    expect(sent.length).toBeGreaterThan(0);
+    console.info(`one slice of ${sizes.attention} B: ${first} B fetched`);
+  });
+
+  it("returns one head's pseudo blocks, and empty columns for a sample the file does not cover", async () => {
+    const blocks = (await source().blocks({sample: 2, layer: 1, head: 1}))!;
+    expect(blocks.pattern).toHaveLength((N * P) ** 2);
+    for (let i = 0; i < blocks.pattern.length; i++) {
+      const expected = 2 * 1000 + 1 * 100 + (blocks.query_pos[i] * P + blocks.p[i]) + (blocks.key_pos[i] * P + blocks.q[i]) / 100;
+      expect(blocks.pattern[i]).toBeCloseTo(expected, 3);
+    }
+    expect((await source().blocks({sample: S, layer: 0, head: 0}))!.pattern).toHaveLength(0);
+  });
+
+  it("has no blocks when given no blocks file", async () => {
+    const src = parquetSource({attention: `${base}attention.parquet`}, {heads: H, tokens: N}, open);
+    expect(await src.blocks({sample: 0, layer: 0, head: 0})).toBeNull();
+  });
+});
