@@ -8,7 +8,7 @@ import {join} from "node:path";
 import {tableFromArrays, tableFromIPC} from "apache-arrow";
 import type {Browser, Page} from "playwright-core";
 import {afterAll, beforeAll, describe, expect, inject, test} from "vitest";
-import {arrowStream, bertviz, denseTable, parquet, syntheticWeights, tidyColumns, tidyTable, tokenList, tokensTable, type Shape} from "../helpers/attentionFiles.js";
+import {arrowStream, bertviz, decodeParquet, denseTable, parquet, syntheticWeights, tidyColumns, tidyTable, tokenList, tokensTable, type Shape} from "../helpers/attentionFiles.js";
 import {SMALL, writeMalformed} from "../helpers/malformed.js";
 import {launch, visit} from "./browser.js";
 
@@ -211,7 +211,7 @@ describe("the Your data page", () => {
       return new Uint8Array(await (await fetch(new URL(`./${path}`, base))).arrayBuffer());
     };
     const samples = JSON.parse(new TextDecoder().decode(await get("samples")));
-    const table = tableFromIPC(await get("attention"));
+    const table = tableFromIPC(decodeParquet(await get("attention"))); // the explorer reads it as Parquet
     const arch = table.getChild("arch")!.toArray() as string[];
     const sample = table.getChild("sample")!.toArray();
     const keep = Array.from({length: table.numRows}, (_, i) => i).filter((i) => arch[i] === OWN.arch && sample[i] === OWN.sample);
