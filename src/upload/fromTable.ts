@@ -1,5 +1,5 @@
 // A tidy or dense attention table → an AttentionSet, checking every row on the way.
-// Tidy: one row per (layer, head_index, query_pos, key_pos) with a float `pattern` (as data/attention.arrow).
+// Tidy: one row per (layer, head_index, query_pos, key_pos) with a float `pattern` (as data/attention.parquet).
 // Dense: one row per (layer, head_index, query_pos) whose `pattern` is the list of N key weights — the
 // layout for large files (12 layers × 12 heads × 512 tokens is 73,728 rows instead of 37.7 M).
 // Optional columns: `model` and `sample` (each distinct pair is one sequence), `effective` (tidy only).

@@ -53,7 +53,7 @@ export function syntheticWeights({layers, heads, tokens}: Shape, seed = 1): Floa
 
 export const tokenList = (n: number, word = (i: number) => `tok${i}`) => Array.from({length: n}, (_, i) => word(i));
 
-/** The tidy columns of a weights buffer (every cell one row), as in data/attention.arrow. */
+/** The tidy columns of a weights buffer (every cell one row), as in data/attention.parquet. */
 export function tidyColumns({layers, heads, tokens}: Shape, weights: Float32Array) {
   const rows = layers * heads * tokens * tokens;
   const Pos = tokens > 127 ? Int16Array : Int8Array;
