@@ -217,6 +217,7 @@ describe("the ablation section's title and conclusion", () => {
     expect(c.conclusion).toContain("In IHA it depends on the seed");
     const none = ablationClaim(by([0.1, 0.2, 0.3], [0.005, 0.1, -0.2], [0.842, 0.2, 0.95]));
     expect(none.title).toBe("whether the drawn maps point at the heads that matter depends on the seed in IHA");
+    expect(none.conclusion).toContain("In MHA and Talking Heads they do not, in any seed.");
   });
 
   it("becomes 'heads that look idle but matter' only when no model's maps predict it in any seed", () => {

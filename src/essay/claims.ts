@@ -520,7 +520,7 @@ export function ablationClaim(byArch: Record<Arch, AblationBySeed>): AblationCla
     conclusion = `${across}: in none of the models do the drawn maps point at the heads the model cannot lose.`;
   } else if (predicts.length === 0) {
     title = `whether the drawn maps point at the heads that matter depends on the seed in ${names(varies)}`;
-    conclusion = `${across}.${variesText}${fails.length ? ` In ${names(fails)} they do not ${over}.` : ""}`;
+    conclusion = `${across}.${variesText}${fails.length ? ` In ${names(fails)} they do not${seeds > 1 ? ", in any seed" : ""}.` : ""}`;
   } else {
     title = `the drawn maps point at the heads that matter in ${names(predicts)}${fails.length ? `, not in ${names(fails)}` : ""}${varies.length ? `; in ${names(varies)} it depends on the seed` : ""}`;
     conclusion = `${across}. In ${names(predicts)} the heads that follow the path are the ones the model cannot lose${over ? `, ${over}` : ""}${fails.length ? `; in ${names(fails)} they are not, so there a head's map says little about whether the model needs it` : ""}.${variesText}`;
