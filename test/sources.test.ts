@@ -1,18 +1,20 @@
 // The attention source over Parquet files written by the loaders' writer (src/data/parquet.ts), read by HTTP
-// range requests from scripts/serve.ts with parquet-wasm's Node build: the slices it returns, what it fetches.
+// range requests from scripts/serve.ts (src/sources/parquetFile.ts, the pages' own reader): the slices it returns,
+// what it fetches.
 import {mkdtempSync, rmSync, writeFileSync} from "node:fs";
-import type {Server} from "node:http";
+import {createServer, type Server} from "node:http";
+import {readFileSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
-import * as Parquet from "parquet-wasm/node";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import {parquetTable, rowGroupIndex} from "../src/data/parquet.js";
-import {nullableFloat32} from "../src/data/arrow.js";
-import {parquetSource, type OpenParquet} from "../src/sources/parquetSource.js";
+import {arrowTable, nullableFloat32} from "../src/data/arrow.js";
+import * as Parquet from "parquet-wasm/node";
+import {parquetSource} from "../src/sources/parquetSource.js";
 import {parseRange, serve} from "../scripts/serve.js";
 
 const ARCHS = ["mha", "iha"];
-const S = 5; // samples
+const S = 24; // samples (enough that one slice and the footer are a small part of the file)
 const L = 2; // layers
 const H = 3; // heads
 const N = 16; // tokens
@@ -59,7 +61,6 @@ let base = "";
 /** Bytes the server sent, per request, since the last reset. */
 let sent: number[] = [];
 const sizes = {attention: 0, blocks: 0};
-const open: OpenParquet = (url) => Parquet.ParquetFile.fromUrl(url);
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "mixviz-sources-"));
@@ -83,7 +84,7 @@ afterAll(() => {
   rmSync(dir, {recursive: true, force: true});
 });
 
-const source = () => parquetSource({attention: `${base}attention.parquet`, blocks: `${base}blocks.parquet`}, {heads: H, tokens: N}, open);
+const source = () => parquetSource({attention: `${base}attention.parquet`, blocks: `${base}blocks.parquet`}, {heads: H, tokens: N});
 
 describe("rowGroupIndex", () => {
   it("lists one key per run and rejects unsorted or unequal runs", () => {
@@ -139,7 +140,32 @@ describe("parquetSource", () => {
   });
 
   it("has no blocks when given no blocks file", async () => {
-    const src = parquetSource({attention: `${base}attention.parquet`}, {heads: H, tokens: N}, open);
+    const src = parquetSource({attention: `${base}attention.parquet`}, {heads: H, tokens: N});
     expect(await src.blocks({sample: 0, layer: 0, head: 0})).toBeNull();
+  });
+
+  it("reads the same slice from a host that ignores ranges (the whole file, once)", async () => {
+    const whole = readFileSync(join(dir, "attention.parquet"));
+    let requests = 0;
+    const plain = createServer((_, response) => {
+      requests++;
+      response.writeHead(200, {"content-type": "application/octet-stream"}).end(whole);
+    });
+    await new Promise<void>((done) => plain.listen(0, "127.0.0.1", done));
+    try {
+      const {port} = plain.address() as {port: number};
+      const src = parquetSource({attention: `http://127.0.0.1:${port}/attention.parquet`}, {heads: H, tokens: N});
+      const [ranged, unranged] = await Promise.all([source().maps({arch: "iha", sample: 7, layer: 1}, ["raw", "naive"]), src.maps({arch: "iha", sample: 7, layer: 1}, ["raw", "naive"])]);
+      expect(unranged).toEqual(ranged);
+      await src.maps({arch: "mha", sample: 8, layer: 0}, ["raw"]);
+      expect(requests).toBe(1);
+    } finally {
+      plain.close();
+    }
+  });
+
+  it("names a file that lacks the row-group index", async () => {
+    writeFileSync(join(dir, "plain.parquet"), Parquet.writeParquet(Parquet.Table.fromIPCStream(arrowTable({sample: Int8Array.of(0, 0, 1), pattern: Float32Array.of(1, 2, 3)}))));
+    await expect(parquetSource({attention: `${base}plain.parquet`}, {heads: H, tokens: N}).maps({sample: 0, layer: 0}, ["raw"])).rejects.toThrow(/plain\.parquet has no mixviz\.row_groups metadata/);
   });
 });

@@ -3,11 +3,11 @@
 // by HTTP range); a reader's file or a URL is meant to sit behind the same interface.
 import {headStack, type HeadMap} from "../components/headStack.js";
 import type {PseudoBlockColumns} from "../components/pseudoBlocks.js";
-import type {Table} from "@uwdata/flechette";
+import type {ViewMapKind} from "../model/vocabulary.js";
+import type {Columns} from "./parquetFile.js";
 
-/** A map kind and the tidy column that holds it. */
-export const MAP_COLUMNS = {raw: "pattern", effective: "effective", naive: "naive"} as const;
-export type MapKind = keyof typeof MAP_COLUMNS;
+/** The tidy column that holds each map kind a source serves. */
+export const MAP_COLUMNS: Readonly<Record<ViewMapKind, string>> = {raw: "pattern", effective: "effective", naive: "naive"};
 
 /** One layer of one input: `arch` names the model in a file of several (absent for a one-model file). */
 export interface LayerSlice {
@@ -17,7 +17,7 @@ export interface LayerSlice {
 }
 
 /** Every head's map per kind asked for; a kind the model lacks (naive outside IHA) is null. */
-export type LayerMaps = Partial<Record<MapKind, HeadMap[] | null>>;
+export type LayerMaps = Partial<Record<ViewMapKind, HeadMap[] | null>>;
 
 export interface HeadSlice {
   sample: number;
@@ -30,7 +30,7 @@ export interface AttentionSource {
   readonly heads: number;
   readonly tokens: number;
   /** The maps of `kinds` for one layer of one input (maps[kind][head][query][key]). */
-  maps(slice: LayerSlice, kinds: readonly MapKind[]): Promise<LayerMaps>;
+  maps(slice: LayerSlice, kinds: readonly ViewMapKind[]): Promise<LayerMaps>;
   /** IHA's pseudo pattern blocks of one head, or null where the source holds none. */
   blocks(slice: HeadSlice): Promise<PseudoBlockColumns | null>;
 }
@@ -40,17 +40,17 @@ export const MAP_INDEX = ["head_index", "query_pos", "key_pos"] as const;
 /** The columns of a pseudo-block slice, as the pseudo-blocks view takes them. */
 export const BLOCK_COLUMNS = ["p", "q", "query_pos", "key_pos", "pattern"] as const;
 
-/** The maps of `kind` in a table of one layer's rows; null when the kind's column is missing or all null. */
-export function stackOf(table: Table, kind: MapKind, heads: number, tokens: number): HeadMap[] | null {
-  const values = table.getChild(MAP_COLUMNS[kind]) as Table["children"][number] | undefined;
-  if (!values || values.nullCount === values.length) return null;
-  const column = (name: string) => table.getChild(name).toArray() as ArrayLike<number>;
-  return headStack({head_index: column("head_index"), query_pos: column("query_pos"), key_pos: column("key_pos"), value: values.toArray() as ArrayLike<number | null>}, heads, tokens);
+/** The maps of `kind` in the columns of one layer's rows; null when the kind's column is missing or all null. */
+export function stackOf(columns: Columns, kind: ViewMapKind, heads: number, tokens: number): HeadMap[] | null {
+  const values = columns[MAP_COLUMNS[kind]] as ArrayLike<number | null> | undefined;
+  if (!values || Array.prototype.every.call(values, (v) => v === null)) return null;
+  const index = (name: string) => columns[name] as ArrayLike<number>;
+  return headStack({head_index: index("head_index"), query_pos: index("query_pos"), key_pos: index("key_pos"), value: values}, heads, tokens);
 }
 
-/** The pseudo-block columns of a table of one head's rows (empty columns for no table). */
-export function blockColumnsOf(table: Table | null): PseudoBlockColumns {
-  const column = (name: string) => (table?.getChild(name)?.toArray() ?? []) as ArrayLike<number>;
+/** The pseudo-block columns of one head's rows (empty columns for none). */
+export function blockColumnsOf(columns: Columns | null): PseudoBlockColumns {
+  const column = (name: string) => (columns?.[name] ?? []) as ArrayLike<number>;
   return {p: column("p"), q: column("q"), query_pos: column("query_pos"), key_pos: column("key_pos"), pattern: column("pattern")};
 }
 
@@ -58,9 +58,9 @@ export function blockColumnsOf(table: Table | null): PseudoBlockColumns {
  * Per-slice cache of map reads: `read` is called once for the kinds of a slice not asked for before, and
  * every later request of those kinds gets the same promise.
  */
-export function mapCache(read: (slice: LayerSlice, kinds: MapKind[]) => Promise<LayerMaps>): AttentionSource["maps"] {
+export function mapCache(read: (slice: LayerSlice, kinds: ViewMapKind[]) => Promise<LayerMaps>): AttentionSource["maps"] {
   const cache = new Map<string, Promise<HeadMap[] | null>>();
-  const keyOf = (slice: LayerSlice, kind: MapKind) => `${slice.arch ?? ""}|${slice.sample}|${slice.layer}|${kind}`;
+  const keyOf = (slice: LayerSlice, kind: ViewMapKind) => `${slice.arch ?? ""}|${slice.sample}|${slice.layer}|${kind}`;
   return async (slice, kinds) => {
     const missing = kinds.filter((kind) => !cache.has(keyOf(slice, kind)));
     if (missing.length > 0) {
