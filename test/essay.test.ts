@@ -1,6 +1,9 @@
-// The essay's pure helpers: head picks, correlation and the essay's URL state.
+// The essay's pure helpers: head picks, correlation, the essay's URL state, the ablation sentences and the results table.
 import {describe, expect, test} from "vitest";
 import {argmax, pathShares, rankOf} from "../src/essay/figures.js";
+import {ablationSentence, mainSeedAblation} from "../src/essay/ablation.js";
+import {RESULT_FORMAT, resultRows, studyRows, trainingTimeText} from "../src/essay/results.js";
+import {STUDY} from "../src/components/study.js";
 import {pearson} from "../src/model/metrics.js";
 import {explorerHref, parseEssayState, serializeEssayState} from "../src/state/essayState.js";
 import {parseState} from "../src/state/explorerState.js";
@@ -35,5 +38,56 @@ describe("essay figures", () => {
     expect(href.startsWith("./explorer.html?")).toBe(true);
     const state = parseState(href.slice(href.indexOf("?")), {samples: 4, layers: 1, heads: 8, tokens: 36, maxEpoch: 4});
     expect(state).toMatchObject({arch: "talking_heads", sample: 1, head: 5, query: 7, tab: "mixing"});
+  });
+});
+
+describe("the essay's ablation sentences (main seed)", () => {
+  const row = (arch: string, h: number, test_f1: number, ablated_f1: number) => ({arch, head_index: h, head: `L0H${h}`, test_f1, ablated_f1, source_ablated_f1: ablated_f1});
+  const alignment = {mha: [0.1, 0.5, 0.3], talking_heads: [0.2, 0.2, 0.2], iha: [0.4, 0.1, 0.2]};
+  const rows = [
+    row("mha", 0, 0.9, 0.89), row("mha", 1, 0.9, 0.6), row("mha", 2, 0.9, 0.88),
+    row("talking_heads", 0, 0.8, 0.8), row("talking_heads", 1, 0.8, 0.81), row("talking_heads", 2, 0.8, 0.8),
+    row("iha", 0, 0.7, 0.7), row("iha", 1, 0.7, 0.4), row("iha", 2, 0.7, 0.69)
+  ];
+
+  test("names the costliest head and where its map ranks by alignment", () => {
+    const by = mainSeedAblation(rows, alignment, 0, 3);
+    expect(by.mha.worstRow?.head).toBe("L0H1");
+    expect(by.mha.rows[1].drop).toBeCloseTo(0.3);
+    expect(ablationSentence("mha", by.mha, 0)).toBe("In MHA (seed 0), removing L0H1 costs the most (F1 0.900 → 0.600); by the alignment of its map it ranks 1 of 3.");
+    // IHA's costliest head has the least aligned map: the rank follows the alignments
+    expect(ablationSentence("iha", by.iha, 0)).toMatch(/removing L0H1 costs the most .*ranks 3 of 3\.$/);
+  });
+
+  test("says no head matters when no removal lowers F1, and reads alignments by layer", () => {
+    const by = mainSeedAblation(rows, alignment, 0, 3);
+    expect(ablationSentence("talking_heads", by.talking_heads, 0)).toBe("In Talking Heads, no single head's removal lowers test F1.");
+    const layer1 = mainSeedAblation(rows, {mha: [0, 0, 0, 0.9, 0.1, 0.2], talking_heads: [], iha: []}, 1, 3);
+    expect(layer1.mha.rows.map((r) => r.alignment)).toEqual([0.9, 0.1, 0.2]);
+    expect(layer1.mha.alignRank).toBe(3);
+  });
+});
+
+describe("the results table", () => {
+  const spread = (mean: number, std: number | null = null, max = mean) => ({mean, std, min: mean, max});
+  const maps = (a: number) => ({raw: {alignment: spread(a, 0.01), best_head_alignment: spread(a + 0.1), redundancy: spread(0.2), entropy: spread(1.5)}});
+  const arch = (a: number, n: number, seconds: number) => ({map_kinds: ["raw"], over_seeds: {n, test_f1: spread(0.95, n > 1 ? 0.01 : null), best_epoch: spread(n > 1 ? 12.5 : 12), seconds: spread(seconds, null, seconds), maps: maps(a)}});
+  const metrics = (n: number, seconds = [30, 50, 70]) => ({architectures: {mha: arch(0.5, n, seconds[0]), talking_heads: arch(0.4, n, seconds[1]), iha: arch(0.3, n, seconds[2])}});
+
+  test("has a row per architecture and reading, ± columns only with several seeds", () => {
+    const one = resultRows(metrics(1));
+    expect(one.map((r) => r.architecture)).toEqual(["MHA", "Talking Heads", "IHA"]);
+    expect(one[0]).not.toHaveProperty("± alignment");
+    expect(one[0]["best epoch"]).toBe("12");
+    const three = resultRows(metrics(3));
+    expect(three[2]).toMatchObject({alignment: 0.3, "± alignment": 0.01, seeds: 3, "best epoch": "12.5"});
+    expect(studyRows(STUDY).map((r) => r.alignment)).toEqual([STUDY.mha.alignment, STUDY.talking_heads.alignment, STUDY.iha.alignment]);
+    expect(RESULT_FORMAT["± alignment"](null)).toBe("");
+    expect(RESULT_FORMAT["test F1"]("> 0.999")).toBe("> 0.999");
+  });
+
+  test("gives the longest run in seconds under a minute, else in whole minutes", () => {
+    expect(trainingTimeText(metrics(1, [30, 50, 59]))).toBe("59 seconds");
+    expect(trainingTimeText(metrics(1, [30, 61, 59]))).toBe("2 minutes");
   });
 });

@@ -62,6 +62,19 @@ function at(object: unknown, key: string): unknown {
   return key.split(".").reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], object);
 }
 
+/** Holds back every Arrow and Parquet request of `page` until the returned function is called. */
+async function holdTables(page: Page): Promise<() => void> {
+  let release: () => void = () => {};
+  const held = new Promise<void>((done) => (release = done));
+  await page.route("**/*", async (route) => {
+    const url = new URL(route.request().url());
+    if (url.hostname !== "127.0.0.1") return route.abort();
+    if (/\.(arrow|parquet)$/.test(url.pathname)) await held;
+    return route.continue();
+  });
+  return release;
+}
+
 describe("the essay, in Chromium, offline", () => {
   test("every figure renders, with no errors and no remote requests", async () => {
     const {problems, page} = await visit(browser, ESSAY, settle);
@@ -129,16 +142,9 @@ describe("the essay, in Chromium, offline", () => {
     expect(problems).toEqual([]);
   });
 
-  test("the first figures appear before any Arrow table has loaded", async () => {
+  test("the first figures appear before any table (Arrow or Parquet) has loaded", async () => {
     const page = await browser.newPage();
-    let release: () => void = () => {};
-    const held = new Promise<void>((done) => (release = done));
-    await page.route("**/*", async (route) => {
-      const url = new URL(route.request().url());
-      if (url.hostname !== "127.0.0.1") return route.abort();
-      if (url.pathname.endsWith(".arrow")) await held;
-      return route.continue();
-    });
+    const release = await holdTables(page);
     await page.goto(ESSAY, {waitUntil: "domcontentloaded"});
     await page.waitForSelector(".mixviz-head-flow", {timeout: SETTLE_MS});
     await page.waitForSelector("[data-figure=task] .mixviz-relation-grid", {timeout: SETTLE_MS});
@@ -340,14 +346,7 @@ describe("the essay as a handout and on a phone", () => {
 
   test("while the tables load, prose holds a still placeholder, never a spinning glyph", async () => {
     const page = await browser.newPage();
-    let release: () => void = () => {};
-    const held = new Promise<void>((done) => (release = done));
-    await page.route("**/*", async (route) => {
-      const url = new URL(route.request().url());
-      if (url.hostname !== "127.0.0.1") return route.abort();
-      if (url.pathname.endsWith(".arrow")) await held;
-      return route.continue();
-    });
+    const release = await holdTables(page);
     await page.goto(ESSAY, {waitUntil: "domcontentloaded"});
     await page.waitForSelector("[data-figure=task] .mixviz-relation-grid", {timeout: SETTLE_MS});
     const pending = await page.evaluate(() =>
@@ -356,7 +355,7 @@ describe("the essay as a handout and on a phone", () => {
         animation: getComputedStyle(el).animationName
       }))
     );
-    // the sentences bound to DuckDB's tables are waiting, and none of them spins
+    // the sentences bound to the tables are waiting, and none of them spins
     expect(pending.length).toBeGreaterThan(0);
     for (const p of pending) {
       expect(p.glyph).not.toContain("\u21bb");
