@@ -4,6 +4,7 @@ import {argmax, pathShares, rankOf} from "../src/essay/figures.js";
 import {ablationSentence, mainSeedAblation} from "../src/essay/ablation.js";
 import {RESULT_FORMAT, resultRows, studyRows, trainingTimeText} from "../src/essay/results.js";
 import {STUDY} from "../src/components/study.js";
+import {metricAt} from "../src/essay/metricText.js";
 import {pearson} from "../src/model/metrics.js";
 import {explorerHref, parseEssayState, serializeEssayState} from "../src/state/essayState.js";
 import {parseState} from "../src/state/explorerState.js";
@@ -89,5 +90,14 @@ describe("the results table", () => {
   test("gives the longest run in seconds under a minute, else in whole minutes", () => {
     expect(trainingTimeText(metrics(1, [30, 50, 59]))).toBe("59 seconds");
     expect(trainingTimeText(metrics(1, [30, 61, 59]))).toBe("2 minutes");
+  });
+});
+
+describe("numbers bound to metrics.json", () => {
+  test("are read by dotted key, and a missing key reads as undefined rather than throwing", () => {
+    const metrics = {architectures: {iha: {maps: {raw: {alignment: 0.25}}}}, seeds: [0, 1]};
+    expect(metricAt(metrics, "architectures.iha.maps.raw.alignment")).toBe(0.25);
+    expect(metricAt(metrics, "seeds.1")).toBe(1);
+    expect(metricAt(metrics, "architectures.mha.maps.raw.alignment")).toBeUndefined();
   });
 });

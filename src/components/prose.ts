@@ -11,6 +11,11 @@ export function fmt(value: number): string {
   return value.toFixed(digits);
 }
 
+/** Test F1 as the essay prints it everywhere, results table included: four decimals. */
+export function f1Text(value: number): string {
+  return Number.isFinite(value) ? value.toFixed(4) : "—";
+}
+
 /**
  * How `a` compares with `b` in words: "about the same as", "2.4 times", "half of"… Ratios of 2 or more
  * are said as "N times"; smaller differences as a percentage.

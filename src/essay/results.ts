@@ -1,7 +1,7 @@
 // The essay's results table: per architecture and map reading, the mean over seeds of every number (with
 // its standard deviation when there are several seeds), and the study's rows quoted beside them; and how
 // long the longest training run took, in words.
-import {fmt} from "../components/prose.js";
+import {f1Text, fmt} from "../components/prose.js";
 import type {StudyRow} from "../components/study.js";
 import {ARCH_NAMES, ARCHS, type Arch} from "../model/vocabulary.js";
 import type {Spread} from "./claims.js";
@@ -51,9 +51,8 @@ export function studyRows(study: Readonly<Record<Arch, StudyRow>>): Record<strin
   });
 }
 
-const F1_DIGITS = 4;
 const orBlank = (format: (v: number) => string) => (v: number | null | undefined) => (v == null ? "" : format(v));
-const f1Cell = (v: number | string) => (typeof v === "number" ? v.toFixed(F1_DIGITS) : v);
+const f1Cell = (v: number | string) => (typeof v === "number" ? f1Text(v) : v);
 
 /** Column formats of the table (Inputs.table's `format`). */
 export const RESULT_FORMAT = {
@@ -62,7 +61,7 @@ export const RESULT_FORMAT = {
   "best head": fmt,
   redundancy: fmt,
   entropy: fmt,
-  "± test F1": orBlank((v) => v.toFixed(F1_DIGITS)),
+  "± test F1": orBlank(f1Text),
   "± alignment": orBlank(fmt),
   "± redundancy": orBlank(fmt),
   "± entropy": orBlank(fmt)
