@@ -38,7 +38,7 @@ describe("runTables", () => {
     expect(trainingCurves(history, 0).map((r) => `${r.arch}${r.epoch}:${r.val_f1}`)).toEqual(["iha1:0.25", "mha1:0.125", "mha2:0.5"]);
   });
 
-  it("headAblation keeps the raw rows of one layer, ordered by arch then head", () => {
+  it("headAblation keeps the raw rows of one layer, ordered by arch then head, with each head's F1 lost and alignment rank", () => {
     const heads = fromArrow(arrowTable({
       arch: ["mha", "mha", "iha", "mha", "iha"],
       layer: Int8Array.of(0, 0, 0, 1, 0),
@@ -49,6 +49,12 @@ describe("runTables", () => {
       ablated_f1: Float32Array.of(0.5, 0.75, 0.25, 0, 0.125),
       source_ablated_f1: Float32Array.of(0, 0, 0, 0, 0)
     }));
-    expect(headAblation(heads, 0).map((r) => `${r.arch} ${r.head} ${r.ablated_f1}`)).toEqual(["iha L0H0 0.25", "mha L0H0 0.75", "mha L0H1 0.5"]);
+    const alignment = {mha: [0.25, 0.5, 0.125, 0.75], iha: [0.5, 0, 0, 0]};
+    const rows = headAblation(heads, {layer: 0, heads: 2, alignment});
+    expect(rows.map((r) => `${r.arch} ${r.head} ${r.ablated_f1}`)).toEqual(["iha L0H0 0.25", "mha L0H0 0.75", "mha L0H1 0.5"]);
+    expect(rows.map((r) => [r.drop, r.alignment, r.alignRank])).toEqual([[0.75, 0.5, 1], [0.25, 0.25, 2], [0.5, 0.5, 1]]);
+    // layer 1 reads its heads' alignments from the second half, and ties share a rank
+    const layer1 = headAblation(heads, {layer: 1, heads: 2, alignment: {mha: [0, 0, 0.125, 0.125], iha: []}});
+    expect(layer1.map((r) => [r.head, r.alignment, r.alignRank])).toEqual([["L1H0", 0.125, 1]]);
   });
 });

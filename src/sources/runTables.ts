@@ -47,15 +47,30 @@ export interface AblationRow {
   test_f1: number;
   ablated_f1: number;
   source_ablated_f1: number;
+  /** test F1 lost when the head's output is zeroed */
+  drop: number;
+  /** the alignment of the head's raw map with the path (metrics.json) */
+  alignment: number;
+  /** rank of that alignment among its architecture's heads of the layer (1 = most aligned; ties share) */
+  alignRank: number;
 }
 
-/** Test F1 with and without each head of one layer (the raw-map rows of heads.arrow), by architecture and head. */
-export function headAblation(heads: ColumnTable, layer: number): AblationRow[] {
-  return heads
-    .params({layer})
+/**
+ * Test F1 with and without each head of one layer (the raw-map rows of heads.arrow), by architecture and
+ * head, beside each head's alignment: `alignment[arch]` lists every head's alignment layer-major, `heads` per
+ * layer.
+ */
+export function headAblation(table: ColumnTable, where: {layer: number; heads: number; alignment: Record<string, readonly number[]>}): AblationRow[] {
+  return table
+    .params({layer: where.layer, offset: where.layer * where.heads, alignment: where.alignment})
     .filter("(d, $) => d.map === 'raw' && d.layer === $.layer")
+    .derive({drop: "d => d.test_f1 - d.ablated_f1", alignment: "(d, $) => $.alignment[d.arch][$.offset + d.head_index]"})
+    .groupby("arch")
+    .orderby((d: {alignment: number}) => -d.alignment) // most aligned first; the function is parsed by Arquero
+    .derive({alignRank: "() => op.rank()"})
+    .ungroup()
     .orderby("arch", "head_index")
-    .select("arch", "head_index", "head", "test_f1", "ablated_f1", "source_ablated_f1")
+    .select("arch", "head_index", "head", "test_f1", "ablated_f1", "source_ablated_f1", "drop", "alignment", "alignRank")
     .objects() as AblationRow[];
 }
 
