@@ -3,16 +3,17 @@
 // in the same run). For the essay, the explorer and the workbench, in Debian's Chromium through
 // playwright-core on a site served by scripts/serve.ts (ranges, brotli/gzip as a static host), each load in
 // a fresh browser context (cold cache):
-//   bytes        transferred bytes until every figure is drawn (CDP Network.loadingFinished encodedDataLength
-//                of the page's session: requests made inside a worker, such as DuckDB-wasm's .wasm, which its
-//                worker fetches, are not seen and not counted)
+//   bytes        transferred bytes (body as sent, compressed where the server compressed it, and headers) of
+//                every request of the page and of its workers until every figure is drawn (Playwright's
+//                requestfinished events and Request.sizes(), which see a worker's fetches, such as DuckDB-wasm's
+//                .wasm)
 //   first view   the page's first figure (ms after navigation)
 //   all figures  the last of the page's figures (the READY list of the browser tests)
 //   sample       essay only: from moving the sample slider to every map figure redrawn
 // on the local network and on an emulated classroom network (10 Mbit/s, 40 ms round trip; CDP
 // Network.emulateNetworkConditions). Prints figures; never passes or fails on a time.
 import {loadavg} from "node:os";
-import type {Browser, CDPSession, Page} from "playwright-core";
+import type {Browser, BrowserContext, Page} from "playwright-core";
 import {serve} from "../scripts/serve.js";
 import {launch} from "../test/e2e/browser.js";
 import {READY} from "../test/e2e/ready.js";
@@ -41,15 +42,19 @@ interface Load {
   largest: string[];
 }
 
-async function countBytes(cdp: CDPSession) {
-  const urls = new Map<string, string>();
-  const sizes = new Map<string, number>();
-  cdp.on("Network.responseReceived", (e) => urls.set(e.requestId, e.response.url));
-  cdp.on("Network.loadingFinished", (e) => sizes.set(e.requestId, (sizes.get(e.requestId) ?? 0) + e.encodedDataLength));
-  await cdp.send("Network.enable");
+/** Bytes received per request of the context, the requests of its workers included (DuckDB's wasm, a field worker's). */
+function countBytes(context: BrowserContext) {
+  const sizes: Promise<[string, number]>[] = [];
+  context.on("requestfinished", (request) => sizes.push(request.sizes().then((s) => [request.url(), s.responseBodySize + s.responseHeadersSize])));
+  const settled = () => Promise.all(sizes);
   return {
-    total: () => [...sizes.values()].reduce((a, b) => a + b, 0),
-    largest: () => [...sizes].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([id, n]) => `${(urls.get(id) ?? "?").split("/").pop()} ${(n / 1e6).toFixed(2)} MB`)
+    total: async () => (await settled()).reduce((a, [, n]) => a + n, 0),
+    /** the three files that took the most bytes, over all their requests (a Parquet file's ranges together) */
+    largest: async () => {
+      const byFile = new Map<string, number>();
+      for (const [url, n] of await settled()) byFile.set(url, (byFile.get(url) ?? 0) + n);
+      return [...byFile].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([url, n]) => `${url.split("/").pop()} ${(n / 1e6).toFixed(2)} MB`);
+    }
   };
 }
 
@@ -77,7 +82,7 @@ async function load(browser: Browser, url: string, path: keyof typeof PAGES, net
   const context = await browser.newContext();
   const page = await context.newPage();
   const cdp = await context.newCDPSession(page);
-  const bytes = await countBytes(cdp);
+  const bytes = countBytes(context);
   if (network) await cdp.send("Network.emulateNetworkConditions", network);
   // performance.now() in the page counts from the start of navigation
   const at = async (selector: string) => {
@@ -88,7 +93,7 @@ async function load(browser: Browser, url: string, path: keyof typeof PAGES, net
   const first = await at(FIRST[path]);
   let all = 0;
   for (const selector of READY[path]) all = Math.max(all, await at(selector));
-  const result: Load = {bytes: bytes.total(), first, all, largest: bytes.largest()};
+  const result: Load = {bytes: await bytes.total(), first, all, largest: await bytes.largest()};
   if (path === "/") result.sample = await changeSample(page);
   await context.close();
   return result;
