@@ -3,7 +3,7 @@ import {describe, expect, test} from "vitest";
 import {argmax, pathShares, rankOf} from "../src/essay/figures.js";
 import {ablationSentence, mainSeedAblation} from "../src/essay/ablation.js";
 import {RESULT_FORMAT, resultRows, studyRows, trainingTimeText} from "../src/essay/results.js";
-import {STUDY} from "../src/components/study.js";
+import {STUDY} from "../src/essay/study.js";
 import {metricAt} from "../src/essay/metricText.js";
 import {pearson} from "../src/model/metrics.js";
 import {explorerHref, parseEssayState, serializeEssayState} from "../src/state/essayState.js";

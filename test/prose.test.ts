@@ -1,5 +1,5 @@
 import {describe, expect, it} from "vitest";
-import {direction, fmt, relation} from "../src/components/prose.js";
+import {direction, fmt, relation} from "../src/essay/prose.js";
 
 describe("numbers in prose", () => {
   it("formats with digits that suit the size", () => {

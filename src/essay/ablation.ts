@@ -1,7 +1,7 @@
 // The essay's ablation section for the main seed: per architecture, the head whose removal costs the most
 // test F1 (heads.arrow's rows with their alignment, reshaped by runTables.headAblation), and the sentence
 // that says so and where that head's map ranks by alignment.
-import {fmt} from "../components/prose.js";
+import {fmt} from "./prose.js";
 import {ARCH_NAMES, ARCHS, type Arch} from "../model/vocabulary.js";
 import type {AblationRow} from "../sources/runTables.js";
 import {argmax} from "./figures.js";

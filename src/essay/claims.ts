@@ -2,7 +2,7 @@
 // every "real" difference, the thesis sentence, the ablation section's title and conclusion and the answers
 // of the exercises that depend on the run. A rebuild with other numbers rewrites these sentences; a claim
 // the numbers do not support is not made.
-import {direction, fmt, relation} from "../components/prose.js";
+import {direction, fmt, relation} from "./prose.js";
 import {ARCH_NAMES, ARCHS, type Arch} from "../model/vocabulary.js";
 
 /** Mean, sample standard deviation (null with one seed), min and max of one number over seeds. */

@@ -1,6 +1,6 @@
 // Numbers of metrics.json in the essay's prose, each marked with the key it was read from (data-metric), so
 // that a browser test can check every printed number against the file.
-import {f1Text, fmt} from "../components/prose.js";
+import {f1Text, fmt} from "./prose.js";
 import {pmStd, type Spread} from "./claims.js";
 
 /** A number of `metrics` by dotted key; undefined where the path is missing. */

@@ -1,8 +1,8 @@
 // The essay's results table: per architecture and map reading, the mean over seeds of every number (with
 // its standard deviation when there are several seeds), and the study's rows quoted beside them; and how
 // long the longest training run took, in words.
-import {f1Text, fmt} from "../components/prose.js";
-import type {StudyRow} from "../components/study.js";
+import {f1Text, fmt} from "./prose.js";
+import type {StudyRow} from "./study.js";
 import {ARCH_NAMES, ARCHS, type Arch} from "../model/vocabulary.js";
 import type {Spread} from "./claims.js";
 
