@@ -1,4 +1,4 @@
-// The "Your data" page module without a DOM (src/pages/yourData.ts): the upload store (files in, a checked
+// The "Your data" page module without a DOM (src/pages/yourData/): the upload store (files in, a checked
 // upload or messages out, the example, renormalising; Parquet's decoder loaded once, only when needed), the
 // report's summary, where the controls open, which part of the selection rebuilds which view, the views'
 // titles and the mixing rows shown for a layer.
@@ -7,7 +7,8 @@ import {describe, expect, test} from "vitest";
 import type {UploadMixingRow} from "../src/upload/attentionSet.js";
 import {EXAMPLE_NAME, EXAMPLE_START} from "../src/upload/example.js";
 import {MAX_FILE_BYTES} from "../src/upload/limits.js";
-import {fieldTitle, heatKey, heatmapTooLong, HEATMAP_MAX_TOKENS, layerKey, layerMixing, sentenceTitle, shownKey, startSelection, uploadSizes, uploadStore, uploadSummary, type PickedFile, type Upload} from "../src/pages/yourData.js";
+import {uploadStore, uploadSummary, type PickedFile, type Upload} from "../src/pages/yourData/state.js";
+import {fieldTitle, heatKey, heatmapTooLong, HEATMAP_MAX_TOKENS, layerKey, layerMixing, sentenceTitle, shownKey, startSelection, uploadSizes} from "../src/pages/yourData/views.js";
 import {arrowStream, bertviz, parquet, syntheticWeights, tidyColumns, tidyTable, tokenList, utf8, type Shape} from "./helpers/attentionFiles.js";
 import {tableFromArrays} from "apache-arrow";
 

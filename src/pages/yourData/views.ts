@@ -1,25 +1,22 @@
-// The "Your data" page module (src/your-data.md): the page's one piece of state, the current upload (files
-// read and checked, or the built-in example), and how files, the example button and "Renormalise" change
-// it; then what the page draws from an accepted AttentionSet: the controls, the Sentence View and a windowed
-// Attention Field (src/pages/mapPage.ts, as in the explorer), the heatmap and the mixing matrix. The pure
-// parts (the store with its reader injected, summaries, titles, the mixing rows shown) are unit-tested in
-// test/yourDataPage.test.ts; the builders return DOM. Token strings and file names are set as text only.
-import {follow} from "../components/follow.js";
-import {heatmapPanel} from "../components/heatmapPanel.js";
-import {mixingMatrix} from "../components/mixingMatrix.js";
-import {headColor} from "../components/palette.js";
-import {uploadControls, type UploadControls, type UploadSelection} from "../components/uploadControls.js";
-import {uploadReport} from "../components/uploadReport.js";
-import {headLabel} from "../model/config.js";
-import type {Direction} from "../model/vocabulary.js";
-import type {MapSizes} from "../state/keyMoves.js";
-import {layerStack, renormalise, type AttentionSet, type UploadMixingRow} from "../upload/attentionSet.js";
-import {EXAMPLE_NAME, EXAMPLE_START, exampleJson} from "../upload/example.js";
-import {IssueList} from "../upload/issues.js";
-import {loadUpload, type LoadResult, type ParquetDecoder, type UploadFile} from "../upload/load.js";
-import {checkSize, detectKind} from "../upload/readers.js";
-import {cutStack, followWindow, type TokenWindow} from "../upload/window.js";
-import {headSentence, layerField, mapPageKeys, type ShownHead} from "./mapPage.js";
+// What the "Your data" page draws (src/your-data.md): the drop zone and the report of the upload state
+// (state.ts), then from an accepted AttentionSet the controls, the Sentence View and a windowed Attention
+// Field (src/pages/mapPage.ts, as in the explorer), the heatmap and the mixing matrix. The pure parts (where
+// the controls open, which part of the selection rebuilds which view, titles, the mixing rows shown) are
+// unit-tested in test/yourDataPage.test.ts; the builders return DOM. Token strings are set as text only.
+import {follow} from "../../components/follow.js";
+import {heatmapPanel} from "../../components/heatmapPanel.js";
+import {mixingMatrix} from "../../components/mixingMatrix.js";
+import {headColor} from "../../components/palette.js";
+import {uploadControls, type UploadControls, type UploadSelection} from "../../components/uploadControls.js";
+import {uploadReport} from "../../components/uploadReport.js";
+import {headLabel} from "../../model/config.js";
+import type {Direction} from "../../model/vocabulary.js";
+import type {MapSizes} from "../../state/keyMoves.js";
+import {layerStack, type AttentionSet, type UploadMixingRow} from "../../upload/attentionSet.js";
+import {EXAMPLE_NAME, EXAMPLE_START} from "../../upload/example.js";
+import {cutStack, followWindow, type TokenWindow} from "../../upload/window.js";
+import {headSentence, layerField, mapPageKeys, type ShownHead} from "../mapPage.js";
+import {uploadSummary, type Upload, type UploadStore} from "./state.js";
 
 /** Above this a heatmap of SVG cells (N² of them, three times) is too slow to build. */
 export const HEATMAP_MAX_TOKENS = 96;
@@ -27,140 +24,6 @@ export const HEATMAP_MAX_TOKENS = 96;
 export const FIELD_MAX_TOKENS = 64;
 /** Tokens: the query may come this close to the edge of the field's window before the window moves. */
 export const FIELD_EDGE = 8;
-
-/** The current upload: which files, what reading them gave, how long it took. */
-export interface Upload {
-  names: string[];
-  result: LoadResult;
-  ms: number;
-  /** true while files are being read (the report says so) */
-  loading: boolean;
-  /** counts loads, so a test can wait for the next one */
-  serial: number;
-}
-
-/** A file as the page gets it from the picker or a drop (the browser's File has these). */
-export interface PickedFile {
-  name: string;
-  size: number;
-  arrayBuffer(): Promise<ArrayBuffer>;
-}
-
-/** The parts of parquet-wasm's web build the page uses; `default` starts its wasm from a URL. */
-export interface ParquetModule {
-  default(wasm: string): Promise<unknown>;
-  readParquet(bytes: Uint8Array): {intoIPCStream(): Uint8Array};
-}
-
-export interface UploadStoreOptions {
-  /** loads parquet-wasm, the first time a Parquet file comes in (the page: `() => import("npm:parquet-wasm")`) */
-  loadParquet: () => Promise<ParquetModule>;
-  /** the URL of parquet-wasm's .wasm file */
-  parquetWasm: string;
-  /** resolves once the browser has shown the "reading" state (the next frame; a test passes its own) */
-  nextFrame?: () => Promise<void>;
-}
-
-/** The upload state: its value now, and the three things that change it. */
-export interface UploadStore {
-  readonly value: Upload;
-  /** `publish` is called with every new value (the page's Mutable) */
-  listen(publish: (value: Upload) => void): void;
-  /** reads and checks picked or dropped files; never throws, every problem becomes a message */
-  take(files: ArrayLike<PickedFile>): Promise<void>;
-  /** back to the built-in example */
-  example(): void;
-  /** the current data with every row divided by its sum */
-  renormalise(): void;
-}
-
-type Read = Pick<Upload, "names" | "result" | "ms">;
-
-const browserFrame = () => new Promise<void>((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
-const exampleFiles = (): UploadFile[] => [{name: EXAMPLE_NAME, bytes: new TextEncoder().encode(exampleJson())}];
-const failure = (issues: IssueList): LoadResult => ({issues: issues.list(), data: null, offRows: 0});
-const message = (error: unknown) => (error as Error | undefined)?.message ?? error;
-
-/** Reads and checks files, timed. */
-function read(names: string[], files: readonly UploadFile[], decode: ParquetDecoder | undefined): Read {
-  const started = performance.now();
-  const result = loadUpload(files, decode);
-  return {names, result, ms: performance.now() - started};
-}
-
-/** What a click on "Renormalise" makes of an upload: the data renormalised, and a warning saying so. */
-export function renormalisedUpload(upload: Read): Read {
-  const {names, result, ms} = upload;
-  const note = `${result.offRows.toLocaleString("en-US")} rows were renormalised on this page to sum to 1 (the file is unchanged).`;
-  return {names, result: {issues: [{level: "warning", code: "row_sum", message: note}], data: result.data && renormalise(result.data), offRows: 0}, ms};
-}
-
-export function uploadStore(options: UploadStoreOptions): UploadStore {
-  const nextFrame = options.nextFrame ?? browserFrame;
-  let value: Upload = {...read([EXAMPLE_NAME], exampleFiles(), undefined), loading: false, serial: 0};
-  let publish: (value: Upload) => void = () => {};
-  let decode: ParquetDecoder | undefined;
-  const set = (next: Upload) => publish((value = next));
-  const done = (next: Read) => set({...next, loading: false, serial: value.serial + 1});
-  const fail = (names: string[], issues: IssueList) => done({names, result: failure(issues), ms: 0});
-  const ensureParquet = async () => {
-    if (decode) return;
-    const Parquet = await options.loadParquet();
-    await Parquet.default(options.parquetWasm);
-    decode = (bytes) => Parquet.readParquet(bytes).intoIPCStream();
-  };
-  /** The files' bytes, with the Parquet decoder started when one of them needs it; null (and a message) on failure. */
-  const bytesOf = async (files: PickedFile[], names: string[]): Promise<UploadFile[] | null> => {
-    try {
-      const picked = await Promise.all(files.map(async (f) => ({name: f.name, bytes: new Uint8Array(await f.arrayBuffer())})));
-      if (picked.some((f) => detectKind(f.bytes) === "parquet")) await ensureParquet();
-      return picked;
-    } catch (error) {
-      const issues = new IssueList();
-      issues.error("corrupt", `the browser could not read ${names.join(", ")} (${message(error)})`);
-      fail(names, issues);
-      return null;
-    }
-  };
-  return {
-    get value() {
-      return value;
-    },
-    listen(to) {
-      publish = to;
-    },
-    async take(list) {
-      const files = Array.from(list);
-      if (!files.length) return;
-      const names = files.map((f) => f.name);
-      // The size limit is checked before a byte is read.
-      const sizes = new IssueList();
-      for (const f of files) checkSize(f.name, f.size, sizes);
-      if (sizes.hasErrors) return fail(names, sizes);
-      set({...value, names, loading: true});
-      await nextFrame();
-      const bytes = await bytesOf(files, names);
-      if (!bytes) return;
-      try {
-        done(read(names, bytes, decode));
-      } catch (error) {
-        // The checks report problems as messages; anything thrown here is unforeseen, and still only a message.
-        const issues = new IssueList();
-        issues.error("corrupt", `${names.join(", ")} could not be read (${message(error)})`);
-        fail(names, issues);
-      }
-    },
-    example: () => done(read([EXAMPLE_NAME], exampleFiles(), decode)),
-    renormalise: () => done(renormalisedUpload(value))
-  };
-}
-
-/** The report's one-line summary of accepted data, or null. */
-export function uploadSummary(data: AttentionSet | null, ms: number): string | null {
-  if (!data) return null;
-  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
-  return `${data.source}: ${plural(data.groups.length, "sequence")} × ${plural(data.layers, "layer")} × ${data.heads} heads × ${data.n} tokens, read and checked in ${ms.toFixed(0)} ms`;
-}
 
 /** What the page says about the current upload, with its "Renormalise" button wired to the store. */
 export function reportView(upload: Upload, store: UploadStore): HTMLDivElement {
