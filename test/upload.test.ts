@@ -9,7 +9,7 @@ import {checkSize, detectKind} from "../src/upload/readers.js";
 import {arrowFile, arrowStream, bertviz, decodeParquet, denseTable, parquet, syntheticWeights, tidyColumns, tidyTable, tokenList, tokensTable, utf8, type Shape} from "./helpers/attentionFiles.js";
 import {malformedCases} from "./helpers/malformed.js";
 import {Table, tableFromArrays} from "apache-arrow";
-import {cutStack, windowAround} from "../src/upload/window.js";
+import {cutStack, followWindow, windowAround} from "../src/upload/window.js";
 
 const SHAPE: Shape = {layers: 2, heads: 3, tokens: 5};
 const WEIGHTS = syntheticWeights(SHAPE, 7);
@@ -127,6 +127,21 @@ describe("token windows for long sequences", () => {
     expect(windowAround(300, 512, 128)).toEqual({start: 236, size: 128});
     expect(windowAround(5, 512, 128)).toEqual({start: 0, size: 128});
     expect(windowAround(510, 512, 128)).toEqual({start: 384, size: 128});
+  });
+  test("a window stays while the query is more than the edge inside it, and is centred on the query again past that", () => {
+    const first = followWindow(null, 300, 512, 64, 8);
+    expect(first).toEqual({start: 268, size: 64});
+    expect(followWindow(first, 301, 512, 64, 8)).toBe(first);
+    expect(followWindow(first, 276, 512, 64, 8)).toBe(first); // 8 tokens in: still inside
+    expect(followWindow(first, 275, 512, 64, 8)).toEqual({start: 243, size: 64});
+    expect(followWindow(first, 324, 512, 64, 8)).toEqual({start: 292, size: 64});
+    // at an end of the sequence the window reaches, the query may come up to the end
+    const start = followWindow(null, 0, 512, 64, 8);
+    expect(followWindow(start, 1, 512, 64, 8)).toBe(start);
+    const end = followWindow(null, 511, 512, 64, 8);
+    expect(followWindow(end, 510, 512, 64, 8)).toBe(end);
+    const whole = followWindow(null, 3, 10, 64, 8);
+    expect(followWindow(whole, 9, 10, 64, 8)).toBe(whole);
   });
   test("a cut keeps the weights among the window's tokens", () => {
     const result = loadUpload([{name: "b.json", bytes: utf8(bertviz(SHAPE, WEIGHTS, TOKENS))}]);

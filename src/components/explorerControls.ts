@@ -3,7 +3,7 @@
 // timeline (query scrubber with play/pause and speed) and the tab strip. The bar element is the
 // Observable "view": its `value` is the whole state and it dispatches "input" whenever any part changes.
 // Pure: limits, labels and a start value in, DOM out; the autoplay timer belongs to the element.
-import {BEST_EPOCH, clampState, TABS, type ExplorerLimits, type ExplorerState, type Tab} from "../state/explorerState.js";
+import {BEST_EPOCH, clampState, shownEpoch, TABS, type EpochRange, type ExplorerLimits, type ExplorerState, type Tab} from "../state/explorerState.js";
 import {
   ARCH_NAMES,
   ARCHS,
@@ -32,7 +32,7 @@ export interface ExplorerControlsOptions {
   /** head label, e.g. (0, 3) → "L0H3" */
   headLabel: (layer: number, head: number) => string;
   /** the epochs of an architecture's mixing replay, or null when it has no mixing parameters (MHA) */
-  epochsOf?: (arch: Arch) => {last: number; best: number} | null;
+  epochsOf?: (arch: Arch) => EpochRange | null;
 }
 
 export interface ExplorerControls extends HTMLFormElement {
@@ -137,7 +137,7 @@ export function explorerControls(options: ExplorerControlsOptions): ExplorerCont
       epochText.textContent = `${ARCH_NAMES[state.arch]} has no mixing parameters`;
       return;
     }
-    const epoch = state.epoch === BEST_EPOCH ? info.best : Math.min(state.epoch, info.last);
+    const epoch = shownEpoch(state.epoch, info);
     epochSlider.max = String(info.last);
     epochSlider.value = String(epoch);
     epochText.textContent = `epoch ${epoch} of ${info.last}${epoch === info.best ? " (kept checkpoint)" : ""}${epoch === 0 ? " (initialisation)" : ""}`;

@@ -47,6 +47,18 @@ export const DEFAULT_STATE: ExplorerState = {
 
 const BEST_WORD = "best";
 
+/** The last and the kept (best) epoch of a run's mixing replay. */
+export interface EpochRange {
+  last: number;
+  best: number;
+}
+
+/** The epoch a state shows: the kept one for BEST_EPOCH, else the state's capped at the last; 0 without a replay. */
+export function shownEpoch(epoch: number, range: EpochRange | null | undefined): number {
+  if (!range) return 0;
+  return epoch === BEST_EPOCH ? range.best : Math.min(epoch, range.last);
+}
+
 /** The explorer's URL schema for the given sizes and defaults (parameter names short, readable in a shared link). */
 function explorerSchema(limits: ExplorerLimits, defaults: ExplorerState = DEFAULT_STATE): Schema<ExplorerState> {
   return {

@@ -19,3 +19,17 @@ export function cutStack(stack: readonly (readonly Float32Array[])[], window: To
   const {start, size} = window;
   return stack.map((map) => map.slice(start, start + size).map((row) => row.subarray(start, start + size)));
 }
+
+/**
+ * The window to show `query` in, given the one shown (null for none): the same window while the query is more
+ * than `edge` tokens inside it (or inside it at an end of the sequence), else a new one of `size` centred on
+ * the query. A caller rebuilds its view only when the window returned is not the one it passed.
+ */
+export function followWindow(shown: TokenWindow | null, query: number, tokens: number, size: number, edge: number): TokenWindow {
+  if (shown) {
+    const low = shown.start === 0 ? 0 : shown.start + edge;
+    const high = shown.start + shown.size === tokens ? tokens : shown.start + shown.size - edge;
+    if (query >= low && query < high) return shown;
+  }
+  return windowAround(query, tokens, size);
+}

@@ -1,0 +1,89 @@
+// What the two map pages share (the explorer, and "your data"): the keys (←/→ query, ↑/↓ head, [ ] layer,
+// and on the explorer space for play), the Sentence View and Attention Field as both build them from one
+// layer's maps, and the words their captions use for a direction. The pages get the maps from their own
+// source (the explorer's AttentionSource, a reader's AttentionSet) and hand them here, so either page can
+// draw either source. `mapKeyEffect` and `directionWords` are pure and unit-tested (test/explorerPage.test.ts).
+import {attentionField, type AttentionFieldElement} from "../components/attentionField.js";
+import {keyController} from "../components/dom/keyboard.js";
+import type {HeadMap} from "../components/headStack.js";
+import {headColor} from "../components/palette.js";
+import {sentenceView, type SentenceViewElement} from "../components/sentenceView.js";
+import {headLabel} from "../model/config.js";
+import type {Direction} from "../model/vocabulary.js";
+import {mapMoves, type MapPosition, type MapSizes} from "../state/keyMoves.js";
+
+/** px: the three linked views fit side by side on a laptop screen */
+export const FIELD_SIZE = 340;
+/** px */
+export const SENTENCE_WIDTH = 300;
+
+/** What a key does on a map page: a move of the state, play/pause, or the note that there is one layer. */
+export type KeyEffect = {kind: "move"; change: Partial<MapPosition>} | {kind: "play"} | {kind: "single-layer"};
+
+/** Which keys beyond the moves a page takes. */
+export interface KeyOptions {
+  /** space plays and pauses (the explorer's timeline) */
+  play?: boolean;
+  /** with one layer, [ and ] say so instead of doing nothing */
+  oneLayerNote?: boolean;
+}
+
+/** The effect of `key` at `at` in a stack of `sizes`, or null to leave the key to the browser. */
+export function mapKeyEffect(key: string, at: MapPosition, sizes: MapSizes, options: KeyOptions = {}): KeyEffect | null {
+  if (options.play && key === " ") return {kind: "play"};
+  if (options.oneLayerNote && (key === "[" || key === "]") && sizes.layers < 2) return {kind: "single-layer"};
+  const change = mapMoves(at, sizes)[key];
+  return change ? {kind: "move", change} : null;
+}
+
+/** Controls the keys move: a state with a query, head and layer, and a way to change part of it. */
+export interface KeyedControls {
+  readonly value: MapPosition;
+  set(change: Partial<MapPosition>): void;
+}
+
+/** What the page does for the keys that are not moves; a key whose handler is absent is left alone. */
+export interface KeyHandlers {
+  toggle?: () => void;
+  singleLayer?: () => void;
+}
+
+/** Listens for the map keys until the returned function is called (pass it to `invalidation.then`). */
+export function mapPageKeys(controls: KeyedControls, sizes: () => MapSizes, handlers: KeyHandlers = {}): () => void {
+  const options = {play: handlers.toggle !== undefined, oneLayerNote: handlers.singleLayer !== undefined};
+  return keyController({
+    action(key) {
+      const effect = mapKeyEffect(key, controls.value, sizes(), options);
+      if (effect?.kind === "move") return () => controls.set(effect.change);
+      if (effect?.kind === "play") return handlers.toggle ?? null;
+      if (effect?.kind === "single-layer") return handlers.singleLayer ?? null;
+      return null;
+    }
+  });
+}
+
+/** The captions' words for a direction: what one line joins, and what a line's opacity is relative to. */
+export function directionWords(direction: Direction): {lines: string; of: "row" | "column"} {
+  return direction === "from"
+    ? {lines: "query on the left to every key on the right", of: "row"}
+    : {lines: "key on the right to every query on the left", of: "column"};
+}
+
+/** One head of a layer as the pages show it: which head, and its label in titles ("IHA L0H3, raw"). */
+export interface ShownHead {
+  layer: number;
+  head: number;
+  direction: Direction;
+  label: string;
+}
+
+/** The Sentence View of one head's map, in the head's colour. */
+export function headSentence(map: HeadMap, tokens: readonly string[], shown: ShownHead, query: number, path?: readonly number[]): SentenceViewElement {
+  return sentenceView({map, tokens}, {query, direction: shown.direction, path, color: headColor(shown.head), title: `Sentence view, ${shown.label}`, width: SENTENCE_WIDTH});
+}
+
+/** The Attention Field of every head of a layer, the shown head's sector outlined. */
+export function layerField(maps: readonly HeadMap[], tokens: readonly string[], paths: readonly (readonly number[])[], shown: ShownHead, query: number, title: string): AttentionFieldElement {
+  const headLabels = Array.from({length: maps.length}, (_, h) => headLabel(shown.layer, h));
+  return attentionField(maps, {size: FIELD_SIZE, paths, query, head: shown.head, tokens, headLabels, title});
+}

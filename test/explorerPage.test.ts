@@ -1,0 +1,142 @@
+// The explorer's page module without a DOM (src/pages/explorer.ts) and what it shares with "your data"
+// (src/pages/mapPage.ts): sizes from the data, which part of the state rebuilds which view, the reasoning
+// paths a view rings, the live region's words, the epoch shown, the export name and what each key does.
+import {fromArrow} from "arquero";
+import {describe, expect, it} from "vitest";
+import {arrowTable} from "../src/data/arrow.js";
+import {announcement, detailKey, explorer, explorerSizes, exportName, farPath, layerMaps, pseudoNote, selectionKey, showcaseShape, shownKey, singleLayerNote, viewLabel, type RunMetrics, type Showcase} from "../src/pages/explorer.js";
+import {directionWords, mapKeyEffect} from "../src/pages/mapPage.js";
+import type {AttentionSource, LayerSlice, MapKind} from "../src/sources/source.js";
+import {BEST_EPOCH, DEFAULT_STATE, shownEpoch, type ExplorerState} from "../src/state/explorerState.js";
+
+const M = 2; // a 2×2 relation: 4 tokens
+const meta: Showcase = {
+  task: {m: M},
+  samples: [
+    {tokens: ["a", "b", "c", "d"], relation: [1, 0, 0, 1], labels: [0, 0, 1, 1], paths: [[], [], [0, 3], [1, 3]], predictions: {}},
+    {tokens: ["e", "f", "g", "h"], relation: [0, 0, 0, 0], labels: [1, 0, 0, 0], paths: [[2], [], [], []], predictions: {}}
+  ]
+};
+const metrics: RunMetrics = {model: {n_heads: 3, n_layers: 1, n_pseudo: 2}, main_seed: 0};
+const state = (change: Partial<ExplorerState> = {}): ExplorerState => ({...DEFAULT_STATE, ...change});
+
+describe("the explorer's sizes", () => {
+  it("come from samples.json, metrics.json and the mixing replay's epochs", () => {
+    const sizes = explorerSizes(meta, metrics, [{arch: "iha", last: 7, best: 5}, {arch: "talking_heads", last: 9, best: 2}]);
+    expect(showcaseShape(meta, metrics)).toEqual({heads: 3, tokens: 4});
+    expect(sizes.limits).toEqual({samples: 2, layers: 1, heads: 3, tokens: 4, maxEpoch: 9});
+    expect(sizes.epochs).toEqual({iha: {last: 7, best: 5}, talking_heads: {last: 9, best: 2}});
+    expect(sizes.firstQuery).toBe(2); // the first cell of sample 0 that composes
+    expect([sizes.n_pseudo, sizes.seed]).toEqual([2, 0]);
+    expect(explorerSizes({...meta, samples: [{...meta.samples[0], labels: [0, 0, 0, 0]}]}, metrics, []).limits.maxEpoch).toBe(0);
+    expect(explorerSizes({...meta, samples: [{...meta.samples[0], labels: [0, 0, 0, 0]}]}, metrics, []).firstQuery).toBe(0);
+  });
+
+  it("read the epochs of the main seed from the mixing table", () => {
+    const mixing = fromArrow(arrowTable({
+      arch: ["iha", "iha", "iha"],
+      seed: Int16Array.of(0, 0, 1),
+      epoch: Int16Array.of(3, 6, 11),
+      is_best: Int8Array.of(1, 0, 1),
+      layer: Int8Array.of(0, 0, 0)
+    }));
+    const source = {} as AttentionSource;
+    const ex = explorer(meta, metrics, mixing, source);
+    expect(ex.epochs).toEqual({iha: {last: 6, best: 3}});
+    expect(ex.source).toBe(source);
+  });
+});
+
+describe("what each view is built for", () => {
+  it("no view is rebuilt for the query: it moves them in place", () => {
+    for (const key of [selectionKey, shownKey, detailKey]) expect(key(state({query: 9}))).toBe(key(state({query: 1})));
+  });
+
+  it("the maps are read per layer; the linked views rebuild for the head, map and direction as well", () => {
+    expect(selectionKey(state({head: 2}))).toBe(selectionKey(state()));
+    expect(selectionKey(state({layer: 1}))).not.toBe(selectionKey(state()));
+    for (const change of [{head: 2}, {kind: "effective"}, {direction: "to"}, {sample: 1}] as const) expect(shownKey(state(change))).not.toBe(shownKey(state()));
+    expect(shownKey(state({tab: "mixing", epoch: 3}))).toBe(shownKey(state()));
+  });
+
+  it("each detail tab is rebuilt for its own part of the state only", () => {
+    expect(detailKey(state({tab: "mixing", sample: 1, head: 2}))).toBe(detailKey(state({tab: "mixing"})));
+    expect(detailKey(state({tab: "mixing", epoch: 4}))).not.toBe(detailKey(state({tab: "mixing"})));
+    expect(detailKey(state({tab: "triptych", arch: "mha"}))).toBe(detailKey(state({tab: "triptych"})));
+    expect(detailKey(state({tab: "triptych", direction: "to"}))).not.toBe(detailKey(state({tab: "triptych"})));
+    expect(detailKey(state({tab: "heatmap", epoch: 4}))).toBe(detailKey(state({tab: "heatmap"})));
+    expect(detailKey(state({tab: "pseudo", kind: "effective"}))).toBe(detailKey(state({tab: "pseudo"})));
+    expect(detailKey(state({tab: "pseudo"}))).not.toBe(detailKey(state({tab: "heatmap"})));
+  });
+
+  it("the source is asked for one layer, every map kind at once", async () => {
+    const asked: [LayerSlice, readonly MapKind[]][] = [];
+    const source = {heads: 3, tokens: 4, maps: async (slice: LayerSlice, kinds: readonly MapKind[]) => (asked.push([slice, kinds]), {}), blocks: async () => null};
+    await layerMaps({...explorerSizes(meta, metrics, []), meta, source, mixing: fromArrow(arrowTable({arch: ["iha"]}))}, "talking_heads", 1, 0);
+    expect(asked).toEqual([[{arch: "talking_heads", sample: 1, layer: 0}, ["raw", "effective", "naive"]]]);
+  });
+});
+
+describe("the linked views' words and rings", () => {
+  const paths = meta.samples[0].paths;
+
+  it("from a query, the rings are its path; to a key, the queries whose path runs through it", () => {
+    expect(farPath(paths, "from", 2)).toEqual([0, 3]);
+    expect(farPath(paths, "to", 3)).toEqual([2, 3]);
+    expect(farPath(paths, "to", 2)).toEqual([]);
+  });
+
+  it("the live region names the token, the view and the three strongest keys, or queries", () => {
+    const map = [Float32Array.of(1, 0, 0, 0), Float32Array.of(0.5, 0.5, 0, 0), Float32Array.of(0.1, 0.2, 0.3, 0.4), Float32Array.of(0, 0, 0.9, 0.1)];
+    const label = viewLabel({arch: "iha", layer: 0, head: 3, kind: "raw"});
+    expect(label).toBe("IHA L0H3, raw");
+    expect(announcement(map, ["a", "b", "c", "d"], 2, "from", label)).toBe("Query c, IHA L0H3, raw. Top keys: d 0.40, c 0.30, b 0.20.");
+    expect(announcement(map, ["a", "b", "c", "d"], 0, "to", label)).toBe("Key a, IHA L0H3, raw. Top queries: a 1.00, b 0.50, c 0.10.");
+  });
+
+  it("captions say what a line joins and what its opacity is relative to", () => {
+    expect(directionWords("from")).toEqual({lines: "query on the left to every key on the right", of: "row"});
+    expect(directionWords("to")).toEqual({lines: "key on the right to every query on the left", of: "column"});
+  });
+});
+
+describe("details, export and notes", () => {
+  it("the mixing replay shows the kept epoch, or the chosen one capped at the last; 0 without a replay", () => {
+    const range = {last: 7, best: 5};
+    expect(shownEpoch(BEST_EPOCH, range)).toBe(5);
+    expect(shownEpoch(3, range)).toBe(3);
+    expect(shownEpoch(30, range)).toBe(7);
+    expect(shownEpoch(3, null)).toBe(0);
+    expect(shownEpoch(BEST_EPOCH, undefined)).toBe(0);
+  });
+
+  it("the pseudo-blocks are IHA's: another architecture gets a note naming the head shown", () => {
+    expect(pseudoNote("iha", 0, 2)).toBe("");
+    expect(pseudoNote("mha", 0, 2)).toContain("IHA's L0H2");
+  });
+
+  it("an export is named after the state; the one-layer note names the layer", () => {
+    expect(exportName(state({arch: "talking_heads", sample: 3, head: 5, query: 17, kind: "effective"}))).toBe("mixviz-talking_heads-s3-L0H5-q17-effective");
+    expect(singleLayerNote()).toContain("single layer");
+  });
+});
+
+describe("the map pages' keys", () => {
+  const at = {query: 0, head: 1, layer: 0};
+  const sizes = {tokens: 4, heads: 3, layers: 1};
+
+  it("arrows and brackets move the state, wrapping around", () => {
+    expect(mapKeyEffect("ArrowLeft", at, sizes)).toEqual({kind: "move", change: {query: 3}});
+    expect(mapKeyEffect("ArrowDown", at, sizes)).toEqual({kind: "move", change: {head: 2}});
+    expect(mapKeyEffect("]", at, {...sizes, layers: 2})).toEqual({kind: "move", change: {layer: 1}});
+    expect(mapKeyEffect("x", at, sizes)).toBeNull();
+  });
+
+  it("space plays only where the page has a timeline; [ ] note a single layer only where asked", () => {
+    expect(mapKeyEffect(" ", at, sizes)).toBeNull();
+    expect(mapKeyEffect(" ", at, sizes, {play: true})).toEqual({kind: "play"});
+    expect(mapKeyEffect("[", at, sizes)).toEqual({kind: "move", change: {layer: 0}});
+    expect(mapKeyEffect("[", at, sizes, {oneLayerNote: true})).toEqual({kind: "single-layer"});
+    expect(mapKeyEffect("]", at, {...sizes, layers: 2}, {oneLayerNote: true})).toEqual({kind: "move", change: {layer: 1}});
+  });
+});

@@ -1,0 +1,157 @@
+// The "Your data" page module without a DOM (src/pages/yourData/): the upload store (files in, a checked
+// upload or messages out, the example, renormalising; Parquet's decoder loaded once, only when needed), the
+// report's summary, where the controls open, which part of the selection rebuilds which view, the views'
+// titles and the mixing rows shown for a layer.
+import * as Parquet from "parquet-wasm/node";
+import {describe, expect, test} from "vitest";
+import type {UploadMixingRow} from "../src/upload/attentionSet.js";
+import {EXAMPLE_NAME, EXAMPLE_START} from "../src/upload/example.js";
+import {MAX_FILE_BYTES} from "../src/upload/limits.js";
+import {uploadStore, uploadSummary, type PickedFile, type Upload} from "../src/pages/yourData/state.js";
+import {fieldTitle, heatKey, heatmapTooLong, HEATMAP_MAX_TOKENS, layerKey, layerMixing, sentenceTitle, shownKey, startSelection, uploadSizes} from "../src/pages/yourData/views.js";
+import {arrowStream, bertviz, parquet, syntheticWeights, tidyColumns, tidyTable, tokenList, utf8, type Shape} from "./helpers/attentionFiles.js";
+import {tableFromArrays} from "apache-arrow";
+
+const SHAPE: Shape = {layers: 2, heads: 3, tokens: 5};
+const file = (name: string, bytes: Uint8Array): PickedFile => ({name, size: bytes.length, arrayBuffer: async () => bytes.slice().buffer});
+
+/** A store whose Parquet loader counts its loads and whose published values are kept in order. */
+function store() {
+  const published: Upload[] = [];
+  let loads = 0;
+  const uploads = uploadStore({
+    loadParquet: async () => {
+      loads++;
+      return {default: async () => undefined, readParquet: (bytes: Uint8Array) => Parquet.readParquet(bytes)};
+    },
+    parquetWasm: "unused.wasm",
+    nextFrame: async () => undefined
+  });
+  uploads.listen((value) => published.push(value));
+  return {uploads, published, loads: () => loads};
+}
+
+describe("the upload store", () => {
+  test("starts on the built-in example, read and checked, serial 0", () => {
+    const {uploads} = store();
+    expect(uploads.value.names).toEqual([EXAMPLE_NAME]);
+    expect(uploads.value.result.issues).toEqual([]);
+    expect(uploads.value.result.data?.heads).toBe(4);
+    expect([uploads.value.loading, uploads.value.serial]).toEqual([false, 0]);
+  });
+
+  test("a good file is shown as loading, then loaded with the next serial", async () => {
+    const {uploads, published} = store();
+    await uploads.take([file("b.json", utf8(bertviz(SHAPE, syntheticWeights(SHAPE), tokenList(SHAPE.tokens))))]);
+    expect(published.map((u) => [u.names.join(), u.loading, u.serial])).toEqual([["b.json", true, 0], ["b.json", false, 1]]);
+    expect(uploads.value.result.data?.layers).toBe(2);
+    expect(uploads.value.ms).toBeGreaterThanOrEqual(0);
+  });
+
+  test("Parquet's decoder is loaded the first time a Parquet file comes in, and only once", async () => {
+    const {uploads, loads} = store();
+    await uploads.take([file("t.arrow", arrowStream(tidyTable(SHAPE)))]);
+    expect(loads()).toBe(0);
+    const tokens = file("t.json", utf8(JSON.stringify(tokenList(SHAPE.tokens))));
+    await uploads.take([file("t.parquet", parquet(tidyTable(SHAPE))), tokens]);
+    await uploads.take([file("t.parquet", parquet(tidyTable(SHAPE))), tokens]);
+    expect(loads()).toBe(1);
+    expect(uploads.value.result.data?.source).toContain("Parquet");
+    expect(uploads.value.result.issues).toEqual([]);
+  });
+
+  test("an empty or oversized file is refused before a byte is read, and nothing is drawn", async () => {
+    const {uploads, published} = store();
+    const unread: PickedFile = {name: "big.arrow", size: MAX_FILE_BYTES + 1, arrayBuffer: () => Promise.reject(new Error("read"))};
+    await uploads.take([unread, file("empty.arrow", new Uint8Array(0))]);
+    expect(published.map((u) => u.loading)).toEqual([false]);
+    expect(uploads.value.result.data).toBeNull();
+    expect(uploads.value.result.issues.map((i) => i.code).sort()).toEqual(["empty", "too_large"]);
+    expect(uploads.value.serial).toBe(1);
+  });
+
+  test("a file the browser cannot read, or one the checks choke on, is a message", async () => {
+    const {uploads} = store();
+    await uploads.take([{name: "gone.arrow", size: 10, arrayBuffer: () => Promise.reject(new Error("NotReadableError"))}]);
+    expect(uploads.value.result.issues).toEqual([expect.objectContaining({level: "error", code: "corrupt", message: expect.stringContaining("could not read gone.arrow (NotReadableError)")})]);
+    const before = uploads.value.serial;
+    await uploads.take([]);
+    expect(uploads.value.serial).toBe(before); // nothing picked: nothing changes
+  });
+
+  test("renormalising divides every row by its sum and says so; the example comes back", async () => {
+    const columns = tidyColumns(SHAPE, syntheticWeights(SHAPE));
+    for (let i = 0; i < columns.pattern.length; i++) columns.pattern[i] *= 2;
+    const {uploads} = store();
+    await uploads.take([file("double.arrow", arrowStream(tableFromArrays(columns)))]);
+    const offRows = SHAPE.layers * SHAPE.heads * SHAPE.tokens;
+    expect(uploads.value.result.offRows).toBe(offRows);
+    uploads.renormalise();
+    const {result, names} = uploads.value;
+    expect(names).toEqual(["double.arrow"]);
+    expect(result.offRows).toBe(0);
+    expect(result.issues).toEqual([{level: "warning", code: "row_sum", message: `${offRows} rows were renormalised on this page to sum to 1 (the file is unchanged).`}]);
+    const row = result.data!.values[0].subarray(0, SHAPE.tokens);
+    expect(row.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+    uploads.example();
+    expect(uploads.value.names).toEqual([EXAMPLE_NAME]);
+  });
+});
+
+describe("what the page shows of an upload", () => {
+  test("the summary counts sequences and layers, in words that agree with the numbers", () => {
+    const one = {source: "BertViz JSON", groups: [{}], layers: 1, heads: 4, n: 11} as never;
+    expect(uploadSummary(one, 12.4)).toBe("BertViz JSON: 1 sequence × 1 layer × 4 heads × 11 tokens, read and checked in 12 ms");
+    const two = {source: "tidy Parquet", groups: [{}, {}], layers: 12, heads: 12, n: 512} as never;
+    expect(uploadSummary(two, 1)).toBe("tidy Parquet: 2 sequences × 12 layers × 12 heads × 512 tokens, read and checked in 1 ms");
+    expect(uploadSummary(null, 1)).toBeNull();
+  });
+
+  test("the controls open on the example's head and token, and at the start for a reader's file", () => {
+    expect(startSelection([EXAMPLE_NAME])).toEqual(EXAMPLE_START);
+    expect(startSelection(["mine.arrow"])).toEqual({});
+  });
+
+  test("the query rebuilds no view; the field for the head and direction, the heatmap for the head, the mixing for the layer", () => {
+    const at = {group: 0, layer: 1, head: 2, query: 3, direction: "from" as const};
+    for (const key of [shownKey, heatKey, layerKey]) expect(key({...at, query: 4})).toBe(key(at));
+    expect(shownKey({...at, direction: "to"})).not.toBe(shownKey(at));
+    expect(heatKey({...at, direction: "to"})).toBe(heatKey(at));
+    expect(heatKey({...at, head: 0})).not.toBe(heatKey(at));
+    expect(layerKey({...at, head: 0, group: 1})).toBe(layerKey(at));
+    expect(layerKey({...at, layer: 0})).not.toBe(layerKey(at));
+  });
+
+  test("the keys step through the selected sequence's tokens", () => {
+    const data = {groups: [{tokens: ["a", "b"]}, {tokens: ["a", "b", "c"]}], heads: 4, layers: 2} as never;
+    expect(uploadSizes(data, 1)).toEqual({tokens: 3, heads: 4, layers: 2});
+  });
+
+  test("titles name the token and the window; a long sequence's heatmap says why it is missing", () => {
+    expect(sentenceTitle("L0H3", "from", "it")).toBe("Sentence view · L0H3 · query “it”");
+    expect(sentenceTitle("L0H3", "to", "<b>")).toBe("Sentence view · L0H3 · key “<b>”");
+    expect(fieldTitle(12, 3, {start: 268, size: 64}, 512)).toBe("Attention field · all 12 heads of layer 3 · tokens 268–331 of 512");
+    expect(fieldTitle(4, 0, {start: 0, size: 11}, 11)).toBe("Attention field · all 4 heads of layer 0");
+    expect(heatmapTooLong(512)).toContain(`up to ${HEATMAP_MAX_TOKENS} tokens; this one has 512`);
+  });
+});
+
+describe("the mixing rows shown for a layer", () => {
+  const row = (change: Partial<UploadMixingRow>): UploadMixingRow => ({arch: "mixing", layer: 0, matrix: "P_l", source_head: 0, target_head: 0, pseudo: -1, value: 1, epoch: 0, is_best: 1, ...change});
+
+  test("the rows marked best, else the last epoch's, of that layer only", () => {
+    const rows = [row({epoch: 1, is_best: 0}), row({epoch: 2, is_best: 1}), row({epoch: 3, is_best: 0}), row({layer: 1, epoch: 5})];
+    expect(layerMixing(rows, 0).rows.map((r) => r.epoch)).toEqual([2]);
+    expect(layerMixing(rows, 0).epoch).toBe(2);
+    const none = rows.map((r) => ({...r, is_best: 0}));
+    expect(layerMixing(none, 0).rows.map((r) => r.epoch)).toEqual([3]);
+    expect(layerMixing(rows, 1).rows).toHaveLength(1);
+  });
+
+  test("the architecture is the table's, else IHA for α matrices and Talking Heads otherwise; P from the pseudo column", () => {
+    expect(layerMixing([row({arch: "talking_heads"})], 0).arch).toBe("talking_heads");
+    expect(layerMixing([row({matrix: "alpha_Q", pseudo: 0}), row({matrix: "alpha_Q", pseudo: 2})], 0)).toMatchObject({arch: "iha", n_pseudo: 3});
+    expect(layerMixing([row({})], 0)).toMatchObject({arch: "talking_heads", n_pseudo: 1});
+    expect(layerMixing([], 0)).toEqual({rows: [], arch: "talking_heads", n_pseudo: 1, epoch: 0});
+  });
+});
