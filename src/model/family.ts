@@ -127,6 +127,11 @@ export interface ModelFamily<T extends FamilyTypes> {
 export type AnyFamily = ModelFamily<RelationTypes> | ModelFamily<LmTypes>;
 
 const fmt = (x: number) => x.toFixed(4);
+
+/** The fields of a run record that say which run it is and what it trained with. */
+function provenance<P extends {name: string; train: object; task: object}, A, C>(preset: P, arch: A, seed: number, config: C) {
+  return {preset: preset.name, arch, seed, config, train: preset.train as P["train"], task: preset.task as P["task"]};
+}
 /** Parameters a relation run records at every epoch: Talking Heads' and IHA's head-mixing matrices. */
 const MIXING = /\.attn\.(P_l|P_w|alpha_Q|alpha_K|alpha_V|R)$/;
 const plain = (weights: Weights) => Object.fromEntries(Object.entries(weights).map(([name, data]) => [name, Array.from(data)]));
@@ -159,12 +164,7 @@ export const RELATION: ModelFamily<RelationTypes> = {
       }
     });
     const record: RelationRunRecord = {
-      preset: preset.name,
-      arch,
-      seed,
-      config: cfg,
-      train: preset.train,
-      task: preset.task,
+      ...provenance(preset, arch, seed, cfg),
       best_epoch: result.best_epoch,
       best_val_f1: result.best_val_f1,
       epochs_run: result.epochs_run,
@@ -206,12 +206,7 @@ export const LM: ModelFamily<LmTypes> = {
     });
     const last = result.history[result.history.length - 1];
     const record: LmRunRecord = {
-      preset: preset.name,
-      arch,
-      seed,
-      config: cfg,
-      train: preset.train,
-      task: preset.task,
+      ...provenance(preset, arch, seed, cfg),
       steps: result.steps,
       seconds: result.seconds,
       loss: last.loss,
