@@ -3,11 +3,11 @@
 import {LM_ARCHS, type LmArch, type LmPreset} from "../model/lmConfig.js";
 import {lmTokenLabels} from "../model/lmTask.js";
 import {predictLm} from "../model/lmTrain.js";
-import type {LmRunRecord} from "../model/family.js";
-import {runOf, type Run} from "./runs.js";
+import type {LmTypes} from "../model/family.js";
+import {runOf, type Runs} from "./runs.js";
 import {lmShowcaseSamples, VIEW_SEED} from "./showcase.js";
 
-export function buildLmSamples(runs: Map<string, Run<LmRunRecord>>, preset: LmPreset) {
+export function buildLmSamples(runs: Runs<LmTypes>, preset: LmPreset) {
   const showcase = lmShowcaseSamples(preset);
   const N = preset.task.n_ctx;
   const run = (arch: LmArch) => runOf(runs, arch, VIEW_SEED);

@@ -2,7 +2,7 @@
 // (head-type scores on raw and effective maps, and what zero-ablating each head does to induction accuracy).
 import {headLabel} from "../model/config.js";
 import {ablateHead, ablateSourceHead} from "../model/ablation.js";
-import {LM, type LmRunRecord} from "../model/family.js";
+import {LM, type LmTypes} from "../model/family.js";
 import {headMap} from "../model/effective.js";
 import {LM_ARCHS, type LmArch, type LmConfig, type LmPreset} from "../model/lmConfig.js";
 import {evaluateLm, lmEvalSamples} from "../model/lmTrain.js";
@@ -17,19 +17,17 @@ import {
 import type {Weights} from "../model/params.js";
 import {arrowTable, nullableFloat32} from "./arrow.js";
 import {batchMaps, forEachBatch} from "./maps.js";
-import {runOf, type Run} from "./runs.js";
+import {runOf, type Runs} from "./runs.js";
 import {lmRepeatedSequences, lmShowcaseSamples, VIEW_SEED} from "./showcase.js";
 
 /** The two map kinds of the LM tables. */
 export const LM_MAP_KINDS = ["raw", "effective"] as const;
 
-type LmRuns = Map<string, Run<LmRunRecord>>;
-
 /**
  * lm-attention.arrow: one row per (arch, sample, layer, head, query, key ≤ query) of the LM showcase set:
  * pattern (raw hook_pattern; IHA: the token reduction T_h) and effective (the norm-based effective map).
  */
-export function lmAttentionTable(runs: LmRuns, preset: LmPreset): Uint8Array {
+export function lmAttentionTable(runs: Runs<LmTypes>, preset: LmPreset): Uint8Array {
   const samples = lmShowcaseSamples(preset);
   const sequences = samples.map((s) => s.tokens);
   const {n_layers: L, n_heads: H} = preset.model;
@@ -135,7 +133,7 @@ interface LmHeadRow {
  * lmRepeatedSequences), the model's induction accuracy on its evaluation set, and that accuracy with the head
  * zero-ablated (ablateHead) and, for IHA, with the source head removed (ablateSourceHead, all of Q, K, V).
  */
-export function lmHeadsTable(runs: LmRuns, preset: LmPreset): Uint8Array {
+export function lmHeadsTable(runs: Runs<LmTypes>, preset: LmPreset): Uint8Array {
   const rows: LmHeadRow[] = [];
   const evalSet = lmEvalSamples(VIEW_SEED, preset.train.eval_samples, preset.task);
   for (const arch of LM_ARCHS) {
