@@ -2,9 +2,9 @@
 // train.ts) and the attention-only causal LM (lmConfig.ts, lmTask.ts, lm.ts, lmTrain.ts). Training, the
 // run cache, checkpoints and the loaders' batched forward passes go through a ModelFamily, so each of those
 // jobs is written once for both. A family says: its architectures and presets, how a config is built,
-// how one run trains (data, forward and loss, evaluation and stopping live in its train module) and what
-// its run record holds, what its checkpoint files carry, and how it runs a batch of its inputs with the
-// activation cache. Browser-safe.
+// how one run trains (the shared loop of trainLoop.ts, given the family's data, step loss, evaluation and
+// stopping rule by train.ts or lmTrain.ts) and what its run record holds, what its checkpoint files carry,
+// and how it runs a batch of its inputs with the activation cache. Browser-safe.
 import type * as tf from "@tensorflow/tfjs";
 import type {Cache} from "./attention.js";
 import {PRESETS, makeConfig, validatePreset, type ModelConfig, type Preset, type TrainConfig} from "./config.js";
@@ -132,6 +132,7 @@ const fmt = (x: number) => x.toFixed(4);
 function provenance<P extends {name: string; train: object; task: object}, A, C>(preset: P, arch: A, seed: number, config: C) {
   return {preset: preset.name, arch, seed, config, train: preset.train as P["train"], task: preset.task as P["task"]};
 }
+
 /** Parameters a relation run records at every epoch: Talking Heads' and IHA's head-mixing matrices. */
 const MIXING = /\.attn\.(P_l|P_w|alpha_Q|alpha_K|alpha_V|R)$/;
 const plain = (weights: Weights) => Object.fromEntries(Object.entries(weights).map(([name, data]) => [name, Array.from(data)]));
