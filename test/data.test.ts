@@ -11,6 +11,7 @@ import {decodeSafetensors} from "../src/model/safetensors.js";
 import {predict} from "../src/model/train.js";
 import {buildMetrics, KEY_EFFECT_SAMPLES, NAIVE_MASS_THRESHOLD} from "../src/data/evaluation.js";
 import {ensureRuns} from "../src/data/runs.js";
+import {RELATION} from "../src/model/family.js";
 import {ROW_GROUPS_KEY, type RowGroupIndex} from "../src/sources/rowGroups.js";
 import {pseudoBlockSamples, SHOWCASE, showcaseSamples} from "../src/data/showcase.js";
 import {pearson} from "../src/model/metrics.js";
@@ -96,7 +97,7 @@ describe("history.arrow and mixing.arrow", () => {
     expect(schemaOf(table)).toEqual({
       arch: STR, seed: "Int32", epoch: "Int32", train_loss: "Float32", val_loss: "Float32", val_f1: "Float32", seconds: "Float32", is_best: "Int8"
     });
-    const runs = [...(await ensureRuns(PRESET, [0])).values()].map((r) => r.record);
+    const runs = [...(await ensureRuns(RELATION, PRESET, [0])).values()].map((r) => r.record);
     expect(table.numRows).toBe(runs.reduce((s, r) => s + r.epochs_run, 0));
     const best = table.toArray().filter((row) => row.is_best === 1);
     expect(best.map((row) => `${row.arch}/${row.epoch}`).sort()).toEqual(runs.map((r) => `${r.arch}/${r.best_epoch}`).sort());
@@ -108,7 +109,7 @@ describe("history.arrow and mixing.arrow", () => {
       arch: STR, seed: "Int16", epoch: "Int16", is_best: "Int8", layer: "Int8", matrix: STR,
       source_head: "Int8", target_head: "Int8", pseudo: "Int8", value: "Float32"
     });
-    const runs = await ensureRuns(PRESET, [0]);
+    const runs = await ensureRuns(RELATION, PRESET, [0]);
     const perEpoch = {mha: 0, talking_heads: 2 * H * H * L, iha: 4 * H * H * P * L};
     const expected = [...runs.values()].reduce((s, {record}) => s + (record.epochs_run + 1) * perEpoch[record.arch], 0);
     expect(table.numRows).toBe(expected);

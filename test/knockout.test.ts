@@ -7,7 +7,8 @@ import {beforeAll, describe, expect, it} from "vitest";
 import {LM_TINY, makeLmConfig} from "../src/model/lmConfig.js";
 import {lmSplit} from "../src/model/lmTask.js";
 import {initWeights, type Weights} from "../src/model/params.js";
-import {forEachLmBatch} from "../src/data/lm-maps.js";
+import {forEachBatch} from "../src/data/maps.js";
+import {LM} from "../src/model/family.js";
 import {knockoutRows, rowChange} from "../src/data/knockout.js";
 
 beforeAll(async () => {
@@ -26,7 +27,7 @@ describe("source-head knockouts", () => {
   const cfg = makeLmConfig(LM_TINY, "iha");
   const {n_heads: H, n_pseudo: P, n_layers: L} = cfg;
   const sequences = lmSplit(0, "lm/eval", 4, LM_TINY.task).map((s) => s.tokens);
-  const forEach = (w: Weights, visit: Parameters<typeof forEachLmBatch>[4]) => forEachLmBatch(w, cfg, sequences, sequences.length, visit);
+  const forEach = (w: Weights, visit: Parameters<typeof forEachBatch>[5]) => forEachBatch(LM, w, cfg, sequences, sequences.length, visit);
   const N = sequences[0].length;
   const offDiagonal = (rows: ReturnType<typeof knockoutRows>) => rows.filter((r) => r.source_head !== r.output_head).map((r) => r.change);
   const diagonal = (rows: ReturnType<typeof knockoutRows>) => rows.filter((r) => r.source_head === r.output_head).map((r) => r.change);

@@ -8,8 +8,9 @@ import {lmTokenLabels} from "../src/model/lmTask.js";
 import {predictLm} from "../src/model/lmTrain.js";
 import {paramSpecs, type Weights} from "../src/model/params.js";
 import {decodeSafetensors} from "../src/model/safetensors.js";
-import {LM_SHOWCASE, lmShowcaseSamples} from "../src/data/lm-maps.js";
-import {ensureLmRuns} from "../src/data/runs.js";
+import {LM_SHOWCASE, lmShowcaseSamples} from "../src/data/showcase.js";
+import {ensureRuns} from "../src/data/runs.js";
+import {LM} from "../src/model/family.js";
 
 const PRESET = LM_TINY;
 const ENV = {...process.env, MIXVIZ_PROFILE: PRESET.name};
@@ -42,9 +43,10 @@ describe("LM loaders", () => {
     expect(data.archs).toEqual(["mha", "iha"]);
     expect(data.samples).toHaveLength(LM_SHOWCASE);
     const showcase = lmShowcaseSamples(PRESET);
-    const runs = await ensureLmRuns(PRESET);
+    const runs = await ensureRuns(LM, PRESET);
     for (const arch of LM_ARCHS) {
-      const {pred} = predictLm(runs.get(arch)!.weights, runs.get(arch)!.record.config, showcase);
+      const {weights, record} = runs.get(`${arch}/0`)!;
+      const {pred} = predictLm(weights, record.config, showcase);
       data.samples.forEach((s: {sample: number; tokens: number[]; repeat: object; predictions: Record<string, number[]>}, i: number) => {
         expect(s.sample).toBe(i);
         expect(s.tokens).toEqual([...showcase[i].tokens]);

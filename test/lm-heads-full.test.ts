@@ -10,12 +10,14 @@ import {tableFromIPC} from "apache-arrow";
 import {describe, expect, it} from "vitest";
 import {DEFAULT_THRESHOLDS, detect} from "../src/model/headTypes.js";
 import {LM_ARCHS, LM_FULL} from "../src/model/lmConfig.js";
-import {LM_SEED, RUN_FILE, lmRunDir} from "../src/data/runs.js";
+import {RUN_FILE, runDir} from "../src/data/runs.js";
+import {VIEW_SEED} from "../src/data/showcase.js";
+import {LM} from "../src/model/family.js";
 
 function fullHeadsFile(): {bytes: Uint8Array | null; reason: string} {
   const named = process.env.MIXVIZ_LM_HEADS;
   if (named) return {bytes: new Uint8Array(readFileSync(named)), reason: named};
-  const missing = LM_ARCHS.map((arch) => lmRunDir(LM_FULL, arch, LM_SEED)).filter((dir) => !existsSync(join(dir, RUN_FILE)));
+  const missing = LM_ARCHS.map((arch) => runDir(LM, LM_FULL, arch, VIEW_SEED)).filter((dir) => !existsSync(join(dir, RUN_FILE)));
   if (missing.length > 0) {
     return {bytes: null, reason: `no full LM runs for the current code in .cache/models (missing ${missing.join(", ")}); build them with MIXVIZ_PROFILE=full npx tsx src/data/lm-heads.arrow.ts > lm-heads.arrow, or set MIXVIZ_LM_HEADS`};
   }

@@ -260,6 +260,15 @@ describe("maps, ablation and training on the LM", () => {
     });
   }
 
+  it("a non-finite loss throws, naming the LM, seed, epoch and step, and frees every tensor", async () => {
+    const cfg = makeLmConfig(LM_TINY, "iha");
+    const init = initWeights(cfg, SEED);
+    init["unembed.W_U"] = new Float32Array(init["unembed.W_U"].length).fill(NaN);
+    const before = tf.memory().numTensors;
+    await expect(trainLm({cfg, train: LM_TINY.train, task: TASK, seed: SEED, init})).rejects.toThrow(/: LM iha, seed 3, epoch 1, step 1$/);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it("a tiny training run lowers the loss; predictions and scores are consistent", async () => {
     const cfg = makeLmConfig(LM_TINY, "mha");
     const evalSet = lmEvalSamples(SEED, LM_TINY.train.eval_samples, TASK);

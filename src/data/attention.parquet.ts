@@ -2,5 +2,6 @@
 import {runLoader} from "./loader.js";
 import {ensureRuns, selectedPreset} from "./runs.js";
 import {attentionTable} from "./tables.js";
+import {RELATION} from "../model/family.js";
 
-await runLoader(async () => attentionTable(await ensureRuns(), selectedPreset()), {tf: true});
+await runLoader(async () => attentionTable(await ensureRuns(RELATION), selectedPreset(RELATION)), {tf: true});

@@ -1,43 +1,33 @@
-// data/weights/<arch>.safetensors and <arch>.json: the best-epoch weights of the seed-0 run of one
-// architecture (names and shapes as in src/model/params.ts), and the config needed to load them.
-import type {Arch} from "../model/vocabulary.js";
-import type {AnyConfig} from "../model/lmConfig.js";
-import {paramSpecs, type Weights} from "../model/params.js";
+// data/weights/<kind>.safetensors and <kind>.json, for both model families: the weights of one trained run
+// (a relation model's seed-0 best epoch, an LM's last step; names and shapes as in src/model/params.ts) and
+// what is needed to load and run them (config, provenance, scores; an LM's token labels).
+import type {FamilyTypes, ModelFamily} from "../model/family.js";
+import {paramSpecs} from "../model/params.js";
 import {encodeSafetensors} from "../model/safetensors.js";
-import {ensureRuns, type Run} from "./runs.js";
+import {ensureRuns, runOf, type Run} from "./runs.js";
 import {VIEW_SEED} from "./showcase.js";
 
-async function viewRun(arch: Arch): Promise<Run> {
-  const run = (await ensureRuns()).get(`${arch}/${VIEW_SEED}`);
-  if (!run) throw new Error(`no trained ${arch} run for seed ${VIEW_SEED}`);
-  return run;
+/** The run the weight files carry: seed VIEW_SEED (0, the LM's only seed) of one architecture. */
+async function viewRun<T extends FamilyTypes>(family: ModelFamily<T>, arch: T["arch"]): Promise<Run<T["record"]>> {
+  return runOf(await ensureRuns(family), arch, VIEW_SEED);
 }
 
-/**
- * A safetensors file of a run's weights (F32, every parameter of the config in canonical order, string
- * metadata); `what` names the run in the error for a missing parameter. Both model families use it.
- */
-export function weightsSafetensors(config: AnyConfig, weights: Weights, what: string, metadata: Record<string, string>): Uint8Array {
+/** The safetensors file: F32, every parameter of the config in canonical order, the family's string metadata. */
+export async function checkpointSafetensors<T extends FamilyTypes>(family: ModelFamily<T>, arch: T["arch"]): Promise<Uint8Array> {
+  const {record, weights} = await viewRun(family, arch);
   const tensors = Object.fromEntries(
-    paramSpecs(config).map(({name, shape}) => {
+    paramSpecs(record.config).map(({name, shape}) => {
       const data = weights[name];
-      if (!data) throw new Error(`the ${what} lacks parameter ${name}`);
+      if (!data) throw new Error(`the ${family.kind(arch)} run lacks parameter ${name}`);
       return [name, {shape, data}];
     })
   );
-  return encodeSafetensors(tensors, metadata);
+  return encodeSafetensors(tensors, family.checkpointMetadata(record));
 }
 
-/** The safetensors file of the seed-0 run. */
-export async function checkpointSafetensors(arch: Arch): Promise<Uint8Array> {
-  const {record, weights} = await viewRun(arch);
-  const metadata = {format: "pt", arch, preset: record.preset, seed: String(record.seed), best_epoch: String(record.best_epoch)};
-  return weightsSafetensors(record.config, weights, `${arch} run`, metadata);
-}
-
-/** The JSON beside it: config, provenance, scores and every parameter's name and shape. */
-export async function checkpointConfig(arch: Arch): Promise<string> {
-  const {record} = await viewRun(arch);
+/** The JSON beside it: config, provenance, the family's scores and every parameter's name and shape. */
+export async function checkpointConfig<T extends FamilyTypes>(family: ModelFamily<T>, arch: T["arch"]): Promise<string> {
+  const {record} = await viewRun(family, arch);
   return JSON.stringify({
     arch,
     preset: record.preset,
@@ -45,10 +35,7 @@ export async function checkpointConfig(arch: Arch): Promise<string> {
     config: record.config,
     train: record.train,
     task: record.task,
-    best_epoch: record.best_epoch,
-    best_val_f1: record.best_val_f1,
-    epochs_run: record.epochs_run,
-    test_f1: record.test_f1,
+    ...family.checkpointFields(record),
     dtype: "F32",
     parameters: paramSpecs(record.config).map(({name, shape}) => ({name, shape}))
   });

@@ -2,6 +2,7 @@
 // on the run's test split (query rows of positive cells only), the uniform baseline, training numbers,
 // and mean/spread over seeds. The formulas are src/model/metrics.ts's; this file only gathers cells.
 import {headLabel, type Preset} from "../model/config.js";
+import {RELATION} from "../model/family.js";
 import {headRows, type HeadMaps} from "../model/effective.js";
 import {ablateHead} from "../model/ablation.js";
 import {keyRemovalEffects, type KeyEffects, type QueryRef} from "../model/keyEffects.js";
@@ -151,7 +152,7 @@ export function runMetrics(run: Run, preset: Preset): RunMetrics {
   const keySums: KeySums = {head_output_raw: 0, head_output_effective: 0, logit_raw: 0, logit_effective: 0, n: 0, queries: 0};
   let seconds = 0; // spent on the faithfulness measures, the key-removal check and the naive rows
 
-  forEachBatch(weights, cfg, samples, preset.train.eval_batch_size, (batch) => {
+  forEachBatch(RELATION, weights, cfg, samples, preset.train.eval_batch_size, (batch) => {
     const end = batch.start + batch.size;
     let stop = next;
     while (stop < cells.length && cells[stop].sample < end) stop++;
@@ -353,7 +354,7 @@ function overSeeds(runs: RunMetrics[]) {
 
 /** The whole metrics.json object for a preset and its seeds (trains missing runs first). */
 export async function buildMetrics(preset: Preset, seeds: number[]) {
-  const runs = await ensureRuns(preset, seeds);
+  const runs = await ensureRuns(RELATION, preset, seeds);
   const cfg = runs.get(`mha/${seeds[0]}`)!.record.config;
   const architectures: Record<string, unknown> = {};
   const cellsBySeed: Record<string, number> = {};

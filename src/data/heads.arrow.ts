@@ -2,5 +2,6 @@
 import {headsTable} from "./heads.js";
 import {runLoader} from "./loader.js";
 import {ensureRuns, selectedPreset} from "./runs.js";
+import {RELATION} from "../model/family.js";
 
-await runLoader(async () => headsTable(await ensureRuns(), selectedPreset()), {tf: true});
+await runLoader(async () => headsTable(await ensureRuns(RELATION), selectedPreset(RELATION)), {tf: true});

@@ -2,6 +2,7 @@
 // (metrics.headPatternScores) of every map kind averaged over the showcase set, and what zero-ablating the
 // head does to test F1 (ablation.ablateHead; for IHA also ablation.ablateSourceHead, all of Q, K, V).
 import {headLabel, type Preset} from "../model/config.js";
+import {RELATION} from "../model/family.js";
 import {ablateHead, ablateSourceHead} from "../model/ablation.js";
 import {headMap} from "../model/effective.js";
 import {headPatternScores, type HeadPatternScores} from "../model/metrics.js";
@@ -47,7 +48,7 @@ export function headsTable(runs: Map<string, Run>, preset: Preset): Uint8Array {
     // sums[layer][kind][head][column], over the showcase samples
     const sums = Array.from({length: L}, () => new Map(kinds.map((k) => [k, Array.from({length: H}, () => new Float64Array(5))])));
     const columns = Object.entries(SCORE_COLUMNS);
-    forEachBatch(weights, cfg, samples, preset.train.eval_batch_size, (batch) => {
+    forEachBatch(RELATION, weights, cfg, samples, preset.train.eval_batch_size, (batch) => {
       for (let layer = 0; layer < L; layer++) {
         for (const [kind, maps] of batchMaps(batch, cfg, layer, kinds)) {
           for (let b = 0; b < batch.size; b++) {

@@ -2,5 +2,6 @@
 import {runLoader} from "./loader.js";
 import {ensureRuns} from "./runs.js";
 import {historyTable} from "./tables.js";
+import {RELATION} from "../model/family.js";
 
-await runLoader(async () => historyTable(await ensureRuns()));
+await runLoader(async () => historyTable(await ensureRuns(RELATION)));

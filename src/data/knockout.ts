@@ -12,7 +12,7 @@ import type {Weights} from "../model/params.js";
 import {arrowTable} from "./arrow.js";
 import {batchMaps, type Batch} from "./maps.js";
 
-/** Runs the model with `weights` over the inputs, batch by batch (maps.forEachBatch or lm-maps.forEachLmBatch). */
+/** Runs the model with `weights` over the inputs, batch by batch (maps.forEachBatch). */
 export type ForEachBatch = (weights: Weights, visit: (batch: Batch) => void) => void;
 
 const KINDS: readonly MapKind[] = ["raw", "effective"];

@@ -3,19 +3,16 @@
 import {LM_ARCHS, type LmArch, type LmPreset} from "../model/lmConfig.js";
 import {lmTokenLabels} from "../model/lmTask.js";
 import {predictLm} from "../model/lmTrain.js";
-import {lmShowcaseSamples} from "./lm-maps.js";
-import type {LmRun} from "./runs.js";
+import type {LmTypes} from "../model/family.js";
+import {runOf, type Runs} from "./runs.js";
+import {lmShowcaseSamples, VIEW_SEED} from "./showcase.js";
 
-export function buildLmSamples(runs: Map<LmArch, LmRun>, preset: LmPreset) {
+export function buildLmSamples(runs: Runs<LmTypes>, preset: LmPreset) {
   const showcase = lmShowcaseSamples(preset);
   const N = preset.task.n_ctx;
-  const runOf = (arch: LmArch) => {
-    const run = runs.get(arch);
-    if (!run) throw new Error(`no trained ${arch} LM run`);
-    return run;
-  };
+  const run = (arch: LmArch) => runOf(runs, arch, VIEW_SEED);
   const predictions = Object.fromEntries(
-    LM_ARCHS.map((arch) => [arch, predictLm(runOf(arch).weights, runOf(arch).record.config, showcase, preset.train.eval_batch_size).pred])
+    LM_ARCHS.map((arch) => [arch, predictLm(run(arch).weights, run(arch).record.config, showcase, preset.train.eval_batch_size).pred])
   );
   return {
     preset: preset.name,
@@ -31,7 +28,7 @@ export function buildLmSamples(runs: Map<LmArch, LmRun>, preset: LmPreset) {
     })),
     architectures: Object.fromEntries(
       LM_ARCHS.map((arch) => {
-        const {record} = runOf(arch);
+        const {record} = run(arch);
         return [
           arch,
           {

@@ -2,6 +2,7 @@
 // (head-type scores on raw and effective maps, and what zero-ablating each head does to induction accuracy).
 import {headLabel} from "../model/config.js";
 import {ablateHead, ablateSourceHead} from "../model/ablation.js";
+import {LM, type LmTypes} from "../model/family.js";
 import {headMap} from "../model/effective.js";
 import {LM_ARCHS, type LmArch, type LmConfig, type LmPreset} from "../model/lmConfig.js";
 import {evaluateLm, lmEvalSamples} from "../model/lmTrain.js";
@@ -15,25 +16,18 @@ import {
 } from "../model/metrics.js";
 import type {Weights} from "../model/params.js";
 import {arrowTable, nullableFloat32} from "./arrow.js";
-import {forEachLmBatch, lmRepeatedSequences, lmShowcaseSamples} from "./lm-maps.js";
-import {batchMaps} from "./maps.js";
-import type {LmRun} from "./runs.js";
-import {LM_SEED} from "./runs.js";
+import {batchMaps, forEachBatch} from "./maps.js";
+import {runOf, type Runs} from "./runs.js";
+import {lmRepeatedSequences, lmShowcaseSamples, VIEW_SEED} from "./showcase.js";
 
 /** The two map kinds of the LM tables. */
 export const LM_MAP_KINDS = ["raw", "effective"] as const;
-
-function runOf(runs: Map<LmArch, LmRun>, arch: LmArch): LmRun {
-  const run = runs.get(arch);
-  if (!run) throw new Error(`no trained ${arch} LM run`);
-  return run;
-}
 
 /**
  * lm-attention.arrow: one row per (arch, sample, layer, head, query, key ≤ query) of the LM showcase set:
  * pattern (raw hook_pattern; IHA: the token reduction T_h) and effective (the norm-based effective map).
  */
-export function lmAttentionTable(runs: Map<LmArch, LmRun>, preset: LmPreset): Uint8Array {
+export function lmAttentionTable(runs: Runs<LmTypes>, preset: LmPreset): Uint8Array {
   const samples = lmShowcaseSamples(preset);
   const sequences = samples.map((s) => s.tokens);
   const {n_layers: L, n_heads: H} = preset.model;
@@ -50,9 +44,9 @@ export function lmAttentionTable(runs: Map<LmArch, LmRun>, preset: LmPreset): Ui
   const pattern = new Float32Array(rows);
   const effective = new Float32Array(rows);
   LM_ARCHS.forEach((name, a) => {
-    const {record, weights} = runOf(runs, name);
+    const {record, weights} = runOf(runs, name, VIEW_SEED);
     arch.fill(name, a * S * L * H * perMap, (a + 1) * S * L * H * perMap);
-    forEachLmBatch(weights, record.config, sequences, preset.train.eval_batch_size, (batch) => {
+    forEachBatch(LM, weights, record.config, sequences, preset.train.eval_batch_size, (batch) => {
       for (let l = 0; l < L; l++) {
         const maps = batchMaps(batch, record.config, l, LM_MAP_KINDS);
         const raw = maps.get("raw")!.data;
@@ -98,7 +92,7 @@ export function lmHeadScores(weights: Weights, cfg: LmConfig, preset: LmPreset):
     return sums.get(id)!;
   };
   const visitMaps = (sequences: Int32Array[], add: (sum: Record<ScoreColumn, number>, map: SquareMap, tokens: Int32Array) => void) =>
-    forEachLmBatch(weights, cfg, sequences, preset.train.eval_batch_size, (batch) => {
+    forEachBatch(LM, weights, cfg, sequences, preset.train.eval_batch_size, (batch) => {
       for (let l = 0; l < L; l++) {
         for (const [kind, maps] of batchMaps(batch, cfg, l, LM_MAP_KINDS)) {
           for (let b = 0; b < batch.size; b++) {
@@ -139,11 +133,11 @@ interface LmHeadRow {
  * lmRepeatedSequences), the model's induction accuracy on its evaluation set, and that accuracy with the head
  * zero-ablated (ablateHead) and, for IHA, with the source head removed (ablateSourceHead, all of Q, K, V).
  */
-export function lmHeadsTable(runs: Map<LmArch, LmRun>, preset: LmPreset): Uint8Array {
+export function lmHeadsTable(runs: Runs<LmTypes>, preset: LmPreset): Uint8Array {
   const rows: LmHeadRow[] = [];
-  const evalSet = lmEvalSamples(LM_SEED, preset.train.eval_samples, preset.task);
+  const evalSet = lmEvalSamples(VIEW_SEED, preset.train.eval_samples, preset.task);
   for (const arch of LM_ARCHS) {
-    const {record, weights} = runOf(runs, arch);
+    const {record, weights} = runOf(runs, arch, VIEW_SEED);
     const cfg = record.config;
     const accuracy = (w: Weights) => evaluateLm(w, cfg, evalSet, preset.train.eval_batch_size).induction_accuracy;
     const base = accuracy(weights);

@@ -1,37 +1,41 @@
-// Runs a trained model over samples in batches with the activation cache, and copies per-head maps to the
-// host. Every tensor is freed batch by batch; the maps themselves come from src/model/effective.ts.
-import type * as tf from "@tensorflow/tfjs";
-import type {ModelConfig} from "../model/config.js";
-import type {AnyConfig} from "../model/lmConfig.js";
+// Runs a trained model of either family over its inputs in batches with the activation cache, and copies
+// per-head maps to the host. Every tensor is freed batch by batch; the maps themselves come from
+// src/model/effective.ts.
 import {headMaps, toHeadMaps, type HeadMaps} from "../model/effective.js";
-import {disposeCache, runWithCache, type Cache} from "../model/model.js";
+import type {FamilyTypes, ModelFamily} from "../model/family.js";
+import type {AnyConfig} from "../model/lmConfig.js";
+import {disposeCache, type Cache} from "../model/model.js";
 import {disposeParams, weightsToParams, type Params, type Weights} from "../model/params.js";
-import {toArrays, type Sample} from "../model/task.js";
 import type {MapKind} from "../model/vocabulary.js";
 
 /** One batch of a cached forward pass; cache and params live only while the visitor runs. */
 export interface Batch {
-  /** index of the batch's first sample in the full list */
+  /** index of the batch's first input in the full list */
   start: number;
   size: number;
   cache: Cache;
   params: Params;
 }
 
-/** A cached forward pass of inputs [start, start + size) with the given parameters. */
-export type RunBatch = (params: Params, start: number, size: number) => {logits: tf.Tensor; cache: Cache};
-
 /**
- * Calls `visit` for consecutive batches of `batchSize` of `count` inputs, each run by `run`, freeing each
- * batch's tensors afterwards (and the parameters at the end). Both model families go through here.
+ * Calls `visit` for consecutive batches of `batchSize` inputs (relation samples or LM token sequences of one
+ * length), each run by the family's cached forward pass, freeing each batch's tensors afterwards (and the
+ * parameters at the end).
  */
-export function forEachCachedBatch(weights: Weights, cfg: AnyConfig, count: number, batchSize: number, run: RunBatch, visit: (batch: Batch) => void): void {
+export function forEachBatch<T extends FamilyTypes>(
+  family: ModelFamily<T>,
+  weights: Weights,
+  cfg: T["config"],
+  inputs: readonly T["input"][],
+  batchSize: number,
+  visit: (batch: Batch) => void
+): void {
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`batch size must be a positive integer, got ${batchSize}`);
   const params = weightsToParams(weights, cfg);
   try {
-    for (let start = 0; start < count; start += batchSize) {
-      const size = Math.min(batchSize, count - start);
-      const {logits, cache} = run(params, start, size);
+    for (let start = 0; start < inputs.length; start += batchSize) {
+      const size = Math.min(batchSize, inputs.length - start);
+      const {logits, cache} = family.runWithCache(params, cfg, inputs.slice(start, start + size));
       try {
         visit({start, size, cache, params});
       } finally {
@@ -42,20 +46,6 @@ export function forEachCachedBatch(weights: Weights, cfg: AnyConfig, count: numb
   } finally {
     disposeParams(params);
   }
-}
-
-/** Calls `visit` for consecutive batches of `batchSize` relation samples, freeing each batch's tensors afterwards. */
-export function forEachBatch(
-  weights: Weights,
-  cfg: ModelConfig,
-  samples: Sample[],
-  batchSize: number,
-  visit: (batch: Batch) => void
-): void {
-  const N = cfg.m * cfg.m;
-  const {bits} = toArrays(samples); // [S*N]
-  const run: RunBatch = (params, start, size) => runWithCache(params, cfg, bits.subarray(start * N, (start + size) * N)); // [b,N]
-  forEachCachedBatch(weights, cfg, samples.length, batchSize, run, visit);
 }
 
 /** Host copies [b,H,N,N] of the given kinds of per-head map of one layer of a batch. */

@@ -2,5 +2,6 @@
 import {buildMetrics} from "./evaluation.js";
 import {runLoader} from "./loader.js";
 import {selectedPreset, selectedSeeds} from "./runs.js";
+import {RELATION} from "../model/family.js";
 
-await runLoader(async () => JSON.stringify(await buildMetrics(selectedPreset(), selectedSeeds())), {tf: true});
+await runLoader(async () => JSON.stringify(await buildMetrics(selectedPreset(RELATION), selectedSeeds(RELATION))), {tf: true});

@@ -2,5 +2,6 @@
 import {runLoader} from "./loader.js";
 import {ensureRuns} from "./runs.js";
 import {mixingTable} from "./tables.js";
+import {RELATION} from "../model/family.js";
 
-await runLoader(async () => mixingTable(await ensureRuns()));
+await runLoader(async () => mixingTable(await ensureRuns(RELATION)));

@@ -2,5 +2,6 @@
 import {runLoader} from "./loader.js";
 import {ensureRuns, selectedPreset} from "./runs.js";
 import {pseudoBlockTable} from "./tables.js";
+import {RELATION} from "../model/family.js";
 
-await runLoader(async () => pseudoBlockTable(await ensureRuns(), selectedPreset()), {tf: true});
+await runLoader(async () => pseudoBlockTable(await ensureRuns(RELATION), selectedPreset(RELATION)), {tf: true});

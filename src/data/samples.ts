@@ -3,7 +3,7 @@
 import type {Preset} from "../model/config.js";
 import {tokenLabel, witnessPath} from "../model/task.js";
 import {predict} from "../model/train.js";
-import type {Run} from "./runs.js";
+import {runOf, type Run} from "./runs.js";
 import {SHOWCASE, showcaseSamples, VIEW_SEED} from "./showcase.js";
 import {ARCHS} from "../model/vocabulary.js";
 
@@ -16,8 +16,7 @@ export function buildSamples(runs: Map<string, Run>, preset: Preset) {
   const N = m * m;
   const showcase = showcaseSamples(preset);
   const outputs = ARCHS.map((arch) => {
-    const run = runs.get(`${arch}/${VIEW_SEED}`);
-    if (!run) throw new Error(`no trained ${arch} run for seed ${VIEW_SEED}`);
+    const run = runOf(runs, arch, VIEW_SEED);
     return {arch, ...predict(run.weights, run.record.config, showcase, preset.train.eval_batch_size)};
   });
   const samples = showcase.map((sample, index) => {

@@ -1,10 +1,13 @@
 // The evaluation sets every loader agrees on: the showcase set drawn in the views (the first samples of
-// the seed-0 test split) and each run's own test split for the metrics.
+// the seed-0 test split) and each run's own test split for the metrics; the LM's showcase sequences and
+// the repeated-token sequences its head scores are taken on.
 import type {Preset} from "../model/config.js";
+import type {LmPreset} from "../model/lmConfig.js";
+import {lmSplit, repeatedRandomTokens, type LmSample} from "../model/lmTask.js";
 import {DEFAULT_SEED} from "../model/prng.js";
 import {splitSamples, witnessPath, type Sample, type TaskConfig} from "../model/task.js";
 
-/** The seed whose runs the views draw (the main values of metrics.json). */
+/** The seed whose runs the views draw (the main values of metrics.json; the LM's only seed). */
 export const VIEW_SEED = DEFAULT_SEED;
 /** Test matrices every view draws: the first SHOWCASE samples of the VIEW_SEED test split. */
 export const SHOWCASE = 32;
@@ -44,4 +47,19 @@ export function positiveCells(samples: Sample[], task: TaskConfig): PositiveCell
 export function pseudoBlockSamples(n_layers: number, n_heads: number, n_pseudo: number, tokens: number): number {
   const perSample = n_layers * n_heads * n_pseudo * n_pseudo * tokens * tokens;
   return Math.max(1, Math.min(SHOWCASE, Math.floor(PSEUDO_BLOCK_MAX_ROWS / perSample)));
+}
+
+/** Sequences of the LM's training distribution drawn in the views: lmSplit(VIEW_SEED, "lm/showcase", LM_SHOWCASE). */
+export const LM_SHOWCASE = 8;
+/** Repeated-random-token sequences (seeds 0 … n−1) on which the duplicate-token and induction scores are taken. */
+export const LM_REPEATED_SEEDS = 8;
+
+export function lmShowcaseSamples(preset: LmPreset): LmSample[] {
+  return lmSplit(VIEW_SEED, "lm/showcase", LM_SHOWCASE, preset.task);
+}
+
+/** BOS + a segment of ⌊(n_ctx − 1) / 2⌋ tokens + the same segment, for seeds 0 … LM_REPEATED_SEEDS − 1. */
+export function lmRepeatedSequences(preset: LmPreset): Int32Array[] {
+  const length = Math.floor((preset.task.n_ctx - 1) / 2);
+  return Array.from({length: LM_REPEATED_SEEDS}, (_, seed) => repeatedRandomTokens({length, repeats: 2, seed, d_vocab: preset.task.d_vocab}));
 }

@@ -3,13 +3,14 @@
 // (history.arrow). Each builder returns the file's bytes: Parquet with one row group per slice a view draws
 // for the large tensors, Arrow IPC streams for the small tables.
 import type {Preset} from "../model/config.js";
+import {RELATION} from "../model/family.js";
 import type {HeadMaps} from "../model/effective.js";
 import {mixingRows} from "../model/mixing.js";
 import type {Weights} from "../model/params.js";
 import {arrowTable, nullableFloat32} from "./arrow.js";
 import {parquetTable} from "./parquet.js";
 import {batchMaps, forEachBatch} from "./maps.js";
-import type {Run} from "./runs.js";
+import {runOf, type Run} from "./runs.js";
 import {pseudoBlockSamples, showcaseSamples, VIEW_SEED} from "./showcase.js";
 import {ARCHS} from "../model/vocabulary.js";
 
@@ -18,12 +19,6 @@ export function indexArray(length: number, max: number): Int8Array | Int16Array 
   if (max <= 0x7f) return new Int8Array(length);
   if (max <= 0x7fff) return new Int16Array(length);
   return new Int32Array(length);
-}
-
-function viewRun(runs: Map<string, Run>, arch: string): Run {
-  const run = runs.get(`${arch}/${VIEW_SEED}`);
-  if (!run) throw new Error(`no trained ${arch} run for seed ${VIEW_SEED}`);
-  return run;
 }
 
 /**
@@ -48,11 +43,11 @@ export function attentionTable(runs: Map<string, Run>, preset: Preset): Uint8Arr
   const effective = new Float32Array(rows);
   const naive = new Float32Array(rows).fill(NaN);
   ARCHS.forEach((name, a) => {
-    const {record, weights} = viewRun(runs, name);
+    const {record, weights} = runOf(runs, name, VIEW_SEED);
     const cfg = record.config;
     const kinds = cfg.arch === "iha" ? (["raw", "effective", "naive"] as const) : (["raw", "effective"] as const);
     arch.fill(name, a * perArch, (a + 1) * perArch);
-    forEachBatch(weights, cfg, samples, preset.train.eval_batch_size, (batch) => {
+    forEachBatch(RELATION, weights, cfg, samples, preset.train.eval_batch_size, (batch) => {
       for (let l = 0; l < L; l++) {
         const maps = batchMaps(batch, cfg, l, kinds);
         for (let b = 0; b < batch.size; b++) {
@@ -95,7 +90,7 @@ export function attentionTable(runs: Map<string, Run>, preset: Preset): Uint8Arr
  * for the first pseudoBlockSamples(…) showcase samples of the seed-0 IHA run. One row group per (sample, layer, head).
  */
 export function pseudoBlockTable(runs: Map<string, Run>, preset: Preset): Uint8Array {
-  const {record, weights} = viewRun(runs, "iha");
+  const {record, weights} = runOf(runs, "iha", VIEW_SEED);
   const cfg = record.config;
   const {n_layers: L, n_heads: H, n_pseudo: P} = cfg;
   const N = cfg.m * cfg.m;
@@ -111,7 +106,7 @@ export function pseudoBlockTable(runs: Map<string, Run>, preset: Preset): Uint8A
   const query = indexArray(rows, N - 1);
   const key = indexArray(rows, N - 1);
   const pattern = new Float32Array(rows);
-  forEachBatch(weights, cfg, samples, preset.train.eval_batch_size, (batch) => {
+  forEachBatch(RELATION, weights, cfg, samples, preset.train.eval_batch_size, (batch) => {
     for (let l = 0; l < L; l++) {
       const name = `blocks.${l}.attn.hook_pseudo_pattern`;
       const pseudo = batch.cache[name];

@@ -3,7 +3,7 @@
 // so every op has a gradient on every TF.js backend.
 import * as tf from "@tensorflow/tfjs";
 import {fusedAttention, type AttentionKernel} from "./fusedAttention.js";
-import type {AnyConfig} from "./lmConfig.js";
+import type {SharedShape} from "./config.js";
 
 /**
  * a [M,K] · b [K,N] → [M,N] with a gradient that transposes explicitly:
@@ -33,7 +33,7 @@ export type Cache = Record<string, tf.Tensor>;
 
 /** What an attention layer needs: its config, its parameters and an optional cache to fill. */
 export interface AttnContext {
-  cfg: AnyConfig;
+  cfg: SharedShape;
   /** parameter of this layer's attention by short name, e.g. "W_Q" → blocks.0.attn.W_Q */
   param: (name: string) => tf.Tensor;
   /** hook name prefix, e.g. "blocks.0.attn." */
@@ -52,7 +52,7 @@ export function record(ctx: AttnContext, name: string, t: tf.Tensor): void {
 }
 
 /** 1/√d_head, the logit scale of every architecture. */
-export function logitScale(cfg: AnyConfig): number {
+export function logitScale(cfg: SharedShape): number {
   return 1 / Math.sqrt(cfg.d_head);
 }
 

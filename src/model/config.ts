@@ -3,17 +3,26 @@
 import {DEFAULT_TASK, validateTask, type TaskConfig} from "./task.js";
 import {ARCHS, type Arch} from "./vocabulary.js";
 
-/** The shape of one model. Field names follow TransformerLens's HookedTransformerConfig. */
-export interface ModelConfig {
+/**
+ * The fields both model families' configs share (TransformerLens names): all that the attention layers and
+ * the per-head maps read, so the shared code takes either family's config through this type.
+ */
+export interface SharedShape {
   arch: Arch;
   n_layers: number;
   n_heads: number;
   d_model: number;
-  /** per-head width; d_head * n_heads must equal d_model */
+  /** per-head width */
   d_head: number;
-  d_mlp: number;
   /** P, pseudo-tokens per token and head (IHA only; ignored, but still validated, for the others) */
   n_pseudo: number;
+}
+
+/** The shape of one relation model. Field names follow TransformerLens's HookedTransformerConfig. */
+export interface ModelConfig extends SharedShape {
+  /** d_head * n_heads must equal d_model */
+  d_head: number;
+  d_mlp: number;
   /** entities of the relation task: the sequence has m*m tokens */
   m: number;
 }

@@ -1,23 +1,17 @@
 // The second model family: a small attention-only causal language model (TransformerLens `attn_only: true`)
 // trained on sequences with a repeated random segment, in an MHA and an IHA variant. Config shape,
 // presets (the same MIXVIZ_PROFILE names as the relation models) and validation. Browser-safe.
-import type {ModelConfig} from "./config.js";
+import type {ModelConfig, SharedShape} from "./config.js";
 
 /** The LM's attention architectures (Talking Heads is left out of this family). */
 export type LmArch = "mha" | "iha";
 export const LM_ARCHS: readonly LmArch[] = ["mha", "iha"];
 
 /** One LM. Field names follow TransformerLens's HookedTransformerConfig. */
-export interface LmConfig {
+export interface LmConfig extends SharedShape {
   /** tells an LM config from a relation-model config (see isLmConfig) */
   model: "lm";
   arch: LmArch;
-  n_layers: number;
-  n_heads: number;
-  d_model: number;
-  d_head: number;
-  /** P, pseudo-tokens per token and head (IHA only) */
-  n_pseudo: number;
   /** token ids 0 … d_vocab − 1; id 0 is BOS */
   d_vocab: number;
   /** most positions a sequence may have (rows of pos_embed.W_pos) */

@@ -1,13 +1,15 @@
-// Training and evaluation of the LM: Adam on the mean next-token cross-entropy, a fresh seeded batch every
-// step, an evaluation on a fixed seeded set after every "epoch" of steps_per_epoch steps. The metric is
+// Training (through trainLoop.ts) and evaluation of the LM: Adam on the mean next-token cross-entropy, a
+// fresh seeded batch every step, an evaluation on a fixed seeded set after every "epoch" of steps_per_epoch
+// steps. The metric is
 // induction accuracy: next-token accuracy on the second copy of the segment (lmTask.inductionPositions).
 // Usable from data loaders (Node), tests and the browser.
 import * as tf from "@tensorflow/tfjs";
 import {validateLmTask, validateLmTrainConfig, type LmConfig, type LmTaskConfig, type LmTrainConfig} from "./lmConfig.js";
 import {lmForward, nextTokenLoss, tokensTensor} from "./lm.js";
 import {firstCopyPositions, inductionPositions, lmSplit, lmTokens, lmTrainBatch, type LmSample} from "./lmTask.js";
-import {disposeParams, initParams, paramsToWeights, weightsToParams, type Weights} from "./params.js";
+import type {Weights} from "./params.js";
 import {withParams, type ParamsOrWeights} from "./train.js";
+import {trainLoop} from "./trainLoop.js";
 
 /** The fixed evaluation set of a run: `count` sequences of deriveSeed(seed, "lm/eval"). */
 export function lmEvalSamples(seed: number, count: number, task: LmTaskConfig): LmSample[] {
@@ -116,11 +118,9 @@ export interface LmTrainResult {
   seconds: number;
 }
 
-const now = () => performance.now() / 1000;
-
 /**
- * Trains one LM for train.epochs × train.steps_per_epoch steps; step s (1-based, global) uses
- * lmTrainBatch(seed, s, batch_size). Throws on a non-finite loss, naming architecture, seed and step.
+ * Trains one LM (trainLoop.ts) for train.epochs × train.steps_per_epoch steps; step s (1-based, global) uses
+ * lmTrainBatch(seed, s, batch_size). Throws on a non-finite loss, naming architecture, seed, epoch and step.
  */
 export async function trainLm(opts: LmTrainOptions): Promise<LmTrainResult> {
   const {cfg, train: tc, task, seed} = opts;
@@ -128,36 +128,21 @@ export async function trainLm(opts: LmTrainOptions): Promise<LmTrainResult> {
   validateLmTask(task);
   if (task.d_vocab !== cfg.d_vocab) throw new Error(`config.d_vocab (${cfg.d_vocab}) must equal task.d_vocab (${task.d_vocab})`);
   if (task.n_ctx > cfg.n_ctx) throw new Error(`task.n_ctx (${task.n_ctx}) must be ≤ config.n_ctx (${cfg.n_ctx})`);
-  const t0 = now();
-  const params = opts.init ? weightsToParams(opts.init, cfg) : initParams(cfg, seed);
-  const optimizer = tf.train.adam(tc.lr);
-  const vars = Object.values(params);
   const evalSet = lmEvalSamples(seed, tc.eval_samples, task);
-  const history: LmEpochRecord[] = [];
-  let step = 0;
-  try {
-    for (let epoch = 1; epoch <= tc.epochs; epoch++) {
-      let lossSum = 0;
-      for (let s = 0; s < tc.steps_per_epoch; s++) {
-        step++;
-        const tokens = lmTokens(lmTrainBatch(seed, step, tc.batch_size, task)); // [B*N]
-        const loss = tf.tidy(() => {
-          const x = tokensTensor(tokens, task.n_ctx, cfg); // [B,N]
-          return optimizer.minimize(() => nextTokenLoss(lmForward(params, cfg, x), x), true, vars) as tf.Scalar; // []
-        });
-        const value = loss.dataSync()[0];
-        loss.dispose();
-        if (!Number.isFinite(value)) throw new Error(`non-finite training loss ${value}: LM ${cfg.arch}, seed ${seed}, step ${step}`);
-        lossSum += value;
-      }
-      const scores = evaluateLm(params, cfg, evalSet, tc.eval_batch_size);
-      const record: LmEpochRecord = {epoch, train_loss: lossSum / tc.steps_per_epoch, ...scores, seconds: now() - t0};
-      history.push(record);
-      await opts.onEpoch?.(record);
-    }
-    return {weights: paramsToWeights(params), history, steps: step, seconds: now() - t0};
-  } finally {
-    optimizer.dispose();
-    disposeParams(params);
-  }
+  const result = await trainLoop({
+    cfg,
+    seed,
+    init: opts.init,
+    lr: tc.lr,
+    max_epochs: tc.epochs,
+    steps_per_epoch: tc.steps_per_epoch,
+    what: `LM ${cfg.arch}, seed ${seed}`,
+    epochLoss: (params, _epoch, firstStep) => (s) => {
+      const x = tokensTensor(lmTokens(lmTrainBatch(seed, firstStep + s, tc.batch_size, task)), task.n_ctx, cfg); // [B,N]
+      return nextTokenLoss(lmForward(params, cfg, x), x); // []
+    },
+    evaluate: (params) => evaluateLm(params, cfg, evalSet, tc.eval_batch_size),
+    onEpoch: (record) => opts.onEpoch?.(record)
+  });
+  return {weights: result.weights, history: result.history, steps: result.step_losses.length, seconds: result.seconds};
 }

@@ -1,13 +1,15 @@
-// Training loop: Adam on mean BCE, fresh seeded training samples every epoch, validation micro-F1
-// after every epoch, early stopping on validation F1, best-epoch weights kept as plain arrays.
+// Training the relation models (through trainLoop.ts): Adam on mean BCE, fresh seeded training samples every
+// epoch, validation micro-F1 after every epoch, early stopping on validation F1, best-epoch weights kept as
+// plain arrays.
 // Usable from data loaders (Node), tests and the browser playground.
 import * as tf from "@tensorflow/tfjs";
 import {validateTrainConfig, type ModelConfig, type TrainConfig} from "./config.js";
 import type {AnyConfig} from "./lmConfig.js";
 import {microF1} from "./f1.js";
 import {bceWithLogits, bitsTensor, forward} from "./model.js";
-import {disposeParams, initParams, paramsToWeights, weightsToParams, type Params, type Weights} from "./params.js";
+import {disposeParams, paramsToWeights, weightsToParams, type Params, type Weights} from "./params.js";
 import {splitSamples, toArrays, trainBatches, validateTask, type Sample, type TaskConfig} from "./task.js";
+import {makeOptimiser, trainLoop} from "./trainLoop.js";
 
 /** One epoch's numbers (epochs count from 1). */
 export interface EpochRecord {
@@ -55,31 +57,24 @@ export interface TrainResult {
   seconds: number;
 }
 
-const now = () => performance.now() / 1000; // seconds; performance exists in Node ≥ 16 and browsers
-
 /** An Adam optimiser bound to a model. step() runs one update and returns its loss. */
 export interface Trainer {
   step(bits: Int32Array, labels: Float32Array): number;
   dispose(): void;
 }
 
+/** The loss of one relation batch: mean BCE of the model's logits [B,N] against 0/1 labels [B*N]. Not tidied. */
+function batchLoss(params: Params, cfg: ModelConfig, bits: Int32Array, labels: Float32Array): tf.Scalar {
+  const x = bitsTensor(bits, cfg); // [B,N]
+  const y = tf.tensor2d(labels, x.shape); // [B,N]
+  return bceWithLogits(forward(params, cfg, x), y); // []
+}
+
 export function makeTrainer(params: Params, cfg: ModelConfig, lr: number): Trainer {
-  const optimizer = tf.train.adam(lr);
-  const vars = Object.values(params);
+  const optimiser = makeOptimiser(params, lr);
   return {
-    step(bits, labels) {
-      const loss = tf.tidy(() => {
-        const x = bitsTensor(bits, cfg); // [B,N]
-        const y = tf.tensor2d(labels, x.shape); // [B,N]
-        return optimizer.minimize(() => bceWithLogits(forward(params, cfg, x), y), true, vars) as tf.Scalar; // []
-      });
-      const value = loss.dataSync()[0];
-      loss.dispose();
-      return value;
-    },
-    dispose() {
-      optimizer.dispose();
-    },
+    step: (bits, labels) => optimiser.step(() => batchLoss(params, cfg, bits, labels)),
+    dispose: () => optimiser.dispose()
   };
 }
 
@@ -157,7 +152,7 @@ export function testF1(p: ParamsOrWeights, cfg: ModelConfig, train: TrainConfig,
 }
 
 /**
- * Trains one model. Epoch e (1-based) draws trainBatches(seed, e, train_samples) and takes
+ * Trains one model (trainLoop.ts). Epoch e (1-based) draws trainBatches(seed, e, train_samples) and takes
  * ⌊train_samples / batch_size⌋ batches in order; validation on splitSamples(seed, "val") after every
  * epoch; stops after max_epochs or `patience` epochs without a new maximum of validation F1.
  * Throws on a non-finite loss, naming architecture, seed and epoch.
@@ -167,58 +162,38 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   validateTrainConfig(tc);
   validateTask(task);
   if (task.m !== cfg.m) throw new Error(`config.m (${cfg.m}) must equal task.m (${task.m})`);
-  const t0 = now();
-  const params = opts.init ? weightsToParams(opts.init, cfg) : initParams(cfg, seed);
-  const trainer = makeTrainer(params, cfg, tc.lr);
   const valSamples = splitSamples(seed, "val", tc.val_samples, task);
   const N = cfg.m * cfg.m;
-  const stepsPerEpoch = Math.floor(tc.train_samples / tc.batch_size);
-  const history: EpochRecord[] = [];
-  const stepLosses: number[] = [];
-  let best: {epoch: number; f1: number; weights: Weights} = {epoch: 0, f1: -Infinity, weights: {}};
-  try {
-    for (let epoch = 1; epoch <= tc.max_epochs; epoch++) {
+  const what = `arch ${cfg.arch}, seed ${seed}`;
+  const result = await trainLoop({
+    cfg,
+    seed,
+    init: opts.init,
+    lr: tc.lr,
+    max_epochs: tc.max_epochs,
+    steps_per_epoch: Math.floor(tc.train_samples / tc.batch_size),
+    what,
+    epochLoss(params, epoch) {
       const {bits, labels} = toArrays(trainBatches(seed, epoch, tc.train_samples, task));
-      let lossSum = 0;
-      for (let s = 0; s < stepsPerEpoch; s++) {
-        const lo = s * tc.batch_size * N;
-        const hi = lo + tc.batch_size * N;
-        const loss = trainer.step(bits.subarray(lo, hi), labels.subarray(lo, hi));
-        if (!Number.isFinite(loss)) {
-          throw new Error(`non-finite training loss ${loss}: arch ${cfg.arch}, seed ${seed}, epoch ${epoch}, step ${s + 1}`);
-        }
-        stepLosses.push(loss);
-        lossSum += loss;
-        await opts.onStep?.(stepLosses.length, loss);
-      }
+      const size = tc.batch_size * N;
+      return (s) => batchLoss(params, cfg, bits.subarray(s * size, (s + 1) * size), labels.subarray(s * size, (s + 1) * size));
+    },
+    evaluate(params, epoch) {
       const val = evaluate(params, cfg, valSamples, tc.eval_batch_size);
-      if (!Number.isFinite(val.loss)) {
-        throw new Error(`non-finite validation loss ${val.loss}: arch ${cfg.arch}, seed ${seed}, epoch ${epoch}`);
-      }
-      const record: EpochRecord = {
-        epoch,
-        train_loss: lossSum / stepsPerEpoch,
-        val_loss: val.loss,
-        val_f1: val.f1,
-        seconds: now() - t0,
-      };
-      history.push(record);
-      const isBest = val.f1 > best.f1; // strict: the FIRST epoch reaching the maximum stays best
-      if (isBest) best = {epoch, f1: val.f1, weights: paramsToWeights(params)};
-      await opts.onEpoch?.({...record, is_best: isBest, snapshot: (names) => paramsToWeights(params, names)});
-      if (epoch - best.epoch >= tc.patience) break;
-    }
-  } finally {
-    trainer.dispose();
-    disposeParams(params);
-  }
+      if (!Number.isFinite(val.loss)) throw new Error(`non-finite validation loss ${val.loss}: ${what}, epoch ${epoch}`);
+      return {val_loss: val.loss, val_f1: val.f1};
+    },
+    best: {score: (scores) => scores.val_f1, patience: tc.patience},
+    onStep: opts.onStep,
+    onEpoch: (record, is_best, params) => opts.onEpoch?.({...record, is_best, snapshot: (names) => paramsToWeights(params, names)})
+  });
   return {
-    best_weights: best.weights,
-    best_epoch: best.epoch,
-    best_val_f1: best.f1,
-    epochs_run: history.length,
-    history,
-    step_losses: stepLosses,
-    seconds: now() - t0,
+    best_weights: result.weights,
+    best_epoch: result.best_epoch,
+    best_val_f1: result.best_score,
+    epochs_run: result.history.length,
+    history: result.history,
+    step_losses: result.step_losses,
+    seconds: result.seconds
   };
 }

@@ -4,7 +4,7 @@ import type {AnyConfig} from "../model/lmConfig.js";
 import {paramShape, type Weights} from "../model/params.js";
 import {decodeSafetensors} from "../model/safetensors.js";
 
-/** The weights of one trained model as written by src/data/checkpoint.ts or src/data/lm-checkpoint.ts. */
+/** The weights of one trained model (of either family) as written by src/data/checkpoint.ts. */
 export interface TrainedModel<C extends AnyConfig> {
   cfg: C;
   weights: Weights;

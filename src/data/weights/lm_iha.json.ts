@@ -1,5 +1,6 @@
-// data/weights/lm_iha.json: config, token labels and parameter shapes of data/weights/lm_iha.safetensors (src/data/lm-checkpoint.ts).
-import {lmCheckpointConfig} from "../lm-checkpoint.js";
+// data/weights/lm_iha.json: config, token labels and parameter shapes of data/weights/lm_iha.safetensors (src/data/checkpoint.ts).
+import {checkpointConfig} from "../checkpoint.js";
 import {runLoader} from "../loader.js";
+import {LM} from "../../model/family.js";
 
-await runLoader(() => lmCheckpointConfig("iha"));
+await runLoader(() => checkpointConfig(LM, "iha"));

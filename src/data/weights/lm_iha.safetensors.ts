@@ -1,5 +1,6 @@
-// data/weights/lm_iha.safetensors: the trained iha LM's weights (see src/data/lm-checkpoint.ts).
-import {lmCheckpointSafetensors} from "../lm-checkpoint.js";
+// data/weights/lm_iha.safetensors: the trained iha LM's weights (see src/data/checkpoint.ts).
+import {checkpointSafetensors} from "../checkpoint.js";
 import {runLoader} from "../loader.js";
+import {LM} from "../../model/family.js";
 
-await runLoader(() => lmCheckpointSafetensors("iha"));
+await runLoader(() => checkpointSafetensors(LM, "iha"));

@@ -1,5 +1,6 @@
-// data/weights/lm_mha.json: config, token labels and parameter shapes of data/weights/lm_mha.safetensors (src/data/lm-checkpoint.ts).
-import {lmCheckpointConfig} from "../lm-checkpoint.js";
+// data/weights/lm_mha.json: config, token labels and parameter shapes of data/weights/lm_mha.safetensors (src/data/checkpoint.ts).
+import {checkpointConfig} from "../checkpoint.js";
 import {runLoader} from "../loader.js";
+import {LM} from "../../model/family.js";
 
-await runLoader(() => lmCheckpointConfig("mha"));
+await runLoader(() => checkpointConfig(LM, "mha"));

@@ -1,5 +1,6 @@
 // data/weights/mha.safetensors: best-epoch weights of the seed-0 mha run (see src/data/checkpoint.ts).
 import {checkpointSafetensors} from "../checkpoint.js";
 import {runLoader} from "../loader.js";
+import {RELATION} from "../../model/family.js";
 
-await runLoader(() => checkpointSafetensors("mha"));
+await runLoader(() => checkpointSafetensors(RELATION, "mha"));

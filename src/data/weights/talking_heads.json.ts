@@ -1,5 +1,6 @@
 // data/weights/talking_heads.json: config and parameter shapes of data/weights/talking_heads.safetensors (src/data/checkpoint.ts).
 import {checkpointConfig} from "../checkpoint.js";
 import {runLoader} from "../loader.js";
+import {RELATION} from "../../model/family.js";
 
-await runLoader(() => checkpointConfig("talking_heads"));
+await runLoader(() => checkpointConfig(RELATION, "talking_heads"));

@@ -1,0 +1,105 @@
+// The training loop both model families run: Adam on a family's loss, steps_per_epoch steps per epoch, an
+// evaluation after every epoch, and (when the family keeps its best epoch) early stopping on a score. The
+// family says what one step's loss is and how an epoch is evaluated (train.ts for the relation models,
+// lmTrain.ts for the LM). Usable from data loaders (Node), tests and the browser.
+import * as tf from "@tensorflow/tfjs";
+import type {AnyConfig} from "./lmConfig.js";
+import {disposeParams, initParams, paramsToWeights, weightsToParams, type Params, type Weights} from "./params.js";
+
+const now = () => performance.now() / 1000; // seconds; performance exists in Node ≥ 16 and browsers
+
+/** Adam (TF.js's defaults besides lr) bound to a model's variables. step() runs one update and returns its loss. */
+export interface Optimiser {
+  step(loss: () => tf.Scalar): number;
+  dispose(): void;
+}
+
+export function makeOptimiser(params: Params, lr: number): Optimiser {
+  const optimizer = tf.train.adam(lr);
+  const vars = Object.values(params);
+  return {
+    step(loss) {
+      const value = tf.tidy(() => optimizer.minimize(loss, true, vars) as tf.Scalar); // []
+      const result = value.dataSync()[0];
+      value.dispose();
+      return result;
+    },
+    dispose() {
+      optimizer.dispose();
+    }
+  };
+}
+
+/** One epoch's record: its number, mean training loss, the family's evaluation and the time so far. */
+export type LoopEpoch<S> = {epoch: number; train_loss: number} & S & {seconds: number};
+
+export interface LoopOptions<S extends object> {
+  cfg: AnyConfig;
+  /** initialisation seed (initParams) unless `init` is given */
+  seed: number;
+  init?: Weights;
+  lr: number;
+  max_epochs: number;
+  steps_per_epoch: number;
+  /** names the run in errors, e.g. "arch iha, seed 3" */
+  what: string;
+  /**
+   * Called at the start of epoch e (1-based) with the global number of its first step (1-based); returns the
+   * loss of its step s (0-based), built inside the optimiser's tape. Not tidied: the optimiser tidies it.
+   */
+  epochLoss(params: Params, epoch: number, firstStep: number): (s: number) => tf.Scalar;
+  /** the evaluation after epoch e, merged into its record */
+  evaluate(params: Params, epoch: number): S;
+  /** keep the weights of the first epoch reaching the maximum score, and stop `patience` epochs after it */
+  best?: {score: (scores: S) => number; patience: number};
+  onStep?: (step: number, loss: number) => void | Promise<void>;
+  onEpoch?: (record: LoopEpoch<S>, isBest: boolean, params: Params) => void | Promise<void>;
+}
+
+export interface LoopResult<S> {
+  /** the best epoch's weights when `best` is given, otherwise the weights after the last step */
+  weights: Weights;
+  /** the best epoch (the last one without `best`) and its score (NaN without `best`) */
+  best_epoch: number;
+  best_score: number;
+  history: LoopEpoch<S>[];
+  /** loss of every optimiser step, in order */
+  step_losses: number[];
+  seconds: number;
+}
+
+/** Runs the loop; throws on a non-finite training loss, naming the run, the epoch and the step. */
+export async function trainLoop<S extends object>(opts: LoopOptions<S>): Promise<LoopResult<S>> {
+  const {cfg, seed, best} = opts;
+  const t0 = now();
+  const params = opts.init ? weightsToParams(opts.init, cfg) : initParams(cfg, seed);
+  const optimiser = makeOptimiser(params, opts.lr);
+  const history: LoopEpoch<S>[] = [];
+  const stepLosses: number[] = [];
+  let kept: {epoch: number; score: number; weights: Weights} = {epoch: 0, score: -Infinity, weights: {}};
+  try {
+    for (let epoch = 1; epoch <= opts.max_epochs; epoch++) {
+      const loss = opts.epochLoss(params, epoch, stepLosses.length + 1);
+      let lossSum = 0;
+      for (let s = 0; s < opts.steps_per_epoch; s++) {
+        const value = optimiser.step(() => loss(s));
+        if (!Number.isFinite(value)) throw new Error(`non-finite training loss ${value}: ${opts.what}, epoch ${epoch}, step ${s + 1}`);
+        stepLosses.push(value);
+        lossSum += value;
+        await opts.onStep?.(stepLosses.length, value);
+      }
+      const scores = opts.evaluate(params, epoch);
+      const record = {epoch, train_loss: lossSum / opts.steps_per_epoch, ...scores, seconds: now() - t0} as LoopEpoch<S>;
+      history.push(record);
+      const isBest = best !== undefined && best.score(scores) > kept.score; // strict: the FIRST epoch reaching the maximum stays best
+      if (isBest) kept = {epoch, score: best.score(scores), weights: paramsToWeights(params)};
+      await opts.onEpoch?.(record, isBest, params);
+      if (best && epoch - kept.epoch >= best.patience) break;
+    }
+    if (!best) kept = {epoch: history.length, score: NaN, weights: paramsToWeights(params)};
+  } finally {
+    optimiser.dispose();
+    disposeParams(params);
+  }
+  return {weights: kept.weights, best_epoch: kept.epoch, best_score: kept.score, history, step_losses: stepLosses, seconds: now() - t0};
+}
