@@ -6,7 +6,8 @@ import {describe, expect, it} from "vitest";
 import {arrowTable} from "../src/data/arrow.js";
 import {announcement, detailKey, explorer, explorerSizes, exportName, farPath, layerMaps, pseudoNote, selectionKey, showcaseShape, shownKey, singleLayerNote, viewLabel, type RunMetrics, type Showcase} from "../src/pages/explorer.js";
 import {directionWords, mapKeyEffect} from "../src/pages/mapPage.js";
-import type {AttentionSource, LayerSlice, MapKind} from "../src/sources/source.js";
+import type {AttentionSource, LayerSlice} from "../src/sources/source.js";
+import type {ViewMapKind} from "../src/model/vocabulary.js";
 import {BEST_EPOCH, DEFAULT_STATE, shownEpoch, type ExplorerState} from "../src/state/explorerState.js";
 
 const M = 2; // a 2×2 relation: 4 tokens
@@ -70,8 +71,8 @@ describe("what each view is built for", () => {
   });
 
   it("the source is asked for one layer, every map kind at once", async () => {
-    const asked: [LayerSlice, readonly MapKind[]][] = [];
-    const source = {heads: 3, tokens: 4, maps: async (slice: LayerSlice, kinds: readonly MapKind[]) => (asked.push([slice, kinds]), {}), blocks: async () => null};
+    const asked: [LayerSlice, readonly ViewMapKind[]][] = [];
+    const source = {heads: 3, tokens: 4, maps: async (slice: LayerSlice, kinds: readonly ViewMapKind[]) => (asked.push([slice, kinds]), {}), blocks: async () => null};
     await layerMaps({...explorerSizes(meta, metrics, []), meta, source, mixing: fromArrow(arrowTable({arch: ["iha"]}))}, "talking_heads", 1, 0);
     expect(asked).toEqual([[{arch: "talking_heads", sample: 1, layer: 0}, ["raw", "effective", "naive"]]]);
   });

@@ -18,9 +18,9 @@ import type {AttentionFieldElement} from "../components/attentionField.js";
 import type {SentenceViewElement} from "../components/sentenceView.js";
 import {triptych} from "../components/triptych.js";
 import {headLabel, layerLabel} from "../model/config.js";
-import {ARCH_NAMES, ARCHS, type Arch, type Direction} from "../model/vocabulary.js";
+import {ARCH_NAMES, ARCHS, VIEW_MAP_KINDS, type Arch, type Direction} from "../model/vocabulary.js";
 import {mixingAt, mixingEpochs, type EpochRow} from "../sources/runTables.js";
-import {blockColumnsOf, type AttentionSource, type LayerMaps, type MapKind} from "../sources/source.js";
+import {blockColumnsOf, type AttentionSource, type LayerMaps} from "../sources/source.js";
 import {DEFAULT_STATE, parseState, serializeState, shownEpoch, type EpochRange, type ExplorerLimits, type ExplorerState, type Tab} from "../state/explorerState.js";
 import {headSentence, layerField, mapPageKeys, type ShownHead} from "./mapPage.js";
 
@@ -30,7 +30,6 @@ const GRID_SIZE = 250;
 const TOP_COUNT = 3;
 const TOP_DIGITS = 2;
 /** the map kinds of one layer read together (the linked views switch between them) */
-const VIEW_KINDS: readonly MapKind[] = ["raw", "effective", "naive"];
 
 /** One sample of samples.json: tokens, relation and labels per cell, reasoning paths, each model's predictions. */
 export interface ShowcaseSample {
@@ -116,7 +115,7 @@ export const detailKey = (s: ExplorerState): string => [s.tab, ...DETAIL_KEYS[s.
 
 /** Every map kind of one layer of one architecture and sample (each slice is read once by the source). */
 export function layerMaps(ex: Explorer, arch: Arch, sample: number, layer: number): Promise<LayerMaps> {
-  return ex.source.maps({arch, sample, layer}, VIEW_KINDS);
+  return ex.source.maps({arch, sample, layer}, VIEW_MAP_KINDS);
 }
 
 /**
