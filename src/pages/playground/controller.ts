@@ -399,7 +399,7 @@ export class PlaygroundController {
     const {layer} = this.selection;
     const rows = mixingRows(this.model.weights, this.model.cfg).filter((r) => r.layer === layer);
     const cardKey = `${arch}|${layer}`;
-    const inPlace = arch !== "mha" && cardKey === this.cardKey;
+    const inPlace = cardKey === this.cardKey;
     this.cardKey = cardKey;
     return {arch, layer, rows, inPlace, epoch: this.data.configs[arch].best_epoch};
   }
