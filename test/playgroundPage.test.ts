@@ -12,7 +12,8 @@ import {sampleRelation, splitSamples} from "../src/model/task.js";
 import {predict} from "../src/model/train.js";
 import {ARCHS, type Arch} from "../src/model/vocabulary.js";
 import {applyEdits, LiveModel} from "../src/runtime/liveModel.js";
-import {ModelStore, PlaygroundController, valueBoxText, type PlaygroundData} from "../src/pages/playground/controller.js";
+import {ModelStore, PlaygroundController, type PlaygroundData} from "../src/pages/playground/controller.js";
+import {valueBoxText} from "../src/pages/playground/editor.js";
 
 const task = TINY.task;
 const m = task.m;

@@ -1,15 +1,16 @@
 // The playground's controller: everything the reader can change (the address-bar state, the counterfactual
 // edits, the editor's chosen entry), the live model they run, and what each view gets after a change. Pure:
 // no DOM. The page module (page.ts) turns controls into calls here and draws what `frame()`, `editorView()`
-// and `mixingCard()` answer; unit-tested against the tiny trained models (test/playgroundPage.test.ts).
+// (editor.ts) and `mixingCard()` answer; unit-tested against the tiny trained models (test/playgroundPage.test.ts).
 import {headLabel, type ModelConfig} from "../../model/config.js";
-import {hasPseudo, MIX_MATRICES, mixingRows, type MixingRow, type MixMatrix} from "../../model/mixing.js";
+import {MIX_MATRICES, mixingRows, type MixingRow, type MixMatrix} from "../../model/mixing.js";
 import {mulberry32} from "../../model/prng.js";
 import {labelsOf, sampleRelation, tokenLabel, witnessPath, type TaskConfig} from "../../model/task.js";
 import {ARCH_NAMES, type Arch} from "../../model/vocabulary.js";
-import {configEntryIndex, type Edit, type Forward, type LiveModel} from "../../runtime/liveModel.js";
+import type {Edit, Forward, LiveModel} from "../../runtime/liveModel.js";
 import {formatRelation, parsePlaygroundState, parseRelation, serializePlaygroundState, type PlaygroundState} from "../../state/playgroundState.js";
 import type {HeadMap} from "../../components/headStack.js";
+import {editorView, entryOf, type EditorSelection, type EditorView, type Entry} from "./editor.js";
 
 /** What the page reads from samples.json and data/weights/<arch>.json. */
 export interface PlaygroundData {
@@ -17,39 +18,11 @@ export interface PlaygroundData {
   configs: Record<Arch, {config: ModelConfig; best_epoch: number}>;
 }
 
-/** The mixing matrices as the editor and the edit list name them. */
-export const MATRIX_NAMES: Readonly<Record<MixMatrix, string>> = {P_l: "P_l", P_w: "P_w", alpha_Q: "α^Q", alpha_K: "α^K", alpha_V: "α^V", R: "R"};
-
-/** A weight as the editor shows it. */
-export const fmt = (x: number): string => Number(x).toFixed(3);
-
-/** The editor's choice: the layer, the mixing entry (matrix "" where the architecture has none) and the head to knock out. */
-export interface EditorSelection {
-  layer: number;
-  matrix: MixMatrix | "";
-  source: number;
-  target: number;
-  pseudo: number;
-  knock: number;
-}
-
-/** The mixing entry the editor points at, with its trained and current values. */
-export interface Entry {
-  layer: number;
-  matrix: MixMatrix;
-  source: number;
-  target: number;
-  pseudo: number;
-  trained: number;
-  current: number;
-}
-
 /**
  * What an action changed, for the page: `redraw` "none" (nothing to draw), "editor" (the editor's choice of
  * entry), "views" (the input, query or head), "weights" (edits, architecture or layer: the views, the editor
- * and the mixing card); `message` the text
- * for the message line ("" clears it; absent leaves it); `clearSample` where the input is no longer a
- * showcase sample.
+ * and the mixing card); `message` the text for the message line ("" clears it; absent leaves it);
+ * `clearSample` where the input is no longer a showcase sample.
  */
 export interface Outcome {
   redraw: "none" | "editor" | "views" | "weights";
@@ -88,22 +61,6 @@ export interface Frame {
   version: number;
 }
 
-/** What the editor shows. */
-export interface EditorView {
-  matrices: readonly MixMatrix[];
-  /** whether the architecture has mixing weights to edit */
-  mixes: boolean;
-  pseudoDisabled: boolean;
-  zeroRowHidden: boolean;
-  knockSourceHidden: boolean;
-  layerDisabled: boolean;
-  entry: Entry | null;
-  entryInfo: string;
-  heading: string;
-  edited: boolean;
-  items: string[];
-}
-
 /** What the mixing card draws once the frame that shows an edit is painted. */
 export interface MixingCard {
   arch: Arch;
@@ -112,12 +69,6 @@ export interface MixingCard {
   /** redraw the card in place (same architecture and layer) rather than build it afresh */
   inPlace: boolean;
   epoch: number;
-}
-
-/** Whether the value box should be rewritten with the entry's value: it keeps what was typed while that means the entry's value. */
-export function valueBoxText(typed: string, current: number): string | null {
-  const text = typed.trim();
-  return text === "" || Math.fround(Number(text)) !== current ? fmt(current) : null;
 }
 
 /** Each architecture's live model, read once, when it is first asked for. */
@@ -296,43 +247,12 @@ export class PlaygroundController {
 
   /** The mixing entry the editor points at, or null where the architecture has no mixing weights. */
   entry(): Entry | null {
-    const {layer, matrix, source, target} = this.selection;
-    if (!matrix) return null;
-    const pseudo = hasPseudo(matrix) ? this.selection.pseudo : -1;
-    const index = configEntryIndex(this.model.cfg, matrix, source, target, pseudo);
-    const name = `blocks.${layer}.attn.${matrix}`;
-    return {layer, matrix, source, target, pseudo, trained: this.model.trained[name][index], current: this.model.weights[name][index]};
+    return entryOf(this.model, this.selection);
   }
 
-  /** An edit in words, with the trained value of an edited entry. */
-  describe(edit: Edit): string {
-    if (edit.kind === "head") return `${headLabel(edit.layer, edit.head)} knocked out: W_O[${edit.head}] = 0`;
-    if (edit.kind === "source") return `source head ${headLabel(edit.layer, edit.head)} cut from every pseudo-query, key and value: α^Q, α^K, α^V[${edit.head}, :, :] = 0`;
-    if (edit.kind === "r_row") return `row ${edit.target} of R zeroed: output head ${headLabel(edit.layer, edit.target)} reads no pseudo-output`;
-    const trained = this.model.trained[`blocks.${edit.layer}.attn.${edit.matrix}`][configEntryIndex(this.model.cfg, edit.matrix, edit.source, edit.target, edit.pseudo)];
-    const where = hasPseudo(edit.matrix) ? `, p ${edit.pseudo}` : "";
-    return `${MATRIX_NAMES[edit.matrix]}[${headLabel(edit.layer, edit.source)} → ${headLabel(edit.layer, edit.target)}${where}] = ${fmt(edit.value)} (trained ${fmt(trained)})`;
-  }
-
+  /** What the editor shows: the architecture's matrices, the chosen entry, the edit list. */
   editorView(): EditorView {
-    const {arch} = this.state;
-    const matrices = MIX_MATRICES[arch];
-    const mixes = matrices.length > 0;
-    const entry = this.entry();
-    const n = this.edits.length;
-    return {
-      matrices,
-      mixes,
-      pseudoDisabled: !mixes || !hasPseudo(this.selection.matrix),
-      zeroRowHidden: this.selection.matrix !== "R",
-      knockSourceHidden: arch !== "iha",
-      layerDisabled: this.layers === 1,
-      entry,
-      entryInfo: entry ? `now ${fmt(entry.current)}, trained ${fmt(entry.trained)}` : "MHA has no mixing weights: knock out a head instead.",
-      heading: n === 0 ? `Running the trained ${ARCH_NAMES[arch]} weights, unedited.` : `Edited (${n}):`,
-      edited: n > 0,
-      items: this.edits.map((e) => this.describe(e))
-    };
+    return editorView(this.model, this.state.arch, this.selection, this.edits);
   }
 
   /**

@@ -15,7 +15,8 @@ import {fieldPainter} from "../../components/fieldPainter.js";
 import {heatmapPanel} from "../../components/heatmapPanel.js";
 import {mixingMatrix, type MixingMatrixElement} from "../../components/mixingMatrix.js";
 import {headColor} from "../../components/palette.js";
-import {MATRIX_NAMES, ModelStore, PlaygroundController, valueBoxText, type Outcome, type PlaygroundData} from "./controller.js";
+import {ModelStore, PlaygroundController, type Outcome, type PlaygroundData} from "./controller.js";
+import {MATRIX_NAMES, valueBoxText, type EditorSelection} from "./editor.js";
 import {el, option, playgroundControls, type PlaygroundControls} from "./controls.js";
 import {playgroundViews} from "./views.js";
 
@@ -38,6 +39,9 @@ const slot = (name: string) => el("div", {"data-slot": name});
 
 /** The playground's nodes, for the page to place, and `dispose` for its invalidation. */
 export async function createPlayground(setup: PlaygroundSetup) {
+  // Each Attention Field keeps one painter, a slot of the worker that every field built in its place draws
+  // through. They listen to the worker before anything is awaited: a worker that fails to load says so once.
+  const painters = {raw: fieldPainter(setup.worker), effective: fieldPainter(setup.worker)};
   const models = new ModelStore((arch) => setup.files[arch].weights.arrayBuffer().then((buffer) => new LiveModel(readTrained(new Uint8Array(buffer), setup.configs[arch].config))));
   const state = PlaygroundController.initialState(setup, location.search);
   const play = new PlaygroundController(setup, state, await models.get(state.arch));
@@ -46,8 +50,6 @@ export async function createPlayground(setup: PlaygroundSetup) {
   const titles = {grid: el("h2"), predictions: el("h2"), sentenceRaw: el("h2"), sentenceEffective: el("h2"), fieldRaw: el("h2"), fieldEffective: el("h2")};
   const heatmap = el("details", {class: "card", "data-view": "heatmap"}, el("summary", {}, "Heatmaps of the selected head: raw, effective and their difference"), slots.heatmap);
   const status = el("div", {id: "mixviz-playground-status", class: "mixviz-caption mixviz-line", "data-version": "0"});
-  // Each Attention Field keeps one painter, a slot of the worker that every field built in its place draws through.
-  const painters = {raw: fieldPainter(setup.worker), effective: fieldPainter(setup.worker)};
   const views = playgroundViews(slots, titles, painters, (n) => act(play.flip(n)), (n) => act(play.setQuery(n)));
   let drawHeatmap = () => {};
   heatmap.addEventListener("toggle", () => heatmap.open && drawHeatmap());
@@ -127,7 +129,7 @@ function listen(c: PlaygroundControls, play: PlaygroundController, models: Model
   on(c.applyButton, "click", () => play.applyRelation(c.relationText.value));
   on(c.headSelect, "change", () => play.setHead(Number(c.headSelect.value)));
   on(c.layerSelect, "change", () => play.select({layer: Number(c.layerSelect.value)}));
-  on(c.matrixSelect, "change", () => play.select({matrix: c.matrixSelect.value as PlaygroundController["selection"]["matrix"]}));
+  on(c.matrixSelect, "change", () => play.select({matrix: c.matrixSelect.value as EditorSelection["matrix"]}));
   on(c.sourceSelect, "change", () => play.select({source: Number(c.sourceSelect.value)}));
   on(c.targetSelect, "change", () => play.select({target: Number(c.targetSelect.value)}));
   on(c.pseudoSelect, "change", () => play.select({pseudo: Number(c.pseudoSelect.value)}));
