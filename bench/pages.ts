@@ -7,7 +7,7 @@
 //                every request of the page and of its workers until every figure is drawn (Playwright's
 //                requestfinished events and Request.sizes(), which see a worker's fetches, such as DuckDB-wasm's
 //                .wasm)
-//   first view   the page's first figure (ms after navigation)
+//   first view   the page's first figure (ms after navigation, when it enters the document)
 //   all figures  the last of the page's figures (the READY list of the browser tests)
 //   sample       essay only: from moving the sample slider to every map figure redrawn
 // on the local network and on an emulated classroom network (10 Mbit/s, 40 ms round trip; CDP
@@ -85,25 +85,14 @@ async function load(browser: Browser, url: string, path: keyof typeof PAGES, net
   const cdp = await context.newCDPSession(page);
   const bytes = countBytes(context);
   if (network) await cdp.send("Network.emulateNetworkConditions", network);
-  // When each figure first shows: stamped in the page, in the first animation frame that finds it
-  // (performance.now() counts from the start of navigation), not when a busy page next answers the bench.
-  await context.addInitScript((selectors: string[]) => {
-    const seen: Record<string, number> = {};
-    (window as unknown as {__mixvizSeen: typeof seen}).__mixvizSeen = seen;
-    const frame = (now: number) => {
-      for (const s of selectors) if (!(s in seen) && document.querySelector(s)) seen[s] = now;
-      if (Object.keys(seen).length < selectors.length) requestAnimationFrame(frame);
-    };
-    requestAnimationFrame(frame);
-  }, [FIRST[path], ...READY[path]]);
-  const at = async (selector: string): Promise<number> => {
-    const stamp = await page.waitForFunction((s) => (window as unknown as {__mixvizSeen: Record<string, number>}).__mixvizSeen[s], selector, {timeout: TIMEOUT});
-    return (await stamp.jsonValue()) as number;
-  };
   await page.goto(new URL(`./${PAGES[path]}`, url).href, {waitUntil: "commit"});
-  const first = await at(FIRST[path]);
-  let all = 0;
-  for (const selector of READY[path]) all = Math.max(all, await at(selector));
+  // When each figure first shows: stamped in the page, in the first animation frame that finds it
+  // (performance.now() counts from the start of navigation), every figure watched at once, so that a busy
+  // page answering the bench late does not count.
+  const shown = (selector: string) =>
+    page.waitForFunction((s) => document.querySelector(s) !== null && performance.now(), selector, {timeout: TIMEOUT, polling: "raf"}).then(async (stamp) => (await stamp.jsonValue()) as number);
+  const [first, ...rest] = await Promise.all([FIRST[path], ...READY[path]].map(shown));
+  const all = Math.max(...rest);
   const result: Load = {bytes: await bytes.total(), first, all, largest: await bytes.largest()};
   if (path === "/") result.sample = await changeSample(page);
   await context.close();
