@@ -7,8 +7,10 @@ import {join} from "node:path";
 import * as Parquet from "parquet-wasm/node";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import {parquetTable, rowGroupIndex} from "../src/data/parquet.js";
-import {nullableFloat32} from "../src/data/arrow.js";
+import {arrowTable, nullableFloat32} from "../src/data/arrow.js";
 import {parquetSource, type OpenParquet} from "../src/sources/parquetSource.js";
+import {ablationByHead, knockoutCells} from "../src/sources/runTables.js";
+import {fromArrow} from "arquero";
 import {parseRange, serve} from "../scripts/serve.js";
 
 const ARCHS = ["mha", "iha"];
@@ -141,5 +143,42 @@ describe("parquetSource", () => {
   it("has no blocks when given no blocks file", async () => {
     const src = parquetSource({attention: `${base}attention.parquet`}, {heads: H, tokens: N}, open);
     expect(await src.blocks({sample: 0, layer: 0, head: 0})).toBeNull();
+  });
+});
+
+describe("the workbench's small tables (runTables)", () => {
+  const heads = () => fromArrow(arrowTable({
+    arch: ["iha", "iha", "iha", "mha", "iha"],
+    layer: Int8Array.of(1, 0, 0, 0, 0),
+    head_index: Int8Array.of(0, 1, 0, 0, 1),
+    map: ["raw", "raw", "raw", "raw", "effective"],
+    test_f1: Float32Array.of(0.5, 0.5, 0.5, 0.75, 0.5),
+    ablated_f1: Float32Array.of(0.25, 0.375, 0.125, 0.5, 0.375),
+    source_ablated_f1: nullableFloat32(Float32Array.of(0.0625, 0.25, 0.125, NaN, 0.25))
+  }));
+
+  it("ablationByHead keeps one architecture's raw rows by layer and head, its metric columns renamed", () => {
+    const columns = {base: "test_f1", ablated: "ablated_f1", source: "source_ablated_f1"};
+    expect(ablationByHead(heads(), "iha", columns)).toEqual([
+      {layer: 0, head_index: 0, base: 0.5, ablated: 0.125, source: 0.125},
+      {layer: 0, head_index: 1, base: 0.5, ablated: 0.375, source: 0.25},
+      {layer: 1, head_index: 0, base: 0.5, ablated: 0.25, source: 0.0625}
+    ]);
+    expect(ablationByHead(heads(), "mha", columns)).toEqual([{layer: 0, head_index: 0, base: 0.75, ablated: 0.5, source: null}]);
+  });
+
+  it("knockoutCells keeps one model's cells of one map kind", () => {
+    const knockout = fromArrow(arrowTable({
+      model: ["lm-iha", "relation-iha", "lm-iha", "lm-iha"],
+      layer: Int8Array.of(1, 0, 1, 0),
+      source_head: Int8Array.of(2, 0, 2, 1),
+      output_head: Int8Array.of(3, 0, 3, 0),
+      map: ["raw", "raw", "effective", "raw"],
+      change: Float32Array.of(0.5, 0.25, 0.125, 0.75)
+    }));
+    expect(knockoutCells(knockout, {model: "lm-iha", map: "raw"})).toEqual([
+      {layer: 1, source_head: 2, output_head: 3, change: 0.5},
+      {layer: 0, source_head: 1, output_head: 0, change: 0.75}
+    ]);
   });
 });
