@@ -9,7 +9,7 @@ import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import {parquetTable, rowGroupIndex} from "../src/data/parquet.js";
 import {arrowTable, nullableFloat32} from "../src/data/arrow.js";
 import {parquetSource, type OpenParquet} from "../src/sources/parquetSource.js";
-import {ablationByHead, knockoutCells} from "../src/sources/runTables.js";
+import {ablationByHead} from "../src/sources/runTables.js";
 import {fromArrow} from "arquero";
 import {parseRange, serve} from "../scripts/serve.js";
 
@@ -165,20 +165,5 @@ describe("the workbench's small tables (runTables)", () => {
       {layer: 1, head_index: 0, base: 0.5, ablated: 0.25, source: 0.0625}
     ]);
     expect(ablationByHead(heads(), "mha", columns)).toEqual([{layer: 0, head_index: 0, base: 0.75, ablated: 0.5, source: null}]);
-  });
-
-  it("knockoutCells keeps one model's cells of one map kind", () => {
-    const knockout = fromArrow(arrowTable({
-      model: ["lm-iha", "relation-iha", "lm-iha", "lm-iha"],
-      layer: Int8Array.of(1, 0, 1, 0),
-      source_head: Int8Array.of(2, 0, 2, 1),
-      output_head: Int8Array.of(3, 0, 3, 0),
-      map: ["raw", "raw", "effective", "raw"],
-      change: Float32Array.of(0.5, 0.25, 0.125, 0.75)
-    }));
-    expect(knockoutCells(knockout, {model: "lm-iha", map: "raw"})).toEqual([
-      {layer: 1, source_head: 2, output_head: 3, change: 0.5},
-      {layer: 0, source_head: 1, output_head: 0, change: 0.75}
-    ]);
   });
 });
