@@ -10,6 +10,7 @@ import {
   detectHeads,
   flowRows,
   gridNotes,
+  headAblations,
   headAcross,
   knockoutLayers,
   loadDetectionInputs,
@@ -233,11 +234,11 @@ describe("ablation and knockout rows", () => {
       source_ablated_f1: nullableFloat32(Float32Array.of(0.25, 0.5, NaN))
     }));
     const cells = [[0.25, 0.5].map((p) => ({raw: [], effective: [], rawScores: {row: p}, effectiveScores: {row: 1 - p}}))];
-    expect(ablationPoints(heads, models.get("relation-iha"), cells, "effective", "row")).toEqual([
+    expect(ablationPoints(headAblations(heads, models.get("relation-iha")), cells, "effective", "row")).toEqual([
       {label: "L0H0", head: 0, score: 0.75, change: 0, sourceChange: -0.25},
       {label: "L0H1", head: 1, score: 0.5, change: -0.25, sourceChange: -0.5}
     ]);
-    expect(ablationPoints(heads, models.get("relation-mha"), cells, "raw", "row")[0]).toMatchObject({score: 0.25, change: -0.25, sourceChange: null});
+    expect(ablationPoints(headAblations(heads, models.get("relation-mha")), cells, "raw", "row")[0]).toMatchObject({score: 0.25, change: -0.25, sourceChange: null});
   });
 
   test("IHA's knockout cells by layer; none for other architectures", () => {

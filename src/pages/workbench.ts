@@ -13,7 +13,7 @@ import {ARCH_NAMES, type Arch, type Direction} from "../model/vocabulary.js";
 import {lmHeadMaps} from "../runtime/liveLm.js";
 import type {ScoreHead} from "../runtime/scoreRunner.js";
 import type {TrainedModel} from "../runtime/weights.js";
-import {ablationByHead, knockoutCells, type AblationColumns, type KnockoutRow} from "../sources/runTables.js";
+import {ablationByHead, knockoutCells, type AblationColumns, type HeadAblationRow, type KnockoutRow} from "../sources/runTables.js";
 import type {AttentionSource} from "../sources/source.js";
 import {parseWorkbench, serializeWorkbench, WORKBENCH_KINDS, type WorkbenchKind, type WorkbenchLimits, type WorkbenchState} from "../state/workbenchState.js";
 
@@ -326,9 +326,14 @@ export function scoreHeads(maps: readonly HeadMap[][]): ScoreHead[] {
   }));
 }
 
+/** What knocking out each head of a model does (its family's ablation table), by layer and head. */
+export function headAblations(table: ColumnTable, model: WorkbenchModel): HeadAblationRow[] {
+  return ablationByHead(table, model.arch, model.ablation);
+}
+
 /** The ablation plot's points: each head's pattern score (shown kind) against what knocking it out changes. */
-export function ablationPoints(table: ColumnTable, model: WorkbenchModel, cells: readonly HeadDetection[][], kind: WorkbenchKind, score: HeadType) {
-  return ablationByHead(table, model.arch, model.ablation).map((r) => ({
+export function ablationPoints(rows: readonly HeadAblationRow[], cells: readonly HeadDetection[][], kind: WorkbenchKind, score: HeadType) {
+  return rows.map((r) => ({
     label: headLabel(r.layer, r.head_index),
     head: r.head_index,
     score: cells[r.layer][r.head_index][`${kind}Scores`][score] ?? NaN,
