@@ -1,38 +1,24 @@
-// The head workbench's page module (src/pages/workbench.ts) without a DOM: the model registry built from the
+// The head workbench's page module (src/pages/workbench/: state, maps, detection) without a DOM: the model registry built from the
 // two JSON shapes, the state store and its model switches, the maps read through a source, what the views
 // draw, the head-type detection with and without the induction probe, and the ablation and knockout rows.
 import {fromArrow} from "arquero";
 import {describe, expect, test} from "vitest";
 import {arrowTable, nullableFloat32} from "../src/data/arrow.js";
 import type {HeadMap} from "../src/components/headStack.js";
+import {lockPatch, lookKey, ModelRegistry, workbenchModels, workbenchStore, type LmSamples, type RelationMetrics, type RelationSamples} from "../src/pages/workbench/state.js";
+import {flowRows, headAcross, loadDetectionInputs, loadMaps, scoreHeads, shownMaps, tokenWeights, type ModelMaps} from "../src/pages/workbench/maps.js";
 import {
   ablationPoints,
   detectHeads,
-  flowRows,
   gridNotes,
   headAblations,
-  headAcross,
   knockoutLayers,
-  loadDetectionInputs,
-  loadMaps,
-  lockPatch,
-  lookKey,
-  ModelRegistry,
   NO_PROBE,
   probeCaption,
   probeScores,
   probeTokens,
-  scoreHeads,
-  shownMaps,
-  tokenWeights,
-  typeSummary,
-  workbenchModels,
-  workbenchStore,
-  type LmSamples,
-  type ModelMaps,
-  type RelationMetrics,
-  type RelationSamples
-} from "../src/pages/workbench.js";
+  typeSummary
+} from "../src/pages/workbench/detection.js";
 import type {AttentionSource, LayerSlice, MapKind} from "../src/sources/source.js";
 import {serializeWorkbench} from "../src/state/workbenchState.js";
 

@@ -1,13 +1,13 @@
 // The head workbench's own controls (src/heads.md): the control bar and the layer slider, each built once and
 // kept in step with the state by its `show` method (so focus stays where the reader is), and the IHA
-// source-knockout section. The drawn views are src/components'; the state and the rows are ./workbench.ts's.
-import {COLOR_SCHEMES} from "../components/mapCanvas.js";
-import {knockoutGrid} from "../components/knockoutGrid.js";
-import {headLabel} from "../model/config.js";
-import {MAP_KIND_NAMES} from "../model/vocabulary.js";
-import type {KnockoutRow} from "../sources/runTables.js";
-import {WORKBENCH_KINDS, type WorkbenchState} from "../state/workbenchState.js";
-import type {WorkbenchModel, WorkbenchStore} from "./workbench.js";
+// source-knockout section. The drawn views are src/components'; the state is ./state.ts's.
+import {COLOR_SCHEMES} from "../../components/mapCanvas.js";
+import {knockoutGrid} from "../../components/knockoutGrid.js";
+import {headLabel} from "../../model/config.js";
+import {MAP_KIND_NAMES} from "../../model/vocabulary.js";
+import type {KnockoutRow} from "../../sources/runTables.js";
+import {WORKBENCH_KINDS, type WorkbenchState} from "../../state/workbenchState.js";
+import type {WorkbenchModel, WorkbenchStore} from "./state.js";
 
 export interface Shown<S> extends HTMLElement {
   show(state: WorkbenchState, model: WorkbenchModel): S;
