@@ -1,7 +1,10 @@
 // The LM loaders on the tiny profile, each run as Framework runs it (its own process, the file on stdout),
 // read back and checked against docs/data-formats.md ("Language model").
 import type {Table} from "apache-arrow";
-import {beforeAll, describe, expect, it} from "vitest";
+import {mkdtempSync, rmSync, writeFileSync} from "node:fs";
+import {tmpdir} from "node:os";
+import {join} from "node:path";
+import {beforeAll, describe, expect, it, onTestFinished} from "vitest";
 import {LoaderOutputs, runLoaders, schemaOf, STR} from "./helpers/loaders.js";
 import {LM_ARCHS, LM_TINY} from "../src/model/lmConfig.js";
 import {lmTokenLabels} from "../src/model/lmTask.js";
@@ -11,12 +14,16 @@ import {decodeSafetensors} from "../src/model/safetensors.js";
 import {LM_SHOWCASE, lmShowcaseSamples} from "../src/data/showcase.js";
 import {ensureRuns} from "../src/data/runs.js";
 import {LM} from "../src/model/family.js";
+import {parquetSource} from "../src/sources/parquetSource.js";
+import {ROW_GROUPS_KEY, type RowGroupIndex} from "../src/sources/rowGroups.js";
+import {parquetMetadata} from "hyparquet";
+import {serve} from "../scripts/serve.js";
 
 const PRESET = LM_TINY;
 const ENV = {...process.env, MIXVIZ_PROFILE: PRESET.name};
 const {n_layers: L, n_heads: H} = PRESET.model;
 const N = PRESET.task.n_ctx;
-const LOADERS = ["lm-samples.json", "lm-attention.arrow", "lm-heads.arrow", ...LM_ARCHS.flatMap((a) => [`weights/lm_${a}.safetensors`, `weights/lm_${a}.json`])];
+const LOADERS = ["lm-samples.json", "lm-attention.parquet", "lm-heads.arrow", ...LM_ARCHS.flatMap((a) => [`weights/lm_${a}.safetensors`, `weights/lm_${a}.json`])];
 
 let outputs = new LoaderOutputs();
 const arrow = (name: string): Table => outputs.arrow(name);
@@ -65,8 +72,8 @@ describe("LM loaders", () => {
     }
   });
 
-  it("lm-attention.arrow: causal rows only, in order, raw and effective rows summing to 1", () => {
-    const table = arrow("lm-attention.arrow");
+  it("lm-attention.parquet: causal rows only, in order, raw and effective rows summing to 1", () => {
+    const table = outputs.parquet("lm-attention.parquet");
     expect(schemaOf(table)).toEqual({
       arch: STR, sample: "Int8", layer: "Int8", head_index: "Int8", query_pos: "Int16", key_pos: "Int16", pattern: "Float32", effective: "Float32"
     });
@@ -90,6 +97,36 @@ describe("LM loaders", () => {
     }
     expect([q[perMap - 1], k[perMap - 1], head[perMap]]).toEqual([N - 1, N - 1, 1]);
     expect([archs[0], archs[table.numRows - 1]]).toEqual(["mha", "iha"]);
+  });
+
+  it("lm-attention.parquet: one row group per (arch, sample, layer), read through the attention source as causal maps", async () => {
+    const bytes = new Uint8Array(outputs.get("lm-attention.parquet")!.stdout);
+    const metadata = parquetMetadata(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+    const index = JSON.parse(metadata.key_value_metadata!.find((e) => e.key === ROW_GROUPS_KEY)!.value!) as RowGroupIndex;
+    expect(index.columns).toEqual(["arch", "sample", "layer"]);
+    expect(index.keys).toEqual(LM_ARCHS.flatMap((arch) => Array.from({length: LM_SHOWCASE * L}, (_, i) => [arch, Math.floor(i / L), i % L])));
+    const dir = mkdtempSync(join(tmpdir(), "mixviz-lm-attention-"));
+    writeFileSync(join(dir, "lm-attention.parquet"), bytes);
+    const {server, url} = await serve(dir);
+    onTestFinished(() => {
+      server.close();
+      rmSync(dir, {recursive: true, force: true});
+    });
+    const source = parquetSource({attention: `${url}lm-attention.parquet`}, {heads: H, tokens: N});
+    const maps = await source.maps({arch: "iha", sample: 3, layer: L - 1}, ["raw", "effective"]);
+    const table = outputs.parquet("lm-attention.parquet");
+    const perMap = (N * (N + 1)) / 2;
+    const first = ((LM_ARCHS.indexOf("iha") * LM_SHOWCASE + 3) * L + (L - 1)) * H * perMap; // the slice's first row
+    const pattern = table.getChild("pattern")!.toArray() as Float32Array;
+    for (const [kind, stack] of Object.entries(maps)) {
+      expect(stack, kind).toHaveLength(H);
+      for (const map of stack!) for (let q = 0; q < N; q++) {
+        expect(map[q].reduce((a, b) => a + b, 0), `${kind} row ${q}`).toBeCloseTo(1, 4);
+        for (let k = q + 1; k < N; k++) expect(map[q][k]).toBe(0);
+      }
+    }
+    // head 1, query 2, key 1: the row after head 0's map and the query's first two keys before it
+    expect(maps.raw![1][2][1]).toBe(pattern[first + perMap + 3 + 1]);
   });
 
   it("lm-heads.arrow: one row per (arch, layer, head, map), scores in [0, 1], null source ablation for MHA", () => {

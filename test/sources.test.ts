@@ -11,6 +11,8 @@ import {parquetTable, rowGroupIndex} from "../src/data/parquet.js";
 import {arrowTable, nullableFloat32} from "../src/data/arrow.js";
 import * as Parquet from "parquet-wasm/node";
 import {parquetSource} from "../src/sources/parquetSource.js";
+import {ablationByHead} from "../src/sources/runTables.js";
+import {fromArrow} from "arquero";
 import {parseRange, serve} from "../scripts/serve.js";
 
 const ARCHS = ["mha", "iha"];
@@ -167,5 +169,27 @@ describe("parquetSource", () => {
   it("names a file that lacks the row-group index", async () => {
     writeFileSync(join(dir, "plain.parquet"), Parquet.writeParquet(Parquet.Table.fromIPCStream(arrowTable({sample: Int8Array.of(0, 0, 1), pattern: Float32Array.of(1, 2, 3)}))));
     await expect(parquetSource({attention: `${base}plain.parquet`}, {heads: H, tokens: N}).maps({sample: 0, layer: 0}, ["raw"])).rejects.toThrow(/plain\.parquet has no mixviz\.row_groups metadata/);
+  });
+});
+
+describe("the workbench's small tables (runTables)", () => {
+  const heads = () => fromArrow(arrowTable({
+    arch: ["iha", "iha", "iha", "mha", "iha"],
+    layer: Int8Array.of(1, 0, 0, 0, 0),
+    head_index: Int8Array.of(0, 1, 0, 0, 1),
+    map: ["raw", "raw", "raw", "raw", "effective"],
+    test_f1: Float32Array.of(0.5, 0.5, 0.5, 0.75, 0.5),
+    ablated_f1: Float32Array.of(0.25, 0.375, 0.125, 0.5, 0.375),
+    source_ablated_f1: nullableFloat32(Float32Array.of(0.0625, 0.25, 0.125, NaN, 0.25))
+  }));
+
+  it("ablationByHead keeps one architecture's raw rows by layer and head, its metric columns renamed", () => {
+    const columns = {base: "test_f1", ablated: "ablated_f1", source: "source_ablated_f1"};
+    expect(ablationByHead(heads(), "iha", columns)).toEqual([
+      {layer: 0, head_index: 0, base: 0.5, ablated: 0.125, source: 0.125},
+      {layer: 0, head_index: 1, base: 0.5, ablated: 0.375, source: 0.25},
+      {layer: 1, head_index: 0, base: 0.5, ablated: 0.25, source: 0.0625}
+    ]);
+    expect(ablationByHead(heads(), "mha", columns)).toEqual([{layer: 0, head_index: 0, base: 0.75, ablated: 0.5, source: null}]);
   });
 });

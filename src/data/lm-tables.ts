@@ -1,4 +1,4 @@
-// The LM's tidy tables: lm-attention.arrow (causal per-head maps of the showcase set) and lm-heads.arrow
+// The LM's tidy tables: lm-attention.parquet (causal per-head maps of the showcase set) and lm-heads.arrow
 // (head-type scores on raw and effective maps, and what zero-ablating each head does to induction accuracy).
 import {headLabel} from "../model/config.js";
 import {ablateHead, ablateSourceHead} from "../model/ablation.js";
@@ -17,6 +17,7 @@ import {
 import type {Weights} from "../model/params.js";
 import {arrowTable, nullableFloat32} from "./arrow.js";
 import {batchMaps, forEachBatch} from "./maps.js";
+import {parquetTable} from "./parquet.js";
 import {runOf, type Runs} from "./runs.js";
 import {lmRepeatedSequences, lmShowcaseSamples, VIEW_SEED} from "./showcase.js";
 
@@ -24,8 +25,9 @@ import {lmRepeatedSequences, lmShowcaseSamples, VIEW_SEED} from "./showcase.js";
 export const LM_MAP_KINDS = ["raw", "effective"] as const;
 
 /**
- * lm-attention.arrow: one row per (arch, sample, layer, head, query, key ≤ query) of the LM showcase set:
+ * lm-attention.parquet: one row per (arch, sample, layer, head, query, key ≤ query) of the LM showcase set:
  * pattern (raw hook_pattern; IHA: the token reduction T_h) and effective (the norm-based effective map).
+ * One row group per (arch, sample, layer).
  */
 export function lmAttentionTable(runs: Runs<LmTypes>, preset: LmPreset): Uint8Array {
   const samples = lmShowcaseSamples(preset);
@@ -72,7 +74,7 @@ export function lmAttentionTable(runs: Runs<LmTypes>, preset: LmPreset): Uint8Ar
       }
     });
   });
-  return arrowTable({arch, sample, layer, head_index: head, query_pos: query, key_pos: key, pattern, effective});
+  return parquetTable({arch, sample, layer, head_index: head, query_pos: query, key_pos: key, pattern, effective}, ["arch", "sample", "layer"]);
 }
 
 /** The score columns of lm-heads.arrow, in order. */

@@ -1,11 +1,15 @@
-// The built-in tensors behind the source interface: attention.parquet and pseudo-blocks.parquet, read by HTTP
-// range requests (parquetFile.ts). Opening a file fetches its footer once (row-group index in the key-value
-// metadata); a slice then fetches only the column chunks of its own row groups.
+// The built-in tensors behind the source interface: attention.parquet and pseudo-blocks.parquet (the relation
+// models), lm-attention.parquet (the language models), read by HTTP range requests (parquetFile.ts). Opening a
+// file fetches its footer once (row-group index in the key-value metadata); a slice then fetches only the
+// column chunks of its own row groups.
 import {IndexedParquet} from "./parquetFile.js";
 import {BLOCK_COLUMNS, blockColumnsOf, MAP_COLUMNS, MAP_INDEX, mapCache, memo, stackOf, type AttentionSource, type LayerMaps} from "./source.js";
 
 export interface ParquetFiles {
-  /** tidy per-head maps: arch, sample, layer, head_index, query_pos, key_pos, pattern, effective, naive */
+  /**
+   * tidy per-head maps: arch, sample, layer, head_index, query_pos, key_pos, pattern, effective (and naive where
+   * the file has it); rows a file leaves out (a causal model's keys after the query) read as 0
+   */
   attention: string;
   /** IHA's pseudo blocks: sample, layer, head_index, p, q, query_pos, key_pos, pattern */
   blocks?: string;

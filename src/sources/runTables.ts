@@ -1,5 +1,5 @@
-// The small tables of the training runs (history.arrow, mixing.arrow, heads.arrow), read whole and reshaped
-// with Arquero: the rows each figure draws. The pages make the tables with Framework's `aq`
+// The small tables of the training runs (history.arrow, mixing.arrow, heads.arrow, lm-heads.arrow,
+// knockout.arrow), read whole and reshaped with Arquero: the rows each figure draws. The pages make the tables with Framework's `aq`
 // (`aq.fromArrow(bytes)`: its browser build; a bare import from a local module would bundle arquero's Node
 // entry, which imports node:fs). Expressions are strings, which no bundler renames.
 import type {ColumnTable} from "arquero";
@@ -99,4 +99,48 @@ export function mixingAt(mixing: ColumnTable, where: {arch: string; seed: number
     .filter("(d, $) => d.arch === $.arch && d.seed === $.seed && d.epoch === $.epoch && d.layer === $.layer")
     .select("matrix", "source_head", "target_head", "pseudo", "value")
     .objects() as Omit<MixingRow, "epoch">[];
+}
+
+/** The columns of an ablation table (heads.arrow, lm-heads.arrow) that hold one model family's metric. */
+export interface AblationColumns {
+  /** the unablated model's metric */
+  base: string;
+  /** the metric with the head's output zeroed */
+  ablated: string;
+  /** the metric with the head removed as a source (null where the architecture has none) */
+  source: string;
+}
+
+export interface HeadAblationRow {
+  layer: number;
+  head_index: number;
+  base: number;
+  ablated: number;
+  source: number | null;
+}
+
+/** Every head of one architecture (its raw-map rows), by layer and head, with the metric columns renamed. */
+export function ablationByHead(heads: ColumnTable, arch: string, columns: AblationColumns): HeadAblationRow[] {
+  return heads
+    .params({arch})
+    .filter("(d, $) => d.arch === $.arch && d.map === 'raw'")
+    .orderby("layer", "head_index")
+    .select({layer: "layer", head_index: "head_index", [columns.base]: "base", [columns.ablated]: "ablated", [columns.source]: "source"})
+    .objects() as HeadAblationRow[];
+}
+
+export interface KnockoutRow {
+  layer: number;
+  source_head: number;
+  output_head: number;
+  change: number;
+}
+
+/** The source-knockout cells (knockout.arrow) of one model and map kind. */
+export function knockoutCells(knockout: ColumnTable, where: {model: string; map: string}): KnockoutRow[] {
+  return knockout
+    .params(where)
+    .filter("(d, $) => d.model === $.model && d.map === $.map")
+    .select("layer", "source_head", "output_head", "change")
+    .objects() as KnockoutRow[];
 }

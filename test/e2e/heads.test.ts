@@ -191,6 +191,19 @@ describe("the head workbench", () => {
     await page.close();
   });
 
+  test("the language models' maps come from lm-attention.parquet by range, and DuckDB-wasm is never loaded", async () => {
+    const requests: {url: string; method: string; range: string | undefined}[] = [];
+    const {page, problems} = await open("?model=lm-iha&layer=1", async (p) => p.on("request", (r) => requests.push({url: r.url(), method: r.method(), range: r.headers().range})));
+    await waitForTitle(page, "L1H0");
+    const parquet = requests.filter((r) => r.url.includes("lm-attention"));
+    // the footer and the row groups of the slices drawn, never the whole file
+    expect(parquet.filter((r) => r.range?.startsWith("bytes=")).length).toBeGreaterThan(0);
+    expect(parquet.filter((r) => r.method === "GET" && !r.range)).toEqual([]);
+    expect(requests.filter((r) => /duckdb/i.test(r.url))).toEqual([]);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
   test("SVG and PNG exports download files", async () => {
     const {page, problems} = await open("?model=relation-iha");
     const [svg] = await Promise.all([page.waitForEvent("download"), page.locator("[data-export=svg]").click()]);

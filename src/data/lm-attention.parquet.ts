@@ -1,4 +1,5 @@
-// data/lm-attention.arrow: causal raw and effective per-head maps of the LM showcase set (src/data/lm-tables.ts).
+// data/lm-attention.parquet: causal raw and effective per-head maps of the LM showcase set (src/data/lm-tables.ts),
+// one row group per (arch, sample, layer).
 import {runLoader} from "./loader.js";
 import {lmAttentionTable} from "./lm-tables.js";
 import {ensureRuns, selectedPreset} from "./runs.js";

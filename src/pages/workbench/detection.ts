@@ -1,0 +1,134 @@
+// The head workbench's readings of heads (src/heads.md): head-type detection on raw and effective maps, the
+// induction probe run on a language model in the browser, and each head's ablation and source-knockout rows
+// from the build's tables. Pure but for the probe's forward pass (TensorFlow.js).
+import type {ColumnTable} from "arquero";
+import type {HeadMap} from "../../components/headStack.js";
+import {headLabel} from "../../model/config.js";
+import {DEFAULT_THRESHOLDS, HEAD_TYPE_LABELS, detect, headScores, labelsDiffer, scoreMap, type DetectionSetting, type HeadType} from "../../model/headTypes.js";
+import type {LmConfig} from "../../model/lmConfig.js";
+import {repeatedRandomTokens} from "../../model/lmTask.js";
+import {lmHeadMaps} from "../../runtime/liveLm.js";
+import type {TrainedModel} from "../../runtime/weights.js";
+import {ablationByHead, knockoutCells, type HeadAblationRow, type KnockoutRow} from "../../sources/runTables.js";
+import type {WorkbenchKind} from "../../state/workbenchState.js";
+import type {ModelMaps} from "./maps.js";
+import type {WorkbenchModel} from "./state.js";
+
+/** One head's scores and labels on raw and on effective maps. */
+export interface HeadDetection {
+  raw: HeadType[];
+  effective: HeadType[];
+  rawScores: Partial<Record<HeadType, number>>;
+  effectiveScores: Partial<Record<HeadType, number>>;
+}
+
+/** Duplicate-token and induction scores of every head on the probe, by kind, layer and head. */
+export type ProbeScores = Record<WorkbenchKind, Partial<Record<HeadType, number>>[][]>;
+
+/**
+ * Every head's detection over `inputs` (the first DETECTION_INPUTS inputs' maps). For the language models
+ * the token scores come from the probe and are left out while it has none.
+ */
+export function detectHeads(
+  model: WorkbenchModel,
+  inputs: readonly ModelMaps[],
+  probe: ProbeScores | null,
+  thresholds: Partial<Record<HeadType, number>>
+): {cells: HeadDetection[][]; changed: string[]} {
+  const ids = model.samples.slice(0, inputs.length).map((s) => s.ids);
+  const setting = model.family === "lm" ? {...model.setting, tokens: false} : model.setting;
+  const limits = {...DEFAULT_THRESHOLDS, ...thresholds};
+  const cells = Array.from({length: model.layers}, (_, l) => Array.from({length: model.heads}, (_, h) => {
+    const scoresOf = (kind: WorkbenchKind) => ({...headScores(inputs.map((m) => m[kind][l][h]), ids, setting), ...probe?.[kind][l][h]});
+    const rawScores = scoresOf("raw");
+    const effectiveScores = scoresOf("effective");
+    return {raw: detect(rawScores, limits), effective: detect(effectiveScores, limits), rawScores, effectiveScores};
+  }));
+  const changed = cells.flatMap((row, l) => row.flatMap((c, h) => (labelsDiffer(c.raw, c.effective) ? [headLabel(l, h)] : [])));
+  return {cells, changed};
+}
+
+/** The detection's labels under each thumbnail of the head grid, by layer and head. */
+export function gridNotes(cells: readonly HeadDetection[][], kind: WorkbenchKind): string[][] {
+  return cells.map((row) => row.map((cell) => cell[kind].map((t) => HEAD_TYPE_LABELS[t]).join(", ")));
+}
+
+/** The caption under the head-type grid: which heads change their labels between raw and effective maps. */
+export function typeSummary(model: WorkbenchModel, changed: readonly string[]): string {
+  const tags = model.setting.tokens ? ", dup = duplicate-token, ind = induction" : ", row = same row, col = same column";
+  const found = changed.length === 0
+    ? `On ${model.name} no head changes its labels between raw and effective maps at these thresholds.`
+    : `On ${model.name}, ${changed.length} of ${model.layers * model.heads} heads change their labels between raw and effective maps: ${changed.join(", ")}.`;
+  return `${found} Tags: prev = previous-token, first = first-token, self = current-token${tags}. Hover a cell for its scores.`;
+}
+
+/** The induction probe's settings: BOS and a random segment of `length` tokens, `repeats` times. */
+export interface ProbeInput {
+  length: number;
+  repeats: number;
+  seed: number;
+}
+
+export type ProbeResult = {error: null; tokens: Int32Array; scores: ProbeScores} | {error: string | null; tokens: null; scores: null};
+
+/** No probe (a relation model, or before the language model is loaded). */
+export const NO_PROBE: ProbeResult = {error: null, tokens: null, scores: null};
+
+/** The probe's tokens for a model; throws a message for the reader when they do not fit its context. */
+export function probeTokens(input: ProbeInput, cfg: Pick<LmConfig, "d_vocab" | "n_ctx">): Int32Array {
+  const tokens = repeatedRandomTokens({...input, d_vocab: cfg.d_vocab});
+  if (tokens.length > cfg.n_ctx) {
+    throw new Error(`BOS + ${input.length} tokens × ${input.repeats} repeats = ${tokens.length} tokens, more than the model's ${cfg.n_ctx}: shorten the segment or repeat it less.`);
+  }
+  return tokens;
+}
+
+/** Duplicate-token and induction scores of every head of `maps` (raw and effective, by layer and head). */
+export function probeScores(maps: ModelMaps, setting: DetectionSetting, tokens: Int32Array): ProbeScores {
+  const score = (map: HeadMap) => ({
+    duplicate_token: scoreMap("duplicate_token", map, setting, tokens),
+    induction: scoreMap("induction", map, setting, tokens)
+  });
+  return {raw: maps.raw.map((layer) => layer.map(score)), effective: maps.effective.map((layer) => layer.map(score))};
+}
+
+/** Runs the trained language model on the probe in the browser and scores its heads; a failure is a message. */
+export function runProbe(lm: TrainedModel<LmConfig>, input: ProbeInput, setting: DetectionSetting): ProbeResult {
+  try {
+    const tokens = probeTokens(input, lm.cfg);
+    return {error: null, tokens, scores: probeScores(lmHeadMaps(lm.weights, lm.cfg, tokens), setting, tokens)};
+  } catch (error) {
+    return {error: (error as Error).message, tokens: null, scores: null};
+  }
+}
+
+/** The line under the probe's settings: what it ran on, or why it could not run. */
+export function probeCaption(probe: ProbeResult, input: ProbeInput, tokenLabels: readonly string[]): {error: string} | {text: string} {
+  if (probe.error !== null) return {error: probe.error};
+  if (!probe.tokens) return {text: ""};
+  const start = Array.from(probe.tokens.slice(0, 1 + input.length), (t) => tokenLabels[t]).join(" ");
+  return {text: `Probe: ${probe.tokens.length} tokens, ${start} …, the segment ${input.repeats} times.`};
+}
+
+/** What knocking out each head of a model does (its family's ablation table), by layer and head. */
+export function headAblations(table: ColumnTable, model: WorkbenchModel): HeadAblationRow[] {
+  return ablationByHead(table, model.arch, model.ablation);
+}
+
+/** The ablation plot's points: each head's pattern score (shown kind) against what knocking it out changes. */
+export function ablationPoints(rows: readonly HeadAblationRow[], cells: readonly HeadDetection[][], kind: WorkbenchKind, score: HeadType) {
+  return rows.map((r) => ({
+    label: headLabel(r.layer, r.head_index),
+    head: r.head_index,
+    score: cells[r.layer][r.head_index][`${kind}Scores`][score] ?? NaN,
+    change: r.ablated - r.base,
+    sourceChange: r.source === null ? null : r.source - r.base
+  }));
+}
+
+/** The source-knockout cells of an IHA model, one list per layer (none for other architectures). */
+export function knockoutLayers(table: ColumnTable, model: WorkbenchModel, kind: WorkbenchKind): KnockoutRow[][] {
+  if (model.arch !== "iha") return [];
+  const rows = knockoutCells(table, {model: model.id, map: kind});
+  return Array.from({length: model.layers}, (_, layer) => rows.filter((r) => r.layer === layer));
+}

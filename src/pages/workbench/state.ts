@@ -1,0 +1,170 @@
+// The head workbench's models and state (src/heads.md): the models it offers (one list from the relation models'
+// and the language models' JSON), the limits a state must fit for each, and the store that keeps the state in
+// the address bar and tells the page's cells when the part they draw changes. Pure but for the store's `write`.
+import {ARCH_NAMES, type Arch} from "../../model/vocabulary.js";
+import {typesFor, type DetectionSetting} from "../../model/headTypes.js";
+import type {AblationColumns} from "../../sources/runTables.js";
+import {parseWorkbench, serializeWorkbench, type WorkbenchLimits, type WorkbenchState} from "../../state/workbenchState.js";
+
+export type Family = "lm" | "relation";
+
+export interface WorkbenchInput {
+  caption: string;
+  tokens: readonly string[];
+  /** token ids (language models), null for the relation grid */
+  ids: readonly number[] | null;
+}
+
+/** One model the page offers: where its maps live (its family's source), its sizes, what detection can score. */
+export interface WorkbenchModel {
+  id: string;
+  name: string;
+  family: Family;
+  arch: string;
+  layers: number;
+  heads: number;
+  tokens: number;
+  samples: WorkbenchInput[];
+  setting: DetectionSetting;
+  /** the metric the ablations change */
+  metric: string;
+  /** its columns in the family's ablation table */
+  ablation: AblationColumns;
+}
+
+/** What the page reads of samples.json, metrics.json and lm-samples.json. */
+export interface RelationSamples {
+  task: {m: number};
+  archs: string[];
+  samples: {sample: number; tokens: string[]}[];
+}
+export interface RelationMetrics {
+  model: {n_layers: number; n_heads: number};
+}
+export interface LmSamples {
+  n_ctx: number;
+  token_labels: string[];
+  archs: string[];
+  samples: {sample: number; tokens: number[]}[];
+  architectures: Record<string, {config: {n_layers: number; n_heads: number}}>;
+}
+
+const archName = (arch: string) => ARCH_NAMES[arch as Arch] ?? arch;
+
+/** The page's models, the language models first (the first one is the default). */
+export function workbenchModels(relation: RelationSamples, metrics: RelationMetrics, lm: LmSamples): WorkbenchModel[] {
+  const lmModels = lm.archs.map((arch): WorkbenchModel => ({
+    id: `lm-${arch}`,
+    name: `Language model · ${archName(arch)}`,
+    family: "lm",
+    arch,
+    layers: lm.architectures[arch].config.n_layers,
+    heads: lm.architectures[arch].config.n_heads,
+    tokens: lm.n_ctx,
+    samples: lm.samples.map((s) => ({caption: `sequence ${s.sample}`, tokens: s.tokens.map((t) => lm.token_labels[t]), ids: s.tokens})),
+    setting: {m: null, tokens: true, causal: true},
+    metric: "induction accuracy",
+    ablation: {base: "induction_accuracy", ablated: "ablated_induction_accuracy", source: "source_ablated_induction_accuracy"}
+  }));
+  const relationModels = relation.archs.map((arch): WorkbenchModel => ({
+    id: `relation-${arch}`,
+    name: `Relation task · ${archName(arch)}`,
+    family: "relation",
+    arch,
+    layers: metrics.model.n_layers,
+    heads: metrics.model.n_heads,
+    tokens: relation.task.m * relation.task.m,
+    samples: relation.samples.map((s) => ({caption: `sample ${s.sample}`, tokens: s.tokens, ids: null})),
+    setting: {m: relation.task.m, tokens: false, causal: false},
+    metric: "test F1",
+    ablation: {base: "test_f1", ablated: "ablated_f1", source: "source_ablated_f1"}
+  }));
+  return [...lmModels, ...relationModels];
+}
+
+/** The models by id, with the limits a state must fit for each. */
+export class ModelRegistry {
+  readonly ids: string[];
+  private byId: Map<string, WorkbenchModel>;
+
+  constructor(readonly models: readonly WorkbenchModel[]) {
+    this.ids = models.map((m) => m.id);
+    this.byId = new Map(models.map((m) => [m.id, m]));
+  }
+
+  get(id: string): WorkbenchModel {
+    const model = this.byId.get(id);
+    if (!model) throw new Error(`the workbench has no model ${id}`);
+    return model;
+  }
+
+  limitsOf(id: string): WorkbenchLimits {
+    const m = this.get(id);
+    return {samples: m.samples.length, layers: m.layers, heads: m.heads, tokens: m.tokens, causal: m.setting.causal};
+  }
+}
+
+/**
+ * The state after `patch`. A new model keeps the reader's display choices and brings positions into its
+ * range: sample, layer and head clamped, the held token let go, the mask as the model's default, and a
+ * pattern score the model cannot compute replaced by previous-token.
+ */
+export function nextState(models: ModelRegistry, state: WorkbenchState, patch: Partial<WorkbenchState>): WorkbenchState {
+  const next = {...state, ...patch};
+  if (patch.model && patch.model !== state.model) {
+    const limits = models.limitsOf(patch.model);
+    next.sample = Math.min(next.sample, limits.samples - 1);
+    next.layer = Math.min(next.layer, limits.layers - 1);
+    next.head = Math.min(next.head, limits.heads - 1);
+    next.token = -1;
+    next.mask = limits.causal;
+    if (!typesFor(models.get(patch.model).setting).includes(next.score)) next.score = "previous_token";
+  }
+  return next;
+}
+
+/** The page's state in one place, written to the address bar (`write(query)`) from the first moment on. */
+export interface WorkbenchStore {
+  readonly value: WorkbenchState;
+  set(patch: Partial<WorkbenchState>): void;
+  /** Calls `notify` with the state now and after every change that changes `key(state)`; returns the unsubscribe. */
+  watch(key: (state: WorkbenchState) => string, notify: (state: WorkbenchState) => void): () => void;
+}
+
+export function workbenchStore(models: ModelRegistry, search: string, write: (query: string) => void): WorkbenchStore {
+  const listeners = new Set<() => void>();
+  let value = parseWorkbench(search, models.ids, (id) => models.limitsOf(id));
+  write(serializeWorkbench(value));
+  return {
+    get value() {
+      return value;
+    },
+    set(patch) {
+      value = nextState(models, value, patch);
+      write(serializeWorkbench(value));
+      listeners.forEach((listener) => listener());
+    },
+    watch(key, notify) {
+      let last: string | undefined;
+      const update = () => {
+        const k = key(value);
+        if (k !== last) {
+          last = k;
+          notify(value);
+        }
+      };
+      update();
+      listeners.add(update);
+      return () => listeners.delete(update);
+    }
+  };
+}
+
+/** What the maps and the head grid depend on (a change of anything else leaves them as they are). */
+export const lookKey = (s: WorkbenchState) => [s.model, s.sample, s.kind, s.hideFirst, s.scheme, s.mask].join("|");
+
+/** The state change of a click on a head: lock it, or let go of it when it is the locked one. */
+export function lockPatch(state: WorkbenchState, head: {layer: number; head: number}): Partial<WorkbenchState> {
+  const same = state.layer === head.layer && state.head === head.head;
+  return {...head, locked: !(same && state.locked)};
+}
