@@ -1,6 +1,6 @@
-// Tidy tables for the pages, as Arrow IPC streams (what DuckDB-wasm's insertArrowFromIPCStream reads).
-// Typed arrays keep their type (Int8/Int16/Int32/Float32…); string[] becomes Dictionary<Int32, Utf8>
-// (DuckDB reads it as VARCHAR); nullableFloat32() gives a Float32 column whose NaN entries are nulls.
+// Tidy tables for the pages, as Arrow IPC streams (read in the pages with Arquero; src/data/parquet.ts starts
+// from them too). Typed arrays keep their type (Int8/Int16/Int32/Float32…); string[] becomes
+// Dictionary<Int32, Utf8>; nullableFloat32() gives a Float32 column whose NaN entries are nulls.
 import {Float32, Table, makeData, makeVector, tableToIPC, vectorFromArray, type Vector} from "apache-arrow";
 
 type TypedColumn = Float32Array | Float64Array | Int32Array | Int16Array | Int8Array | Uint8Array;
