@@ -119,6 +119,13 @@ describe("history.arrow and mixing.arrow", () => {
     expect(best).toHaveLength(H * H * P);
     expect(new Set(best.map((r) => r.epoch))).toEqual(new Set([iha.record.best_epoch]));
     for (const r of best) expect(r.value).toBe(alphaV[(r.source_head * H + r.target_head) * P + r.pseudo]);
+    // the explorer reads the replay's last and kept epochs from the run records (metrics.json): they must agree
+    for (const {record} of runs.values()) {
+      if (record.arch === "mha") continue;
+      const rows = table.toArray().filter((r) => r.arch === record.arch);
+      expect(Math.max(...rows.map((r) => r.epoch)), record.arch).toBe(record.epochs_run);
+      expect(new Set(rows.filter((r) => r.is_best === 1).map((r) => r.epoch)), record.arch).toEqual(new Set([record.best_epoch]));
+    }
   });
 });
 

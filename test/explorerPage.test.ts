@@ -18,32 +18,32 @@ const meta: Showcase = {
     {tokens: ["e", "f", "g", "h"], relation: [0, 0, 0, 0], labels: [1, 0, 0, 0], paths: [[2], [], [], []], predictions: {}}
   ]
 };
-const metrics: RunMetrics = {model: {n_heads: 3, n_layers: 1, n_pseudo: 2}, main_seed: 0};
+const runs = {mha: {epochs_run: 12, best_epoch: 11}, iha: {epochs_run: 7, best_epoch: 5}, talking_heads: {epochs_run: 9, best_epoch: 2}};
+const metrics: RunMetrics = {model: {n_heads: 3, n_layers: 1, n_pseudo: 2}, main_seed: 0, architectures: runs};
 const state = (change: Partial<ExplorerState> = {}): ExplorerState => ({...DEFAULT_STATE, ...change});
 
 describe("the explorer's sizes", () => {
-  it("come from samples.json, metrics.json and the mixing replay's epochs", () => {
-    const sizes = explorerSizes(meta, metrics, [{arch: "iha", last: 7, best: 5}, {arch: "talking_heads", last: 9, best: 2}]);
+  it("come from samples.json and metrics.json, the mixing replay's epochs from the main seed's runs that mix heads", () => {
+    const sizes = explorerSizes(meta, metrics);
     expect(showcaseShape(meta, metrics)).toEqual({heads: 3, tokens: 4});
     expect(sizes.limits).toEqual({samples: 2, layers: 1, heads: 3, tokens: 4, maxEpoch: 9});
     expect(sizes.epochs).toEqual({iha: {last: 7, best: 5}, talking_heads: {last: 9, best: 2}});
     expect(sizes.firstQuery).toBe(2); // the first cell of sample 0 that composes
     expect([sizes.n_pseudo, sizes.seed]).toEqual([2, 0]);
-    expect(explorerSizes({...meta, samples: [{...meta.samples[0], labels: [0, 0, 0, 0]}]}, metrics, []).limits.maxEpoch).toBe(0);
-    expect(explorerSizes({...meta, samples: [{...meta.samples[0], labels: [0, 0, 0, 0]}]}, metrics, []).firstQuery).toBe(0);
+    const unmixed = {...metrics, architectures: {mha: runs.mha}};
+    expect(explorerSizes({...meta, samples: [{...meta.samples[0], labels: [0, 0, 0, 0]}]}, unmixed).limits.maxEpoch).toBe(0);
+    expect(explorerSizes({...meta, samples: [{...meta.samples[0], labels: [0, 0, 0, 0]}]}, unmixed).firstQuery).toBe(0);
   });
 
-  it("read the epochs of the main seed from the mixing table", () => {
-    const mixing = fromArrow(arrowTable({
-      arch: ["iha", "iha", "iha"],
-      seed: Int16Array.of(0, 0, 1),
-      epoch: Int16Array.of(3, 6, 11),
-      is_best: Int8Array.of(1, 0, 1),
-      layer: Int8Array.of(0, 0, 0)
-    }));
+  it("read the mixing table only when asked, and once", async () => {
+    const table = fromArrow(arrowTable({arch: ["iha"], seed: Int16Array.of(0)}));
+    let loads = 0;
     const source = {} as AttentionSource;
-    const ex = explorer(meta, metrics, mixing, source);
-    expect(ex.epochs).toEqual({iha: {last: 6, best: 3}});
+    const ex = explorer(meta, metrics, async () => (loads++, table), source);
+    expect(loads).toBe(0);
+    expect(await ex.mixing()).toBe(table);
+    expect(await ex.mixing()).toBe(table);
+    expect(loads).toBe(1);
     expect(ex.source).toBe(source);
   });
 });
@@ -73,7 +73,7 @@ describe("what each view is built for", () => {
   it("the source is asked for one layer, every map kind at once", async () => {
     const asked: [LayerSlice, readonly ViewMapKind[]][] = [];
     const source = {heads: 3, tokens: 4, maps: async (slice: LayerSlice, kinds: readonly ViewMapKind[]) => (asked.push([slice, kinds]), {}), blocks: async () => null};
-    await layerMaps({...explorerSizes(meta, metrics, []), meta, source, mixing: fromArrow(arrowTable({arch: ["iha"]}))}, "talking_heads", 1, 0);
+    await layerMaps({...explorerSizes(meta, metrics), meta, source, mixing: async () => fromArrow(arrowTable({arch: ["iha"]}))}, "talking_heads", 1, 0);
     expect(asked).toEqual([[{arch: "talking_heads", sample: 1, layer: 0}, ["raw", "effective", "naive"]]]);
   });
 });

@@ -2,7 +2,7 @@
 import {describe, expect, it} from "vitest";
 import {arrowTable} from "../src/data/arrow.js";
 import {fromArrow} from "arquero";
-import {bestMixing, headAblation, mixingAt, mixingEpochs, trainingCurves} from "../src/sources/runTables.js";
+import {bestMixing, headAblation, mixingAt, trainingCurves} from "../src/sources/runTables.js";
 
 describe("runTables", () => {
   const mixing = () => fromArrow(arrowTable({
@@ -22,8 +22,7 @@ describe("runTables", () => {
     expect(bestMixing(mixing(), {arch: "iha", seed: 0, layer: 0})).toEqual([{matrix: "R", source_head: 1, target_head: 2, pseudo: 1, value: 0.25, epoch: 4}]);
   });
 
-  it("mixingEpochs gives each arch's last and best epoch in one seed; mixingAt one epoch's entries", () => {
-    expect(mixingEpochs(mixing(), 0)).toEqual([{arch: "iha", last: 4, best: 4}, {arch: "mha", last: 6, best: 4}]);
+  it("mixingAt gives one epoch's entries", () => {
     expect(mixingAt(mixing(), {arch: "iha", seed: 0, epoch: 3, layer: 0})).toEqual([{matrix: "R", source_head: 0, target_head: 0, pseudo: 0, value: 0.5}]);
   });
 

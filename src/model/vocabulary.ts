@@ -9,6 +9,9 @@
 export type Arch = "mha" | "talking_heads" | "iha";
 export const ARCHS: readonly Arch[] = ["mha", "talking_heads", "iha"];
 
+/** The architectures that mix heads, and so have mixing parameters (Talking Heads' P_l and P_w, IHA's α and R). */
+export const MIXING_ARCHS: readonly Arch[] = ["talking_heads", "iha"];
+
 /** Short architecture names, for menus, headings and running text. */
 export const ARCH_NAMES: Readonly<Record<Arch, string>> = {mha: "MHA", talking_heads: "Talking Heads", iha: "IHA"};
 

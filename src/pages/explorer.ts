@@ -18,8 +18,8 @@ import type {AttentionFieldElement} from "../components/attentionField.js";
 import type {SentenceViewElement} from "../components/sentenceView.js";
 import {triptych} from "../components/triptych.js";
 import {headLabel, layerLabel} from "../model/config.js";
-import {ARCH_NAMES, ARCHS, VIEW_MAP_KINDS, type Arch, type Direction} from "../model/vocabulary.js";
-import {mixingAt, mixingEpochs, type EpochRow} from "../sources/runTables.js";
+import {ARCH_NAMES, ARCHS, MIXING_ARCHS, VIEW_MAP_KINDS, type Arch, type Direction} from "../model/vocabulary.js";
+import {mixingAt} from "../sources/runTables.js";
 import {blockColumnsOf, type AttentionSource, type LayerMaps} from "../sources/source.js";
 import {DEFAULT_STATE, parseState, serializeState, shownEpoch, type EpochRange, type ExplorerLimits, type ExplorerState, type Tab} from "../state/explorerState.js";
 import {headSentence, layerField, mapPageKeys, type ShownHead} from "./mapPage.js";
@@ -49,6 +49,8 @@ export interface Showcase {
 export interface RunMetrics {
   model: {n_heads: number; n_layers: number; n_pseudo: number};
   main_seed: number;
+  /** the main seed's run of each architecture: its last epoch and the epoch whose weights were kept */
+  architectures: Partial<Record<Arch, {epochs_run: number; best_epoch: number}>>;
 }
 
 /** Heads per layer and tokens per sample: the shape every map of the explorer has. */
@@ -60,7 +62,8 @@ export function showcaseShape(meta: Showcase, metrics: RunMetrics): {heads: numb
 export interface Explorer {
   meta: Showcase;
   source: AttentionSource;
-  mixing: ColumnTable;
+  /** the mixing replay (every epoch of every run), read the first time it is asked for */
+  mixing: () => Promise<ColumnTable>;
   heads: number;
   layers: number;
   tokens: number;
@@ -73,18 +76,21 @@ export interface Explorer {
   firstQuery: number;
 }
 
-/** The explorer's sizes from its data (pure but for the Arquero reshape of the mixing table). */
-export function explorerSizes(meta: Showcase, metrics: RunMetrics, epochRows: readonly EpochRow[]): Omit<Explorer, "meta" | "source" | "mixing"> {
+/** The explorer's sizes from its data: the epochs of the mixing replay are the main seed's runs (metrics.json). */
+export function explorerSizes(meta: Showcase, metrics: RunMetrics): Omit<Explorer, "meta" | "source" | "mixing"> {
   const {heads, tokens} = showcaseShape(meta, metrics);
   const layers = metrics.model.n_layers;
-  const epochs = Object.fromEntries(epochRows.map((r) => [r.arch, {last: r.last, best: r.best}]));
-  const limits = {samples: meta.samples.length, layers, heads, tokens, maxEpoch: Math.max(0, ...epochRows.map((r) => r.last))};
+  const runs = MIXING_ARCHS.flatMap((arch) => (metrics.architectures[arch] ? [[arch, metrics.architectures[arch]!] as const] : []));
+  const epochs = Object.fromEntries(runs.map(([arch, run]) => [arch, {last: run.epochs_run, best: run.best_epoch}]));
+  const limits = {samples: meta.samples.length, layers, heads, tokens, maxEpoch: Math.max(0, ...runs.map(([, run]) => run.epochs_run))};
   const firstQuery = Math.max(0, meta.samples[0].labels.indexOf(1));
   return {heads, layers, tokens, n_pseudo: metrics.model.n_pseudo, seed: metrics.main_seed, epochs, limits, firstQuery};
 }
 
-export function explorer(meta: Showcase, metrics: RunMetrics, mixing: ColumnTable, source: AttentionSource): Explorer {
-  return {meta, source, mixing, ...explorerSizes(meta, metrics, mixingEpochs(mixing, metrics.main_seed))};
+/** `mixing` loads the mixing replay; it is called once, the first time the mixing tab opens. */
+export function explorer(meta: Showcase, metrics: RunMetrics, mixing: () => Promise<ColumnTable>, source: AttentionSource): Explorer {
+  let table: Promise<ColumnTable> | undefined;
+  return {meta, source, mixing: () => (table ??= mixing()), ...explorerSizes(meta, metrics)};
 }
 
 /** The controls, opened on the state of `search` (the address bar's query string). */
@@ -209,10 +215,10 @@ async function heatmapDetail(ex: Explorer, s: ExplorerState, query: number): Pro
 }
 
 /** The mixing tab: the architecture's mixing weights of the layer at the state's epoch. */
-function mixingDetail(ex: Explorer, s: ExplorerState): Detail {
+async function mixingDetail(ex: Explorer, s: ExplorerState): Promise<Detail> {
   const range = ex.epochs[s.arch];
   const epoch = shownEpoch(s.epoch, range);
-  const rows = range ? mixingAt(ex.mixing, {arch: s.arch, seed: ex.seed, epoch, layer: s.layer}) : [];
+  const rows = range ? mixingAt(await ex.mixing(), {arch: s.arch, seed: ex.seed, epoch, layer: s.layer}) : [];
   return {node: mixingMatrix(rows, {arch: s.arch, heads: ex.heads, n_pseudo: ex.n_pseudo, layer: s.layer, epoch, headLabel}), setQuery: null};
 }
 

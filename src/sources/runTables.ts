@@ -74,24 +74,6 @@ export function headAblation(table: ColumnTable, where: {layer: number; heads: n
     .objects() as AblationRow[];
 }
 
-export interface EpochRow {
-  arch: string;
-  /** the last epoch recorded */
-  last: number;
-  /** the epoch whose weights were kept */
-  best: number;
-}
-
-/** Per architecture with mixing weights, its last and its best epoch in one seed's run. */
-export function mixingEpochs(mixing: ColumnTable, seed: number): EpochRow[] {
-  return mixing
-    .params({seed})
-    .filter("(d, $) => d.seed === $.seed")
-    .groupby("arch")
-    .rollup({last: "d => op.max(d.epoch)", best: "d => op.max(d.is_best === 1 ? d.epoch : null)"})
-    .objects() as EpochRow[];
-}
-
 /** The mixing entries of one architecture's run at one epoch, one layer. */
 export function mixingAt(mixing: ColumnTable, where: {arch: string; seed: number; epoch: number; layer: number}): Omit<MixingRow, "epoch">[] {
   return mixing
