@@ -1,7 +1,7 @@
 /**
  * What each page must have drawn once it has settled: its figures. The browser tests wait for them (so a
  * page whose data never arrives fails, and a page added to the config without an entry fails too, on
- * purpose) and bench/essay.ts times them.
+ * purpose) and bench/pages.ts times them.
  */
 export const READY: Record<string, string[]> = {
   "/": [".mixviz-block-diagram", ".mixviz-head-flow", ".mixviz-relation-grid", "#fig-mha .mixviz-sentence-view", "#fig-th-maps .mixviz-heatmaps svg", "#fig-iha-blocks .mixviz-pseudo-blocks", "#fig-iha-readings .mixviz-triptych svg", "#fig-ablation svg", "svg[aria-label^='Validation F1']", "form table"],
