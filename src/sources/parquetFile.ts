@@ -1,7 +1,7 @@
 // A Parquet file of this site read by HTTP range requests, in plain JavaScript (hyparquet, with fzstd for the
 // ZSTD pages src/data/parquet.ts writes): the same code in the browser and in Node. Opening fetches the
-// file's tail once — its footer, with the row-group index in the key-value metadata, and the file's length
-// from Content-Range —; a read then fetches only the column chunks of the row groups it names.
+// file's tail once (its footer, with the row-group index in the key-value metadata, and the file's length
+// from Content-Range); a read then fetches only the column chunks of the row groups it names.
 import {parquetMetadataAsync, parquetRead, type AsyncBuffer, type FileMetaData} from "hyparquet";
 import {decompress} from "fzstd";
 import {ROW_GROUPS_KEY, rowGroupsOf, type RowGroupIndex} from "./rowGroups.js";
@@ -49,7 +49,7 @@ async function readGroup(file: AsyncBuffer, metadata: FileMetaData, group: numbe
 }
 
 /** One column from its parts, typed when every part is a Float32Array. */
-export function concatColumns(parts: Column[]): Column {
+function concatColumns(parts: Column[]): Column {
   if (parts.length === 1) return parts[0];
   const length = parts.reduce((n, p) => n + p.length, 0);
   const out: Float32Array | (number | string | null)[] = parts.every((p) => p instanceof Float32Array) ? new Float32Array(length) : new Array(length);
