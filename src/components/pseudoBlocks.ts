@@ -65,15 +65,16 @@ export function pseudoBlocks(columns: PseudoBlockColumns, options: PseudoBlocksO
 
   const origin = (i: number) => LABEL_SPACE + i * (block + GAP);
   const {canvas, ctx} = sharpCanvas(side);
-  const fill = d3.rgb(QUERY_COLOR);
   if (ctx) {
+    // one colour, the weight as the alpha: no colour string to build and parse per cell (there are (P·N)² of them)
+    ctx.fillStyle = QUERY_COLOR;
     for (let i = 0; i < columns.pattern.length; i++) {
       const v = columns.pattern[i] / (rowMax[columns.p[i] * N + columns.query_pos[i]] || 1);
       if (v <= 0) continue;
-      fill.opacity = v;
-      ctx.fillStyle = fill.formatRgb();
+      ctx.globalAlpha = Math.min(1, v);
       ctx.fillRect(origin(columns.q[i]) + columns.key_pos[i] * cell, origin(columns.p[i]) + columns.query_pos[i] * cell, cell, cell);
     }
+    ctx.globalAlpha = 1;
   }
   const svg = d3.create("svg").attr("width", side).attr("height", side).attr("viewBox", `0 0 ${side} ${side}`)
     .attr("role", "img").attr("aria-label", `IHA ${headLabel} pseudo pattern: ${P}×${P} blocks of ${N}×${N}`)
