@@ -46,6 +46,18 @@ describe("the explorer's sizes", () => {
     expect(loads).toBe(1);
     expect(ex.source).toBe(source);
   });
+
+  it("read the mixing table again after a failed read", async () => {
+    const table = fromArrow(arrowTable({arch: ["iha"], seed: Int16Array.of(0)}));
+    let loads = 0;
+    const ex = explorer(meta, metrics, async () => {
+      if (loads++ === 0) throw new Error("network down");
+      return table;
+    }, {} as AttentionSource);
+    await expect(ex.mixing()).rejects.toThrow(/network down/);
+    expect(await ex.mixing()).toBe(table);
+    expect(loads).toBe(2);
+  });
 });
 
 describe("what each view is built for", () => {

@@ -20,7 +20,7 @@ import {triptych} from "../components/triptych.js";
 import {headLabel, layerLabel} from "../model/config.js";
 import {ARCH_NAMES, ARCHS, MIXING_ARCHS, VIEW_MAP_KINDS, type Arch, type Direction} from "../model/vocabulary.js";
 import {mixingAt} from "../sources/runTables.js";
-import {blockColumnsOf, type AttentionSource, type LayerMaps} from "../sources/source.js";
+import {blockColumnsOf, memo, type AttentionSource, type LayerMaps} from "../sources/source.js";
 import {DEFAULT_STATE, parseState, serializeState, shownEpoch, type EpochRange, type ExplorerLimits, type ExplorerState, type Tab} from "../state/explorerState.js";
 import {headSentence, layerField, mapPageKeys, type ShownHead} from "./mapPage.js";
 
@@ -89,8 +89,8 @@ export function explorerSizes(meta: Showcase, metrics: RunMetrics): Omit<Explore
 
 /** `mixing` loads the mixing replay; it is called once, the first time the mixing tab opens. */
 export function explorer(meta: Showcase, metrics: RunMetrics, mixing: () => Promise<ColumnTable>, source: AttentionSource): Explorer {
-  let table: Promise<ColumnTable> | undefined;
-  return {meta, source, mixing: () => (table ??= mixing()), ...explorerSizes(meta, metrics)};
+  const table = memo(() => mixing()); // the data layer's cache: read once, again after a failure
+  return {meta, source, mixing: () => table("mixing"), ...explorerSizes(meta, metrics)};
 }
 
 /** The controls, opened on the state of `search` (the address bar's query string). */
