@@ -83,6 +83,14 @@ describe("the results table", () => {
     expect(RESULT_FORMAT["test F1"]("> 0.999")).toBe("> 0.999");
   });
 
+  test("names each reading by its label, not by its key in metrics.json", () => {
+    const m = metrics(1);
+    const iha = {...m.architectures.iha, map_kinds: ["raw", "naive_renormalised"], over_seeds: {...m.architectures.iha.over_seeds, maps: {...maps(0.3), naive_renormalised: maps(0.2).raw}}};
+    const rows = resultRows({architectures: {...m.architectures, iha}});
+    expect(rows.map((r) => r.reading)).toEqual(["raw", "raw", "raw", "naive renormalised"]);
+    expect(rows[3].alignment).toBe(0.2);
+  });
+
   test("gives the longest run in seconds under a minute, else in whole minutes", () => {
     expect(trainingTimeText(metrics(1, [30, 50, 59]))).toBe("59 seconds");
     expect(trainingTimeText(metrics(1, [30, 61, 59]))).toBe("2 minutes");

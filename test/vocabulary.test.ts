@@ -8,8 +8,10 @@ import {
   DIRECTION_NAMES,
   DIRECTIONS,
   MAP_KIND_FILE_NAMES,
+  MAP_KIND_LABELS,
   MAP_KIND_NAMES,
   MAP_KINDS,
+  mapKindLabel,
   mapKindsFor,
   VIEW_MAP_KINDS,
   viewMapKindsFor
@@ -35,5 +37,13 @@ describe("vocabulary", () => {
 
   it("names both directions", () => {
     expect(DIRECTIONS.map((d) => DIRECTION_NAMES[d])).toEqual(["what this query attends to", "what attends to this key"]);
+  });
+  it("every map kind has a reader's label, found from its file name; an unknown name is refused", () => {
+    for (const kind of MAP_KINDS) {
+      expect(mapKindLabel(MAP_KIND_FILE_NAMES[kind])).toBe(MAP_KIND_LABELS[kind]);
+      expect(MAP_KIND_LABELS[kind]).not.toMatch(/_/);
+    }
+    expect(mapKindLabel("naive_renormalised")).toBe("naive renormalised");
+    expect(() => mapKindLabel("naive_renorm")).toThrow(/not a map kind's file name/);
   });
 });

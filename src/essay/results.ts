@@ -3,7 +3,7 @@
 // long the longest training run took, in words.
 import {f1Text, fmt} from "./prose.js";
 import type {StudyRow} from "./study.js";
-import {ARCH_NAMES, ARCHS, type Arch} from "../model/vocabulary.js";
+import {ARCH_NAMES, ARCHS, mapKindLabel, type Arch} from "../model/vocabulary.js";
 import type {Spread} from "./claims.js";
 
 /** What the table reads of metrics.json: each architecture's map readings and its over-seeds summary. */
@@ -29,7 +29,7 @@ export function resultRows(m: ResultsMetrics): Record<string, string | number | 
     const {map_kinds, over_seeds: o} = m.architectures[arch];
     return map_kinds.map((kind) => ({
       architecture: ARCH_NAMES[arch],
-      reading: kind,
+      reading: mapKindLabel(kind),
       "test F1": o.test_f1.mean,
       "best epoch": epochText(o.best_epoch.mean),
       alignment: o.maps[kind].alignment.mean,

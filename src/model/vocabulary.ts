@@ -42,6 +42,21 @@ export const MAP_KIND_FILE_NAMES: Readonly<Record<MapKind, string>> = {
   naive_renorm: "naive_renormalised",
 };
 
+/** What tables and prose call each map kind. */
+export const MAP_KIND_LABELS: Readonly<Record<MapKind, string>> = {
+  raw: "raw",
+  effective: "effective",
+  naive: "naive",
+  naive_renorm: "naive renormalised",
+};
+
+/** The label of a map kind given by its file name (metrics.json's `map_kinds`). */
+export function mapKindLabel(fileName: string): string {
+  const kind = MAP_KINDS.find((k) => MAP_KIND_FILE_NAMES[k] === fileName);
+  if (!kind) throw new Error(`"${fileName}" is not a map kind's file name (${MAP_KINDS.map((k) => MAP_KIND_FILE_NAMES[k]).join(", ")})`);
+  return MAP_KIND_LABELS[kind];
+}
+
 /** The map kinds a reader can pick in the explorer, in menu order (the renormalised slice is the essay's only). */
 export const VIEW_MAP_KINDS = ["raw", "effective", "naive"] as const satisfies readonly MapKind[];
 export type ViewMapKind = (typeof VIEW_MAP_KINDS)[number];

@@ -1,5 +1,5 @@
 // Opens pages of a served site in Debian's Chromium (driven by playwright-core) and records everything a
-// reader's browser would complain about: console errors, uncaught exceptions, failed requests, requests
+// reader's browser would complain about: console errors and warnings, uncaught exceptions, failed requests, requests
 // to any host other than 127.0.0.1, and Framework cells that rendered an error.
 import {existsSync} from "node:fs";
 import {chromium, type Browser, type Page} from "playwright-core";
@@ -45,6 +45,7 @@ export async function visit(browser: Browser, url: string, settle: (page: Page) 
   });
   page.on("console", (message) => {
     if (message.type() === "error") problems.push(`console error: ${message.text()}`);
+    if (message.type() === "warning") problems.push(`console warning: ${message.text()}`);
   });
   page.on("pageerror", (error) => problems.push(`uncaught: ${error.message}`));
   page.on("requestfailed", (request) => {

@@ -365,7 +365,7 @@ describe("the playground", () => {
     const {page, problems} = await open("?arch=mha");
     const relation = param(page, "relation");
     const v = await version(page);
-    const message = page.locator(".mixviz-message");
+    const message = page.locator(".mixviz-playground-top .mixviz-message");
     await control(page, "relation-text").fill("000000\n011x00\n000000\n000000\n000000\n000000");
     await control(page, "apply").click();
     await expect(message.textContent()).resolves.toContain('Row 2, position 4: "x" is not 0 or 1.');
@@ -393,6 +393,17 @@ describe("the playground", () => {
       await control(page, "draw").click();
     });
     expect(param(page, "relation")).not.toBe("110000/011000/001100/000110/000011/100001");
+    // a value that is not a number is said next to its field, in the editor, not in the card at the top
+    await control(page, "arch").selectOption("iha");
+    await page.waitForFunction((s) => document.querySelector(s)?.getAttribute("data-arch") === "iha", STATUS, {timeout: TIMEOUT});
+    await control(page, "value").fill("abc");
+    await control(page, "set").click();
+    const editMessage = page.locator("[data-view=editor] .mixviz-message");
+    await expect(editMessage.textContent()).resolves.toBe('Value "abc" is not a number.');
+    expect(await message.textContent()).toBe("");
+    const [field, said] = await Promise.all([control(page, "value").boundingBox(), editMessage.boundingBox()]);
+    expect(said!.y - (field!.y + field!.height), "the message's distance below the field").toBeLessThan(60);
+    expect(said!.y).toBeGreaterThan(field!.y);
     expect(problems).toEqual([]);
     await page.close();
   });

@@ -1,5 +1,6 @@
 // The real-browser check: every page of the config, opened in Chromium on the test build (built and served
-// once by site.ts), fails on any console error, failed request, non-local request or cell error.
+// once by site.ts), fails on any console error or warning, failed request, non-local request or cell error,
+// a missing icon, or a link to a page of the site that is not there.
 import type {Browser} from "playwright-core";
 import {afterAll, beforeAll, describe, expect, inject, test} from "vitest";
 import config from "../../observablehq.config.js";
@@ -36,6 +37,15 @@ describe("every page, in Chromium, offline", () => {
     const {problems, page} = await visit(browser, new URL(`.${path === "/" ? "/index" : path}`, base).href, async (p) => {
       for (const selector of READY[path]) await p.waitForSelector(selector, {timeout: 30_000});
     });
+    // its icon is served (without one the browser asks for /favicon.ico, a 404 on every page load)
+    const icon = await page.$eval("link[rel=icon]", (link) => (link as HTMLLinkElement).href).catch(() => null);
+    expect(icon, "the page names an icon").not.toBeNull();
+    expect((await page.request.get(icon!)).status()).toBe(200);
+    // every link to a page of this site reaches one (docs included, so they work from dist/ offline)
+    const links = await page.$$eval("#observablehq-main a[href]", (as) => as.map((a) => (a as HTMLAnchorElement).href));
+    for (const href of new Set(links.filter((h) => h.startsWith(base) && !h.includes("#")))) {
+      expect((await page.request.get(href)).status(), href).toBe(200);
+    }
     await page.close();
     expect(problems).toEqual([]);
   });

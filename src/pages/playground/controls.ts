@@ -16,6 +16,8 @@ export function option(value: string, text: string, selected: boolean): HTMLOpti
   return Object.assign(el("option", {value}), {textContent: text, selected});
 }
 
+/** A line for what went wrong with the controls above it (announced to screen readers). */
+const messageLine = () => el("p", {class: "mixviz-message", role: "status", "aria-live": "polite"});
 const label = (text: string, control: HTMLElement) => el("label", {class: "mixviz-control"}, text, control);
 const range = (n: number, text: (i: number) => string, chosen: number) => Array.from({length: n}, (_, i) => option(String(i), text(i), i === chosen));
 const button = (control: string, text: string) => el("button", {type: "button", "data-control": control}, text);
@@ -41,7 +43,7 @@ export function playgroundControls({arch, head, m, heads: H, layers: L, n_pseudo
   const drawButton = button("draw", "Draw");
   const relationText = el("textarea", {"data-control": "relation-text", rows: String(m), cols: String(m + 2), spellcheck: "false", "aria-label": "Relation, one row of 0/1 digits per line"});
   const applyButton = button("apply", "Use this relation");
-  const message = el("p", {class: "mixviz-message", role: "status", "aria-live": "polite"});
+  const message = messageLine();
   const headSelect = el("select", {"data-control": "head"}, ...heads(H, head));
   const inputs = el("div", {class: "mixviz-playground-controls"},
     label("Architecture", archSelect),
@@ -71,11 +73,13 @@ export function playgroundControls({arch, head, m, heads: H, layers: L, n_pseudo
   // The flex row lays out its items together: the entry's text sits in a box of its own inside one of them.
   const mixingRow = el("div", {class: "mixviz-control-row"}, label("Layer", layerSelect), label("Mixing weight", matrixSelect), label("Source head", sourceSelect), label("Target head", targetSelect), label("Pseudo-token", pseudoSelect), label("Value", valueInput), setButton, zeroButton, zeroRowButton, el("span", {}, entryInfo));
   const knockRow = el("div", {class: "mixviz-control-row"}, label("Head", knockSelect), knockButton, knockSourceButton);
-  const editor = el("div", {class: "mixviz-editor"}, mixingRow, knockRow, el("div", {class: "mixviz-control-row"}, resetButton), editList);
+  // What went wrong with an edit is said under the row with the field, not in the card at the top.
+  const editMessage = messageLine();
+  const editor = el("div", {class: "mixviz-editor"}, mixingRow, editMessage, knockRow, el("div", {class: "mixviz-control-row"}, resetButton), editList);
 
   return {
     inputs, message, archSelect, sampleSelect, seedInput, drawButton, relationText, applyButton, headSelect,
-    editor, matrixSelect, sourceSelect, targetSelect, pseudoSelect, layerSelect, valueInput, setButton, zeroButton,
+    editor, editMessage, matrixSelect, sourceSelect, targetSelect, pseudoSelect, layerSelect, valueInput, setButton, zeroButton,
     zeroRowButton, entryInfo, knockSelect, knockButton, knockSourceButton, resetButton, editHeading, editItems, editList
   };
 }

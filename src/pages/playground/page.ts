@@ -100,11 +100,11 @@ export async function createPlayground(setup: PlaygroundSetup) {
     }, URL_DELAY);
   }
 
-  /** Shows what an action changed. */
-  function act(outcome: Outcome): void {
+  /** Shows what an action changed; its message goes to the line under the controls it came from. */
+  function act(outcome: Outcome, line: HTMLElement = c.message): void {
     if (outcome.message !== undefined) {
-      c.message.textContent = outcome.message;
-      c.message.classList.toggle("mixviz-error", outcome.message !== "");
+      line.textContent = outcome.message;
+      line.classList.toggle("mixviz-error", outcome.message !== "");
     }
     if (outcome.clearSample) c.sampleSelect.value = "";
     if (outcome.redraw === "editor") syncEditor();
@@ -117,8 +117,9 @@ export async function createPlayground(setup: PlaygroundSetup) {
 }
 
 /** Wires every control to the controller. */
-function listen(c: PlaygroundControls, play: PlaygroundController, models: ModelStore, act: (o: Outcome) => void): void {
+function listen(c: PlaygroundControls, play: PlaygroundController, models: ModelStore, act: (o: Outcome, line?: HTMLElement) => void): void {
   const on = (node: HTMLElement, type: string, fn: () => Outcome) => node.addEventListener(type, () => act(fn()));
+  const onEdit = (node: HTMLElement, fn: () => Outcome) => node.addEventListener("click", () => act(fn(), c.editMessage));
   c.archSelect.addEventListener("change", async () => {
     const arch = c.archSelect.value as Arch;
     const model = await models.get(arch);
@@ -134,16 +135,16 @@ function listen(c: PlaygroundControls, play: PlaygroundController, models: Model
   on(c.targetSelect, "change", () => play.select({target: Number(c.targetSelect.value)}));
   on(c.pseudoSelect, "change", () => play.select({pseudo: Number(c.pseudoSelect.value)}));
   on(c.knockSelect, "change", () => play.select({knock: Number(c.knockSelect.value)}));
-  on(c.setButton, "click", () => play.setEntry(c.valueInput.value));
-  on(c.zeroButton, "click", () => play.zeroEntry());
-  on(c.zeroRowButton, "click", () => play.zeroRow());
-  on(c.knockButton, "click", () => play.knock());
-  on(c.knockSourceButton, "click", () => play.knockSource());
-  on(c.resetButton, "click", () => play.reset());
+  onEdit(c.setButton, () => play.setEntry(c.valueInput.value));
+  onEdit(c.zeroButton, () => play.zeroEntry());
+  onEdit(c.zeroRowButton, () => play.zeroRow());
+  onEdit(c.knockButton, () => play.knock());
+  onEdit(c.knockSourceButton, () => play.knockSource());
+  onEdit(c.resetButton, () => play.reset());
 }
 
 /** Brings the editor up to date. Controls are written only where they change: every write restyles and relayouts the editor. */
-function writeEditor(c: PlaygroundControls, play: PlaygroundController, act: (o: Outcome) => void): void {
+function writeEditor(c: PlaygroundControls, play: PlaygroundController, act: (o: Outcome, line?: HTMLElement) => void): void {
   const view = play.editorView();
   if ([...c.matrixSelect.options].map((o) => o.value).join() !== view.matrices.join()) {
     c.matrixSelect.replaceChildren(...view.matrices.map((x) => option(x, MATRIX_NAMES[x], x === play.selection.matrix)));
@@ -165,7 +166,7 @@ function writeEditor(c: PlaygroundControls, play: PlaygroundController, act: (o:
   view.items.forEach((item, i) => {
     if (!items[i]) {
       const undo = el("button", {type: "button", "data-control": "undo"}, "undo");
-      undo.addEventListener("click", () => act(play.undo(i)));
+      undo.addEventListener("click", () => act(play.undo(i), c.editMessage));
       c.editItems.append(el("li", {}, el("span"), " ", undo));
     }
     setText(items[i].firstChild!, item);
