@@ -1,7 +1,9 @@
 // Heatmap tab: one head's N×N map three times — raw (what a hook shows; or IHA's naive slice), effective
 // (each key's share of what the head writes), and their difference — with the current query row outlined
 // (an overlay that `setQuery` moves without redrawing the maps) and the ground-truth (query, key) pairs marked
-// by gold dots. Pure: two maps and options in, a DOM node out.
+// by gold dots. Each map is one raster image (a pixel per cell) under Plot's axes, so a map of any size is a
+// handful of SVG elements, not N² of them; hovering a cell tips its tokens and weight. Pure: two maps and
+// options in, a DOM node out.
 import * as Plot from "@observablehq/plot";
 import {meanTotalVariation, totalVariation} from "../model/metrics.js";
 import type {HeadMap} from "./headStack.js";
@@ -32,16 +34,7 @@ const MARGIN = 8;
 const TICK_EVERY = 6; // label every m-th token (one per relation row)
 const DIGITS = 3;
 const PATH_DOT = 1.6;
-
-interface Cell {
-  q: number;
-  k: number;
-  v: number;
-}
-
-function cells(map: HeadMap): Cell[] {
-  return map.flatMap((row, q) => Array.from(row, (v, k) => ({q, k, v})));
-}
+const HALF = 0.5;
 
 /** The panel's node; `setQuery` moves the outlined row (an overlay) without redrawing the maps. */
 export interface HeatmapPanelElement extends HTMLDivElement {
@@ -57,12 +50,13 @@ function queryOutline(plot: (SVGSVGElement | HTMLElement) & Plot.Plot): {node: E
   const svg = plot instanceof SVGSVGElement ? plot : plot.querySelector<SVGSVGElement>(":scope > svg:last-of-type");
   const x = plot.scale("x");
   const y = plot.scale("y");
-  const keys = Array.from(x?.domain ?? []) as number[];
-  if (!svg || !x?.apply || !keys.length || !y?.apply) return {node: plot, move: () => {}};
-  // The cells' extent (the band scale rounds, so it can be narrower than the scale's range).
-  const x0 = x.apply(keys[0]) as number;
-  const x1 = (x.apply(keys[keys.length - 1]) as number) + (x.bandwidth ?? 0);
-  const band = y.bandwidth ?? 0;
+  const [k0, k1] = (x?.domain ?? []) as number[];
+  if (!svg || !x?.apply || k1 === undefined || !y?.apply) return {node: plot, move: () => {}};
+  // Cell n spans [n, n + 1] on both linear scales.
+  const x0 = x.apply(k0) as number;
+  const x1 = x.apply(k1) as number;
+  const rowTop = (query: number) => Math.min(y.apply!(query) as number, y.apply!(query + 1) as number);
+  const band = Math.abs((y.apply(1) as number) - (y.apply(0) as number));
   const wrap = document.createElement("div");
   wrap.style.position = "relative";
   wrap.style.width = "fit-content";
@@ -84,7 +78,7 @@ function queryOutline(plot: (SVGSVGElement | HTMLElement) & Plot.Plot): {node: E
   overlay.append(rect);
   if (svg !== plot) svg.replaceWith(wrap);
   wrap.append(svg, overlay);
-  return {node: svg === plot ? wrap : plot, move: (query) => rect.setAttribute("y", String(y.apply!(query)))};
+  return {node: svg === plot ? wrap : plot, move: (query) => rect.setAttribute("y", String(rowTop(query)))};
 }
 
 export function heatmapPanel(data: HeatmapPanelData, options: HeatmapPanelOptions): HeatmapPanelElement {
@@ -92,11 +86,25 @@ export function heatmapPanel(data: HeatmapPanelData, options: HeatmapPanelOption
   const {path, title, headLabel, color = QUERY_COLOR, size = DEFAULT_SIZE} = options;
   const N = tokens.length;
   const diff = effective.map((row, q) => Float32Array.from(row, (v, k) => v - raw[q][k]));
-  const pathCells = path.flatMap((keys, q) => keys.map((k) => ({q, k})));
-  const ticks = Array.from({length: N}, (_, n) => n).filter((n) => n % TICK_EVERY === 0);
+  // cell n is drawn over [n, n + 1]; its tick and its path dot sit at its centre n + ½
+  const pathCells = path.flatMap((keys, q) => keys.map((k) => ({q: q + HALF, k: k + HALF})));
+  const ticks = Array.from({length: N}, (_, n) => n).filter((n) => n % TICK_EVERY === 0).map((n) => n + HALF);
+  const tokenAt = (t: number) => tokens[Math.floor(t)];
   const maxAbs = Math.max(1e-9, ...diff.flatMap((row) => Array.from(row, Math.abs)));
   const maxWeight = Math.max(1e-9, ...[...raw, ...effective].flatMap((row) => Array.from(row)));
 
+  const scale = (signed: boolean) =>
+    signed
+      ? ({type: "linear", scheme: "rdbu", domain: [-maxAbs, maxAbs]} as const)
+      : ({type: "linear", range: ["transparent", color], interpolate: "rgb", domain: [0, maxWeight]} as const);
+  const at = (map: HeadMap) => (k: number, q: number) => map[Math.floor(q)][Math.floor(k)];
+  // One pixel per cell, sampled at the cell's centre. A raster pixel keeps no alpha of its colour, so a
+  // weight map is the head's colour at an opacity of weight / largest weight (what its legend shows); the
+  // difference goes through its diverging scale.
+  const raster = (map: HeadMap, signed: boolean) => {
+    const grid = {width: N, height: N, x1: 0, x2: N, y1: 0, y2: N, imageRendering: "pixelated"};
+    return signed ? Plot.raster({...grid, fill: at(map)}) : Plot.raster({...grid, fill: color, fillOpacity: (k: number, q: number) => at(map)(k, q) / maxWeight});
+  };
   const plot = (map: HeadMap, name: string, signed: boolean) =>
     Plot.plot({
       width: size,
@@ -106,14 +114,17 @@ export function heatmapPanel(data: HeatmapPanelData, options: HeatmapPanelOption
       marginTop: MARGIN * 3,
       marginRight: MARGIN,
       padding: 0,
-      x: {domain: Array.from({length: N}, (_, n) => n), ticks, tickFormat: (n: number) => tokens[n], label: "key", tickRotate: -45},
-      y: {domain: Array.from({length: N}, (_, n) => n), ticks, tickFormat: (n: number) => tokens[n], label: "query", labelAnchor: "top"},
-      color: signed
-        ? {type: "linear", scheme: "rdbu", domain: [-maxAbs, maxAbs], legend: true, label: `${name}`}
-        : {type: "linear", range: ["transparent", color], interpolate: "rgb", domain: [0, maxWeight], legend: true, label: `${name}`},
+      x: {domain: [0, N], ticks, tickFormat: tokenAt, tickSize: 0, label: "key", tickRotate: -45},
+      y: {domain: [0, N], reverse: true, ticks, tickFormat: tokenAt, tickSize: 0, label: "query", labelAnchor: "top"},
+      color: scale(signed),
       marks: [
-        Plot.cell(cells(map), {x: "k", y: "q", fill: "v", title: (d: Cell) => `${tokens[d.q]} → ${tokens[d.k]}: ${d.v.toFixed(DIGITS)}`}),
+        raster(map, signed),
         Plot.dot(pathCells, {x: "k", y: "q", r: PATH_DOT, fill: PATH_COLOR}),
+        Plot.tip({length: N * N}, Plot.pointer({
+          x: (_: unknown, i: number) => (i % N) + HALF,
+          y: (_: unknown, i: number) => Math.floor(i / N) + HALF,
+          title: (_: unknown, i: number) => `${tokens[Math.floor(i / N)]} → ${tokens[i % N]}: ${map[Math.floor(i / N)][i % N].toFixed(DIGITS)}`
+        })),
         Plot.frame({strokeOpacity: 0.3})
       ],
       ariaLabel: `${name} map of ${title}`
@@ -126,21 +137,21 @@ export function heatmapPanel(data: HeatmapPanelData, options: HeatmapPanelOption
   row.style.display = "flex";
   row.style.flexWrap = "wrap";
   row.style.gap = "1rem";
-  const panel = (heading: string, node: Element) => {
+  const maps = [
+    {heading: `${rawName[0].toUpperCase()}${rawName.slice(1)} · ${headLabel}`, map: raw, name: `${rawName} weight`, signed: false},
+    {heading: `Effective · ${headLabel}`, map: effective, name: "effective share", signed: false},
+    {heading: `Effective − ${rawName}`, map: diff, name: "difference", signed: true}
+  ];
+  const outlines = maps.map(({heading, map, name, signed}) => {
     const box = document.createElement("figure");
     box.style.margin = "0";
     const caption = document.createElement("figcaption");
     caption.textContent = heading;
-    box.append(caption, node);
-    return box;
-  };
-  const plots = [plot(raw, `${rawName} weight`, false), plot(effective, "effective share", false), plot(diff, "difference", true)];
-  const outlines = plots.map(queryOutline);
-  row.append(
-    panel(`${rawName[0].toUpperCase()}${rawName.slice(1)} · ${headLabel}`, outlines[0].node),
-    panel(`Effective · ${headLabel}`, outlines[1].node),
-    panel(`Effective − ${rawName}`, outlines[2].node)
-  );
+    const outline = queryOutline(plot(map, name, signed));
+    box.append(caption, Plot.legend({color: {...scale(signed), label: name}}), outline.node);
+    row.append(box);
+    return outline;
+  });
   const mean = meanTotalVariation(raw, effective);
   const caption = document.createElement("p");
   caption.className = "mixviz-caption";

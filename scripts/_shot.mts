@@ -1,0 +1,12 @@
+import {chromium} from "playwright-core";
+import {serve} from "./serve.ts";
+const [dir, path, sel, out, w = "1280", h = "900"] = process.argv.slice(2);
+const {server, url} = await serve(dir);
+const browser = await chromium.launch({executablePath: "/usr/bin/chromium", args: ["--headless", "--no-sandbox"]});
+const page = await browser.newPage({viewport: {width: Number(w), height: Number(h)}});
+page.on("console", (m) => { if (m.type() === "error" || m.type() === "warning") console.log(m.type(), m.text().slice(0, 200)); });
+await page.goto(new URL(path, url).href, {waitUntil: "load"});
+await page.waitForSelector(sel, {timeout: 60000});
+await page.waitForTimeout(1500);
+await page.locator(sel).first().screenshot({path: out});
+await browser.close(); server.close();
