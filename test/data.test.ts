@@ -28,6 +28,7 @@ const CONCURRENCY = 2;
 const LOADERS = [
   "history.arrow",
   "mixing.arrow",
+  "mixing-best.arrow",
   "samples.json",
   "metrics.json",
   "attention.parquet",
@@ -126,6 +127,16 @@ describe("history.arrow and mixing.arrow", () => {
       expect(Math.max(...rows.map((r) => r.epoch)), record.arch).toBe(record.epochs_run);
       expect(new Set(rows.filter((r) => r.is_best === 1).map((r) => r.epoch)), record.arch).toEqual(new Set([record.best_epoch]));
     }
+  });
+
+  it("mixing-best holds exactly mixing's rows of each run's kept epoch, in the same columns", () => {
+    const all = arrow("mixing.arrow");
+    const best = arrow("mixing-best.arrow");
+    expect(schemaOf(best)).toEqual(schemaOf(all));
+    const kept = all.toArray().filter((r) => r.is_best === 1).map((r) => JSON.stringify(r));
+    expect(best.toArray().map((r) => JSON.stringify(r))).toEqual(kept);
+    expect(best.numRows).toBeGreaterThan(0);
+    expect(best.numRows).toBeLessThan(all.numRows);
   });
 });
 

@@ -137,11 +137,15 @@ export function pseudoBlockTable(runs: Map<string, Run>, preset: Preset): Uint8A
   return parquetTable({sample, layer, head_index: head, p: pIndex, q: qIndex, query_pos: query, key_pos: key, pattern}, ["sample", "layer", "head_index"]);
 }
 
-/** mixing.arrow: every raw mixing entry (mixing.ts mixingRows) of every run at every epoch (0 = init). */
-export function mixingTable(runs: Map<string, Run>): Uint8Array {
+/**
+ * mixing.arrow: every raw mixing entry (mixing.ts mixingRows) of every run at every epoch (0 = init);
+ * with `bestOnly`, at each run's kept (best) epoch only (mixing-best.arrow, what the essay draws).
+ */
+export function mixingTable(runs: Map<string, Run>, bestOnly = false): Uint8Array {
   const rows: {seed: number; epoch: number; is_best: number; row: ReturnType<typeof mixingRows>[number]}[] = [];
   for (const {record} of runs.values()) {
     for (const {epoch, weights} of record.mixing) {
+      if (bestOnly && epoch !== record.best_epoch) continue;
       const plain: Weights = Object.fromEntries(Object.entries(weights).map(([n, v]) => [n, Float32Array.from(v)]));
       const is_best = epoch === record.best_epoch ? 1 : 0;
       for (const row of mixingRows(plain, record.config)) rows.push({seed: record.seed, epoch, is_best, row});

@@ -116,6 +116,20 @@ describe("the essay, in Chromium, offline", () => {
     expect(problems).toEqual([]);
   });
 
+  test("a heatmap tips the tokens and the weight of the cell under the pointer", async () => {
+    const {problems, page} = await visit(browser, ESSAY, settle);
+    const plot = page.locator("#fig-th-maps .mixviz-heatmaps figure").first().locator("svg[aria-label*='map of']");
+    const box = (await plot.locator("image").boundingBox())!;
+    // the first row's first cell: the tip names the first token as query and as key
+    const first = await plot.locator("[aria-label='y-axis tick label'] text").first().textContent();
+    await page.mouse.move(box.x + 2, box.y + 2);
+    const tip = plot.locator("[aria-label='tip']");
+    await expect.poll(() => tip.textContent()).toContain(`${first} → ${first}: `);
+    expect((await tip.textContent())!.split(": ").pop()).toMatch(/^\d\.\d{3}$/);
+    await page.close();
+    expect(problems).toEqual([]);
+  });
+
   test("every number bound to metrics.json shows that file's value", async () => {
     const {problems, page} = await visit(browser, ESSAY, settle);
     const metrics = await (await fetch(await loadedFile(page, "metrics", "json"))).json();
