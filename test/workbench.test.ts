@@ -15,8 +15,10 @@ const pointMap = (n: number, key: (q: number) => number) =>
     return row;
   });
 
-const SEQ = {m: null, tokens: true, causal: true};
-const GRID = {m: 2, tokens: false, causal: false};
+const SEQ = {m: null, tokens: true, causal: true, probe: false};
+const GRID = {m: 2, tokens: false, causal: false, probe: false};
+/** token scores taken on the induction probe (BOS + a repeated segment) */
+const PROBE = {...SEQ, probe: true};
 
 describe("map operations", () => {
   test("hiding the first token renormalises what is left and empties rows with nothing left", () => {
@@ -67,6 +69,26 @@ describe("head-type detection", () => {
     expect(scoreMap("duplicate_token", induction, SEQ, tokens)).toBe(0);
     expect(scoreMap("duplicate_token", duplicate, SEQ, tokens)).toBeCloseTo(3 / n);
     expect(scoreMap("induction", duplicate, SEQ, tokens)).toBe(0);
+  });
+
+  test("the position-based induction score: one entry per repeated row, at most 1; needs a repeated segment", () => {
+    // BOS + a segment of 3 repeated twice: period 3, the repeated rows are queries 4..6
+    const probe = [7, 1, 2, 3, 1, 2, 3];
+    const induction = pointMap(7, (q) => (q >= 4 ? q - 2 : 0));
+    expect(scoreMap("induction_position", induction, PROBE, probe)).toBe(1);
+    // the token-based score of the same perfect head stays at L/(2L+1) = 3/7
+    expect(scoreMap("induction", induction, PROBE, probe)).toBeCloseTo(3 / 7);
+    // a head that sits one key off (on the earlier copy itself) scores 0 on it
+    expect(scoreMap("induction_position", pointMap(7, (q) => (q >= 4 ? q - 3 : 0)), PROBE, probe)).toBe(0);
+    // half the weight on the target in every repeated row
+    const half = Array.from({length: 7}, (_, q) => Float32Array.from({length: 7}, (_, k) => (q >= 4 ? (k === q - 2 ? 0.5 : k === 0 ? 0.5 : 0) : k === 0 ? 1 : 0)));
+    expect(scoreMap("induction_position", half, PROBE, probe)).toBeCloseTo(0.5);
+    expect(() => scoreMap("induction_position", induction, PROBE, [7, 1, 2, 3, 4, 5, 6])).toThrow(/repeated segment/);
+    // offered only where the token scores come from the probe
+    expect(typesFor(PROBE)).toContain("induction_position");
+    expect(typesFor(SEQ)).not.toContain("induction_position");
+    // a score labels a head at its threshold, not only above it
+    expect(detect({induction_position: DEFAULT_THRESHOLDS.induction_position})).toEqual(["induction_position"]);
   });
 
   test("row and column scores on a 2×2 grid; token scores need ids", () => {

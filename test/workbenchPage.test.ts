@@ -162,7 +162,7 @@ describe("head-type detection", () => {
   const relationMaps: ModelMaps = {raw: [[prev, prev]], effective: [[prev, self]]};
 
   test("labels every head on raw and effective maps and names those whose labels differ", () => {
-    const model = {...registry().get("relation-mha"), tokens: n, setting: {m: null, tokens: false, causal: false}};
+    const model = {...registry().get("relation-mha"), tokens: n, setting: {m: null, tokens: false, causal: false, probe: false}};
     const {cells, changed} = detectHeads(model, [relationMaps], null, {});
     expect(cells[0][0].raw).toEqual(["previous_token"]);
     expect(cells[0][1].effective).toEqual(["current_token"]);
@@ -186,6 +186,10 @@ describe("head-type detection", () => {
     expect(withProbe.cells[1][1].rawScores.induction).toBeGreaterThan(0.3);
     expect(withProbe.cells[1][1].raw).toContain("induction");
     expect(withProbe.cells[1][1].effective).not.toContain("induction");
+    // the position-based score of the same head is 1, and it labels it too; the regular inputs never give it
+    expect(withProbe.cells[1][1].rawScores.induction_position).toBe(1);
+    expect(withProbe.cells[1][1].raw).toContain("induction_position");
+    expect(without.cells[1][1].rawScores.induction_position).toBeUndefined();
     expect(withProbe.changed).toEqual(["L1H1"]);
   });
 
@@ -203,7 +207,7 @@ describe("head-type detection", () => {
 
   test("the summary under the grid counts the heads that change and lists the family's tags", () => {
     const models = registry();
-    expect(typeSummary(models.get("lm-iha"), ["L0H1"])).toMatch(/^On Language model · IHA, 1 of 4 heads change .*: L0H1\. Tags: .*ind = induction\./);
+    expect(typeSummary(models.get("lm-iha"), ["L0H1"])).toMatch(/^On Language model · IHA, 1 of 4 heads change .*: L0H1\. Tags: prev = previous-token, .*, ind = induction \(token-based\), ind·pos = induction \(position-based\)\./);
     expect(typeSummary(models.get("relation-mha"), [])).toMatch(/no head changes .* row = same row, col = same column\./);
   });
 });

@@ -6,13 +6,14 @@ import {
   currentTokenScore,
   duplicateTokenScore,
   firstTokenScore,
+  inductionPositionScore,
   inductionScore,
   previousTokenScore,
   rowScore,
   type SquareMap
 } from "./metrics.js";
 
-export const HEAD_TYPES = ["previous_token", "first_token", "current_token", "duplicate_token", "induction", "row", "column"] as const;
+export const HEAD_TYPES = ["previous_token", "first_token", "current_token", "duplicate_token", "induction", "induction_position", "row", "column"] as const;
 export type HeadType = (typeof HEAD_TYPES)[number];
 
 export const HEAD_TYPE_LABELS: Record<HeadType, string> = {
@@ -20,7 +21,8 @@ export const HEAD_TYPE_LABELS: Record<HeadType, string> = {
   first_token: "first-token",
   current_token: "current-token",
   duplicate_token: "duplicate-token",
-  induction: "induction",
+  induction: "induction (token-based)",
+  induction_position: "induction (position-based)",
   row: "same row",
   column: "same column"
 };
@@ -32,6 +34,7 @@ export const HEAD_TYPE_TAGS: Record<HeadType, string> = {
   current_token: "self",
   duplicate_token: "dup",
   induction: "ind",
+  induction_position: "ind·pos",
   row: "row",
   column: "col"
 };
@@ -41,7 +44,9 @@ export const HEAD_TYPE_TAGS: Record<HeadType, string> = {
  * queries (chance is about 1/N for the token scores and 1/m for row and column on an m×m grid): 0.4 asks
  * a head to spend a large part of its attention on the pattern. Duplicate-token and induction use 0.2:
  * on BOS + a segment of L tokens repeated twice only the second copy's L rows have a target, so their
- * score is at most L/(2L+1) < 0.5, and 0.2 asks for about 40 % of what is attainable.
+ * score is at most L/(2L+1) < 0.5, and 0.2 asks for about 40 % of what is attainable. The position-based
+ * induction score (the one other tools report) is a mean over the repeated rows of one entry each, at most 1,
+ * and takes their usual 0.4. A score labels a head when it is at or above its threshold (≥; mlxterp uses >).
  */
 export const DEFAULT_THRESHOLDS: Readonly<Record<HeadType, number>> = Object.freeze({
   previous_token: 0.4,
@@ -49,6 +54,7 @@ export const DEFAULT_THRESHOLDS: Readonly<Record<HeadType, number>> = Object.fre
   current_token: 0.4,
   duplicate_token: 0.2,
   induction: 0.2,
+  induction_position: 0.4,
   row: 0.4,
   column: 0.4
 });
@@ -61,6 +67,8 @@ export interface DetectionSetting {
   tokens: boolean;
   /** causal model: duplicate and induction count earlier occurrences only */
   causal: boolean;
+  /** the token scores are taken on BOS + a repeated segment (the induction probe), which the position-based induction score needs */
+  probe: boolean;
 }
 
 /** The head types that can be scored in a setting, in HEAD_TYPES order. */
@@ -68,6 +76,7 @@ export function typesFor(setting: DetectionSetting): HeadType[] {
   return HEAD_TYPES.filter((type) => {
     if (type === "row" || type === "column") return setting.m !== null;
     if (type === "duplicate_token" || type === "induction") return setting.tokens;
+    if (type === "induction_position") return setting.tokens && setting.probe;
     return true;
   });
 }
@@ -86,6 +95,9 @@ export function scoreMap(type: HeadType, map: SquareMap, setting: DetectionSetti
     case "induction":
       if (!tokens) throw new Error(`${HEAD_TYPE_LABELS[type]} needs token ids`);
       return type === "induction" ? inductionScore(map, tokens, options) : duplicateTokenScore(map, tokens, options);
+    case "induction_position":
+      if (!tokens) throw new Error(`${HEAD_TYPE_LABELS[type]} needs token ids`);
+      return inductionPositionScore(map, tokens);
     case "row":
     case "column":
       if (setting.m === null) throw new Error(`${HEAD_TYPE_LABELS[type]} needs a grid size m`);
@@ -108,7 +120,7 @@ export function headScores(
   return out;
 }
 
-/** The types whose score reaches its threshold, in HEAD_TYPES order (missing or non-finite scores never match). */
+/** The types whose score reaches its threshold (score ≥ threshold), in HEAD_TYPES order (missing or non-finite scores never match). */
 export function detect(
   scores: Partial<Record<HeadType, number | null>>,
   thresholds: Readonly<Record<HeadType, number>> = DEFAULT_THRESHOLDS

@@ -283,6 +283,35 @@ export function inductionScore(a: SquareMap, tokens: ArrayLike<number>, options:
   return detectionScore(a, (q, k) => k >= 1 && otherKey(q, k - 1, causal) && tokens[q] === tokens[k - 1]);
 }
 
+/**
+ * The repeat period of a probe: BOS followed by a segment repeated (tokens[i] = tokens[i − L] for every
+ * i > L), the smallest such L with at least one repeat; null when the tokens after BOS do not repeat.
+ */
+export function repeatPeriod(tokens: ArrayLike<number>): number | null {
+  const n = tokens.length;
+  for (let period = 1; 1 + period < n; period++) {
+    let repeats = true;
+    for (let i = 1 + period; i < n && repeats; i++) repeats = tokens[i] === tokens[i - period];
+    if (repeats) return period;
+  }
+  return null;
+}
+
+/**
+ * induction, position-based (as TransformerLens-style tools and mlxterp score it): on BOS + a segment of L
+ * tokens repeated, the mean over every query i after the first copy of A[i, i − L + 1], the key just after
+ * the query's earlier copy. Its maximum is 1 (the token-based score above sums over all rows, so its
+ * maximum on BOS + L + L is L/(2L+1)).
+ */
+export function inductionPositionScore(a: SquareMap, tokens: ArrayLike<number>): number {
+  checkTokens(a, tokens);
+  const period = repeatPeriod(tokens);
+  if (period === null) throw new Error("the position-based induction score needs BOS followed by a repeated segment");
+  let sum = 0;
+  for (let i = 1 + period; i < tokens.length; i++) sum += a[i][i - period + 1];
+  return sum / (tokens.length - 1 - period);
+}
+
 /** Every head-pattern score of one map on the m×m task; token scores only when `tokens` is given. */
 export interface HeadPatternScores {
   previous_token: number;

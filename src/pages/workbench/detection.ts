@@ -4,7 +4,7 @@
 import type {ColumnTable} from "arquero";
 import type {HeadMap} from "../../components/headStack.js";
 import {headLabel} from "../../model/config.js";
-import {DEFAULT_THRESHOLDS, HEAD_TYPE_LABELS, detect, headScores, labelsDiffer, scoreMap, type DetectionSetting, type HeadType} from "../../model/headTypes.js";
+import {DEFAULT_THRESHOLDS, HEAD_TYPE_LABELS, HEAD_TYPE_TAGS, detect, headScores, labelsDiffer, scoreMap, typesFor, type DetectionSetting, type HeadType} from "../../model/headTypes.js";
 import type {LmConfig} from "../../model/lmConfig.js";
 import {repeatedRandomTokens} from "../../model/lmTask.js";
 import {lmHeadMaps} from "../../runtime/liveLm.js";
@@ -36,7 +36,7 @@ export function detectHeads(
   thresholds: Partial<Record<HeadType, number>>
 ): {cells: HeadDetection[][]; changed: string[]} {
   const ids = model.samples.slice(0, inputs.length).map((s) => s.ids);
-  const setting = model.family === "lm" ? {...model.setting, tokens: false} : model.setting;
+  const setting = model.family === "lm" ? {...model.setting, tokens: false, probe: false} : model.setting;
   const limits = {...DEFAULT_THRESHOLDS, ...thresholds};
   const cells = Array.from({length: model.layers}, (_, l) => Array.from({length: model.heads}, (_, h) => {
     const scoresOf = (kind: WorkbenchKind) => ({...headScores(inputs.map((m) => m[kind][l][h]), ids, setting), ...probe?.[kind][l][h]});
@@ -55,11 +55,11 @@ export function gridNotes(cells: readonly HeadDetection[][], kind: WorkbenchKind
 
 /** The caption under the head-type grid: which heads change their labels between raw and effective maps. */
 export function typeSummary(model: WorkbenchModel, changed: readonly string[]): string {
-  const tags = model.setting.tokens ? ", dup = duplicate-token, ind = induction" : ", row = same row, col = same column";
+  const tags = typesFor(model.setting).map((t) => `${HEAD_TYPE_TAGS[t]} = ${HEAD_TYPE_LABELS[t]}`).join(", ");
   const found = changed.length === 0
     ? `On ${model.name} no head changes its labels between raw and effective maps at these thresholds.`
     : `On ${model.name}, ${changed.length} of ${model.layers * model.heads} heads change their labels between raw and effective maps: ${changed.join(", ")}.`;
-  return `${found} Tags: prev = previous-token, first = first-token, self = current-token${tags}. Hover a cell for its scores.`;
+  return `${found} Tags: ${tags}. Hover a cell for its scores.`;
 }
 
 /** The induction probe's settings: BOS and a random segment of `length` tokens, `repeats` times. */
@@ -83,11 +83,12 @@ export function probeTokens(input: ProbeInput, cfg: Pick<LmConfig, "d_vocab" | "
   return tokens;
 }
 
-/** Duplicate-token and induction scores of every head of `maps` (raw and effective, by layer and head). */
+/** Duplicate-token and both induction scores of every head of `maps` (raw and effective, by layer and head). */
 export function probeScores(maps: ModelMaps, setting: DetectionSetting, tokens: Int32Array): ProbeScores {
   const score = (map: HeadMap) => ({
     duplicate_token: scoreMap("duplicate_token", map, setting, tokens),
-    induction: scoreMap("induction", map, setting, tokens)
+    induction: scoreMap("induction", map, setting, tokens),
+    induction_position: scoreMap("induction_position", map, setting, tokens)
   });
   return {raw: maps.raw.map((layer) => layer.map(score)), effective: maps.effective.map((layer) => layer.map(score))};
 }

@@ -62,7 +62,7 @@ export function workbenchModels(relation: RelationSamples, metrics: RelationMetr
     heads: lm.architectures[arch].config.n_heads,
     tokens: lm.n_ctx,
     samples: lm.samples.map((s) => ({caption: `sequence ${s.sample}`, tokens: s.tokens.map((t) => lm.token_labels[t]), ids: s.tokens})),
-    setting: {m: null, tokens: true, causal: true},
+    setting: {m: null, tokens: true, causal: true, probe: true},
     metric: "induction accuracy",
     ablation: {base: "induction_accuracy", ablated: "ablated_induction_accuracy", source: "source_ablated_induction_accuracy"}
   }));
@@ -75,7 +75,7 @@ export function workbenchModels(relation: RelationSamples, metrics: RelationMetr
     heads: metrics.model.n_heads,
     tokens: relation.task.m * relation.task.m,
     samples: relation.samples.map((s) => ({caption: `sample ${s.sample}`, tokens: s.tokens, ids: null})),
-    setting: {m: relation.task.m, tokens: false, causal: false},
+    setting: {m: relation.task.m, tokens: false, causal: false, probe: false},
     metric: "test F1",
     ablation: {base: "test_f1", ablated: "ablated_f1", source: "source_ablated_f1"}
   }));
