@@ -28,7 +28,7 @@ export interface PickedFile {
 
 /** The parts of parquet-wasm's web build the page uses; `default` starts its wasm from a URL. */
 export interface ParquetModule {
-  default(wasm: string): Promise<unknown>;
+  default(init: {module_or_path: string}): Promise<unknown>;
   readParquet(bytes: Uint8Array): {intoIPCStream(): Uint8Array};
 }
 
@@ -86,7 +86,7 @@ export function uploadStore(options: UploadStoreOptions): UploadStore {
   const ensureParquet = async () => {
     if (decode) return;
     const Parquet = await options.loadParquet();
-    await Parquet.default(options.parquetWasm);
+    await Parquet.default({module_or_path: options.parquetWasm});
     decode = (bytes) => Parquet.readParquet(bytes).intoIPCStream();
   };
   /** The files' bytes, with the Parquet decoder started when one of them needs it; null (and a message) on failure. */
