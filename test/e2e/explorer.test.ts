@@ -12,6 +12,8 @@ const READY_TIMEOUT = 30_000;
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47];
 const GRID_CELL = 14;
 const MAX_TABS = 60; // Tab presses allowed to reach the Sentence View from the top of the page
+/** the window the main interface must fit: the timeline and the two linked views together */
+const LAPTOP = {width: 1280, height: 900};
 const TABS = ["heatmap", "mixing", "triptych", "pseudo"] as const;
 const TAB_VIEWS: Record<(typeof TABS)[number], string> = {
   heatmap: ".mixviz-heatmaps svg",
@@ -193,6 +195,24 @@ describe("the explorer", () => {
     await page.waitForFunction(() => document.querySelector("[data-note=layer]")?.textContent?.includes("single layer"));
     expect(await page.locator("[role=status]").textContent()).toContain("single layer");
     await urlHas(page, "layer", "0");
+    await page.close();
+    expect(problems).toEqual([]);
+  });
+
+  test("at 1280 × 900 the Sentence View and the Attention Field sit side by side, in one screen with the timeline", async () => {
+    const {page, problems} = await open("?arch=iha&query=8");
+    await page.setViewportSize(LAPTOP);
+    // scrolled so that the timeline is at the top of the window
+    await page.evaluate(() => scrollTo(0, document.querySelector(".mixviz-timeline")!.getBoundingClientRect().top + scrollY));
+    const box = (selector: string) => page.locator(selector).evaluate((e) => e.getBoundingClientRect().toJSON() as DOMRect);
+    const [timeline, sentence, field] = await Promise.all([box(".mixviz-timeline"), box("[data-view=sentence]"), box("[data-view=field]")]);
+    expect(field.left).toBeGreaterThanOrEqual(sentence.right); // beside, not wrapped below
+    expect(field.top).toBeLessThan(sentence.bottom);
+    for (const view of [timeline, sentence, field]) {
+      expect(view.top).toBeGreaterThanOrEqual(0);
+      expect(view.bottom).toBeLessThanOrEqual(LAPTOP.height);
+      expect(view.right).toBeLessThanOrEqual(LAPTOP.width);
+    }
     await page.close();
     expect(problems).toEqual([]);
   });
