@@ -4,7 +4,7 @@
 import {fromArrow} from "arquero";
 import {describe, expect, it} from "vitest";
 import {arrowTable} from "../src/data/arrow.js";
-import {announcement, detailKey, explorer, explorerSizes, exportName, farPath, layerMaps, pseudoNote, selectionKey, showcaseShape, shownKey, singleLayerNote, viewLabel, type RunMetrics, type Showcase} from "../src/pages/explorer.js";
+import {announcement, detailFailed, detailKey, detailLoading, explorer, explorerSizes, exportName, farPath, layerMaps, pseudoNote, selectionKey, showcaseShape, shownKey, singleLayerNote, viewLabel, type RunMetrics, type Showcase} from "../src/pages/explorer.js";
 import {directionWords, mapKeyEffect} from "../src/pages/mapPage.js";
 import type {AttentionSource, LayerSlice} from "../src/sources/source.js";
 import type {ViewMapKind} from "../src/model/vocabulary.js";
@@ -126,6 +126,13 @@ describe("details, export and notes", () => {
   it("the pseudo-blocks are IHA's: another architecture gets a note naming the head shown", () => {
     expect(pseudoNote("iha", 0, 2)).toBe("");
     expect(pseudoNote("mha", 0, 2)).toContain("IHA's L0H2");
+  });
+
+  it("a tab's card says what it reads while it reads it, and what went wrong when the read fails", () => {
+    expect(detailLoading(state({tab: "pseudo", arch: "mha", layer: 0, head: 3}))).toBe("Reading IHA L0H3's pseudo-blocks…");
+    expect(detailLoading(state({tab: "heatmap", arch: "talking_heads", head: 1}))).toBe("Reading Talking Heads L0H1's maps…");
+    expect(detailLoading(state({tab: "mixing"}))).toMatch(/^Reading the mixing weights/);
+    expect(detailFailed(state({tab: "pseudo"}), new Error("HTTP 404 for pseudo-blocks.parquet"))).toBe("The Pseudo-blocks tab could not be drawn: HTTP 404 for pseudo-blocks.parquet. Reload the page to try again.");
   });
 
   it("an export is named after the state; the one-layer note names the layer", () => {

@@ -7,6 +7,7 @@
 //   effect of removing each key, one dot per seed.
 // Pure: rows and options in, a figure out.
 import * as Plot from "@observablehq/plot";
+import {fixed} from "./numberText.js";
 import {ARCH_COLORS} from "./palette.js";
 
 export interface ReadingPair {
@@ -29,6 +30,7 @@ const MARGIN_LEFT = 48; // px
 const THIN = 1; // px
 const THICK = 3; // px
 const DOT = 3; // px
+const DIGITS = 3; // in the tooltips
 
 /** The frame the three figures share: one facet per architecture, in `archs` order. */
 function archFacets(options: FigureOptions, x: Plot.ScaleOptions, y: Plot.ScaleOptions, marks: Plot.Markish[]): SVGSVGElement | HTMLElement {
@@ -48,7 +50,7 @@ export function readingGapFigure(rows: readonly ReadingPair[], options: FigureOp
   const long = named(rows, options.archs).flatMap((r) => READINGS.map((reading) => ({architecture: r.architecture, arch: r.arch, seed: r.seed, reading, value: r[reading]})));
   return archFacets(options, {label: null, domain: READINGS, padding: 0.3}, {label: options.yLabel}, [
     Plot.line(long, {fx: "architecture", x: "reading", y: "value", z: "seed", stroke: color, strokeWidth: THIN, strokeOpacity: 0.6}),
-    Plot.dot(long, {fx: "architecture", x: "reading", y: "value", fill: color, r: DOT, tip: true, title: (d) => `${d.architecture}, seed ${d.seed}, ${d.reading}: ${d.value.toFixed(3)}`}),
+    Plot.dot(long, {fx: "architecture", x: "reading", y: "value", fill: color, r: DOT, tip: true, title: (d) => `${d.architecture}, seed ${d.seed}, ${d.reading}: ${fixed(d.value, DIGITS)}`}),
     // the mean over seeds, drawn by Plot's own grouping
     Plot.line(long, Plot.groupX({y: "mean"}, {fx: "architecture", x: "reading", y: "value", z: "arch", stroke: color, strokeWidth: THICK}))
   ]);
@@ -66,7 +68,7 @@ export function faithfulnessFigure(rows: readonly QuartileRow[], options: Figure
   const data = named(rows, options.archs).map((r) => ({...r, label: `seed ${r.seed}`}));
   return archFacets(options, {label: null, axis: null, padding: 0.3}, {label: "total variation, raw vs effective row", domain: [0, 1]}, [
     Plot.barY(data, {fx: "architecture", x: "label", y1: "q1", y2: "q3", fill: color, fillOpacity: 0.35}),
-    Plot.tickY(data, {fx: "architecture", x: "label", y: "median", stroke: color, strokeWidth: THICK, tip: true, title: (d) => `${d.architecture}, ${d.label}: median ${d.median.toFixed(3)} (quartiles ${d.q1.toFixed(3)}–${d.q3.toFixed(3)})`})
+    Plot.tickY(data, {fx: "architecture", x: "label", y: "median", stroke: color, strokeWidth: THICK, tip: true, title: (d) => `${d.architecture}, ${d.label}: median ${fixed(d.median, DIGITS)} (quartiles ${fixed(d.q1, DIGITS)}–${fixed(d.q3, DIGITS)})`})
   ]);
 }
 
@@ -82,6 +84,6 @@ export function keyEffectFigure(rows: readonly KeyEffectRow[], options: FigureOp
   return archFacets(options, {label: null, domain: READINGS, padding: 0.3}, {label: "rank correlation with a key's effect", domain: [-1, 1]}, [
     Plot.ruleY([0], {strokeOpacity: 0.4}),
     Plot.line(data, {fx: "architecture", x: "reading", y: "rho", z: "seed", stroke: color, strokeWidth: THIN, strokeOpacity: 0.6}),
-    Plot.dot(data, {fx: "architecture", x: "reading", y: "rho", fill: color, r: DOT, tip: true, title: (d) => `${d.architecture}, seed ${d.seed}, ${d.reading}: ρ = ${d.rho.toFixed(3)}`})
+    Plot.dot(data, {fx: "architecture", x: "reading", y: "rho", fill: color, r: DOT, tip: true, title: (d) => `${d.architecture}, seed ${d.seed}, ${d.reading}: ρ = ${fixed(d.rho, DIGITS)}`})
   ]);
 }

@@ -24,13 +24,20 @@ const STRIP = 22;
 const LABEL = 36;
 const GAP = 6;
 const DIGITS = 3;
+/** px kept free right of the strips: the current layer's outline and the half of the ▲ under the last cell */
+const RIGHT = 8;
+const OUTLINE = 2;
+const FONT_SIZE = 12;
+/** px under the strips: the ▲ line and the token's name under it */
+const MARK_LINE = 14;
+const MARKS = 2 * MARK_LINE + 4;
 
 /** rows[layer][position] = weight of that position at that layer. */
 export function layerFlow(rows: readonly ArrayLike<number>[], options: LayerFlowOptions): SVGSVGElement {
   const {tokens, token, layer, scheme, what, width = 640, onLayer} = options;
   const n = tokens.length;
-  const cell = (width - LABEL) / Math.max(1, n);
-  const height = rows.length * (STRIP + GAP) + 40;
+  const cell = (width - LABEL - RIGHT) / Math.max(1, n);
+  const height = rows.length * (STRIP + GAP) + MARKS;
   const max = Math.max(1e-9, ...rows.flatMap((row) => Array.from(row)));
   const color = COLOR_SCHEMES[scheme].interpolate;
   const svg = d3
@@ -59,7 +66,7 @@ export function layerFlow(rows: readonly ArrayLike<number>[], options: LayerFlow
           onLayer(l);
         }
       });
-    g.append("text").attr("x", 0).attr("y", STRIP / 2).attr("dy", "0.35em").attr("fill", "currentColor").attr("font-size", 12).text(layerLabel(l));
+    g.append("text").attr("x", 0).attr("y", STRIP / 2).attr("dy", "0.35em").attr("fill", "currentColor").attr("font-size", FONT_SIZE).text(layerLabel(l));
     for (let k = 0; k < n; k++) {
       g.append("rect")
         .attr("x", LABEL + k * cell)
@@ -71,17 +78,27 @@ export function layerFlow(rows: readonly ArrayLike<number>[], options: LayerFlow
         .text(`${layerLabel(l)}, ${k} ${tokens[k]}: ${row[k].toFixed(DIGITS)}`);
     }
     if (l === layer) {
-      g.append("rect").attr("x", LABEL - 2).attr("y", -2).attr("width", n * cell + 4).attr("height", STRIP + 4).attr("fill", "none").attr("stroke", "currentColor").attr("stroke-width", 1.5);
+      g.append("rect").attr("x", LABEL - OUTLINE).attr("y", -OUTLINE).attr("width", n * cell + 2 * OUTLINE).attr("height", STRIP + 2 * OUTLINE).attr("fill", "none").attr("stroke", "currentColor").attr("stroke-width", 1.5);
     }
   });
-  // the followed token's position, marked under the strips
-  const mark = document.createElementNS(SVG_NS, "text");
-  mark.setAttribute("x", String(LABEL + (token + 0.5) * cell));
-  mark.setAttribute("y", String(rows.length * (STRIP + GAP) + 14));
-  mark.setAttribute("text-anchor", "middle");
-  mark.setAttribute("fill", "currentColor");
-  mark.setAttribute("font-size", "12");
-  mark.textContent = `▲ ${tokens[token] ?? ""}`;
-  svg.node()!.append(mark);
+  // the followed token's position, marked under the strips: a ▲ under its cell, and its name under the ▲,
+  // reaching into the strips' half that has room (so that a long name never leaves the figure)
+  const centre = LABEL + (token + 0.5) * cell;
+  const top = rows.length * (STRIP + GAP);
+  const leftHalf = token < n / 2;
+  const mark = (x: number, y: number, anchor: string, text: string) => {
+    const node = document.createElementNS(SVG_NS, "text");
+    node.setAttribute("x", String(x));
+    node.setAttribute("y", String(y));
+    node.setAttribute("text-anchor", anchor);
+    node.setAttribute("fill", "currentColor");
+    node.setAttribute("font-size", String(FONT_SIZE));
+    node.textContent = text;
+    return node;
+  };
+  svg.node()!.append(
+    mark(centre, top + MARK_LINE, "middle", "▲"),
+    mark(leftHalf ? LABEL + token * cell : LABEL + (token + 1) * cell, top + 2 * MARK_LINE, leftHalf ? "start" : "end", tokens[token] ?? "")
+  );
   return svg.node()!;
 }

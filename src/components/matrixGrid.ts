@@ -4,6 +4,7 @@
 // element out, whose `setData` redraws it in place with a new matrix.
 import * as d3 from "d3";
 import {setAttr, setText} from "./domWrites.js";
+import {bareFixed, fixed} from "./numberText.js";
 
 export interface MatrixGridOptions {
   title: string;
@@ -22,6 +23,7 @@ const LABEL_SPACE = 40;
 const TITLE_SPACE = 34;
 const FONT_SIZE = 10;
 const DIGITS = 2;
+const TIP_DIGITS = 4;
 const POSITIVE = "#2166AC";
 const NEGATIVE = "#B2182B";
 const UNSIGNED = "#0072B2";
@@ -78,9 +80,9 @@ export function matrixGrid(g: readonly (readonly number[])[], options: MatrixGri
       setAttr(rects[i], "fill-opacity", String(share));
       if (values) {
         setAttr(values[i], "fill", share > DARK_TEXT_ABOVE ? "white" : "currentColor");
-        setText(values[i], v.toFixed(DIGITS).replace(/^(-?)0\./, "$1."));
+        setText(values[i], bareFixed(v, DIGITS));
       }
-      setText(tips[i], `${labels[s]} → ${labels[t]}: ${v.toFixed(4)}`);
+      setText(tips[i], `${labels[s]} → ${labels[t]}: ${fixed(v, TIP_DIGITS)}`);
     });
   };
   root.setData(g, options.note);

@@ -6,7 +6,7 @@
 // export name) are unit-tested in test/explorerPage.test.ts; the builders return DOM.
 import type {ColumnTable} from "arquero";
 import {exportCards, type ExportContent} from "../components/dom/exportView.js";
-import {explorerControls, type ExplorerControls} from "../components/explorerControls.js";
+import {explorerControls, TAB_NAMES, type ExplorerControls} from "../components/explorerControls.js";
 import {follow} from "../components/follow.js";
 import {column, topKeys, type HeadMap} from "../components/headStack.js";
 import {heatmapPanel} from "../components/heatmapPanel.js";
@@ -249,16 +249,59 @@ function detailOf(ex: Explorer, s: ExplorerState, query: number): Promise<Detail
   return pseudoDetail(ex, s, query);
 }
 
-/** The open detail tab's card, built for `state` (its `detailKey`) and moved in place by the query. */
-export async function detailPanel(ex: Explorer, state: ExplorerState, controls: ExplorerControls, invalidation: Promise<unknown>): Promise<HTMLDivElement> {
-  const detail = await detailOf(ex, state, controls.value.query);
-  if (detail.setQuery) follow(controls, invalidation, detail.setQuery);
+/** What the open tab's card says while its content is read ("Reading IHA L0H3's pseudo-blocks…"). */
+export function detailLoading(s: Pick<ExplorerState, "tab" | "arch" | "layer" | "head">): string {
+  const what: Record<Tab, string> = {
+    heatmap: `${ARCH_NAMES[s.arch]} ${headLabel(s.layer, s.head)}'s maps`,
+    mixing: `the mixing weights of every epoch`,
+    triptych: `${headLabel(s.layer, s.head)}'s maps in every architecture`,
+    pseudo: `IHA ${headLabel(s.layer, s.head)}'s pseudo-blocks`
+  };
+  return `Reading ${what[s.tab]}…`;
+}
+
+/** What the card says when its content could not be read. */
+export function detailFailed(s: Pick<ExplorerState, "tab">, error: unknown): string {
+  return `The ${TAB_NAMES[s.tab]} tab could not be drawn: ${error instanceof Error ? error.message : String(error)}. Reload the page to try again.`;
+}
+
+/**
+ * The open detail tab's card, built for `state` (its `detailKey`): at once, saying what it reads (so the
+ * previous tab's figure never stands in for this one), then with the tab's content, moved in place by the
+ * query; a failed read leaves a message in the card.
+ */
+export function detailPanel(ex: Explorer, state: ExplorerState, controls: ExplorerControls, invalidation: Promise<unknown>): HTMLDivElement {
   const card = document.createElement("div");
   card.className = "card mixviz-panel";
   card.setAttribute("role", "tabpanel");
   card.setAttribute("aria-labelledby", `mixviz-tab-${state.tab}`);
+  card.setAttribute("aria-busy", "true");
   card.dataset.panel = state.tab;
-  card.append(detail.node);
+  const status = document.createElement("p");
+  status.className = "mixviz-caption mixviz-panel-status";
+  status.setAttribute("role", "status");
+  status.textContent = detailLoading(state);
+  card.append(status);
+  let gone = false;
+  void invalidation.then(() => (gone = true));
+  const built = controls.value.query;
+  Promise.resolve(detailOf(ex, state, built)).then(
+    (detail) => {
+      if (gone) return;
+      card.replaceChildren(detail.node);
+      card.setAttribute("aria-busy", "false");
+      if (!detail.setQuery) return;
+      if (controls.value.query !== built) detail.setQuery(controls.value.query); // moved while it was read
+      follow(controls, invalidation, detail.setQuery);
+    },
+    (error: unknown) => {
+      if (gone) return;
+      status.textContent = detailFailed(state, error);
+      status.setAttribute("role", "alert");
+      card.setAttribute("aria-busy", "false");
+      card.dataset.state = "error";
+    }
+  );
   return card;
 }
 

@@ -12,6 +12,14 @@ const READY_TIMEOUT = 30_000;
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47];
 const GRID_CELL = 14;
 const MAX_TABS = 60; // Tab presses allowed to reach the Sentence View from the top of the page
+/** the window the main interface must fit: the timeline and the two linked views together */
+const LAPTOP = {width: 1280, height: 900};
+/** ms the pseudo-blocks' file is held back in the loading-state test */
+const SLOW_MS = 1_500;
+/** px between two controls of a group */
+const MIN_GAP = 8;
+/** a value in (-0.005, 0) prints with two decimals as zero */
+const ROUNDS_TO_ZERO = 0.005;
 const TABS = ["heatmap", "mixing", "triptych", "pseudo"] as const;
 const TAB_VIEWS: Record<(typeof TABS)[number], string> = {
   heatmap: ".mixviz-heatmaps svg",
@@ -197,12 +205,81 @@ describe("the explorer", () => {
     expect(problems).toEqual([]);
   });
 
+  test("at 1280 × 900 the Sentence View and the Attention Field sit side by side, in one screen with the timeline", async () => {
+    const {page, problems} = await open("?arch=iha&query=8");
+    await page.setViewportSize(LAPTOP);
+    // scrolled so that the timeline is at the top of the window
+    await page.evaluate(() => scrollTo(0, document.querySelector(".mixviz-timeline")!.getBoundingClientRect().top + scrollY));
+    const box = (selector: string) => page.locator(selector).evaluate((e) => e.getBoundingClientRect().toJSON() as DOMRect);
+    const [timeline, sentence, field] = await Promise.all([box(".mixviz-timeline"), box("[data-view=sentence]"), box("[data-view=field]")]);
+    expect(field.left).toBeGreaterThanOrEqual(sentence.right); // beside, not wrapped below
+    expect(field.top).toBeLessThan(sentence.bottom);
+    for (const view of [timeline, sentence, field]) {
+      expect(view.top).toBeGreaterThanOrEqual(0);
+      expect(view.bottom).toBeLessThanOrEqual(LAPTOP.height);
+      expect(view.right).toBeLessThanOrEqual(LAPTOP.width);
+    }
+    await page.close();
+    expect(problems).toEqual([]);
+  });
+
   test("every tab renders", async () => {
     const {page, problems} = await open("?arch=iha");
     for (const tab of TABS) {
       await page.locator(`[data-tab=${tab}]`).click();
       await page.waitForSelector(`[data-panel=${tab}] ${TAB_VIEWS[tab]}`, {timeout: READY_TIMEOUT});
     }
+    await page.close();
+    expect(problems).toEqual([]);
+  });
+
+  test("a tab that reads its data shows that it does, not the previous tab's figure, then its own", async () => {
+    // the pseudo-blocks' row group arrives late, as over a slow connection
+    const slow = (p: Page) => p.route("**/*pseudo-blocks*.parquet", async (route) => {
+      await new Promise((done) => setTimeout(done, SLOW_MS));
+      await route.fallback();
+    });
+    const {page, problems} = await open("?arch=iha&head=2&tab=triptych", slow);
+    await page.waitForSelector(`[data-panel=triptych] ${TAB_VIEWS.triptych}`, {timeout: READY_TIMEOUT});
+    await page.locator("[data-tab=pseudo]").click();
+    const status = page.locator("[data-panel=pseudo][aria-busy=true] .mixviz-panel-status");
+    await status.waitFor({timeout: READY_TIMEOUT});
+    expect(await status.textContent()).toBe("Reading IHA L0H2's pseudo-blocks…");
+    expect(await page.locator(`.mixviz-panel-wrap ${TAB_VIEWS.triptych}`).count()).toBe(0);
+    await page.waitForSelector(`[data-panel=pseudo][aria-busy=false] ${TAB_VIEWS.pseudo}`, {timeout: READY_TIMEOUT});
+    expect(await page.locator(".mixviz-panel-status").count()).toBe(0);
+    await page.close();
+    expect(problems).toEqual([]);
+  });
+
+  test("the mixing tab's epoch controls are one styled group, and no value prints as a negative zero", async () => {
+    // Talking Heads at initialisation: many mixing weights a hair below zero
+    const {page, problems} = await open("?arch=talking_heads&tab=mixing&epoch=0");
+    await page.setViewportSize(LAPTOP);
+    await page.waitForSelector(`[data-panel=mixing] ${TAB_VIEWS.mixing}`, {timeout: READY_TIMEOUT});
+    const group = page.locator(".mixviz-epochs");
+    expect(await group.evaluate((e) => getComputedStyle(e).display)).toBe("flex");
+    const boxes = await group.locator(":scope > *").evaluateAll((nodes) => nodes.map((n) => n.getBoundingClientRect().toJSON() as DOMRect));
+    expect(boxes.length).toBe(3); // the slider with its label, the epoch it shows, the kept-checkpoint button
+    for (const [i, a] of boxes.entries()) {
+      for (const b of boxes.slice(i + 1)) expect(a.right + MIN_GAP <= b.left || b.right + MIN_GAP <= a.left || a.bottom <= b.top || b.bottom <= a.top).toBe(true);
+    }
+    // the button looks like the tab buttons above it
+    const look = (selector: string) => page.locator(selector).evaluate((e) => {
+      const style = getComputedStyle(e);
+      return [style.borderRadius, style.borderStyle, style.paddingLeft, style.fontFamily];
+    });
+    expect(await look("[data-control=best-epoch]")).toEqual(await look("[data-tab=heatmap]"));
+    // values that round to zero print without a sign; the tooltips hold the exact values
+    const cells = await page.$$eval(".mixviz-mixing .mixviz-matrix g > g", (gs) => gs.map((g) => ({text: g.querySelector("text")?.textContent ?? "", title: g.querySelector("title")?.textContent ?? ""})));
+    const exact = cells.map((c) => Number(c.title.split(": ").pop()));
+    expect(exact.filter((v) => v < 0 && v > -ROUNDS_TO_ZERO).length).toBeGreaterThan(0); // the case this checks is there
+    const negativeZero = /^-[0.]*$/;
+    expect(cells.filter((c) => negativeZero.test(c.text) || negativeZero.test(c.title.split(": ").pop()!))).toEqual([]);
+    // on another tab the group is hidden
+    await page.locator("[data-tab=heatmap]").click();
+    await page.waitForSelector(`[data-panel=heatmap] ${TAB_VIEWS.heatmap}`, {timeout: READY_TIMEOUT});
+    expect(await group.isVisible()).toBe(false);
     await page.close();
     expect(problems).toEqual([]);
   });

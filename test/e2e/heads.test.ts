@@ -168,6 +168,49 @@ describe("the head workbench", () => {
     await page.close();
   });
 
+  test("on the two-layer language model the layer slider counts its layers and the strips stay inside their figure", async () => {
+    const {page, problems} = await open("?model=lm-mha&layer=1");
+    await page.setViewportSize({width: 1280, height: 900});
+    const layers = await page.locator(".mixviz-layer-strip").count();
+    expect(layers).toBeGreaterThan(1);
+    const slider = page.locator(".mixviz-layer-slider input[type=range]");
+    expect(Number(await slider.getAttribute("max"))).toBe(layers - 1);
+    expect(await page.locator(".mixviz-layer-slider output").textContent()).toBe(`L1 · ${layers} layers, L0–L${layers - 1}`);
+    // every cell, outline and mark of the strips lies inside the SVG; with no token held the followed token is
+    // the last one, so its ▲ sits under the last cell
+    const flow = page.locator(".mixviz-layer-flow");
+    const {svg, parts} = await flow.evaluate((node) => ({
+      svg: node.getBoundingClientRect().toJSON() as DOMRect,
+      parts: [...node.querySelectorAll("rect, text")].map((n) => ({what: n.outerHTML.slice(0, 80), box: n.getBoundingClientRect().toJSON() as DOMRect}))
+    }));
+    expect(await flow.locator("text", {hasText: "▲"}).count()).toBe(1);
+    const outside = parts.filter(({box}) => box.left < svg.left || box.right > svg.right || box.top < svg.top || box.bottom > svg.bottom);
+    expect(outside).toEqual([]);
+    const card = await flow.evaluate((node) => node.closest(".card")!.getBoundingClientRect().toJSON() as DOMRect);
+    expect(svg.right).toBeLessThanOrEqual(card.right);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  test("the ablation scatter names heads without one label covering another", async () => {
+    for (const model of ["lm-iha", "relation-iha"]) {
+      const {page, problems} = await open(`?model=${model}`);
+      const plot = page.locator("svg[aria-label^='Change in']");
+      const labels = await plot.locator(".mixviz-ablation-labels text").evaluateAll((nodes) => nodes.map((n) => ({head: n.textContent, box: n.getBoundingClientRect().toJSON() as DOMRect})));
+      expect(labels.length).toBeGreaterThan(0);
+      for (const [i, a] of labels.entries()) {
+        expect(a.head).toMatch(/^L\d+H\d+$/);
+        for (const b of labels.slice(i + 1)) {
+          const apart = a.box.right <= b.box.left || b.box.right <= a.box.left || a.box.bottom <= b.box.top || b.box.bottom <= a.box.top;
+          expect(apart, `${a.head} and ${b.head} overlap`).toBe(true);
+        }
+      }
+      expect(new Set(labels.map((l) => l.head)).size).toBe(labels.length);
+      expect(problems).toEqual([]);
+      await page.close();
+    }
+  });
+
   test("the induction probe runs the model in the browser and reports an input that does not fit", async () => {
     const {page, problems} = await open("?model=lm-iha");
     const status = page.locator(".mixviz-probe-status");

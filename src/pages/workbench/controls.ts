@@ -3,7 +3,7 @@
 // source-knockout section. The drawn views are src/components'; the state is ./state.ts's.
 import {COLOR_SCHEMES} from "../../components/mapCanvas.js";
 import {knockoutGrid} from "../../components/knockoutGrid.js";
-import {headLabel} from "../../model/config.js";
+import {headLabel, layerLabel} from "../../model/config.js";
 import {MAP_KIND_NAMES} from "../../model/vocabulary.js";
 import type {KnockoutRow} from "../../sources/runTables.js";
 import {WORKBENCH_KINDS, type WorkbenchState} from "../../state/workbenchState.js";
@@ -74,7 +74,7 @@ export function layerSlider(store: WorkbenchStore): Shown<void> {
     range.max = String(model.layers - 1);
     range.disabled = model.layers < 2;
     range.value = String(state.layer);
-    output.textContent = model.layers < 2 ? `${state.layer} (this model has one layer)` : `${state.layer} of ${model.layers - 1}`;
+    output.textContent = model.layers < 2 ? `${state.layer} (this model has one layer)` : `${layerLabel(state.layer)} · ${model.layers} layers, ${layerLabel(0)}–${layerLabel(model.layers - 1)}`;
   };
   return node;
 }
