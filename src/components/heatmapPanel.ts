@@ -7,6 +7,7 @@
 import * as Plot from "@observablehq/plot";
 import {meanTotalVariation, totalVariation} from "../model/metrics.js";
 import type {HeadMap} from "./headStack.js";
+import {fixed} from "./numberText.js";
 import {PATH_COLOR, QUERY_COLOR} from "./palette.js";
 import {SVG_NS} from "./svgNamespace.js";
 
@@ -123,7 +124,7 @@ export function heatmapPanel(data: HeatmapPanelData, options: HeatmapPanelOption
         Plot.tip({length: N * N}, Plot.pointer({
           x: (_: unknown, i: number) => (i % N) + HALF,
           y: (_: unknown, i: number) => Math.floor(i / N) + HALF,
-          title: (_: unknown, i: number) => `${tokens[Math.floor(i / N)]} → ${tokens[i % N]}: ${map[Math.floor(i / N)][i % N].toFixed(DIGITS)}`
+          title: (_: unknown, i: number) => `${tokens[Math.floor(i / N)]} → ${tokens[i % N]}: ${fixed(map[Math.floor(i / N)][i % N], DIGITS)}`
         })),
         Plot.frame({strokeOpacity: 0.3})
       ],
