@@ -88,6 +88,20 @@ export class AttentionKernel {
     return new Float32Array(this.wasm.memory.buffer, offset, floats);
   }
 
+  /**
+   * Arrays the backward pass has finished with, reused for the next forward's rows: a fresh multi-megabyte
+   * array costs its page faults on first touch (0.4–20 ms each on the build machine), a reused one does not.
+   */
+  private readonly spare: Float32Array[] = [];
+
+  /** A copy of `floats` floats at `offset`, in a spare array of that size when there is one. */
+  private copy(offset: number, floats: number): Float32Array {
+    const i = this.spare.findIndex((a) => a.length === floats);
+    const out = i >= 0 ? this.spare.splice(i, 1)[0] : new Float32Array(floats);
+    out.set(this.view(offset, floats));
+    return out;
+  }
+
   /** Copies `data` (in `layout`) into the kernel's memory at `raw`, then its rows, times `scale`, to `rows`. */
   private put(raw: number, rows: number, data: Float32Array, layout: RowLayout, dp: number, scale: number): void {
     this.view(raw, data.length).set(data);
@@ -102,9 +116,10 @@ export class AttentionKernel {
 
   /**
    * q (queries, scaled by `scale` here) in layouts.q, k, v in layouts.kv, mask [S·T] or null → z in
-   * layouts.q (a view of the kernel's memory, valid until its next call), lse [G·S], and A [G·S·T] when asked.
+   * layouts.q (a view of the kernel's memory, valid until its next call), lse [G·S], A [G·S·T] when asked,
+   * and, when `keep`, copies of the rows the backward pass needs (q, k, v, z as the kernel reads them).
    */
-  forward(dims: Dims, layouts: CoreLayouts, q: Float32Array, k: Float32Array, v: Float32Array, mask: Float32Array | null, withA: boolean) {
+  forward(dims: Dims, layouts: CoreLayouts, q: Float32Array, k: Float32Array, v: Float32Array, mask: Float32Array | null, withA: boolean, keep: boolean) {
     const {G, S, T, dp} = dims;
     const Tp = (T + 7) & ~7;
     const [qs, ks] = [G * S * dp, G * T * dp];
@@ -117,40 +132,54 @@ export class AttentionKernel {
     for (let g = 0; g < G; g++) {
       this.wasm.forward(S, T, dp, oq + g * qb, ok + g * kb, ov + g * kb, mask ? om : 0, oz + g * qb, olse + g * S * 4, withA ? oA + g * S * T * 4 : 0, oscr);
     }
+    const rows: SavedRows | null = keep
+      ? {q: this.copy(oq, qs), k: this.copy(ok, ks), v: this.copy(ov, ks), z: this.copy(oz, qs), lse: this.copy(olse, G * S)}
+      : null;
     return {
       z: this.take(oz, rq, layouts.q, dp, 1), // q's layout
-      lse: this.view(olse, G * S).slice(), // [G,S]
       A: withA ? this.view(oA, G * S * T).slice() : null, // [G,S,T]
+      rows,
     };
   }
 
   /**
    * Gradients of z with respect to q, k, v (each in its layout; views of the kernel's memory, valid until its
-   * next call) given dz and the forward's z (q's layout) and lse.
+   * next call) given dz (q's layout) and the forward's rows, whose arrays are then reused (use them once).
    */
-  backward(dims: Dims, layouts: CoreLayouts, q: Float32Array, k: Float32Array, v: Float32Array, mask: Float32Array | null, z: Float32Array, lse: Float32Array, dz: Float32Array) {
+  backward(dims: Dims, layouts: CoreLayouts, rows: SavedRows, mask: Float32Array | null, dz: Float32Array) {
     const {G, S, T, dp} = dims;
     const Tp = (T + 7) & ~7;
     const [qs, ks] = [G * S * dp, G * T * dp];
-    const [rq, rk, rv, rz, rdz, oq, ok, ov, om, oz, olse, odz, odq, odk, odv, oscr] = this.layout([q.length, k.length, v.length, z.length, dz.length, qs, ks, ks, mask ? S * T : 0, qs, G * S, qs, qs, ks, ks, 2 * dp * Tp + 2 * S * Tp]);
-    this.put(rq, oq, q, layouts.q, dp, layouts.scale);
-    this.put(rk, ok, k, layouts.kv, dp, 1);
-    this.put(rv, ov, v, layouts.kv, dp, 1);
-    this.put(rz, oz, z, layouts.q, dp, 1);
+    const kvSize = layoutSize(layouts.kv);
+    const [rdz, rdk, rdv, oq, ok, ov, om, oz, olse, odz, odq, odk, odv, oscr] = this.layout([dz.length, kvSize, kvSize, qs, ks, ks, mask ? S * T : 0, qs, G * S, qs, qs, ks, ks, 2 * dp * Tp + 2 * S * Tp]);
+    this.view(oq, qs).set(rows.q);
+    this.view(ok, ks).set(rows.k);
+    this.view(ov, ks).set(rows.v);
+    this.view(oz, qs).set(rows.z);
+    this.view(olse, G * S).set(rows.lse);
+    for (const a of [rows.q, rows.k, rows.v, rows.z, rows.lse]) this.spare.push(a);
     this.put(rdz, odz, dz, layouts.q, dp, 1);
     if (mask) this.view(om, S * T).set(mask);
-    this.view(olse, G * S).set(lse);
     const [qb, kb] = [S * dp * 4, T * dp * 4]; // bytes per group
     for (let g = 0; g < G; g++) {
       const [gq, gk] = [g * qb, g * kb];
       this.wasm.backward(S, T, dp, oq + gq, ok + gk, ov + gk, mask ? om : 0, oz + gq, olse + g * S * 4, odz + gq, odq + gq, odk + gk, odv + gk, oscr);
     }
     return {
-      dq: this.take(odq, rq, layouts.q, dp, layouts.scale), // d/dq = scale · d/d(scaled q)
-      dk: this.take(odk, rk, layouts.kv, dp, 1),
-      dv: this.take(odv, rv, layouts.kv, dp, 1),
+      dq: this.take(odq, rdz, layouts.q, dp, layouts.scale), // d/dq = scale · d/d(scaled q); out through dz's buffer
+      dk: this.take(odk, rdk, layouts.kv, dp, 1),
+      dv: this.take(odv, rdv, layouts.kv, dp, 1),
     };
   }
+}
+
+/** What the backward pass needs of the forward's: q (scaled), k, v and z as the kernel's rows [G,·,dp], lse [G,S]. */
+interface SavedRows {
+  q: Float32Array;
+  k: Float32Array;
+  v: Float32Array;
+  z: Float32Array;
+  lse: Float32Array;
 }
 
 /** Where the core reads q (and writes z) and where it reads k and v, and the logit scale applied to q. */
@@ -216,17 +245,18 @@ export function fusedAttention(
     if (t.size !== layoutSize(l)) throw new Error(`attention core: ${name} has ${t.size} entries, its layout ${layoutSize(l)}`);
   }
   let pattern: tf.Tensor3D | null = null;
+  const keep = tf.engine().isTapeOn(); // read here: inside the op's forward function the engine reports the tape off
   const op = tf.customGrad(((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-    const [tq, tk, tv, save] = args as [tf.Tensor, tf.Tensor, tf.Tensor, tf.GradSaveFunc];
-    const out = kernel.forward(dims, layouts, floats(tq), floats(tk), floats(tv), mask, withPattern);
-    const z = tensorOf(out.z, tq.shape); // q's shape and layout
+    const [tq, tk, tv] = args as [tf.Tensor, tf.Tensor, tf.Tensor];
+    // the backward's inputs are kept as the kernel's rows (copies), not as saved tensors, which TF.js would clone
+    const out = kernel.forward(dims, layouts, floats(tq), floats(tk), floats(tv), mask, withPattern, keep);
     if (out.A) pattern = tf.keep(tf.tensor3d(out.A, [G, S, T])); // [G,S,T]
-    save([tq, tk, tv, z, tf.tensor1d(out.lse)]);
     return {
-      value: z,
-      gradFunc: (dz: tf.Tensor, saved: tf.Tensor[]) => {
-        const [sq, sk, sv, sz, slse] = saved.map(floats);
-        const g = kernel.backward(dims, layouts, sq, sk, sv, mask, sz, slse, floats(dz));
+      value: tensorOf(out.z, tq.shape), // q's shape and layout
+      gradFunc: (dz: tf.Tensor) => {
+        if (!out.rows) throw new Error("the fused attention core's gradient was asked for twice, or without a gradient tape in its forward pass");
+        const g = kernel.backward(dims, layouts, out.rows, mask, floats(dz));
+        out.rows = null; // handed back to the kernel for reuse
         return [tensorOf(g.dq, tq.shape), tensorOf(g.dk, tk.shape), tensorOf(g.dv, tv.shape)];
       },
     };
