@@ -1,13 +1,17 @@
 // The fused attention kernel (src/model/kernels/attention.as.ts through fusedAttention.ts) against a
 // float64 nested-loop reference of softmax(q kᵀ + mask) v and its gradients, and against the TF.js cores,
 // at the shapes training runs: IHA's pseudo-tokens at the tiny preset (P = 2) and the full one (P = 8),
-// MHA's tokens, the LM's causal mask and d_head 16, and d_head 2 (padded to a SIMD vector inside).
+// MHA's tokens, the LM's causal mask and d_head 16, and d_head 2 (padded to a SIMD vector inside). Then
+// the layers that hand the kernel their own layouts (IHA's α-mix output, MHA's projections) against the
+// same layers run through [B,H,·,d] (the path caches take), forward and every gradient.
 import * as tf from "@tensorflow/tfjs";
 import {describe, expect, it} from "vitest";
 import {kernelBytes} from "../src/data/kernels.js";
-import {attentionCore, causalMask, setAttentionCore, type CoreMode} from "../src/model/attention.js";
-import {FULL, TINY} from "../src/model/config.js";
+import {attentionCore, causalMask, coreIsFused, setAttentionCore, type Cache, type CoreMode} from "../src/model/attention.js";
+import {FULL, makeConfig, TINY, type ModelConfig, type Preset} from "../src/model/config.js";
 import {AttentionKernel} from "../src/model/fusedAttention.js";
+import {attentionSublayer} from "../src/model/model.js";
+import {paramSpecs, type Params} from "../src/model/params.js";
 import {mulberry32, normal} from "../src/model/prng.js";
 
 interface Case {
@@ -142,4 +146,64 @@ describe("fused attention kernel", () => {
     expect(() => new AttentionKernel(bytes.slice(0, 8))).toThrow(/not the attention kernel/); // an empty module
     expect(() => new AttentionKernel(bytes.slice(8))).toThrow();
   });
+});
+
+interface LayerCase {
+  name: string;
+  preset: Preset;
+  arch: "iha" | "mha";
+  B: number;
+  causal?: boolean;
+}
+
+const LAYER_CASES: LayerCase[] = [
+  {name: `IHA tiny (P = ${TINY.model.n_pseudo})`, preset: TINY, arch: "iha", B: 3},
+  {name: `IHA full (P = ${FULL.model.n_pseudo})`, preset: FULL, arch: "iha", B: 2},
+  {name: `IHA tiny, causal (P = ${TINY.model.n_pseudo})`, preset: TINY, arch: "iha", B: 3, causal: true},
+  {name: "MHA full", preset: FULL, arch: "mha", B: 3},
+  {name: "MHA tiny, causal", preset: TINY, arch: "mha", B: 3, causal: true},
+];
+
+/**
+ * Output and gradients (input and every attention parameter) of Σ dy ⊙ attention sublayer(x) with random
+ * weights (no structure the layouts could hide behind), through the layer's own layouts (no cache) or
+ * through [B,H,·,d] (a cache is recorded, which takes that path).
+ */
+function sublayer(c: LayerCase, cfg: ModelConfig, viaCache: boolean): Record<string, Float32Array> {
+  const N = cfg.m * cfg.m;
+  const specs = paramSpecs(cfg).filter((s) => s.name.startsWith("blocks.0.attn.") || s.name.startsWith("blocks.0.ln1."));
+  return tf.tidy(() => {
+    const weights = specs.map((s, i) => tf.tensor(random(s.shape.reduce((a, b) => a * b, 1), 7000 + i), s.shape).mul(s.name.includes("ln1") ? 1 : 0.5));
+    const x = tf.tensor3d(random(c.B * N * cfg.d_model, 11), [c.B, N, cfg.d_model]);
+    const dy = tf.tensor3d(random(c.B * N * cfg.d_model, 12), [c.B, N, cfg.d_model]);
+    let y: tf.Tensor | null = null;
+    const f = (...ts: tf.Tensor[]) => {
+      const params = Object.fromEntries(specs.map((s, i) => [s.name, ts[i + 1]])) as unknown as Params;
+      const cache: Cache | undefined = viaCache ? {} : undefined;
+      y = tf.keep(attentionSublayer(params, cfg, 0, ts[0] as tf.Tensor3D, cache, c.causal)); // [B,N,D]
+      if (viaCache) expect(Object.keys(cache!).length).toBeGreaterThan(0);
+      return y.mul(dy).sum() as tf.Scalar;
+    };
+    const grads = tf.grads(f)([x, ...weights]);
+    const out: Record<string, Float32Array> = {y: y!.dataSync() as Float32Array, x: grads[0].dataSync() as Float32Array};
+    y!.dispose();
+    specs.forEach((s, i) => (out[s.name] = grads[i + 1].dataSync() as Float32Array));
+    return out;
+  });
+}
+
+describe("the fused core on the layers' own layouts", () => {
+  for (const c of LAYER_CASES) {
+    it(`${c.name}: the sublayer and every gradient equal the [B,H,·,d] path to 1e-6`, () => {
+      expect(coreIsFused()).toBe(true);
+      const cfg = makeConfig(c.preset, c.arch);
+      const own = sublayer(c, cfg, false);
+      const heads = sublayer(c, cfg, true);
+      expect(Object.keys(own).length).toBeGreaterThan(c.arch === "iha" ? 10 : 6);
+      for (const [name, ref] of Object.entries(heads)) {
+        expect(Math.max(...ref.map(Math.abs)), `${name} is not all zero`).toBeGreaterThan(0);
+        expect(relErr(own[name], ref), name).toBeLessThan(1e-6);
+      }
+    });
+  }
 });

@@ -1,8 +1,8 @@
 import * as tf from "@tensorflow/tfjs";
 import {describe, expect, it} from "vitest";
-import {FULL, TINY, makeConfig, validateConfig, type ModelConfig} from "../src/model/config.js";
+import {FULL, LN_EPS, TINY, makeConfig, validateConfig, type ModelConfig} from "../src/model/config.js";
 import {matMul2d} from "../src/model/attention.js";
-import {bceWithLogits, bitsTensor, disposeCache, forward, runWithCache} from "../src/model/model.js";
+import {bceWithLogits, bitsTensor, disposeCache, forward, layerNorm, runWithCache} from "../src/model/model.js";
 import {
   countParams,
   disposeParams,
@@ -240,6 +240,27 @@ describe("matMul2d (custom gradient)", () => {
       tf.dispose([a, b, weight, ...ours, ...theirs]);
     });
   }
+});
+
+describe("layerNorm (custom mean gradient)", () => {
+  it("value and gradients equal the same LayerNorm with TF.js's own mean, bit for bit", () => {
+    const [B, N, D] = [3, 5, 8];
+    const x = tf.tensor3d(randomArray(B * N * D, 4), [B, N, D]);
+    const w = tf.tensor1d(randomArray(D, 5));
+    const b = tf.tensor1d(randomArray(D, 6));
+    const dy = tf.tensor3d(randomArray(B * N * D, 7), [B, N, D]);
+    const plain = (t: tf.Tensor3D, g: tf.Tensor, c: tf.Tensor) => {
+      const centered = t.sub(t.mean(-1, true)); // [B,N,D]
+      return centered.div(centered.square().mean(-1, true).add(LN_EPS).sqrt()).mul(g).add(c); // [B,N,D]
+    };
+    const loss = (ln: typeof plain) => (t: tf.Tensor, g: tf.Tensor, c: tf.Tensor) => ln(t as tf.Tensor3D, g, c).mul(dy).sum();
+    const ours = tf.grads(loss(layerNorm))([x, w, b]);
+    const theirs = tf.grads(loss(plain))([x, w, b]);
+    expect(Array.from(layerNorm(x, w, b).dataSync())).toEqual(Array.from(plain(x, w, b).dataSync()));
+    for (let i = 0; i < 3; i++) expect(Array.from(ours[i].dataSync()), ["x", "w", "b"][i]).toEqual(Array.from(theirs[i].dataSync()));
+    expect(maxAbsDiff(ours[0].dataSync(), new Float32Array(B * N * D))).toBeGreaterThan(0);
+    tf.dispose([x, w, b, dy, ...ours, ...theirs]);
+  });
 });
 
 describe("parameters", () => {

@@ -2,15 +2,16 @@
 // projection and the activation cache. Only reshape / transpose / matMul (no einsum, no gather),
 // so every op has a gradient on every TF.js backend.
 import * as tf from "@tensorflow/tfjs";
-import {fusedAttention, type AttentionKernel} from "./fusedAttention.js";
+import {fusedAttention, groupRows, type AttentionKernel, type RowLayout} from "./fusedAttention.js";
 import type {SharedShape} from "./config.js";
 
 /**
  * a [M,K] · b [K,N] → [M,N] with a gradient that transposes explicitly:
  * da = dy · bᵀ, db = aᵀ · dy. TF.js's own matMul gradient uses the transposeA/transposeB flags, which
  * the wasm backend runs about 10× slower than a Transpose followed by a plain product (measured on
- * [2304,256]ᵀ·[2304,64]: 38 ms vs 3.5 ms), and it repacks the right-hand operand on every call, so the
- * weight gradient puts the smaller factor on the right. Used for every 2-D product in the trained path.
+ * [2304,256]ᵀ·[2304,64]: 38 ms vs 3.5 ms). The weight gradient transposes the thinner of a [M,K] and
+ * dy [M,N] (the wasm Transpose is slow, packing the other as the right-hand operand is not: at IHA's
+ * α mix, [18432,8]ᵀ·[18432,64] takes 0.6 ms, (dyᵀ·a)ᵀ 11 ms). Used for every 2-D product in the trained path.
  */
 export const matMul2d = tf.customGrad(((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
   const [a, b, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.GradSaveFunc];
@@ -20,9 +21,8 @@ export const matMul2d = tf.customGrad(((...args: (tf.Tensor | tf.GradSaveFunc)[]
     gradFunc: (dy: tf.Tensor2D, saved: tf.Tensor[]) => {
       const [sa, sb] = saved as [tf.Tensor2D, tf.Tensor2D];
       const da = tf.matMul(dy, sb.transpose()); // [M,N]·[N,K] → [M,K]
-      // wasm packs the right-hand operand on every call: keep the smaller one on the right
       const [K, N] = sb.shape;
-      const db = N <= K ? tf.matMul(sa.transpose(), dy) : tf.matMul(dy.transpose(), sa).transpose(); // [K,N]
+      const db = K <= N ? tf.matMul(sa.transpose(), dy) : tf.matMul(dy.transpose(), sa).transpose(); // [K,N], thinner one transposed
       return [da, db];
     },
   };
@@ -75,31 +75,35 @@ export function causalMask(N: number, P = 1): Float32Array {
 }
 
 /**
- * x [B,N,D] · W [H,D,d] (+ b [H,d]) per head. Returns the TransformerLens layout [B,N,H,d] (for hooks)
- * and the attention layout [B,H,N,d].
+ * x [B,N,D] · W [H,D,d] (+ b [H,d]) per head, one product for all heads: [B·N, H·d] with column h·d + c
+ * (the TransformerLens layout [B,N,H,d]), or with `headsLast` [B·N, d·H] with column c·H + h (rows
+ * (b, n, c) of [B·N·d, H]: what IHA's α mixes multiply from the left). Same products, columns reordered.
  */
-export function projectHeads(
-  x: tf.Tensor3D,
-  W: tf.Tensor,
-  b: tf.Tensor | null,
-): {bnhd: tf.Tensor4D; bhnd: tf.Tensor4D} {
+export function projectHeads(x: tf.Tensor3D, W: tf.Tensor, b: tf.Tensor | null, headsLast = false): tf.Tensor2D {
   const [B, N, D] = x.shape;
   const [H, , d] = W.shape;
-  const Wflat = W.transpose([1, 0, 2]).reshape([D, H * d]); // [D, H*d], column h*d + i
-  let y = matMul2d(x.reshape([B * N, D]), Wflat).reshape([B, N, H, d]) as tf.Tensor4D; // [B,N,H,d]
-  if (b) y = y.add(b); // [B,N,H,d] + [H,d]
-  return {bnhd: y, bhnd: y.transpose([0, 2, 1, 3])}; // [B,N,H,d], [B,H,N,d]
+  const Wflat = W.transpose(headsLast ? [1, 2, 0] : [1, 0, 2]).reshape([D, H * d]); // [D, H*d]
+  const y = matMul2d(x.reshape([B * N, D]), Wflat); // [B*N, H*d]
+  if (!b) return y;
+  return y.add((headsLast ? b.transpose() : b).reshape([H * d])); // [B*N, H*d] + bias in the same column order
 }
 
-/** Queries, keys and values of every head (keys have no bias: q·b_K is constant over keys). */
+/** [B,N,H,d] → [B,H,N,d], the layout of the TF.js attention cores. */
+export function headsFirst(t: tf.Tensor4D): tf.Tensor4D {
+  return t.transpose([0, 2, 1, 3]); // [B,H,N,d]
+}
+
+/** Queries, keys and values of every head, [B,N,H,d] each (keys have no bias: q·b_K is constant over keys). */
 export function projectQKV(ctx: AttnContext, x: tf.Tensor3D): {q: tf.Tensor4D; k: tf.Tensor4D; v: tf.Tensor4D} {
-  const q = projectHeads(x, ctx.param("W_Q"), ctx.param("b_Q")); // [B,N,H,d]
-  const k = projectHeads(x, ctx.param("W_K"), null); // [B,N,H,d]
-  const v = projectHeads(x, ctx.param("W_V"), ctx.param("b_V")); // [B,N,H,d]
-  record(ctx, "hook_q", q.bnhd);
-  record(ctx, "hook_k", k.bnhd);
-  record(ctx, "hook_v", v.bnhd);
-  return {q: q.bhnd, k: k.bhnd, v: v.bhnd}; // [B,H,N,d] each
+  const [B, N] = x.shape;
+  const shape = (t: tf.Tensor2D) => t.reshape([B, N, ctx.cfg.n_heads, ctx.cfg.d_head]) as tf.Tensor4D; // [B,N,H,d]
+  const q = shape(projectHeads(x, ctx.param("W_Q"), ctx.param("b_Q"))); // [B,N,H,d]
+  const k = shape(projectHeads(x, ctx.param("W_K"), null)); // [B,N,H,d]
+  const v = shape(projectHeads(x, ctx.param("W_V"), ctx.param("b_V"))); // [B,N,H,d]
+  record(ctx, "hook_q", q);
+  record(ctx, "hook_k", k);
+  record(ctx, "hook_v", v);
+  return {q, k, v};
 }
 
 /** Mixes the head axis of [B,H,S,T] maps: out[:, h] = Σ_g s[:, g] · M[g, h] (M [H,H]). */
@@ -113,12 +117,19 @@ export function mixHeads(s: tf.Tensor4D, M: tf.Tensor): tf.Tensor4D {
 
 /** Per-head outputs z [B,H,N,d] → concatenated heads · W_O + b_O → [B,N,D]. Records hook_z. */
 export function mergeHeads(ctx: AttnContext, z: tf.Tensor4D): tf.Tensor3D {
-  const [B, H, N, d] = z.shape;
-  const D = ctx.cfg.d_model;
-  const zt = z.transpose([0, 2, 1, 3]); // [B,N,H,d]
+  const zt = z.transpose([0, 2, 1, 3]) as tf.Tensor4D; // [B,N,H,d]
   record(ctx, "hook_z", zt);
-  const WO = ctx.param("W_O").reshape([H * d, D]); // [H*d, D], row h*d + i
-  return matMul2d(zt.reshape([B * N, H * d]), WO).add(ctx.param("b_O")).reshape([B, N, D]) as tf.Tensor3D; // [B,N,D]
+  return outputProjection(ctx, zt, zt.shape[0], zt.shape[1]); // [B,N,D]
+}
+
+/**
+ * Concatenated heads · W_O + b_O → [B,N,D], from z [B,N,H,d] (the TransformerLens layout), or with
+ * `headsLast` from z [B·N·d, H] (row (b, n, c), column h; W_O's rows taken in the order c·H + h).
+ */
+export function outputProjection(ctx: AttnContext, z: tf.Tensor, B: number, N: number, headsLast = false): tf.Tensor3D {
+  const {n_heads: H, d_head: d, d_model: D} = ctx.cfg;
+  const WO = (headsLast ? ctx.param("W_O").transpose([1, 0, 2]) : ctx.param("W_O")).reshape([H * d, D]); // [H*d, D]
+  return matMul2d(z.reshape([B * N, H * d]), WO).add(ctx.param("b_O")).reshape([B, N, D]) as tf.Tensor3D; // [B,N,D]
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -311,10 +322,11 @@ export function attentionCore(
   if (mask && mask.length !== S * T) throw new Error(`attention mask has ${mask.length} entries, expected ${S}×${T}`);
   const mode = coreMode(perGroup);
   if (mode === "fused") {
-    const out = fusedAttention(kernel!, q.reshape([B * H, S, d]), k.reshape([B * H, T, d]), v.reshape([B * H, T, d]), mask, withPattern);
+    const layouts = {q: groupRows(B * H, S, d), kv: groupRows(B * H, T, d), scale: 1};
+    const out = fusedAttention(kernel!, q, k, v, mask, withPattern, layouts); // z [B,H,S,d]
     const pattern = out.pattern ? (out.pattern.reshape([B, H, S, T]) as tf.Tensor4D) : null; // [B,H,S,T]
     out.pattern?.dispose();
-    return {z: out.z.reshape([B, H, S, d]), pattern}; // [B,H,S,d]
+    return {z: out.z as tf.Tensor4D, pattern}; // [B,H,S,d]
   }
   if (mode === "batched") {
     const raw = tf.matMul(q, k, false, true); // [B,H,S,T]
@@ -341,4 +353,22 @@ export function attentionCore(
   }
   const pattern = withPattern ? (stackGroups(maps).reshape([B, H, S, T]) as tf.Tensor4D) : null; // [B,H,S,T]
   return {z: z.reshape([B, H, S, d]) as tf.Tensor4D, pattern}; // [B,H,S,d]
+}
+
+/** Whether the attention core runs on the fused kernel (one is installed and no other way is forced). */
+export function coreIsFused(): boolean {
+  return coreMode(true) === "fused";
+}
+
+/**
+ * The same core run by the fused kernel straight on the layout a layer made its operands in: q (not yet
+ * scaled; `scale` is applied inside), k and v as `layout` describes (fusedAttention.ts), z returned in q's
+ * layout, so no transpose to [B,H,S,d] and back is made. Only while coreIsFused(); no maps (caches use
+ * attentionCore).
+ */
+export function fusedCore(q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, layout: RowLayout, scale: number, mask: Float32Array | null): tf.Tensor {
+  if (!coreIsFused()) throw new Error("fusedCore needs the fused attention kernel (check coreIsFused first)");
+  const S = layout.N * layout.P;
+  if (mask && mask.length !== S * S) throw new Error(`attention mask has ${mask.length} entries, expected ${S}×${S}`);
+  return fusedAttention(kernel!, q, k, v, mask, false, {q: layout, kv: layout, scale}).z;
 }

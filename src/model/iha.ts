@@ -6,7 +6,8 @@
 //   de-interleave Ō_h into Pout_{h,p} [N, d];  O_i = Σ_{i',p} R[i, i'·P + p] · Pout_{i',p}
 //   Y = [O_1 … O_H] W_O + b_O
 import * as tf from "@tensorflow/tfjs";
-import {attentionCore, causalMask, logitScale, matMul2d, mergeHeads, projectQKV, record, type AttentionFn} from "./attention.js";
+import {attentionCore, causalMask, coreIsFused, fusedCore, headsFirst, logitScale, matMul2d, mergeHeads, outputProjection, projectHeads, projectQKV, record, type AttentionFn, type AttnContext} from "./attention.js";
+import {pseudoRows} from "./fusedAttention.js";
 
 /**
  * Pseudo-tokens of one kind, interleaved: x [B,H,N,d] and α [H(source m), H(target h), P] →
@@ -46,9 +47,16 @@ export function tokenReduce(pseudoPattern: tf.Tensor4D, P: number): tf.Tensor4D 
     .reshape([B, H, N, N]); // [B,H,N,N]
 }
 
-export const ihaAttention: AttentionFn = (ctx, x) => {
+export const ihaAttention: AttentionFn = (ctx, x) => (!ctx.cache && coreIsFused() ? ihaFused(ctx, x) : ihaLayers(ctx, x));
+
+/**
+ * The layer as written above, in the TF.js cores' layout [B,H,·,d] (pseudoInterleave, attentionCore,
+ * collapse): what caches record (hook_pseudo_*), and what runs when the fused kernel does not.
+ */
+function ihaLayers(ctx: AttnContext, x: tf.Tensor3D): tf.Tensor3D {
   const P = ctx.cfg.n_pseudo;
-  const {q, k, v} = projectQKV(ctx, x); // [B,H,N,d] each
+  const heads = projectQKV(ctx, x); // [B,N,H,d] each
+  const [q, k, v] = [heads.q, heads.k, heads.v].map(headsFirst); // [B,H,N,d] each
   const qbar = pseudoInterleave(q, ctx.param("alpha_Q")); // [B,H,NP,d]
   const kbar = pseudoInterleave(k, ctx.param("alpha_K")); // [B,H,NP,d]
   const vbar = pseudoInterleave(v, ctx.param("alpha_V")); // [B,H,NP,d]
@@ -67,4 +75,26 @@ export const ihaAttention: AttentionFn = (ctx, x) => {
     record(ctx, "hook_pattern", tokenReduce(pseudoPattern, P)); // [B,H,N,N]
   }
   return mergeHeads(ctx, z); // [B,N,D]
-};
+}
+
+/**
+ * The same products in the layout the α mixes make, for the fused kernel (training and evaluation): the
+ * projections come out as [B·N·d, H] (row (b,n,c), column m), the mixes as [B·N·d, H·P] (column h·P + p),
+ * which the kernel reads as pseudo-tokens n·P + p of head h and writes Ō back into; the collapse
+ * multiplies that by Rᵀ into [B·N·d, H], which W_O takes with its rows reordered. None of
+ * pseudoInterleave's and collapse's transposes are made.
+ */
+function ihaFused(ctx: AttnContext, x: tf.Tensor3D): tf.Tensor3D {
+  const [B, N] = x.shape;
+  const {n_heads: H, d_head: d, n_pseudo: P} = ctx.cfg;
+  const mix = (W: string, b: string | null, alpha: string) =>
+    matMul2d(
+      projectHeads(x, ctx.param(W), b ? ctx.param(b) : null, true).reshape([B * N * d, H]), // [B*N*d, H(m)]
+      ctx.param(alpha).reshape([H, H * P]), // [H(m), H*P]
+    ); // [B*N*d, H*P], column h*P + p
+  const mask = ctx.causal ? causalMask(N, P) : null; // [NP*NP] additive
+  const layout = pseudoRows(B, N, d, H, P);
+  const zbar = fusedCore(mix("W_Q", "b_Q", "alpha_Q"), mix("W_K", null, "alpha_K"), mix("W_V", "b_V", "alpha_V"), layout, logitScale(ctx.cfg), mask); // [B*N*d, H*P]
+  const z = matMul2d(zbar, ctx.param("R").transpose()); // [B*N*d, H(i)], O_i
+  return outputProjection(ctx, z, B, N, true); // [B,N,D]
+}

@@ -44,11 +44,24 @@ export function embed(params: Params, cfg: ModelConfig, bits: tf.Tensor2D): tf.T
   return xBit.add(xRow.add(xCol)) as tf.Tensor3D; // [B,N,D]
 }
 
+/**
+ * x.mean(-1, true) with the same gradient, dy/D at every entry, broadcast onto a filled tensor: TF.js's own Mean gradient
+ * multiplies dy by a ones tensor it fills in JavaScript at the input's full size on every backward pass.
+ */
+const meanLast = tf.customGrad(((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+  const x = args[0] as tf.Tensor;
+  const D = x.shape[x.rank - 1];
+  return {
+    value: x.mean(-1, true), // [..., 1]
+    gradFunc: (dy: tf.Tensor) => tf.fill(x.shape, 0).add(dy.div(D)), // [..., D]
+  };
+}) as Parameters<typeof tf.customGrad>[0]) as (x: tf.Tensor) => tf.Tensor;
+
 /** LayerNorm over the last axis: (x − μ) / √(σ² + ε) · w + b, biased variance, ε = LN_EPS. */
 export function layerNorm(x: tf.Tensor3D, w: tf.Tensor, b: tf.Tensor): tf.Tensor3D {
-  const mu = x.mean(-1, true); // [B,N,1]
+  const mu = meanLast(x); // [B,N,1]
   const centered = x.sub(mu); // [B,N,D]
-  const variance = centered.square().mean(-1, true); // [B,N,1]
+  const variance = meanLast(centered.square()); // [B,N,1]
   return centered.div(variance.add(LN_EPS).sqrt()).mul(w).add(b) as tf.Tensor3D; // [B,N,D]
 }
 

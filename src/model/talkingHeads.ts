@@ -2,10 +2,11 @@
 //   J_h = Q_h K_hᵀ / √d,  L_h = Σ_g P_l[g,h] J_g,  W_h = softmax(L_h),  U_h = Σ_g P_w[g,h] W_g,  O_h = U_h V_h.
 // The scale comes before P_l (as in TF Model Garden).
 import * as tf from "@tensorflow/tfjs";
-import {logitScale, mergeHeads, mixHeads, projectQKV, record, type AttentionFn} from "./attention.js";
+import {headsFirst, logitScale, mergeHeads, mixHeads, projectQKV, record, type AttentionFn} from "./attention.js";
 
 export const talkingHeadsAttention: AttentionFn = (ctx, x) => {
-  const {q, k, v} = projectQKV(ctx, x); // [B,H,N,d] each
+  const heads = projectQKV(ctx, x); // [B,N,H,d] each
+  const [q, k, v] = [heads.q, heads.k, heads.v].map(headsFirst); // [B,H,N,d] each
   const scores = tf.matMul(q.mul(logitScale(ctx.cfg)), k, false, true) as tf.Tensor4D; // [B,H,N,N] J
   const mixLogits = mixHeads(scores, ctx.param("P_l")); // [B,H,N,N] L
   const pattern = tf.softmax(mixLogits) as tf.Tensor4D; // [B,H,N,N] W, rows sum to 1

@@ -236,3 +236,44 @@ export function backward(
   productThinT(dS, q, S, T, Tp, dp, dk);
   productThinT(a, dz, S, T, Tp, dp, dv);
 }
+
+// Operands arrive in the layout the layer made them in (fusedAttention.ts, RowLayout): channel c of row
+// r = n·P + p of group g = b·H + h at element b·sb + h·sh + n·sn + p·sp + c·sc. gather copies them into
+// the [G, R, dp] rows the passes above read (times scale, channels d … dp−1 zero); scatter writes rows back.
+
+/** rows [B·H, N·P, dp] ← scale · x (the layout above). */
+export function gather(
+  x: usize, rows: usize, B: i32, H: i32, N: i32, P: i32, d: i32, dp: i32,
+  sb: i32, sh: i32, sn: i32, sp: i32, sc: i32, scale: f32,
+): void {
+  let o = rows;
+  for (let b = 0; b < B; b++) {
+    for (let h = 0; h < H; h++) {
+      for (let n = 0; n < N; n++) {
+        for (let p = 0; p < P; p++, o += (<usize>dp) << 2) {
+          const s = at(x, b * sb + h * sh + n * sn + p * sp);
+          for (let c = 0; c < d; c++) store<f32>(at(o, c), load<f32>(at(s, c * sc)) * scale);
+          for (let c = d; c < dp; c++) store<f32>(at(o, c), 0);
+        }
+      }
+    }
+  }
+}
+
+/** x (the layout above) ← scale · rows [B·H, N·P, dp]; the inverse of gather. */
+export function scatter(
+  rows: usize, x: usize, B: i32, H: i32, N: i32, P: i32, d: i32, dp: i32,
+  sb: i32, sh: i32, sn: i32, sp: i32, sc: i32, scale: f32,
+): void {
+  let o = rows;
+  for (let b = 0; b < B; b++) {
+    for (let h = 0; h < H; h++) {
+      for (let n = 0; n < N; n++) {
+        for (let p = 0; p < P; p++, o += (<usize>dp) << 2) {
+          const s = at(x, b * sb + h * sh + n * sn + p * sp);
+          for (let c = 0; c < d; c++) store<f32>(at(s, c * sc), load<f32>(at(o, c)) * scale);
+        }
+      }
+    }
+  }
+}
