@@ -6,6 +6,8 @@ export default defineConfig({
     exclude: ["test/e2e/**"],
     setupFiles: ["test/setup.ts"],
     testTimeout: 120_000,
+    // a file's beforeAll may train the tiny models it reads (seconds, longer on a busy machine)
+    hookTimeout: 300_000,
     pool: "forks"
   }
 });
