@@ -7,6 +7,8 @@
 import {tableFromIPC, type Table} from "apache-arrow";
 import {registerArrowCodecs} from "./codecs.js";
 import {bertvizParamsFromHtml} from "./fromBertviz.js";
+import {shortColumn} from "./integrity.js";
+import {checkIpcFile, checkIpcStream} from "./ipcMetadata.js";
 import type {IssueList} from "./issues.js";
 import {MAX_FILE_BYTES, MAX_FILE_LABEL} from "./limits.js";
 
@@ -87,6 +89,12 @@ export function decodeFile(file: UploadFile, issues: IssueList, decodeParquet?: 
     issues.error("unknown_format", foreign ? `${name} is ${foreign.what}, which this page does not read: ${foreign.instead}` : `${name} is not Arrow IPC, Feather, Parquet, JSON or a BertViz page (its first bytes match none of them)`);
     return null;
   }
+  const checked = (decoded: Decoded & {kind: "table"}): Decoded | null => {
+    const short = shortColumn(decoded.table);
+    if (!short) return decoded;
+    issues.error("corrupt", `${name} is truncated or corrupt: its ${decoded.format} metadata declares more than its data holds (${short})`);
+    return null;
+  };
   try {
     if (kind === "html") {
       const params = bertvizParamsFromHtml(new TextDecoder().decode(bytes));
@@ -126,10 +134,13 @@ export function decodeFile(file: UploadFile, issues: IssueList, decodeParquet?: 
         issues.error("corrupt", `${name} is Parquet, and no Parquet decoder is available here`);
         return null;
       }
-      return {kind: "table", format: "Parquet", table: tableFromIPC(decodeParquet(bytes))};
+      const ipc = decodeParquet(bytes);
+      checkIpcStream(ipc);
+      return checked({kind: "table", format: "Parquet", table: tableFromIPC(ipc)});
     }
     registerArrowCodecs();
-    return {kind: "table", format: kind === "arrow-file" ? "Arrow IPC file" : "Arrow IPC stream", table: tableFromIPC(bytes)};
+    (kind === "arrow-file" ? checkIpcFile : checkIpcStream)(bytes);
+    return checked({kind: "table", format: kind === "arrow-file" ? "Arrow IPC file" : "Arrow IPC stream", table: tableFromIPC(bytes)});
   } catch (error) {
     issues.error("corrupt", `${name} is truncated or corrupt: the ${kind === "parquet" ? "Parquet" : "Arrow"} reader stopped with "${reason(error)}"`);
     return null;
