@@ -96,13 +96,26 @@ describe("good uploads", () => {
 
   test("rows that do not sum to 1 are a warning, and renormalising fixes them", () => {
     const columns = tidyColumns(SHAPE, WEIGHTS);
-    for (let i = 0; i < columns.pattern.length; i++) columns.pattern[i] *= 2;
-    const result = loadUpload([{name: "double.arrow", bytes: arrowStream(tableFromArrays(columns))}, {name: "t.json", bytes: utf8(JSON.stringify(TOKENS))}]);
+    for (let i = 0; i < columns.pattern.length; i++) columns.pattern[i] *= 0.5;
+    const result = loadUpload([{name: "half.arrow", bytes: arrowStream(tableFromArrays(columns))}, {name: "t.json", bytes: utf8(JSON.stringify(TOKENS))}]);
     const rowSum = result.issues.find((i) => i.code === "row_sum")!;
     expect(rowSum.level).toBe("warning");
-    expect(rowSum.message).toContain("layer 0, head 0, query 0 sums to 2.000");
+    expect(rowSum.message).toContain("you can renormalise them");
+    expect(rowSum.message).toContain("layer 0, head 0, query 0 sums to 0.5000");
     expect(result.offRows).toBe(SHAPE.layers * SHAPE.heads * SHAPE.tokens);
     expectSame(renormalise(result.data!).values[0]);
+  });
+
+  test("weights above 1 are not probabilities: a warning, and renormalising is not offered", () => {
+    const columns = tidyColumns(SHAPE, WEIGHTS);
+    columns.pattern[7] = 15328; // what float16 0.984 reads as when its bits are taken for the number
+    const result = loadUpload([{name: "bits.arrow", bytes: arrowStream(tableFromArrays(columns))}, {name: "t.json", bytes: utf8(JSON.stringify(TOKENS))}]);
+    expect(result.data).not.toBeNull();
+    const above = result.issues.find((i) => i.code === "not_probability")!;
+    expect(above.level).toBe("warning");
+    expect(above.message).toContain("layer 0, head 0, query 1, key 2 is 1.533e+4");
+    expect(result.issues.find((i) => i.code === "row_sum")!.message).not.toContain("renormalise them");
+    expect(result.offRows).toBe(0);
   });
 
   test("missing cells are a warning and drawn as 0", () => {

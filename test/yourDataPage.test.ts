@@ -81,14 +81,14 @@ describe("the upload store", () => {
 
   test("renormalising divides every row by its sum and says so; the example comes back", async () => {
     const columns = tidyColumns(SHAPE, syntheticWeights(SHAPE));
-    for (let i = 0; i < columns.pattern.length; i++) columns.pattern[i] *= 2;
+    for (let i = 0; i < columns.pattern.length; i++) columns.pattern[i] *= 0.5;
     const {uploads} = store();
-    await uploads.take([file("double.arrow", arrowStream(tableFromArrays(columns)))]);
+    await uploads.take([file("half.arrow", arrowStream(tableFromArrays(columns)))]);
     const offRows = SHAPE.layers * SHAPE.heads * SHAPE.tokens;
     expect(uploads.value.result.offRows).toBe(offRows);
     uploads.renormalise();
     const {result, names} = uploads.value;
-    expect(names).toEqual(["double.arrow"]);
+    expect(names).toEqual(["half.arrow"]);
     expect(result.offRows).toBe(0);
     expect(result.issues).toEqual([{level: "warning", code: "row_sum", message: `${offRows} rows were renormalised on this page to sum to 1 (the file is unchanged).`}]);
     const row = result.data!.values[0].subarray(0, SHAPE.tokens);

@@ -60,11 +60,27 @@ export function layerStack(set: AttentionSet, group: number, layer: number, whic
 }
 
 /**
- * Rows (group, layer, head, query) whose weights do not sum to 1: a warning naming the first few, with
- * the page offering to renormalise. Returns how many rows are off.
+ * Rows (group, layer, head, query) whose weights do not sum to 1: a warning naming the first few. Returns
+ * how many rows the page may offer to renormalise: all of them off, or none when some weight is above 1
+ * (then the numbers are not probabilities, scores before the softmax or a misread column, and dividing by
+ * the row sum would only make them look like some; a warning says so).
  */
 export function checkRowSums(set: AttentionSet, issues: IssueList, name: string): number {
   const {layers, heads, n} = set;
+  const group = (g: number) => (set.groups.length > 1 ? `${set.groups[g].label}, ` : "");
+  const at = (i: number) => {
+    const [k, q, h] = [i % n, Math.floor(i / n) % n, Math.floor(i / (n * n)) % heads];
+    return `layer ${Math.floor(i / (n * n * heads))}, head ${h}, query ${q}, key ${k}`;
+  };
+  let aboveOne = 0;
+  set.values.forEach((buffer, g) => {
+    for (let i = 0; i < buffer.length; i++) {
+      if (buffer[i] > 1 + ROW_SUM_TOLERANCE) {
+        aboveOne++;
+        issues.warn("not_probability", `${name}: weights above 1 are not attention probabilities (were scores exported before the softmax, or a column written in another type?); renormalising would not recover them, so it is not offered`, () => `${group(g)}${at(i)} is ${buffer[i].toPrecision(4)}`, "weights");
+      }
+    }
+  });
   let off = 0;
   set.values.forEach((buffer, g) => {
     for (let l = 0; l < layers; l++) {
@@ -75,14 +91,13 @@ export function checkRowSums(set: AttentionSet, issues: IssueList, name: string)
           for (let k = 0; k < n; k++) sum += buffer[start + k];
           if (Math.abs(sum - 1) > ROW_SUM_TOLERANCE) {
             off++;
-            const group = set.groups.length > 1 ? `${set.groups[g].label}, ` : "";
-            issues.warn("row_sum", `${name}: attention rows do not sum to 1 (each query's weights over the keys should); you can renormalise them`, `${group}layer ${l}, head ${h}, query ${q} sums to ${sum.toPrecision(4)}`, "rows");
+            issues.warn("row_sum", `${name}: attention rows do not sum to 1 (each query's weights over the keys should)${aboveOne ? "" : "; you can renormalise them"}`, `${group(g)}layer ${l}, head ${h}, query ${q} sums to ${sum.toPrecision(4)}`, "rows");
           }
         }
       }
     }
   });
-  return off;
+  return aboveOne ? 0 : off;
 }
 
 /** A copy of the set with every row divided by its sum (rows that sum to 0 stay 0). */

@@ -1,6 +1,7 @@
 // Column checks shared by the attention, tokens and mixing tables: presence (with a hint when a column
-// looks misnamed), type, nulls, and reading integer columns as plain numbers. Pure.
-import {DataType, type Field, type Table, type Vector} from "apache-arrow";
+// looks misnamed), type, nulls, and reading numeric columns as plain numbers (64-bit integers converted,
+// Float16 decoded from its bits). Pure.
+import {DataType, Precision, util, type Field, type Table, type Vector} from "apache-arrow";
 import type {IssueList} from "./issues.js";
 
 export type ColumnKind = "integer" | "float" | "string" | "label" | "float-list";
@@ -21,7 +22,7 @@ const KIND_WORDS: Record<ColumnKind, string> = {
   float: "a floating-point type (Float16, Float32 or Float64)",
   string: "a string type (Utf8 or a dictionary of strings)",
   label: "a string or integer type",
-  "float-list": "a list of floats (List<Float32> or FixedSizeList<Float32>)"
+  "float-list": "a list of floats (List, LargeList or FixedSizeList of Float16, Float32 or Float64)"
 };
 
 function isString(type: DataType): boolean {
@@ -29,7 +30,7 @@ function isString(type: DataType): boolean {
 }
 
 export function isFloatList(type: DataType): boolean {
-  return (DataType.isList(type) || DataType.isFixedSizeList(type)) && DataType.isFloat(type.children[0].type);
+  return (DataType.isList(type) || DataType.isLargeList(type) || DataType.isFixedSizeList(type)) && DataType.isFloat(type.children[0].type);
 }
 
 export function hasKind(type: DataType, kind: ColumnKind): boolean {
@@ -95,11 +96,19 @@ export function checkNulls(table: Table, name: string, columns: readonly string[
   return ok;
 }
 
-/** An integer or float column as numbers (64-bit integers converted). */
-export function numbers(vector: Vector): ArrayLike<number> {
-  const values = vector.toArray() as ArrayLike<number> | BigInt64Array | BigUint64Array;
+/**
+ * The values of a numeric buffer as numbers: 64-bit integers converted, and Float16 decoded (Arrow keeps
+ * a half float as its 16 bits, so the raw buffer of 0.984 reads 15328).
+ */
+export function asNumbers(values: ArrayLike<number> | BigInt64Array | BigUint64Array, type: DataType): ArrayLike<number> {
   if (values instanceof BigInt64Array || values instanceof BigUint64Array) return Float64Array.from(values, Number);
+  if (DataType.isFloat(type) && type.precision === Precision.HALF) return Float32Array.from(values as ArrayLike<number>, util.uint16ToFloat64);
   return values as ArrayLike<number>;
+}
+
+/** An integer or float column as numbers. */
+export function numbers(vector: Vector): ArrayLike<number> {
+  return asNumbers(vector.toArray() as ArrayLike<number>, vector.type);
 }
 
 /** A string or integer column as strings (small columns: labels, tokens). */

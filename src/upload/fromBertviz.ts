@@ -1,6 +1,8 @@
 // BertViz-style JSON → an AttentionSet: {"tokens": [...], "attention": layers × heads × query × key}, or
 // with BertViz's batch axis, layers × batch × heads × query × key (each batch entry becomes a sample,
-// all sharing the tokens). Every nesting level is checked, and a problem names its index path. Pure.
+// all sharing the tokens). BertViz's own params, as head_view and model_view embed them in their pages
+// ({"attention": [{"name", "attn", "left_text", "right_text"}, …]}), give their first view. Every nesting
+// level is checked, and a problem names its index path. Pure.
 import type {AttentionSet} from "./attentionSet.js";
 import type {IssueList} from "./issues.js";
 import {MAX_WEIGHTS} from "./limits.js";
@@ -8,6 +10,47 @@ import {checkTokenList} from "./tokens.js";
 
 const LEVELS_PLAIN = 4;
 const LEVELS_BATCHED = 5;
+
+/** Where a page saved from head_view / model_view (html_action="return") assigns its params. */
+const PARAMS_ASSIGNMENT = /(?:\b(?:const|let|var)\s+|\bwindow\.)params\s*=\s*/;
+/** The comment BertViz's template leaves after the params on the same line. */
+const TRAILING_COMMENT = /;\s*\/\/[^"]*$/;
+
+/** The params JSON text of a saved BertViz page, or null when the page has none (json.dumps writes one line). */
+export function bertvizParamsFromHtml(html: string): string | null {
+  const match = PARAMS_ASSIGNMENT.exec(html);
+  if (!match) return null;
+  const start = match.index + match[0].length;
+  const end = html.indexOf("\n", start);
+  return html.slice(start, end < 0 ? undefined : end).replace(TRAILING_COMMENT, "").trim().replace(/;$/, "");
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === "object" && !Array.isArray(value);
+
+/**
+ * BertViz's params → {tokens, attention} of their first view, or the value itself when it is not BertViz's
+ * params. Warns when the params hold more views than the one read, or only some of the model's layers.
+ */
+function firstView(value: Record<string, unknown>, name: string, issues: IssueList): Record<string, unknown> | null {
+  const {attention} = value;
+  // Older BertViz keyed its views by filter ({"all": {...}, "aa": {...}}, "default_filter": "all").
+  const views = Array.isArray(attention) ? attention : isRecord(attention) ? Object.entries(attention).sort(([a], [b]) => Number(b === value.default_filter) - Number(a === value.default_filter)).map(([, v]) => v) : null;
+  if (!views || !isRecord(views[0])) return value;
+  const view = views[0];
+  const label = (v: unknown, i: number) => (isRecord(v) && typeof v.name === "string" ? `"${v.name}"` : `view ${i}`);
+  if (!Array.isArray(view.left_text) || !Array.isArray(view.right_text)) {
+    issues.error("missing_column", `${name}: BertViz's first view needs "left_text" and "right_text" token lists next to "attn"`);
+    return null;
+  }
+  if (view.left_text.length !== view.right_text.length || view.left_text.some((t, i) => t !== (view.right_text as unknown[])[i])) {
+    issues.error("shape", `${name}: BertViz's first view, ${label(view, 0)}, is cross-attention (its query tokens are not its key tokens); this page draws self-attention only`);
+    return null;
+  }
+  if (views.length > 1) issues.warn("extra_file", `${name} holds ${views.length} BertViz views (${views.map(label).join(", ")}); the first, ${label(view, 0)}, is shown`);
+  const layers = value.include_layers;
+  if (Array.isArray(layers) && layers.some((l, i) => l !== i)) issues.warn("extra_file", `${name} holds layers ${layers.join(", ")} of the model; they are numbered from 0 here`);
+  return {tokens: view.left_text, attention: view.attn};
+}
 
 function depth(value: unknown): number {
   let d = 0;
@@ -18,8 +61,10 @@ function depth(value: unknown): number {
   return d;
 }
 
-export function attentionFromBertviz(value: Record<string, unknown>, name: string, issues: IssueList): AttentionSet | null {
-  const {tokens, attention} = value;
+export function attentionFromBertviz(value: Record<string, unknown>, name: string, format: string, issues: IssueList): AttentionSet | null {
+  const view = firstView(value, name, issues);
+  if (!view) return null;
+  const {tokens, attention} = view;
   if (!Array.isArray(tokens)) {
     issues.error("missing_column", `${name}: BertViz JSON needs a "tokens" list next to "attention"`);
     return null;
@@ -79,5 +124,5 @@ export function attentionFromBertviz(value: Record<string, unknown>, name: strin
   }
   if (issues.hasErrors) return null;
   const groups = Array.from({length: B}, (_, b) => ({label: B > 1 ? `sample ${b}` : "sequence", model: null, sample: B > 1 ? String(b) : null, tokens: tokens as string[]}));
-  return {source: "BertViz JSON", layers: L, heads: H, n: N, groups, values, effective: null, mixing: null};
+  return {source: format === "JSON" ? "BertViz JSON" : format, layers: L, heads: H, n: N, groups, values, effective: null, mixing: null};
 }

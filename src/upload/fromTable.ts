@@ -6,7 +6,7 @@
 // Rows count from 0. Pure.
 import {DataType, type Table, type Vector} from "apache-arrow";
 import type {AttentionGroup, AttentionSet} from "./attentionSet.js";
-import {checkColumns, checkNulls, isFloatList, labels, numbers, type ColumnKind} from "./columns.js";
+import {asNumbers, checkColumns, checkNulls, isFloatList, labels, numbers, type ColumnKind} from "./columns.js";
 import type {IssueList} from "./issues.js";
 import {MAX_LOCATIONS, MAX_WEIGHTS} from "./limits.js";
 import type {TokenLists} from "./tokens.js";
@@ -51,17 +51,21 @@ function max(values: ArrayLike<number>): number {
   return m;
 }
 
-/** Calls fn(row, values, start, length) for each row of a list column, chunk by chunk (no copy). */
+/**
+ * Calls fn(row, values, start, length) for each row of a list column, chunk by chunk (no copy of 32- and
+ * 64-bit floats; Float16 lists are decoded once per chunk; a LargeList's 64-bit offsets read as numbers).
+ */
 function forEachList(vector: Vector, fn: (row: number, values: ArrayLike<number>, start: number, length: number) => void): void {
   let row = 0;
   for (const chunk of vector.data) {
     const child = chunk.children[0];
-    const values = child.values as ArrayLike<number>;
+    const values = asNumbers(child.values as ArrayLike<number>, child.type);
     const fixed = DataType.isFixedSizeList(chunk.type) ? chunk.type.listSize : 0;
+    const offsets = chunk.valueOffsets as ArrayLike<number | bigint>;
     for (let i = 0; i < chunk.length; i++, row++) {
       const j = chunk.offset + i;
-      const start = fixed ? j * fixed : chunk.valueOffsets[j];
-      const end = fixed ? start + fixed : chunk.valueOffsets[j + 1];
+      const start = fixed ? j * fixed : Number(offsets[j]);
+      const end = fixed ? start + fixed : Number(offsets[j + 1]);
       fn(row, values, child.offset + start, end - start);
     }
   }

@@ -23,6 +23,7 @@ export type IssueCode =
   | "shape"
   | "too_many_weights"
   | "row_sum"
+  | "not_probability"
   | "missing_cells"
   | "no_tokens"
   | "extra_file";

@@ -13,6 +13,12 @@ export const MAX_FILE_LABEL = "400 MB";
  */
 export const MAX_WEIGHTS = 48_000_000;
 
+/**
+ * The most bytes one compressed Arrow buffer may declare uncompressed: a column of MAX_WEIGHTS float64
+ * weights. A larger length is a corrupt file, refused before anything is allocated.
+ */
+export const MAX_BUFFER_BYTES = MAX_WEIGHTS * 8;
+
 /** A row of a map "sums to 1" when its sum is within this of 1 (float32 rounding over 512 keys is ~1e-5). */
 export const ROW_SUM_TOLERANCE = 1e-3;
 

@@ -21,7 +21,7 @@ export interface LoadResult {
   offRows: number;
 }
 
-type Role = {role: "attention-table"; name: string; format: string; table: Table} | {role: "bertviz"; name: string; value: Record<string, unknown>} | {role: "tokens"; name: string; tokens: TokenLists | null} | {role: "mixing"; name: string; table: Table};
+type Role = {role: "attention-table"; name: string; format: string; table: Table} | {role: "bertviz"; name: string; format: string; value: Record<string, unknown>} | {role: "tokens"; name: string; tokens: TokenLists | null} | {role: "mixing"; name: string; table: Table};
 
 const has = (table: Table, column: string) => table.schema.fields.some((f) => f.name === column);
 
@@ -30,7 +30,7 @@ function roleOf(file: UploadFile, decoded: NonNullable<ReturnType<typeof decodeF
   const {name} = file;
   if (decoded.kind === "json") {
     const value = decoded.value;
-    if (value !== null && typeof value === "object" && !Array.isArray(value) && "attention" in value) return {role: "bertviz", name, value: value as Record<string, unknown>};
+    if (value !== null && typeof value === "object" && !Array.isArray(value) && "attention" in value) return {role: "bertviz", name, format: decoded.format, value: value as Record<string, unknown>};
     return {role: "tokens", name, tokens: tokensFromJson(value, name, issues)};
   }
   const {table} = decoded;
@@ -66,7 +66,7 @@ export function loadUpload(files: readonly UploadFile[], decodeParquet?: Parquet
   let data: AttentionSet | null;
   if (main.role === "bertviz") {
     if (tokens.length) issues.warn("extra_file", `${tokens[0].name} was not used: a BertViz JSON carries its own tokens`);
-    data = attentionFromBertviz(main.value, main.name, issues);
+    data = attentionFromBertviz(main.value, main.name, main.format, issues);
   } else data = main.role === "attention-table" ? attentionFromTable(main.table, main.name, main.format, tokenLists, issues) : null;
   if (!data || issues.hasErrors) return fail();
 

@@ -1,12 +1,18 @@
 // Turns the bytes of one file into an Arrow table or a JSON value, after sniffing what it is (by its
-// first bytes, not its name). A truncated or corrupt file becomes an "corrupt" issue, never an exception.
-// Parquet is decoded by a function the caller passes in (parquet-wasm in the browser and in Node), so this
-// module has no wasm and no DOM. Pure.
+// first bytes, not its name). Arrow IPC and Feather may be LZ4- or ZSTD-compressed (codecs.ts); a page
+// saved from BertViz gives the params JSON it embeds. A file of a kind this page does not read (NumPy,
+// PyTorch, Feather version 1, HDF5) is named as such; a truncated or corrupt file becomes a "corrupt"
+// issue, never an exception. Parquet is decoded by a function the caller passes in (parquet-wasm in the
+// browser and in Node), so this module has no wasm and no DOM. Pure.
 import {tableFromIPC, type Table} from "apache-arrow";
+import {registerArrowCodecs} from "./codecs.js";
+import {bertvizParamsFromHtml} from "./fromBertviz.js";
+import {shortColumn} from "./integrity.js";
+import {checkIpcFile, checkIpcStream} from "./ipcMetadata.js";
 import type {IssueList} from "./issues.js";
 import {MAX_FILE_BYTES, MAX_FILE_LABEL} from "./limits.js";
 
-export type FileKind = "arrow-file" | "arrow-stream" | "parquet" | "json";
+export type FileKind = "arrow-file" | "arrow-stream" | "parquet" | "json" | "html";
 
 /** Parquet bytes → Arrow IPC stream bytes (parquet-wasm's readParquet(…).intoIPCStream()). */
 export type ParquetDecoder = (bytes: Uint8Array) => Uint8Array;
@@ -23,10 +29,29 @@ const PARQUET_MAGIC = [0x50, 0x41, 0x52, 0x31]; // "PAR1"
 const CONTINUATION = 0xff; // an IPC stream message starts with 0xFFFFFFFF
 const CONTINUATION_BYTES = 4;
 const JSON_OPENERS = new Set(["{", "["]);
+const HTML_OPENER = "<";
 const BYTE_ORDER_MARK = "\uFEFF";
 const SNIFF_BYTES = 64;
 
 const startsWith = (bytes: Uint8Array, magic: readonly number[], at = 0) => magic.every((b, i) => bytes[at + i] === b);
+const ascii = (text: string) => Array.from(text, (c) => c.charCodeAt(0));
+
+/** Files people export attention in that this page does not read: what they are, and what to do instead. */
+const FOREIGN: {magic: number[]; what: string; instead: string}[] = [
+  {magic: ascii("\x93NUMPY"), what: "a NumPy array (.npy)", instead: "write it as a table with pyarrow (docs/export-attention.md)"},
+  {magic: ascii("PK\x03\x04"), what: "a zip archive (what torch.save and numpy.savez write)", instead: "write the tensor as a table with pyarrow (docs/export-attention.md)"},
+  {magic: ascii("FEA1"), what: "Feather version 1", instead: "write it again as Feather version 2, pyarrow's default (feather.write_feather(table, path))"},
+  {magic: ascii("\x89HDF"), what: "an HDF5 file", instead: "write the tensor as a table with pyarrow (docs/export-attention.md)"}
+];
+const CSV = {what: "comma- or tab-separated text (CSV)", instead: "write the table with to_parquet or to_feather instead of to_csv"};
+const SEPARATORS = /[,\t]/;
+const PRINTABLE = /^[\x20-\x7e\t\r\n]*$/;
+
+/** Printable text whose first line holds a separator. */
+function looksLikeCsv(bytes: Uint8Array): boolean {
+  const head = String.fromCharCode(...bytes.subarray(0, SNIFF_BYTES));
+  return PRINTABLE.test(head) && SEPARATORS.test(head.split("\n")[0]);
+}
 
 export function detectKind(bytes: Uint8Array): FileKind | null {
   if (startsWith(bytes, ARROW_MAGIC)) return "arrow-file";
@@ -34,6 +59,7 @@ export function detectKind(bytes: Uint8Array): FileKind | null {
   if (bytes.length >= CONTINUATION_BYTES && bytes.subarray(0, CONTINUATION_BYTES).every((b) => b === CONTINUATION)) return "arrow-stream";
   const head = new TextDecoder().decode(bytes.subarray(0, SNIFF_BYTES)).replace(BYTE_ORDER_MARK, "").trimStart();
   if (JSON_OPENERS.has(head[0])) return "json";
+  if (head[0] === HTML_OPENER) return "html";
   return null;
 }
 
@@ -59,10 +85,30 @@ export function decodeFile(file: UploadFile, issues: IssueList, decodeParquet?: 
   if (!checkSize(name, bytes.length, issues)) return null;
   const kind = detectKind(bytes);
   if (kind === null) {
-    issues.error("unknown_format", `${name} is not Arrow IPC, Parquet or JSON (its first bytes match none of them)`);
+    const foreign = FOREIGN.find((f) => startsWith(bytes, f.magic)) ?? (looksLikeCsv(bytes) ? CSV : undefined);
+    issues.error("unknown_format", foreign ? `${name} is ${foreign.what}, which this page does not read: ${foreign.instead}` : `${name} is not Arrow IPC, Feather, Parquet, JSON or a BertViz page (its first bytes match none of them)`);
     return null;
   }
+  const checked = (decoded: Decoded & {kind: "table"}): Decoded | null => {
+    const short = shortColumn(decoded.table);
+    if (!short) return decoded;
+    issues.error("corrupt", `${name} is truncated or corrupt: its ${decoded.format} metadata declares more than its data holds (${short})`);
+    return null;
+  };
   try {
+    if (kind === "html") {
+      const params = bertvizParamsFromHtml(new TextDecoder().decode(bytes));
+      if (params === null) {
+        issues.error("unknown_format", `${name} is an HTML page without BertViz's data in it (a page saved from head_view or model_view holds "const params = {…}")`);
+        return null;
+      }
+      try {
+        return {kind: "json", format: "BertViz page", value: JSON.parse(params)};
+      } catch (error) {
+        issues.error("corrupt", `${name}: the BertViz data in this page is not valid JSON (${reason(error)})`);
+        return null;
+      }
+    }
     if (kind === "json") {
       const text = new TextDecoder().decode(bytes);
       try {
@@ -88,9 +134,13 @@ export function decodeFile(file: UploadFile, issues: IssueList, decodeParquet?: 
         issues.error("corrupt", `${name} is Parquet, and no Parquet decoder is available here`);
         return null;
       }
-      return {kind: "table", format: "Parquet", table: tableFromIPC(decodeParquet(bytes))};
+      const ipc = decodeParquet(bytes);
+      checkIpcStream(ipc);
+      return checked({kind: "table", format: "Parquet", table: tableFromIPC(ipc)});
     }
-    return {kind: "table", format: kind === "arrow-file" ? "Arrow IPC file" : "Arrow IPC stream", table: tableFromIPC(bytes)};
+    registerArrowCodecs();
+    (kind === "arrow-file" ? checkIpcFile : checkIpcStream)(bytes);
+    return checked({kind: "table", format: kind === "arrow-file" ? "Arrow IPC file" : "Arrow IPC stream", table: tableFromIPC(bytes)});
   } catch (error) {
     issues.error("corrupt", `${name} is truncated or corrupt: the ${kind === "parquet" ? "Parquet" : "Arrow"} reader stopped with "${reason(error)}"`);
     return null;

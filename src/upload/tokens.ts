@@ -42,7 +42,7 @@ export function tokensFromTable(table: Table, name: string, issues: IssueList): 
     issues.error("no_rows", `${name} has no rows`);
     return null;
   }
-  if (!checkColumns(table, name, {position: "integer", token: "string"}, {sample: "label"}, issues)) return null;
+  if (!checkColumns(table, name, {position: "integer", token: "label"}, {sample: "label"}, issues)) return null;
   if (!checkNulls(table, name, ["position", "token", ...(table.getChild("sample") ? ["sample"] : [])], issues)) return null;
   const position = numbers(table.getChild("position")!);
   const token = labels(table.getChild("token")!);

@@ -5,6 +5,7 @@
 import {mkdtempSync, rmSync, writeFileSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
+import {fileURLToPath} from "node:url";
 import {tableFromArrays, tableFromIPC} from "apache-arrow";
 import type {Browser, Page} from "playwright-core";
 import {afterAll, beforeAll, describe, expect, inject, test} from "vitest";
@@ -109,15 +110,29 @@ describe("the Your data page", () => {
     expect(problems).toEqual([]);
   });
 
+  test("files from pyarrow and BertViz load: LZ4 Feather, float16 Parquet, a saved head-view page (its tokens as text)", async () => {
+    const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/upload/${name}`, import.meta.url));
+    const {page, problems} = await open();
+    expect(await upload(page, [fixture("tidy-lz4.feather"), fixture("tokens.json")])).toBe("ok");
+    expect(await upload(page, [fixture("dense-f16.parquet"), fixture("tokens.json")])).toBe("ok");
+    expect(await page.locator(`${REPORT} li`).count()).toBe(0); // float16 read as values: its rows sum to 1
+    expect(await upload(page, [fixture("bertviz-head-view.html")])).toBe("ok");
+    await page.waitForSelector(READY);
+    expect(await page.locator(READY).textContent()).toContain("<b>on</b>");
+    expect(await page.locator(`${READY} b`).count()).toBe(0);
+    await page.close();
+    expect(problems).toEqual([]);
+  });
+
   test("rows that do not sum to 1 are a warning with a button that renormalises them", async () => {
     const columns = tidyColumns(SMALL, syntheticWeights(SMALL));
-    for (let i = 0; i < columns.pattern.length; i++) columns.pattern[i] *= 2;
+    for (let i = 0; i < columns.pattern.length; i++) columns.pattern[i] *= 0.5;
     const {page, problems} = await open();
-    const state = await upload(page, [write("double.arrow", arrowStream(tableFromArrays(columns))), write("double.json", JSON.stringify(tokenList(SMALL.tokens)))]);
+    const state = await upload(page, [write("half.arrow", arrowStream(tableFromArrays(columns))), write("half.json", JSON.stringify(tokenList(SMALL.tokens)))]);
     expect(state).toBe("warning");
-    expect(await page.locator(`${REPORT} li[data-code=row_sum]`).textContent()).toContain("sums to 2.000");
+    expect(await page.locator(`${REPORT} li[data-code=row_sum]`).textContent()).toContain("sums to 0.5000");
     const weight = () => page.$$eval(`${READY} .lines line`, (lines) => lines.reduce((sum, l) => sum + Number(l.getAttribute("data-weight")), 0));
-    expect(await weight()).toBeCloseTo(2, 4);
+    expect(await weight()).toBeCloseTo(0.5, 4);
     await page.locator("[data-action=renormalise]").click();
     await page.waitForFunction((s) => document.querySelector(s)?.textContent?.includes("renormalised"), REPORT);
     await page.waitForFunction((s) => {

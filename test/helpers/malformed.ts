@@ -49,7 +49,8 @@ export function malformedCases(): Case[] {
   return [
     {id: "empty", files: [file("empty.arrow", new Uint8Array(0))], code: "empty", text: "is empty"},
     {id: "too-large", files: [], sparse: {name: "huge.arrow", size: MAX_FILE_BYTES + 1}, code: "too_large", text: "over the 400 MB limit"},
-    {id: "not-a-format", files: [file("notes.arrow", utf8("layer,head_index\n0,0\n"))], code: "unknown_format", text: "is not Arrow IPC, Parquet or JSON"},
+    {id: "not-a-format", files: [file("notes.arrow", utf8("layer,head_index\n0,0\n"))], code: "unknown_format", text: "is comma- or tab-separated text (CSV), which this page does not read"},
+    {id: "not-a-format-binary", files: [file("noise.arrow", Uint8Array.of(1, 2, 3, 250, 0, 7))], code: "unknown_format", text: "is not Arrow IPC, Feather, Parquet, JSON or a BertViz page"},
     {id: "truncated-stream", files: [file("cut.arrows", cut(good))], code: "corrupt", text: "truncated or corrupt"},
     {id: "truncated-file", files: [file("cut.arrow", cut(arrowFile(tidyTable(SMALL, WEIGHTS))))], code: "corrupt", text: "footer is missing"},
     {id: "truncated-parquet", files: [file("cut.parquet", cut(parquet(tidyTable(SMALL, WEIGHTS))))], code: "corrupt", text: "truncated Parquet"},

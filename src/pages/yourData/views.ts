@@ -46,7 +46,7 @@ export function dropZone(store: UploadStore): HTMLDivElement {
   const picker = element("input");
   picker.type = "file";
   picker.multiple = true;
-  picker.accept = ".arrow,.arrows,.ipc,.feather,.parquet,.json";
+  picker.accept = ".arrow,.arrows,.ipc,.feather,.parquet,.json,.html,.htm";
   picker.setAttribute("data-upload", "files");
   picker.setAttribute("aria-label", "Attention file(s)");
   picker.addEventListener("change", () => {
