@@ -104,7 +104,8 @@ export function heatmapPanel(data: HeatmapPanelData, options: HeatmapPanelOption
   // difference goes through its diverging scale.
   const raster = (map: HeadMap, signed: boolean) => {
     const grid = {width: N, height: N, x1: 0, x2: N, y1: 0, y2: N, imageRendering: "pixelated"};
-    return signed ? Plot.raster({...grid, fill: at(map)}) : Plot.raster({...grid, fill: color, fillOpacity: (k: number, q: number) => at(map)(k, q) / maxWeight});
+    const value = at(map);
+    return signed ? Plot.raster({...grid, fill: value}) : Plot.raster({...grid, fill: color, fillOpacity: (k: number, q: number) => value(k, q) / maxWeight});
   };
   const plot = (map: HeadMap, name: string, signed: boolean) =>
     Plot.plot({
@@ -117,7 +118,8 @@ export function heatmapPanel(data: HeatmapPanelData, options: HeatmapPanelOption
       padding: 0,
       x: {domain: [0, N], ticks, tickFormat: tokenAt, tickSize: 0, label: "key", tickRotate: -45},
       y: {domain: [0, N], reverse: true, ticks, tickFormat: tokenAt, tickSize: 0, label: "query", labelAnchor: "top"},
-      color: scale(signed),
+      // only the difference map has a colour scale; the weight maps' colour is constant (their legend is drawn apart)
+      ...(signed ? {color: scale(true)} : {}),
       marks: [
         raster(map, signed),
         Plot.dot(pathCells, {x: "k", y: "q", r: PATH_DOT, fill: PATH_COLOR}),
