@@ -3,7 +3,7 @@
 import {describe, expect, test} from "vitest";
 import {reduceHeads, withoutFirstToken} from "../src/model/mapOps.js";
 import {DEFAULT_THRESHOLDS, detect, headScores, labelsDiffer, scoreMap, typesFor} from "../src/model/headTypes.js";
-import {defaultState, parseWorkbench, serializeWorkbench, type WorkbenchLimits} from "../src/state/workbenchState.js";
+import {defaultState, parseWorkbench, serializeWorkbench, WORKBENCH_KINDS, type WorkbenchLimits} from "../src/state/workbenchState.js";
 
 const map = (rows: number[][]) => rows.map((r) => Float32Array.from(r));
 /** An n×n map that puts all weight on key(q) (rows with key(q) < 0 put it on q itself). */
@@ -118,10 +118,11 @@ describe("head-type detection", () => {
 
 describe("workbench URL state", () => {
   const limits: Record<string, WorkbenchLimits> = {
-    a: {samples: 4, layers: 1, heads: 8, tokens: 36, causal: false},
-    b: {samples: 8, layers: 2, heads: 8, tokens: 25, causal: true}
+    a: {samples: 4, layers: 1, heads: 8, tokens: 36, causal: false, kinds: WORKBENCH_KINDS},
+    b: {samples: 8, layers: 2, heads: 8, tokens: 25, causal: true, kinds: WORKBENCH_KINDS},
+    raw: {samples: 2, layers: 1, heads: 2, tokens: 9, causal: true, kinds: ["raw"]}
   };
-  const parse = (search: string) => parseWorkbench(search, ["a", "b"], (m) => limits[m]);
+  const parse = (search: string) => parseWorkbench(search, ["a", "b", "raw"], (m) => limits[m]);
 
   test("a state survives its URL", () => {
     const state = {...defaultState("b", limits.b), sample: 3, layer: 0, head: 5, locked: true, kind: "effective" as const, scheme: "viridis" as const, hideFirst: true, token: 12, direction: "to" as const, score: "previous_token" as const};
@@ -136,5 +137,10 @@ describe("workbench URL state", () => {
     expect(b.mask).toBe(true); // causal model: masked by default
     expect(parse("?model=a&layer=1").layer).toBe(0); // one layer only
     expect(parse("%%%")).toEqual(defaultState("a", limits.a));
+  });
+
+  test("a map kind the model lacks reads as raw", () => {
+    expect(parse("?model=raw&map=effective").kind).toBe("raw");
+    expect(parse("?model=b&map=effective").kind).toBe("effective");
   });
 });

@@ -57,8 +57,8 @@ describe("the model registry", () => {
     const relation = models.get("relation-mha");
     expect(relation).toMatchObject({family: "relation", layers: 1, heads: 2, tokens: 4, setting: {m: 2, tokens: false, causal: false}});
     expect(relation.samples[2]).toEqual({caption: "sample 2", tokens: ["a", "b", "c", "d"], ids: null});
-    expect(relation.ablation.base).toBe("test_f1");
-    expect(models.limitsOf("lm-iha")).toEqual({samples: 2, layers: 2, heads: 2, tokens: 5, causal: true});
+    expect(relation.ablation?.base).toBe("test_f1");
+    expect(models.limitsOf("lm-iha")).toEqual({samples: 2, layers: 2, heads: 2, tokens: 5, causal: true, kinds: ["raw", "effective"]});
     expect(() => models.get("nope")).toThrow(/no model nope/);
   });
 });

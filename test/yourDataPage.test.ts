@@ -7,7 +7,8 @@ import {describe, expect, test} from "vitest";
 import type {UploadMixingRow} from "../src/upload/attentionSet.js";
 import {EXAMPLE_NAME, EXAMPLE_START} from "../src/upload/example.js";
 import {MAX_FILE_BYTES} from "../src/upload/limits.js";
-import {uploadStore, uploadSummary, type PickedFile, type Upload} from "../src/pages/yourData/state.js";
+import {uploadStore, uploadSummary, type KeptStorage, type PickedFile, type Upload} from "../src/pages/yourData/state.js";
+import type {UploadFile} from "../src/upload/load.js";
 import {fieldTitle, heatKey, heatmapTooLong, HEATMAP_MAX_TOKENS, layerKey, layerMixing, sentenceTitle, shownKey, startSelection, uploadSizes} from "../src/pages/yourData/views.js";
 import {arrowStream, bertviz, parquet, syntheticWeights, tidyColumns, tidyTable, tokenList, utf8, type Shape} from "./helpers/attentionFiles.js";
 import {tableFromArrays} from "apache-arrow";
@@ -15,8 +16,26 @@ import {tableFromArrays} from "apache-arrow";
 const SHAPE: Shape = {layers: 2, heads: 3, tokens: 5};
 const file = (name: string, bytes: Uint8Array): PickedFile => ({name, size: bytes.length, arrayBuffer: async () => bytes.slice().buffer});
 
+/** Storage in memory, as IndexedDB keeps files (a copy of their bytes); `full` makes keeping fail as a full disk does. */
+function memoryStorage(): KeptStorage & {kept: UploadFile[] | null; full: boolean} {
+  return {
+    kept: null,
+    full: false,
+    async keep(files) {
+      if (this.full) throw new Error("QuotaExceededError");
+      this.kept = files.map((f) => ({name: f.name, bytes: f.bytes.slice()}));
+    },
+    async load() {
+      return this.kept && {files: this.kept};
+    },
+    async forget() {
+      this.kept = null;
+    }
+  };
+}
+
 /** A store whose Parquet loader counts its loads and whose published values are kept in order. */
-function store() {
+function store(storage = memoryStorage()) {
   const published: Upload[] = [];
   let loads = 0;
   const uploads = uploadStore({
@@ -25,10 +44,11 @@ function store() {
       return {default: async () => undefined, readParquet: (bytes: Uint8Array) => Parquet.readParquet(bytes)};
     },
     parquetWasm: "unused.wasm",
-    nextFrame: async () => undefined
+    nextFrame: async () => undefined,
+    storage
   });
   uploads.listen((value) => published.push(value));
-  return {uploads, published, loads: () => loads};
+  return {uploads, published, storage, loads: () => loads};
 }
 
 describe("the upload store", () => {
@@ -58,6 +78,43 @@ describe("the upload store", () => {
     expect(loads()).toBe(1);
     expect(uploads.value.result.data?.source).toContain("Parquet");
     expect(uploads.value.result.issues).toEqual([]);
+  });
+
+  test("a file that loads is kept, a reload opens it again, and Forget removes it", async () => {
+    const first = store();
+    expect(first.uploads.value.kept).toBe(false); // the example is never kept
+    await first.uploads.take([file("t.parquet", parquet(tidyTable(SHAPE))), file("t.json", utf8(JSON.stringify(tokenList(SHAPE.tokens))))]);
+    expect([first.uploads.value.kept, first.uploads.value.keepError]).toEqual([true, null]);
+    expect(first.storage.kept?.map((f) => f.name)).toEqual(["t.parquet", "t.json"]);
+    const reload = store(first.storage);
+    await reload.uploads.restore();
+    expect(reload.published.map((u) => [u.names.join(), u.loading])).toEqual([["t.parquet,t.json", true], ["t.parquet,t.json", false]]);
+    expect(reload.uploads.value.kept).toBe(true);
+    expect(Array.from(reload.uploads.value.result.data!.values[0])).toEqual(Array.from(first.uploads.value.result.data!.values[0]));
+    expect(reload.loads()).toBe(1); // the kept Parquet file starts the decoder
+    await reload.uploads.forget();
+    expect([reload.storage.kept, reload.uploads.value.names, reload.uploads.value.kept]).toEqual([null, [EXAMPLE_NAME], false]);
+    const empty = store(reload.storage);
+    await empty.uploads.restore();
+    expect(empty.published).toEqual([]); // nothing kept: the example stays
+  });
+
+  test("a file with errors is not kept, and what was kept stays", async () => {
+    const {uploads, storage} = store();
+    await uploads.take([file("good.arrow", arrowStream(tidyTable(SHAPE)))]);
+    await uploads.take([file("bad.arrow", new Uint8Array([1, 2, 3]))]);
+    expect(uploads.value.result.data).toBeNull();
+    expect(uploads.value.kept).toBe(false);
+    expect(storage.kept?.map((f) => f.name)).toEqual(["good.arrow"]);
+  });
+
+  test("a file the browser cannot keep is still shown, and the page says why it is not kept", async () => {
+    const storage = memoryStorage();
+    storage.full = true;
+    const {uploads} = store(storage);
+    await uploads.take([file("good.arrow", arrowStream(tidyTable(SHAPE)))]);
+    expect(uploads.value.result.data?.layers).toBe(SHAPE.layers);
+    expect([uploads.value.kept, uploads.value.keepError]).toEqual([false, "QuotaExceededError"]);
   });
 
   test("an empty or oversized file is refused before a byte is read, and nothing is drawn", async () => {

@@ -1,4 +1,5 @@
-// Whole-map operations of the head workbench: hiding the first token and layer summaries over heads.
+// Whole-map operations of the head workbench: hiding the first token, layer summaries over heads, and
+// whether a map is causal.
 // Maps are rows = queries, columns = keys. Pure: maps in, new maps out (plain arrays, browser-safe).
 import {renormalised, type SquareMap} from "./metrics.js";
 
@@ -33,5 +34,16 @@ export function reduceHeads(maps: readonly SquareMap[], how: "mean" | "max"): He
       out[k] = how === "mean" ? acc / maps.length : acc;
     }
     return out;
+  });
+}
+
+/** Largest weight a causal map may hold after its query: exported causal maps hold exact zeros there. */
+export const CAUSAL_TOLERANCE = 1e-6;
+
+/** Whether no query gives a key after it more than CAUSAL_TOLERANCE of weight (a causal model's map). */
+export function isCausal(map: SquareMap): boolean {
+  return map.every((row, q) => {
+    for (let k = q + 1; k < row.length; k++) if (row[k] > CAUSAL_TOLERANCE) return false;
+    return true;
   });
 }

@@ -1,6 +1,6 @@
 // The one data layer between files and views. A view asks a source for exactly the slice it draws and gets
 // typed maps back, cached per slice. The built-in tensors sit behind it (parquetSource: Parquet row groups
-// by HTTP range); a reader's file or a URL is meant to sit behind the same interface.
+// by HTTP range), and so does a reader's checked file (uploadSource); a file at a URL is meant to as well.
 import {headStack, type HeadMap} from "../components/headStack.js";
 import type {PseudoBlockColumns} from "../components/pseudoBlocks.js";
 import type {ViewMapKind} from "../model/vocabulary.js";

@@ -40,6 +40,8 @@ export interface WorkbenchLimits {
   tokens: number;
   /** causal models start with the mask on */
   causal: boolean;
+  /** the map kinds the model has (a reader's file may have no effective maps) */
+  kinds: readonly WorkbenchKind[];
 }
 
 /** The default state of a model. */
@@ -68,7 +70,7 @@ function workbenchSchema(models: readonly string[], limits: WorkbenchLimits, d: 
     layer: integerField("layer", 0, limits.layers - 1, d.layer),
     head: integerField("head", 0, limits.heads - 1, d.head),
     locked: flagField("lock", d.locked),
-    kind: choiceField("map", WORKBENCH_KINDS, d.kind),
+    kind: choiceField("map", limits.kinds, d.kind),
     scheme: choiceField("scheme", SCHEMES, d.scheme),
     mask: flagField("mask", d.mask),
     hideFirst: flagField("nofirst", d.hideFirst),
@@ -79,7 +81,7 @@ function workbenchSchema(models: readonly string[], limits: WorkbenchLimits, d: 
 }
 
 /** Sizes for writing a state: how a value is written does not depend on the sizes. */
-const ANY_SIZE: WorkbenchLimits = {samples: Infinity, layers: Infinity, heads: Infinity, tokens: Infinity, causal: false};
+const ANY_SIZE: WorkbenchLimits = {samples: Infinity, layers: Infinity, heads: Infinity, tokens: Infinity, causal: false, kinds: WORKBENCH_KINDS};
 
 /**
  * Reads a state from a query string. The model comes first (its limits bound the rest): `limitsOf`

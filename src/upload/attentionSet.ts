@@ -11,7 +11,9 @@ export interface AttentionGroup {
   label: string;
   model: string | null;
   sample: string | null;
+  /** the tokens, or the positions as numbers ("0", "1", …) when the file came without tokens (`numbered`) */
   tokens: string[];
+  numbered: boolean;
 }
 
 /** A mixing entry in the format of data/mixing.arrow (docs/data-formats.md). */

@@ -210,7 +210,8 @@ export function attentionFromTable(table: Table, name: string, format: string, t
   const groupList: AttentionGroup[] = groups.list.map((g, i) => ({
     ...g,
     label: groupLabel(g.model, g.sample),
-    tokens: given[i] ?? Array.from({length: N}, (_, n) => String(n))
+    tokens: given[i] ?? Array.from({length: N}, (_, n) => String(n)),
+    numbered: !given[i]
   }));
   return {source: `${dense ? "dense" : "tidy"} ${format}`, layers: L, heads: H, n: N, groups: groupList, values, effective, mixing: null};
 }

@@ -7,7 +7,7 @@ import {headLabel, layerLabel} from "../../model/config.js";
 import {MAP_KIND_NAMES} from "../../model/vocabulary.js";
 import type {KnockoutRow} from "../../sources/runTables.js";
 import {WORKBENCH_KINDS, type WorkbenchState} from "../../state/workbenchState.js";
-import type {WorkbenchModel, WorkbenchStore} from "./state.js";
+import {hasKnockouts, type WorkbenchModel, type WorkbenchStore} from "./state.js";
 
 export interface Shown<S> extends HTMLElement {
   show(state: WorkbenchState, model: WorkbenchModel): S;
@@ -48,7 +48,9 @@ export function controlBar(models: readonly WorkbenchModel[], store: WorkbenchSt
   const field = <T extends HTMLElement>(label: HTMLLabelElement, tag: string) => label.querySelector(tag) as T;
   bar.show = (state, current) => {
     field<HTMLSelectElement>(model, "select").value = state.model;
-    field<HTMLSelectElement>(kind, "select").value = state.kind;
+    const kinds = field<HTMLSelectElement>(kind, "select");
+    for (const option of kinds.options) option.disabled = !current.kinds.includes(option.value as WorkbenchState["kind"]);
+    kinds.value = state.kind;
     field<HTMLSelectElement>(scheme, "select").value = state.scheme;
     field<HTMLSelectElement>(direction, "select").value = state.direction;
     field<HTMLInputElement>(mask, "input").checked = state.mask;
@@ -82,7 +84,7 @@ export function layerSlider(store: WorkbenchStore): Shown<void> {
 /** IHA's source knockouts: one source × output grid per layer, with what they show; a pointer for other models. */
 export function knockoutSection(model: WorkbenchModel, layers: readonly KnockoutRow[][], state: WorkbenchState): DocumentFragment {
   const out = document.createDocumentFragment();
-  if (model.arch !== "iha") {
+  if (!hasKnockouts(model)) {
     out.append(element("p", "mixviz-caption", "Choose an IHA model above to see how removing one source head changes every output head it feeds."));
     return out;
   }
@@ -100,5 +102,29 @@ export function knockoutSection(model: WorkbenchModel, layers: readonly Knockout
       return figure;
     }))
   );
+  return out;
+}
+
+/** The types detection scores beyond previous-, first- and current-token, as the page's sentence goes on. */
+export function moreTypes(model: WorkbenchModel, inputs: number): DocumentFragment {
+  const out = document.createDocumentFragment();
+  const bold = (text: string) => element("b", "", text);
+  const italic = (text: string) => element("i", "", text);
+  if (model.setting.m !== null) {
+    out.append(", and on the relation grid ", bold("same row"), " and ", bold("same column"), " (the cells that can witness the query's relation)");
+    return out;
+  }
+  if (!model.setting.tokens) {
+    out.append(". Your file came without tokens, so the scores that compare tokens (duplicate-token, induction) are not offered");
+    return out;
+  }
+  out.append(", ", bold("duplicate-token"), " (earlier copies of the query's token) and ", bold("induction"), " (the token that followed an earlier copy)");
+  const tokenBased = [italic("token-based"), ", the share of every row's weight on such tokens (on BOS and a segment repeated twice at most L/(2L+1), hence its lower threshold)"];
+  if (!model.setting.probe) {
+    out.append(", ", ...tokenBased, `. The position-based induction score is not offered: it needs an input that is BOS and a repeated segment, and none of the first ${inputs} inputs is`);
+    return out;
+  }
+  out.append(", scored two ways: ", ...tokenBased, ", and ", italic("position-based"), ", the mean over the repeated rows of the weight on the key just after the query's earlier copy (at most 1; the score TransformerLens-style tools and mlxterp report)");
+  if (model.family === "file") out.append(`, taken on those of the first ${inputs} inputs that are BOS and a repeated segment`);
   return out;
 }

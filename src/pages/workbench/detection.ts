@@ -7,12 +7,13 @@ import {headLabel} from "../../model/config.js";
 import {DEFAULT_THRESHOLDS, HEAD_TYPE_LABELS, HEAD_TYPE_TAGS, detect, headScores, labelsDiffer, scoreMap, typesFor, type DetectionSetting, type HeadType} from "../../model/headTypes.js";
 import type {LmConfig} from "../../model/lmConfig.js";
 import {repeatedRandomTokens} from "../../model/lmTask.js";
+import {repeatPeriod} from "../../model/metrics.js";
 import {lmHeadMaps} from "../../runtime/liveLm.js";
 import type {TrainedModel} from "../../runtime/weights.js";
 import {ablationByHead, knockoutCells, type HeadAblationRow, type KnockoutRow} from "../../sources/runTables.js";
 import type {WorkbenchKind} from "../../state/workbenchState.js";
 import type {ModelMaps} from "./maps.js";
-import type {WorkbenchModel} from "./state.js";
+import {hasKnockouts, type WorkbenchModel} from "./state.js";
 
 /** One head's scores and labels on raw and on effective maps. */
 export interface HeadDetection {
@@ -27,7 +28,9 @@ export type ProbeScores = Record<WorkbenchKind, Partial<Record<HeadType, number>
 
 /**
  * Every head's detection over `inputs` (the first DETECTION_INPUTS inputs' maps). For the language models
- * the token scores come from the probe and are left out while it has none.
+ * the token scores come from the probe and are left out while it has none. For a reader's file the
+ * position-based induction score is averaged over the inputs that are BOS and a repeated segment only (the
+ * file's own probe; `fileModels` offers it when there is one), every other score over all inputs.
  */
 export function detectHeads(
   model: WorkbenchModel,
@@ -36,10 +39,14 @@ export function detectHeads(
   thresholds: Partial<Record<HeadType, number>>
 ): {cells: HeadDetection[][]; changed: string[]} {
   const ids = model.samples.slice(0, inputs.length).map((s) => s.ids);
-  const setting = model.family === "lm" ? {...model.setting, tokens: false, probe: false} : model.setting;
+  const setting = model.family === "lm" ? {...model.setting, tokens: false, probe: false} : {...model.setting, probe: false};
+  const repeated = model.family === "file" && model.setting.probe ? inputs.flatMap((_, i) => (ids[i] && repeatPeriod(ids[i]!) !== null ? [i] : [])) : [];
+  const ownProbe = (kind: WorkbenchKind, l: number, h: number) => (repeated.length === 0 ? {} : {
+    induction_position: repeated.reduce((sum, i) => sum + scoreMap("induction_position", inputs[i][kind][l][h], model.setting, ids[i]), 0) / repeated.length
+  });
   const limits = {...DEFAULT_THRESHOLDS, ...thresholds};
   const cells = Array.from({length: model.layers}, (_, l) => Array.from({length: model.heads}, (_, h) => {
-    const scoresOf = (kind: WorkbenchKind) => ({...headScores(inputs.map((m) => m[kind][l][h]), ids, setting), ...probe?.[kind][l][h]});
+    const scoresOf = (kind: WorkbenchKind) => ({...headScores(inputs.map((m) => m[kind][l][h]), ids, setting), ...ownProbe(kind, l, h), ...probe?.[kind][l][h]});
     const rawScores = scoresOf("raw");
     const effectiveScores = scoresOf("effective");
     return {raw: detect(rawScores, limits), effective: detect(effectiveScores, limits), rawScores, effectiveScores};
@@ -59,7 +66,8 @@ export function typeSummary(model: WorkbenchModel, changed: readonly string[]): 
   const found = changed.length === 0
     ? `On ${model.name} no head changes its labels between raw and effective maps at these thresholds.`
     : `On ${model.name}, ${changed.length} of ${model.layers * model.heads} heads change their labels between raw and effective maps: ${changed.join(", ")}.`;
-  return `${found} Tags: ${tags}. Hover a cell for its scores.`;
+  const raw = model.kinds.includes("effective") ? "" : " The file has no effective maps, so each head's effective labels repeat its raw ones.";
+  return `${found}${raw} Tags: ${tags}. Hover a cell for its scores.`;
 }
 
 /** The induction probe's settings: BOS and a random segment of `length` tokens, `repeats` times. */
@@ -112,8 +120,8 @@ export function probeCaption(probe: ProbeResult, input: ProbeInput, tokenLabels:
 }
 
 /** What knocking out each head of a model does (its family's ablation table), by layer and head. */
-export function headAblations(table: ColumnTable, model: WorkbenchModel): HeadAblationRow[] {
-  return ablationByHead(table, model.arch, model.ablation);
+export function headAblations(table: ColumnTable | null, model: WorkbenchModel): HeadAblationRow[] {
+  return table && model.ablation ? ablationByHead(table, model.arch, model.ablation) : [];
 }
 
 /** The ablation plot's points: each head's pattern score (shown kind) against what knocking it out changes. */
@@ -129,7 +137,7 @@ export function ablationPoints(rows: readonly HeadAblationRow[], cells: readonly
 
 /** The source-knockout cells of an IHA model, one list per layer (none for other architectures). */
 export function knockoutLayers(table: ColumnTable, model: WorkbenchModel, kind: WorkbenchKind): KnockoutRow[][] {
-  if (model.arch !== "iha") return [];
+  if (!hasKnockouts(model)) return [];
   const rows = knockoutCells(table, {model: model.id, map: kind});
   return Array.from({length: model.layers}, (_, layer) => rows.filter((r) => r.layer === layer));
 }

@@ -7,7 +7,7 @@ import {reduceHeads, withoutFirstToken} from "../../model/mapOps.js";
 import type {Direction} from "../../model/vocabulary.js";
 import type {ScoreHead} from "../../runtime/scoreRunner.js";
 import type {AttentionSource} from "../../sources/source.js";
-import {WORKBENCH_KINDS, type WorkbenchKind} from "../../state/workbenchState.js";
+import type {WorkbenchKind} from "../../state/workbenchState.js";
 import type {WorkbenchModel} from "./state.js";
 
 /** How many inputs the detection and the small multiples use per model. */
@@ -16,10 +16,15 @@ export const DETECTION_INPUTS = 8;
 /** maps[kind][layer][head] of one input. */
 export type ModelMaps = Record<WorkbenchKind, HeadMap[][]>;
 
-/** Every layer's raw and effective maps of one input, each layer read from the model family's source. */
+/**
+ * Every layer's raw and effective maps of one input, each layer read from the model's source. A model
+ * without effective maps (a reader's file without them; `model.kinds`) gets its raw maps in their place: the
+ * page offers it the raw kind only, and the detection's caption says its effective labels repeat the raw ones.
+ */
 export async function loadMaps(source: AttentionSource, model: WorkbenchModel, sample: number): Promise<ModelMaps> {
-  const layers = await Promise.all(Array.from({length: model.layers}, (_, layer) => source.maps({arch: model.arch, sample, layer}, WORKBENCH_KINDS)));
-  return {raw: layers.map((maps) => maps.raw!), effective: layers.map((maps) => maps.effective!)};
+  const layers = await Promise.all(Array.from({length: model.layers}, (_, layer) => source.maps({arch: model.arch, sample, layer}, model.kinds)));
+  const raw = layers.map((maps) => maps.raw!);
+  return {raw, effective: model.kinds.includes("effective") ? layers.map((maps) => maps.effective!) : raw};
 }
 
 /** The maps the detection and the small multiples read: the first DETECTION_INPUTS inputs'. */

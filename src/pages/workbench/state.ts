@@ -3,10 +3,17 @@
 // the address bar and tells the page's cells when the part they draw changes. Pure but for the store's `write`.
 import {ARCH_NAMES, type Arch} from "../../model/vocabulary.js";
 import {typesFor, type DetectionSetting} from "../../model/headTypes.js";
+import {isCausal} from "../../model/mapOps.js";
+import {repeatPeriod} from "../../model/metrics.js";
 import type {AblationColumns} from "../../sources/runTables.js";
-import {parseWorkbench, serializeWorkbench, type WorkbenchLimits, type WorkbenchState} from "../../state/workbenchState.js";
+import {modelsOf} from "../../sources/uploadSource.js";
+import {layerStack, type AttentionSet} from "../../upload/attentionSet.js";
+import {parseWorkbench, serializeWorkbench, WORKBENCH_KINDS, type WorkbenchKind, type WorkbenchLimits, type WorkbenchState} from "../../state/workbenchState.js";
+import type {KeptFile} from "../readerFile.js";
+import {DETECTION_INPUTS} from "./maps.js";
 
-export type Family = "lm" | "relation";
+/** Where a model's maps come from: the build's relation models or language models, or the reader's file. */
+export type Family = "lm" | "relation" | "file";
 
 export interface WorkbenchInput {
   caption: string;
@@ -26,10 +33,12 @@ export interface WorkbenchModel {
   tokens: number;
   samples: WorkbenchInput[];
   setting: DetectionSetting;
+  /** the map kinds it has: a reader's file has effective maps only when it carries them */
+  kinds: readonly WorkbenchKind[];
   /** the metric the ablations change */
   metric: string;
-  /** its columns in the family's ablation table */
-  ablation: AblationColumns;
+  /** its columns in the family's ablation table; null for a reader's file (it carries no ablations) */
+  ablation: AblationColumns | null;
 }
 
 /** What the page reads of samples.json, metrics.json and lm-samples.json. */
@@ -63,6 +72,7 @@ export function workbenchModels(relation: RelationSamples, metrics: RelationMetr
     tokens: lm.n_ctx,
     samples: lm.samples.map((s) => ({caption: `sequence ${s.sample}`, tokens: s.tokens.map((t) => lm.token_labels[t]), ids: s.tokens})),
     setting: {m: null, tokens: true, causal: true, probe: true},
+    kinds: WORKBENCH_KINDS,
     metric: "induction accuracy",
     ablation: {base: "induction_accuracy", ablated: "ablated_induction_accuracy", source: "source_ablated_induction_accuracy"}
   }));
@@ -76,10 +86,60 @@ export function workbenchModels(relation: RelationSamples, metrics: RelationMetr
     tokens: relation.task.m * relation.task.m,
     samples: relation.samples.map((s) => ({caption: `sample ${s.sample}`, tokens: s.tokens, ids: null})),
     setting: {m: relation.task.m, tokens: false, causal: false, probe: false},
+    kinds: WORKBENCH_KINDS,
     metric: "test F1",
     ablation: {base: "test_f1", ablated: "ablated_f1", source: "source_ablated_f1"}
   }));
   return [...lmModels, ...relationModels];
+}
+
+/**
+ * The models of a reader's file ("Your data", kept in this browser), one per value of its `model` column.
+ * Token ids are the tokens' strings numbered in order of first appearance, so equal tokens share an id; a
+ * file without tokens has none, and no token scores. The model is causal when no weight of its first input
+ * lies after the query; the position-based induction score is offered when one of the inputs detection reads
+ * is BOS and a repeated segment (it is scored on those inputs only, `detectHeads`).
+ */
+export function fileModels(set: AttentionSet, fileName: string): WorkbenchModel[] {
+  const ids = new Map<string, number>();
+  const idsOf = (tokens: readonly string[]) => tokens.map((t) => (ids.has(t) ? ids.get(t)! : (ids.set(t, ids.size), ids.size - 1)));
+  const models = [...modelsOf(set)];
+  return models.map(([key, groups], i): WorkbenchModel => {
+    const samples = groups.map((g) => ({caption: set.groups[g].label, tokens: set.groups[g].tokens, ids: set.groups[g].numbered ? null : idsOf(set.groups[g].tokens)}));
+    const tokens = samples.every((s) => s.ids !== null);
+    const repeats = tokens && samples.slice(0, DETECTION_INPUTS).some((s) => repeatPeriod(s.ids!) !== null);
+    return {
+      id: models.length === 1 ? "file" : `file-${i}`,
+      name: `Your file · ${key || fileName}`,
+      family: "file",
+      arch: key,
+      layers: set.layers,
+      heads: set.heads,
+      tokens: set.n,
+      samples,
+      setting: {m: null, tokens, causal: Array.from({length: set.layers}, (_, l) => layerStack(set, groups[0], l)).flat().every(isCausal), probe: repeats},
+      kinds: set.effective ? WORKBENCH_KINDS : ["raw"],
+      metric: "",
+      ablation: null
+    };
+  });
+}
+
+/** Whether the build measured source knockouts for the model (IHA's, not a reader's file). */
+export const hasKnockouts = (model: WorkbenchModel): boolean => model.family !== "file" && model.arch === "iha";
+
+/**
+ * What the page says of the reader's file above its controls: which models it added, or why the one the
+ * address asks for (`?model=file…`) is not there; null when there is nothing to say.
+ */
+export function keptNote(kept: KeptFile, models: readonly WorkbenchModel[], search: string): string | null {
+  const asked = new URLSearchParams(search).get("model");
+  const files = models.filter((m) => m.family === "file");
+  if (files.length > 0) return `Your file (${kept.names.join(", ")}, kept in this browser by Your data) is under Model: ${files.map((m) => m.name).join(", ")}.`;
+  if (!asked?.startsWith("file")) return null;
+  if (kept.error) return `The file kept by Your data could not be read from this browser's storage (${kept.error}); open it there again.`;
+  if (kept.result && !kept.result.data) return `The file kept by Your data no longer loads (${kept.result.issues.find((i) => i.level === "error")?.message ?? "unknown error"}); open it there again.`;
+  return "No file is kept in this browser: open one in Your data first, then come back (the built-in models are shown meanwhile).";
 }
 
 /** The models by id, with the limits a state must fit for each. */
@@ -100,14 +160,14 @@ export class ModelRegistry {
 
   limitsOf(id: string): WorkbenchLimits {
     const m = this.get(id);
-    return {samples: m.samples.length, layers: m.layers, heads: m.heads, tokens: m.tokens, causal: m.setting.causal};
+    return {samples: m.samples.length, layers: m.layers, heads: m.heads, tokens: m.tokens, causal: m.setting.causal, kinds: m.kinds};
   }
 }
 
 /**
  * The state after `patch`. A new model keeps the reader's display choices and brings positions into its
- * range: sample, layer and head clamped, the held token let go, the mask as the model's default, and a
- * pattern score the model cannot compute replaced by previous-token.
+ * range: sample, layer and head clamped, the held token let go, the mask as the model's default, a map kind
+ * it lacks replaced by raw, and a pattern score the model cannot compute replaced by previous-token.
  */
 export function nextState(models: ModelRegistry, state: WorkbenchState, patch: Partial<WorkbenchState>): WorkbenchState {
   const next = {...state, ...patch};
@@ -118,6 +178,7 @@ export function nextState(models: ModelRegistry, state: WorkbenchState, patch: P
     next.head = Math.min(next.head, limits.heads - 1);
     next.token = -1;
     next.mask = limits.causal;
+    if (!limits.kinds.includes(next.kind)) next.kind = "raw";
     if (!typesFor(models.get(patch.model).setting).includes(next.score)) next.score = "previous_token";
   }
   return next;

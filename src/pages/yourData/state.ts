@@ -1,12 +1,17 @@
 // The "Your data" page's state (src/your-data.md): the current upload (files read and checked, or the
-// built-in example), and how files, the example button and "Renormalise" change it. No DOM: the Parquet
-// decoder's loader and the wait for a frame (the browser's next frame by default) are passed in, so
+// built-in example), and how files, the example button, "Renormalise" and "Forget" change it. A file that
+// loads is kept in this browser (src/upload/kept.ts) for a reload, the head workbench and the explorer. No
+// DOM: the Parquet decoder's loader, the kept-file storage and the wait for a frame are passed in, so
 // test/yourDataPage.test.ts runs it in Node.
 import {renormalise, type AttentionSet} from "../../upload/attentionSet.js";
 import {EXAMPLE_NAME, exampleJson} from "../../upload/example.js";
 import {IssueList} from "../../upload/issues.js";
+import {forgetUpload, keepUpload, keptUpload, type KeptUpload} from "../../upload/kept.js";
 import {loadUpload, type LoadResult, type ParquetDecoder, type UploadFile} from "../../upload/load.js";
-import {checkSize, detectKind} from "../../upload/readers.js";
+import {checkSize} from "../../upload/readers.js";
+import {parquetDecoder, type ParquetOptions} from "../readerFile.js";
+
+export type {ParquetModule} from "../readerFile.js";
 
 /** The current upload: which files, what reading them gave, how long it took. */
 export interface Upload {
@@ -17,6 +22,10 @@ export interface Upload {
   loading: boolean;
   /** counts loads, so a test can wait for the next one */
   serial: number;
+  /** whether the files shown are kept in this browser (the example never is) */
+  kept: boolean;
+  /** why keeping (or forgetting) them failed, or null */
+  keepError: string | null;
 }
 
 /** A file as the page gets it from the picker or a drop (the browser's File has these). */
@@ -26,19 +35,19 @@ export interface PickedFile {
   arrayBuffer(): Promise<ArrayBuffer>;
 }
 
-/** The parts of parquet-wasm's web build the page uses; `default` starts its wasm from a URL. */
-export interface ParquetModule {
-  default(init: {module_or_path: string}): Promise<unknown>;
-  readParquet(bytes: Uint8Array): {intoIPCStream(): Uint8Array};
+/** Where the page keeps a file that loads (the browser's IndexedDB by default; a test passes its own). */
+export interface KeptStorage {
+  keep(files: readonly UploadFile[]): Promise<void>;
+  load(): Promise<KeptUpload | null>;
+  forget(): Promise<void>;
 }
 
-export interface UploadStoreOptions {
-  /** loads parquet-wasm, the first time a Parquet file comes in (the page: `() => import("npm:parquet-wasm")`) */
-  loadParquet: () => Promise<ParquetModule>;
-  /** the URL of parquet-wasm's .wasm file */
-  parquetWasm: string;
+const BROWSER_STORAGE: KeptStorage = {keep: (files) => keepUpload(files), load: () => keptUpload(), forget: () => forgetUpload()};
+
+export interface UploadStoreOptions extends ParquetOptions {
   /** resolves once the browser has shown the "reading" state (the next frame; a test passes its own) */
   nextFrame?: () => Promise<void>;
+  storage?: KeptStorage;
 }
 
 /** The upload state: its value now, and the three things that change it. */
@@ -48,8 +57,12 @@ export interface UploadStore {
   listen(publish: (value: Upload) => void): void;
   /** reads and checks picked or dropped files; never throws, every problem becomes a message */
   take(files: ArrayLike<PickedFile>): Promise<void>;
-  /** back to the built-in example */
+  /** opens the file kept in this browser, if there is one (the page calls it once, at the start) */
+  restore(): Promise<void>;
+  /** back to the built-in example (what is kept stays kept) */
   example(): void;
+  /** removes the kept file and goes back to the example */
+  forget(): Promise<void>;
   /** the current data with every row divided by its sum */
   renormalise(): void;
 }
@@ -77,29 +90,35 @@ export function renormalisedUpload(upload: Read): Read {
 
 export function uploadStore(options: UploadStoreOptions): UploadStore {
   const nextFrame = options.nextFrame ?? browserFrame;
-  let value: Upload = {...read([EXAMPLE_NAME], exampleFiles(), undefined), loading: false, serial: 0};
+  const storage = options.storage ?? BROWSER_STORAGE;
+  const decoderFor = parquetDecoder(options);
+  const notKept = {kept: false, keepError: null};
+  let value: Upload = {...read([EXAMPLE_NAME], exampleFiles(), undefined), loading: false, serial: 0, ...notKept};
   let publish: (value: Upload) => void = () => {};
-  let decode: ParquetDecoder | undefined;
   const set = (next: Upload) => publish((value = next));
-  const done = (next: Read) => set({...next, loading: false, serial: value.serial + 1});
+  const done = (next: Read, kept: Pick<Upload, "kept" | "keepError"> = notKept) => set({...next, ...kept, loading: false, serial: value.serial + 1});
   const fail = (names: string[], issues: IssueList) => done({names, result: failure(issues), ms: 0});
-  const ensureParquet = async () => {
-    if (decode) return;
-    const Parquet = await options.loadParquet();
-    await Parquet.default({module_or_path: options.parquetWasm});
-    decode = (bytes) => Parquet.readParquet(bytes).intoIPCStream();
+  const failWith = (names: string[], what: string, error: unknown) => {
+    const issues = new IssueList();
+    issues.error("corrupt", `${what} (${message(error)})`);
+    fail(names, issues);
   };
-  /** The files' bytes, with the Parquet decoder started when one of them needs it; null (and a message) on failure. */
-  const bytesOf = async (files: PickedFile[], names: string[]): Promise<UploadFile[] | null> => {
+  /** Reads and checks files in memory; a file that loads is kept (`keep`) or was kept already. */
+  const readFiles = async (names: string[], files: UploadFile[], keep: boolean) => {
+    let next: Read;
     try {
-      const picked = await Promise.all(files.map(async (f) => ({name: f.name, bytes: new Uint8Array(await f.arrayBuffer())})));
-      if (picked.some((f) => detectKind(f.bytes) === "parquet")) await ensureParquet();
-      return picked;
+      next = read(names, files, await decoderFor(files));
     } catch (error) {
-      const issues = new IssueList();
-      issues.error("corrupt", `the browser could not read ${names.join(", ")} (${message(error)})`);
-      fail(names, issues);
-      return null;
+      // The checks report problems as messages; anything thrown here is unforeseen, and still only a message.
+      return failWith(names, `${names.join(", ")} could not be read`, error);
+    }
+    if (!next.result.data) return done(next);
+    if (!keep) return done(next, {kept: true, keepError: null});
+    try {
+      await storage.keep(files);
+      done(next, {kept: true, keepError: null});
+    } catch (error) {
+      done(next, {kept: false, keepError: String(message(error))});
     }
   };
   return {
@@ -110,28 +129,43 @@ export function uploadStore(options: UploadStoreOptions): UploadStore {
       publish = to;
     },
     async take(list) {
-      const files = Array.from(list);
-      if (!files.length) return;
-      const names = files.map((f) => f.name);
+      const picked = Array.from(list);
+      if (!picked.length) return;
+      const names = picked.map((f) => f.name);
       // The size limit is checked before a byte is read.
       const sizes = new IssueList();
-      for (const f of files) checkSize(f.name, f.size, sizes);
+      for (const f of picked) checkSize(f.name, f.size, sizes);
       if (sizes.hasErrors) return fail(names, sizes);
       set({...value, names, loading: true});
       await nextFrame();
-      const bytes = await bytesOf(files, names);
-      if (!bytes) return;
+      let files: UploadFile[];
       try {
-        done(read(names, bytes, decode));
+        files = await Promise.all(picked.map(async (f) => ({name: f.name, bytes: new Uint8Array(await f.arrayBuffer())})));
       } catch (error) {
-        // The checks report problems as messages; anything thrown here is unforeseen, and still only a message.
-        const issues = new IssueList();
-        issues.error("corrupt", `${names.join(", ")} could not be read (${message(error)})`);
-        fail(names, issues);
+        return failWith(names, `the browser could not read ${names.join(", ")}`, error);
+      }
+      await readFiles(names, files, true);
+    },
+    async restore() {
+      // Storage that cannot be read holds nothing to open: the page stays on the example, and keeping the next
+      // file says why it failed.
+      const kept = await storage.load().catch(() => null);
+      if (!kept) return;
+      const names = kept.files.map((f) => f.name);
+      set({...value, names, loading: true});
+      await nextFrame();
+      await readFiles(names, kept.files, false);
+    },
+    example: () => done(read([EXAMPLE_NAME], exampleFiles(), undefined)),
+    async forget() {
+      try {
+        await storage.forget();
+        done(read([EXAMPLE_NAME], exampleFiles(), undefined));
+      } catch (error) {
+        set({...value, keepError: String(message(error))});
       }
     },
-    example: () => done(read([EXAMPLE_NAME], exampleFiles(), decode)),
-    renormalise: () => done(renormalisedUpload(value))
+    renormalise: () => done(renormalisedUpload(value), {kept: value.kept, keepError: value.keepError})
   };
 }
 

@@ -1,0 +1,149 @@
+// A reader's own model in the head workbench, in Chromium: a file opened in Your data is kept in the browser
+// (IndexedDB), the workbench opens it from there, its detection finds the heads planted in the file, a reload
+// keeps it, and Forget removes it from both pages.
+import {mkdtempSync, rmSync, writeFileSync} from "node:fs";
+import {tmpdir} from "node:os";
+import {join} from "node:path";
+import {tableFromArrays, Table, Utf8, vectorFromArray} from "apache-arrow";
+import type {Page} from "playwright-core";
+import {afterAll, beforeAll, describe, expect, test} from "vitest";
+import {arrowStream} from "../helpers/attentionFiles.js";
+import {pageOpener, sharedBrowser} from "./session.js";
+
+const TIMEOUT = 30_000;
+const REPORT = ".mixviz-upload-report";
+const LAYERS = 2;
+const HEADS = 4;
+const SEGMENT = 8;
+const N = 1 + 2 * SEGMENT; // BOS and a segment twice
+/** The planted heads: a previous-token head and an induction head; every other head spreads its weight evenly. */
+const PREVIOUS = {layer: 0, head: 1};
+const INDUCTION = {layer: 1, head: 2};
+/** Two sequences, each BOS and a segment of distinct words repeated. */
+const SEQUENCES = [0, 1].map((s) => {
+  const segment = Array.from({length: SEGMENT}, (_, i) => `w${s}_${(i * 5 + s) % SEGMENT}`);
+  return ["<|endoftext|>", ...segment, ...segment];
+});
+
+/** Weight of query q on key k in a head: causal rows, the planted patterns where they apply. */
+function weight(layer: number, head: number, q: number, k: number): number {
+  if (k > q) return 0;
+  if (layer === PREVIOUS.layer && head === PREVIOUS.head) return k === Math.max(q - 1, 0) ? 1 : 0;
+  if (layer === INDUCTION.layer && head === INDUCTION.head) {
+    const target = q > SEGMENT ? q - SEGMENT + 1 : 0; // the key after the query's earlier copy; BOS before the repeat
+    return k === target ? 1 : 0;
+  }
+  return 1 / (q + 1);
+}
+
+/** The tidy table of both sequences (column `sample`), and the tokens table to go with it. */
+function files(dir: string): string[] {
+  const rows = SEQUENCES.length * LAYERS * HEADS * N * N;
+  const columns = {sample: new Int8Array(rows), layer: new Int8Array(rows), head_index: new Int8Array(rows), query_pos: new Int8Array(rows), key_pos: new Int8Array(rows), pattern: new Float32Array(rows)};
+  let i = 0;
+  for (let s = 0; s < SEQUENCES.length; s++) for (let l = 0; l < LAYERS; l++) for (let h = 0; h < HEADS; h++) for (let q = 0; q < N; q++) for (let k = 0; k < N; k++, i++) {
+    columns.sample[i] = s;
+    columns.layer[i] = l;
+    columns.head_index[i] = h;
+    columns.query_pos[i] = q;
+    columns.key_pos[i] = k;
+    columns.pattern[i] = weight(l, h, q, k);
+  }
+  const tokens = new Table({
+    sample: vectorFromArray(Int8Array.from(SEQUENCES.flatMap((seq, s) => seq.map(() => s)))),
+    position: vectorFromArray(Int32Array.from(SEQUENCES.flatMap((seq) => seq.map((_, p) => p)))),
+    token: vectorFromArray(SEQUENCES.flat(), new Utf8())
+  });
+  const attention = join(dir, "planted.arrow");
+  const tokenFile = join(dir, "planted-tokens.arrow");
+  writeFileSync(attention, arrowStream(tableFromArrays(columns)));
+  writeFileSync(tokenFile, arrowStream(tokens));
+  return [attention, tokenFile];
+}
+
+const browser = sharedBrowser();
+const openYourData = pageOpener(browser, "/your-data", async (p) => {
+  await p.waitForSelector(`${REPORT}[data-state=ok]`, {timeout: TIMEOUT});
+});
+let dir: string;
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), "mixviz-your-model-"));
+});
+
+afterAll(() => {
+  if (dir) rmSync(dir, {recursive: true, force: true});
+});
+
+/** The raw labels' tags of one head in the workbench's head-type grid ("raw prev first" → ["prev", "first"]). */
+const rawTags = async (page: Page, label: string) => ((await page.locator(`.mixviz-head-types td[data-head=${label}] .mixviz-type-raw`).textContent()) ?? "").split(" ").slice(1);
+
+async function waitForWorkbench(page: Page): Promise<void> {
+  await page.waitForSelector(".mixviz-head-types td", {timeout: TIMEOUT});
+  await page.waitForSelector(".mixviz-head-grid canvas", {timeout: TIMEOUT});
+}
+
+describe("your model in the head workbench", () => {
+  test("a file opened in Your data is analysed in the workbench: the planted heads are found, and a reload keeps it", async () => {
+    const {page, problems} = await openYourData();
+    const serial = Number(await page.getAttribute(REPORT, "data-serial"));
+    await page.setInputFiles("input[data-upload=files]", files(dir));
+    await page.waitForFunction(([s, n]) => {
+      const el = document.querySelector(s) as HTMLElement | null;
+      return el !== null && Number(el.dataset.serial) > n && el.dataset.state !== "loading";
+    }, [REPORT, serial] as const, {timeout: TIMEOUT});
+    expect(await page.getAttribute(REPORT, "data-state")).toBe("ok");
+    const link = page.locator(".mixviz-kept a");
+    expect(await link.getAttribute("href")).toBe("./heads?model=file");
+
+    await link.click();
+    await waitForWorkbench(page);
+    expect(new URL(page.url()).searchParams.get("model")).toBe("file");
+    expect(await page.locator("#mixviz-workbench-controls select").first().inputValue()).toBe("file");
+    expect(await page.locator(".mixviz-kept-note").textContent()).toContain("planted.arrow, planted-tokens.arrow");
+    // The planted heads get their labels, and only they do.
+    const previous = `L${PREVIOUS.layer}H${PREVIOUS.head}`;
+    const induction = `L${INDUCTION.layer}H${INDUCTION.head}`;
+    expect(await rawTags(page, previous)).toContain("prev");
+    expect(await rawTags(page, induction)).toEqual(expect.arrayContaining(["ind", "ind·pos"]));
+    for (let l = 0; l < LAYERS; l++) for (let h = 0; h < HEADS; h++) {
+      const label = `L${l}H${h}`;
+      if (label === previous || label === induction) continue;
+      const tags = await rawTags(page, label);
+      expect(tags.filter((t) => ["prev", "ind", "ind·pos"].includes(t)), label).toEqual([]);
+    }
+    // The file has no effective maps: the map choice offers raw only, and the page says so.
+    expect(await page.locator("#mixviz-workbench-controls option[value=effective]").isDisabled()).toBe(true);
+    expect(await page.locator(".mixviz-type-summary").textContent()).toContain("no effective maps");
+    // The file's tokens are text in the token bar, whole.
+    expect(await page.locator(".mixviz-token-bar").textContent()).toContain("<|endoftext|>");
+
+    await page.reload();
+    await waitForWorkbench(page);
+    expect(await rawTags(page, induction)).toContain("ind·pos");
+    await page.close();
+    expect(problems).toEqual([]);
+  });
+
+  test("Your data reopens the kept file after a reload, and Forget removes it from the workbench too", async () => {
+    const {page, problems} = await openYourData();
+    const serial = Number(await page.getAttribute(REPORT, "data-serial"));
+    await page.setInputFiles("input[data-upload=files]", files(dir));
+    await page.waitForFunction(([s, n]) => Number((document.querySelector(s) as HTMLElement | null)?.dataset.serial) > n, [REPORT, serial] as const, {timeout: TIMEOUT});
+    await page.waitForSelector(".mixviz-kept a", {timeout: TIMEOUT});
+
+    await page.reload();
+    await page.waitForSelector(".mixviz-kept a", {timeout: TIMEOUT});
+    expect(await page.locator(REPORT).textContent()).toContain("planted.arrow");
+    await page.locator(".mixviz-kept button").click();
+    await page.waitForFunction(() => document.querySelector(".mixviz-kept a") === null, undefined, {timeout: TIMEOUT});
+    expect(await page.locator(REPORT).textContent()).not.toContain("planted.arrow");
+
+    await page.goto(new URL("./heads?model=file", page.url()).href);
+    await page.waitForSelector(".mixviz-head-types td", {timeout: TIMEOUT});
+    expect(await page.locator(".mixviz-kept-note").textContent()).toContain("No file is kept in this browser");
+    expect(new URL(page.url()).searchParams.get("model")).not.toBe("file");
+    await page.close();
+    expect(problems).toEqual([]);
+  });
+});

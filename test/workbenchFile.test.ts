@@ -1,0 +1,131 @@
+// A reader's file in the head workbench, without a DOM: the file's models (one per `model` value), its maps
+// through the upload source, the detection on its own inputs (the position-based induction score on the
+// inputs that repeat a segment only), and what the page says when the file is there or not.
+import {describe, expect, test} from "vitest";
+import {fileModels, hasKnockouts, keptNote, ModelRegistry, nextState} from "../src/pages/workbench/state.js";
+import {loadDetectionInputs, loadMaps} from "../src/pages/workbench/maps.js";
+import {detectHeads, typeSummary} from "../src/pages/workbench/detection.js";
+import {uploadSource} from "../src/sources/uploadSource.js";
+import {cellIndex, type AttentionSet} from "../src/upload/attentionSet.js";
+import {defaultState} from "../src/state/workbenchState.js";
+import type {KeptFile} from "../src/pages/readerFile.js";
+
+const L = 2;
+const H = 3;
+const SEGMENT = 4;
+const N = 1 + 2 * SEGMENT;
+const REPEATED = ["BOS", "a", "b", "c", "d", "a", "b", "c", "d"];
+const PLAIN = ["BOS", "e", "f", "g", "h", "i", "j", "k", "l"];
+
+/** Per-head rules: L0H1 previous-token, L1H2 induction on the repeat (BOS elsewhere), every other head uniform over keys ≤ query. */
+function weight(l: number, h: number, q: number, k: number, repeated: boolean): number {
+  if (k > q) return 0;
+  if (l === 0 && h === 1) return k === Math.max(q - 1, 0) ? 1 : 0;
+  if (l === 1 && h === 2) return k === (repeated && q > SEGMENT ? q - SEGMENT + 1 : 0) ? 1 : 0;
+  return 1 / (q + 1);
+}
+
+/** A file of `models` × the given token lists, with or without tokens and effective maps. */
+function fileSet(sequences: string[][], options: {models?: string[]; numbered?: boolean; effective?: boolean} = {}): AttentionSet {
+  const models = options.models ?? [null];
+  const groups = models.flatMap((model) => sequences.map((tokens, s) => ({label: `sample ${s}`, model, sample: String(s), tokens, numbered: options.numbered ?? false})));
+  const set = {source: "tidy Arrow IPC stream", layers: L, heads: H, n: N, groups, values: [] as Float32Array[], effective: null as Float32Array[] | null, mixing: null};
+  set.values = groups.map((g) => {
+    const values = new Float32Array(L * H * N * N);
+    const repeated = g.tokens === REPEATED;
+    for (let l = 0; l < L; l++) for (let h = 0; h < H; h++) for (let q = 0; q < N; q++) for (let k = 0; k < N; k++) values[cellIndex(set, l, h, q, k)] = weight(l, h, q, k, repeated);
+    return values;
+  });
+  if (options.effective) set.effective = set.values.map((v) => v.map((x) => x / 2));
+  return set;
+}
+
+describe("a reader's file as workbench models", () => {
+  test("one model per value of the model column, equal tokens sharing an id across the file", () => {
+    const models = fileModels(fileSet([REPEATED, PLAIN], {models: ["gpt2", "gpt2-xl"]}), "f.arrow");
+    expect(models.map((m) => [m.id, m.name, m.arch, m.family, m.samples.length])).toEqual([
+      ["file-0", "Your file · gpt2", "gpt2", "file", 2],
+      ["file-1", "Your file · gpt2-xl", "gpt2-xl", "file", 2]
+    ]);
+    expect(models[0].samples[0].ids).toEqual([0, 1, 2, 3, 4, 1, 2, 3, 4]);
+    expect(models[1].samples[0].ids).toEqual(models[0].samples[0].ids);
+    expect(models[0].samples[1].ids?.slice(0, 2)).toEqual([0, 5]); // BOS shared, "e" new
+    expect(models[0]).toMatchObject({layers: L, heads: H, tokens: N, ablation: null, kinds: ["raw"], setting: {m: null, tokens: true, causal: true, probe: true}});
+    expect(hasKnockouts({...models[0], arch: "iha"})).toBe(false);
+  });
+
+  test("a file of one model is `file`, named after the file; without tokens it has no token scores", () => {
+    const [model] = fileModels(fileSet([PLAIN], {numbered: true}), "att.parquet");
+    expect([model.id, model.name]).toEqual(["file", "Your file · att.parquet"]);
+    expect(model.samples[0].ids).toBeNull();
+    expect(model.setting).toEqual({m: null, tokens: false, causal: true, probe: false});
+  });
+
+  test("causal only when no weight lies after a query; the position-based score only with a repeated input", () => {
+    const bidirectional = fileSet([PLAIN]);
+    bidirectional.values[0][cellIndex(bidirectional, 1, 0, 2, 5)] = 0.01;
+    expect(fileModels(bidirectional, "f")[0].setting).toMatchObject({causal: false, probe: false});
+    expect(fileModels(fileSet([PLAIN], {effective: true}), "f")[0].kinds).toEqual(["raw", "effective"]);
+  });
+
+  test("a model without effective maps keeps the raw kind when chosen", () => {
+    const registry = new ModelRegistry(fileModels(fileSet([REPEATED]), "f"));
+    const state = {...defaultState("file", registry.limitsOf("file")), kind: "effective" as const};
+    expect(nextState(registry, {...state, model: "elsewhere"}, {model: "file"}).kind).toBe("raw");
+  });
+});
+
+describe("a reader's file through the source and the detection", () => {
+  test("the source hands each layer's maps of the named model and sample, and no effective maps the file lacks", async () => {
+    const set = fileSet([REPEATED, PLAIN], {models: ["a", "b"]});
+    set.values[3][cellIndex(set, 1, 2, 4, 4)] = 0.5; // model b, sample 1
+    const source = uploadSource(set);
+    const maps = await source.maps({arch: "b", sample: 1, layer: 1}, ["raw", "effective"]);
+    expect(maps.raw![2][4][4]).toBe(0.5);
+    expect(maps.effective).toBeNull();
+    expect(await source.blocks({sample: 0, layer: 0, head: 0})).toBeNull();
+    await expect(source.maps({arch: "c", sample: 0, layer: 0}, ["raw"])).rejects.toThrow(/no sequence 0 of model "c"/);
+    await expect(source.maps({arch: "a", sample: 0, layer: 2}, ["raw"])).rejects.toThrow(/no layer 2/);
+    const [, b] = fileModels(set, "f");
+    const loaded = await loadMaps(source, b, 1);
+    expect(loaded.effective).toBe(loaded.raw); // the raw maps stand in, and the caption says so
+    expect(typeSummary(b, [])).toContain("no effective maps");
+  });
+
+  test("the planted heads are labelled, and the position-based induction score reads the repeated inputs only", async () => {
+    const set = fileSet([REPEATED, PLAIN]);
+    const [model] = fileModels(set, "f");
+    const inputs = await loadDetectionInputs(uploadSource(set), model);
+    const {cells} = detectHeads(model, inputs, null, {});
+    expect(cells[0][1].raw).toContain("previous_token");
+    expect(cells[1][2].raw).toEqual(expect.arrayContaining(["induction_position", "first_token"]));
+    expect(cells[1][2].rawScores.induction_position).toBe(1); // the plain input is left out, not averaged in as 0
+    // token-based: 4 of the 9 rows of the repeated input, 0 on the plain one
+    expect(cells[1][2].rawScores.induction).toBeCloseTo(4 / 9 / 2, 6);
+    const others = cells.flatMap((row, l) => row.filter((_, h) => !(l === 0 && h === 1) && !(l === 1 && h === 2)));
+    expect(others.flatMap((c) => c.raw.filter((t) => t === "previous_token" || t.startsWith("induction")))).toEqual([]);
+    // Without a repeated input the position-based score is not computed at all.
+    const plain = fileSet([PLAIN]);
+    const [plainModel] = fileModels(plain, "f");
+    const plainCells = detectHeads(plainModel, await loadDetectionInputs(uploadSource(plain), plainModel), null, {}).cells;
+    expect(plainCells[1][2].rawScores.induction_position).toBeUndefined();
+  });
+});
+
+describe("what the workbench says of the kept file", () => {
+  const kept: KeptFile = {names: ["att.arrow", "tokens.json"], result: {issues: [], data: fileSet([PLAIN]), offRows: 0}, error: null};
+  const models = fileModels(kept.result!.data!, "att.arrow, tokens.json");
+
+  test("names the file and its models when it is there", () => {
+    expect(keptNote(kept, models, "?model=lm-iha")).toBe("Your file (att.arrow, tokens.json, kept in this browser by Your data) is under Model: Your file · att.arrow, tokens.json.");
+  });
+
+  test("says why a file asked for is missing, and nothing when none was asked for", () => {
+    const none: KeptFile = {names: [], result: null, error: null};
+    expect(keptNote(none, [], "?model=file")).toMatch(/^No file is kept in this browser/);
+    expect(keptNote(none, [], "?model=lm-iha")).toBeNull();
+    expect(keptNote({names: [], result: null, error: "IndexedDB refused"}, [], "?model=file-1")).toContain("(IndexedDB refused)");
+    const broken: KeptFile = {names: ["x"], result: {issues: [{level: "error", code: "corrupt", message: "x is truncated"}], data: null, offRows: 0}, error: null};
+    expect(keptNote(broken, [], "?model=file")).toContain("no longer loads (x is truncated)");
+  });
+});
