@@ -106,3 +106,22 @@ describe("files that hold no attention table are refused with what they are", ()
     expect(error!.message).toContain(words);
   });
 });
+
+describe("the export recipe of docs/export-attention.md, run as written on a real GPT-2 (fixtures/upload/hf_export.py)", () => {
+  const HF = new URL("./fixtures/upload/hf/", import.meta.url);
+  const hf = (name: string): UploadFile => ({name, bytes: new Uint8Array(readFileSync(new URL(name, HF)))});
+  const reference = new Float32Array(new Uint8Array(readFileSync(new URL("attention-f32.bin", HF))).buffer);
+  const WORDS = ["<|endoftext|>", "The", " cat", " sat", " on", " the", " mat", " because", " it", " was", " tired", "."];
+
+  test.each([["attention-tidy.arrow", "tokens.arrow"], ["attention-tidy.parquet", "tokens.arrow"], ["attention-dense.arrow", "tokens.arrow"], ["attention.json", null]])(
+    "%s (tokens: %s) holds the model's attention exactly, with its tokens",
+    (attention, tokens) => {
+      const result = loadUpload([hf(attention), ...(tokens ? [hf(tokens)] : [])], decodeParquet);
+      expect(result.issues).toEqual([]);
+      const data = result.data!;
+      expect([data.layers, data.heads, data.n, data.groups.length]).toEqual([2, 4, WORDS.length, 1]);
+      expect(data.groups[0].tokens).toEqual(WORDS);
+      expect(data.values[0]).toEqual(reference); // float32 written, float32 read (JSON's decimals round-trip)
+    }
+  );
+});
