@@ -2,6 +2,7 @@
 // kept in step with the state by its `show` method (so focus stays where the reader is), and the IHA
 // source-knockout section. The drawn views are src/components'; the state is ./state.ts's.
 import {COLOR_SCHEMES} from "../../components/mapCanvas.js";
+import {element} from "../../components/dom/element.js";
 import {knockoutGrid} from "../../components/knockoutGrid.js";
 import {headLabel, layerLabel} from "../../model/config.js";
 import {MAP_KIND_NAMES} from "../../model/vocabulary.js";
@@ -11,13 +12,6 @@ import {hasKnockouts, type WorkbenchModel, type WorkbenchStore} from "./state.js
 
 export interface Shown<S> extends HTMLElement {
   show(state: WorkbenchState, model: WorkbenchModel): S;
-}
-
-function element<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  node.append(...children);
-  return node;
 }
 
 /** A labelled select of [value, text] options (texts are set as text). */

@@ -1,5 +1,6 @@
 // "Your data": the line under the report that says whether the file is kept in this browser, opens it in the
 // head workbench, and forgets it. What a link opens is the workbench's own model id for the file.
+import {element} from "../../components/dom/element.js";
 import {fileModels} from "../workbench/state.js";
 import type {Upload, UploadStore} from "./state.js";
 
@@ -9,21 +10,14 @@ export function workbenchHref(upload: Upload): string | null {
   return upload.kept && data ? `./heads?model=${encodeURIComponent(fileModels(data, upload.names.join(", "))[0].id)}` : null;
 }
 
-function element<K extends keyof HTMLElementTagNameMap>(tag: K, text = ""): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  node.textContent = text;
-  return node;
-}
-
 /** Kept: a link to the workbench and a Forget button; not kept: why; the example: nothing. */
 export function keptView(upload: Upload, store: UploadStore): HTMLElement {
-  const line = element("p");
-  line.className = "mixviz-kept";
+  const line = element("p", "mixviz-kept");
   const href = workbenchHref(upload);
   if (href) {
-    const open = element("a", "the head workbench");
+    const open = element("a", "", "the head workbench");
     open.href = href;
-    const forget = element("button", "Forget this file");
+    const forget = element("button", "", "Forget this file");
     forget.type = "button";
     forget.addEventListener("click", () => void store.forget());
     line.append("Kept in this browser (nothing is uploaded), so a reload opens it again. Analyse its heads in ", open, ". ", forget);
