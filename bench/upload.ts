@@ -1,7 +1,9 @@
-// `tsx bench/upload.ts [site folder]`: how long the "Your data" page takes to read, check and draw an
-// attention file of 12 layers × 12 heads × 512 tokens in each layout it accepts, and to redraw after one
-// scrubber move — in Debian's Chromium through playwright-core, on a built site (default: $MIXVIZ_OUTPUT
-// or dist; build it first, e.g. MIXVIZ_PROFILE=tiny MIXVIZ_OUTPUT=.cache/bench-dist npm run build).
+// `tsx bench/upload.ts [site folder …]`: how long the "Your data" page takes to read, check and draw an
+// attention file of 12 layers × 12 heads × 512 tokens (128 for the slower layouts too) in each layout it
+// accepts, the longest task that blocks its main thread meanwhile, and the redraw after one scrubber move — in
+// Debian's Chromium through playwright-core, on built sites (default: $MIXVIZ_OUTPUT or dist; build one first,
+// e.g. MIXVIZ_PROFILE=tiny MIXVIZ_OUTPUT=.cache/bench-dist npm run build). Give the previous commit's site
+// beside the new one to measure both in the same run: each file is written once and opened on every site.
 // Prints figures; never passes or fails on a time.
 import {mkdtempSync, rmSync, statSync, writeFileSync} from "node:fs";
 import {tmpdir} from "node:os";
@@ -10,9 +12,9 @@ import {tableFromArrays} from "apache-arrow";
 import {serve} from "../scripts/serve.js";
 import {launch} from "../test/e2e/browser.js";
 import {arrowStream, bertviz, denseTable, parquet, syntheticWeights, tidyColumns, tidyTable, tokenList, type Shape} from "../test/helpers/attentionFiles.js";
-import {uploadOnPage} from "./yourData.js";
+import {longestTask, uploadOnPage} from "./yourData.js";
 
-const SITE = process.argv[2] ?? process.env.MIXVIZ_OUTPUT ?? "dist";
+const SITES = process.argv.length > 2 ? process.argv.slice(2) : [process.env.MIXVIZ_OUTPUT ?? "dist"];
 const LARGE: Shape = {layers: 12, heads: 12, tokens: 512};
 const MEDIUM: Shape = {layers: 12, heads: 12, tokens: 128};
 const SCRUB_TO = 300;
@@ -29,6 +31,7 @@ const layouts: Layout[] = [
   {name: "dense Arrow (one row per query)", shape: LARGE, write: (dir) => file(dir, "dense.arrow", arrowStream(denseTable(LARGE, syntheticWeights(LARGE))))},
   {name: "tidy Arrow (one row per weight)", shape: LARGE, write: (dir) => file(dir, "tidy.arrow", arrowStream(tableFromArrays(tidyColumns(LARGE, syntheticWeights(LARGE)))))},
   {name: "tidy Parquet", shape: MEDIUM, write: (dir) => file(dir, "tidy.parquet", parquet(tidyTable(MEDIUM, syntheticWeights(MEDIUM))))},
+  {name: "tidy Parquet", shape: LARGE, write: (dir) => file(dir, "tidy-large.parquet", parquet(tidyTable(LARGE, syntheticWeights(LARGE))))},
   {name: "BertViz JSON", shape: MEDIUM, write: (dir) => file(dir, "bertviz.json", bertviz(MEDIUM, syntheticWeights(MEDIUM), tokenList(MEDIUM.tokens)))}
 ];
 
@@ -39,40 +42,44 @@ function file(dir: string, name: string, bytes: Uint8Array | string): string {
 }
 
 const dir = mkdtempSync(join(tmpdir(), "mixviz-bench-upload-"));
-const {server, url} = await serve(SITE);
+const served = await Promise.all(SITES.map(async (site) => ({site, ...(await serve(site))})));
 const browser = await launch();
-console.log(`"Your data" page, ${SITE}, Chromium ${browser.version()}`);
-console.log("layout | shape | file MB | read+check (page) ms | load → views drawn ms | scrubber move → redrawn ms");
+console.log(`"Your data" page, Chromium ${browser.version()}, sites: ${SITES.join(", ")}`);
+console.log("layout | shape | file MB | site | read+check (page) ms | load → views drawn ms | longest main-thread task ms | scrubber move → redrawn ms");
 try {
   for (const layout of layouts) {
     const generated = Date.now();
     const path = layout.write(dir);
     const size = statSync(path).size / MB;
     const written = Date.now() - generated;
-    const page = await browser.newPage();
-    const {state, started} = await uploadOnPage(page, url, path, TIMEOUT);
-    let drawn = "—";
-    let scrub = "—";
-    let check = "—";
-    if (state !== "error") {
-      await page.waitForSelector(".mixviz-sentence-view", {timeout: TIMEOUT});
-      drawn = String(Date.now() - started);
-      check = (await page.locator(".mixviz-upload-report p").first().textContent())?.match(/in (\d+) ms/)?.[1] ?? "?";
-      const query = Math.min(SCRUB_TO, layout.shape.tokens - 1);
-      const moved = Date.now();
-      await page.locator("[data-control=scrubber]").fill(String(query));
-      await page.waitForFunction((q) => document.querySelector(".mixviz-sentence-view")?.getAttribute("data-focus") === `query:${q}`, query, {timeout: TIMEOUT});
-      scrub = String(Date.now() - moved);
-    } else {
-      drawn = `refused: ${await page.locator(".mixviz-upload-report li").first().textContent()}`;
-    }
     const {layers, heads, tokens} = layout.shape;
-    console.log(`${layout.name} | ${layers}×${heads}×${tokens} | ${size.toFixed(1)} (written in ${written} ms) | ${check} | ${drawn} | ${scrub}`);
-    await page.close();
+    for (const {site, url} of served) {
+      const page = await browser.newPage();
+      const {state, started} = await uploadOnPage(page, url, path, TIMEOUT);
+      let drawn = "—";
+      let scrub = "—";
+      let check = "—";
+      let blocked = "—";
+      if (state !== "error") {
+        await page.waitForSelector(".mixviz-sentence-view", {timeout: TIMEOUT});
+        drawn = String(Date.now() - started);
+        blocked = (await longestTask(page)).toFixed(0);
+        check = (await page.locator(".mixviz-upload-report p").first().textContent())?.match(/in (\d+) ms/)?.[1] ?? "?";
+        const query = Math.min(SCRUB_TO, tokens - 1);
+        const moved = Date.now();
+        await page.locator("[data-control=scrubber]").fill(String(query));
+        await page.waitForFunction((q) => document.querySelector(".mixviz-sentence-view")?.getAttribute("data-focus") === `query:${q}`, query, {timeout: TIMEOUT});
+        scrub = String(Date.now() - moved);
+      } else {
+        drawn = `refused: ${await page.locator(".mixviz-upload-report li").first().textContent()}`;
+      }
+      console.log(`${layout.name} | ${layers}×${heads}×${tokens} | ${size.toFixed(1)} (written in ${written} ms) | ${site} | ${check} | ${drawn} | ${blocked} | ${scrub}`);
+      await page.close();
+    }
     rmSync(path);
   }
 } finally {
   await browser.close();
-  server.close();
+  served.forEach(({server}) => server.close());
   rmSync(dir, {recursive: true, force: true});
 }

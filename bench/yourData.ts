@@ -11,6 +11,12 @@ export async function uploadOnPage(page: Page, siteUrl: string, path: string, ti
   await page.goto(new URL("./your-data", siteUrl).href);
   await page.waitForSelector(".mixviz-sentence-view", {timeout});
   const before = Number(await page.getAttribute(REPORT, "data-serial"));
+  // The longest task that blocks the page's main thread from here on (Chromium's Long Tasks API: tasks over 50 ms).
+  await page.evaluate(() => {
+    const w = window as unknown as {longestTask: number};
+    w.longestTask = 0;
+    new PerformanceObserver((list) => list.getEntries().forEach((e) => (w.longestTask = Math.max(w.longestTask, e.duration)))).observe({type: "longtask"});
+  });
   const started = Date.now();
   await page.setInputFiles("input[data-upload=files]", path);
   await page.waitForFunction(
@@ -23,3 +29,6 @@ export async function uploadOnPage(page: Page, siteUrl: string, path: string, ti
   );
   return {state: await page.getAttribute(REPORT, "data-state"), started};
 }
+
+/** The longest main-thread task since uploadOnPage picked the file (ms; 0 when none took over 50 ms). */
+export const longestTask = (page: Page): Promise<number> => page.evaluate(() => (window as unknown as {longestTask: number}).longestTask);

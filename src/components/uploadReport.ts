@@ -6,6 +6,8 @@ import type {Issue} from "../upload/issues.js";
 export interface UploadReportData {
   /** "loading" while the files are read and checked */
   state: "loading" | "done";
+  /** while loading: what the reader is doing, or null */
+  stage?: string | null;
   names: readonly string[];
   issues: readonly Issue[];
   /** a one-line summary of what was loaded ("tidy Arrow IPC stream: 2 layers × 4 heads × 36 tokens…"), or null */
@@ -30,7 +32,7 @@ export function uploadReport(data: UploadReportData, options: UploadReportOption
   const head = document.createElement("p");
   const files = data.names.join(", ");
   head.textContent =
-    data.state === "loading" ? `Reading and checking ${files}…`
+    data.state === "loading" ? `Reading and checking ${files}${data.stage ? ` (${data.stage})` : ""}…`
       : errors.length ? `Nothing is drawn from ${files}: ${errors.length === 1 ? "one problem" : `${errors.length} problems`} to fix first.`
         : `Loaded ${files}${data.summary ? ` — ${data.summary}` : ""}.`;
   root.append(head);

@@ -9,9 +9,10 @@ import {IssueList} from "../../upload/issues.js";
 import {forgetUpload, keepUpload, keptUpload, type KeptUpload} from "../../upload/kept.js";
 import {loadUpload, type LoadResult, type ParquetDecoder, type UploadFile} from "../../upload/load.js";
 import {checkSize} from "../../upload/readers.js";
-import {parquetDecoder, type ParquetOptions} from "../readerFile.js";
+import {parquetDecoder, type ParquetOptions} from "../../upload/parquetWasm.js";
+import type {Loader} from "../../upload/workerLoad.js";
 
-export type {ParquetModule} from "../readerFile.js";
+export type {ParquetModule} from "../../upload/parquetWasm.js";
 
 /** The current upload: which files, what reading them gave, how long it took. */
 export interface Upload {
@@ -20,6 +21,8 @@ export interface Upload {
   ms: number;
   /** true while files are being read (the report says so) */
   loading: boolean;
+  /** what the reader is doing while it reads ("reading and checking"), or null */
+  stage: string | null;
   /** counts loads, so a test can wait for the next one */
   serial: number;
   /** whether the files shown are kept in this browser (the example never is) */
@@ -45,6 +48,8 @@ export interface KeptStorage {
 const BROWSER_STORAGE: KeptStorage = {keep: (files) => keepUpload(files), load: () => keptUpload(), forget: () => forgetUpload()};
 
 export interface UploadStoreOptions extends ParquetOptions {
+  /** reads and checks files (the page: in a worker, workerLoad.ts); by default here, with parquet-wasm from `loadParquet` */
+  load?: Loader;
   /** resolves once the browser has shown the "reading" state (the next frame; a test passes its own) */
   nextFrame?: () => Promise<void>;
   storage?: KeptStorage;
@@ -92,11 +97,12 @@ export function uploadStore(options: UploadStoreOptions): UploadStore {
   const nextFrame = options.nextFrame ?? browserFrame;
   const storage = options.storage ?? BROWSER_STORAGE;
   const decoderFor = parquetDecoder(options);
+  const load: Loader = options.load ?? (async (files) => loadUpload(files, await decoderFor(files)));
   const notKept = {kept: false, keepError: null};
-  let value: Upload = {...read([EXAMPLE_NAME], exampleFiles(), undefined), loading: false, serial: 0, ...notKept};
+  let value: Upload = {...read([EXAMPLE_NAME], exampleFiles(), undefined), loading: false, stage: null, serial: 0, ...notKept};
   let publish: (value: Upload) => void = () => {};
   const set = (next: Upload) => publish((value = next));
-  const done = (next: Read, kept: Pick<Upload, "kept" | "keepError"> = notKept) => set({...next, ...kept, loading: false, serial: value.serial + 1});
+  const done = (next: Read, kept: Pick<Upload, "kept" | "keepError"> = notKept) => set({...next, ...kept, loading: false, stage: null, serial: value.serial + 1});
   const fail = (names: string[], issues: IssueList) => done({names, result: failure(issues), ms: 0});
   const failWith = (names: string[], what: string, error: unknown) => {
     const issues = new IssueList();
@@ -105,9 +111,10 @@ export function uploadStore(options: UploadStoreOptions): UploadStore {
   };
   /** Reads and checks files in memory; a file that loads is kept (`keep`) or was kept already. */
   const readFiles = async (names: string[], files: UploadFile[], keep: boolean) => {
+    const started = performance.now();
     let next: Read;
     try {
-      next = read(names, files, await decoderFor(files));
+      next = {names, result: await load(files, (stage) => set({...value, stage})), ms: performance.now() - started};
     } catch (error) {
       // The checks report problems as messages; anything thrown here is unforeseen, and still only a message.
       return failWith(names, `${names.join(", ")} could not be read`, error);
@@ -136,7 +143,7 @@ export function uploadStore(options: UploadStoreOptions): UploadStore {
       const sizes = new IssueList();
       for (const f of picked) checkSize(f.name, f.size, sizes);
       if (sizes.hasErrors) return fail(names, sizes);
-      set({...value, names, loading: true});
+      set({...value, names, loading: true, stage: null});
       await nextFrame();
       let files: UploadFile[];
       try {
@@ -152,7 +159,7 @@ export function uploadStore(options: UploadStoreOptions): UploadStore {
       const kept = await storage.load().catch(() => null);
       if (!kept) return;
       const names = kept.files.map((f) => f.name);
-      set({...value, names, loading: true});
+      set({...value, names, loading: true, stage: null});
       await nextFrame();
       await readFiles(names, kept.files, false);
     },

@@ -29,7 +29,7 @@ export const FIELD_EDGE = 8;
 export function reportView(upload: Upload, store: UploadStore): HTMLDivElement {
   const {result} = upload;
   return uploadReport(
-    {state: upload.loading ? "loading" : "done", names: upload.names, issues: result.issues, summary: uploadSummary(result.data, upload.ms), offRows: result.offRows, serial: upload.serial},
+    {state: upload.loading ? "loading" : "done", stage: upload.stage, names: upload.names, issues: result.issues, summary: uploadSummary(result.data, upload.ms), offRows: result.offRows, serial: upload.serial},
     {onRenormalise: () => store.renormalise()}
   );
 }

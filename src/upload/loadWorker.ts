@@ -1,0 +1,40 @@
+// A module worker that reads and checks a reader's files (load.ts's `loadUpload`) off the main thread, so the
+// page stays responsive while a large file is read, and says which stage it is in. Started by the page with
+// new Worker(import.meta.resolve("./upload/loadWorker.js"), {type: "module"}) and driven by workerLoad.ts.
+// The weights come back transferred, not copied.
+import {loadUpload, type LoadResult} from "./load.js";
+import {parquetDecoder, type ParquetModule} from "./parquetWasm.js";
+import {detectKind, type UploadFile} from "./readers.js";
+
+/** `parquet`: the URLs of parquet-wasm's module and .wasm file, as the page resolved them. */
+export interface LoadRequest {
+  id: number;
+  files: UploadFile[];
+  parquet: {module: string; wasm: string};
+}
+
+export type LoadReply = {id: number; stage: string} | {id: number; result: LoadResult} | {id: number; error: string};
+
+interface WorkerScope {
+  onmessage: ((event: MessageEvent<LoadRequest>) => void) | null;
+  postMessage(reply: LoadReply, transfer?: Transferable[]): void;
+}
+const scope = self as unknown as WorkerScope;
+let decoder: ReturnType<typeof parquetDecoder> | null = null;
+
+/** The buffers of the result's weights, each once (several arrays may share one). */
+const buffersOf = (result: LoadResult): Transferable[] => [...new Set([...(result.data?.values ?? []), ...(result.data?.effective ?? [])].map((v) => v.buffer as ArrayBuffer))];
+
+scope.onmessage = async (event) => {
+  const {id, files, parquet} = event.data;
+  try {
+    decoder ??= parquetDecoder({loadParquet: () => import(/* @vite-ignore */ parquet.module) as Promise<ParquetModule>, parquetWasm: parquet.wasm});
+    if (files.some((f) => detectKind(f.bytes) === "parquet")) scope.postMessage({id, stage: "starting the Parquet reader"});
+    const decode = await decoder(files);
+    scope.postMessage({id, stage: "reading and checking"});
+    const result = loadUpload(files, decode);
+    scope.postMessage({id, result}, buffersOf(result));
+  } catch (error) {
+    scope.postMessage({id, error: (error as Error | undefined)?.message ?? String(error)});
+  }
+};

@@ -1,0 +1,31 @@
+// Parquet through parquet-wasm: the decoder a reader's files need, started once, the first time one of them is
+// Parquet. The module is loaded by the caller's `loadParquet` (a page: `() => import("npm:parquet-wasm")`; the
+// load worker: an import of the module URL the page resolved), so this file runs anywhere.
+import type {ParquetDecoder, UploadFile} from "./readers.js";
+import {detectKind} from "./readers.js";
+
+/** The parts of parquet-wasm's web build used here; `default` starts its wasm from a URL. */
+export interface ParquetModule {
+  default(init: {module_or_path: string}): Promise<unknown>;
+  readParquet(bytes: Uint8Array): {intoIPCStream(): Uint8Array};
+}
+
+export interface ParquetOptions {
+  /** loads parquet-wasm's web build */
+  loadParquet: () => Promise<ParquetModule>;
+  /** the URL of parquet-wasm's .wasm file */
+  parquetWasm: string;
+}
+
+/** The decoder files need: started once, the first time one of them is Parquet; undefined while none is. */
+export function parquetDecoder(options: ParquetOptions): (files: readonly UploadFile[]) => Promise<ParquetDecoder | undefined> {
+  let decode: ParquetDecoder | undefined;
+  return async (files) => {
+    if (!decode && files.some((f) => detectKind(f.bytes) === "parquet")) {
+      const Parquet = await options.loadParquet();
+      await Parquet.default({module_or_path: options.parquetWasm});
+      decode = (bytes) => Parquet.readParquet(bytes).intoIPCStream();
+    }
+    return decode;
+  };
+}
