@@ -8,7 +8,8 @@ import {detectHeads, typeSummary} from "../src/pages/workbench/detection.js";
 import {uploadSource} from "../src/sources/uploadSource.js";
 import {cellIndex, type AttentionSet} from "../src/upload/attentionSet.js";
 import {defaultState} from "../src/state/workbenchState.js";
-import type {KeptFile} from "../src/pages/readerFile.js";
+import {openKeptFile, type KeptFile} from "../src/pages/readerFile.js";
+import {loadUpload} from "../src/upload/load.js";
 
 const L = 2;
 const H = 3;
@@ -127,5 +128,26 @@ describe("what the workbench says of the kept file", () => {
     expect(keptNote({names: [], result: null, error: "IndexedDB refused"}, [], "?model=file-1")).toContain("(IndexedDB refused)");
     const broken: KeptFile = {names: ["x"], result: {issues: [{level: "error", code: "corrupt", message: "x is truncated"}], data: null, offRows: 0}, error: null};
     expect(keptNote(broken, [], "?model=file")).toContain("no longer loads (x is truncated)");
+  });
+});
+
+describe("opening the kept file", () => {
+  const bertviz = {name: "b.json", bytes: new TextEncoder().encode(JSON.stringify({tokens: ["a", "b"], attention: [[[[1, 0], [0.5, 0.5]]]]}))};
+
+  test("starts the reader only when a file is kept, and reads it with that reader", async () => {
+    let started = 0;
+    const reader = () => (started++, async (files: Parameters<typeof loadUpload>[0]) => loadUpload(files));
+    expect(await openKeptFile(reader, async () => null)).toEqual({names: [], result: null, error: null});
+    expect(started).toBe(0);
+    const opened = await openKeptFile(reader, async () => ({files: [bertviz]}));
+    expect(started).toBe(1);
+    expect(opened.names).toEqual(["b.json"]);
+    expect(opened.result?.data?.groups[0].tokens).toEqual(["a", "b"]);
+  });
+
+  test("storage or a reader that fails is a message, not an exception", async () => {
+    const failing = () => async () => Promise.reject(new Error("the file reader stopped (out of memory)"));
+    expect(await openKeptFile(failing, async () => ({files: [bertviz]}))).toEqual({names: [], result: null, error: "the file reader stopped (out of memory)"});
+    expect((await openKeptFile(failing, () => Promise.reject(new Error("IndexedDB refused")))).error).toBe("IndexedDB refused");
   });
 });
