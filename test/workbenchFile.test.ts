@@ -10,6 +10,7 @@ import {cellIndex, type AttentionSet} from "../src/upload/attentionSet.js";
 import {defaultState} from "../src/state/workbenchState.js";
 import {openKeptFile, type KeptFile} from "../src/pages/readerFile.js";
 import {loadUpload} from "../src/upload/load.js";
+import {readPicked, type PickedFile} from "../src/upload/readers.js";
 
 const L = 2;
 const H = 3;
@@ -132,11 +133,11 @@ describe("what the workbench says of the kept file", () => {
 });
 
 describe("opening the kept file", () => {
-  const bertviz = {name: "b.json", bytes: new TextEncoder().encode(JSON.stringify({tokens: ["a", "b"], attention: [[[[1, 0], [0.5, 0.5]]]]}))};
+  const bertviz = new File([JSON.stringify({tokens: ["a", "b"], attention: [[[[1, 0], [0.5, 0.5]]]]})], "b.json");
 
   test("starts the reader only when a file is kept, and reads it with that reader", async () => {
     let started = 0;
-    const reader = () => (started++, async (files: Parameters<typeof loadUpload>[0]) => loadUpload(files));
+    const reader = () => (started++, async (files: readonly PickedFile[]) => loadUpload(await readPicked(files)));
     expect(await openKeptFile(reader, async () => null)).toEqual({names: [], result: null, error: null});
     expect(started).toBe(0);
     const opened = await openKeptFile(reader, async () => ({files: [bertviz]}));

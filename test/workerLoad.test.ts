@@ -6,12 +6,16 @@ import {afterAll, beforeAll, describe, expect, test, vi} from "vitest";
 import type {LoadReply, LoadRequest} from "../src/upload/loadWorker.js";
 import {workerLoader} from "../src/upload/workerLoad.js";
 import {loadUpload} from "../src/upload/load.js";
+import {readPicked} from "../src/upload/readers.js";
 import {uploadStore} from "../src/pages/yourData/state.js";
 import {arrowStream, parquet, tidyTable, type Shape} from "./helpers/attentionFiles.js";
 
 const SHAPE: Shape = {layers: 2, heads: 3, tokens: 5};
 
-/** A worker whose other side is loadWorker.ts's handler in this process; `parquet.module` is imported by the handler. */
+/**
+ * A worker whose other side is loadWorker.ts's handler in this process; `parquet.module` is imported by the
+ * handler. Requests pass their Files by reference (as a browser passes Blobs), everything else as a clone.
+ */
 function fakeWorker() {
   const listeners = {message: [] as ((event: MessageEvent) => void)[], error: [] as ((event: Event) => void)[]};
   const scope = {
@@ -29,7 +33,7 @@ function fakeWorker() {
     fail: (message: string) => listeners.error.forEach((l) => l({message} as ErrorEvent)),
     worker: {
       addEventListener: (type: "message" | "error", listener: (event: never) => void) => void listeners[type].push(listener as never),
-      postMessage: (request: LoadRequest) => void setTimeout(() => scope.onmessage!({data: structuredClone(request)} as MessageEvent<LoadRequest>), 0)
+      postMessage: (request: LoadRequest) => void setTimeout(() => scope.onmessage!({data: {...structuredClone({...request, files: []}), files: request.files}} as MessageEvent<LoadRequest>), 0)
     }
   };
 }
@@ -49,11 +53,11 @@ describe("the reader in a worker", () => {
 
   test("reads what the page would read, reports its stages and transfers the weights", async () => {
     const load = workerLoader(fake.worker, {module: parquetModule, wasm: "unused.wasm"});
-    const files = [{name: "t.parquet", bytes: parquet(tidyTable(SHAPE))}];
+    const bytes = parquet(tidyTable(SHAPE));
     const stages: string[] = [];
-    const result = await load(files, (stage) => stages.push(stage));
+    const result = await load([new File([bytes.slice()], "t.parquet")], (stage) => stages.push(stage));
     expect(stages).toEqual(["starting the Parquet reader", "reading and checking"]);
-    const here = loadUpload(files, (bytes) => Parquet.readParquet(bytes).intoIPCStream());
+    const here = loadUpload([{name: "t.parquet", bytes}], (b) => Parquet.readParquet(b).intoIPCStream());
     expect(result.issues).toEqual(here.issues);
     expect(result.data!.values).toEqual(here.data!.values);
     expect(fake.transferred.length).toBeGreaterThan(0);
@@ -62,10 +66,10 @@ describe("the reader in a worker", () => {
 
   test("a file the checks refuse is a result with its message; a worker that fails rejects every pending load", async () => {
     const load = workerLoader(fake.worker, {module: parquetModule, wasm: "unused.wasm"});
-    const bad = await load([{name: "bad.arrow", bytes: new Uint8Array([1, 2, 3])}], () => {});
+    const bad = await load([new File([new Uint8Array([1, 2, 3])], "bad.arrow")], () => {});
     expect(bad.data).toBeNull();
     expect(bad.issues[0].level).toBe("error");
-    const pending = load([{name: "t.arrow", bytes: arrowStream(tidyTable(SHAPE))}], () => {});
+    const pending = load([new File([arrowStream(tidyTable(SHAPE)).slice()], "t.arrow")], () => {});
     fake.fail("out of memory");
     await expect(pending).rejects.toThrow("the file reader stopped (out of memory)");
   });
@@ -81,7 +85,7 @@ describe("the reader in a worker", () => {
         onStage("reading and checking");
         await new Promise<void>((r) => (resolve = r));
         if (files[0].name === "boom.arrow") throw new Error("the file reader stopped (out of memory)");
-        return loadUpload(files);
+        return loadUpload(await readPicked(files));
       }
     });
     const seen: (string | null)[] = [];

@@ -8,7 +8,6 @@ import type {UploadMixingRow} from "../src/upload/attentionSet.js";
 import {EXAMPLE_NAME, EXAMPLE_START} from "../src/upload/example.js";
 import {MAX_FILE_BYTES} from "../src/upload/limits.js";
 import {uploadStore, uploadSummary, type KeptStorage, type PickedFile, type Upload} from "../src/pages/yourData/state.js";
-import type {UploadFile} from "../src/upload/load.js";
 import {fieldTitle, heatKey, heatmapTooLong, HEATMAP_MAX_TOKENS, layerKey, layerMixing, sentenceTitle, shownKey, startSelection, uploadSizes} from "../src/pages/yourData/views.js";
 import {arrowStream, bertviz, parquet, syntheticWeights, tidyColumns, tidyTable, tokenList, utf8, type Shape} from "./helpers/attentionFiles.js";
 import {tableFromArrays} from "apache-arrow";
@@ -16,14 +15,14 @@ import {tableFromArrays} from "apache-arrow";
 const SHAPE: Shape = {layers: 2, heads: 3, tokens: 5};
 const file = (name: string, bytes: Uint8Array): PickedFile => ({name, size: bytes.length, arrayBuffer: async () => bytes.slice().buffer});
 
-/** Storage in memory, as IndexedDB keeps files (a copy of their bytes); `full` makes keeping fail as a full disk does. */
-function memoryStorage(): KeptStorage & {kept: UploadFile[] | null; full: boolean} {
+/** Storage in memory, as IndexedDB keeps Files (by reference); `full` makes keeping fail as a full disk does. */
+function memoryStorage(): KeptStorage & {kept: PickedFile[] | null; full: boolean} {
   return {
     kept: null,
     full: false,
     async keep(files) {
       if (this.full) throw new Error("QuotaExceededError");
-      this.kept = files.map((f) => ({name: f.name, bytes: f.bytes.slice()}));
+      this.kept = [...files];
     },
     async load() {
       return this.kept && {files: this.kept};
@@ -130,7 +129,7 @@ describe("the upload store", () => {
   test("a file the browser cannot read, or one the checks choke on, is a message", async () => {
     const {uploads} = store();
     await uploads.take([{name: "gone.arrow", size: 10, arrayBuffer: () => Promise.reject(new Error("NotReadableError"))}]);
-    expect(uploads.value.result.issues).toEqual([expect.objectContaining({level: "error", code: "corrupt", message: expect.stringContaining("could not read gone.arrow (NotReadableError)")})]);
+    expect(uploads.value.result.issues).toEqual([expect.objectContaining({level: "error", code: "corrupt", message: expect.stringContaining("gone.arrow could not be read (NotReadableError)")})]);
     const before = uploads.value.serial;
     await uploads.take([]);
     expect(uploads.value.serial).toBe(before); // nothing picked: nothing changes

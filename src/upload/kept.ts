@@ -2,15 +2,15 @@
 // and the explorer open the file last checked there. The bytes never leave the browser. One entry: the files
 // of the last upload that loaded, replaced by the next one, removed by "Forget". Reads and writes reject with
 // a message naming the cause (no IndexedDB in this browser, storage full); the pages say so and go on.
-import type {UploadFile} from "./readers.js";
+import type {PickedFile} from "./readers.js";
 
 const DATABASE = "mixviz";
 const STORE = "kept-files";
 const KEY = "upload";
 
-/** What is kept: the files as they were picked, in order. */
+/** What is kept: the files as they were picked (browser Files, stored by IndexedDB as they are), in order. */
 export interface KeptUpload {
-  files: UploadFile[];
+  files: PickedFile[];
 }
 
 function open(factory: IDBFactory): Promise<IDBDatabase> {
@@ -43,8 +43,8 @@ async function run<T>(factory: IDBFactory | undefined, mode: IDBTransactionMode,
 const indexedDb = () => (typeof indexedDB === "undefined" ? undefined : indexedDB);
 
 /** Keeps the files, replacing what was kept. */
-export async function keepUpload(files: readonly UploadFile[], factory = indexedDb()): Promise<void> {
-  const kept: KeptUpload = {files: files.map((f) => ({name: f.name, bytes: f.bytes}))};
+export async function keepUpload(files: readonly PickedFile[], factory = indexedDb()): Promise<void> {
+  const kept: KeptUpload = {files: [...files]};
   await run(factory, "readwrite", (store) => store.put(kept, KEY));
 }
 

@@ -1,15 +1,16 @@
 // A module worker that reads and checks a reader's files (load.ts's `loadUpload`) off the main thread, so the
-// page stays responsive while a large file is read, and says which stage it is in. Started by the page with
+// page stays responsive while a large file is read, and says which stage it is in. It gets the browser's
+// Files by reference and reads their bytes itself. Started by the page with
 // new Worker(import.meta.resolve("./upload/loadWorker.js"), {type: "module"}) and driven by workerLoad.ts.
 // The weights come back transferred, not copied.
 import {loadUpload, type LoadResult} from "./load.js";
 import {parquetDecoder, type ParquetModule} from "./parquetWasm.js";
-import {detectKind, type UploadFile} from "./readers.js";
+import {detectKind, readPicked, type PickedFile} from "./readers.js";
 
-/** `parquet`: the URLs of parquet-wasm's module and .wasm file, as the page resolved them. */
+/** `files`: the browser's Files, read here; `parquet`: the URLs of parquet-wasm's module and .wasm file, as the page resolved them. */
 export interface LoadRequest {
   id: number;
-  files: UploadFile[];
+  files: PickedFile[];
   parquet: {module: string; wasm: string};
 }
 
@@ -26,8 +27,9 @@ let decoder: ReturnType<typeof parquetDecoder> | null = null;
 const buffersOf = (result: LoadResult): Transferable[] => [...new Set([...(result.data?.values ?? []), ...(result.data?.effective ?? [])].map((v) => v.buffer as ArrayBuffer))];
 
 scope.onmessage = async (event) => {
-  const {id, files, parquet} = event.data;
+  const {id, parquet} = event.data;
   try {
+    const files = await readPicked(event.data.files);
     decoder ??= parquetDecoder({loadParquet: () => import(/* @vite-ignore */ parquet.module) as Promise<ParquetModule>, parquetWasm: parquet.wasm});
     if (files.some((f) => detectKind(f.bytes) === "parquet")) scope.postMessage({id, stage: "starting the Parquet reader"});
     const decode = await decoder(files);

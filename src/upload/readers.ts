@@ -22,6 +22,21 @@ export interface UploadFile {
   bytes: Uint8Array;
 }
 
+/**
+ * A file not read yet, as picked, dropped or kept: a browser File is one, and the upload worker and IndexedDB
+ * take it by reference, so handing it over copies nothing on the page's thread.
+ */
+export interface PickedFile {
+  name: string;
+  size: number;
+  arrayBuffer(): Promise<ArrayBuffer>;
+}
+
+/** The files' bytes. */
+export function readPicked(files: readonly PickedFile[]): Promise<UploadFile[]> {
+  return Promise.all(files.map(async (f) => ({name: f.name, bytes: new Uint8Array(await f.arrayBuffer())})));
+}
+
 export type Decoded = {kind: "table"; format: string; table: Table} | {kind: "json"; format: string; value: unknown};
 
 const ARROW_MAGIC = [0x41, 0x52, 0x52, 0x4f, 0x57, 0x31]; // "ARROW1"

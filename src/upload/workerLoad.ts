@@ -3,10 +3,10 @@
 // upload store turns it into an error the page shows.
 import type {LoadReply, LoadRequest} from "./loadWorker.js";
 import type {LoadResult} from "./load.js";
-import type {UploadFile} from "./readers.js";
+import type {PickedFile} from "./readers.js";
 
 /** Reads and checks files; `onStage` hears what the reader is doing while it works. */
-export type Loader = (files: readonly UploadFile[], onStage: (stage: string) => void) => Promise<LoadResult>;
+export type Loader = (files: readonly PickedFile[], onStage: (stage: string) => void) => Promise<LoadResult>;
 
 /** What the loader needs of a Worker (a test passes its own). */
 export interface WorkerPort {
@@ -35,7 +35,7 @@ export function workerLoader(worker: WorkerPort, parquet: LoadRequest["parquet"]
     const id = next++;
     pending.set(id, {resolve, reject, onStage});
     try {
-      worker.postMessage({id, files: files.map((f) => ({name: f.name, bytes: f.bytes})), parquet} satisfies LoadRequest);
+      worker.postMessage({id, files: [...files], parquet} satisfies LoadRequest);
     } catch (error) {
       pending.delete(id);
       reject(error as Error);

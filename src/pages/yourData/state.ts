@@ -8,7 +8,9 @@ import {EXAMPLE_NAME, exampleJson} from "../../upload/example.js";
 import {IssueList} from "../../upload/issues.js";
 import {forgetUpload, keepUpload, keptUpload, type KeptUpload} from "../../upload/kept.js";
 import {loadUpload, type LoadResult, type ParquetDecoder, type UploadFile} from "../../upload/load.js";
-import {checkSize} from "../../upload/readers.js";
+import {checkSize, readPicked, type PickedFile} from "../../upload/readers.js";
+
+export type {PickedFile} from "../../upload/readers.js";
 import {parquetDecoder, type ParquetOptions} from "../../upload/parquetWasm.js";
 import type {Loader} from "../../upload/workerLoad.js";
 
@@ -31,16 +33,9 @@ export interface Upload {
   keepError: string | null;
 }
 
-/** A file as the page gets it from the picker or a drop (the browser's File has these). */
-export interface PickedFile {
-  name: string;
-  size: number;
-  arrayBuffer(): Promise<ArrayBuffer>;
-}
-
 /** Where the page keeps a file that loads (the browser's IndexedDB by default; a test passes its own). */
 export interface KeptStorage {
-  keep(files: readonly UploadFile[]): Promise<void>;
+  keep(files: readonly PickedFile[]): Promise<void>;
   load(): Promise<KeptUpload | null>;
   forget(): Promise<void>;
 }
@@ -97,7 +92,10 @@ export function uploadStore(options: UploadStoreOptions): UploadStore {
   const nextFrame = options.nextFrame ?? browserFrame;
   const storage = options.storage ?? BROWSER_STORAGE;
   const decoderFor = parquetDecoder(options);
-  const load: Loader = options.load ?? (async (files) => loadUpload(files, await decoderFor(files)));
+  const load: Loader = options.load ?? (async (picked) => {
+    const files = await readPicked(picked);
+    return loadUpload(files, await decoderFor(files));
+  });
   const notKept = {kept: false, keepError: null};
   let value: Upload = {...read([EXAMPLE_NAME], exampleFiles(), undefined), loading: false, stage: null, serial: 0, ...notKept};
   let publish: (value: Upload) => void = () => {};
@@ -110,7 +108,7 @@ export function uploadStore(options: UploadStoreOptions): UploadStore {
     fail(names, issues);
   };
   /** Reads and checks files in memory; a file that loads is kept (`keep`) or was kept already. */
-  const readFiles = async (names: string[], files: UploadFile[], keep: boolean) => {
+  const readFiles = async (names: string[], files: PickedFile[], keep: boolean) => {
     const started = performance.now();
     let next: Read;
     try {
@@ -145,13 +143,7 @@ export function uploadStore(options: UploadStoreOptions): UploadStore {
       if (sizes.hasErrors) return fail(names, sizes);
       set({...value, names, loading: true, stage: null});
       await nextFrame();
-      let files: UploadFile[];
-      try {
-        files = await Promise.all(picked.map(async (f) => ({name: f.name, bytes: new Uint8Array(await f.arrayBuffer())})));
-      } catch (error) {
-        return failWith(names, `the browser could not read ${names.join(", ")}`, error);
-      }
-      await readFiles(names, files, true);
+      await readFiles(names, picked, true);
     },
     async restore() {
       // Storage that cannot be read holds nothing to open: the page stays on the example, and keeping the next
