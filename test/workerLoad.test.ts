@@ -77,8 +77,6 @@ describe("the reader in a worker", () => {
   test("the store shows the reader's stage while it works, and a failed reader as an error", async () => {
     let resolve = () => {};
     const uploads = uploadStore({
-      loadParquet: () => Promise.reject(new Error("unused")),
-      parquetWasm: "unused.wasm",
       nextFrame: async () => undefined,
       storage: {keep: async () => {}, load: async () => null, forget: async () => {}},
       load: async (files, onStage) => {

@@ -7,6 +7,7 @@ import {describe, expect, test} from "vitest";
 import type {UploadMixingRow} from "../src/upload/attentionSet.js";
 import {EXAMPLE_NAME, EXAMPLE_START} from "../src/upload/example.js";
 import {MAX_FILE_BYTES} from "../src/upload/limits.js";
+import {localLoader} from "../src/upload/workerLoad.js";
 import {uploadStore, uploadSummary, type KeptStorage, type PickedFile, type Upload} from "../src/pages/yourData/state.js";
 import {fieldTitle, heatKey, heatmapTooLong, HEATMAP_MAX_TOKENS, layerKey, layerMixing, sentenceTitle, shownKey, startSelection, uploadSizes} from "../src/pages/yourData/views.js";
 import {arrowStream, bertviz, parquet, syntheticWeights, tidyColumns, tidyTable, tokenList, utf8, type Shape} from "./helpers/attentionFiles.js";
@@ -33,19 +34,18 @@ function memoryStorage(): KeptStorage & {kept: PickedFile[] | null; full: boolea
   };
 }
 
-/** A store whose Parquet loader counts its loads and whose published values are kept in order. */
+/** A store reading on this thread, whose Parquet loader counts its loads and whose published values are kept in order. */
 function store(storage = memoryStorage()) {
   const published: Upload[] = [];
   let loads = 0;
-  const uploads = uploadStore({
+  const load = localLoader({
     loadParquet: async () => {
       loads++;
       return {default: async () => undefined, readParquet: (bytes: Uint8Array) => Parquet.readParquet(bytes)};
     },
-    parquetWasm: "unused.wasm",
-    nextFrame: async () => undefined,
-    storage
+    parquetWasm: "unused.wasm"
   });
+  const uploads = uploadStore({load, nextFrame: async () => undefined, storage});
   uploads.listen((value) => published.push(value));
   return {uploads, published, storage, loads: () => loads};
 }

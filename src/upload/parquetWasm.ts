@@ -1,6 +1,6 @@
 // Parquet through parquet-wasm: the decoder a reader's files need, started once, the first time one of them is
-// Parquet. The module is loaded by the caller's `loadParquet` (a page: `() => import("npm:parquet-wasm")`; the
-// load worker: an import of the module URL the page resolved), so this file runs anywhere.
+// Parquet. The module is loaded by the caller's `loadParquet` (the upload worker: an import of the module URL the
+// page resolved; the unit tests: parquet-wasm's Node build), so this file runs anywhere.
 import type {ParquetDecoder, UploadFile} from "./readers.js";
 import {detectKind} from "./readers.js";
 

@@ -1,9 +1,11 @@
-// The main thread's side of loadWorker.ts: files in, the checked result out, with the worker's stages reported
-// on the way. A worker that fails (or a request it cannot take) is a rejected promise with its message; the
-// upload store turns it into an error the page shows.
+// How a page reads and checks a reader's files: `workerLoader`, the main thread's side of loadWorker.ts (files
+// in, the checked result out, the worker's stages reported on the way; a worker that fails is a rejected
+// promise with its message, which the upload store shows as an error), or `localLoader`, the same reading on
+// the calling thread (Node and the unit tests).
 import type {LoadReply, LoadRequest} from "./loadWorker.js";
-import type {LoadResult} from "./load.js";
-import type {PickedFile} from "./readers.js";
+import {loadUpload, type LoadResult} from "./load.js";
+import {parquetDecoder, type ParquetOptions} from "./parquetWasm.js";
+import {readPicked, type PickedFile} from "./readers.js";
 
 /** Reads and checks files; `onStage` hears what the reader is doing while it works. */
 export type Loader = (files: readonly PickedFile[], onStage: (stage: string) => void) => Promise<LoadResult>;
@@ -41,4 +43,13 @@ export function workerLoader(worker: WorkerPort, parquet: LoadRequest["parquet"]
       reject(error as Error);
     }
   });
+}
+
+/** The same reading on this thread: the files' bytes, Parquet decoded by parquet-wasm from `options`. */
+export function localLoader(options: ParquetOptions): Loader {
+  const decoderFor = parquetDecoder(options);
+  return async (picked) => {
+    const files = await readPicked(picked);
+    return loadUpload(files, await decoderFor(files));
+  };
 }

@@ -1,20 +1,17 @@
 // The "Your data" page's state (src/your-data.md): the current upload (files read and checked, or the
 // built-in example), and how files, the example button, "Renormalise" and "Forget" change it. A file that
-// loads is kept in this browser (src/upload/kept.ts) for a reload, the head workbench and the explorer. No
-// DOM: the Parquet decoder's loader, the kept-file storage and the wait for a frame are passed in, so
+// loads is kept in this browser (src/upload/kept.ts) for a reload and the head workbench. No DOM: the reader
+// (the page's worker), the kept-file storage and the wait for a frame are passed in, so
 // test/yourDataPage.test.ts runs it in Node.
 import {renormalise, type AttentionSet} from "../../upload/attentionSet.js";
 import {EXAMPLE_NAME, exampleJson} from "../../upload/example.js";
 import {IssueList} from "../../upload/issues.js";
 import {forgetUpload, keepUpload, keptUpload, type KeptUpload} from "../../upload/kept.js";
-import {loadUpload, type LoadResult, type ParquetDecoder, type UploadFile} from "../../upload/load.js";
-import {checkSize, readPicked, type PickedFile} from "../../upload/readers.js";
-
-export type {PickedFile} from "../../upload/readers.js";
-import {parquetDecoder, type ParquetOptions} from "../../upload/parquetWasm.js";
+import {loadUpload, type LoadResult, type UploadFile} from "../../upload/load.js";
+import {checkSize, type PickedFile} from "../../upload/readers.js";
 import type {Loader} from "../../upload/workerLoad.js";
 
-export type {ParquetModule} from "../../upload/parquetWasm.js";
+export type {PickedFile} from "../../upload/readers.js";
 
 /** The current upload: which files, what reading them gave, how long it took. */
 export interface Upload {
@@ -42,9 +39,9 @@ export interface KeptStorage {
 
 const BROWSER_STORAGE: KeptStorage = {keep: (files) => keepUpload(files), load: () => keptUpload(), forget: () => forgetUpload()};
 
-export interface UploadStoreOptions extends ParquetOptions {
-  /** reads and checks files (the page: in a worker, workerLoad.ts); by default here, with parquet-wasm from `loadParquet` */
-  load?: Loader;
+export interface UploadStoreOptions {
+  /** reads and checks files (the page: in a worker, `workerLoad.workerLoader`) */
+  load: Loader;
   /** resolves once the browser has shown the "reading" state (the next frame; a test passes its own) */
   nextFrame?: () => Promise<void>;
   storage?: KeptStorage;
@@ -74,10 +71,10 @@ const exampleFiles = (): UploadFile[] => [{name: EXAMPLE_NAME, bytes: new TextEn
 const failure = (issues: IssueList): LoadResult => ({issues: issues.list(), data: null, offRows: 0});
 const message = (error: unknown) => (error as Error | undefined)?.message ?? error;
 
-/** Reads and checks files, timed. */
-function read(names: string[], files: readonly UploadFile[], decode: ParquetDecoder | undefined): Read {
+/** Reads and checks the built-in example (JSON: no decoder needed), timed. */
+function read(names: string[], files: readonly UploadFile[]): Read {
   const started = performance.now();
-  const result = loadUpload(files, decode);
+  const result = loadUpload(files);
   return {names, result, ms: performance.now() - started};
 }
 
@@ -91,31 +88,24 @@ export function renormalisedUpload(upload: Read): Read {
 export function uploadStore(options: UploadStoreOptions): UploadStore {
   const nextFrame = options.nextFrame ?? browserFrame;
   const storage = options.storage ?? BROWSER_STORAGE;
-  const decoderFor = parquetDecoder(options);
-  const load: Loader = options.load ?? (async (picked) => {
-    const files = await readPicked(picked);
-    return loadUpload(files, await decoderFor(files));
-  });
+  const {load} = options;
   const notKept = {kept: false, keepError: null};
-  let value: Upload = {...read([EXAMPLE_NAME], exampleFiles(), undefined), loading: false, stage: null, serial: 0, ...notKept};
+  let value: Upload = {...read([EXAMPLE_NAME], exampleFiles()), loading: false, stage: null, serial: 0, ...notKept};
   let publish: (value: Upload) => void = () => {};
   const set = (next: Upload) => publish((value = next));
   const done = (next: Read, kept: Pick<Upload, "kept" | "keepError"> = notKept) => set({...next, ...kept, loading: false, stage: null, serial: value.serial + 1});
   const fail = (names: string[], issues: IssueList) => done({names, result: failure(issues), ms: 0});
-  const failWith = (names: string[], what: string, error: unknown) => {
-    const issues = new IssueList();
-    issues.error("corrupt", `${what} (${message(error)})`);
-    fail(names, issues);
-  };
-  /** Reads and checks files in memory; a file that loads is kept (`keep`) or was kept already. */
+  /** Reads and checks files; a file that loads is kept (`keep`) or was kept already. */
   const readFiles = async (names: string[], files: PickedFile[], keep: boolean) => {
     const started = performance.now();
     let next: Read;
     try {
       next = {names, result: await load(files, (stage) => set({...value, stage})), ms: performance.now() - started};
     } catch (error) {
-      // The checks report problems as messages; anything thrown here is unforeseen, and still only a message.
-      return failWith(names, `${names.join(", ")} could not be read`, error);
+      // The checks report problems as messages; a file the browser cannot read, or a reader that fails, is one too.
+      const issues = new IssueList();
+      issues.error("corrupt", `${names.join(", ")} could not be read (${message(error)})`);
+      return fail(names, issues);
     }
     if (!next.result.data) return done(next);
     if (!keep) return done(next, {kept: true, keepError: null});
@@ -155,11 +145,11 @@ export function uploadStore(options: UploadStoreOptions): UploadStore {
       await nextFrame();
       await readFiles(names, kept.files, false);
     },
-    example: () => done(read([EXAMPLE_NAME], exampleFiles(), undefined)),
+    example: () => done(read([EXAMPLE_NAME], exampleFiles())),
     async forget() {
       try {
         await storage.forget();
-        done(read([EXAMPLE_NAME], exampleFiles(), undefined));
+        done(read([EXAMPLE_NAME], exampleFiles()));
       } catch (error) {
         set({...value, keepError: String(message(error))});
       }
