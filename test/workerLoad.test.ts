@@ -5,6 +5,7 @@ import * as Parquet from "parquet-wasm/node";
 import {afterAll, beforeAll, describe, expect, test, vi} from "vitest";
 import type {LoadReply, LoadRequest} from "../src/upload/loadWorker.js";
 import {workerLoader} from "../src/upload/workerLoad.js";
+import {PARQUET_BATCH_ROWS, parquetDecoder} from "../src/upload/parquetWasm.js";
 import {loadUpload} from "../src/upload/load.js";
 import {readPicked} from "../src/upload/readers.js";
 import {uploadStore} from "../src/pages/yourData/state.js";
@@ -99,5 +100,20 @@ describe("the reader in a worker", () => {
     resolve();
     await failing;
     expect(uploads.value.result.issues[0].message).toContain("could not be read (the file reader stopped (out of memory))");
+  });
+});
+
+describe("the Parquet decoder", () => {
+  test("asks parquet-wasm for batches of a row group's size, not its default 1,024 rows", async () => {
+    const asked: unknown[] = [];
+    const decoderFor = parquetDecoder({
+      loadParquet: async () => ({default: async () => undefined, readParquet: (bytes, options) => (asked.push(options), Parquet.readParquet(bytes, options))}),
+      parquetWasm: "unused.wasm"
+    });
+    const file = {name: "t.parquet", bytes: parquet(tidyTable(SHAPE))};
+    const decode = await decoderFor([file]);
+    expect(loadUpload([file], decode).data?.layers).toBe(SHAPE.layers); // no tokens file: a warning, and the data
+    expect(asked).toEqual([{batchSize: PARQUET_BATCH_ROWS}]);
+    expect(PARQUET_BATCH_ROWS).toBeGreaterThanOrEqual(1 << 20);
   });
 });

@@ -41,7 +41,7 @@ function store(storage = memoryStorage()) {
   const load = localLoader({
     loadParquet: async () => {
       loads++;
-      return {default: async () => undefined, readParquet: (bytes: Uint8Array) => Parquet.readParquet(bytes)};
+      return {default: async () => undefined, readParquet: (bytes: Uint8Array, options?: {batchSize?: number}) => Parquet.readParquet(bytes, options)};
     },
     parquetWasm: "unused.wasm"
   });

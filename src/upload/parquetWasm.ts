@@ -7,8 +7,14 @@ import {detectKind} from "./readers.js";
 /** The parts of parquet-wasm's web build used here; `default` starts its wasm from a URL. */
 export interface ParquetModule {
   default(init: {module_or_path: string}): Promise<unknown>;
-  readParquet(bytes: Uint8Array): {intoIPCStream(): Uint8Array};
+  readParquet(bytes: Uint8Array, options?: {batchSize?: number}): {intoIPCStream(): Uint8Array};
 }
+
+/**
+ * Rows per Arrow record batch when decoding: pyarrow's and pandas' row-group size. parquet-wasm's default
+ * (1,024) turns a 12 × 12 × 512 tidy file into 36,864 batches and decodes it 8–10 times slower.
+ */
+export const PARQUET_BATCH_ROWS = 1 << 20;
 
 export interface ParquetOptions {
   /** loads parquet-wasm's web build */
@@ -24,7 +30,7 @@ export function parquetDecoder(options: ParquetOptions): (files: readonly Upload
     if (!decode && files.some((f) => detectKind(f.bytes) === "parquet")) {
       const Parquet = await options.loadParquet();
       await Parquet.default({module_or_path: options.parquetWasm});
-      decode = (bytes) => Parquet.readParquet(bytes).intoIPCStream();
+      decode = (bytes) => Parquet.readParquet(bytes, {batchSize: PARQUET_BATCH_ROWS}).intoIPCStream();
     }
     return decode;
   };

@@ -3,4 +3,4 @@
 import * as Parquet from "parquet-wasm/node";
 
 export default async function start(): Promise<void> {}
-export const readParquet = (bytes: Uint8Array) => Parquet.readParquet(bytes);
+export const readParquet = (bytes: Uint8Array, options?: {batchSize?: number}) => Parquet.readParquet(bytes, options);
