@@ -93,14 +93,18 @@ export function sentenceView(data: SentenceViewData, options: SentenceViewOption
   root.setAttribute("role", "group");
   root.setAttribute("aria-label", title);
   stackLayers(root, width, height, linesSvg.node()!, tokensSvg.node()!);
-  // The whole token under the pointer or the keyboard's focus, over the heading row.
+  // The whole token under the pointer or the keyboard's focus, over the heading row; sticky, so that in a
+  // long view scrolled in its box it stays at the box's top (a line of no height: nothing below it moves).
+  const pin = document.createElement("div");
+  Object.assign(pin.style, {position: "sticky", top: "0", height: "0", zIndex: "1", overflow: "visible", pointerEvents: "none"});
   const readout = document.createElement("div");
   readout.className = "mixviz-token-readout";
   Object.assign(readout.style, {
-    position: "absolute", left: "0", right: "0", top: "0", minHeight: `${TOP - 4}px`, textAlign: "center", fontSize: `${FONT_SIZE}px`,
-    overflowWrap: "anywhere", background: "var(--theme-background, white)", pointerEvents: "none", display: "none"
+    minHeight: `${TOP - 4}px`, textAlign: "center", fontSize: `${FONT_SIZE}px`, overflowWrap: "anywhere",
+    background: "var(--theme-background, white)", display: "none"
   });
-  root.append(readout);
+  pin.append(readout);
+  root.prepend(pin);
   const read = (sideName: "query" | "key" | null, n = 0) => {
     readout.textContent = sideName === null ? "" : `${sideName} ${n}: ${tokens[n]}`;
     readout.style.display = sideName === null ? "none" : "";

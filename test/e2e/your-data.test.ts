@@ -321,6 +321,10 @@ describe("the Your data page at 512 tokens", () => {
     await keyRow.scrollIntoViewIfNeeded();
     await keyRow.hover();
     await expect.poll(() => readout.textContent()).toBe(`key ${CELL.k}: ${LONG}`);
+    // in sight, though the view is scrolled down to the row
+    const [shown, frame] = [(await readout.boundingBox())!, (await page.locator("[data-view=sentence] .mixviz-scroll").boundingBox())!];
+    expect(shown.y).toBeGreaterThanOrEqual(frame.y - 1);
+    expect(shown.y + shown.height).toBeLessThanOrEqual(frame.y + frame.height);
     await page.mouse.move(0, 0);
     await page.locator(`${READY} .query-tokens > g`).first().focus();
     await expect.poll(() => readout.textContent()).toBe(`query 0: ${LONG}`);
