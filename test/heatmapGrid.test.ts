@@ -1,5 +1,5 @@
 import {describe, expect, test} from "vitest";
-import {cellAt, cellMove, svgPoint, tickStep} from "../src/components/heatmapGrid.js";
+import {cellAt, cellMove, tickStep} from "../src/components/heatmapGrid.js";
 import {shortToken} from "../src/components/tokenText.js";
 
 describe("the cell under the pointer", () => {
@@ -29,11 +29,6 @@ describe("the cell under the pointer", () => {
     const big = {x0: 56, x1: 472, y0: 24, y1: 432};
     const at = (q: number, k: number) => cellAt(big.x0 + ((k + 0.5) * (big.x1 - big.x0)) / n, big.y0 + ((q + 0.5) * (big.y1 - big.y0)) / n, big, n);
     for (const [q, k] of [[0, 0], [2047, 2047], [1000, 3], [17, 2046]]) expect(at(q, k)).toEqual({q, k});
-  });
-
-  test("a client point maps into the SVG's coordinates when the SVG is drawn scaled", () => {
-    expect(svgPoint(110, 70, {left: 10, top: 20, width: 200, height: 100}, {width: 400, height: 200})).toEqual([200, 100]);
-    expect(svgPoint(10, 20, {left: 10, top: 20, width: 250, height: 250}, {width: 250, height: 250})).toEqual([0, 0]);
   });
 });
 

@@ -8,7 +8,7 @@ export interface Cell {
   k: number;
 }
 
-/** Where the map lies in its SVG's coordinates: the x of keys 0 and N, the y of queries 0 and N (either order). */
+/** Where the map lies: the x of keys 0 and N, the y of queries 0 and N (either order), in the pointer's or the SVG's coordinates. */
 export interface GridBox {
   x0: number;
   x1: number;
@@ -21,16 +21,11 @@ export function tickStep(n: number, base: number, most: number): number {
   return base * Math.max(1, Math.ceil(n / (base * most)));
 }
 
-/** The cell under the point (x, y) of the SVG's coordinates, or null outside the map. */
+/** The cell under the point (x, y), or null outside the map. */
 export function cellAt(x: number, y: number, box: GridBox, n: number): Cell | null {
   const k = Math.floor(((x - box.x0) / (box.x1 - box.x0)) * n);
   const q = Math.floor(((y - box.y0) / (box.y1 - box.y0)) * n);
   return q >= 0 && q < n && k >= 0 && k < n ? {q, k} : null;
-}
-
-/** The point of the SVG's coordinates of an event at (clientX, clientY) over an SVG drawn in `rect` with this `viewBox`. */
-export function svgPoint(clientX: number, clientY: number, rect: {left: number; top: number; width: number; height: number}, viewBox: {width: number; height: number}): [number, number] {
-  return [((clientX - rect.left) * viewBox.width) / rect.width, ((clientY - rect.top) * viewBox.height) / rect.height];
 }
 
 /** The cell the keyboard's cursor moves to: arrows by one cell, Home/End to the row's ends; null for other keys. */

@@ -9,7 +9,7 @@
 import * as Plot from "@observablehq/plot";
 import * as d3 from "d3";
 import {meanTotalVariation, totalVariation} from "../model/metrics.js";
-import {cellAt, cellMove, svgPoint, tickStep, type Cell, type GridBox} from "./heatmapGrid.js";
+import {cellAt, cellMove, tickStep, type Cell, type GridBox} from "./heatmapGrid.js";
 import type {HeadMap} from "./headStack.js";
 import {mapMax} from "./mapCanvas.js";
 import {weightText} from "./numberText.js";
@@ -221,9 +221,10 @@ function mapLayers(plot: SVGSVGElement & Plot.Plot, canvas: HTMLCanvasElement, m
     }
   };
 
+  // The cell under the pointer is read off the canvas as drawn, whatever scale the page gives it.
   wrap.addEventListener("pointermove", (event) => {
-    const [px, py] = svgPoint(event.clientX, event.clientY, plot.getBoundingClientRect(), {width, height});
-    show(cellAt(px, py, box, n));
+    const drawn = canvas.getBoundingClientRect();
+    show(cellAt(event.clientX, event.clientY, {x0: drawn.left, x1: drawn.right, y0: drawn.top, y1: drawn.bottom}, n));
   });
   wrap.addEventListener("pointerleave", () => show(null));
   // The keyboard's cursor: from the current query's first key, by the arrows (kept from the page's keys).
@@ -247,6 +248,7 @@ function mapLayers(plot: SVGSVGElement & Plot.Plot, canvas: HTMLCanvasElement, m
     cursor = next;
     show(cursor);
   });
+  plot.style.display = "block"; // the box is exactly the plot's size, so the layers' percentages fit it
   plot.replaceWith(wrap);
   wrap.append(plot, canvas, overlay);
   return {
