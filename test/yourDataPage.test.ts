@@ -9,7 +9,7 @@ import {EXAMPLE_NAME, EXAMPLE_START} from "../src/upload/example.js";
 import {MAX_FILE_BYTES} from "../src/upload/limits.js";
 import {localLoader} from "../src/upload/workerLoad.js";
 import {uploadStore, uploadSummary, type KeptStorage, type PickedFile, type Upload} from "../src/pages/yourData/state.js";
-import {fieldTitle, heatKey, heatmapTooLong, HEATMAP_MAX_TOKENS, layerKey, layerMixing, sentenceTitle, shownKey, startSelection, uploadSizes} from "../src/pages/yourData/views.js";
+import {fieldTitle, heatKey, layerKey, layerMixing, sentenceTitle, shownKey, startSelection, uploadSizes} from "../src/pages/yourData/views.js";
 import {arrowStream, bertviz, parquet, syntheticWeights, tidyColumns, tidyTable, tokenList, utf8, type Shape} from "./helpers/attentionFiles.js";
 import {tableFromArrays} from "apache-arrow";
 
@@ -183,12 +183,11 @@ describe("what the page shows of an upload", () => {
     expect(uploadSizes(data, 1)).toEqual({tokens: 3, heads: 4, layers: 2});
   });
 
-  test("titles name the token and the window; a long sequence's heatmap says why it is missing", () => {
+  test("titles name the token and the window", () => {
     expect(sentenceTitle("L0H3", "from", "it")).toBe("Sentence view · L0H3 · query “it”");
     expect(sentenceTitle("L0H3", "to", "<b>")).toBe("Sentence view · L0H3 · key “<b>”");
     expect(fieldTitle(12, 3, {start: 268, size: 64}, 512)).toBe("Attention field · all 12 heads of layer 3 · tokens 268–331 of 512");
     expect(fieldTitle(4, 0, {start: 0, size: 11}, 11)).toBe("Attention field · all 4 heads of layer 0");
-    expect(heatmapTooLong(512)).toContain(`up to ${HEATMAP_MAX_TOKENS} tokens; this one has 512`);
   });
 });
 

@@ -16,6 +16,7 @@ import * as d3 from "d3";
 import type {HeadMap} from "./headStack.js";
 import {sharpCanvas, sizedCanvas} from "./canvas.js";
 import {stackLayers} from "./layers.js";
+import {weightText} from "./numberText.js";
 import {dotRaster, type DotRaster} from "./dotRaster.js";
 import {setAttr} from "./domWrites.js";
 import {dotRadius, drawCloud, largestWeight, MIN_VISIBLE, type CloudData, type CloudLayout} from "./fieldCloud.js";
@@ -212,7 +213,7 @@ export function attentionField(stackIn: readonly HeadMap[], options: AttentionFi
       readout.text("");
       return;
     }
-    readout.text(`${headLabels[h]}: ${tokens[q]} → ${tokens[k]} = ${stack[h][q][k].toFixed(3)}`);
+    readout.text(`${headLabels[h]}: ${tokens[q]} → ${tokens[k]} = ${weightText(stack[h][q][k])}`);
   });
   svg.on("pointerleave", () => readout.text(""));
 

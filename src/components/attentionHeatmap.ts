@@ -4,6 +4,7 @@
 import * as Plot from "@observablehq/plot";
 import type {HeadMap} from "./headStack.js";
 import type {ColorScheme} from "./mapCanvas.js";
+import {weightText} from "./numberText.js";
 import type {Direction} from "../model/vocabulary.js";
 
 export interface AttentionHeatmapOptions {
@@ -21,7 +22,6 @@ export interface AttentionHeatmapOptions {
 }
 
 const MARGIN = 8;
-const DIGITS = 4;
 /** At most this many tick labels per axis (more would overlap). */
 const MAX_TICKS = 24;
 
@@ -69,7 +69,7 @@ export function attentionHeatmap(map: HeadMap, options: AttentionHeatmapOptions)
         x: "k",
         y: "q",
         fill: "v",
-        tip: {format: {fill: (v: number) => v.toFixed(DIGITS), x: false, y: false}},
+        tip: {format: {fill: weightText, x: false, y: false}},
         channels: {query: {value: (d: Cell) => tokenAt(d.q), label: "query"}, key: {value: (d: Cell) => tokenAt(d.k), label: "key"}},
       } as Plot.CellOptions),
       Plot.cell(focusCells, {x: "k", y: "q", fill: "none", stroke: "currentColor", strokeWidth: 1.2}),

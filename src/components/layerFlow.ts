@@ -4,6 +4,7 @@
 // Pure: per-layer rows and options in, a DOM node out; tokens are set as text.
 import * as d3 from "d3";
 import {COLOR_SCHEMES, type ColorScheme} from "./mapCanvas.js";
+import {weightText} from "./numberText.js";
 import {SVG_NS} from "./svgNamespace.js";
 import {layerLabel} from "../model/config.js";
 
@@ -23,7 +24,6 @@ export interface LayerFlowOptions {
 const STRIP = 22;
 const LABEL = 36;
 const GAP = 6;
-const DIGITS = 3;
 /** px kept free right of the strips: the current layer's outline and the half of the ▲ under the last cell */
 const RIGHT = 8;
 const OUTLINE = 2;
@@ -75,7 +75,7 @@ export function layerFlow(rows: readonly ArrayLike<number>[], options: LayerFlow
         .attr("height", STRIP)
         .attr("fill", color(Math.max(0, row[k]) / max))
         .append("title")
-        .text(`${layerLabel(l)}, ${k} ${tokens[k]}: ${row[k].toFixed(DIGITS)}`);
+        .text(`${layerLabel(l)}, ${k} ${tokens[k]}: ${weightText(row[k])}`);
     }
     if (l === layer) {
       g.append("rect").attr("x", LABEL - OUTLINE).attr("y", -OUTLINE).attr("width", n * cell + 2 * OUTLINE).attr("height", STRIP + 2 * OUTLINE).attr("fill", "none").attr("stroke", "currentColor").attr("stroke-width", 1.5);

@@ -11,3 +11,24 @@ export function fixed(value: number, digits: number): string {
 export function bareFixed(value: number, digits: number): string {
   return fixed(value, digits).replace(/^(-?)0\./, "$1.");
 }
+
+/** A weight has at least this many decimals ("0.984", "0.500")… */
+const WEIGHT_DECIMALS = 3;
+/** …and at least this many significant digits, so that small weights keep their size ("0.0012", "0.00047"). */
+const WEIGHT_SIGNIFICANT = 2;
+/** Below this size a weight is written with an exponent ("3.1e-7") rather than a run of zeros. */
+const WEIGHT_EXPONENT_BELOW = 1e-5;
+
+/**
+ * A weight (or a difference of weights) as every view prints it: three decimals, more when the value is
+ * small, so that it keeps two significant digits (0.984 → "0.984", 0.0012 → "0.0012", 0.000473 →
+ * "0.00047"); under 1e-5 with an exponent ("3.1e-7"). Zero, and a value that rounds to zero, has no sign.
+ */
+export function weightText(value: number): string {
+  if (!Number.isFinite(value)) return String(value);
+  const size = Math.abs(value);
+  if (size === 0) return fixed(0, WEIGHT_DECIMALS);
+  if (size < WEIGHT_EXPONENT_BELOW) return value.toExponential(WEIGHT_SIGNIFICANT - 1);
+  const decimals = Math.max(WEIGHT_DECIMALS, WEIGHT_SIGNIFICANT - 1 - Math.floor(Math.log10(size)));
+  return fixed(value, decimals);
+}

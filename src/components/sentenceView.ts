@@ -6,7 +6,8 @@
 // Tokens on the ground-truth path carry gold rings on the far side (keys of the query's path in "from";
 // queries whose path uses this key in "to").
 // Hover a token to preview its lines; click it (or Tab to it and press Enter or Space) to lock the preview,
-// again to unlock.
+// again to unlock. A token longer than its column shows its start and an ellipsis; hovered or focused, it is
+// shown whole in a readout over the view's heading (and in its tooltip). Tokens are set as text, never HTML.
 // `setQuery` moves the focus in place; `setData` swaps in a new map and token labels of the same length (the
 // playground's edits) and redraws only the lines, labels and token texts.
 // Two SVGs, one on top of the other, in a box of their size: the lines (and the weights shown on hover) below,
@@ -17,8 +18,10 @@ import * as d3 from "d3";
 import type {Direction} from "../model/vocabulary.js";
 import {setAttr, setText} from "./domWrites.js";
 import {stackLayers} from "./layers.js";
+import {weightText} from "./numberText.js";
 import {PATH_COLOR, QUERY_COLOR} from "./palette.js";
 import {SVG_NS} from "./svgNamespace.js";
+import {shortToken} from "./tokenText.js";
 
 export interface SentenceViewData {
   /** map[q][k]: weight of query q on key k (N rows of N) */
@@ -48,7 +51,8 @@ const TOP = 24;
 const TOKEN_WIDTH = 56;
 const LINE_GAP = 6;
 const FONT_SIZE = 11;
-const LABEL_DIGITS = 3;
+/** Characters of a token its column shows (about 7 px each at FONT_SIZE in the column's 50 px). */
+const TOKEN_CHARS = 7;
 const LINE_WIDTH = 2;
 const RING_RADIUS = 5;
 const RING_STROKE = 2;
@@ -89,9 +93,31 @@ export function sentenceView(data: SentenceViewData, options: SentenceViewOption
   root.setAttribute("role", "group");
   root.setAttribute("aria-label", title);
   stackLayers(root, width, height, linesSvg.node()!, tokensSvg.node()!);
+  // The whole token under the pointer or the keyboard's focus, over the heading row; sticky, so that in a
+  // long view scrolled in its box it stays at the box's top (a line of no height: nothing below it moves).
+  const pin = document.createElement("div");
+  Object.assign(pin.style, {position: "sticky", top: "0", height: "0", zIndex: "1", overflow: "visible", pointerEvents: "none"});
+  const readout = document.createElement("div");
+  readout.className = "mixviz-token-readout";
+  Object.assign(readout.style, {
+    minHeight: `${TOP - 4}px`, textAlign: "center", fontSize: `${FONT_SIZE}px`, overflowWrap: "anywhere",
+    background: "var(--theme-background, white)", display: "none"
+  });
+  pin.append(readout);
+  root.prepend(pin);
+  const read = (sideName: "query" | "key" | null, n = 0) => {
+    readout.textContent = sideName === null ? "" : `${sideName} ${n}: ${tokens[n]}`;
+    readout.style.display = sideName === null ? "none" : "";
+  };
 
   // Every shape sits at its own coordinates, none under a transform: each transform is a node of its own
   // in Chromium's paint, and a redraw of the lines would repaint every one of them.
+  // A cut token's row holds its whole token in a tooltip.
+  const tokenTitle = (row: SVGGElement, token: string) => {
+    const cut = shortToken(token, TOKEN_CHARS) !== token;
+    const title = row.querySelector(":scope > title") ?? (cut ? row.appendChild(document.createElementNS(SVG_NS, "title")) : null);
+    if (title) title.textContent = cut ? token : "";
+  };
   const tokenX = (sideName: "query" | "key") => (sideName === "query" ? leftX - LINE_GAP : rightX + LINE_GAP);
   const side = (sideName: "query" | "key") => {
     const x = tokenX(sideName);
@@ -105,7 +131,8 @@ export function sentenceView(data: SentenceViewData, options: SentenceViewOption
     rows.append("text")
       .attr("x", x).attr("y", (n) => y(n))
       .attr("text-anchor", sideName === "query" ? "end" : "start").attr("dominant-baseline", "central")
-      .attr("fill", "currentColor").text((n) => tokens[n]);
+      .attr("fill", "currentColor").text((n) => shortToken(tokens[n], TOKEN_CHARS));
+    rows.nodes().forEach((row, n) => tokenTitle(row as SVGGElement, tokens[n]));
     return rows;
   };
   const queryRows = side("query");
@@ -134,7 +161,7 @@ export function sentenceView(data: SentenceViewData, options: SentenceViewOption
     if (!shown) return "";
     const {focus, weights} = shown;
     const fromQuery = focus.side === "query";
-    return `${tokens[fromQuery ? focus.index : o]} → ${tokens[fromQuery ? o : focus.index]}: ${weights[o].toFixed(LABEL_DIGITS)}`;
+    return `${tokens[fromQuery ? focus.index : o]} → ${tokens[fromQuery ? o : focus.index]}: ${weightText(weights[o])}`;
   };
   lines.on("pointerover", (event: PointerEvent) => {
     const line = event.target as SVGLineElement;
@@ -167,7 +194,7 @@ export function sentenceView(data: SentenceViewData, options: SentenceViewOption
       .attr("x", fromQuery ? rightX - LINE_GAP : leftX + LINE_GAP)
       .attr("y", (o) => y(o)).attr("dominant-baseline", "central")
       .attr("text-anchor", fromQuery ? "end" : "start")
-      .text((o) => ws[o].toFixed(LABEL_DIGITS));
+      .text((o) => weightText(ws[o]));
     // Only the focused token's box is filled: clear the last one, fill this one.
     const box = rects[focus.side][focus.index] ?? null;
     if (box !== filled) {
@@ -218,8 +245,8 @@ export function sentenceView(data: SentenceViewData, options: SentenceViewOption
     rows
       .attr("tabindex", 0).attr("role", "button").attr("aria-pressed", "false")
       .attr("aria-label", (n) => `${sideName} ${n}: ${tokens[n]}`)
-      .on("pointerenter", (_e, n) => !locked && draw({side: sideName, index: n}, true))
-      .on("pointerleave", () => !locked && draw(base, false))
+      .on("pointerenter", (_e, n) => (read(sideName, n), !locked && draw({side: sideName, index: n}, true)))
+      .on("pointerleave", () => (read(null), !locked && draw(base, false)))
       .on("click", (_e, n) => toggle(sideName, n))
       .on("keydown", (event: KeyboardEvent, n) => {
         if (event.key !== "Enter" && event.key !== " ") return;
@@ -228,11 +255,12 @@ export function sentenceView(data: SentenceViewData, options: SentenceViewOption
         toggle(sideName, n);
       })
       // A visible focus ring (SVG groups draw no outline of their own): keyboard focus only.
-      .on("focus", (event: FocusEvent) => {
+      .on("focus", (event: FocusEvent, n) => {
         const target = event.currentTarget as Element;
         ring(target, target.matches(":focus-visible"));
+        read(sideName, n);
       })
-      .on("blur", (event: FocusEvent) => ring(event.currentTarget as Element, false));
+      .on("blur", (event: FocusEvent) => (ring(event.currentTarget as Element, false), read(null)));
   }
 
   const tokenTexts = {query: queryRows.select<SVGTextElement>("text").nodes(), key: keyRows.select<SVGTextElement>("text").nodes()};
@@ -244,7 +272,8 @@ export function sentenceView(data: SentenceViewData, options: SentenceViewOption
       for (const sideName of ["query", "key"] as const) {
         tokenTexts[sideName].forEach((text, n) => {
           if (old[n] === tokens[n]) return;
-          setText(text, tokens[n]);
+          setText(text, shortToken(tokens[n], TOKEN_CHARS));
+          tokenTitle(text.parentElement as unknown as SVGGElement, tokens[n]);
           text.parentElement!.setAttribute("aria-label", `${sideName} ${n}: ${tokens[n]}`);
         });
       }

@@ -4,6 +4,7 @@
 // from data files and are untrusted: they are set as text, never as HTML.
 // Pure: tokens and callbacks in, a DOM node out. The node is built once per input and repainted with its
 // `show` method, so keyboard focus stays on the token while the weights change.
+import {weightText} from "./numberText.js";
 import {headColor} from "./palette.js";
 import type {Direction} from "../model/vocabulary.js";
 
@@ -27,8 +28,6 @@ export interface TokenBarOptions {
   onFocus: (token: number | null) => void;
   onToggleLock: (token: number) => void;
 }
-
-const DIGITS = 3;
 
 export function tokenBar(tokens: readonly string[], {onFocus, onToggleLock}: TokenBarOptions): TokenBarElement {
   const root = document.createElement("div") as unknown as TokenBarElement;
@@ -56,8 +55,8 @@ export function tokenBar(tokens: readonly string[], {onFocus, onToggleLock}: Tok
       const token = tokens[i];
       if (w !== undefined) {
         button.style.background = `color-mix(in srgb, ${color} ${Math.round((Math.max(0, w) / max) * 100)}%, transparent)`;
-        button.title = `${i}: ${token}, ${direction === "from" ? "weight from" : "weight to"} the focused token ${w.toFixed(DIGITS)}`;
-        button.dataset.weight = w.toFixed(DIGITS);
+        button.title = `${i}: ${token}, ${direction === "from" ? "weight from" : "weight to"} the focused token ${weightText(w)}`;
+        button.dataset.weight = weightText(w);
       } else {
         button.style.background = "";
         button.title = `${i}: ${token}`;

@@ -9,7 +9,7 @@ import type {Direction} from "../model/vocabulary.js";
 import {pathShare} from "../model/metrics.js";
 import {entityName} from "../model/task.js";
 import {column, type HeadMap} from "./headStack.js";
-import {bareFixed} from "./numberText.js";
+import {bareFixed, weightText} from "./numberText.js";
 import {PATH_COLOR, QUERY_COLOR} from "./palette.js";
 
 export interface TriptychPanel {
@@ -65,7 +65,7 @@ function panel(data: TriptychPanel, options: TriptychOptions): SVGSVGElement {
     .attr("font-size", 10).attr("fill", "currentColor")
     // a halo in the page's colour keeps the number legible on a dark tint
     .attr("stroke", "var(--theme-background, white)").attr("stroke-width", 2.5).attr("paint-order", "stroke").text((n) => bareFixed(weights[n], DIGITS));
-  cells.append("title").text((n) => `${tokens[n]}: ${weights[n].toFixed(4)}`);
+  cells.append("title").text((n) => `${tokens[n]}: ${weightText(weights[n])}`);
   g.append("rect").attr("x", (query % m) * cell).attr("y", Math.floor(query / m) * cell).attr("width", cell - 1).attr("height", cell - 1)
     .attr("fill", "none").attr("stroke", QUERY_COLOR).attr("stroke-width", 3);
   return svg.node()!;

@@ -118,11 +118,14 @@ describe("the essay, in Chromium, offline", () => {
 
   test("a heatmap tips the tokens and the weight of the cell under the pointer", async () => {
     const {problems, page} = await visit(browser, ESSAY, settle);
-    const plot = page.locator("#fig-th-maps .mixviz-heatmaps figure").first().locator("svg[aria-label*='map of']");
+    const figure = page.locator("#fig-th-maps .mixviz-heatmaps figure").first();
+    const plot = figure.locator("svg[aria-label*='map of']");
     // the first row's first cell: the tip names the first token as query and as key
     const first = await plot.locator("[aria-label='y-axis tick label'] text").first().textContent();
-    await plot.locator("image").hover({position: {x: 2, y: 2}});
-    const tip = plot.locator("[aria-label='tip']");
+    await figure.scrollIntoViewIfNeeded();
+    const cells = (await figure.locator("canvas").boundingBox())!;
+    await page.mouse.move(cells.x + 2, cells.y + 2);
+    const tip = figure.locator("[aria-label='tip']");
     await expect.poll(() => tip.textContent()).toContain(`${first} → ${first}: `);
     expect((await tip.textContent())!.split(": ").pop()).toMatch(/^\d\.\d{3}$/);
     await page.close();

@@ -6,6 +6,7 @@ import {readFileSync} from "node:fs";
 import type {Page} from "playwright-core";
 import {describe, expect, test} from "vitest";
 import {pageOpener, sharedBrowser} from "./session.js";
+import {weightText} from "../../src/components/numberText.js";
 
 const READY = ".mixviz-sentence-view";
 const READY_TIMEOUT = 30_000;
@@ -88,12 +89,12 @@ describe("the explorer", () => {
     };
     const tokenOf = (side: string, n: number) => page.locator(`${READY} .${side}-tokens > g`).nth(n).locator("text").textContent();
     const first = await hoverLine(3);
-    expect(first.title).toBe(`${await tokenOf("query", 8)} → ${await tokenOf("key", 3)}: ${first.weight.toFixed(3)}`);
+    expect(first.title).toBe(`${await tokenOf("query", 8)} → ${await tokenOf("key", 3)}: ${weightText(first.weight)}`);
     await control(page, "scrubber").fill("20");
     await waitForFocus(page, "query:20");
     // the title already written is rewritten for the new query, before the pointer moves again
     const moved = await page.locator(`${READY} .lines line`).nth(3).evaluate((l) => ({title: l.querySelector("title")?.textContent, weight: Number(l.getAttribute("data-weight"))}));
-    expect(moved.title).toBe(`${await tokenOf("query", 20)} → ${await tokenOf("key", 3)}: ${moved.weight.toFixed(3)}`);
+    expect(moved.title).toBe(`${await tokenOf("query", 20)} → ${await tokenOf("key", 3)}: ${weightText(moved.weight)}`);
     expect(moved.weight).not.toBe(first.weight);
     await page.close();
     expect(problems).toEqual([]);

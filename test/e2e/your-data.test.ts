@@ -1,7 +1,8 @@
 // The "Your data" page in Chromium: every malformed file gives its message and leaves the page usable (a
 // good file loads next), token strings are shown as text and run nothing, renormalising works, a
 // 12-layer × 12-head × 512-token file loads and the scrubber moves, and our own attention exported as a
-// tidy file and loaded back draws the same Sentence View as the explorer.
+// tidy file and loaded back draws the same Sentence View as the explorer; at 512 tokens the heatmap is drawn,
+// reads the cell under the pointer and under the keyboard's cursor, and long tokens are shown whole.
 import {mkdtempSync, rmSync, writeFileSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
@@ -11,6 +12,7 @@ import type {Browser, Page} from "playwright-core";
 import {afterAll, beforeAll, describe, expect, inject, test} from "vitest";
 import {arrowStream, bertviz, decodeParquet, denseTable, parquet, syntheticWeights, tidyColumns, tidyTable, tokenList, tokensTable, type Shape} from "../helpers/attentionFiles.js";
 import {SMALL, writeMalformed} from "../helpers/malformed.js";
+import {weightText} from "../../src/components/numberText.js";
 import {launch, visit} from "./browser.js";
 
 const base = inject("siteUrl");
@@ -261,3 +263,74 @@ describe("the Your data page", () => {
     expect([...problems, ...explorer.problems]).toEqual([]);
   });
 });
+
+describe("the Your data page at 512 tokens", () => {
+  const SHAPE: Shape = {layers: 1, heads: 2, tokens: 512};
+  const LONG = "<|endoftext|>";
+  const CELL = {q: 400, k: 123};
+  const weights = syntheticWeights(SHAPE, 11);
+  const words = tokenList(SHAPE.tokens, (i) => (i === 0 || i === CELL.k ? LONG : `w${i}`));
+  /** Head 0's weight of (q, k), as written to the file (float32). */
+  const weight = (q: number, k: number) => weights[q * SHAPE.tokens + k];
+  const MAP = "[data-view=heatmap] .mixviz-heatmap-map";
+
+  test("the heatmap is drawn, a cell under the pointer or the keyboard's cursor reads its tokens and weight, long tokens show whole", async () => {
+    const {page, problems} = await open();
+    const paths = [write("scale.arrow", arrowStream(denseTable(SHAPE, weights))), write("scale-tokens.json", JSON.stringify(words))];
+    expect(await upload(page, paths, LARGE_TIMEOUT)).toBe("ok");
+    const map = page.locator(MAP).first();
+    await map.waitFor({timeout: LARGE_TIMEOUT});
+    await map.scrollIntoViewIfNeeded();
+
+    // Drawn: one pixel per cell, at the head's colour with an opacity of weight / largest weight.
+    let max = 0;
+    for (let i = 0; i < SHAPE.tokens * SHAPE.tokens; i++) max = Math.max(max, weights[i]);
+    const alphas = await map.locator("canvas").evaluate((canvas: HTMLCanvasElement, cells) => {
+      const pixels = canvas.getContext("2d")!.getImageData(0, 0, canvas.width, canvas.height).data;
+      return {width: canvas.width, height: canvas.height, alpha: cells.map(([q, k]) => pixels[(q * canvas.width + k) * 4 + 3])};
+    }, [[CELL.q, CELL.k], [0, 0], [511, 511], [7, 300]]);
+    expect([alphas.width, alphas.height]).toEqual([512, 512]);
+    for (const [i, [q, k]] of [[CELL.q, CELL.k], [0, 0], [511, 511], [7, 300]].entries()) {
+      expect(Math.abs(alphas.alpha[i] - (weight(q, k) / max) * 255), `${q},${k}`).toBeLessThanOrEqual(1);
+    }
+
+    // The pointer over the cell's centre reads that cell: its positions, its tokens whole and its weight.
+    const box = (await map.locator("canvas").boundingBox())!;
+    await page.mouse.move(box.x + ((CELL.k + 0.5) * box.width) / SHAPE.tokens, box.y + ((CELL.q + 0.5) * box.height) / SHAPE.tokens);
+    const tip = map.locator("[aria-label=tip]");
+    await expect.poll(() => map.getAttribute("data-cell")).toBe(`${CELL.q},${CELL.k}`);
+    expect(await tip.locator("text").allTextContents()).toEqual([`query ${CELL.q} · key ${CELL.k}`, `w${CELL.q} → ${LONG}: ${weightText(weight(CELL.q, CELL.k))}`]);
+
+    // The keyboard: a focused map's arrows move a cell cursor from the current query's first key.
+    await page.mouse.move(0, 0);
+    await map.focus();
+    await page.keyboard.press("ArrowRight");
+    await page.keyboard.press("ArrowDown");
+    expect(await map.getAttribute("data-cell")).toBe("1,1");
+    expect(await tip.locator("text").allTextContents()).toEqual(["query 1 · key 1", `w1 → w1: ${weightText(weight(1, 1))}`]);
+    expect(await control(page, "scrubber").inputValue()).toBe("0"); // the page's query did not move
+
+    // A long token: cut in the tick labels and the Sentence View, whole in their tooltips and the readout.
+    const firstTick = map.locator("[aria-label='y-axis tick label'] text").first();
+    expect(await firstTick.evaluate((t) => t.firstChild?.textContent)).toMatch(/^<\|end.*…$/);
+    expect(await firstTick.locator("title").textContent()).toBe(LONG);
+    const keyRow = page.locator(`${READY} .key-tokens > g`).nth(CELL.k);
+    expect(await keyRow.locator("text").textContent()).toMatch(/^<\|endo.*…$/);
+    expect(await keyRow.locator("title").textContent()).toBe(LONG);
+    const readout = page.locator(`${READY} .mixviz-token-readout`);
+    await keyRow.scrollIntoViewIfNeeded();
+    await keyRow.hover();
+    await expect.poll(() => readout.textContent()).toBe(`key ${CELL.k}: ${LONG}`);
+    // in sight, though the view is scrolled down to the row
+    const [shown, frame] = [(await readout.boundingBox())!, (await page.locator("[data-view=sentence] .mixviz-scroll").boundingBox())!];
+    expect(shown.y).toBeGreaterThanOrEqual(frame.y - 1);
+    expect(shown.y + shown.height).toBeLessThanOrEqual(frame.y + frame.height);
+    await page.mouse.move(0, 0);
+    await page.locator(`${READY} .query-tokens > g`).first().focus();
+    await expect.poll(() => readout.textContent()).toBe(`query 0: ${LONG}`);
+    expect(await readout.isVisible()).toBe(true);
+    await page.close();
+    expect(problems).toEqual([]);
+  });
+});
+

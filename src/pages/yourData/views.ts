@@ -3,6 +3,7 @@
 // Field (src/pages/mapPage.ts, as in the explorer), the heatmap and the mixing matrix. The pure parts (where
 // the controls open, which part of the selection rebuilds which view, titles, the mixing rows shown) are
 // unit-tested in test/yourDataPage.test.ts; the builders return DOM. Token strings are set as text only.
+import {element} from "../../components/dom/element.js";
 import {follow} from "../../components/follow.js";
 import {heatmapPanel} from "../../components/heatmapPanel.js";
 import {mixingMatrix} from "../../components/mixingMatrix.js";
@@ -18,8 +19,10 @@ import {cutStack, followWindow, type TokenWindow} from "../../upload/window.js";
 import {headSentence, layerField, mapPageKeys, type ShownHead} from "../mapPage.js";
 import {uploadSummary, type Upload, type UploadStore} from "./state.js";
 
-/** Above this a heatmap of SVG cells (N² of them, three times) is too slow to build. */
-export const HEATMAP_MAX_TOKENS = 96;
+/** Above this many tokens the heatmap of a file without an effective map, drawn alone, is drawn larger. */
+export const HEATMAP_LARGE_TOKENS = 96;
+/** CSS pixels per side of that larger heatmap. */
+export const HEATMAP_LARGE_SIZE = 480;
 /** The Attention Field draws H·N² dots: a window of this many tokens keeps a new window fast (12 heads: 49 k dots). */
 export const FIELD_MAX_TOKENS = 64;
 /** Tokens: the query may come this close to the edge of the field's window before the window moves. */
@@ -32,13 +35,6 @@ export function reportView(upload: Upload, store: UploadStore): HTMLDivElement {
     {state: upload.loading ? "loading" : "done", stage: upload.stage, names: upload.names, issues: result.issues, summary: uploadSummary(result.data, upload.ms), offRows: result.offRows, serial: upload.serial},
     {onRenormalise: () => store.renormalise()}
   );
-}
-
-function element<K extends keyof HTMLElementTagNameMap>(tag: K, className = "", text?: string): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
 }
 
 /** The drop zone with the file picker and the "back to the example" button. */
@@ -166,37 +162,23 @@ export function linkedViews(data: AttentionSet | null, pick: UploadSelection | n
   return row;
 }
 
-/** Why a long sequence has no heatmap. */
-export function heatmapTooLong(tokens: number): string {
-  return `The heatmap is drawn for sequences of up to ${HEATMAP_MAX_TOKENS} tokens; this one has ${tokens}. The Sentence View above shows every weight of the current query, and the Attention Field every weight among the ${FIELD_MAX_TOKENS} tokens around it.`;
-}
-
-/** The heatmap's caption when the file has no effective map (the pattern is shown alone). */
-export function patternOnlyCaption(label: string): string {
-  return `${label}: rows are queries, columns keys (every 6th token labelled); the outlined row is the current query. Your file has no effective column; with one (docs/data-formats.md) this panel also compares the pattern with where the head really reads from.`;
-}
+/** What the heatmap says when the file has no effective map (the pattern is shown alone). */
+export const PATTERN_ONLY_NOTE = "Your file has no effective column; with one (docs/data-formats.md) this panel also compares the pattern with where the head really reads from.";
 
 /** The heatmap of the selected head; with an `effective` column, compared with it. */
 export function heatmapView(data: AttentionSet | null, pick: UploadSelection | null, controls: UploadControls | null, invalidation: Promise<unknown>): HTMLElement {
   if (!data || !pick || !controls) return element("p", "mixviz-caption", "Nothing to draw yet.");
-  if (data.n > HEATMAP_MAX_TOKENS) return element("p", "mixviz-caption", heatmapTooLong(data.n));
   const tokens = data.groups[pick.group].tokens;
   const raw = layerStack(data, pick.group, pick.layer)[pick.head];
-  const effective = data.effective ? layerStack(data, pick.group, pick.layer, "effective")[pick.head] : raw;
+  const effective = data.effective ? layerStack(data, pick.group, pick.layer, "effective")[pick.head] : undefined;
   const label = headLabel(pick.layer, pick.head);
-  const panel = heatmapPanel({raw, rawName: "pattern", effective, tokens}, {query: controls.value.query, path: tokens.map(() => []), title: label, headLabel: label, color: headColor(pick.head)});
+  const size = !effective && data.n > HEATMAP_LARGE_TOKENS ? HEATMAP_LARGE_SIZE : undefined;
+  const panel = heatmapPanel({raw, rawName: "pattern", effective, tokens}, {query: controls.value.query, path: tokens.map(() => []), title: label, headLabel: label, color: headColor(pick.head), size});
+  follow(controls, invalidation, (q) => panel.setQuery(q));
   const wrap = element("div", "card");
   wrap.dataset.view = "heatmap";
-  if (!data.effective) {
-    // Without an effective map the comparison panels would repeat the pattern: keep the pattern alone.
-    const figures = panel.querySelectorAll(":scope > div > figure"); // the three panels (Plot nests its own figures)
-    for (const figure of [...figures].slice(1)) figure.remove();
-    const caption = panel.querySelector(".mixviz-caption");
-    const only = () => caption && (caption.textContent = patternOnlyCaption(label));
-    only();
-    follow(controls, invalidation, (q) => (panel.setQuery(q), only()));
-  } else follow(controls, invalidation, (q) => panel.setQuery(q));
   wrap.append(panel);
+  if (!effective) wrap.append(element("p", "mixviz-caption", PATTERN_ONLY_NOTE));
   return wrap;
 }
 
