@@ -115,6 +115,9 @@ describe("your model in the head workbench", () => {
     // The file has no effective maps: the map choice offers raw only, and the page says so.
     expect(await page.locator("#mixviz-workbench-controls option[value=effective]").isDisabled()).toBe(true);
     expect(await page.locator(".mixviz-type-summary").textContent()).toContain("no effective maps");
+    // The file carries no ablations: the page says so instead of drawing an empty plot and its axis choice.
+    expect(await page.getByText("Your file carries no ablation scores").count()).toBe(1);
+    expect(await page.getByText("Pattern on the x axis").count()).toBe(0);
     // The file's tokens are text in the token bar, whole.
     expect(await page.locator(".mixviz-token-bar").textContent()).toContain("<|endoftext|>");
 
