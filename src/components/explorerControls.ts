@@ -3,6 +3,7 @@
 // timeline (query scrubber with play/pause and speed) and the tab strip. The bar element is the
 // Observable "view": its `value` is the whole state and it dispatches "input" whenever any part changes.
 // Pure: limits, labels and a start value in, DOM out; the autoplay timer belongs to the element.
+import {tagged} from "./element.js";
 import {BEST_EPOCH, clampState, shownEpoch, TABS, type EpochRange, type ExplorerLimits, type ExplorerState, type Tab} from "../state/explorerState.js";
 import {
   ARCH_NAMES,
@@ -51,24 +52,17 @@ export interface ExplorerControls extends HTMLFormElement {
   toggle(): void;
 }
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<Record<string, string>> = {}, text?: string): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(props)) if (value !== undefined) node.setAttribute(name, value);
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
-
 function select(name: string, label: string): {wrap: HTMLLabelElement; input: HTMLSelectElement} {
-  const wrap = el("label", {class: "mixviz-control"});
-  wrap.append(el("span", {}, label));
-  const input = el("select", {name, "data-control": name});
+  const wrap = tagged("label", {class: "mixviz-control"});
+  wrap.append(tagged("span", {}, label));
+  const input = tagged("select", {name, "data-control": name});
   wrap.append(input);
   return {wrap, input};
 }
 
 function fill(input: HTMLSelectElement, options: readonly {value: string; text: string}[], current: string): void {
   const same = input.options.length === options.length && options.every((o, i) => input.options[i].value === o.value && input.options[i].text === o.text);
-  if (!same) input.replaceChildren(...options.map((o) => Object.assign(el("option", {value: o.value}), {textContent: o.text})));
+  if (!same) input.replaceChildren(...options.map((o) => Object.assign(tagged("option", {value: o.value}), {textContent: o.text})));
   input.value = current;
 }
 
@@ -80,7 +74,7 @@ export function explorerControls(options: ExplorerControlsOptions): ExplorerCont
   let speed: number = DEFAULT_SPEED;
   let timer: ReturnType<typeof setInterval> | null = null;
 
-  const form = el("form", {class: "mixviz-controls", "aria-label": "Explorer controls"}) as ExplorerControls;
+  const form = tagged("form", {class: "mixviz-controls", "aria-label": "Explorer controls"}) as ExplorerControls;
   form.addEventListener("submit", (event) => event.preventDefault());
   const arch = select("arch", "Architecture");
   const sample = select("sample", "Sample");
@@ -98,30 +92,30 @@ export function explorerControls(options: ExplorerControlsOptions): ExplorerCont
   }
 
   // Timeline: scrubber over query positions, play/pause, speed.
-  const timeline = el("div", {class: "mixviz-timeline", role: "group", "aria-label": "Query timeline"});
-  const playButton = el("button", {type: "button", class: "mixviz-play", "aria-pressed": "false", "data-control": "play"}, "▶ Play");
-  const scrubber = el("input", {type: "range", min: "0", max: String(limits.tokens - 1), step: "1", "aria-label": "Query position", "data-control": "scrubber"});
-  const position = el("output", {class: "mixviz-position", "aria-hidden": "true"});
+  const timeline = tagged("div", {class: "mixviz-timeline", role: "group", "aria-label": "Query timeline"});
+  const playButton = tagged("button", {type: "button", class: "mixviz-play", "aria-pressed": "false", "data-control": "play"}, "▶ Play");
+  const scrubber = tagged("input", {type: "range", min: "0", max: String(limits.tokens - 1), step: "1", "aria-label": "Query position", "data-control": "scrubber"});
+  const position = tagged("output", {class: "mixviz-position", "aria-hidden": "true"});
   const speedSelect = select("speed", "Speed");
   fill(speedSelect.input, SPEEDS.map((s) => ({value: String(s), text: `${s} / s`})), String(speed));
   timeline.append(playButton, scrubber, position, speedSelect.wrap);
 
   // Tabs.
-  const tabs = el("div", {class: "mixviz-tabs", role: "tablist", "aria-label": "Detail view"});
+  const tabs = tagged("div", {class: "mixviz-tabs", role: "tablist", "aria-label": "Detail view"});
   const tabButtons = TABS.map((tab) => {
-    const button = el("button", {type: "button", role: "tab", "data-tab": tab, id: `mixviz-tab-${tab}`}, TAB_NAMES[tab]);
+    const button = tagged("button", {type: "button", role: "tab", "data-tab": tab, id: `mixviz-tab-${tab}`}, TAB_NAMES[tab]);
     button.addEventListener("click", () => form.set({tab}));
     tabs.append(button);
     return button;
   });
 
   // Epoch replay of the mixing parameters.
-  const epochBox = el("div", {class: "mixviz-epochs", role: "group", "aria-label": "Training epoch"});
-  const epochLabel = el("label", {class: "mixviz-control"});
-  const epochSlider = el("input", {type: "range", min: "0", step: "1", "data-control": "epoch", "aria-label": "Training epoch"});
-  const epochText = el("output", {class: "mixviz-position"});
-  const bestButton = el("button", {type: "button", "data-control": "best-epoch"}, "Kept checkpoint");
-  epochLabel.append(el("span", {}, "Training epoch"), epochSlider);
+  const epochBox = tagged("div", {class: "mixviz-epochs", role: "group", "aria-label": "Training epoch"});
+  const epochLabel = tagged("label", {class: "mixviz-control"});
+  const epochSlider = tagged("input", {type: "range", min: "0", step: "1", "data-control": "epoch", "aria-label": "Training epoch"});
+  const epochText = tagged("output", {class: "mixviz-position"});
+  const bestButton = tagged("button", {type: "button", "data-control": "best-epoch"}, "Kept checkpoint");
+  epochLabel.append(tagged("span", {}, "Training epoch"), epochSlider);
   epochBox.append(epochLabel, epochText, bestButton);
   epochSlider.addEventListener("input", (event) => {
     event.stopPropagation();

@@ -4,6 +4,7 @@
 // MHA: the identity, "no mixing". Every matrix carries its diagonal dominance tr|G| / Σ|G| (1 = heads keep
 // to themselves, 1/H = evenly mixed). Pure: tidy mixing rows and options in, a DOM node out, whose
 // `setData` redraws its matrices in place (the playground's mixing edits).
+import {element} from "./element.js";
 import {diagonalDominance} from "../model/metrics.js";
 import {identityRouting, routingFromRows, type MixingEntry} from "../model/mixing.js";
 import {matrixGrid, type MatrixGridElement, type MatrixGridOptions} from "./matrixGrid.js";
@@ -35,13 +36,6 @@ function dominanceNote(g: number[][]): string {
   }
 }
 
-function el(tag: string, className: string, text?: string): HTMLElement {
-  const node = document.createElement(tag);
-  node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
-
 /** The card; `setData` shows new mixing rows of the same architecture and layer in place. */
 export interface MixingMatrixElement extends HTMLDivElement {
   setData(rows: readonly MixingEntry[]): void;
@@ -57,13 +51,13 @@ interface Shown {
 export function mixingMatrix(rows: readonly MixingEntry[], options: MixingMatrixOptions): MixingMatrixElement {
   const {arch, heads: H, n_pseudo: P, layer, epoch, headLabel} = options;
   const labels = Array.from({length: H}, (_, h) => headLabel(layer, h));
-  const root = el("div", "mixviz-mixing") as MixingMatrixElement;
+  const root = element("div", "mixviz-mixing") as MixingMatrixElement;
   root.dataset.view = "mixing";
-  const row = el("div", "mixviz-matrix-row");
+  const row = element("div", "mixviz-matrix-row");
   row.style.display = "flex";
   row.style.flexWrap = "wrap";
   row.style.gap = "1rem";
-  const caption = el("p", "mixviz-caption");
+  const caption = element("p", "mixviz-caption");
   root.append(row, caption);
   let current = rows;
   const shown: Shown[] = [];
@@ -103,13 +97,13 @@ export function mixingMatrix(rows: readonly MixingEntry[], options: MixingMatrix
   show(row, "R", null, {title: "R: pseudo-outputs → output head (Σ_p|R|)", columnLabel: "output head"});
   caption.textContent = `IHA at epoch ${epoch}: cell (s, t) is how strongly source head s feeds the ${P} pseudo-tokens of head t (Σ over pseudo-tokens of |α[s, t, p]|), and for R how strongly head s's pseudo-outputs are collapsed into output head t. Off-diagonal mass is mixing that no per-head map shows.`;
 
-  const details = el("details", "mixviz-pseudo-detail") as HTMLDetailsElement;
-  details.append(el("summary", "", `Per pseudo-token detail (${P} signed matrices per parameter)`));
+  const details = element("details", "mixviz-pseudo-detail") as HTMLDetailsElement;
+  details.append(element("summary", "", `Per pseudo-token detail (${P} signed matrices per parameter)`));
   details.addEventListener("toggle", () => {
     if (!details.open || details.dataset.drawn) return;
     details.dataset.drawn = "true";
     for (const [name, title] of [...ALPHAS, ["R", "R"] as const]) {
-      const line = el("div", "mixviz-matrix-row");
+      const line = element("div", "mixviz-matrix-row");
       line.style.display = "flex";
       line.style.flexWrap = "wrap";
       line.style.gap = "0.5rem";

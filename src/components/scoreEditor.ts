@@ -2,6 +2,7 @@
 // Run button, a message line and the ranking of every head by the score. The scoring itself is delegated
 // to `run` (the page passes a worker-backed ScoreRunner), so this view never executes the reader's code.
 // Pure: options in, a DOM node out; results are rendered as text only.
+import {tagged} from "./element.js";
 import {headColor} from "./palette.js";
 import type {ScoreResult} from "../runtime/scoreRunner.js";
 
@@ -13,28 +14,21 @@ export interface ScoreEditorOptions {
   code?: string;
 }
 
-function element<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, text?: string): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attrs)) node.setAttribute(name, value);
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
-
 function ranking(scores: Extract<ScoreResult, {ok: true}>["scores"]): HTMLTableElement {
   const sorted = [...scores].sort((a, b) => b.value - a.value);
   const lo = Math.min(0, ...sorted.map((s) => s.value));
   const hi = Math.max(0, ...sorted.map((s) => s.value));
   const span = hi - lo || 1;
-  const table = element("table", {class: "mixviz-score-ranking"});
+  const table = tagged("table", {class: "mixviz-score-ranking"});
   const head = table.createTHead().insertRow();
-  for (const name of ["rank", "head", "score", ""]) head.append(element("th", {scope: "col"}, name));
+  for (const name of ["rank", "head", "score", ""]) head.append(tagged("th", {scope: "col"}, name));
   const body = table.createTBody();
   sorted.forEach((s, i) => {
     const row = body.insertRow();
     row.dataset.head = s.label;
-    row.append(element("td", {}, String(i + 1)), element("td", {}, s.label), element("td", {class: "mixviz-num"}, s.value.toPrecision(3)));
-    const barCell = element("td");
-    const bar = element("span", {class: "mixviz-score-bar"});
+    row.append(tagged("td", {}, String(i + 1)), tagged("td", {}, s.label), tagged("td", {class: "mixviz-num"}, s.value.toPrecision(3)));
+    const barCell = tagged("td");
+    const bar = tagged("span", {class: "mixviz-score-bar"});
     bar.style.marginLeft = `${((Math.min(0, s.value) - lo) / span) * 100}%`;
     bar.style.width = `${(Math.abs(s.value) / span) * 100}%`;
     bar.style.background = headColor(s.head);
@@ -45,19 +39,19 @@ function ranking(scores: Extract<ScoreResult, {ok: true}>["scores"]): HTMLTableE
 }
 
 export function scoreEditor({examples, run, code}: ScoreEditorOptions): HTMLElement {
-  const root = element("div", {class: "mixviz-score-editor"});
-  const menuLabel = element("label", {class: "mixviz-control"}, "Start from");
-  const menu = element("select");
-  examples.forEach((example, i) => menu.append(element("option", {value: String(i)}, example.name)));
+  const root = tagged("div", {class: "mixviz-score-editor"});
+  const menuLabel = tagged("label", {class: "mixviz-control"}, "Start from");
+  const menu = tagged("select");
+  examples.forEach((example, i) => menu.append(tagged("option", {value: String(i)}, example.name)));
   menuLabel.append(menu);
-  const editorLabel = element("label", {class: "mixviz-control mixviz-score-code"}, "Scoring function (map, tokens, info) → number; map[q][k] is the weight from query q to key k");
-  const editor = element("textarea", {rows: "12", spellcheck: "false", autocapitalize: "off", "aria-describedby": "mixviz-score-message"});
+  const editorLabel = tagged("label", {class: "mixviz-control mixviz-score-code"}, "Scoring function (map, tokens, info) → number; map[q][k] is the weight from query q to key k");
+  const editor = tagged("textarea", {rows: "12", spellcheck: "false", autocapitalize: "off", "aria-describedby": "mixviz-score-message"});
   editor.value = code ?? examples[0]?.code ?? "";
   editorLabel.append(editor);
-  const button = element("button", {type: "button"}, "Score every head");
-  const message = element("p", {class: "mixviz-score-message", id: "mixviz-score-message", role: "status", "aria-live": "polite"});
-  const output = element("div", {class: "mixviz-score-output"});
-  const bar = element("div", {class: "mixviz-controls"});
+  const button = tagged("button", {type: "button"}, "Score every head");
+  const message = tagged("p", {class: "mixviz-score-message", id: "mixviz-score-message", role: "status", "aria-live": "polite"});
+  const output = tagged("div", {class: "mixviz-score-output"});
+  const bar = tagged("div", {class: "mixviz-controls"});
   bar.append(menuLabel, button);
   root.append(bar, editorLabel, message, output);
 

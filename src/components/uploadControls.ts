@@ -2,6 +2,7 @@
 // the token under it. The form is the Observable "view": `value` is {group, layer, head, query, direction}
 // and it dispatches "input" on every change. Uses the explorer's class names and data-control attributes
 // so both pages look and test alike. Tokens are set as text only. Pure: sizes and labels in, DOM out.
+import {tagged} from "./element.js";
 import {DIRECTION_NAMES, DIRECTIONS, type Direction} from "../model/vocabulary.js";
 import {layerLabel} from "../model/config.js";
 
@@ -31,18 +32,11 @@ export interface UploadControls extends HTMLFormElement {
 }
 
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, text?: string): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attrs)) node.setAttribute(name, value);
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
-
 function menu(name: string, label: string, options: readonly {value: string; text: string}[]): {wrap: HTMLLabelElement; input: HTMLSelectElement} {
-  const wrap = el("label", {class: "mixviz-control"});
-  const input = el("select", {name, "data-control": name});
-  for (const o of options) input.append(el("option", {value: o.value}, o.text));
-  wrap.append(el("span", {}, label), input);
+  const wrap = tagged("label", {class: "mixviz-control"});
+  const input = tagged("select", {name, "data-control": name});
+  for (const o of options) input.append(tagged("option", {value: o.value}, o.text));
+  wrap.append(tagged("span", {}, label), input);
   return {wrap, input};
 }
 
@@ -61,7 +55,7 @@ export function uploadControls(options: UploadControlsOptions): UploadControls {
   };
   state.query = clamp(options.value?.query, tokenCount(state.group));
 
-  const form = el("form", {class: "mixviz-controls", "aria-label": "View controls"}) as UploadControls;
+  const form = tagged("form", {class: "mixviz-controls", "aria-label": "View controls"}) as UploadControls;
   form.addEventListener("submit", (event) => event.preventDefault());
   const group = menu("group", "Sequence", groups.map((g, i) => ({value: String(i), text: g})));
   const layer = menu("layer", "Layer", range(layers).map((l) => ({value: String(l), text: layerLabel(l)})));
@@ -70,9 +64,9 @@ export function uploadControls(options: UploadControlsOptions): UploadControls {
   if (groups.length < 2) group.wrap.style.display = "none"; // one sequence: nothing to choose (the class sets display)
   form.append(group.wrap, layer.wrap, head.wrap, direction.wrap);
 
-  const timeline = el("div", {class: "mixviz-timeline", role: "group", "aria-label": "Query position"});
-  const scrubber = el("input", {type: "range", min: "0", step: "1", "aria-label": "Query position", "data-control": "scrubber"});
-  const position = el("output", {class: "mixviz-position", "aria-hidden": "true"});
+  const timeline = tagged("div", {class: "mixviz-timeline", role: "group", "aria-label": "Query position"});
+  const scrubber = tagged("input", {type: "range", min: "0", step: "1", "aria-label": "Query position", "data-control": "scrubber"});
+  const position = tagged("output", {class: "mixviz-position", "aria-hidden": "true"});
   timeline.append(scrubber, position);
 
   function render(): void {

@@ -2,7 +2,7 @@
 // kept in step with the state by its `show` method (so focus stays where the reader is), and the IHA
 // source-knockout section. The drawn views are src/components'; the state is ./state.ts's.
 import {COLOR_SCHEMES} from "../../components/mapCanvas.js";
-import {element} from "../../components/dom/element.js";
+import {element} from "../../components/element.js";
 import {knockoutGrid} from "../../components/knockoutGrid.js";
 import {headLabel, layerLabel} from "../../model/config.js";
 import {MAP_KIND_NAMES} from "../../model/vocabulary.js";

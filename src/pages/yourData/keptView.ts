@@ -1,6 +1,6 @@
 // "Your data": the line under the report that says whether the file is kept in this browser, opens it in the
 // head workbench, and forgets it. What a link opens is the workbench's own model id for the file.
-import {element} from "../../components/dom/element.js";
+import {element} from "../../components/element.js";
 import {fileModels} from "../workbench/state.js";
 import type {Upload, UploadStore} from "./state.js";
 

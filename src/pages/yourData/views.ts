@@ -3,7 +3,7 @@
 // Field (src/pages/mapPage.ts, as in the explorer), the heatmap and the mixing matrix. The pure parts (where
 // the controls open, which part of the selection rebuilds which view, titles, the mixing rows shown) are
 // unit-tested in test/yourDataPage.test.ts; the builders return DOM. Token strings are set as text only.
-import {element} from "../../components/dom/element.js";
+import {element} from "../../components/element.js";
 import {follow} from "../../components/follow.js";
 import {heatmapPanel} from "../../components/heatmapPanel.js";
 import {mixingMatrix} from "../../components/mixingMatrix.js";
