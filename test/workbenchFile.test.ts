@@ -31,7 +31,7 @@ function weight(l: number, h: number, q: number, k: number, repeated: boolean): 
 function fileSet(sequences: string[][], options: {models?: string[]; numbered?: boolean; effective?: boolean} = {}): AttentionSet {
   const models = options.models ?? [null];
   const groups = models.flatMap((model) => sequences.map((tokens, s) => ({label: `sample ${s}`, model, sample: String(s), tokens, numbered: options.numbered ?? false})));
-  const set = {source: "tidy Arrow IPC stream", layers: L, heads: H, n: N, groups, values: [] as Float32Array[], effective: null as Float32Array[] | null, mixing: null};
+  const set = {source: "tidy Arrow IPC stream", layers: L, heads: H, n: N, groups, values: [] as Float32Array[], effective: null as Float32Array[] | null, mixing: null, ablation: null};
   set.values = groups.map((g) => {
     const values = new Float32Array(L * H * N * N);
     const repeated = g.tokens === REPEATED;

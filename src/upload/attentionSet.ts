@@ -29,6 +29,18 @@ export interface UploadMixingRow {
   is_best: number;
 }
 
+/** One head's ablation row from the reader's optional ablation table (upload/ablation.ts). */
+export interface UploadAblationRow {
+  /** the model of the attention file it belongs to (its `model` value), or null for a one-model file */
+  model: string | null;
+  layer: number;
+  head_index: number;
+  base: number;
+  ablated: number;
+  /** IHA: the metric with the head removed as a source; null when the table has no such column */
+  source: number | null;
+}
+
 export interface AttentionSet {
   /** how the file was read, e.g. "tidy Arrow IPC stream" */
   source: string;
@@ -42,6 +54,8 @@ export interface AttentionSet {
   /** the file's optional `effective` column, same layout; null when absent */
   effective: Float32Array[] | null;
   mixing: UploadMixingRow[] | null;
+  /** the optional ablation table's rows and its metric's name */
+  ablation: {rows: UploadAblationRow[]; metric: string | null} | null;
 }
 
 /** Offset of (layer, head, query, key) in a group's buffer. */

@@ -124,5 +124,5 @@ export function attentionFromBertviz(value: Record<string, unknown>, name: strin
   }
   if (issues.hasErrors) return null;
   const groups = Array.from({length: B}, (_, b) => ({label: B > 1 ? `sample ${b}` : "sequence", model: null, sample: B > 1 ? String(b) : null, tokens: tokens as string[], numbered: false}));
-  return {source: format === "JSON" ? "BertViz JSON" : format, layers: L, heads: H, n: N, groups, values, effective: null, mixing: null};
+  return {source: format === "JSON" ? "BertViz JSON" : format, layers: L, heads: H, n: N, groups, values, effective: null, mixing: null, ablation: null};
 }

@@ -213,5 +213,5 @@ export function attentionFromTable(table: Table, name: string, format: string, t
     tokens: given[i] ?? Array.from({length: N}, (_, n) => String(n)),
     numbered: !given[i]
   }));
-  return {source: `${dense ? "dense" : "tidy"} ${format}`, layers: L, heads: H, n: N, groups: groupList, values, effective, mixing: null};
+  return {source: `${dense ? "dense" : "tidy"} ${format}`, layers: L, heads: H, n: N, groups: groupList, values, effective, mixing: null, ablation: null};
 }

@@ -1,6 +1,6 @@
 // The upload pipeline: files in, either a checked AttentionSet or the list of problems out — nothing is
 // drawn unless there is no error. One attention file (tidy or dense table, or BertViz JSON), optionally
-// with a tokens file and a mixing table, in any of Arrow IPC (file or stream), Parquet or JSON. Pure: the
+// with a tokens file, a mixing table and an ablation table, in any of Arrow IPC (file or stream), Parquet or JSON. Pure: the
 // page reads the files and passes a Parquet decoder; everything here is testable in Node.
 import type {Table} from "apache-arrow";
 import {checkRowSums, type AttentionSet} from "./attentionSet.js";
@@ -8,6 +8,7 @@ import {attentionFromBertviz} from "./fromBertviz.js";
 import {attentionFromTable} from "./fromTable.js";
 import {IssueList, type Issue} from "./issues.js";
 import {checkMixing, mixingFromTable} from "./mixing.js";
+import {ABLATION_COLUMNS, ablationFromTable, checkAblation} from "./ablation.js";
 import {decodeFile, type ParquetDecoder, type UploadFile} from "./readers.js";
 import {tokensFromJson, tokensFromTable, type TokenLists} from "./tokens.js";
 
@@ -21,7 +22,12 @@ export interface LoadResult {
   offRows: number;
 }
 
-type Role = {role: "attention-table"; name: string; format: string; table: Table} | {role: "bertviz"; name: string; format: string; value: Record<string, unknown>} | {role: "tokens"; name: string; tokens: TokenLists | null} | {role: "mixing"; name: string; table: Table};
+type Role =
+  | {role: "attention-table"; name: string; format: string; table: Table}
+  | {role: "bertviz"; name: string; format: string; value: Record<string, unknown>}
+  | {role: "tokens"; name: string; tokens: TokenLists | null}
+  | {role: "mixing"; name: string; table: Table}
+  | {role: "ablation"; name: string; table: Table};
 
 const has = (table: Table, column: string) => table.schema.fields.some((f) => f.name === column);
 
@@ -36,6 +42,7 @@ function roleOf(file: UploadFile, decoded: NonNullable<ReturnType<typeof decodeF
   const {table} = decoded;
   if (has(table, "token") && !has(table, "pattern")) return {role: "tokens", name, tokens: tokensFromTable(table, name, issues)};
   if (has(table, "matrix") && !has(table, "pattern")) return {role: "mixing", name, table};
+  if (ABLATION_COLUMNS.every((c) => has(table, c)) && !has(table, "pattern")) return {role: "ablation", name, table};
   return {role: "attention-table", name, format: decoded.format, table};
 }
 
@@ -52,11 +59,12 @@ export function loadUpload(files: readonly UploadFile[], decodeParquet?: Parquet
   const attention = roles.filter((r) => r.role === "attention-table" || r.role === "bertviz");
   const tokens = roles.filter((r) => r.role === "tokens");
   const mixing = roles.filter((r) => r.role === "mixing");
+  const ablation = roles.filter((r) => r.role === "ablation");
   if (attention.length === 0) {
     issues.error("no_attention", `no attention file among ${files.map((f) => f.name).join(", ")}: add a table with a "pattern" column or a BertViz JSON with "attention"`);
     return fail();
   }
-  for (const [list, what] of [[attention, "attention"], [tokens, "tokens"], [mixing, "mixing"]] as const) {
+  for (const [list, what] of [[attention, "attention"], [tokens, "tokens"], [mixing, "mixing"], [ablation, "ablation"]] as const) {
     if (list.length > 1) issues.error("extra_file", `pick one ${what} file at a time; got ${list.map((r) => r.name).join(", ")}`);
   }
   if (issues.hasErrors) return fail();
@@ -75,6 +83,12 @@ export function loadUpload(files: readonly UploadFile[], decodeParquet?: Parquet
     if (rows) checkMixing(rows, data.layers, data.heads, mixing[0].name, issues);
     if (issues.hasErrors) return fail();
     data = {...data, mixing: rows};
+  }
+  if (ablation[0]?.role === "ablation") {
+    const table = ablationFromTable(ablation[0].table, ablation[0].name, issues);
+    if (table) checkAblation(table.rows, data.layers, data.heads, new Set(data.groups.map((g) => g.model ?? "")), ablation[0].name, issues);
+    if (issues.hasErrors) return fail();
+    data = {...data, ablation: table};
   }
   const offRows = checkRowSums(data, issues, main.name);
   return {issues: issues.list(), data, offRows};

@@ -36,6 +36,21 @@ function weight(layer: number, head: number, q: number, k: number): number {
   return 1 / (q + 1);
 }
 
+/** An ablation table for the file: knocking out the induction head costs most of the "loss" metric. */
+function ablationFile(dir: string): string {
+  const heads = Array.from({length: LAYERS * HEADS}, (_, i) => i);
+  const table = tableFromArrays({
+    layer: Int8Array.from(heads, (i) => Math.floor(i / HEADS)),
+    head_index: Int8Array.from(heads, (i) => i % HEADS),
+    base: Float32Array.from(heads, () => 1),
+    ablated: Float32Array.from(heads, (i) => (i === INDUCTION.layer * HEADS + INDUCTION.head ? 3 : 1.01)),
+    metric: heads.map(() => "loss")
+  });
+  const path = join(dir, "planted-ablation.arrow");
+  writeFileSync(path, arrowStream(table));
+  return path;
+}
+
 /** The tidy table of both sequences (column `sample`), and the tokens table to go with it. */
 function files(dir: string): string[] {
   const rows = SEQUENCES.length * LAYERS * HEADS * N * N;
@@ -116,7 +131,7 @@ describe("your model in the head workbench", () => {
     expect(await page.locator("#mixviz-workbench-controls option[value=effective]").isDisabled()).toBe(true);
     expect(await page.locator(".mixviz-type-summary").textContent()).toContain("no effective maps");
     // The file carries no ablations: the page says so instead of drawing an empty plot and its axis choice.
-    expect(await page.getByText("Your file carries no ablation scores").count()).toBe(1);
+    expect(await page.getByText("Your file carries no ablation table").count()).toBe(1);
     expect(await page.getByText("Pattern on the x axis").count()).toBe(0);
     // The file's tokens are text in the token bar, whole.
     expect(await page.locator(".mixviz-token-bar").textContent()).toContain("<|endoftext|>");
@@ -124,6 +139,22 @@ describe("your model in the head workbench", () => {
     await page.reload();
     await waitForWorkbench(page);
     expect(await rawTags(page, induction)).toContain("ind·pos");
+    await page.close();
+    expect(problems).toEqual([]);
+  });
+
+  test("an ablation table that comes with the file is plotted against the head scores, in the file's metric", async () => {
+    const {page, problems} = await openYourData();
+    const serial = Number(await page.getAttribute(REPORT, "data-serial"));
+    await page.setInputFiles("input[data-upload=files]", [...files(dir), ablationFile(dir)]);
+    await page.waitForFunction(([s, n]) => Number((document.querySelector(s) as HTMLElement | null)?.dataset.serial) > n, [REPORT, serial] as const, {timeout: TIMEOUT});
+    expect(await page.getAttribute(REPORT, "data-state")).toBe("ok");
+    await page.locator(".mixviz-kept a").click();
+    await waitForWorkbench(page);
+    const plot = page.locator("svg[aria-label^='Change in loss when each head is knocked out']");
+    await plot.waitFor({timeout: TIMEOUT});
+    expect(await page.getByText("Pattern on the x axis").count()).toBe(1);
+    expect(await page.getByText("from your file's ablation table").count()).toBe(1);
     await page.close();
     expect(problems).toEqual([]);
   });

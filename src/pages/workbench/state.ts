@@ -37,7 +37,7 @@ export interface WorkbenchModel {
   kinds: readonly WorkbenchKind[];
   /** the metric the ablations change */
   metric: string;
-  /** its columns in the family's ablation table; null for a reader's file (it carries no ablations) */
+  /** its columns in the family's ablation table; null for a reader's file without an ablation table */
   ablation: AblationColumns | null;
 }
 
@@ -119,10 +119,21 @@ export function fileModels(set: AttentionSet, fileName: string): WorkbenchModel[
       samples,
       setting: {m: null, tokens, causal: Array.from({length: set.layers}, (_, l) => layerStack(set, groups[0], l)).flat().every(isCausal), probe: repeats},
       kinds: set.effective ? WORKBENCH_KINDS : ["raw"],
-      metric: "",
-      ablation: null
+      metric: set.ablation?.metric ?? "the file's metric",
+      ablation: set.ablation?.rows.some((r) => (r.model ?? "") === key) ? FILE_ABLATION : null
     };
   });
+}
+
+/** The columns of `fileAblationRows` as the ablation plot reads them. */
+const FILE_ABLATION: AblationColumns = {base: "base", ablated: "ablated", source: "source"};
+
+/**
+ * The file's ablation rows in the shape of the build's ablation tables (heads.arrow), for `ablationByHead`:
+ * `arch` is the model's key, every row a raw-map row. The page makes the Arquero table of them.
+ */
+export function fileAblationRows(set: AttentionSet): {arch: string; map: "raw"; layer: number; head_index: number; base: number; ablated: number; source: number | null}[] {
+  return (set.ablation?.rows ?? []).map((r) => ({arch: r.model ?? "", map: "raw", layer: r.layer, head_index: r.head_index, base: r.base, ablated: r.ablated, source: r.source}));
 }
 
 /** Whether the build measured source knockouts for the model (IHA's, not a reader's file). */
