@@ -9,6 +9,7 @@ import {uploadSource} from "../src/sources/uploadSource.js";
 import {cellIndex, type AttentionSet} from "../src/upload/attentionSet.js";
 import {defaultState} from "../src/state/workbenchState.js";
 import {openKeptFile, type KeptFile} from "../src/pages/readerFile.js";
+import {workbenchHref} from "../src/pages/yourData/keptView.js";
 import {loadUpload} from "../src/upload/load.js";
 import {readPicked, type PickedFile} from "../src/upload/readers.js";
 
@@ -150,5 +151,16 @@ describe("opening the kept file", () => {
     const failing = () => async () => Promise.reject(new Error("the file reader stopped (out of memory)"));
     expect(await openKeptFile(failing, async () => ({files: [bertviz]}))).toEqual({names: [], result: null, error: "the file reader stopped (out of memory)"});
     expect((await openKeptFile(failing, () => Promise.reject(new Error("IndexedDB refused")))).error).toBe("IndexedDB refused");
+  });
+});
+
+describe("the link from Your data", () => {
+  const upload = (data: AttentionSet, kept: boolean) => ({names: ["f.arrow"], result: {issues: [], data, offRows: 0}, ms: 0, loading: false, stage: null, serial: 1, kept, keepError: null});
+
+  test("opens the workbench on the file's first model, by the id the workbench gives it; nothing when the file is not kept", () => {
+    const two = fileSet([PLAIN], {models: ["a", "b"]});
+    expect(workbenchHref(upload(two, true))).toBe(`./heads?model=${fileModels(two, "f")[0].id}`);
+    expect(workbenchHref(upload(fileSet([PLAIN]), true))).toBe("./heads?model=file");
+    expect(workbenchHref(upload(fileSet([PLAIN]), false))).toBeNull();
   });
 });

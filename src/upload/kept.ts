@@ -1,5 +1,5 @@
-// The reader's files kept in this browser (IndexedDB), so that a reload of "Your data", the head workbench
-// and the explorer open the file last checked there. The bytes never leave the browser. One entry: the files
+// The reader's files kept in this browser (IndexedDB), so that a reload of "Your data" and the head workbench
+// open the file last checked there. The bytes never leave the browser. One entry: the files
 // of the last upload that loaded, replaced by the next one, removed by "Forget". Reads and writes reject with
 // a message naming the cause (no IndexedDB in this browser, storage full); the pages say so and go on.
 import type {PickedFile} from "./readers.js";

@@ -93,6 +93,9 @@ export function workbenchModels(relation: RelationSamples, metrics: RelationMetr
   return [...lmModels, ...relationModels];
 }
 
+/** The workbench's id of model `index` of a file of `count` models: `file` for a one-model file, else `file-<index>`. */
+export const fileModelId = (index: number, count: number): string => (count === 1 ? "file" : `file-${index}`);
+
 /**
  * The models of a reader's file ("Your data", kept in this browser), one per value of its `model` column.
  * Token ids are the tokens' strings numbered in order of first appearance, so equal tokens share an id; a
@@ -109,7 +112,7 @@ export function fileModels(set: AttentionSet, fileName: string): WorkbenchModel[
     const tokens = samples.every((s) => s.ids !== null);
     const repeats = tokens && samples.slice(0, DETECTION_INPUTS).some((s) => repeatPeriod(s.ids!) !== null);
     return {
-      id: models.length === 1 ? "file" : `file-${i}`,
+      id: fileModelId(i, models.length),
       name: `Your file · ${key || fileName}`,
       family: "file",
       arch: key,

@@ -1,13 +1,14 @@
 // "Your data": the line under the report that says whether the file is kept in this browser, opens it in the
 // head workbench, and forgets it. What a link opens is the workbench's own model id for the file.
 import {element} from "../../components/element.js";
-import {fileModels} from "../workbench/state.js";
+import {modelsOf} from "../../sources/uploadSource.js";
+import {fileModelId} from "../workbench/state.js";
 import type {Upload, UploadStore} from "./state.js";
 
 /** The workbench's address for the kept file's first model. */
 export function workbenchHref(upload: Upload): string | null {
   const data = upload.result.data;
-  return upload.kept && data ? `./heads?model=${encodeURIComponent(fileModels(data, upload.names.join(", "))[0].id)}` : null;
+  return upload.kept && data ? `./heads?model=${fileModelId(0, modelsOf(data).size)}` : null;
 }
 
 /** Kept: a link to the workbench and a Forget button; not kept: why; the example: nothing. */
