@@ -133,12 +133,24 @@ describe("the head workbench", () => {
     expect(text.message).toMatch(/finite number.*the string "high"/);
     const notFn = await runScore(page, "42");
     expect(notFn.message).toMatch(/must hold one function/);
-    // an endless loop: the page stays responsive while it runs, and the run is stopped with a message
+    // an endless loop: the page stays responsive while it runs, and the run is stopped with a message. The page
+    // itself notes the editor's state at the moment the heatmap's title changes, so the check does not depend on
+    // how fast this test process gets its answers back from a loaded machine.
     await page.locator(`${EDITOR} textarea`).fill("() => { for (;;) {} }");
+    await page.evaluate(([title, editor]) => {
+      const w = window as unknown as {stateAtTitle?: string | null};
+      const observer = new MutationObserver(() => {
+        if (document.querySelector(title)?.textContent?.includes("L0H6")) {
+          w.stateAtTitle = document.querySelector(editor)?.getAttribute("data-state");
+          observer.disconnect();
+        }
+      });
+      observer.observe(document.body, {childList: true, subtree: true, characterData: true});
+    }, [TITLE, EDITOR] as const);
     await page.locator(`${EDITOR} button`).click();
     await thumb(page, "L0H6").click();
     await waitForTitle(page, "L0H6 · raw (locked)");
-    expect(await page.getAttribute(EDITOR, "data-state")).toBe("running");
+    expect(await page.evaluate(() => (window as unknown as {stateAtTitle?: string}).stateAtTitle)).toBe("running");
     await page.waitForFunction((selector) => document.querySelector(selector)?.getAttribute("data-state") === "error", EDITOR, {timeout: TIMEOUT});
     expect(await page.locator(".mixviz-score-message").textContent()).toMatch(/did not finish within 2 s/);
     // and a good function runs afterwards
