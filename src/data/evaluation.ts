@@ -5,7 +5,7 @@
 import {headLabel, type Preset} from "../model/config.js";
 import {RELATION} from "../model/family.js";
 import {headRows, type HeadMaps} from "../model/effective.js";
-import {ablateHead} from "../model/ablation.js";
+import {ablateHead, ablateSourceHead} from "../model/ablation.js";
 import {keyRemovalEffects, type KeyEffects, type QueryRef} from "../model/keyEffects.js";
 import {
   attentionMetrics,
@@ -146,6 +146,8 @@ export interface RunEvaluation {
   metrics: RunMetrics;
   /** per head, layer-major: test F1 with the head's output zeroed (ablation.ablateHead) */
   ablated_f1: number[];
+  /** IHA runs of VIEW_SEED (the runs heads.arrow shows) only: test F1 with each source head removed (ablation.ablateSourceHead, all of Q, K, V) */
+  source_ablated_f1?: number[];
 }
 
 /** Metrics of one trained run on its own test split (maps computed in eval_batch_size batches). */
@@ -220,16 +222,17 @@ export function evaluateRun(run: Run, preset: Preset): RunEvaluation {
     ablation,
     ...naive
   };
-  return {metrics, ablated_f1};
+  const sources = cfg.arch === "iha" && record.seed === VIEW_SEED ? {source_ablated_f1: ablatedF1(run, preset, ablateSourceHead)} : {};
+  return {metrics, ablated_f1, ...sources};
 }
 
-/** Test F1 of the run with each head zero-ablated in turn, layer-major. */
-function ablatedF1(run: Run, preset: Preset): number[] {
+/** Test F1 of the run with each head ablated in turn (by `ablate`: its output zeroed, by default), layer-major. */
+function ablatedF1(run: Run, preset: Preset, ablate: typeof ablateHead = ablateHead): number[] {
   const {record, weights} = run;
   const cfg = record.config;
   const f1: number[] = [];
   for (let layer = 0; layer < cfg.n_layers; layer++) {
-    for (let h = 0; h < cfg.n_heads; h++) f1.push(testF1(ablateHead(weights, cfg, layer, h), cfg, preset.train, preset.task, record.seed));
+    for (let h = 0; h < cfg.n_heads; h++) f1.push(testF1(ablate(weights, cfg, layer, h), cfg, preset.train, preset.task, record.seed));
   }
   return f1;
 }

@@ -1,13 +1,11 @@
 // heads.arrow: per architecture, layer and head of the seed-0 runs, the head-pattern scores
 // (metrics.headPatternScores) of every map kind averaged over the showcase set, and what zero-ablating the
-// head does to test F1 (ablation.ablateHead, from the run's evaluation, evaluation.ts; for IHA also
-// ablation.ablateSourceHead, all of Q, K, V).
+// head does to test F1 (ablation.ablateHead; for IHA also ablation.ablateSourceHead, all of Q, K, V), read
+// from the run's evaluation (evaluation.ts).
 import {headLabel, type Preset} from "../model/config.js";
 import {RELATION} from "../model/family.js";
-import {ablateSourceHead} from "../model/ablation.js";
 import {headMap} from "../model/effective.js";
 import {headPatternScores, type HeadPatternScores} from "../model/metrics.js";
-import {testF1} from "../model/train.js";
 import {arrowTable, nullableFloat32} from "./arrow.js";
 import type {RunEvaluation} from "./evaluation.js";
 import {batchMaps, forEachBatch} from "./maps.js";
@@ -65,11 +63,10 @@ export function headsTable(runs: Map<string, Run>, evaluations: Map<string, RunE
         }
       }
     });
-    const f1 = (w: typeof weights) => testF1(w, cfg, preset.train, preset.task, VIEW_SEED);
     for (let layer = 0; layer < L; layer++) {
       for (let h = 0; h < H; h++) {
         const ablated_f1 = evaluation.ablated_f1[layer * H + h];
-        const source_ablated_f1 = arch === "iha" ? f1(ablateSourceHead(weights, cfg, layer, h)) : NaN;
+        const source_ablated_f1 = arch === "iha" ? evaluation.source_ablated_f1![layer * H + h] : NaN;
         console.error(`mixviz: heads ${arch} ${headLabel(layer, h)}: ablated F1 ${ablated_f1.toFixed(4)}`);
         for (const kind of kinds) {
           const sum = sums[layer].get(kind)![h];

@@ -112,8 +112,9 @@ function trainInWorker(state: State, onReport: () => void): Promise<void> {
  * (the long runs decide when the queue ends); a core with no training left takes the ready follow-ups.
  */
 export async function trainMissing(jobs: Job[], presetName: string): Promise<void> {
-  const missing = jobs.filter(({dir}) => !existsSync(join(dir, RUN_FILE))).sort((a, b) => a.order - b.order);
-  const followUps = jobs.filter((j) => j.then && !existsSync(j.then.output)).map((j) => j.then!);
+  const byCost = [...jobs].sort((a, b) => a.order - b.order);
+  const missing = byCost.filter(({dir}) => !existsSync(join(dir, RUN_FILE)));
+  const followUps = byCost.filter((j) => j.then && !existsSync(j.then.output)).map((j) => j.then!); // the costliest kinds' first
   if (missing.length === 0 && followUps.length === 0) return;
   const cores = Math.min(availableParallelism(), missing.length + followUps.length);
   if (missing.length > 0) {
