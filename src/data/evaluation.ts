@@ -150,7 +150,10 @@ export interface RunEvaluation {
   source_ablated_f1?: number[];
 }
 
-/** Metrics of one trained run on its own test split (maps computed in eval_batch_size batches). */
+/**
+ * The evaluation of one trained run on its own test split (maps computed in eval_batch_size batches): its
+ * metrics and its head ablations. eval-worker.ts runs it once per run; loaders read the cached result.
+ */
 export function evaluateRun(run: Run, preset: Preset): RunEvaluation {
   const {record, weights} = run;
   const cfg = record.config;
