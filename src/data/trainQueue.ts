@@ -123,7 +123,11 @@ export async function trainMissing(jobs: Job[], presetName: string): Promise<voi
         `${missing.map((j) => j.label).join(", ")}`
     );
   }
-  if (followUps.length > 0) console.error(`${missing.length > 0 ? "" : "\n"}mixviz: then ${followUps.length} task(s) on the trained runs: ${followUps.map((t) => t.label).join(", ")}`);
+  if (followUps.length > 0) {
+    const tasks = `${followUps.length} task(s) on the trained runs`;
+    const head = missing.length > 0 ? `mixviz: then ${tasks}` : `\nmixviz: ${tasks}, ${cores} at a time`;
+    console.error(`${head}: ${followUps.map((t) => t.label).join(", ")}`);
+  }
   const states: State[] = missing.map((job) => ({job}));
   const t0 = Date.now();
   let lastReport = 0;

@@ -1,7 +1,7 @@
 // The wasm backend's Slice kernel, reading its input in place. TF.js 4.22's own kernel starts with
 // `readSync`, which copies the whole input out of the wasm heap on every call: slicing 25 samples out of
-// IHA's cached pseudo pattern ([100, 8, 288, 288], 265 MB) copied all 265 MB, and the loaders slice it
-// dozens of times per batch (docs/benchmarks.md, "Data loaders"). This kernel copies only the slice, from a
+// IHA's cached pseudo pattern ([100, 8, 288, 288], 265 MB) copied all 265 MB, and the maps slice it
+// several times per batch (docs/benchmarks.md, "Data loaders after training"). This kernel copies only the slice, from a
 // view of the heap taken after the output is allocated (allocating may grow the heap and detach older views).
 // The values are the same floats, moved by the same `set` calls.
 import * as tf from "@tensorflow/tfjs";
