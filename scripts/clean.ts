@@ -1,10 +1,11 @@
 // Removes build products.
 //   tsx scripts/clean.ts loaders  Framework's cached loader outputs, so the next build re-runs every loader
-//                                 (Framework alone would reuse stale ones; trained models stay cached in
-//                                 .cache/models, keyed by what they depend on, so this costs seconds), and
+//                                 (Framework alone would reuse stale ones; trained models and their
+//                                 evaluations stay cached in .cache/models and .cache/evaluations, keyed by
+//                                 what they depend on, so this costs little), and
 //                                 the placeholder versions offline-npm.ts gave libraries that were not
 //                                 installed then (Framework would keep resolving to them once they are)
-//   tsx scripts/clean.ts all      everything built: dist, Framework's cache, trained models
+//   tsx scripts/clean.ts all      everything built: dist, Framework's cache, trained models and evaluations
 import {existsSync, readdirSync, rmSync} from "node:fs";
 import {join} from "node:path";
 import {NOT_INSTALLED} from "./offline-npm.js";

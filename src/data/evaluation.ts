@@ -1,10 +1,11 @@
 // Everything data/metrics.json holds: per architecture and seed, the attention metrics of every map kind
 // on the run's test split (query rows of positive cells only), the uniform baseline, training numbers,
 // and mean/spread over seeds. The formulas are src/model/metrics.ts's; this file only gathers cells.
+// Each run is evaluated once, in the training queue (eval-worker.ts, cached by evaluations.ts).
 import {headLabel, type Preset} from "../model/config.js";
 import {RELATION} from "../model/family.js";
 import {headRows, type HeadMaps} from "../model/effective.js";
-import {ablateHead} from "../model/ablation.js";
+import {ablateHead, ablateSourceHead} from "../model/ablation.js";
 import {keyRemovalEffects, type KeyEffects, type QueryRef} from "../model/keyEffects.js";
 import {
   attentionMetrics,
@@ -20,7 +21,8 @@ import {
 } from "../model/metrics.js";
 import {testF1} from "../model/train.js";
 import {batchMaps, forEachBatch} from "./maps.js";
-import {ensureRuns, type Run} from "./runs.js";
+import {evaluationFile, readEvaluation} from "./evaluations.js";
+import {ensureRuns, runDir, type Run} from "./runs.js";
 import {positiveCells, testSamples, VIEW_SEED} from "./showcase.js";
 import {ARCHS, MAP_KIND_FILE_NAMES, mapKindsFor, type Arch, type MapKind} from "../model/vocabulary.js";
 
@@ -139,8 +141,20 @@ function combineLayers(layers: AttentionMetrics[]): MapMetrics {
  */
 export const KEY_EFFECT_SAMPLES = 250;
 
-/** Metrics of one trained run on its own test split (maps computed in eval_batch_size batches). */
-export function runMetrics(run: Run, preset: Preset): RunMetrics {
+/** What the evaluation of one run keeps: its metrics, and its test F1 with each head ablated (heads.arrow reads these). */
+export interface RunEvaluation {
+  metrics: RunMetrics;
+  /** per head, layer-major: test F1 with the head's output zeroed (ablation.ablateHead) */
+  ablated_f1: number[];
+  /** IHA runs of VIEW_SEED (the runs heads.arrow shows) only: test F1 with each source head removed (ablation.ablateSourceHead, all of Q, K, V) */
+  source_ablated_f1?: number[];
+}
+
+/**
+ * The evaluation of one trained run on its own test split (maps computed in eval_batch_size batches): its
+ * metrics and its head ablations. eval-worker.ts runs it once per run; loaders read the cached result.
+ */
+export function evaluateRun(run: Run, preset: Preset): RunEvaluation {
   const {record, weights} = run;
   const cfg = record.config;
   const samples = testSamples(preset, record.seed);
@@ -186,8 +200,11 @@ export function runMetrics(run: Run, preset: Preset): RunMetrics {
   seconds += (performance.now() - started) / 1000;
   console.error(`mixviz: metrics ${cfg.arch} seed ${record.seed}: faithfulness, key removal and naive rows took ${seconds.toFixed(1)} s`);
   const mean = (sum: number) => (keySums.n > 0 ? sum / keySums.n : NaN);
-  const ablation = ablationOf(run, preset, maps.raw.per_head.alignment);
-  return {
+  const ablated_f1 = ablatedF1(run, preset);
+  const f1_lost = ablated_f1.map((f1) => record.test_f1 - f1);
+  console.error(`mixviz: metrics ${cfg.arch} seed ${record.seed}: F1 lost per ablated head ${f1_lost.map((v) => v.toFixed(4)).join(" ")}`);
+  const ablation = {f1_lost, alignment_r: pearson(maps.raw.per_head.alignment, f1_lost)};
+  const metrics: RunMetrics = {
     seed: record.seed,
     test_f1: record.test_f1,
     best_val_f1: record.best_val_f1,
@@ -208,19 +225,30 @@ export function runMetrics(run: Run, preset: Preset): RunMetrics {
     ablation,
     ...naive
   };
+  const sources = cfg.arch === "iha" && record.seed === VIEW_SEED ? {source_ablated_f1: ablatedF1(run, preset, ablateSourceHead)} : {};
+  return {metrics, ablated_f1, ...sources};
 }
 
-function ablationOf(run: Run, preset: Preset, alignment: number[]): Ablation {
+/** Test F1 of the run with each head ablated in turn (by `ablate`: its output zeroed, by default), layer-major. */
+function ablatedF1(run: Run, preset: Preset, ablate: typeof ablateHead = ablateHead): number[] {
   const {record, weights} = run;
   const cfg = record.config;
-  const f1_lost: number[] = [];
+  const f1: number[] = [];
   for (let layer = 0; layer < cfg.n_layers; layer++) {
-    for (let h = 0; h < cfg.n_heads; h++) {
-      f1_lost.push(record.test_f1 - testF1(ablateHead(weights, cfg, layer, h), cfg, preset.train, preset.task, record.seed));
-    }
+    for (let h = 0; h < cfg.n_heads; h++) f1.push(testF1(ablate(weights, cfg, layer, h), cfg, preset.train, preset.task, record.seed));
   }
-  console.error(`mixviz: metrics ${cfg.arch} seed ${record.seed}: F1 lost per ablated head ${f1_lost.map((v) => v.toFixed(4)).join(" ")}`);
-  return {f1_lost, alignment_r: pearson(alignment, f1_lost)};
+  return f1;
+}
+
+/**
+ * The evaluations of every architecture and seed on a preset, keyed "arch/seed": trains and evaluates the
+ * missing runs first (in the training queue, both cores), then reads the cached files.
+ */
+export async function ensureEvaluations(preset: Preset, seeds: number[]): Promise<Map<string, RunEvaluation>> {
+  await ensureRuns(RELATION, preset, seeds, true);
+  return new Map(
+    ARCHS.flatMap((arch) => seeds.map((seed) => [`${arch}/${seed}`, readEvaluation<RunEvaluation>(evaluationFile(runDir(RELATION, preset, arch, seed)))] as const))
+  );
 }
 
 /** Running sums of Spearman's ρ over (head, query) pairs. */
@@ -352,14 +380,14 @@ function overSeeds(runs: RunMetrics[]) {
   };
 }
 
-/** The whole metrics.json object for a preset and its seeds (trains missing runs first). */
+/** The whole metrics.json object for a preset and its seeds (trains and evaluates missing runs first). */
 export async function buildMetrics(preset: Preset, seeds: number[]) {
-  const runs = await ensureRuns(RELATION, preset, seeds);
-  const cfg = runs.get(`mha/${seeds[0]}`)!.record.config;
+  const evaluations = await ensureEvaluations(preset, seeds);
+  const {n_layers, n_heads} = preset.model;
   const architectures: Record<string, unknown> = {};
   const cellsBySeed: Record<string, number> = {};
   for (const arch of ARCHS) {
-    const perSeed = seeds.map((seed) => runMetrics(runs.get(`${arch}/${seed}`)!, preset));
+    const perSeed = seeds.map((seed) => evaluations.get(`${arch}/${seed}`)!.metrics);
     perSeed.forEach((r) => (cellsBySeed[String(r.seed)] = r.cells));
     const main = perSeed.find((r) => r.seed === VIEW_SEED) ?? perSeed[0];
     const {seed: _seed, ...mainValues} = main;
@@ -370,7 +398,7 @@ export async function buildMetrics(preset: Preset, seeds: number[]) {
       over_seeds: overSeeds(perSeed)
     };
   }
-  const heads = Array.from({length: cfg.n_layers * cfg.n_heads}, (_, i) => headLabel(Math.floor(i / cfg.n_heads), i % cfg.n_heads));
+  const heads = Array.from({length: n_layers * n_heads}, (_, i) => headLabel(Math.floor(i / n_heads), i % n_heads));
   return {
     preset: preset.name,
     P: preset.model.n_pseudo,

@@ -1,13 +1,13 @@
 // heads.arrow: per architecture, layer and head of the seed-0 runs, the head-pattern scores
 // (metrics.headPatternScores) of every map kind averaged over the showcase set, and what zero-ablating the
-// head does to test F1 (ablation.ablateHead; for IHA also ablation.ablateSourceHead, all of Q, K, V).
+// head does to test F1 (ablation.ablateHead; for IHA also ablation.ablateSourceHead, all of Q, K, V), read
+// from the run's evaluation (evaluation.ts).
 import {headLabel, type Preset} from "../model/config.js";
 import {RELATION} from "../model/family.js";
-import {ablateHead, ablateSourceHead} from "../model/ablation.js";
 import {headMap} from "../model/effective.js";
 import {headPatternScores, type HeadPatternScores} from "../model/metrics.js";
-import {testF1} from "../model/train.js";
 import {arrowTable, nullableFloat32} from "./arrow.js";
+import type {RunEvaluation} from "./evaluation.js";
 import {batchMaps, forEachBatch} from "./maps.js";
 import type {Run} from "./runs.js";
 import {showcaseSamples, VIEW_SEED} from "./showcase.js";
@@ -34,13 +34,16 @@ interface HeadRow {
   source_ablated_f1: number;
 }
 
-export function headsTable(runs: Map<string, Run>, preset: Preset): Uint8Array {
+/** `evaluations` holds at least the seed-0 run of every architecture, keyed "arch/seed" (evaluation.ensureEvaluations). */
+export function headsTable(runs: Map<string, Run>, evaluations: Map<string, RunEvaluation>, preset: Preset): Uint8Array {
   const samples = showcaseSamples(preset);
   const {m} = preset.task;
   const rows: HeadRow[] = [];
   for (const arch of ARCHS) {
     const run = runs.get(`${arch}/${VIEW_SEED}`);
     if (!run) throw new Error(`no trained ${arch} run for seed ${VIEW_SEED}`);
+    const evaluation = evaluations.get(`${arch}/${VIEW_SEED}`);
+    if (!evaluation) throw new Error(`no evaluation of the ${arch} run of seed ${VIEW_SEED}`);
     const {record, weights} = run;
     const cfg = record.config;
     const {n_layers: L, n_heads: H} = cfg;
@@ -60,11 +63,10 @@ export function headsTable(runs: Map<string, Run>, preset: Preset): Uint8Array {
         }
       }
     });
-    const f1 = (w: typeof weights) => testF1(w, cfg, preset.train, preset.task, VIEW_SEED);
     for (let layer = 0; layer < L; layer++) {
       for (let h = 0; h < H; h++) {
-        const ablated_f1 = f1(ablateHead(weights, cfg, layer, h));
-        const source_ablated_f1 = arch === "iha" ? f1(ablateSourceHead(weights, cfg, layer, h)) : NaN;
+        const ablated_f1 = evaluation.ablated_f1[layer * H + h];
+        const source_ablated_f1 = arch === "iha" ? evaluation.source_ablated_f1![layer * H + h] : NaN;
         console.error(`mixviz: heads ${arch} ${headLabel(layer, h)}: ablated F1 ${ablated_f1.toFixed(4)}`);
         for (const kind of kinds) {
           const sum = sums[layer].get(kind)![h];

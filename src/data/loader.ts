@@ -5,14 +5,19 @@ import {basename} from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
 import {useAttentionKernel} from "./kernels.js";
+import {installWasmSlice} from "./wasmSlice.js";
 
 /** The TF.js backend every loader that runs a model uses (the same as training and the unit tests). */
 export const BACKEND = "wasm";
 
-/** Selects the wasm backend and the fused attention kernel, as training does; call before running any model. */
+/**
+ * Selects the wasm backend and the fused attention kernel, as training does, and the in-place Slice kernel
+ * (wasmSlice.ts: same values, without copying the whole input per slice); call before running any model.
+ */
 export async function useBackend(): Promise<void> {
   if (!(await tf.setBackend(BACKEND))) throw new Error(`TensorFlow.js could not start its ${BACKEND} backend`);
   await useAttentionKernel();
+  installWasmSlice();
 }
 
 export interface LoaderOptions {

@@ -5,11 +5,13 @@
 // functions; the first loader of a build that needs a model of either family trains the missing runs of both.
 import {createHash} from "node:crypto";
 import {readFileSync} from "node:fs";
-import {dirname, join, relative, resolve} from "node:path";
+import {join, relative} from "node:path";
 import {fileURLToPath} from "node:url";
 import {FAMILIES, type FamilyName, type FamilyTypes, type ModelFamily, type RelationRunRecord} from "../model/family.js";
 import type {Weights} from "../model/params.js";
 import {decodeSafetensors} from "../model/safetensors.js";
+import {evaluationTask} from "./evaluations.js";
+import {importClosure} from "./importClosure.js";
 import {KERNEL_SOURCE} from "./kernels.js";
 import {RUN_FILE, WEIGHTS_FILE} from "./runRecord.js";
 import {trainMissing, type Job} from "./trainQueue.js";
@@ -67,17 +69,7 @@ export function selectedSeeds<T extends FamilyTypes>(family: ModelFamily<T>): nu
  * other file (metrics, pages, loaders) keeps the trained models.
  */
 export function trainingSources(): string[] {
-  const seen = new Set<string>();
-  const visit = (file: string) => {
-    if (seen.has(file)) return;
-    seen.add(file);
-    for (const [, spec] of readFileSync(file, "utf-8").matchAll(/(?:from|import)\s*"(\.{1,2}\/[^"]+)"/g)) {
-      visit(resolve(dirname(file), spec.replace(/\.js$/, ".ts")));
-    }
-  };
-  visit(WORKER);
-  seen.add(KERNEL_SOURCE);
-  return [...seen].sort();
+  return [...importClosure(WORKER), KERNEL_SOURCE].sort();
 }
 
 let sources: [string, Buffer][] | null = null;
@@ -109,18 +101,30 @@ export function loadRun<R>(dir: string): Run<R> {
 /** Rank in the training queue by kind, costliest first (measured step times: docs/benchmarks.md). */
 const QUEUE_ORDER = ["iha", "lm_iha", "talking_heads", "mha", "lm_mha"];
 
-/** The training jobs of a family's runs: every architecture and seed. */
-function jobs<T extends FamilyTypes>(family: ModelFamily<T>, preset: T["preset"], seeds: number[]): Job[] {
+/** The preset name of the build (MIXVIZ_PROFILE, default "full"). */
+function buildPresetName(): string {
+  return process.env.MIXVIZ_PROFILE ?? "full";
+}
+
+/**
+ * The training jobs of a family's runs: every architecture and seed. With `evaluate`, a relation run carries
+ * its evaluation (evaluations.ts), which the queue runs once the run exists.
+ */
+function jobs<T extends FamilyTypes>(family: ModelFamily<T>, preset: T["preset"], seeds: number[], evaluate: boolean): Job[] {
   return family.archs.flatMap((arch) =>
-    seeds.map((seed) => ({
-      args: [family.name, preset.name, arch, String(seed)],
-      label: family.label(arch, seed),
-      kind: family.kind(arch),
-      flops_per_epoch: family.epochFlops(preset, family.makeConfig(preset, arch)),
-      max_epochs: family.maxEpochs(preset),
-      order: QUEUE_ORDER.indexOf(family.kind(arch)),
-      dir: runDir(family, preset, arch, seed)
-    }))
+    seeds.map((seed) => {
+      const dir = runDir(family, preset, arch, seed);
+      return {
+        args: [family.name, preset.name, arch, String(seed)],
+        label: family.label(arch, seed),
+        kind: family.kind(arch),
+        flops_per_epoch: family.epochFlops(preset, family.makeConfig(preset, arch)),
+        max_epochs: family.maxEpochs(preset),
+        order: QUEUE_ORDER.indexOf(family.kind(arch)),
+        dir,
+        ...(evaluate && family.name === FAMILIES.relation.name ? {then: evaluationTask(preset.name, arch, seed, dir)} : {})
+      };
+    })
   );
 }
 
@@ -130,19 +134,24 @@ function jobs<T extends FamilyTypes>(family: ModelFamily<T>, preset: T["preset"]
  * one after another; the first that needs a model trains them all).
  */
 function buildCompanions(presetName: string, family: FamilyName): Job[] {
-  if (presetName !== (process.env.MIXVIZ_PROFILE ?? "full")) return [];
+  if (presetName !== buildPresetName()) return [];
   return Object.values(FAMILIES)
     .filter((other) => other.name !== family)
-    .flatMap((other: ModelFamily<FamilyTypes>) => jobs(other, selectedPreset(other), selectedSeeds(other)));
+    .flatMap((other: ModelFamily<FamilyTypes>) => jobs(other, selectedPreset(other), selectedSeeds(other), true));
 }
 
-/** The runs of every architecture and selected seed of a family, training the missing ones first (trainQueue.ts). */
+/**
+ * The runs of every architecture and selected seed of a family, training the missing ones first
+ * (trainQueue.ts). The relation runs of the build's own preset are evaluated in the same queue (their
+ * evaluations.ts files, read by metrics.json and heads.arrow); `evaluate` asks for that on any preset.
+ */
 export async function ensureRuns<T extends FamilyTypes>(
   family: ModelFamily<T>,
   preset: T["preset"] = selectedPreset(family),
-  seeds: number[] = selectedSeeds(family)
+  seeds: number[] = selectedSeeds(family),
+  evaluate = preset.name === buildPresetName()
 ): Promise<Runs<T>> {
   family.validatePreset(preset); // before anything trains
-  await trainMissing([...jobs(family, preset, seeds), ...buildCompanions(preset.name, family.name)], preset.name);
+  await trainMissing([...jobs(family, preset, seeds, evaluate), ...buildCompanions(preset.name, family.name)], preset.name);
   return new Map(family.archs.flatMap((arch) => seeds.map((seed) => [`${arch}/${seed}`, loadRun<T["record"]>(runDir(family, preset, arch, seed))] as const)));
 }
