@@ -28,12 +28,15 @@ export function workerLoader(worker: WorkerPort, parquet: LoadRequest["parquet"]
     if ("error" in reply) job.reject(new Error(reply.error));
     else job.resolve(reply.result);
   });
+  // A worker that failed takes no more work: this load and every later one are that failure (reload the page).
+  let stopped: Error | null = null;
   worker.addEventListener("error", (event) => {
-    const error = new Error(`the file reader stopped (${(event as ErrorEvent).message || "its worker failed"})`);
-    for (const job of pending.values()) job.reject(error);
+    stopped = new Error(`the file reader stopped (${(event as ErrorEvent).message || "its worker failed"}); reload the page to read files again`);
+    for (const job of pending.values()) job.reject(stopped);
     pending.clear();
   });
   return (files, onStage) => new Promise((resolve, reject) => {
+    if (stopped) return reject(stopped);
     const id = next++;
     pending.set(id, {resolve, reject, onStage});
     try {
