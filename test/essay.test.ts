@@ -7,7 +7,7 @@ import {STUDY} from "../src/essay/study.js";
 import {metricAt} from "../src/essay/metricText.js";
 import {pearson} from "../src/model/metrics.js";
 import {explorerHref, parseEssayState, serializeEssayState} from "../src/state/essayState.js";
-import {parseState} from "../src/state/explorerState.js";
+import {builtInModels, parseState} from "../src/state/explorerState.js";
 
 const map = (rows: number[][]) => rows.map((r) => Float32Array.from(r));
 
@@ -37,7 +37,7 @@ describe("essay figures", () => {
   test("an explorer link parses back to its state", () => {
     const href = explorerHref({arch: "talking_heads", sample: 1, head: 5, query: 7, tab: "mixing"});
     expect(href.startsWith("./explorer.html?")).toBe(true);
-    const state = parseState(href.slice(href.indexOf("?")), {samples: 4, layers: 1, heads: 8, tokens: 36, maxEpoch: 4});
+    const state = parseState(href.slice(href.indexOf("?")), builtInModels({samples: 4, layers: 1, heads: 8, tokens: 36, maxEpoch: 4}));
     expect(state).toMatchObject({arch: "talking_heads", sample: 1, head: 5, query: 7, tab: "mixing"});
   });
 });

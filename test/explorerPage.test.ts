@@ -85,7 +85,7 @@ describe("what each view is built for", () => {
   it("the source is asked for one layer, every map kind at once", async () => {
     const asked: [LayerSlice, readonly ViewMapKind[]][] = [];
     const source = {heads: 3, tokens: 4, maps: async (slice: LayerSlice, kinds: readonly ViewMapKind[]) => (asked.push([slice, kinds]), {}), blocks: async () => null};
-    await layerMaps({...explorerSizes(meta, metrics), meta, source, mixing: async () => fromArrow(arrowTable({arch: ["iha"]}))}, "talking_heads", 1, 0);
+    await layerMaps(explorer(meta, metrics, async () => fromArrow(arrowTable({arch: ["iha"]})), source), "talking_heads", 1, 0);
     expect(asked).toEqual([[{arch: "talking_heads", sample: 1, layer: 0}, ["raw", "effective", "naive"]]]);
   });
 });
@@ -101,7 +101,7 @@ describe("the linked views' words and rings", () => {
 
   it("the live region names the token, the view and the three strongest keys, or queries", () => {
     const map = [Float32Array.of(1, 0, 0, 0), Float32Array.of(0.5, 0.5, 0, 0), Float32Array.of(0.1, 0.2, 0.3, 0.4), Float32Array.of(0, 0, 0.9, 0.1)];
-    const label = viewLabel({arch: "iha", layer: 0, head: 3, kind: "raw"});
+    const label = viewLabel("IHA", {layer: 0, head: 3, kind: "raw"});
     expect(label).toBe("IHA L0H3, raw");
     expect(announcement(map, ["a", "b", "c", "d"], 2, "from", label)).toBe("Query c, IHA L0H3, raw. Top keys: d 0.40, c 0.30, b 0.20.");
     expect(announcement(map, ["a", "b", "c", "d"], 0, "to", label)).toBe("Key a, IHA L0H3, raw. Top queries: a 1.00, b 0.50, c 0.10.");
@@ -129,9 +129,10 @@ describe("details, export and notes", () => {
   });
 
   it("a tab's card says what it reads while it reads it, and what went wrong when the read fails", () => {
-    expect(detailLoading(state({tab: "pseudo", arch: "mha", layer: 0, head: 3}))).toBe("Reading IHA L0H3's pseudo-blocks…");
-    expect(detailLoading(state({tab: "heatmap", arch: "talking_heads", head: 1}))).toBe("Reading Talking Heads L0H1's maps…");
-    expect(detailLoading(state({tab: "mixing"}))).toMatch(/^Reading the mixing weights/);
+    expect(detailLoading(state({tab: "pseudo", arch: "mha", layer: 0, head: 3}), "MHA")).toBe("Reading IHA L0H3's pseudo-blocks…");
+    expect(detailLoading(state({tab: "heatmap", arch: "talking_heads", head: 1}), "Talking Heads")).toBe("Reading Talking Heads L0H1's maps…");
+    expect(detailLoading(state({tab: "mixing"}), "IHA")).toMatch(/^Reading the mixing weights/);
+    expect(detailLoading(state({tab: "mixing", arch: "file"}), "Your file · f.arrow")).toBe("Reading the mixing table of Your file · f.arrow…");
     expect(detailFailed(state({tab: "pseudo"}), new Error("HTTP 404 for pseudo-blocks.parquet"))).toBe("The Pseudo-blocks tab could not be drawn: HTTP 404 for pseudo-blocks.parquet. Reload the page to try again.");
   });
 

@@ -2,14 +2,14 @@
 // through the upload source, the detection on its own inputs (the position-based induction score on the
 // inputs that repeat a segment only), and what the page says when the file is there or not.
 import {describe, expect, test} from "vitest";
-import {fileModels, hasKnockouts, keptNote, ModelRegistry, nextState} from "../src/pages/workbench/state.js";
+import {fileModels, hasKnockouts, ModelRegistry, nextState} from "../src/pages/workbench/state.js";
 import {loadDetectionInputs, loadMaps} from "../src/pages/workbench/maps.js";
 import {detectHeads, typeSummary} from "../src/pages/workbench/detection.js";
 import {uploadSource} from "../src/sources/uploadSource.js";
 import {cellIndex, type AttentionSet} from "../src/upload/attentionSet.js";
 import {defaultState} from "../src/state/workbenchState.js";
-import {openKeptFile, type KeptFile} from "../src/pages/readerFile.js";
-import {workbenchHref} from "../src/pages/yourData/keptView.js";
+import {keptNote, openKeptFile, type KeptFile} from "../src/pages/readerFile.js";
+import {keptHref} from "../src/pages/yourData/keptView.js";
 import {loadUpload} from "../src/upload/load.js";
 import {readPicked, type PickedFile} from "../src/upload/readers.js";
 
@@ -154,13 +154,15 @@ describe("opening the kept file", () => {
   });
 });
 
-describe("the link from Your data", () => {
+describe("the links from Your data", () => {
   const upload = (data: AttentionSet, kept: boolean) => ({names: ["f.arrow"], result: {issues: [], data, offRows: 0}, ms: 0, loading: false, stage: null, serial: 1, kept, keepError: null});
 
-  test("opens the workbench on the file's first model, by the id the workbench gives it; nothing when the file is not kept", () => {
+  test("open the workbench and the explorer on the file's first model, by the id both give it; nothing when the file is not kept", () => {
     const two = fileSet([PLAIN], {models: ["a", "b"]});
-    expect(workbenchHref(upload(two, true))).toBe(`./heads?model=${fileModels(two, "f")[0].id}`);
-    expect(workbenchHref(upload(fileSet([PLAIN]), true))).toBe("./heads?model=file");
-    expect(workbenchHref(upload(fileSet([PLAIN]), false))).toBeNull();
+    expect(keptHref(upload(two, true), "heads")).toBe(`./heads?model=${fileModels(two, "f")[0].id}`);
+    expect(keptHref(upload(two, true), "explorer")).toBe("./explorer?model=file-0");
+    expect(keptHref(upload(fileSet([PLAIN]), true), "heads")).toBe("./heads?model=file");
+    expect(keptHref(upload(fileSet([PLAIN]), true), "explorer")).toBe("./explorer?model=file");
+    expect(keptHref(upload(fileSet([PLAIN]), false), "explorer")).toBeNull();
   });
 });

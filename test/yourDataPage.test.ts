@@ -9,7 +9,8 @@ import {EXAMPLE_NAME, EXAMPLE_START} from "../src/upload/example.js";
 import {MAX_FILE_BYTES} from "../src/upload/limits.js";
 import {localLoader} from "../src/upload/workerLoad.js";
 import {uploadStore, uploadSummary, type KeptStorage, type PickedFile, type Upload} from "../src/pages/yourData/state.js";
-import {fieldTitle, heatKey, layerKey, layerMixing, sentenceTitle, shownKey, startSelection, uploadSizes} from "../src/pages/yourData/views.js";
+import {fieldTitle, heatKey, layerKey, sentenceTitle, shownKey, startSelection, uploadSizes} from "../src/pages/yourData/views.js";
+import {layerMixing} from "../src/pages/mapPage.js";
 import {arrowStream, bertviz, parquet, syntheticWeights, tidyColumns, tidyTable, tokenList, utf8, type Shape} from "./helpers/attentionFiles.js";
 import {tableFromArrays} from "apache-arrow";
 

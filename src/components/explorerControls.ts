@@ -1,17 +1,17 @@
 // The explorer's controls: one state object (explorerState.ts) edited from three places that the page
-// puts wherever it likes — the bar (architecture, sample, layer, head, query, map kind, direction), the
+// puts wherever it likes — the bar (model, sample, layer, head, query, map kind, direction), the
 // timeline (query scrubber with play/pause and speed) and the tab strip. The bar element is the
 // Observable "view": its `value` is the whole state and it dispatches "input" whenever any part changes.
-// Pure: limits, labels and a start value in, DOM out; the autoplay timer belongs to the element.
+// Each model (a built-in architecture or a model of the reader's file) brings its own sizes, map kinds and
+// tabs; the menus follow the model chosen. Names and tokens (a reader's file's among them) are set as text.
+// Pure: models, labels and a start value in, DOM out; the autoplay timer belongs to the element.
 import {tagged} from "./element.js";
-import {BEST_EPOCH, clampState, shownEpoch, TABS, type EpochRange, type ExplorerLimits, type ExplorerState, type Tab} from "../state/explorerState.js";
+import {BEST_EPOCH, clampState, isArch, shownEpoch, TABS, type EpochRange, type ExplorerModel, type ExplorerState, type Tab} from "../state/explorerState.js";
 import {
   ARCH_NAMES,
-  ARCHS,
   DIRECTION_NAMES,
   DIRECTIONS,
   MAP_KIND_NAMES,
-  viewMapKindsFor,
   type Arch,
   type Direction,
   type ViewMapKind
@@ -25,15 +25,26 @@ const MS_PER_SECOND = 1000;
 
 export const TAB_NAMES: Record<Tab, string> = {heatmap: "Heatmap", mixing: "Mixing matrix", triptych: "Triptych", pseudo: "Pseudo-blocks"};
 
+/** A model of the menu: its sizes, kinds and tabs, its name, and each sample's name. */
+export interface ControlModel extends ExplorerModel {
+  name: string;
+  samples: readonly string[];
+}
+
 export interface ExplorerControlsOptions {
-  limits: ExplorerLimits;
+  /** the models offered, in menu order */
+  models: readonly ControlModel[];
   value: ExplorerState;
-  /** token labels of a sample (the query menu shows them) */
-  tokensOf: (sample: number) => readonly string[];
+  /** the state a model falls back to (its `arch` is the model shown when a state names none of `models`) */
+  defaults?: ExplorerState;
+  /** token labels of a model's sample (the query menu shows them) */
+  tokensOf: (model: string, sample: number) => readonly string[];
   /** head label, e.g. (0, 3) → "L0H3" */
   headLabel: (layer: number, head: number) => string;
   /** the epochs of an architecture's mixing replay, or null when it has no mixing parameters (MHA) */
   epochsOf?: (arch: Arch) => EpochRange | null;
+  /** the name of the model picker ("Model" once a reader's file adds its models) */
+  modelLabel?: string;
 }
 
 export interface ExplorerControls extends HTMLFormElement {
@@ -69,14 +80,15 @@ function fill(input: HTMLSelectElement, options: readonly {value: string; text: 
 const range = (n: number) => Array.from({length: n}, (_, i) => i);
 
 export function explorerControls(options: ExplorerControlsOptions): ExplorerControls {
-  const {limits, tokensOf, headLabel, epochsOf = () => null} = options;
-  let state = clampState(options.value, limits);
+  const {models, defaults, tokensOf, headLabel, epochsOf = () => null} = options;
+  const modelOf = (id: string) => models.find((m) => m.id === id) ?? models[0];
+  let state = clampState(options.value, models, defaults);
   let speed: number = DEFAULT_SPEED;
   let timer: ReturnType<typeof setInterval> | null = null;
 
   const form = tagged("form", {class: "mixviz-controls", "aria-label": "Explorer controls"}) as ExplorerControls;
   form.addEventListener("submit", (event) => event.preventDefault());
-  const arch = select("arch", "Architecture");
+  const arch = select("arch", options.modelLabel ?? "Architecture");
   const sample = select("sample", "Sample");
   const layer = select("layer", "Layer");
   const head = select("head", "Head");
@@ -84,17 +96,17 @@ export function explorerControls(options: ExplorerControlsOptions): ExplorerCont
   const kind = select("kind", "Map");
   const direction = select("direction", "Direction");
   form.append(arch.wrap, sample.wrap, layer.wrap, head.wrap, query.wrap, kind.wrap, direction.wrap);
-  if (limits.layers < 2) {
-    // Nothing to choose: say so rather than offer a menu of one.
-    layer.input.disabled = true;
-    layer.wrap.firstElementChild!.textContent = "Layer (the only one)";
-    layer.wrap.title = "These models have a single layer";
-  }
+  /** With one layer there is nothing to choose: say so rather than offer a menu of one. */
+  const renderLayerChoice = (layers: number) => {
+    layer.input.disabled = layers < 2;
+    layer.wrap.firstElementChild!.textContent = layers < 2 ? "Layer (the only one)" : "Layer";
+    layer.wrap.title = layers < 2 ? "This model has a single layer" : "";
+  };
 
   // Timeline: scrubber over query positions, play/pause, speed.
   const timeline = tagged("div", {class: "mixviz-timeline", role: "group", "aria-label": "Query timeline"});
   const playButton = tagged("button", {type: "button", class: "mixviz-play", "aria-pressed": "false", "data-control": "play"}, "▶ Play");
-  const scrubber = tagged("input", {type: "range", min: "0", max: String(limits.tokens - 1), step: "1", "aria-label": "Query position", "data-control": "scrubber"});
+  const scrubber = tagged("input", {type: "range", min: "0", step: "1", "aria-label": "Query position", "data-control": "scrubber"});
   const position = tagged("output", {class: "mixviz-position", "aria-hidden": "true"});
   const speedSelect = select("speed", "Speed");
   fill(speedSelect.input, SPEEDS.map((s) => ({value: String(s), text: `${s} / s`})), String(speed));
@@ -124,8 +136,10 @@ export function explorerControls(options: ExplorerControlsOptions): ExplorerCont
   bestButton.addEventListener("click", () => form.set({epoch: BEST_EPOCH}));
 
   function renderEpochs(): void {
+    // A reader's file has no training replay: its mixing table shows the epoch it holds.
+    epochBox.hidden = state.tab !== "mixing" || !isArch(state.arch);
+    if (!isArch(state.arch)) return;
     const info = epochsOf(state.arch);
-    epochBox.hidden = state.tab !== "mixing";
     epochSlider.disabled = bestButton.disabled = info === null;
     if (info === null) {
       epochText.textContent = `${ARCH_NAMES[state.arch]} has no mixing parameters`;
@@ -138,19 +152,24 @@ export function explorerControls(options: ExplorerControlsOptions): ExplorerCont
   }
 
   function render(): void {
+    const model = modelOf(state.arch);
+    const {limits} = model;
     renderEpochs();
-    fill(arch.input, ARCHS.map((a) => ({value: a, text: ARCH_NAMES[a]})), state.arch);
-    fill(sample.input, range(limits.samples).map((s) => ({value: String(s), text: `#${s}`})), String(state.sample));
+    renderLayerChoice(limits.layers);
+    fill(arch.input, models.map((m) => ({value: m.id, text: m.name})), state.arch);
+    fill(sample.input, model.samples.map((name, s) => ({value: String(s), text: name})), String(state.sample));
     fill(layer.input, range(limits.layers).map((l) => ({value: String(l), text: layerLabel(l)})), String(state.layer));
     fill(head.input, range(limits.heads).map((h) => ({value: String(h), text: headLabel(state.layer, h)})), String(state.head));
-    const tokens = tokensOf(state.sample);
+    const tokens = tokensOf(state.arch, state.sample);
     fill(query.input, range(limits.tokens).map((n) => ({value: String(n), text: `${n}: ${tokens[n] ?? ""}`})), String(state.query));
-    fill(kind.input, viewMapKindsFor(state.arch).map((k) => ({value: k, text: MAP_KIND_NAMES[k]})), state.kind);
+    fill(kind.input, model.kinds.map((k) => ({value: k, text: MAP_KIND_NAMES[k]})), state.kind);
     fill(direction.input, DIRECTIONS.map((d) => ({value: d, text: DIRECTION_NAMES[d]})), state.direction);
+    scrubber.max = String(limits.tokens - 1);
     scrubber.value = String(state.query);
     scrubber.setAttribute("aria-valuetext", `${state.query}: ${tokens[state.query] ?? ""}`);
     position.textContent = `${tokens[state.query] ?? ""} (${state.query + 1}/${limits.tokens})`;
     for (const button of tabButtons) {
+      button.hidden = !model.tabs.includes(button.dataset.tab as Tab);
       const selected = button.dataset.tab === state.tab;
       button.setAttribute("aria-selected", String(selected));
       button.tabIndex = selected ? 0 : -1;
@@ -158,7 +177,7 @@ export function explorerControls(options: ExplorerControlsOptions): ExplorerCont
   }
 
   form.set = (change) => {
-    const next = clampState({...state, ...change}, limits);
+    const next = clampState({...state, ...change}, models, defaults);
     if (Object.keys(next).every((k) => next[k as keyof ExplorerState] === state[k as keyof ExplorerState])) return;
     state = next;
     render();
@@ -167,7 +186,7 @@ export function explorerControls(options: ExplorerControlsOptions): ExplorerCont
   Object.defineProperty(form, "value", {get: () => state, set: (v: ExplorerState) => form.set(v)});
 
   const number = (input: HTMLSelectElement) => Number(input.value);
-  arch.input.addEventListener("change", () => form.set({arch: arch.input.value as Arch}));
+  arch.input.addEventListener("change", () => form.set({arch: arch.input.value}));
   sample.input.addEventListener("change", () => form.set({sample: number(sample.input)}));
   layer.input.addEventListener("change", () => form.set({layer: number(layer.input)}));
   head.input.addEventListener("change", () => form.set({head: number(head.input)}));
@@ -182,7 +201,7 @@ export function explorerControls(options: ExplorerControlsOptions): ExplorerCont
     input.addEventListener("input", (event) => event.stopPropagation());
   }
 
-  const step = () => form.set({query: (state.query + 1) % limits.tokens});
+  const step = () => form.set({query: (state.query + 1) % modelOf(state.arch).limits.tokens});
   const restart = () => {
     if (timer !== null) clearInterval(timer);
     timer = form.playing ? setInterval(step, MS_PER_SECOND / speed) : null;

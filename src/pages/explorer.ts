@@ -1,12 +1,17 @@
-// The explorer's page module (src/explorer.md): its sizes and controls, which part of the state rebuilds
+// The explorer's page module (src/explorer.md): its models and controls, which part of the state rebuilds
 // which view, what the linked views, the live region and the detail tabs draw, the keys, the address bar
-// and the export. The page declares the data and the source and places the views; the per-head maps come
-// from an AttentionSource (the built-in Parquet files today), so another source can stand behind the same
-// views. The pure parts (sizes, the keys of the state each view is built for, paths, the announcement, the
-// export name) are unit-tested in test/explorerPage.test.ts; the builders return DOM.
+// and the export. The page declares the data and the sources and places the views; the per-head maps come
+// from an AttentionSource: the built-in Parquet files for the three architectures, and the reader's file
+// kept by "Your data" (sources/uploadSource.ts) for its models, described as the head workbench describes
+// them (workbench/state.fileModels). A file has no relation task and no weights: no relation grid, no gold
+// rings, no triptych, pseudo-blocks or training replay; its heatmap shows its effective maps where it has
+// them, its mixing tab its mixing table. The pure parts (models and sizes, the keys of the state each view
+// is built for, paths, the announcement, the export name) are unit-tested in test/explorerPage.test.ts;
+// the builders return DOM. A file's tokens and names are set as text.
 import type {ColumnTable} from "arquero";
 import {exportCards, type ExportContent} from "../components/dom/exportView.js";
-import {explorerControls, TAB_NAMES, type ExplorerControls} from "../components/explorerControls.js";
+import {element} from "../components/element.js";
+import {explorerControls, TAB_NAMES, type ControlModel, type ExplorerControls} from "../components/explorerControls.js";
 import {follow} from "../components/follow.js";
 import {column, topKeys, type HeadMap} from "../components/headStack.js";
 import {heatmapPanel} from "../components/heatmapPanel.js";
@@ -21,8 +26,12 @@ import {headLabel, layerLabel} from "../model/config.js";
 import {ARCH_NAMES, ARCHS, MIXING_ARCHS, VIEW_MAP_KINDS, type Arch, type Direction} from "../model/vocabulary.js";
 import {mixingAt} from "../sources/runTables.js";
 import {blockColumnsOf, memo, type AttentionSource, type LayerMaps} from "../sources/source.js";
-import {DEFAULT_STATE, parseState, serializeState, shownEpoch, type EpochRange, type ExplorerLimits, type ExplorerState, type Tab} from "../state/explorerState.js";
-import {headSentence, layerField, mapPageKeys, type ShownHead} from "./mapPage.js";
+import {uploadSource} from "../sources/uploadSource.js";
+import {builtInModels, DEFAULT_STATE, isArch, parseState, serializeState, shownEpoch, type EpochRange, type ExplorerLimits, type ExplorerState, type Tab} from "../state/explorerState.js";
+import type {AttentionSet} from "../upload/attentionSet.js";
+import {headSentence, layerField, layerMixing, mapPageKeys, type ShownHead} from "./mapPage.js";
+import {fileModels} from "./workbench/state.js";
+import {HEATMAP_LARGE_SIZE, HEATMAP_LARGE_TOKENS, PATTERN_ONLY_NOTE} from "./yourData/views.js";
 
 /** px */
 const GRID_SIZE = 250;
@@ -58,10 +67,38 @@ export function showcaseShape(meta: Showcase, metrics: RunMetrics): {heads: numb
   return {heads: metrics.model.n_heads, tokens: meta.task.m * meta.task.m};
 }
 
+/** One input of a model: its tokens, and each query's reasoning path (none in a reader's file). */
+export interface ModelInput {
+  tokens: readonly string[];
+  paths: readonly (readonly number[])[];
+}
+
+/** The tabs of a model of the reader's file: the triptych and the pseudo-blocks need the relation task's architectures. */
+export const FILE_TABS: readonly Tab[] = ["heatmap", "mixing"];
+
+/** One model the explorer offers: its sizes, kinds, tabs and names (the controls'), where its maps come from, its inputs. */
+export interface ExplorerModel extends ControlModel {
+  family: "built-in" | "file";
+  /** the name its source knows it by (a slice's `arch`) */
+  key: string;
+  source: AttentionSource;
+  inputs: ModelInput[];
+}
+
+/** The reader's file that "Your data" kept in this browser: its checked data and its file names. */
+export interface KeptData {
+  set: AttentionSet;
+  names: string;
+}
+
 /** Everything the explorer can show, and where it reads it. */
 export interface Explorer {
   meta: Showcase;
   source: AttentionSource;
+  /** every model offered: the built-in architectures, then the models of the reader's file */
+  models: ExplorerModel[];
+  /** the reader's file, when one is kept and loads */
+  file: AttentionSet | null;
   /** the mixing replay (every epoch of every run), read the first time it is asked for */
   mixing: () => Promise<ColumnTable>;
   heads: number;
@@ -77,7 +114,7 @@ export interface Explorer {
 }
 
 /** The explorer's sizes from its data: the epochs of the mixing replay are the main seed's runs (metrics.json). */
-export function explorerSizes(meta: Showcase, metrics: RunMetrics): Omit<Explorer, "meta" | "source" | "mixing"> {
+export function explorerSizes(meta: Showcase, metrics: RunMetrics): Omit<Explorer, "meta" | "source" | "mixing" | "models" | "file"> {
   const {heads, tokens} = showcaseShape(meta, metrics);
   const layers = metrics.model.n_layers;
   const runs = MIXING_ARCHS.flatMap((arch) => (metrics.architectures[arch] ? [[arch, metrics.architectures[arch]!] as const] : []));
@@ -87,21 +124,70 @@ export function explorerSizes(meta: Showcase, metrics: RunMetrics): Omit<Explore
   return {heads, layers, tokens, n_pseudo: metrics.model.n_pseudo, seed: metrics.main_seed, epochs, limits, firstQuery};
 }
 
-/** `mixing` loads the mixing replay; it is called once, the first time the mixing tab opens. */
-export function explorer(meta: Showcase, metrics: RunMetrics, mixing: () => Promise<ColumnTable>, source: AttentionSource): Explorer {
-  const table = memo(() => mixing()); // the data layer's cache: read once, again after a failure
-  return {meta, source, mixing: () => table("mixing"), ...explorerSizes(meta, metrics)};
+/** The three architectures on the relation task, read from `source`. */
+function builtIn(meta: Showcase, limits: ExplorerLimits, source: AttentionSource): ExplorerModel[] {
+  const inputs = meta.samples.map((s) => ({tokens: s.tokens, paths: s.paths}));
+  const samples = meta.samples.map((_, i) => `#${i}`);
+  return builtInModels(limits).map((m) => ({...m, name: ARCH_NAMES[m.id as Arch], samples, family: "built-in", key: m.id, source, inputs}));
 }
+
+/** The models of the reader's file, as the head workbench names them (`file`, or `file-0`, `file-1`, …). */
+export function keptModels(kept: KeptData): ExplorerModel[] {
+  const source = uploadSource(kept.set);
+  return fileModels(kept.set, kept.names).map((m) => ({
+    id: m.id,
+    name: m.name,
+    family: "file",
+    key: m.arch,
+    source,
+    limits: {samples: m.samples.length, layers: m.layers, heads: m.heads, tokens: m.tokens, maxEpoch: 0},
+    kinds: m.kinds,
+    tabs: FILE_TABS,
+    samples: m.samples.map((s) => s.caption),
+    inputs: m.samples.map((s) => ({tokens: s.tokens, paths: s.tokens.map(() => [])}))
+  }));
+}
+
+/**
+ * `mixing` loads the mixing replay; it is called once, the first time the mixing tab opens. `kept`: the
+ * reader's file, whose models follow the built-in ones.
+ */
+export function explorer(meta: Showcase, metrics: RunMetrics, mixing: () => Promise<ColumnTable>, source: AttentionSource, kept: KeptData | null = null): Explorer {
+  const table = memo(() => mixing()); // the data layer's cache: read once, again after a failure
+  const sizes = explorerSizes(meta, metrics);
+  const models = [...builtIn(meta, sizes.limits, source), ...(kept ? keptModels(kept) : [])];
+  return {meta, source, models, file: kept?.set ?? null, mixing: () => table("mixing"), ...sizes};
+}
+
+/** The model of an id (a state's `arch`; the controls keep it one of the explorer's). */
+export function modelOf(ex: Pick<Explorer, "models">, id: string): ExplorerModel {
+  const model = ex.models.find((m) => m.id === id);
+  if (!model) throw new Error(`the explorer has no model "${id}"`);
+  return model;
+}
+
+/** Where the explorer opens: IHA at the first cell of sample 0 that composes. */
+export const explorerDefaults = (ex: Pick<Explorer, "firstQuery">): ExplorerState => ({...DEFAULT_STATE, query: ex.firstQuery});
 
 /** The controls, opened on the state of `search` (the address bar's query string). */
 export function controlsFor(ex: Explorer, search: string): ExplorerControls {
+  const defaults = explorerDefaults(ex);
   return explorerControls({
-    limits: ex.limits,
-    value: parseState(search, ex.limits, {...DEFAULT_STATE, query: ex.firstQuery}),
-    tokensOf: (s) => ex.meta.samples[s].tokens,
+    models: ex.models,
+    value: parseState(search, ex.models, defaults),
+    defaults,
+    tokensOf: (id, s) => modelOf(ex, id).inputs[s].tokens,
     headLabel,
-    epochsOf: (arch) => ex.epochs[arch] ?? null
+    epochsOf: (arch) => ex.epochs[arch] ?? null,
+    modelLabel: ex.file ? "Model" : "Architecture"
   });
+}
+
+/** What the detail tabs say of a model of the reader's file ("" for a built-in architecture). */
+export function fileTabsNote(model: Pick<ExplorerModel, "family">): string {
+  return model.family === "file"
+    ? "The triptych and the pseudo-blocks compare the built-in architectures on the relation task and read IHA's pseudo-tokens: your file has neither, so its models have the heatmap and the mixing matrix."
+    : "";
 }
 
 // The keys of the state each view is built for (`watch` rebuilds a view when its key changes); the query
@@ -119,9 +205,10 @@ const DETAIL_KEYS: Record<Tab, (s: ExplorerState) => unknown[]> = {
 /** The open detail tab. */
 export const detailKey = (s: ExplorerState): string => [s.tab, ...DETAIL_KEYS[s.tab](s)].join("|");
 
-/** Every map kind of one layer of one architecture and sample (each slice is read once by the source). */
-export function layerMaps(ex: Explorer, arch: Arch, sample: number, layer: number): Promise<LayerMaps> {
-  return ex.source.maps({arch, sample, layer}, VIEW_MAP_KINDS);
+/** Every map kind of one layer of one model and sample (a kind the model lacks is null; each slice is read once by the source). */
+export function layerMaps(ex: Pick<Explorer, "models">, id: string, sample: number, layer: number): Promise<LayerMaps> {
+  const model = modelOf(ex, id);
+  return model.source.maps({arch: model.key, sample, layer}, VIEW_MAP_KINDS);
 }
 
 /**
@@ -139,9 +226,9 @@ export function farPath(paths: readonly (readonly number[])[], direction: Direct
   return direction === "from" ? paths[query] : paths.flatMap((path, q) => (path.includes(query) ? [q] : []));
 }
 
-/** The linked views' label: "IHA L0H3, raw". */
-export function viewLabel(s: Pick<ExplorerState, "arch" | "layer" | "head" | "kind">): string {
-  return `${ARCH_NAMES[s.arch]} ${headLabel(s.layer, s.head)}, ${s.kind}`;
+/** The linked views' label: "IHA L0H3, raw", with the model's name. */
+export function viewLabel(name: string, s: Pick<ExplorerState, "layer" | "head" | "kind">): string {
+  return `${name} ${headLabel(s.layer, s.head)}, ${s.kind}`;
 }
 
 /** What the live region says at a query: the token, the view, and the top keys (or queries) with weights. */
@@ -152,10 +239,10 @@ export function announcement(map: HeadMap, tokens: readonly string[], query: num
   return `${from ? "Query" : "Key"} ${tokens[query]}, ${label}. ${from ? "Top keys" : "Top queries"}: ${top}.`;
 }
 
-/** The three linked views, the grid card's token and the views' label. */
+/** The three linked views (no relation grid for a reader's file), the grid card's token and the views' label. */
 export interface LinkedViews {
   sentence: SentenceViewElement;
-  grid: RelationGridElement;
+  grid: RelationGridElement | null;
   field: AttentionFieldElement;
   gridToken: HTMLSpanElement;
   label: string;
@@ -166,22 +253,25 @@ export interface LinkedViews {
  * maps, and moved in place by every change of the controls' query (which `live` announces).
  */
 export function linkedViews(ex: Explorer, stacks: LayerMaps, shown: ExplorerState, controls: ExplorerControls, live: HTMLElement, invalidation: Promise<unknown>): LinkedViews {
-  const sample = ex.meta.samples[shown.sample];
-  const {tokens, paths} = sample;
+  const model = modelOf(ex, shown.arch);
+  const {tokens, paths} = model.inputs[shown.sample];
   const maps = (stacks[shown.kind] ?? stacks.raw)!;
-  const label = viewLabel(shown);
+  const label = viewLabel(model.name, shown);
   const head: ShownHead = {layer: shown.layer, head: shown.head, direction: shown.direction, label};
   const start = controls.value.query;
   const sentence = headSentence(maps[shown.head], tokens, head, start, farPath(paths, shown.direction, start));
-  const grid = relationGrid(
-    {m: ex.meta.task.m, relation: sample.relation, labels: sample.labels, predictions: sample.predictions[shown.arch], tokens},
-    {query: start, path: paths[start], size: GRID_SIZE, onSelect: (cell) => controls.set({query: cell})}
-  );
-  const field = layerField(maps, tokens, paths, head, start, `Attention field, ${ARCH_NAMES[shown.arch]} layer ${shown.layer}, ${shown.kind}`);
+  const sample = ex.meta.samples[shown.sample];
+  const grid = isArch(shown.arch)
+    ? relationGrid(
+        {m: ex.meta.task.m, relation: sample.relation, labels: sample.labels, predictions: sample.predictions[shown.arch], tokens},
+        {query: start, path: paths[start], size: GRID_SIZE, onSelect: (cell) => controls.set({query: cell})}
+      )
+    : null;
+  const field = layerField(maps, tokens, paths, head, start, `Attention field, ${model.name} layer ${shown.layer}, ${shown.kind}`);
   const gridToken = document.createElement("span");
   const move = (query: number) => {
     sentence.setQuery(query, farPath(paths, shown.direction, query));
-    grid.setQuery(query, paths[query]);
+    grid?.setQuery(query, paths[query]);
     field.setQuery(query);
     gridToken.textContent = tokens[query];
     live.textContent = announcement(maps[shown.head], tokens, query, shown.direction, label);
@@ -198,24 +288,44 @@ interface Detail {
 }
 
 /** The note over the pseudo-blocks when another architecture than IHA is selected ("" for IHA). */
-export function pseudoNote(arch: Arch, layer: number, head: number): string {
+export function pseudoNote(arch: string, layer: number, head: number): string {
   return arch === "iha" ? "" : `Pseudo-blocks exist only for IHA: shown for IHA's ${headLabel(layer, head)}, whatever architecture is selected above. `;
 }
 
-/** The heatmap tab: the effective map against what a per-head tool would show (the raw pattern, or the naive slice). */
+/**
+ * The heatmap tab: the effective map against what a per-head tool would show (the raw pattern, or the naive
+ * slice); a reader's file without effective maps shows its pattern alone, larger for a long sequence, and says so.
+ */
 async function heatmapDetail(ex: Explorer, s: ExplorerState, query: number): Promise<Detail> {
+  const model = modelOf(ex, s.arch);
   const own = await layerMaps(ex, s.arch, s.sample, s.layer);
   const rawName = s.kind === "naive" ? "naive" : "raw";
   const label = headLabel(s.layer, s.head);
+  const {tokens, paths} = model.inputs[s.sample];
+  const effective = own.effective?.[s.head];
+  const size = !effective && tokens.length > HEATMAP_LARGE_TOKENS ? HEATMAP_LARGE_SIZE : undefined;
   const panel = heatmapPanel(
-    {raw: own[rawName]![s.head], rawName, effective: own.effective![s.head], tokens: ex.meta.samples[s.sample].tokens},
-    {query, path: ex.meta.samples[s.sample].paths, title: `${ARCH_NAMES[s.arch]} ${label}`, headLabel: label, color: headColor(s.head)}
+    {raw: own[rawName]![s.head], rawName, effective, tokens},
+    {query, path: paths, title: `${model.name} ${label}`, headLabel: label, color: headColor(s.head), size}
   );
-  return {node: panel, setQuery: (q) => panel.setQuery(q)};
+  if (effective) return {node: panel, setQuery: (q) => panel.setQuery(q)};
+  const node = element("div", "", panel, element("p", "mixviz-caption", PATTERN_ONLY_NOTE));
+  return {node, setQuery: (q) => panel.setQuery(q)};
+}
+
+/** What the mixing tab says of a model of the reader's file when the file has no mixing table. */
+export const NO_FILE_MIXING = "Your file carries no mixing table: add one (the columns of mixing.arrow, docs/data-formats.md) to see how its heads are mixed.";
+
+/** The mixing tab of a model of the reader's file: the file's mixing table at the layer (its kept epoch, or its last). */
+function fileMixingDetail(ex: Explorer, s: ExplorerState): Detail {
+  if (!ex.file?.mixing) return {node: element("p", "mixviz-caption", NO_FILE_MIXING), setQuery: null};
+  const {rows, arch, n_pseudo, epoch} = layerMixing(ex.file.mixing, s.layer);
+  return {node: mixingMatrix(rows, {arch, heads: ex.file.heads, n_pseudo, layer: s.layer, epoch, headLabel}), setQuery: null};
 }
 
 /** The mixing tab: the architecture's mixing weights of the layer at the state's epoch. */
 async function mixingDetail(ex: Explorer, s: ExplorerState): Promise<Detail> {
+  if (!isArch(s.arch)) return fileMixingDetail(ex, s);
   const range = ex.epochs[s.arch];
   const epoch = shownEpoch(s.epoch, range);
   const rows = range ? mixingAt(await ex.mixing(), {arch: s.arch, seed: ex.seed, epoch, layer: s.layer}) : [];
@@ -243,17 +353,18 @@ async function pseudoDetail(ex: Explorer, s: ExplorerState, query: number): Prom
 }
 
 function detailOf(ex: Explorer, s: ExplorerState, query: number): Promise<Detail> | Detail {
+  if (!modelOf(ex, s.arch).tabs.includes(s.tab)) throw new Error(`${modelOf(ex, s.arch).name} has no ${TAB_NAMES[s.tab]} tab`);
   if (s.tab === "heatmap") return heatmapDetail(ex, s, query);
   if (s.tab === "mixing") return mixingDetail(ex, s);
   if (s.tab === "triptych") return triptychDetail(ex, s, query);
   return pseudoDetail(ex, s, query);
 }
 
-/** What the open tab's card says while its content is read ("Reading IHA L0H3's pseudo-blocks…"). */
-export function detailLoading(s: Pick<ExplorerState, "tab" | "arch" | "layer" | "head">): string {
+/** What the open tab's card says while its content is read ("Reading IHA L0H3's pseudo-blocks…"); `name`: the model's. */
+export function detailLoading(s: Pick<ExplorerState, "tab" | "arch" | "layer" | "head">, name: string): string {
   const what: Record<Tab, string> = {
-    heatmap: `${ARCH_NAMES[s.arch]} ${headLabel(s.layer, s.head)}'s maps`,
-    mixing: `the mixing weights of every epoch`,
+    heatmap: `${name} ${headLabel(s.layer, s.head)}'s maps`,
+    mixing: isArch(s.arch) ? `the mixing weights of every epoch` : `the mixing table of ${name}`,
     triptych: `${headLabel(s.layer, s.head)}'s maps in every architecture`,
     pseudo: `IHA ${headLabel(s.layer, s.head)}'s pseudo-blocks`
   };
@@ -280,12 +391,14 @@ export function detailPanel(ex: Explorer, state: ExplorerState, controls: Explor
   const status = document.createElement("p");
   status.className = "mixviz-caption mixviz-panel-status";
   status.setAttribute("role", "status");
-  status.textContent = detailLoading(state);
+  status.textContent = detailLoading(state, modelOf(ex, state.arch).name);
   card.append(status);
   let gone = false;
   void invalidation.then(() => (gone = true));
   const built = controls.value.query;
-  Promise.resolve(detailOf(ex, state, built)).then(
+  Promise.resolve()
+    .then(() => detailOf(ex, state, built))
+    .then(
     (detail) => {
       if (gone) return;
       card.replaceChildren(detail.node);
@@ -315,9 +428,9 @@ export function linkedExport(state: ExplorerState): ExportContent {
   return {views: exportCards("#mixviz-linked", ".mixviz-field, .mixviz-sentence-view, svg"), name: exportName(state)};
 }
 
-/** What [ and ] say when the models have a single layer. */
+/** What [ and ] say when the model has a single layer. */
 export function singleLayerNote(): string {
-  return `[ and ] step through the layers; these models have a single layer (${layerLabel(0)}).`;
+  return `[ and ] step through the layers; this model has a single layer (${layerLabel(0)}).`;
 }
 
 /**
@@ -329,5 +442,9 @@ export function explorerKeys(ex: Explorer, controls: ExplorerControls, live: HTM
     layerNote.textContent = singleLayerNote();
     live.textContent = layerNote.textContent;
   };
-  return mapPageKeys(controls, () => ({tokens: ex.tokens, heads: ex.heads, layers: ex.layers}), {toggle: () => controls.toggle(), singleLayer});
+  const sizes = () => {
+    const {limits} = modelOf(ex, controls.value.arch);
+    return {tokens: limits.tokens, heads: limits.heads, layers: limits.layers};
+  };
+  return mapPageKeys(controls, sizes, {toggle: () => controls.toggle(), singleLayer});
 }

@@ -1,8 +1,10 @@
 // What the two map pages share (the explorer, and "your data"): the keys (←/→ query, ↑/↓ head, [ ] layer,
 // and on the explorer space for play), the Sentence View and Attention Field as both build them from one
-// layer's maps, and the words their captions use for a direction. The pages get the maps from their own
-// source (the explorer's AttentionSource, a reader's AttentionSet) and hand them here, so either page can
-// draw either source. `mapKeyEffect` and `directionWords` are pure and unit-tested (test/explorerPage.test.ts).
+// layer's maps, the words their captions use for a direction, and the mixing rows of a reader's mixing table
+// that the mixing matrix draws for a layer. The pages get the maps from their own source (the explorer's
+// AttentionSource, a reader's AttentionSet) and hand them here, so either page can draw either source.
+// `mapKeyEffect` and `directionWords` are pure and unit-tested (test/explorerPage.test.ts), `layerMixing`
+// in test/yourDataPage.test.ts.
 import {attentionField, type AttentionFieldElement} from "../components/attentionField.js";
 import {keyController} from "../components/dom/keyboard.js";
 import type {HeadMap} from "../components/headStack.js";
@@ -11,6 +13,7 @@ import {sentenceView, type SentenceViewElement} from "../components/sentenceView
 import {headLabel} from "../model/config.js";
 import type {Direction} from "../model/vocabulary.js";
 import {mapMoves, type MapPosition, type MapSizes} from "../state/keyMoves.js";
+import type {UploadMixingRow} from "../upload/attentionSet.js";
 
 /** px: the three linked views fit side by side on a laptop screen */
 export const FIELD_SIZE = 340;
@@ -86,4 +89,24 @@ export function headSentence(map: HeadMap, tokens: readonly string[], shown: Sho
 export function layerField(maps: readonly HeadMap[], tokens: readonly string[], paths: readonly (readonly number[])[], shown: ShownHead, query: number, title: string): AttentionFieldElement {
   const headLabels = Array.from({length: maps.length}, (_, h) => headLabel(shown.layer, h));
   return attentionField(maps, {size: FIELD_SIZE, paths, query, head: shown.head, tokens, headLabels, title});
+}
+
+/** The mixing rows shown for a layer, and what the matrix needs to draw them. */
+export interface LayerMixing {
+  rows: UploadMixingRow[];
+  arch: string;
+  n_pseudo: number;
+  epoch: number;
+}
+
+/**
+ * A layer's mixing rows: those marked best, else the last epoch's. The architecture is the table's, or,
+ * where it names none, IHA when it holds α matrices and Talking Heads otherwise; P from the pseudo column.
+ */
+export function layerMixing(mixing: readonly UploadMixingRow[], layer: number): LayerMixing {
+  const rows = mixing.filter((r) => r.layer === layer);
+  const best = rows.filter((r) => r.is_best === 1);
+  const shown = best.length ? best : rows.filter((r) => r.epoch === Math.max(...rows.map((x) => x.epoch)));
+  const named = shown[0]?.arch !== "mixing" ? shown[0]?.arch : shown.some((r) => r.matrix.startsWith("alpha")) ? "iha" : "talking_heads";
+  return {rows: shown, arch: named ?? "talking_heads", n_pseudo: Math.max(1, ...shown.map((r) => r.pseudo + 1)), epoch: shown[0]?.epoch ?? 0};
 }

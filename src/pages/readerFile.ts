@@ -1,9 +1,10 @@
-// The reader's own file as the head workbench opens it: the file kept in this browser by "Your data" read back
-// and checked again by the reader the page passes (its worker, upload/workerLoad.ts), started only when a file
-// is kept. No DOM: the reader and the storage are passed in, so tests run it in Node.
+// The reader's own file as the head workbench and the explorer open it: the file kept in this browser by "Your
+// data" read back and checked again by the reader the page passes (its worker, upload/workerLoad.ts), started
+// only when a file is kept, and what those pages say of it. No DOM: the reader and the storage are passed in,
+// so tests run it in Node.
 import {keptUpload, type KeptUpload} from "../upload/kept.js";
 import type {LoadResult} from "../upload/load.js";
-import type {Loader} from "../upload/workerLoad.js";
+import {workerLoader, type Loader} from "../upload/workerLoad.js";
 
 /** The kept file: its names and what reading it gave (null when none is kept), or why the storage could not be read. */
 export interface KeptFile {
@@ -21,4 +22,33 @@ export async function openKeptFile(reader: () => Loader, kept: () => Promise<Kep
   } catch (error) {
     return {names: [], result: null, error: (error as Error).message};
   }
+}
+
+/** Where a page's build put the upload worker and parquet-wasm (the page resolves them with `import.meta.resolve`). */
+export interface ReaderUrls {
+  worker: string;
+  module: string;
+  wasm: string;
+}
+
+/** Opens the kept file in the upload worker, started only when a file is kept and ended with the page (`invalidation`). */
+export function openKeptFileInWorker(urls: ReaderUrls, invalidation: Promise<unknown>): Promise<KeptFile> {
+  let worker: Worker | null = null;
+  void invalidation.then(() => worker?.terminate());
+  return openKeptFile(() => workerLoader((worker = new Worker(urls.worker, {type: "module"})), {module: urls.module, wasm: urls.wasm}));
+}
+
+/**
+ * What a page that offers the file's models (the head workbench, the explorer) says of the file above its
+ * controls: which models it added, or why the one the address asks for (`?model=file…`) is not there; null
+ * when there is nothing to say. `models` are the page's models; the file's are those of family "file".
+ */
+export function keptNote(kept: KeptFile, models: readonly {family: string; name: string}[], search: string): string | null {
+  const asked = new URLSearchParams(search).get("model");
+  const files = models.filter((m) => m.family === "file");
+  if (files.length > 0) return `Your file (${kept.names.join(", ")}, kept in this browser by Your data) is under Model: ${files.map((m) => m.name).join(", ")}.`;
+  if (!asked?.startsWith("file")) return null;
+  if (kept.error) return `The file kept by Your data could not be read from this browser's storage (${kept.error}); open it there again.`;
+  if (kept.result && !kept.result.data) return `The file kept by Your data no longer loads (${kept.result.issues.find((i) => i.level === "error")?.message ?? "unknown error"}); open it there again.`;
+  return "No file is kept in this browser: open one in Your data first, then come back (the built-in models are shown meanwhile).";
 }

@@ -9,7 +9,6 @@ import type {AblationColumns} from "../../sources/runTables.js";
 import {modelsOf} from "../../sources/uploadSource.js";
 import {layerStack, type AttentionSet} from "../../upload/attentionSet.js";
 import {parseWorkbench, serializeWorkbench, WORKBENCH_KINDS, type WorkbenchKind, type WorkbenchLimits, type WorkbenchState} from "../../state/workbenchState.js";
-import type {KeptFile} from "../readerFile.js";
 import {DETECTION_INPUTS} from "./maps.js";
 
 /** Where a model's maps come from: the build's relation models or language models, or the reader's file. */
@@ -141,20 +140,6 @@ export function fileAblationRows(set: AttentionSet): {arch: string; map: "raw"; 
 
 /** Whether the build measured source knockouts for the model (IHA's, not a reader's file). */
 export const hasKnockouts = (model: WorkbenchModel): boolean => model.family !== "file" && model.arch === "iha";
-
-/**
- * What the page says of the reader's file above its controls: which models it added, or why the one the
- * address asks for (`?model=file…`) is not there; null when there is nothing to say.
- */
-export function keptNote(kept: KeptFile, models: readonly WorkbenchModel[], search: string): string | null {
-  const asked = new URLSearchParams(search).get("model");
-  const files = models.filter((m) => m.family === "file");
-  if (files.length > 0) return `Your file (${kept.names.join(", ")}, kept in this browser by Your data) is under Model: ${files.map((m) => m.name).join(", ")}.`;
-  if (!asked?.startsWith("file")) return null;
-  if (kept.error) return `The file kept by Your data could not be read from this browser's storage (${kept.error}); open it there again.`;
-  if (kept.result && !kept.result.data) return `The file kept by Your data no longer loads (${kept.result.issues.find((i) => i.level === "error")?.message ?? "unknown error"}); open it there again.`;
-  return "No file is kept in this browser: open one in Your data first, then come back (the built-in models are shown meanwhile).";
-}
 
 /** The models by id, with the limits a state must fit for each. */
 export class ModelRegistry {

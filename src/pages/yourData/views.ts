@@ -13,10 +13,10 @@ import {uploadReport} from "../../components/uploadReport.js";
 import {headLabel} from "../../model/config.js";
 import type {Direction} from "../../model/vocabulary.js";
 import type {MapSizes} from "../../state/keyMoves.js";
-import {layerStack, type AttentionSet, type UploadMixingRow} from "../../upload/attentionSet.js";
+import {layerStack, type AttentionSet} from "../../upload/attentionSet.js";
 import {EXAMPLE_NAME, EXAMPLE_START} from "../../upload/example.js";
 import {cutStack, followWindow, type TokenWindow} from "../../upload/window.js";
-import {headSentence, layerField, mapPageKeys, type ShownHead} from "../mapPage.js";
+import {headSentence, layerField, layerMixing, mapPageKeys, type ShownHead} from "../mapPage.js";
 import {uploadSummary, type Upload, type UploadStore} from "./state.js";
 
 /** Above this many tokens the heatmap of a file without an effective map, drawn alone, is drawn larger. */
@@ -180,26 +180,6 @@ export function heatmapView(data: AttentionSet | null, pick: UploadSelection | n
   wrap.append(panel);
   if (!effective) wrap.append(element("p", "mixviz-caption", PATTERN_ONLY_NOTE));
   return wrap;
-}
-
-/** The mixing rows shown for a layer, and what the matrix needs to draw them. */
-export interface LayerMixing {
-  rows: UploadMixingRow[];
-  arch: string;
-  n_pseudo: number;
-  epoch: number;
-}
-
-/**
- * A layer's mixing rows: those marked best, else the last epoch's. The architecture is the table's, or,
- * where it names none, IHA when it holds α matrices and Talking Heads otherwise; P from the pseudo column.
- */
-export function layerMixing(mixing: readonly UploadMixingRow[], layer: number): LayerMixing {
-  const rows = mixing.filter((r) => r.layer === layer);
-  const best = rows.filter((r) => r.is_best === 1);
-  const shown = best.length ? best : rows.filter((r) => r.epoch === Math.max(...rows.map((x) => x.epoch)));
-  const named = shown[0]?.arch !== "mixing" ? shown[0]?.arch : shown.some((r) => r.matrix.startsWith("alpha")) ? "iha" : "talking_heads";
-  return {rows: shown, arch: named ?? "talking_heads", n_pseudo: Math.max(1, ...shown.map((r) => r.pseudo + 1)), epoch: shown[0]?.epoch ?? 0};
 }
 
 /** The mixing matrix of the selected layer, when a mixing table came with the file. */
