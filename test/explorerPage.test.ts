@@ -4,8 +4,11 @@
 import {fromArrow} from "arquero";
 import {describe, expect, it} from "vitest";
 import {arrowTable} from "../src/data/arrow.js";
-import {announcement, detailFailed, detailKey, detailLoading, explorer, explorerSizes, exportName, farPath, layerMaps, pseudoNote, selectionKey, showcaseShape, shownKey, singleLayerNote, viewLabel, type RunMetrics, type Showcase} from "../src/pages/explorer.js";
+import {announcement, detailFailed, detailKey, detailLoading, explorer, explorerSizes, exportName, farPath, FILE_TABS, fileTabsNote, layerMaps, modelOf, pseudoNote, selectionKey, showcaseShape, shownKey, singleLayerNote, viewLabel, type RunMetrics, type Showcase} from "../src/pages/explorer.js";
 import {directionWords, mapKeyEffect} from "../src/pages/mapPage.js";
+import {keptNote} from "../src/pages/readerFile.js";
+import {cellIndex, type AttentionSet} from "../src/upload/attentionSet.js";
+import {syntheticWeights} from "./helpers/attentionFiles.js";
 import type {AttentionSource, LayerSlice} from "../src/sources/source.js";
 import type {ViewMapKind} from "../src/model/vocabulary.js";
 import {BEST_EPOCH, DEFAULT_STATE, shownEpoch, type ExplorerState} from "../src/state/explorerState.js";
@@ -159,5 +162,58 @@ describe("the map pages' keys", () => {
     expect(mapKeyEffect("[", at, sizes)).toEqual({kind: "move", change: {layer: 0}});
     expect(mapKeyEffect("[", at, sizes, {oneLayerNote: true})).toEqual({kind: "single-layer"});
     expect(mapKeyEffect("]", at, {...sizes, layers: 2}, {oneLayerNote: true})).toEqual({kind: "move", change: {layer: 1}});
+  });
+});
+
+describe("a reader's file in the explorer", () => {
+  const shape = {layers: 2, heads: 3, tokens: 5};
+  const words = [["<b>x</b>", "b", "c", "d", "e"], ["f", "g", "h", "i", "j"]];
+  /** Two models ("a", "b"), each with both sequences, distinct weights per group. */
+  const set: AttentionSet = {
+    source: "tidy Arrow IPC stream",
+    layers: shape.layers,
+    heads: shape.heads,
+    n: shape.tokens,
+    groups: ["a", "b"].flatMap((model) => words.map((tokens, s) => ({label: `${model} · sample ${s}`, model, sample: String(s), tokens, numbered: false}))),
+    values: [1, 2, 3, 4].map((seed) => syntheticWeights(shape, seed)),
+    effective: null,
+    mixing: null,
+    ablation: null
+  };
+  const ex = explorer(meta, metrics, async () => fromArrow(arrowTable({arch: ["iha"]})), {} as AttentionSource, {set, names: "f.arrow"});
+
+  it("offers the file's models after the built-in architectures, with the file's sizes, kinds and tabs", () => {
+    expect(ex.models.map((m) => [m.id, m.name, m.family])).toEqual([
+      ["mha", "MHA", "built-in"],
+      ["talking_heads", "Talking Heads", "built-in"],
+      ["iha", "IHA", "built-in"],
+      ["file-0", "Your file · a", "file"],
+      ["file-1", "Your file · b", "file"]
+    ]);
+    const b = modelOf(ex, "file-1");
+    expect(b).toMatchObject({key: "b", limits: {samples: 2, layers: 2, heads: 3, tokens: 5, maxEpoch: 0}, kinds: ["raw"], tabs: FILE_TABS, samples: ["b · sample 0", "b · sample 1"]});
+    expect(b.inputs[0]).toEqual({tokens: words[0], paths: [[], [], [], [], []]});
+    expect(modelOf(ex, "iha").limits).toEqual(ex.limits);
+    expect(() => modelOf(ex, "file-2")).toThrow(/no model "file-2"/);
+    expect(explorer(meta, metrics, async () => fromArrow(arrowTable({arch: ["iha"]})), {} as AttentionSource, {set: {...set, effective: set.values}, names: "f"}).models[3].kinds).toEqual(["raw", "effective"]);
+  });
+
+  it("reads a file model's maps from the file: the model's own sequence and layer, no kind it lacks", async () => {
+    const maps = await layerMaps(ex, "file-1", 1, 1);
+    const group = 3; // model b, sample 1
+    expect(maps.raw![2][4][1]).toBe(set.values[group][cellIndex(set, 1, 2, 4, 1)]);
+    expect(maps.raw![2][4][1]).not.toBe(set.values[1][cellIndex(set, 1, 2, 4, 1)]);
+    expect([maps.effective, maps.naive]).toEqual([null, null]);
+  });
+
+  it("names the file's model in the views, the export and the notes", () => {
+    const name = modelOf(ex, "file-0").name;
+    expect(viewLabel(name, {layer: 1, head: 2, kind: "raw"})).toBe("Your file · a L1H2, raw");
+    expect(exportName(state({arch: "file-0", sample: 1, layer: 1, head: 2, query: 3}))).toBe("mixviz-file-0-s1-L1H2-q3-raw");
+    expect(fileTabsNote(modelOf(ex, "file-0"))).toMatch(/your file has neither/);
+    expect(fileTabsNote(modelOf(ex, "iha"))).toBe("");
+    const kept = {names: ["f.arrow"], result: {issues: [], data: set, offRows: 0}, error: null};
+    expect(keptNote(kept, ex.models, "?model=file-0")).toBe("Your file (f.arrow, kept in this browser by Your data) is under Model: Your file · a, Your file · b.");
+    expect(keptNote({names: [], result: null, error: null}, explorer(meta, metrics, async () => fromArrow(arrowTable({arch: ["iha"]})), {} as AttentionSource).models, "?model=file")).toMatch(/^No file is kept/);
   });
 });

@@ -82,9 +82,9 @@ export function shownEpoch(epoch: number, range: EpochRange | null | undefined):
 const ARCH_KEY = "arch";
 const MODEL_KEY = "model";
 
-/** The model of `id`, else the first one (the models are never empty). */
-function modelOf(models: readonly ExplorerModel[], id: string): ExplorerModel {
-  return models.find((m) => m.id === id) ?? models[0];
+/** The model of `id`, else the default's, else the first one (the models are never empty). */
+function modelOf(models: readonly ExplorerModel[], id: string, defaults: ExplorerState): ExplorerModel {
+  return models.find((m) => m.id === id) ?? models.find((m) => m.id === defaults.arch) ?? models[0];
 }
 
 /** The defaults for a model: `defaults` with every position brought into its sizes (a file may be shorter). */
@@ -119,9 +119,9 @@ function explorerSchema(models: readonly string[], model: Omit<ExplorerModel, "i
   };
 }
 
-/** The schema a state of `models` is checked against: its model's, or the first model's when it names none of them. */
+/** The schema a state of `models` is checked against: its model's, or the default model's when it names none of them. */
 function schemaOf(models: readonly ExplorerModel[], id: string, defaults: ExplorerState): Schema<ExplorerState> {
-  const model = modelOf(models, id);
+  const model = modelOf(models, id, defaults);
   return explorerSchema(models.map((m) => m.id), model, defaultsFor(model, defaults));
 }
 
@@ -141,8 +141,7 @@ export function parseState(search: string, models: readonly ExplorerModel[], def
   if (asked !== null) params.set(ARCH_KEY, asked);
   const text = params.toString();
   const ids = models.map((m) => m.id);
-  const fallback = ids.includes(defaults.arch) ? defaults.arch : ids[0];
-  const {arch} = parseUrlState(text, {arch: choiceField(ARCH_KEY, ids, fallback)});
+  const {arch} = parseUrlState(text, {arch: choiceField(ARCH_KEY, ids, modelOf(models, defaults.arch, defaults).id)});
   return clampState(parseUrlState(text, schemaOf(models, arch, defaults)), models, defaults);
 }
 

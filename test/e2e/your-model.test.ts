@@ -1,6 +1,7 @@
-// A reader's own model in the head workbench, in Chromium: a file opened in Your data is kept in the browser
-// (IndexedDB), the workbench opens it from there, its detection finds the heads planted in the file, a reload
-// keeps it, and Forget removes it from both pages.
+// A reader's own model in the head workbench and the explorer, in Chromium: a file opened in Your data is kept
+// in the browser (IndexedDB), the workbench opens it from there and its detection finds the heads planted in
+// the file, the explorer draws the file's weights and tokens and its address round-trips, a reload keeps it,
+// and Forget removes it from every page.
 import {mkdtempSync, rmSync, writeFileSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
@@ -98,6 +99,30 @@ async function waitForWorkbench(page: Page): Promise<void> {
   await page.waitForSelector(".mixviz-head-grid canvas", {timeout: TIMEOUT});
 }
 
+const SENTENCE = ".mixviz-sentence-view";
+
+/** Opens Your data and loads `paths` into it; returns once its report is done. */
+async function openFile(paths: string[]): Promise<Awaited<ReturnType<typeof openYourData>>> {
+  const opened = await openYourData();
+  const {page} = opened;
+  const serial = Number(await page.getAttribute(REPORT, "data-serial"));
+  await page.setInputFiles("input[data-upload=files]", paths);
+  await page.waitForFunction(([s, n]) => {
+    const el = document.querySelector(s) as HTMLElement | null;
+    return el !== null && Number(el.dataset.serial) > n && el.dataset.state !== "loading";
+  }, [REPORT, serial] as const, {timeout: TIMEOUT});
+  expect(await page.getAttribute(REPORT, "data-state")).toBe("ok");
+  return opened;
+}
+
+/** The Sentence View's weights, line by line (key by key for a query), as the page holds them. */
+const lineWeights = (page: Page) => page.$$eval(`${SENTENCE} .lines line`, (lines) => lines.map((l) => Number(l.getAttribute("data-weight"))));
+
+/** Waits until the explorer's address bar holds every `params` value. */
+async function addressHas(page: Page, params: Record<string, string>): Promise<void> {
+  await page.waitForFunction((want) => Object.entries(want).every(([k, v]) => new URL(location.href).searchParams.get(k) === v), params, {timeout: TIMEOUT});
+}
+
 describe("your model in the head workbench", () => {
   test("a file opened in Your data is analysed in the workbench: the planted heads are found, and a reload keeps it", async () => {
     const {page, problems} = await openYourData();
@@ -108,7 +133,7 @@ describe("your model in the head workbench", () => {
       return el !== null && Number(el.dataset.serial) > n && el.dataset.state !== "loading";
     }, [REPORT, serial] as const, {timeout: TIMEOUT});
     expect(await page.getAttribute(REPORT, "data-state")).toBe("ok");
-    const link = page.locator(".mixviz-kept a");
+    const link = page.locator(".mixviz-kept a[data-page=heads]");
     expect(await link.getAttribute("href")).toBe("./heads?model=file");
 
     await link.click();
@@ -149,7 +174,7 @@ describe("your model in the head workbench", () => {
     await page.setInputFiles("input[data-upload=files]", [...files(dir), ablationFile(dir)]);
     await page.waitForFunction(([s, n]) => Number((document.querySelector(s) as HTMLElement | null)?.dataset.serial) > n, [REPORT, serial] as const, {timeout: TIMEOUT});
     expect(await page.getAttribute(REPORT, "data-state")).toBe("ok");
-    await page.locator(".mixviz-kept a").click();
+    await page.locator(".mixviz-kept a[data-page=heads]").click();
     await waitForWorkbench(page);
     const plot = page.locator("svg[aria-label^='Change in loss when each head is knocked out']");
     await plot.waitFor({timeout: TIMEOUT});
@@ -177,6 +202,83 @@ describe("your model in the head workbench", () => {
     await page.waitForSelector(".mixviz-head-types td", {timeout: TIMEOUT});
     expect(await page.locator(".mixviz-kept-note").textContent()).toContain("No file is kept in this browser");
     expect(new URL(page.url()).searchParams.get("model")).not.toBe("file");
+
+    // The explorer opens the built-in models instead, and says why.
+    await page.goto(new URL("./explorer?model=file&head=1", page.url()).href);
+    await page.waitForSelector(SENTENCE, {timeout: TIMEOUT});
+    expect(await page.locator(".mixviz-kept-note").textContent()).toContain("No file is kept in this browser");
+    expect(await page.locator("[data-control=arch]").inputValue()).toBe("iha");
+    await page.waitForFunction(() => new URL(location.href).searchParams.get("arch") === "iha", undefined, {timeout: TIMEOUT});
+    expect(new URL(page.url()).searchParams.get("model")).toBeNull();
+    await page.close();
+    expect(problems).toEqual([]);
+  });
+});
+
+describe("your model in the explorer", () => {
+  const previous = `L${PREVIOUS.layer}H${PREVIOUS.head}`;
+  const QUERY = 5;
+
+  test("a file opened in Your data is drawn in the explorer: the file's weights and tokens, no relation task, an address that round-trips", async () => {
+    const {page, problems} = await openFile(files(dir));
+    const link = page.locator(".mixviz-kept a[data-page=explorer]");
+    expect(await link.getAttribute("href")).toBe("./explorer?model=file");
+    await link.click();
+    await page.waitForSelector(SENTENCE, {timeout: TIMEOUT});
+    expect(await page.locator("[data-control=arch]").inputValue()).toBe("file");
+    expect(await page.locator("[data-control=arch] option").allTextContents()).toEqual(["MHA", "Talking Heads", "IHA", "Your file · planted.arrow, planted-tokens.arrow"]);
+    expect(await page.locator(".mixviz-kept-note").textContent()).toContain("planted.arrow, planted-tokens.arrow");
+    // The file's sizes: its sequences, heads and tokens; its tokens as text, whole.
+    expect(await page.locator("[data-control=sample] option").count()).toBe(SEQUENCES.length);
+    expect(await page.locator("[data-control=head] option").count()).toBe(HEADS);
+    expect(await page.locator("[data-control=query] option").allTextContents()).toEqual(SEQUENCES[0].map((t, i) => `${i}: ${t}`));
+
+    // The planted previous-token head at a query: the Sentence View holds the file's weights, key by key.
+    await page.locator("[data-control=head]").selectOption(String(PREVIOUS.head));
+    await page.locator("[data-control=scrubber]").fill(String(QUERY));
+    await page.waitForFunction(([s, q]) => document.querySelector(s)?.getAttribute("data-focus") === `query:${q}`, [SENTENCE, QUERY] as const, {timeout: TIMEOUT});
+    const expected = SEQUENCES[0].map((_, k) => weight(PREVIOUS.layer, PREVIOUS.head, QUERY, k));
+    expect(await lineWeights(page)).toEqual(expected);
+    const live = await page.locator(".mixviz-live").textContent();
+    expect(live).toContain(`Query ${SEQUENCES[0][QUERY]}, Your file · planted.arrow, planted-tokens.arrow ${previous}, raw.`);
+    expect(live).toContain(`Top keys: ${SEQUENCES[0][QUERY - 1]} 1.00`);
+    // A head that spreads its weight: every key up to the query holds 1/(q+1), as in the file.
+    await page.locator("[data-control=head]").selectOption("0");
+    await page.waitForFunction(([s, w]) => Number(document.querySelector(`${s} .lines line`)?.getAttribute("data-weight")) === w, [SENTENCE, Math.fround(1 / (QUERY + 1))] as const, {timeout: TIMEOUT});
+    (await lineWeights(page)).forEach((w, k) => expect(w).toBeCloseTo(weight(0, 0, QUERY, k), 6));
+
+    // No relation task: no grid, no gold rings, no triptych, pseudo-blocks or training replay; the map is raw only.
+    expect(await page.locator("[data-view=grid]").count()).toBe(0);
+    expect(await page.getByText("Your file has no reasoning paths, so no gold rings.").count()).toBe(1);
+    expect(await page.locator("button[data-tab=triptych]").isHidden()).toBe(true);
+    expect(await page.locator("button[data-tab=pseudo]").isHidden()).toBe(true);
+    expect(await page.locator("[data-control=kind] option").allTextContents()).toHaveLength(1);
+    // The heatmap: the pattern alone, and why; the mixing tab: the file has no table, and says so.
+    await page.waitForSelector(".mixviz-panel[data-panel=heatmap] .mixviz-heatmaps canvas", {timeout: TIMEOUT});
+    expect(await page.locator(".mixviz-panel").textContent()).toContain("Your file has no effective column");
+    await page.locator("button[data-tab=mixing]").click();
+    await page.waitForSelector(".mixviz-panel[data-panel=mixing][aria-busy=false]", {timeout: TIMEOUT});
+    expect(await page.locator(".mixviz-panel").textContent()).toContain("Your file carries no mixing table");
+    expect(await page.locator(".mixviz-epochs").isHidden()).toBe(true);
+
+    // The address holds the whole view of the file's model; a reload opens exactly it.
+    await page.locator("button[data-tab=heatmap]").click();
+    await page.locator("[data-control=head]").selectOption(String(PREVIOUS.head));
+    await addressHas(page, {model: "file", head: String(PREVIOUS.head), query: String(QUERY), tab: "heatmap"});
+    expect(new URL(page.url()).searchParams.get("arch")).toBeNull();
+    const address = page.url();
+    await page.reload();
+    await page.waitForSelector(SENTENCE, {timeout: TIMEOUT});
+    expect(await page.locator("[data-control=arch]").inputValue()).toBe("file");
+    expect(await page.locator("[data-control=head]").inputValue()).toBe(String(PREVIOUS.head));
+    expect(await page.locator("[data-control=scrubber]").inputValue()).toBe(String(QUERY));
+    expect(await lineWeights(page)).toEqual(expected);
+    await addressHas(page, Object.fromEntries(new URL(address).searchParams));
+
+    // Back to a built-in architecture: its relation grid returns.
+    await page.locator("[data-control=arch]").selectOption("mha");
+    await page.waitForSelector("[data-view=grid] .mixviz-relation-grid", {timeout: TIMEOUT});
+    await addressHas(page, {arch: "mha"});
     await page.close();
     expect(problems).toEqual([]);
   });
