@@ -4,7 +4,7 @@
 import {fromArrow} from "arquero";
 import {describe, expect, it} from "vitest";
 import {arrowTable} from "../src/data/arrow.js";
-import {announcement, detailFailed, detailKey, detailLoading, explorer, explorerSizes, exportName, farPath, FILE_TABS, fileTabsNote, layerMaps, modelOf, pseudoNote, selectionKey, showcaseShape, shownKey, singleLayerNote, viewLabel, type RunMetrics, type Showcase} from "../src/pages/explorer.js";
+import {announcement, detailFailed, detailKey, detailLoading, explorer, explorerSizes, exportName, farPath, FILE_TABS, fileTabsNote, layerMaps, modelOf, pseudoNote, windowNote, selectionKey, showcaseShape, shownKey, singleLayerNote, viewLabel, type RunMetrics, type Showcase} from "../src/pages/explorer.js";
 import {directionWords, mapKeyEffect} from "../src/pages/mapPage.js";
 import {keptNote} from "../src/pages/readerFile.js";
 import {cellIndex, type AttentionSet} from "../src/upload/attentionSet.js";
@@ -215,5 +215,10 @@ describe("a reader's file in the explorer", () => {
     const kept = {names: ["f.arrow"], result: {issues: [], data: set, offRows: 0}, error: null};
     expect(keptNote(kept, ex.models, "?model=file-0")).toBe("Your file (f.arrow, kept in this browser by Your data) is under Model: Your file · a, Your file · b.");
     expect(keptNote({names: [], result: null, error: null}, explorer(meta, metrics, async () => fromArrow(arrowTable({arch: ["iha"]})), {} as AttentionSource).models, "?model=file")).toMatch(/^No file is kept/);
+  });
+
+  it("says which tokens the Attention Field's window shows of a long sequence, and nothing when it shows them all", () => {
+    expect(windowNote({start: 10, size: 64}, 512)).toBe("Tokens 10–73 of 512: the window follows the query.");
+    expect(windowNote({start: 0, size: 17}, 17)).toBe("");
   });
 });

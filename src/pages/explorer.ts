@@ -29,9 +29,10 @@ import {blockColumnsOf, memo, type AttentionSource, type LayerMaps} from "../sou
 import {uploadSource} from "../sources/uploadSource.js";
 import {builtInModels, DEFAULT_STATE, isArch, parseState, serializeState, shownEpoch, type EpochRange, type ExplorerLimits, type ExplorerState, type Tab} from "../state/explorerState.js";
 import type {AttentionSet} from "../upload/attentionSet.js";
+import {cutStack, followWindow, type TokenWindow} from "../upload/window.js";
 import {headSentence, layerField, layerMixing, mapPageKeys, type ShownHead} from "./mapPage.js";
 import {fileModels} from "./workbench/state.js";
-import {HEATMAP_LARGE_SIZE, HEATMAP_LARGE_TOKENS, PATTERN_ONLY_NOTE} from "./yourData/views.js";
+import {FIELD_EDGE, FIELD_MAX_TOKENS, HEATMAP_LARGE_SIZE, HEATMAP_LARGE_TOKENS, PATTERN_ONLY_NOTE} from "./yourData/views.js";
 
 /** px */
 const GRID_SIZE = 250;
@@ -243,7 +244,8 @@ export function announcement(map: HeadMap, tokens: readonly string[], query: num
 export interface LinkedViews {
   sentence: SentenceViewElement;
   grid: RelationGridElement | null;
-  field: AttentionFieldElement;
+  /** the Attention Field, in a box that swaps it for a new window of a long sequence */
+  field: HTMLDivElement;
   gridToken: HTMLSpanElement;
   label: string;
 }
@@ -267,7 +269,7 @@ export function linkedViews(ex: Explorer, stacks: LayerMaps, shown: ExplorerStat
         {query: start, path: paths[start], size: GRID_SIZE, onSelect: (cell) => controls.set({query: cell})}
       )
     : null;
-  const field = layerField(maps, tokens, paths, head, start, `Attention field, ${model.name} layer ${shown.layer}, ${shown.kind}`);
+  const field = windowedField(maps, tokens, paths, head, `Attention field, ${model.name} layer ${shown.layer}, ${shown.kind}`);
   const gridToken = document.createElement("span");
   const move = (query: number) => {
     sentence.setQuery(query, farPath(paths, shown.direction, query));
@@ -278,7 +280,40 @@ export function linkedViews(ex: Explorer, stacks: LayerMaps, shown: ExplorerStat
   };
   move(start);
   follow(controls, invalidation, move);
-  return {sentence, grid, field, gridToken, label};
+  return {sentence, grid, field: field.box, gridToken, label};
+}
+
+/** What the field's box says of the window it shows ("" when it shows every token). */
+export function windowNote(window: TokenWindow, tokens: number): string {
+  return window.size < tokens ? `Tokens ${window.start}–${window.start + window.size - 1} of ${tokens}: the window follows the query.` : "";
+}
+
+/**
+ * The Attention Field of a layer in a box. A long sequence (a reader's file) would be H·N² dots: the field
+ * shows a window of FIELD_MAX_TOKENS tokens around the query, as Your data does (upload/window.ts), and a new
+ * window is a new field; a move inside the window only moves the highlight. A window's tokens have no paths
+ * (only the built-in models have them, and their sequences fit one window).
+ */
+function windowedField(maps: HeadMap[], tokens: readonly string[], paths: readonly (readonly number[])[], head: ShownHead, title: string): {box: HTMLDivElement; setQuery(query: number): void} {
+  const box = element("div", "mixviz-field-window");
+  const note = element("p", "mixviz-caption");
+  let shown: TokenWindow | null = null;
+  let field: AttentionFieldElement | null = null;
+  const setQuery = (query: number) => {
+    const next = followWindow(shown, query, tokens.length, FIELD_MAX_TOKENS, FIELD_EDGE);
+    if (next !== shown || !field) {
+      shown = next;
+      const whole = next.size === tokens.length;
+      const cut = whole ? maps : cutStack(maps, next);
+      const words = tokens.slice(next.start, next.start + next.size);
+      field = layerField(cut, words, whole ? paths : words.map(() => []), head, query - next.start, title);
+      field.dataset.window = `${next.start}-${next.start + next.size - 1}`;
+      note.textContent = windowNote(next, tokens.length);
+      box.replaceChildren(field, ...(note.textContent ? [note] : []));
+    } else field.setQuery(query - next.start);
+    field.dataset.query = String(query);
+  };
+  return {box, setQuery};
 }
 
 /** A detail tab's content and how it follows the query (null: it does not). */
