@@ -30,9 +30,8 @@ import {uploadSource} from "../sources/uploadSource.js";
 import {builtInModels, DEFAULT_STATE, isArch, parseState, serializeState, shownEpoch, type EpochRange, type ExplorerLimits, type ExplorerState, type Tab} from "../state/explorerState.js";
 import type {AttentionSet} from "../upload/attentionSet.js";
 import {cutStack, followWindow, type TokenWindow} from "../upload/window.js";
-import {headSentence, layerField, layerMixing, mapPageKeys, type ShownHead} from "./mapPage.js";
+import {FIELD_EDGE, FIELD_MAX_TOKENS, HEATMAP_LARGE_SIZE, HEATMAP_LARGE_TOKENS, headSentence, layerField, layerMixing, mapPageKeys, PATTERN_ONLY_NOTE, type ShownHead} from "./mapPage.js";
 import {fileModels} from "./workbench/state.js";
-import {FIELD_EDGE, FIELD_MAX_TOKENS, HEATMAP_LARGE_SIZE, HEATMAP_LARGE_TOKENS, PATTERN_ONLY_NOTE} from "./yourData/views.js";
 
 /** px */
 const GRID_SIZE = 250;
@@ -388,7 +387,6 @@ async function pseudoDetail(ex: Explorer, s: ExplorerState, query: number): Prom
 }
 
 function detailOf(ex: Explorer, s: ExplorerState, query: number): Promise<Detail> | Detail {
-  if (!modelOf(ex, s.arch).tabs.includes(s.tab)) throw new Error(`${modelOf(ex, s.arch).name} has no ${TAB_NAMES[s.tab]} tab`);
   if (s.tab === "heatmap") return heatmapDetail(ex, s, query);
   if (s.tab === "mixing") return mixingDetail(ex, s);
   if (s.tab === "triptych") return triptychDetail(ex, s, query);
@@ -431,9 +429,7 @@ export function detailPanel(ex: Explorer, state: ExplorerState, controls: Explor
   let gone = false;
   void invalidation.then(() => (gone = true));
   const built = controls.value.query;
-  Promise.resolve()
-    .then(() => detailOf(ex, state, built))
-    .then(
+  Promise.resolve(detailOf(ex, state, built)).then(
     (detail) => {
       if (gone) return;
       card.replaceChildren(detail.node);

@@ -1,7 +1,8 @@
 // What the two map pages share (the explorer, and "your data"): the keys (←/→ query, ↑/↓ head, [ ] layer,
 // and on the explorer space for play), the Sentence View and Attention Field as both build them from one
-// layer's maps, the words their captions use for a direction, and the mixing rows of a reader's mixing table
-// that the mixing matrix draws for a layer. The pages get the maps from their own source (the explorer's
+// layer's maps, the words their captions use for a direction, how a reader's long file is drawn (the field's
+// window, the larger heatmap of a file without effective maps), and the mixing rows of a reader's mixing
+// table that the mixing matrix draws for a layer. The pages get the maps from their own source (the explorer's
 // AttentionSource, a reader's AttentionSet) and hand them here, so either page can draw either source.
 // `mapKeyEffect` and `directionWords` are pure and unit-tested (test/explorerPage.test.ts), `layerMixing`
 // in test/yourDataPage.test.ts.
@@ -19,6 +20,16 @@ import type {UploadMixingRow} from "../upload/attentionSet.js";
 export const FIELD_SIZE = 340;
 /** px */
 export const SENTENCE_WIDTH = 300;
+/** Above this many tokens the heatmap of a file without an effective map, drawn alone, is drawn larger. */
+export const HEATMAP_LARGE_TOKENS = 96;
+/** CSS pixels per side of that larger heatmap. */
+export const HEATMAP_LARGE_SIZE = 480;
+/** The Attention Field draws H·N² dots: a window of this many tokens keeps a new window fast (12 heads: 49 k dots). */
+export const FIELD_MAX_TOKENS = 64;
+/** Tokens: the query may come this close to the edge of the field's window before the window moves. */
+export const FIELD_EDGE = 8;
+/** What the heatmap says when the file has no effective map (the pattern is shown alone). */
+export const PATTERN_ONLY_NOTE = "Your file has no effective column; with one (docs/data-formats.md) this panel also compares the pattern with where the head really reads from.";
 
 /** What a key does on a map page: a move of the state, play/pause, or the note that there is one layer. */
 export type KeyEffect = {kind: "move"; change: Partial<MapPosition>} | {kind: "play"} | {kind: "single-layer"};

@@ -4,7 +4,7 @@
 // so tests run it in Node.
 import {keptUpload, type KeptUpload} from "../upload/kept.js";
 import type {LoadResult} from "../upload/load.js";
-import {workerLoader, type Loader} from "../upload/workerLoad.js";
+import type {Loader} from "../upload/workerLoad.js";
 
 /** The kept file: its names and what reading it gave (null when none is kept), or why the storage could not be read. */
 export interface KeptFile {
@@ -14,11 +14,12 @@ export interface KeptFile {
 }
 
 /** Opens the file "Your data" kept in this browser with the reader `reader()` makes; none kept is `{result: null, error: null}`. */
-export async function openKeptFile(reader: () => Loader, kept: () => Promise<KeptUpload | null> = keptUpload): Promise<KeptFile> {
+export async function openKeptFile(reader: () => Loader | Promise<Loader>, kept: () => Promise<KeptUpload | null> = keptUpload): Promise<KeptFile> {
   try {
     const upload = await kept();
     if (!upload) return {names: [], result: null, error: null};
-    return {names: upload.files.map((f) => f.name), result: await reader()(upload.files, () => {}), error: null};
+    const read = await reader();
+    return {names: upload.files.map((f) => f.name), result: await read(upload.files, () => {}), error: null};
   } catch (error) {
     return {names: [], result: null, error: (error as Error).message};
   }
@@ -31,11 +32,18 @@ export interface ReaderUrls {
   wasm: string;
 }
 
-/** Opens the kept file in the upload worker, started only when a file is kept and ended with the page (`invalidation`). */
+/**
+ * Opens the kept file in the upload worker, started only when a file is kept and ended with the page
+ * (`invalidation`). The worker's client is imported then too, so a page without a kept file never loads the
+ * readers it brings along (apache-arrow and the codecs).
+ */
 export function openKeptFileInWorker(urls: ReaderUrls, invalidation: Promise<unknown>): Promise<KeptFile> {
   let worker: Worker | null = null;
   void invalidation.then(() => worker?.terminate());
-  return openKeptFile(() => workerLoader((worker = new Worker(urls.worker, {type: "module"})), {module: urls.module, wasm: urls.wasm}));
+  return openKeptFile(async () => {
+    const {workerLoader} = await import("../upload/workerLoad.js");
+    return workerLoader((worker = new Worker(urls.worker, {type: "module"})), {module: urls.module, wasm: urls.wasm});
+  });
 }
 
 /**

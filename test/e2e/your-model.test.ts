@@ -8,7 +8,7 @@ import {join} from "node:path";
 import {tableFromArrays, Table, Utf8, vectorFromArray} from "apache-arrow";
 import type {Page} from "playwright-core";
 import {afterAll, beforeAll, describe, expect, test} from "vitest";
-import {arrowStream} from "../helpers/attentionFiles.js";
+import {arrowStream, tidyTable, tokenList, tokensTable} from "../helpers/attentionFiles.js";
 import {pageOpener, sharedBrowser} from "./session.js";
 
 const TIMEOUT = 30_000;
@@ -279,6 +279,26 @@ describe("your model in the explorer", () => {
     await page.locator("[data-control=arch]").selectOption("mha");
     await page.waitForSelector("[data-view=grid] .mixviz-relation-grid", {timeout: TIMEOUT});
     await addressHas(page, {arch: "mha"});
+    await page.close();
+    expect(problems).toEqual([]);
+  });
+
+  test("a long file's Attention Field shows a window of tokens around the query, and says which", async () => {
+    const shape = {layers: 1, heads: 2, tokens: 100};
+    const attention = join(dir, "long.arrow");
+    const tokenFile = join(dir, "long-tokens.arrow");
+    writeFileSync(attention, arrowStream(tidyTable(shape)));
+    writeFileSync(tokenFile, arrowStream(tokensTable(tokenList(shape.tokens))));
+    const {page, problems} = await openFile([attention, tokenFile]);
+    await page.goto(new URL("./explorer?model=file&query=90", page.url()).href);
+    await page.waitForSelector(".mixviz-field[data-window]", {timeout: TIMEOUT});
+    expect(await page.getAttribute(".mixviz-field", "data-window")).toBe("36-99");
+    expect(await page.getAttribute(".mixviz-field", "data-query")).toBe("90");
+    expect(await page.locator(".mixviz-field-window").textContent()).toContain("Tokens 36–99 of 100");
+    // a query outside the window moves it; the heatmap draws every token
+    await page.locator("[data-control=scrubber]").fill("3");
+    await page.waitForFunction(() => document.querySelector(".mixviz-field")?.getAttribute("data-window") === "0-63", undefined, {timeout: TIMEOUT});
+    await page.waitForSelector(".mixviz-panel[data-panel=heatmap] .mixviz-heatmaps canvas", {timeout: TIMEOUT});
     await page.close();
     expect(problems).toEqual([]);
   });

@@ -16,17 +16,8 @@ import type {MapSizes} from "../../state/keyMoves.js";
 import {layerStack, type AttentionSet} from "../../upload/attentionSet.js";
 import {EXAMPLE_NAME, EXAMPLE_START} from "../../upload/example.js";
 import {cutStack, followWindow, type TokenWindow} from "../../upload/window.js";
-import {headSentence, layerField, layerMixing, mapPageKeys, type ShownHead} from "../mapPage.js";
+import {FIELD_EDGE, FIELD_MAX_TOKENS, HEATMAP_LARGE_SIZE, HEATMAP_LARGE_TOKENS, headSentence, layerField, layerMixing, mapPageKeys, PATTERN_ONLY_NOTE, type ShownHead} from "../mapPage.js";
 import {uploadSummary, type Upload, type UploadStore} from "./state.js";
-
-/** Above this many tokens the heatmap of a file without an effective map, drawn alone, is drawn larger. */
-export const HEATMAP_LARGE_TOKENS = 96;
-/** CSS pixels per side of that larger heatmap. */
-export const HEATMAP_LARGE_SIZE = 480;
-/** The Attention Field draws H·N² dots: a window of this many tokens keeps a new window fast (12 heads: 49 k dots). */
-export const FIELD_MAX_TOKENS = 64;
-/** Tokens: the query may come this close to the edge of the field's window before the window moves. */
-export const FIELD_EDGE = 8;
 
 /** What the page says about the current upload, with its "Renormalise" button wired to the store. */
 export function reportView(upload: Upload, store: UploadStore): HTMLDivElement {
@@ -161,9 +152,6 @@ export function linkedViews(data: AttentionSet | null, pick: UploadSelection | n
   row.append(sentenceCard.div, fieldCard.div);
   return row;
 }
-
-/** What the heatmap says when the file has no effective map (the pattern is shown alone). */
-export const PATTERN_ONLY_NOTE = "Your file has no effective column; with one (docs/data-formats.md) this panel also compares the pattern with where the head really reads from.";
 
 /** The heatmap of the selected head; with an `effective` column, compared with it. */
 export function heatmapView(data: AttentionSet | null, pick: UploadSelection | null, controls: UploadControls | null, invalidation: Promise<unknown>): HTMLElement {
