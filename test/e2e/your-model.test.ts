@@ -52,6 +52,24 @@ function ablationFile(dir: string): string {
   return path;
 }
 
+/** A Talking Heads mixing table for the file: P_l and P_w of every layer, each head keeping most of itself. */
+function mixingFile(dir: string): string {
+  const rows = Array.from({length: LAYERS * 2 * HEADS * HEADS}, (_, i) => i);
+  const cell = (i: number) => ({layer: Math.floor(i / (2 * HEADS * HEADS)), matrix: Math.floor(i / (HEADS * HEADS)) % 2 ? "P_w" : "P_l", source: Math.floor(i / HEADS) % HEADS, target: i % HEADS});
+  const table = tableFromArrays({
+    arch: rows.map(() => "talking_heads"),
+    layer: Int8Array.from(rows, (i) => cell(i).layer),
+    matrix: rows.map((i) => cell(i).matrix),
+    source_head: Int8Array.from(rows, (i) => cell(i).source),
+    target_head: Int8Array.from(rows, (i) => cell(i).target),
+    pseudo: Int8Array.from(rows, () => -1),
+    value: Float32Array.from(rows, (i) => (cell(i).source === cell(i).target ? 0.9 : 0.1 / (HEADS - 1)))
+  });
+  const path = join(dir, "planted-mixing.arrow");
+  writeFileSync(path, arrowStream(table));
+  return path;
+}
+
 /** The tidy table of both sequences (column `sample`), and the tokens table to go with it. */
 function files(dir: string): string[] {
   const rows = SEQUENCES.length * LAYERS * HEADS * N * N;
@@ -114,6 +132,9 @@ async function openFile(paths: string[]): Promise<Awaited<ReturnType<typeof open
   expect(await page.getAttribute(REPORT, "data-state")).toBe("ok");
   return opened;
 }
+
+/** Waits until the page has no request in flight, so that leaving it aborts none (the favicon's among them). */
+const quiet = (page: Page) => page.waitForLoadState("networkidle");
 
 /** The Sentence View's weights, line by line (key by key for a query), as the page holds them. */
 const lineWeights = (page: Page) => page.$$eval(`${SENTENCE} .lines line`, (lines) => lines.map((l) => Number(l.getAttribute("data-weight"))));
@@ -204,6 +225,7 @@ describe("your model in the head workbench", () => {
     expect(new URL(page.url()).searchParams.get("model")).not.toBe("file");
 
     // The explorer opens the built-in models instead, and says why.
+    await quiet(page);
     await page.goto(new URL("./explorer?model=file&head=1", page.url()).href);
     await page.waitForSelector(SENTENCE, {timeout: TIMEOUT});
     expect(await page.locator(".mixviz-kept-note").textContent()).toContain("No file is kept in this browser");
@@ -223,6 +245,7 @@ describe("your model in the explorer", () => {
     const {page, problems} = await openFile(files(dir));
     const link = page.locator(".mixviz-kept a[data-page=explorer]");
     expect(await link.getAttribute("href")).toBe("./explorer?model=file");
+    await quiet(page);
     await link.click();
     await page.waitForSelector(SENTENCE, {timeout: TIMEOUT});
     expect(await page.locator("[data-control=arch]").inputValue()).toBe("file");
@@ -267,6 +290,7 @@ describe("your model in the explorer", () => {
     await addressHas(page, {model: "file", head: String(PREVIOUS.head), query: String(QUERY), tab: "heatmap"});
     expect(new URL(page.url()).searchParams.get("arch")).toBeNull();
     const address = page.url();
+    await quiet(page);
     await page.reload();
     await page.waitForSelector(SENTENCE, {timeout: TIMEOUT});
     expect(await page.locator("[data-control=arch]").inputValue()).toBe("file");
@@ -290,6 +314,7 @@ describe("your model in the explorer", () => {
     writeFileSync(attention, arrowStream(tidyTable(shape)));
     writeFileSync(tokenFile, arrowStream(tokensTable(tokenList(shape.tokens))));
     const {page, problems} = await openFile([attention, tokenFile]);
+    await quiet(page);
     await page.goto(new URL("./explorer?model=file&query=90", page.url()).href);
     await page.waitForSelector(".mixviz-field[data-window]", {timeout: TIMEOUT});
     expect(await page.getAttribute(".mixviz-field", "data-window")).toBe("36-99");
@@ -299,6 +324,16 @@ describe("your model in the explorer", () => {
     await page.locator("[data-control=scrubber]").fill("3");
     await page.waitForFunction(() => document.querySelector(".mixviz-field")?.getAttribute("data-window") === "0-63", undefined, {timeout: TIMEOUT});
     await page.waitForSelector(".mixviz-panel[data-panel=heatmap] .mixviz-heatmaps canvas", {timeout: TIMEOUT});
+    await page.close();
+    expect(problems).toEqual([]);
+  });
+
+  test("a mixing table that comes with the file is drawn in the explorer's mixing tab", async () => {
+    const {page, problems} = await openFile([...files(dir), mixingFile(dir)]);
+    await quiet(page);
+    await page.goto(new URL("./explorer?model=file&layer=1&tab=mixing", page.url()).href);
+    await page.waitForSelector(".mixviz-panel[data-panel=mixing] .mixviz-mixing svg", {timeout: TIMEOUT});
+    expect(await page.locator(".mixviz-panel").textContent()).not.toContain("Your file carries no mixing table");
     await page.close();
     expect(problems).toEqual([]);
   });
