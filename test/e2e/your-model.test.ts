@@ -303,6 +303,7 @@ describe("your model in the explorer", () => {
     await page.locator("[data-control=arch]").selectOption("mha");
     await page.waitForSelector("[data-view=grid] .mixviz-relation-grid", {timeout: TIMEOUT});
     await addressHas(page, {arch: "mha"});
+    await quiet(page);
     await page.close();
     expect(problems).toEqual([]);
   });
