@@ -1,6 +1,7 @@
 // A reader's file in the head workbench, without a DOM: the file's models (one per `model` value), its maps
 // through the upload source, the detection on its own inputs (the position-based induction score on the
-// inputs that repeat a segment only), and what the page says when the file is there or not.
+// inputs that repeat a segment only), what the page says when the file is there or not, and when a page that
+// also has models of its own (the explorer) waits for the file.
 import {describe, expect, test} from "vitest";
 import {fileModels, hasKnockouts, ModelRegistry, nextState} from "../src/pages/workbench/state.js";
 import {loadDetectionInputs, loadMaps} from "../src/pages/workbench/maps.js";
@@ -8,7 +9,7 @@ import {detectHeads, typeSummary} from "../src/pages/workbench/detection.js";
 import {uploadSource} from "../src/sources/uploadSource.js";
 import {cellIndex, type AttentionSet} from "../src/upload/attentionSet.js";
 import {defaultState} from "../src/state/workbenchState.js";
-import {keptNote, openKeptFile, type KeptFile} from "../src/pages/readerFile.js";
+import {asksForFile, keptFileUpdates, keptNote, NO_KEPT_FILE, openKeptFile, type KeptFile} from "../src/pages/readerFile.js";
 import {keptHref} from "../src/pages/yourData/keptView.js";
 import {loadUpload} from "../src/upload/load.js";
 import {readPicked, type PickedFile} from "../src/upload/readers.js";
@@ -164,5 +165,30 @@ describe("the links from Your data", () => {
     expect(keptHref(upload(fileSet([PLAIN]), true), "heads")).toBe("./heads?model=file");
     expect(keptHref(upload(fileSet([PLAIN]), true), "explorer")).toBe("./explorer?model=file");
     expect(keptHref(upload(fileSet([PLAIN]), false), "explorer")).toBeNull();
+  });
+});
+
+describe("a page that need not wait for the kept file", () => {
+  const file: KeptFile = {names: ["f.arrow"], result: {issues: [], data: fileSet([PLAIN]), offRows: 0}, error: null};
+  const updates = async (reading: KeptFile, search: string) => {
+    const seen: KeptFile[] = [];
+    keptFileUpdates(Promise.resolve(reading), search, (k) => seen.push(k));
+    const atOnce = [...seen];
+    await Promise.resolve();
+    await Promise.resolve();
+    return {atOnce, seen};
+  };
+
+  test("draws its own models at once, then adds the file's when one is kept", async () => {
+    expect(await updates(file, "?arch=iha")).toEqual({atOnce: [NO_KEPT_FILE], seen: [NO_KEPT_FILE, file]});
+    expect(await updates(NO_KEPT_FILE, "")).toEqual({atOnce: [NO_KEPT_FILE], seen: [NO_KEPT_FILE]});
+    const broken: KeptFile = {names: [], result: null, error: "IndexedDB refused"};
+    expect((await updates(broken, "?model=lm-iha")).seen).toEqual([NO_KEPT_FILE, broken]);
+  });
+
+  test("waits for the file when the address asks for one of its models, and tells when none is kept", async () => {
+    expect(await updates(file, "?model=file-1&head=2")).toEqual({atOnce: [], seen: [file]});
+    expect(await updates(NO_KEPT_FILE, "?model=file")).toEqual({atOnce: [], seen: [NO_KEPT_FILE]});
+    expect([asksForFile("?model=file"), asksForFile("?model=file-0"), asksForFile("?arch=file"), asksForFile("?model=lm-iha")]).toEqual([true, true, false, false]);
   });
 });

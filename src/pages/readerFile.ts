@@ -13,11 +13,14 @@ export interface KeptFile {
   error: string | null;
 }
 
+/** What a page knows of the kept file before reading it, and when none is kept. */
+export const NO_KEPT_FILE: KeptFile = {names: [], result: null, error: null};
+
 /** Opens the file "Your data" kept in this browser with the reader `reader()` makes; none kept is `{result: null, error: null}`. */
 export async function openKeptFile(reader: () => Loader | Promise<Loader>, kept: () => Promise<KeptUpload | null> = keptUpload): Promise<KeptFile> {
   try {
     const upload = await kept();
-    if (!upload) return {names: [], result: null, error: null};
+    if (!upload) return NO_KEPT_FILE;
     const read = await reader();
     return {names: upload.files.map((f) => f.name), result: await read(upload.files, () => {}), error: null};
   } catch (error) {
@@ -46,16 +49,34 @@ export function openKeptFileInWorker(urls: ReaderUrls, invalidation: Promise<unk
   });
 }
 
+/** Whether an address asks for a model of the reader's file (`?model=file`, `?model=file-1`, …). */
+export function asksForFile(search: string): boolean {
+  return new URLSearchParams(search).get("model")?.startsWith("file") ?? false;
+}
+
+/**
+ * The kept file as a page that also has models of its own learns of it (Observable's `Generators.observe`
+ * gives `notify`). When the address asks for one of the file's models, the page waits for the file: `notify`
+ * is called once it is read. Otherwise the page need not wait: `notify` gets NO_KEPT_FILE at once, and the
+ * file later only if one is kept (so a page without one is drawn once).
+ */
+export function keptFileUpdates(reading: Promise<KeptFile>, search: string, notify: (file: KeptFile) => void): void {
+  const asked = asksForFile(search);
+  if (!asked) notify(NO_KEPT_FILE);
+  void reading.then((file) => {
+    if (asked || file.names.length > 0 || file.error !== null) notify(file);
+  });
+}
+
 /**
  * What a page that offers the file's models (the head workbench, the explorer) says of the file above its
  * controls: which models it added, or why the one the address asks for (`?model=file…`) is not there; null
  * when there is nothing to say. `models` are the page's models; the file's are those of family "file".
  */
 export function keptNote(kept: KeptFile, models: readonly {family: string; name: string}[], search: string): string | null {
-  const asked = new URLSearchParams(search).get("model");
   const files = models.filter((m) => m.family === "file");
   if (files.length > 0) return `Your file (${kept.names.join(", ")}, kept in this browser by Your data) is under Model: ${files.map((m) => m.name).join(", ")}.`;
-  if (!asked?.startsWith("file")) return null;
+  if (!asksForFile(search)) return null;
   if (kept.error) return `The file kept by Your data could not be read from this browser's storage (${kept.error}); open it there again.`;
   if (kept.result && !kept.result.data) return `The file kept by Your data no longer loads (${kept.result.issues.find((i) => i.level === "error")?.message ?? "unknown error"}); open it there again.`;
   return "No file is kept in this browser: open one in Your data first, then come back (the built-in models are shown meanwhile).";

@@ -303,6 +303,15 @@ describe("your model in the explorer", () => {
     await page.locator("[data-control=arch]").selectOption("mha");
     await page.waitForSelector("[data-view=grid] .mixviz-relation-grid", {timeout: TIMEOUT});
     await addressHas(page, {arch: "mha"});
+
+    // A link to a built-in model does not wait for the file: the file's model joins the menu once it is read.
+    await quiet(page);
+    await page.goto(new URL("./explorer?arch=talking_heads&head=3", page.url()).href);
+    await page.waitForFunction(() => [...document.querySelectorAll("[data-control=arch] option")].some((o) => o.textContent?.startsWith("Your file")), undefined, {timeout: TIMEOUT});
+    await page.waitForSelector(SENTENCE, {timeout: TIMEOUT});
+    expect(await page.locator("[data-control=arch]").inputValue()).toBe("talking_heads");
+    expect(await page.locator("[data-control=head]").inputValue()).toBe("3");
+    expect(await page.locator(".mixviz-kept-note").textContent()).toContain("planted.arrow, planted-tokens.arrow");
     await quiet(page);
     await page.close();
     expect(problems).toEqual([]);
