@@ -322,7 +322,7 @@ describe("your model in the explorer", () => {
     const attention = join(dir, "long.arrow");
     const tokenFile = join(dir, "long-tokens.arrow");
     writeFileSync(attention, arrowStream(tidyTable(shape)));
-    writeFileSync(tokenFile, arrowStream(tokensTable(tokenList(shape.tokens))));
+    writeFileSync(tokenFile, arrowStream(tokensTable(tokenList(shape.tokens, (i) => (i === 0 ? "<b>bold</b>" : `tok${i}`)))));
     const {page, problems} = await openFile([attention, tokenFile]);
     await quiet(page);
     await page.goto(new URL("./explorer?model=file&query=90", page.url()).href);
@@ -330,10 +330,14 @@ describe("your model in the explorer", () => {
     expect(await page.getAttribute(".mixviz-field", "data-window")).toBe("36-99");
     expect(await page.getAttribute(".mixviz-field", "data-query")).toBe("90");
     expect(await page.locator(".mixviz-field-window").textContent()).toContain("Tokens 36–99 of 100");
+    // A token that looks like markup is text: in the menu whole, and no element made of it anywhere.
+    expect(await page.locator("[data-control=query] option").first().textContent()).toBe("0: <b>bold</b>");
     // a query outside the window moves it; the heatmap draws every token
     await page.locator("[data-control=scrubber]").fill("3");
     await page.waitForFunction(() => document.querySelector(".mixviz-field")?.getAttribute("data-window") === "0-63", undefined, {timeout: TIMEOUT});
     await page.waitForSelector(".mixviz-panel[data-panel=heatmap] .mixviz-heatmaps canvas", {timeout: TIMEOUT});
+    expect(await page.locator("main b", {hasText: "bold"}).count()).toBe(0);
+    await quiet(page);
     await page.close();
     expect(problems).toEqual([]);
   });
