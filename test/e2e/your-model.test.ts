@@ -336,7 +336,7 @@ describe("your model in the explorer", () => {
     await page.locator("[data-control=scrubber]").fill("3");
     await page.waitForFunction(() => document.querySelector(".mixviz-field")?.getAttribute("data-window") === "0-63", undefined, {timeout: TIMEOUT});
     await page.waitForSelector(".mixviz-panel[data-panel=heatmap] .mixviz-heatmaps canvas", {timeout: TIMEOUT});
-    expect(await page.locator("main b", {hasText: "bold"}).count()).toBe(0);
+    expect(await page.locator("b", {hasText: "bold"}).count()).toBe(0);
     await quiet(page);
     await page.close();
     expect(problems).toEqual([]);
