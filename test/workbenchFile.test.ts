@@ -155,7 +155,7 @@ describe("opening the kept file", () => {
 });
 
 describe("the link from Your data", () => {
-  const upload = (data: AttentionSet, kept: boolean) => ({names: ["f.arrow"], result: {issues: [], data, offRows: 0}, ms: 0, loading: false, stage: null, serial: 1, kept, keepError: null});
+  const upload = (data: AttentionSet, kept: boolean) => ({names: ["f.arrow"], result: {issues: [], data, offRows: 0}, ms: 0, parts: null, loading: false, stage: null, serial: 1, kept, keepError: null});
 
   test("opens the workbench on the file's first model, by the id the workbench gives it; nothing when the file is not kept", () => {
     const two = fileSet([PLAIN], {models: ["a", "b"]});
