@@ -6,8 +6,8 @@ import {readFileSync} from "node:fs";
 import {tableFromArrays} from "apache-arrow";
 import * as Parquet from "parquet-wasm/node";
 import {describe, expect, test} from "vitest";
-import {partsOpener} from "../src/pages/yourData/parts.js";
-import {blobBuffer, declaredWeights, openParts, partCache, readFooter, readQueue, type RowGroupDecoder} from "../src/sources/readerParquet.js";
+import {localFooter, partsOpener, workerFooter} from "../src/pages/yourData/parts.js";
+import {blobBuffer, declaredWeights, footerAnswer, openParts, partCache, readFooter, readQueue, type FooterReply, type FooterRequest, type RowGroupDecoder} from "../src/sources/readerParquet.js";
 import type {AttentionSet} from "../src/upload/attentionSet.js";
 import {attentionFromTable} from "../src/upload/fromTable.js";
 import {IssueList} from "../src/upload/issues.js";
@@ -27,9 +27,9 @@ async function counted(file: Blob): Promise<{decoder: RowGroupDecoder; reads: nu
 async function open(name: string, tokens: string[] | null = null) {
   const file = blob(name);
   const issues = new IssueList();
-  const metadata = await readFooter(name, blobBuffer(file), issues);
+  const index = await readFooter(name, blobBuffer(file), issues);
   const {decoder, reads} = await counted(file);
-  const parts = openParts({name, metadata: metadata!, decoder, tokens: tokens && {shared: tokens, bySample: new Map()}}, issues);
+  const parts = openParts({name, index: index!, decoder, tokens: tokens && {shared: tokens, bySample: new Map()}}, issues);
   return {parts, issues: issues.list(), reads};
 }
 
@@ -89,8 +89,8 @@ describe("a file read in parts", () => {
 
   test("the weights a footer declares: rows × N when dense, rows when tidy", async () => {
     for (const name of ["parts-dense-f16.parquet", "parts-tidy-layer.parquet", "parts-one-group.parquet"]) {
-      const metadata = await readFooter(name, blobBuffer(blob(name)), new IssueList());
-      expect(declaredWeights(metadata!)).toBe(LAYERS * HEADS * N * N);
+      const index = await readFooter(name, blobBuffer(blob(name)), new IssueList());
+      expect(declaredWeights(index!)).toBe(LAYERS * HEADS * N * N);
     }
     expect(declaredWeights((await readFooter("x", blobBuffer(blob("parts-no-stats.parquet")), new IssueList()))!)).toBeNull();
   });
@@ -101,7 +101,7 @@ describe("the export recipe's block 2d, run as written on a real GPT-2 (fixtures
     const HF = new URL("./fixtures/upload/hf/", import.meta.url);
     const hf = (name: string) => new File([readFileSync(new URL(name, HF))], name);
     const reference = new Float32Array(new Uint8Array(readFileSync(new URL("attention-f32.bin", HF))).buffer);
-    const opened = await partsOpener(async () => Parquet as never, {bytes: 0, weights: 0}).files([hf("attention-parts.parquet"), hf("tokens.arrow")]);
+    const opened = await partsOpener(async () => Parquet as never, localFooter, {bytes: 0, weights: 0}).files([hf("attention-parts.parquet"), hf("tokens.arrow")]);
     expect(opened!.issues).toEqual([]);
     const parts = opened!.parts!;
     expect([parts.layers, parts.heads, parts.n, parts.groups.length]).toEqual([2, 4, 12, 1]);
@@ -150,6 +150,34 @@ describe("the cache of parts", () => {
   });
 });
 
+describe("the footer, read off the page's thread", () => {
+  test("the worker is started once; each request gets its own answer", async () => {
+    let started = 0;
+    const fakeWorker = () => {
+      started++;
+      let listener: (event: MessageEvent<FooterReply>) => void = () => {};
+      return {
+        addEventListener: (_type: "message", l: typeof listener) => void (listener = l),
+        postMessage: (request: FooterRequest) => void footerAnswer(request).then((reply) => setTimeout(() => listener({data: reply} as MessageEvent<FooterReply>), request.id === 0 ? 20 : 0))
+      };
+    };
+    const footer = workerFooter(fakeWorker);
+    const [dense, tidy] = await Promise.all([footer("a", blob("parts-dense-f16.parquet")), footer("b", blob("parts-tidy-layer.parquet"))]);
+    expect(started).toBe(1);
+    expect(dense.index!.rows).toEqual([6, 6, 6, 6, 6, 6]);
+    expect(tidy.index!.columns).toContain("key_pos");
+  });
+
+  test("a truncated file or an unreachable URL is a message", async () => {
+    const bytes = readFileSync(new URL("parts-dense-f16.parquet", DIR));
+    const cut = await footerAnswer({id: 1, name: "cut.parquet", source: new Blob([bytes.subarray(0, bytes.length - 100)])});
+    expect(cut.index).toBeNull();
+    expect(cut.issues[0]).toMatchObject({code: "corrupt", message: expect.stringContaining("cut.parquet is truncated or corrupt")});
+    const away = await footerAnswer({id: 2, name: "http://127.0.0.1:9/x.parquet", source: "http://127.0.0.1:9/x.parquet"});
+    expect(away.issues[0].message).toMatch(/^http:\/\/127\.0\.0\.1:9\/x\.parquet could not be read \(.*\); from a URL, the host must allow this page's origin \(CORS\)/);
+  });
+});
+
 describe("the queue of reads", () => {
   test("one read at a time, each in a task of its own; urgent reads first, and a waiting read can be moved to the front", async () => {
     const queue = readQueue();
@@ -174,19 +202,19 @@ describe("which picked files open in parts", () => {
   const module = async () => Parquet as never;
   test("a Parquet attention file over either limit opens in parts, with its tokens file; under both, it is read whole", async () => {
     const files = [blob("parts-dense-f16.parquet"), new File([JSON.stringify(TOKENS)], "tokens.json")];
-    expect(await partsOpener(module).files(files)).toBeNull();
-    const opened = await partsOpener(module, {bytes: Infinity, weights: 100}).files(files);
+    expect(await partsOpener(module, localFooter).files(files)).toBeNull();
+    const opened = await partsOpener(module, localFooter, {bytes: Infinity, weights: 100}).files(files);
     expect(opened!.names).toEqual(["parts-dense-f16.parquet", "tokens.json"]);
     expect(opened!.issues).toEqual([]);
     expect(opened!.parts!.groups[0].tokens).toEqual(TOKENS);
     expectHead(await opened!.parts!.head(0, 0, 0), 0, 0, HALF);
-    const small = await partsOpener(module, {bytes: 100, weights: Infinity}).files([blob("parts-one-group.parquet")]);
+    const small = await partsOpener(module, localFooter, {bytes: 100, weights: Infinity}).files([blob("parts-one-group.parquet")]);
     expect(small!.parts).toBeNull();
     expect(small!.issues.map((i) => i.code)).toEqual(["parts"]);
   });
 
   test("anything but one Parquet file with a pattern column is read whole", async () => {
-    const opener = partsOpener(module, {bytes: 0, weights: 0});
+    const opener = partsOpener(module, localFooter, {bytes: 0, weights: 0});
     expect(await opener.files([new File([JSON.stringify(TOKENS)], "tokens.json")])).toBeNull();
     expect(await opener.files([blob("parts-dense-f16.parquet"), blob("parts-tidy-layer.parquet")])).toBeNull();
   });

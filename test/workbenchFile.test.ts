@@ -9,6 +9,7 @@ import {uploadSource} from "../src/sources/uploadSource.js";
 import {cellIndex, type AttentionSet} from "../src/upload/attentionSet.js";
 import {defaultState} from "../src/state/workbenchState.js";
 import {openKeptFile, type KeptFile} from "../src/pages/readerFile.js";
+import {MAX_FILE_BYTES} from "../src/upload/limits.js";
 import {workbenchHref} from "../src/pages/yourData/keptView.js";
 import {loadUpload} from "../src/upload/load.js";
 import {readPicked, type PickedFile} from "../src/upload/readers.js";
@@ -145,6 +146,16 @@ describe("opening the kept file", () => {
     expect(started).toBe(1);
     expect(opened.names).toEqual(["b.json"]);
     expect(opened.result?.data?.groups[0].tokens).toEqual(["a", "b"]);
+  });
+
+  test("a kept file over the size limit (Your data reads it in parts) is not read, and the note says why", async () => {
+    let started = 0;
+    const reader = () => (started++, async () => Promise.reject(new Error("read")));
+    const large = {name: "dump.parquet", size: MAX_FILE_BYTES + 1, arrayBuffer: () => Promise.reject(new Error("read"))};
+    const opened = await openKeptFile(reader, async () => ({files: [large]}));
+    expect(started).toBe(0);
+    expect(opened.result?.issues[0].message).toMatch(/^dump\.parquet is 419 MB: Your data reads it in parts, one head at a time, but the head workbench analyses only files it can hold \(up to 400 MB\)$/);
+    expect(keptNote(opened, [], "?model=file")).toContain("head workbench analyses only files it can hold");
   });
 
   test("storage or a reader that fails is a message, not an exception", async () => {

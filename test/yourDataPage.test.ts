@@ -9,7 +9,7 @@ import {EXAMPLE_NAME, EXAMPLE_START} from "../src/upload/example.js";
 import {MAX_FILE_BYTES} from "../src/upload/limits.js";
 import {localLoader} from "../src/upload/workerLoad.js";
 import {readFileSync} from "node:fs";
-import {partsOpener} from "../src/pages/yourData/parts.js";
+import {localFooter, partsOpener} from "../src/pages/yourData/parts.js";
 import {uploadStore, uploadSummary, type KeptStorage, type PickedFile, type Upload} from "../src/pages/yourData/state.js";
 import {fieldTitle, heatKey, layerKey, layerMixing, sentenceTitle, shownKey, startSelection, uploadSizes} from "../src/pages/yourData/views.js";
 import {arrowStream, bertviz, parquet, syntheticWeights, tidyColumns, tidyTable, tokenList, utf8, type Shape} from "./helpers/attentionFiles.js";
@@ -120,7 +120,7 @@ describe("the upload store", () => {
 
   test("a Parquet file too large to hold opens in parts, is kept, and opens in parts again after a reload", async () => {
     const storage = memoryStorage();
-    const parts = partsOpener(async () => Parquet as never, {bytes: 1000, weights: Infinity});
+    const parts = partsOpener(async () => Parquet as never, localFooter, {bytes: 1000, weights: Infinity});
     const uploads = uploadStore({load: () => Promise.reject(new Error("read whole")), nextFrame: async () => undefined, storage, parts});
     const name = "parts-dense-f16.parquet";
     const big = new File([readFileSync(new URL(`./fixtures/upload/${name}`, import.meta.url))], name);
@@ -135,7 +135,7 @@ describe("the upload store", () => {
     await uploads.restore();
     expect(uploads.value.parts?.source).toBe("dense Parquet, read in parts (6 row groups)");
     // Under the limits the same file is read whole, by the page's reader.
-    const whole = uploadStore({load: () => Promise.reject(new Error("read whole")), nextFrame: async () => undefined, storage, parts: partsOpener(async () => Parquet as never)});
+    const whole = uploadStore({load: () => Promise.reject(new Error("read whole")), nextFrame: async () => undefined, storage, parts: partsOpener(async () => Parquet as never, localFooter)});
     await whole.take([big]);
     expect(whole.value.result.issues[0].message).toContain("could not be read (read whole)");
   });

@@ -7,6 +7,7 @@
 import {parquetMetadataAsync, type AsyncBuffer, type FileMetaData} from "hyparquet";
 import {tableFromIPC} from "apache-arrow";
 import type {HeadMap} from "../components/headStack.js";
+import {urlBuffer} from "./parquetFile.js";
 import {checkRowSums, layerStack, type AttentionGroup, type AttentionSet} from "../upload/attentionSet.js";
 import {attentionFromTable, type TablePart} from "../upload/fromTable.js";
 import {IssueList, type Issue} from "../upload/issues.js";
@@ -74,24 +75,61 @@ function statValue(value: unknown): Stat {
   return null;
 }
 
-/** Per row group, the min and max of each named column, or null where the writer left statistics out. */
-function rowGroupStats(metadata: FileMetaData, columns: readonly string[]): {min: Stat; max: Stat}[][] {
-  return metadata.row_groups.map((rowGroup) =>
-    columns.map((name) => {
-      const chunk = rowGroup.columns.find((c) => c.meta_data?.path_in_schema[0] === name);
-      const stats = chunk?.meta_data?.statistics;
-      return {min: statValue(stats?.min_value ?? stats?.min), max: statValue(stats?.max_value ?? stats?.max)};
-    })
-  );
+/** The columns whose statistics say what a row group holds (those the file has). */
+const INDEX_COLUMNS = ["model", "sample", "layer", "head_index", "query_pos", "key_pos"] as const;
+
+/**
+ * What opening in parts needs of a footer, small enough to pass between threads: the top-level columns, each
+ * row group's rows, and the min and max of the index columns per row group (null where the writer left them out).
+ */
+export interface FooterIndex {
+  columns: string[];
+  rows: number[];
+  stats: Record<string, {min: Stat; max: Stat}[]>;
 }
 
-/** A Parquet file's footer (hyparquet), or null with the reason in `issues`. */
-export async function readFooter(name: string, bytes: AsyncBuffer, issues: IssueList): Promise<FileMetaData | null> {
+export function footerIndex(metadata: FileMetaData): FooterIndex {
+  const columns = metadata.schema.slice(1).map((element) => element.name);
+  const stat = (name: string) =>
+    metadata.row_groups.map((rowGroup) => {
+      const stats = rowGroup.columns.find((c) => c.meta_data?.path_in_schema[0] === name)?.meta_data?.statistics;
+      return {min: statValue(stats?.min_value ?? stats?.min), max: statValue(stats?.max_value ?? stats?.max)};
+    });
+  return {columns, rows: metadata.row_groups.map((g) => Number(g.num_rows)), stats: Object.fromEntries(INDEX_COLUMNS.filter((c) => columns.includes(c)).map((c) => [c, stat(c)]))};
+}
+
+/** A Parquet file's footer index (hyparquet parses the footer), or null with the reason in `issues`. */
+export async function readFooter(name: string, bytes: AsyncBuffer, issues: IssueList): Promise<FooterIndex | null> {
   try {
-    return await parquetMetadataAsync(bytes);
+    return footerIndex(await parquetMetadataAsync(bytes));
   } catch (error) {
     issues.error("corrupt", `${name} is truncated or corrupt: its Parquet footer could not be read (${(error as Error).message})`);
     return null;
+  }
+}
+
+/** A footer asked of the footer worker: the picked File (by reference) or an absolute URL. */
+export interface FooterRequest {
+  id: number;
+  name: string;
+  source: Blob | string;
+}
+
+export interface FooterReply {
+  id: number;
+  index: FooterIndex | null;
+  issues: Issue[];
+}
+
+/** The footer worker's answer to one request (run on the calling thread by the tests). */
+export async function footerAnswer({id, name, source}: FooterRequest): Promise<FooterReply> {
+  const issues = new IssueList();
+  try {
+    const bytes = typeof source === "string" ? await urlBuffer(source) : blobBuffer(source);
+    return {id, index: await readFooter(name, bytes, issues), issues: issues.list()};
+  } catch (error) {
+    issues.error("corrupt", `${name} could not be read (${(error as Error).message}); from a URL, the host must allow this page's origin (CORS) and answer range requests (Range, Content-Range)`);
+    return {id, index: null, issues: issues.list()};
   }
 }
 
@@ -99,19 +137,18 @@ export async function readFooter(name: string, bytes: AsyncBuffer, issues: Issue
  * How many weights an attention table's footer declares: its rows, times N (the largest query position + 1,
  * from the statistics) when it is dense (no key_pos column); null when it is not one or the statistics are absent.
  */
-export function declaredWeights(metadata: FileMetaData): number | null {
-  const names = new Set(metadata.schema.slice(1).map((element) => element.name));
-  if (!names.has("pattern") || !names.has("query_pos")) return null;
-  const rows = Number(metadata.num_rows);
-  if (names.has("key_pos")) return rows;
-  const maxima = rowGroupStats(metadata, ["query_pos"]).map(([stat]) => stat.max);
+export function declaredWeights(index: FooterIndex): number | null {
+  if (!index.columns.includes("pattern") || !index.stats.query_pos) return null;
+  const rows = index.rows.reduce((a, b) => a + b, 0);
+  if (index.columns.includes("key_pos")) return rows;
+  const maxima = index.stats.query_pos.map((stat) => stat.max);
   return maxima.every((m) => m !== null) ? rows * (Math.max(...maxima.map(Number)) + 1) : null;
 }
 
 export interface PartsOptions {
   name: string;
   /** the file's footer (readFooter) */
-  metadata: FileMetaData;
+  index: FooterIndex;
   decoder: RowGroupDecoder;
   tokens: TokenLists | null;
 }
@@ -121,13 +158,14 @@ export interface PartsOptions {
  * layer (and one head, or all of them). Returns the file, or null with the reasons in `issues`.
  */
 export function openParts(options: PartsOptions, issues: IssueList): PartsFile | null {
-  const {name, metadata, decoder, tokens} = options;
-  const columns = new Set(metadata.schema.slice(1).map((element) => element.name));
+  const {name, index, decoder, tokens} = options;
+  const columns = new Set(index.columns);
   for (const column of REQUIRED) if (!columns.has(column)) issues.error("missing_column", `${name} has no "${column}" column (a tidy or dense attention table needs ${REQUIRED.join(", ")})`);
   if (issues.hasErrors) return null;
   const tidy = columns.has("key_pos");
   const grouping = ["model", "sample", "layer", "head_index", "query_pos", ...(tidy ? ["key_pos"] : [])];
-  const stats = rowGroupStats(metadata, grouping);
+  const none = index.rows.map(() => ({min: null, max: null}));
+  const stats = index.rows.map((_, g) => grouping.map((column) => (index.stats[column] ?? none)[g]));
   const [MODEL, SAMPLE, LAYER, HEAD, QUERY, KEY] = [0, 1, 2, 3, 4, 5];
   const need = [LAYER, HEAD, QUERY, ...(tidy ? [KEY] : []), ...(columns.has("model") ? [MODEL] : []), ...(columns.has("sample") ? [SAMPLE] : [])];
 
@@ -138,7 +176,7 @@ export function openParts(options: PartsOptions, issues: IssueList): PartsFile |
   let positions = 0;
   let weights = 0;
   stats.forEach((columnStats, g) => {
-    const rows = Number(metadata.row_groups[g].num_rows);
+    const rows = index.rows[g];
     if (rows === 0) return;
     const missing = need.filter((c) => columnStats[c].min === null || columnStats[c].max === null);
     if (missing.length) return issues.error("parts", `${name} is too large to hold in memory, and its row groups carry no min/max statistics for ${missing.map((c) => `"${grouping[c]}"`).join(", ")}, so it cannot be read in parts: ${ADVICE}`, `row group ${g}`, "row groups");

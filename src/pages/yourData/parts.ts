@@ -3,8 +3,7 @@
 // from its footer and read one head at a time (src/sources/readerParquet.ts); everything else is read whole by
 // the upload worker. A tokens file picked with it is read here (it is small). No DOM: parquet-wasm's module is
 // passed in, so test/yourDataParts.test.ts runs this in Node.
-import {urlBuffer} from "../../sources/parquetFile.js";
-import {blobBuffer, declaredWeights, openParts, readFooter, type PartsFile, type RowGroupDecoder} from "../../sources/readerParquet.js";
+import {declaredWeights, footerAnswer, openParts, type FooterReply, type FooterRequest, type PartsFile, type RowGroupDecoder} from "../../sources/readerParquet.js";
 import {IssueList, type Issue} from "../../upload/issues.js";
 import {MAX_FILE_BYTES, MAX_WEIGHTS} from "../../upload/limits.js";
 import {decodeFile, detectKind, readPicked, type PickedFile} from "../../upload/readers.js";
@@ -50,6 +49,32 @@ async function otherFiles(files: readonly PickedFile[], module: PartsModule, iss
   return tokens;
 }
 
+/** Reads a Parquet footer's index from a picked File or an absolute URL: in the footer worker on the page. */
+export type FooterReader = (name: string, source: Blob | string) => Promise<Omit<FooterReply, "id">>;
+
+/** The page's footer reader: requests to a footer worker (src/sources/footerWorker.ts), started on first use. */
+export function workerFooter(start: () => {postMessage(request: FooterRequest): void; addEventListener(type: "message", listener: (event: MessageEvent<FooterReply>) => void): void}): FooterReader {
+  let worker: ReturnType<typeof start> | null = null;
+  const pending = new Map<number, (reply: FooterReply) => void>();
+  let next = 0;
+  return (name, source) =>
+    new Promise((resolve) => {
+      if (!worker) {
+        worker = start();
+        worker.addEventListener("message", (event) => {
+          pending.get(event.data.id)?.(event.data);
+          pending.delete(event.data.id);
+        });
+      }
+      const id = next++;
+      pending.set(id, resolve);
+      worker.postMessage({id, name, source});
+    });
+}
+
+/** The same reading on the calling thread (Node and the unit tests). */
+export const localFooter: FooterReader = (name, source) => footerAnswer({id: 0, name, source});
+
 /** Above either limit a file is too large to hold (limits.ts); a test passes smaller ones. */
 export interface HoldLimits {
   bytes: number;
@@ -57,7 +82,7 @@ export interface HoldLimits {
 }
 
 /** `start` starts parquet-wasm (once, the first time a file opens in parts); the page passes its web build. */
-export function partsOpener(start: () => Promise<PartsModule>, limits: HoldLimits = {bytes: MAX_FILE_BYTES, weights: MAX_WEIGHTS}): PartsOpener {
+export function partsOpener(start: () => Promise<PartsModule>, footer: FooterReader, limits: HoldLimits = {bytes: MAX_FILE_BYTES, weights: MAX_WEIGHTS}): PartsOpener {
   let started: Promise<PartsModule> | null = null;
   const load = () => (started ??= start().catch((error) => ((started = null), Promise.reject(error))));
   return {
@@ -66,30 +91,30 @@ export function partsOpener(start: () => Promise<PartsModule>, limits: HoldLimit
       for (const file of picked) if (await isParquet(file as PickedFile & Partial<Blob>)) parquet.push(file);
       if (parquet.length !== 1) return null;
       const [file] = parquet as (PickedFile & Blob)[];
-      const issues = new IssueList();
-      const metadata = await readFooter(file.name, blobBuffer(file), issues);
-      if (!metadata) return null; // read whole, which names what is wrong with it
-      const weights = declaredWeights(metadata);
+      const read = await footer(file.name, file);
+      if (!read.index) return null; // read whole, which names what is wrong with it
+      const weights = declaredWeights(read.index);
       if (weights === null || (file.size <= limits.bytes && weights <= limits.weights)) return null;
+      const issues = new IssueList();
       const module = await load();
       const tokens = await otherFiles(picked.filter((f) => f !== file), module, issues);
       const names = picked.map((f) => f.name);
       if (issues.hasErrors) return {names, issues: issues.list(), parts: null};
-      const parts = openParts({name: file.name, metadata, decoder: await module.ParquetFile.fromFile(file), tokens}, issues);
+      const parts = openParts({name: file.name, index: read.index, decoder: await module.ParquetFile.fromFile(file), tokens}, issues);
       return {names, issues: issues.list(), parts};
     },
     async url(url) {
       const issues = new IssueList();
-      const name = url;
+      const module = load(); // started while the footer is read
+      module.catch(() => undefined); // when the footer cannot be read, that is the message
+      const read = await footer(url, url);
+      if (!read.index) return {names: [url], issues: read.issues, parts: null};
       try {
-        const metadata = await readFooter(name, await urlBuffer(url), issues);
-        if (!metadata) return {names: [name], issues: issues.list(), parts: null};
-        const module = await load();
-        const parts = openParts({name, metadata, decoder: await module.ParquetFile.fromUrl(url), tokens: null}, issues);
-        return {names: [name], issues: issues.list(), parts};
+        const parts = openParts({name: url, index: read.index, decoder: await (await module).ParquetFile.fromUrl(url), tokens: null}, issues);
+        return {names: [url], issues: issues.list(), parts};
       } catch (error) {
-        issues.error("corrupt", `${url} could not be read (${(error as Error).message}); the host must allow this page's origin (CORS) and answer range requests (Range, Content-Range)`);
-        return {names: [name], issues: issues.list(), parts: null};
+        issues.error("corrupt", `${url} could not be read (${(error as Error).message})`);
+        return {names: [url], issues: issues.list(), parts: null};
       }
     }
   };
