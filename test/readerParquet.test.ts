@@ -3,7 +3,7 @@
 // or per layer. Every head read back value by value; only the row groups a view asks for are decoded; files
 // that cannot be read in parts say why and what to write instead; a bad part fails alone.
 import {readFileSync} from "node:fs";
-import {tableFromArrays} from "apache-arrow";
+import {tableFromArrays, tableToIPC} from "apache-arrow";
 import * as Parquet from "parquet-wasm/node";
 import {describe, expect, test} from "vitest";
 import {localFooter, partsOpener, workerFooter} from "../src/pages/yourData/parts.js";
@@ -113,6 +113,32 @@ describe("the export recipe's block 2d, run as written on a real GPT-2 (fixtures
     }
     expect(worst).toBeGreaterThan(0); // float16, not the float32 file
     expect(worst).toBeLessThanOrEqual(HALF);
+  });
+});
+
+describe("the warnings of the parts read", () => {
+  test("the same problem in many parts is one line, counted, at the file's own layers and heads; listeners hear of each new one", async () => {
+    // A tidy file of 2 layers × 2 heads × 4 tokens whose rows sum to 0.5, one row group per head (parquet-wasm writes statistics).
+    const [L, H, T] = [2, 2, 4];
+    const rows = L * H * T * T;
+    const at = (i: number, size: number) => Int8Array.from({length: rows}, (_, r) => Math.floor(r / i) % size);
+    const table = tableFromArrays({layer: at(H * T * T, L), head_index: at(T * T, H), query_pos: at(T, T), key_pos: at(1, T), pattern: new Float32Array(rows).fill(0.5 / T)});
+    const written = Parquet.writeParquet(Parquet.Table.fromIPCStream(tableToIPC(table, "stream")), new Parquet.WriterPropertiesBuilder().setMaxRowGroupSize(T * T).build());
+    const file = new File([written], "half.parquet");
+    const issues = new IssueList();
+    const index = await readFooter(file.name, blobBuffer(file), issues);
+    const parts = openParts({name: file.name, index: index!, decoder: await Parquet.ParquetFile.fromFile(file), tokens: null}, issues)!;
+    expect(parts.source).toBe("tidy Parquet, read in parts (4 row groups)");
+    let heard = 0;
+    const stop = parts.listen(() => heard++);
+    await parts.head(0, 1, 1);
+    expect(parts.warnings()).toEqual([{level: "warning", code: "row_sum", message: "half.parquet: attention rows do not sum to 1 (each query's weights over the keys should): layer 1, head 1, query 0 sums to 0.5000; layer 1, head 1, query 1 sums to 0.5000; layer 1, head 1, query 2 sums to 0.5000 (4 rows in all)."}]);
+    await parts.head(0, 0, 1);
+    expect(parts.warnings()[0].message).toMatch(/\(8 rows in all\)\.$/);
+    expect(heard).toBe(2);
+    stop();
+    await parts.head(0, 0, 0);
+    expect(heard).toBe(2);
   });
 });
 

@@ -10,7 +10,7 @@ import type {HeadMap} from "../components/headStack.js";
 import {urlBuffer} from "./parquetFile.js";
 import {checkRowSums, layerStack, type AttentionGroup, type AttentionSet} from "../upload/attentionSet.js";
 import {attentionFromTable, type TablePart} from "../upload/fromTable.js";
-import {IssueList, type Issue} from "../upload/issues.js";
+import {IssueList, type Issue, type IssueCode} from "../upload/issues.js";
 import type {TokenLists} from "../upload/tokens.js";
 
 /** What decodes row groups: parquet-wasm's ParquetFile (fromFile or fromUrl), or a test's own. */
@@ -50,11 +50,15 @@ export interface PartsFile {
   head(group: number, layer: number, head: number, kind?: "pattern" | "effective"): Promise<HeadMap>;
   /** every head of one layer, read head by head where the file holds one head per row group */
   layer(group: number, layer: number, kind?: "pattern" | "effective"): Promise<HeadMap[]>;
-  /** the warnings of the parts read so far (rows that do not sum to 1, cells without a row), newest last */
+  /** the warnings of the parts read so far (rows that do not sum to 1, weights above 1, cells without a row) */
   warnings(): Issue[];
+  /** `listener` is called whenever a part read adds a warning; returns the function that stops it */
+  listen(listener: () => void): () => void;
 }
 
 const REQUIRED = ["layer", "head_index", "query_pos", "pattern"] as const;
+/** What reading a part may warn of. */
+const PART_WARNINGS: IssueCode[] = ["row_sum", "not_probability", "missing_cells"];
 const OPTIONAL = ["key_pos", "effective", "model", "sample"] as const;
 
 /** What to write instead, said whenever a file cannot be read in parts. */
@@ -230,6 +234,9 @@ export function openParts(options: PartsOptions, issues: IssueList): PartsFile |
   const hasEffective = columns.has("effective");
   const read = [...REQUIRED, ...OPTIONAL.filter((c) => columns.has(c))];
   const warnings = new IssueList();
+  const listeners = new Set<() => void>();
+  /** How many warnings the parts read so far have given. */
+  const warned = () => PART_WARNINGS.reduce((sum, code) => sum + warnings.count(code), 0);
   const cache = partCache(MAX_CACHED_WEIGHTS);
 
   const queue = readQueue();
@@ -241,10 +248,14 @@ export function openParts(options: PartsOptions, issues: IssueList): PartsFile |
         const table = tableFromIPC((await decoder.read({rowGroups: [part.index], columns: read})).intoIPCStream());
         const found = new IssueList();
         const where: TablePart = {layer: part.layer, head: part.head, heads, n};
-        const set = attentionFromTable(table, `${name} (row group ${part.index})`, "Parquet", tokens, found, where);
+        const label = groups.length > 1 ? `${name} (${groups[part.group].label})` : name;
+        const set = attentionFromTable(table, label, "Parquet", tokens, found, where);
         if (!set || found.hasErrors) throw new Error(found.list().filter((i) => i.level === "error").map((i) => i.message).join("\n"));
-        checkRowSums(set, found, `${name} (row group ${part.index})`);
-        for (const issue of found.list()) if (issue.code !== "no_tokens") warnings.warn(issue.code, issue.message);
+        // Warnings join one list for the file, so that the same problem in many parts is one line with its count.
+        const before = warned();
+        for (const issue of found.list()) if (issue.code === "missing_cells") warnings.warn(issue.code, issue.message);
+        checkRowSums(set, warnings, label, {layer: part.layer, head: part.head ?? 0}, false);
+        if (warned() !== before) listeners.forEach((listener) => listener());
         return set;
       })
     );
@@ -266,7 +277,11 @@ export function openParts(options: PartsOptions, issues: IssueList): PartsFile |
     weights,
     head: headMap,
     layer: (group, layer, kind) => Promise.all(Array.from({length: heads}, (_, h) => headMap(group, layer, h, kind, false))),
-    warnings: () => warnings.list()
+    warnings: () => warnings.list(),
+    listen(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    }
   };
 }
 

@@ -29,13 +29,27 @@ export const FIELD_MAX_TOKENS = 64;
 /** Tokens: the query may come this close to the edge of the field's window before the window moves. */
 export const FIELD_EDGE = 8;
 
-/** What the page says about the current upload, with its "Renormalise" button wired to the store. */
-export function reportView(upload: Upload, store: UploadStore): HTMLDivElement {
-  const {result} = upload;
-  return uploadReport(
-    {state: upload.loading ? "loading" : "done", stage: upload.stage, names: upload.names, issues: [...result.issues, ...(upload.parts?.warnings() ?? [])], summary: uploadSummary(upload.parts ?? result.data, upload.ms, upload.parts !== null), offRows: result.offRows, serial: upload.serial},
-    {onRenormalise: () => store.renormalise()}
-  );
+/**
+ * What the page says about the current upload, with its "Renormalise" button wired to the store. A file read in
+ * parts adds the warnings of the parts read so far, redrawn as parts come in (until `invalidation`).
+ */
+export function reportView(upload: Upload, store: UploadStore, invalidation?: Promise<unknown>): HTMLDivElement {
+  const {result, parts} = upload;
+  const draw = () =>
+    uploadReport(
+      {state: upload.loading ? "loading" : "done", stage: upload.stage, names: upload.names, issues: [...result.issues, ...(parts?.warnings() ?? [])], summary: uploadSummary(parts ?? result.data, upload.ms, parts !== null), offRows: result.offRows, serial: upload.serial},
+      {onRenormalise: () => store.renormalise()}
+    );
+  let report = draw();
+  if (parts && invalidation) {
+    const stop = parts.listen(() => {
+      const next = draw();
+      report.replaceWith(next);
+      report = next;
+    });
+    invalidation.then(stop);
+  }
+  return report;
 }
 
 /** A Parquet file at a URL: a field and a button; the file opens in parts, by range requests. */
