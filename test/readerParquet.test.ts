@@ -7,7 +7,7 @@ import {tableFromArrays, tableToIPC} from "apache-arrow";
 import * as Parquet from "parquet-wasm/node";
 import {describe, expect, test} from "vitest";
 import {localFooter, partsOpener, workerFooter} from "../src/pages/yourData/parts.js";
-import {blobBuffer, declaredWeights, footerAnswer, openParts, partCache, readFooter, readQueue, type FooterReply, type FooterRequest, type RowGroupDecoder} from "../src/sources/readerParquet.js";
+import {blobBuffer, declaredWeights, footerAnswer, openParts, partCache, partsSource, readFooter, readQueue, type FooterReply, type FooterRequest, type RowGroupDecoder} from "../src/sources/readerParquet.js";
 import type {AttentionSet} from "../src/upload/attentionSet.js";
 import {attentionFromTable} from "../src/upload/fromTable.js";
 import {IssueList} from "../src/upload/issues.js";
@@ -62,6 +62,19 @@ describe("a file read in parts", () => {
     expectHead(await parts!.head(0, 1, 0), 1, 0, SINGLE);
     expectHead(await parts!.head(0, 1, 2, "effective"), 1, 2, SINGLE);
     expect(reads).toEqual([[1]]);
+  });
+
+  test("behind the source interface: a slice names the layer; the kinds the file lacks are null", async () => {
+    const tidy = (await open("parts-tidy-layer.parquet")).parts!;
+    const source = partsSource(tidy);
+    expect([source.heads, source.tokens]).toEqual([HEADS, N]);
+    const maps = await source.maps({sample: 0, layer: 1}, ["raw", "effective", "naive"]);
+    maps.raw!.forEach((map, h) => expectHead(map, 1, h, SINGLE));
+    maps.effective!.forEach((map, h) => expectHead(map, 1, h, SINGLE));
+    expect(maps.naive).toBeNull();
+    expect((await partsSource((await open("parts-dense-f16.parquet")).parts!).maps({sample: 0, layer: 0}, ["effective"])).effective).toBeNull();
+    await expect(source.maps({sample: 1, layer: 0}, ["raw"])).rejects.toThrow('the file has no sequence 1 of model ""');
+    await expect(source.maps({sample: 0, layer: 2}, ["raw"])).rejects.toThrow("the file has no layer 2 (layers 0–1)");
   });
 
   test("a bad part fails alone, naming the file's own layer, head, query and key", async () => {
@@ -124,7 +137,7 @@ describe("the warnings of the parts read", () => {
     const at = (i: number, size: number) => Int8Array.from({length: rows}, (_, r) => Math.floor(r / i) % size);
     const table = tableFromArrays({layer: at(H * T * T, L), head_index: at(T * T, H), query_pos: at(T, T), key_pos: at(1, T), pattern: new Float32Array(rows).fill(0.5 / T)});
     const written = Parquet.writeParquet(Parquet.Table.fromIPCStream(tableToIPC(table, "stream")), new Parquet.WriterPropertiesBuilder().setMaxRowGroupSize(T * T).build());
-    const file = new File([written], "half.parquet");
+    const file = new File([new Uint8Array(written)], "half.parquet");
     const issues = new IssueList();
     const index = await readFooter(file.name, blobBuffer(file), issues);
     const parts = openParts({name: file.name, index: index!, decoder: await Parquet.ParquetFile.fromFile(file), tokens: null}, issues)!;
@@ -196,7 +209,7 @@ describe("the footer, read off the page's thread", () => {
 
   test("a truncated file or an unreachable URL is a message", async () => {
     const bytes = readFileSync(new URL("parts-dense-f16.parquet", DIR));
-    const cut = await footerAnswer({id: 1, name: "cut.parquet", source: new Blob([bytes.subarray(0, bytes.length - 100)])});
+    const cut = await footerAnswer({id: 1, name: "cut.parquet", source: new Blob([new Uint8Array(bytes.subarray(0, bytes.length - 100))])});
     expect(cut.index).toBeNull();
     expect(cut.issues[0]).toMatchObject({code: "corrupt", message: expect.stringContaining("cut.parquet is truncated or corrupt")});
     const away = await footerAnswer({id: 2, name: "http://127.0.0.1:9/x.parquet", source: "http://127.0.0.1:9/x.parquet"});

@@ -8,6 +8,8 @@ import {parquetMetadataAsync, type AsyncBuffer, type FileMetaData} from "hyparqu
 import {tableFromIPC} from "apache-arrow";
 import type {HeadMap} from "../components/headStack.js";
 import {urlBuffer} from "./parquetFile.js";
+import type {AttentionSource} from "./source.js";
+import {sequenceSource} from "./uploadSource.js";
 import {checkRowSums, layerStack, type AttentionGroup, type AttentionSet} from "../upload/attentionSet.js";
 import {attentionFromTable, type TablePart} from "../upload/fromTable.js";
 import {IssueList, type Issue, type IssueCode} from "../upload/issues.js";
@@ -348,4 +350,16 @@ export function readQueue(): {run<T>(key: number, urgent: boolean, read: () => P
       if (at > 0) waiting.unshift(...waiting.splice(at, 1));
     }
   };
+}
+
+/**
+ * A file read in parts behind the source interface the explorer and the workbench read: a slice's `arch` names
+ * one of the file's models (`uploadSource.modelKey`) and its `sample` counts that model's sequences from 0.
+ */
+export function partsSource(parts: PartsFile): AttentionSource {
+  return sequenceSource(parts, async (group, layer, kind) => {
+    if (kind === "raw") return parts.layer(group, layer);
+    if (kind === "effective") return parts.hasEffective ? parts.layer(group, layer, "effective") : null;
+    return null;
+  });
 }
