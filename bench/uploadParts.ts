@@ -1,10 +1,11 @@
 // `tsx bench/uploadParts.ts DUMP_DIR [site folder …]`: an LLM-sized attention dump on the "Your data" page,
 // opened from a file and from a URL (read in parts: src/sources/readerParquet.ts) — the time to the first
-// view, to the whole layer, a head change, a layer change and a scrubber move, and the longest main-thread
-// block — in Debian's Chromium through playwright-core, on built sites (default: $MIXVIZ_OUTPUT or dist).
+// view, to the whole layer, a head change, a layer change and a scrubber move, the longest main-thread block,
+// and the memory of the page's renderer process after them — in Debian's Chromium through playwright-core, on built sites (default: $MIXVIZ_OUTPUT or dist).
 // DUMP_DIR holds `dump.parquet` and `tokens.json` from `python bench/attention_dump.py DUMP_DIR` (32 × 32 ×
 // 1,024 float16, about 2 GB). Give an older site beside the new one to see what it did with the same file.
 // Prints figures; never passes or fails on a time.
+import {execFileSync} from "node:child_process";
 import {rmSync, statSync, symlinkSync} from "node:fs";
 import {join, resolve} from "node:path";
 import type {Page} from "playwright-core";
@@ -36,6 +37,12 @@ async function timed(page: Page, action: () => Promise<unknown>, selector: strin
 /** The report's text when the page refused the file, else null. */
 const refusal = (page: Page) => page.evaluate(() => (document.querySelector(".mixviz-upload-report")?.getAttribute("data-state") === "error" ? document.querySelector(".mixviz-upload-report li")?.textContent ?? "refused" : null));
 
+/** MB resident in the largest Chromium renderer process (the page, its workers and its wasm memory). */
+function rendererMB(): number {
+  const rows = execFileSync("ps", ["-eo", "rss=,args="], {encoding: "utf8"}).split("\n").filter((row) => row.includes("--type=renderer"));
+  return Math.max(0, ...rows.map((row) => Number(row.trim().split(/\s+/)[0]) / 1024));
+}
+
 const sentenceTitle = (page: Page) => page.evaluate(() => document.querySelector("[data-view=sentence] h2")?.textContent ?? "");
 const headDrawn = `!document.querySelector("[data-view=sentence] [data-reading]") && document.querySelector(".mixviz-upload-report")?.dataset.state !== "loading"`;
 
@@ -47,6 +54,8 @@ async function measure(page: Page, open: () => Promise<unknown>): Promise<string
     await startBlockTimer(page);
     await page.waitForSelector(`${SENTENCE}[data-focus]`, {timeout: TIMEOUT});
     await page.waitForFunction(headDrawn, undefined, {timeout: TIMEOUT});
+    const report = (await page.locator(".mixviz-upload-report p").first().textContent()) ?? "";
+    if (!report.includes("dump")) return `not drawn: the page shows "${report}"`; // a page that ignores ?url= shows its example
   } catch (error) {
     return `not drawn: ${(await refusal(page)) ?? (error as Error).message}`;
   }
@@ -66,14 +75,14 @@ async function measure(page: Page, open: () => Promise<unknown>): Promise<string
   const layerField = Date.now() - layerStarted;
   const scrub = await timed(page, () => page.keyboard.press("ArrowRight"), `${SENTENCE}[data-focus="query:1"]`);
   const blocked = await longestTask(page);
-  return `${first} | ${wholeLayer} | ${head} | ${layer} (field ${layerField}) | ${scrub} | ${blocked.toFixed(0)} | ${title}`;
+  return `${first} | ${wholeLayer} | ${head} | ${layer} (field ${layerField}) | ${scrub} | ${blocked.toFixed(0)} | ${rendererMB().toFixed(0)} | ${title}`;
 }
 
 const served = await Promise.all(SITES.map(async (site) => ({site, ...(await serve(site))})));
 const browser = await launch();
 const size = statSync(DUMP).size / 1e6;
 console.log(`"Your data" page, files read in parts, Chromium ${browser.version()}; ${DUMP} (${size.toFixed(0)} MB) with its tokens`);
-console.log("site | opened from | first view ms | whole layer drawn ms | head change ms | layer change ms | scrubber move ms | longest main-thread block ms | first view");
+console.log("site | opened from | first view ms | whole layer drawn ms | head change ms | layer change ms | scrubber move ms | longest main-thread block ms | renderer RSS MB after | first view");
 try {
   for (const {site, url} of served) {
     const linked = join(site, LINKED);
