@@ -11,18 +11,7 @@ export async function uploadOnPage(page: Page, siteUrl: string, path: string, ti
   await page.goto(new URL("./your-data", siteUrl).href);
   await page.waitForSelector(".mixviz-sentence-view", {timeout});
   const before = Number(await page.getAttribute(REPORT, "data-serial"));
-  // How long the page's main thread is blocked from here on: the longest gap between the beats of a 10 ms timer
-  // (a timer callback waits for whatever task holds the thread; Chromium's Long Tasks API missed some tasks here).
-  await page.evaluate(() => {
-    const w = window as unknown as {longestTask: number};
-    w.longestTask = 0;
-    let last = performance.now();
-    setInterval(() => {
-      const now = performance.now();
-      w.longestTask = Math.max(w.longestTask, now - last);
-      last = now;
-    }, 10);
-  });
+  await startBlockTimer(page);
   const started = Date.now();
   await page.setInputFiles("input[data-upload=files]", path);
   await page.waitForFunction(
@@ -34,6 +23,23 @@ export async function uploadOnPage(page: Page, siteUrl: string, path: string, ti
     {timeout}
   );
   return {state: await page.getAttribute(REPORT, "data-state"), started};
+}
+
+/**
+ * From now on, how long the page's main thread is blocked: the longest gap between the beats of a 10 ms timer (a
+ * timer callback waits for whatever task holds the thread; Chromium's Long Tasks API missed some tasks here).
+ */
+export async function startBlockTimer(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const w = window as unknown as {longestTask: number};
+    w.longestTask = 0;
+    let last = performance.now();
+    setInterval(() => {
+      const now = performance.now();
+      w.longestTask = Math.max(w.longestTask, now - last);
+      last = now;
+    }, 10);
+  });
 }
 
 /** The longest the main thread was blocked since uploadOnPage picked the file (ms; about 10 when never). */

@@ -4,7 +4,8 @@
 import {fromArrow} from "arquero";
 import {describe, expect, it} from "vitest";
 import {arrowTable} from "../src/data/arrow.js";
-import {announcement, detailFailed, detailKey, detailLoading, explorer, explorerSizes, exportName, farPath, FILE_TABS, fileTabsNote, layerMaps, modelOf, pseudoNote, windowNote, selectionKey, showcaseShape, shownKey, singleLayerNote, viewLabel, type RunMetrics, type Showcase} from "../src/pages/explorer.js";
+import {windowNote} from "../src/pages/mapPage.js";
+import {announcement, detailFailed, detailKey, detailLoading, explorer, explorerSizes, exportName, farPath, FILE_TABS, fileTabsNote, layerMaps, modelOf, pseudoNote, selectionKey, showcaseShape, shownKey, singleLayerNote, viewLabel, type RunMetrics, type Showcase} from "../src/pages/explorer.js";
 import {directionWords, mapKeyEffect} from "../src/pages/mapPage.js";
 import {keptNote} from "../src/pages/readerFile.js";
 import {cellIndex, type AttentionSet} from "../src/upload/attentionSet.js";

@@ -5,34 +5,14 @@ import {readFileSync} from "node:fs";
 import {describe, expect, test} from "vitest";
 import {loadUpload, type UploadFile} from "../src/upload/load.js";
 import {decodeParquet} from "./helpers/attentionFiles.js";
+import {HALF, HEADS, knownWeights, LAYERS, N, SINGLE, TOKENS} from "./helpers/knownAttention.js";
 
 const DIR = new URL("./fixtures/upload/", import.meta.url);
-const [LAYERS, HEADS, N] = [2, 3, 6];
-const TOKENS = ["<|endoftext|>", "The", " cat", " sat", " <b>on</b>", " it"];
 const TOKEN_IDS = ["50256", "464", "3797", "3332", "319", "340"];
-
-/** The tensor make.py writes: causal rows proportional to 1 + ((l·7 + h·5 + q·3 + k) mod 4). */
-function knownWeights(): Float64Array {
-  const a = new Float64Array(LAYERS * HEADS * N * N);
-  for (let l = 0; l < LAYERS; l++) {
-    for (let h = 0; h < HEADS; h++) {
-      for (let q = 0; q < N; q++) {
-        const row = ((l * HEADS + h) * N + q) * N;
-        let sum = 0;
-        for (let k = 0; k <= q; k++) sum += a[row + k] = 1 + ((l * 7 + h * 5 + q * 3 + k) % 4);
-        for (let k = 0; k <= q; k++) a[row + k] /= sum;
-      }
-    }
-  }
-  return a;
-}
 const KNOWN = knownWeights();
 
 const file = (name: string): UploadFile => ({name, bytes: new Uint8Array(readFileSync(new URL(name, DIR)))});
 
-/** Float16 keeps 11 significant bits: a weight ≤ 1 is off by at most 2⁻¹². Float32 and wider: 1e-7. */
-const HALF = 2 ** -12;
-const SINGLE = 1e-7;
 
 const cases: [string, string | null, number][] = [
   ["tidy-f16.arrows", "tokens.json", HALF],

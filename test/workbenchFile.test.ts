@@ -11,6 +11,7 @@ import {cellIndex, type AttentionSet} from "../src/upload/attentionSet.js";
 import {defaultState} from "../src/state/workbenchState.js";
 import {asksForFile, keptFileUpdates, keptNote, NO_KEPT_FILE, openKeptFile, type KeptFile} from "../src/pages/readerFile.js";
 import {keptHref} from "../src/pages/yourData/keptView.js";
+import {MAX_FILE_BYTES} from "../src/upload/limits.js";
 import {loadUpload} from "../src/upload/load.js";
 import {readPicked, type PickedFile} from "../src/upload/readers.js";
 
@@ -148,6 +149,16 @@ describe("opening the kept file", () => {
     expect(opened.result?.data?.groups[0].tokens).toEqual(["a", "b"]);
   });
 
+  test("a kept file over the size limit (Your data reads it in parts) is not read, and the note says why", async () => {
+    let started = 0;
+    const reader = () => (started++, async () => Promise.reject(new Error("read")));
+    const large = {name: "dump.parquet", size: MAX_FILE_BYTES + 1, arrayBuffer: () => Promise.reject(new Error("read"))};
+    const opened = await openKeptFile(reader, async () => ({files: [large]}));
+    expect(started).toBe(0);
+    expect(opened.result?.issues[0].message).toMatch(/^dump\.parquet is 419 MB: Your data reads it in parts, one head at a time, but the head workbench and the explorer open only files they can hold \(up to 400 MB\)$/);
+    expect(keptNote(opened, [], "?model=file")).toContain("open only files they can hold");
+  });
+
   test("storage or a reader that fails is a message, not an exception", async () => {
     const failing = () => async () => Promise.reject(new Error("the file reader stopped (out of memory)"));
     expect(await openKeptFile(failing, async () => ({files: [bertviz]}))).toEqual({names: [], result: null, error: "the file reader stopped (out of memory)"});
@@ -156,7 +167,7 @@ describe("opening the kept file", () => {
 });
 
 describe("the links from Your data", () => {
-  const upload = (data: AttentionSet, kept: boolean) => ({names: ["f.arrow"], result: {issues: [], data, offRows: 0}, ms: 0, loading: false, stage: null, serial: 1, kept, keepError: null});
+  const upload = (data: AttentionSet, kept: boolean) => ({names: ["f.arrow"], result: {issues: [], data, offRows: 0}, ms: 0, parts: null, loading: false, stage: null, serial: 1, kept, keepError: null});
 
   test("open the workbench and the explorer on the file's first model, by the id both give it; nothing when the file is not kept", () => {
     const two = fileSet([PLAIN], {models: ["a", "b"]});

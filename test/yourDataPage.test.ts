@@ -8,6 +8,8 @@ import type {UploadMixingRow} from "../src/upload/attentionSet.js";
 import {EXAMPLE_NAME, EXAMPLE_START} from "../src/upload/example.js";
 import {MAX_FILE_BYTES} from "../src/upload/limits.js";
 import {localLoader} from "../src/upload/workerLoad.js";
+import {readFileSync} from "node:fs";
+import {localFooter, partsOpener} from "../src/pages/yourData/parts.js";
 import {uploadStore, uploadSummary, type KeptStorage, type PickedFile, type Upload} from "../src/pages/yourData/state.js";
 import {fieldTitle, heatKey, layerKey, sentenceTitle, shownKey, startSelection, uploadSizes} from "../src/pages/yourData/views.js";
 import {layerMixing} from "../src/pages/mapPage.js";
@@ -115,6 +117,28 @@ describe("the upload store", () => {
     await uploads.take([file("good.arrow", arrowStream(tidyTable(SHAPE)))]);
     expect(uploads.value.result.data?.layers).toBe(SHAPE.layers);
     expect([uploads.value.kept, uploads.value.keepError]).toEqual([false, "QuotaExceededError"]);
+  });
+
+  test("a Parquet file too large to hold opens in parts, is kept, and opens in parts again after a reload", async () => {
+    const storage = memoryStorage();
+    const parts = partsOpener(async () => Parquet as never, localFooter, {bytes: 1000, weights: Infinity});
+    const uploads = uploadStore({load: () => Promise.reject(new Error("read whole")), nextFrame: async () => undefined, storage, parts});
+    const name = "parts-dense-f16.parquet";
+    const big = new File([readFileSync(new URL(`./fixtures/upload/${name}`, import.meta.url))], name);
+    await uploads.take([big]);
+    expect(uploads.value.result.data).toBeNull();
+    expect(uploads.value.parts).toMatchObject({layers: 2, heads: 3, n: 6});
+    expect(uploads.value.kept).toBe(true);
+    expect(storage.kept).toEqual([big]);
+    expect(uploadSummary(uploads.value.parts, 3, true)).toBe("dense Parquet, read in parts (6 row groups): 1 sequence × 2 layers × 3 heads × 6 tokens, opened from its footer in 3 ms; each head is read and checked when a view draws it");
+    uploads.example();
+    expect(uploads.value.parts).toBeNull();
+    await uploads.restore();
+    expect(uploads.value.parts?.source).toBe("dense Parquet, read in parts (6 row groups)");
+    // Under the limits the same file is read whole, by the page's reader.
+    const whole = uploadStore({load: () => Promise.reject(new Error("read whole")), nextFrame: async () => undefined, storage, parts: partsOpener(async () => Parquet as never, localFooter)});
+    await whole.take([big]);
+    expect(whole.value.result.issues[0].message).toContain("could not be read (read whole)");
   });
 
   test("an empty or oversized file is refused before a byte is read, and nothing is drawn", async () => {

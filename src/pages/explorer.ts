@@ -19,7 +19,6 @@ import {mixingMatrix} from "../components/mixingMatrix.js";
 import {headColor} from "../components/palette.js";
 import {pseudoBlocks} from "../components/pseudoBlocks.js";
 import {relationGrid, type RelationGridElement} from "../components/relationGrid.js";
-import type {AttentionFieldElement} from "../components/attentionField.js";
 import type {SentenceViewElement} from "../components/sentenceView.js";
 import {triptych} from "../components/triptych.js";
 import {headLabel, layerLabel} from "../model/config.js";
@@ -29,8 +28,7 @@ import {blockColumnsOf, memo, type AttentionSource, type LayerMaps} from "../sou
 import {uploadSource} from "../sources/uploadSource.js";
 import {builtInModels, DEFAULT_STATE, isArch, parseState, serializeState, shownEpoch, type EpochRange, type ExplorerLimits, type ExplorerState, type Tab} from "../state/explorerState.js";
 import type {AttentionSet} from "../upload/attentionSet.js";
-import {cutStack, followWindow, type TokenWindow} from "../upload/window.js";
-import {FIELD_EDGE, FIELD_MAX_TOKENS, HEATMAP_LARGE_SIZE, HEATMAP_LARGE_TOKENS, headSentence, layerField, layerMixing, mapPageKeys, PATTERN_ONLY_NOTE, type ShownHead} from "./mapPage.js";
+import {HEATMAP_LARGE_SIZE, HEATMAP_LARGE_TOKENS, headSentence, layerMixing, mapPageKeys, PATTERN_ONLY_NOTE, windowedField, type ShownHead} from "./mapPage.js";
 import {fileModels} from "./workbench/state.js";
 
 /** px */
@@ -280,39 +278,6 @@ export function linkedViews(ex: Explorer, stacks: LayerMaps, shown: ExplorerStat
   move(start);
   follow(controls, invalidation, move);
   return {sentence, grid, field: field.box, gridToken, label};
-}
-
-/** What the field's box says of the window it shows ("" when it shows every token). */
-export function windowNote(window: TokenWindow, tokens: number): string {
-  return window.size < tokens ? `Tokens ${window.start}–${window.start + window.size - 1} of ${tokens}: the window follows the query.` : "";
-}
-
-/**
- * The Attention Field of a layer in a box. A long sequence (a reader's file) would be H·N² dots: the field
- * shows a window of FIELD_MAX_TOKENS tokens around the query, as Your data does (upload/window.ts), and a new
- * window is a new field; a move inside the window only moves the highlight. A window's tokens have no paths
- * (only the built-in models have them, and their sequences fit one window).
- */
-function windowedField(maps: HeadMap[], tokens: readonly string[], paths: readonly (readonly number[])[], head: ShownHead, title: string): {box: HTMLDivElement; setQuery(query: number): void} {
-  const box = element("div", "mixviz-field-window");
-  const note = element("p", "mixviz-caption");
-  let shown: TokenWindow | null = null;
-  let field: AttentionFieldElement | null = null;
-  const setQuery = (query: number) => {
-    const next = followWindow(shown, query, tokens.length, FIELD_MAX_TOKENS, FIELD_EDGE);
-    if (next !== shown || !field) {
-      shown = next;
-      const whole = next.size === tokens.length;
-      const cut = whole ? maps : cutStack(maps, next);
-      const words = tokens.slice(next.start, next.start + next.size);
-      field = layerField(cut, words, whole ? paths : words.map(() => []), head, query - next.start, title);
-      field.dataset.window = `${next.start}-${next.start + next.size - 1}`;
-      note.textContent = windowNote(next, tokens.length);
-      box.replaceChildren(field, ...(note.textContent ? [note] : []));
-    } else field.setQuery(query - next.start);
-    field.dataset.query = String(query);
-  };
-  return {box, setQuery};
 }
 
 /** A detail tab's content and how it follows the query (null: it does not). */

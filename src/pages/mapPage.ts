@@ -15,6 +15,8 @@ import {headLabel} from "../model/config.js";
 import type {Direction} from "../model/vocabulary.js";
 import {mapMoves, type MapPosition, type MapSizes} from "../state/keyMoves.js";
 import type {UploadMixingRow} from "../upload/attentionSet.js";
+import {cutStack, followWindow, type TokenWindow} from "../upload/window.js";
+import {element} from "../components/element.js";
 
 /** px: the three linked views fit side by side on a laptop screen */
 export const FIELD_SIZE = 340;
@@ -120,4 +122,37 @@ export function layerMixing(mixing: readonly UploadMixingRow[], layer: number): 
   const shown = best.length ? best : rows.filter((r) => r.epoch === Math.max(...rows.map((x) => x.epoch)));
   const named = shown[0]?.arch !== "mixing" ? shown[0]?.arch : shown.some((r) => r.matrix.startsWith("alpha")) ? "iha" : "talking_heads";
   return {rows: shown, arch: named ?? "talking_heads", n_pseudo: Math.max(1, ...shown.map((r) => r.pseudo + 1)), epoch: shown[0]?.epoch ?? 0};
+}
+
+/** What the field's box says of the window it shows ("" when it shows every token). */
+export function windowNote(window: TokenWindow, tokens: number): string {
+  return window.size < tokens ? `Tokens ${window.start}–${window.start + window.size - 1} of ${tokens}: the window follows the query.` : "";
+}
+
+/**
+ * The Attention Field of a layer in a box. A long sequence (a reader's file) would be H·N² dots: the field
+ * shows a window of FIELD_MAX_TOKENS tokens around the query, as Your data does (upload/window.ts), and a new
+ * window is a new field; a move inside the window only moves the highlight. A window's tokens have no paths
+ * (only the built-in models have them, and their sequences fit one window). Used by the explorer and Your data.
+ */
+export function windowedField(maps: HeadMap[], tokens: readonly string[], paths: readonly (readonly number[])[], head: ShownHead, title: string): {box: HTMLDivElement; setQuery(query: number): void; window(): TokenWindow | null} {
+  const box = element("div", "mixviz-field-window");
+  const note = element("p", "mixviz-caption");
+  let shown: TokenWindow | null = null;
+  let field: AttentionFieldElement | null = null;
+  const setQuery = (query: number) => {
+    const next = followWindow(shown, query, tokens.length, FIELD_MAX_TOKENS, FIELD_EDGE);
+    if (next !== shown || !field) {
+      shown = next;
+      const whole = next.size === tokens.length;
+      const cut = whole ? maps : cutStack(maps, next);
+      const words = tokens.slice(next.start, next.start + next.size);
+      field = layerField(cut, words, whole ? paths : words.map(() => []), head, query - next.start, title);
+      field.dataset.window = `${next.start}-${next.start + next.size - 1}`;
+      note.textContent = windowNote(next, tokens.length);
+      box.replaceChildren(field, ...(note.textContent ? [note] : []));
+    } else field.setQuery(query - next.start);
+    field.dataset.query = String(query);
+  };
+  return {box, setQuery, window: () => shown};
 }

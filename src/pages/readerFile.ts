@@ -5,6 +5,7 @@
 import {keptUpload, type KeptUpload} from "../upload/kept.js";
 import type {LoadResult} from "../upload/load.js";
 import type {Loader} from "../upload/workerLoad.js";
+import {MAX_FILE_BYTES, MAX_FILE_LABEL} from "../upload/limits.js";
 
 /** The kept file: its names and what reading it gave (null when none is kept), or why the storage could not be read. */
 export interface KeptFile {
@@ -21,8 +22,12 @@ export async function openKeptFile(reader: () => Loader | Promise<Loader>, kept:
   try {
     const upload = await kept();
     if (!upload) return NO_KEPT_FILE;
+    const names = upload.files.map((f) => f.name);
+    // A file over the size limit is one Your data reads in parts: it is not read here at all.
+    const large = upload.files.find((f) => f.size > MAX_FILE_BYTES);
+    if (large) return {names, result: {issues: [{level: "error", code: "too_large", message: `${large.name} is ${(large.size / 1e6).toFixed(0)} MB: Your data reads it in parts, one head at a time, but the head workbench and the explorer open only files they can hold (up to ${MAX_FILE_LABEL})`}], data: null, offRows: 0}, error: null};
     const read = await reader();
-    return {names: upload.files.map((f) => f.name), result: await read(upload.files, () => {}), error: null};
+    return {names, result: await read(upload.files, () => {}), error: null};
   } catch (error) {
     return {names: [], result: null, error: (error as Error).message};
   }

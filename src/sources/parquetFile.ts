@@ -16,7 +16,7 @@ export type Columns = Record<string, Column>;
 const COMPRESSORS = {ZSTD: (input: Uint8Array, outputLength: number) => decompress(input, new Uint8Array(outputLength))};
 
 /** Range requests on `url`; a host that ignores ranges is read once, whole. */
-async function urlBuffer(url: string): Promise<AsyncBuffer> {
+export async function urlBuffer(url: string): Promise<AsyncBuffer> {
   const response = await fetch(url, {headers: {Range: `bytes=-${TAIL_BYTES}`}});
   if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
   const first = await response.arrayBuffer();

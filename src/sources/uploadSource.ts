@@ -3,6 +3,8 @@
 // `modelKey`) and its `sample` counts that model's sequences from 0. Maps are row views into the set's
 // buffers, no copy.
 import {layerStack, type AttentionGroup, type AttentionSet} from "../upload/attentionSet.js";
+import type {HeadMap} from "../components/headStack.js";
+import type {ViewMapKind} from "../model/vocabulary.js";
 import type {AttentionSource, LayerMaps} from "./source.js";
 
 /** The key a slice's `arch` names a file's model by ("" for a file without a model column). */
@@ -15,27 +17,35 @@ export function modelsOf(set: Pick<AttentionSet, "groups">): Map<string, number[
   return models;
 }
 
-export function uploadSource(set: AttentionSet): AttentionSource {
-  const models = modelsOf(set);
+/**
+ * A reader's file behind the source interface, whatever holds its maps: `read` gives one sequence's layer of one
+ * kind (the file's index of the sequence), or null for a kind the file lacks.
+ */
+export function sequenceSource(file: Pick<AttentionSet, "groups" | "layers" | "heads" | "n">, read: (group: number, layer: number, kind: ViewMapKind) => Promise<HeadMap[] | null>): AttentionSource {
+  const models = modelsOf(file);
   const groupOf = (arch: string | undefined, sample: number) => {
     const group = models.get(arch ?? "")?.[sample];
     if (group === undefined) throw new Error(`the file has no sequence ${sample} of model "${arch ?? ""}"`);
     return group;
   };
   return {
-    heads: set.heads,
-    tokens: set.n,
+    heads: file.heads,
+    tokens: file.n,
     async maps(slice, kinds) {
       const group = groupOf(slice.arch, slice.sample);
-      if (slice.layer < 0 || slice.layer >= set.layers) throw new Error(`the file has no layer ${slice.layer} (layers 0–${set.layers - 1})`);
-      const maps: LayerMaps = {};
-      for (const kind of kinds) {
-        if (kind === "raw") maps.raw = layerStack(set, group, slice.layer);
-        else if (kind === "effective") maps.effective = set.effective ? layerStack(set, group, slice.layer, "effective") : null;
-        else maps[kind] = null;
-      }
-      return maps;
+      if (slice.layer < 0 || slice.layer >= file.layers) throw new Error(`the file has no layer ${slice.layer} (layers 0–${file.layers - 1})`);
+      const stacks = await Promise.all(kinds.map((kind) => read(group, slice.layer, kind)));
+      return Object.fromEntries(kinds.map((kind, i) => [kind, stacks[i]])) as LayerMaps;
     },
     blocks: async () => null
   };
+}
+
+/** The checked file held in memory: its maps are row views into the set's buffers. */
+export function uploadSource(set: AttentionSet): AttentionSource {
+  return sequenceSource(set, async (group, layer, kind) => {
+    if (kind === "raw") return layerStack(set, group, layer);
+    if (kind === "effective") return set.effective ? layerStack(set, group, layer, "effective") : null;
+    return null;
+  });
 }

@@ -79,14 +79,15 @@ export function layerStack(set: AttentionSet, group: number, layer: number, whic
  * Rows (group, layer, head, query) whose weights do not sum to 1: a warning naming the first few. Returns
  * how many rows the page may offer to renormalise: all of them off, or none when some weight is above 1
  * (then the numbers are not probabilities, scores before the softmax or a misread column, and dividing by
- * the row sum would only make them look like some; a warning says so).
+ * the row sum would only make them look like some; a warning says so). A part of a file read in parts passes
+ * where it starts (`origin`: its layer and head in the file) and that renormalising is not offered for it.
  */
-export function checkRowSums(set: AttentionSet, issues: IssueList, name: string): number {
+export function checkRowSums(set: AttentionSet, issues: IssueList, name: string, origin: {layer: number; head: number} = {layer: 0, head: 0}, renormalisable = true): number {
   const {layers, heads, n} = set;
   const group = (g: number) => (set.groups.length > 1 ? `${set.groups[g].label}, ` : "");
   const at = (i: number) => {
     const [k, q, h] = [i % n, Math.floor(i / n) % n, Math.floor(i / (n * n)) % heads];
-    return `layer ${Math.floor(i / (n * n * heads))}, head ${h}, query ${q}, key ${k}`;
+    return `layer ${Math.floor(i / (n * n * heads)) + origin.layer}, head ${h + origin.head}, query ${q}, key ${k}`;
   };
   let aboveOne = 0;
   set.values.forEach((buffer, g) => {
@@ -107,7 +108,7 @@ export function checkRowSums(set: AttentionSet, issues: IssueList, name: string)
           for (let k = 0; k < n; k++) sum += buffer[start + k];
           if (Math.abs(sum - 1) > ROW_SUM_TOLERANCE) {
             off++;
-            issues.warn("row_sum", `${name}: attention rows do not sum to 1 (each query's weights over the keys should)${aboveOne ? "" : "; you can renormalise them"}`, `${group(g)}layer ${l}, head ${h}, query ${q} sums to ${sum.toPrecision(4)}`, "rows");
+            issues.warn("row_sum", `${name}: attention rows do not sum to 1 (each query's weights over the keys should)${aboveOne || !renormalisable ? "" : "; you can renormalise them"}`, `${group(g)}layer ${l + origin.layer}, head ${h + origin.head}, query ${q} sums to ${sum.toPrecision(4)}`, "rows");
           }
         }
       }

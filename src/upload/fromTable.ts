@@ -71,7 +71,20 @@ function forEachList(vector: Vector, fn: (row: number, values: ArrayLike<number>
   }
 }
 
-export function attentionFromTable(table: Table, name: string, format: string, tokens: TokenLists | null, issues: IssueList): AttentionSet | null {
+/**
+ * One part of a file read in parts (src/sources/readerParquet.ts): the rows of one layer, and of one head or of
+ * all `heads`, of sequences of `n` tokens. The set made of it holds that layer only (and that head only), and
+ * a row outside the part is an error.
+ */
+export interface TablePart {
+  layer: number;
+  /** the one head the part holds, or null for all of them */
+  head: number | null;
+  heads: number;
+  n: number;
+}
+
+export function attentionFromTable(table: Table, name: string, format: string, tokens: TokenLists | null, issues: IssueList, part: TablePart | null = null): AttentionSet | null {
   if (table.numRows === 0) {
     issues.error("no_rows", `${name} has columns but no rows`);
     return null;
@@ -99,15 +112,22 @@ export function attentionFromTable(table: Table, name: string, format: string, t
     if (!values) continue;
     for (let i = 0; i < rows; i++) if (values[i] < 0) issues.error("out_of_range", `${name}: "${column}" is negative`, () => where(i));
   }
+  if (part) {
+    const other = (i: number) => layer[i] !== part.layer || (part.head === null ? head[i] >= part.heads : head[i] !== part.head);
+    const holds = `layer ${part.layer}${part.head === null ? "" : `, head ${part.head}`}`;
+    for (let i = 0; i < rows; i++) if (other(i)) issues.error("out_of_range", `${name}: a row group whose statistics say it holds only ${holds} has other rows`, () => where(i));
+  }
   if (issues.hasErrors) return null;
-  const L = max(layer) + 1;
-  const H = max(head) + 1;
-  const positions = Math.max(max(query), key ? max(key) : 0) + 1;
+  // The part's first layer and head, and the sizes of the set.
+  const [l0, h0] = part ? [part.layer, part.head ?? 0] : [0, 0];
+  const L = part ? 1 : max(layer) + 1;
+  const H = part ? (part.head === null ? part.heads : 1) : max(head) + 1;
+  const positions = part ? part.n : Math.max(max(query), key ? max(key) : 0) + 1;
 
   // Tokens: from the tokens list when one came with the file, else numbered positions.
   const tokensOf = (sample: string | null): string[] | null => (tokens ? tokens.shared ?? (sample !== null ? tokens.bySample.get(sample) ?? null : null) : null);
   let N = positions;
-  if (dense) forEachList(table.getChild("pattern")!, (_row, _v, _s, length) => (N = Math.max(N, length)));
+  if (dense && !part) forEachList(table.getChild("pattern")!, (_row, _v, _s, length) => (N = Math.max(N, length)));
   const given = groups.list.map((g) => tokensOf(g.sample));
   if (tokens) {
     groups.list.forEach((g, i) => {
@@ -164,7 +184,7 @@ export function attentionFromTable(table: Table, name: string, format: string, t
   if (dense) {
     forEachList(table.getChild("pattern")!, (i, list, start, length) => {
       const g = groups.of[i];
-      const slot = (layer[i] * H + head[i]) * N + query[i];
+      const slot = ((layer[i] - l0) * H + head[i] - h0) * N + query[i];
       if (length !== N) {
         issues.error("shape", `${name}: every "pattern" list must hold one weight per key (${N})`, () => `${where(i)} has ${length}`);
         return;
@@ -183,7 +203,7 @@ export function attentionFromTable(table: Table, name: string, format: string, t
     const eff = effectiveColumn ? numbers(effectiveColumn) : null;
     for (let i = 0; i < rows; i++) {
       const g = groups.of[i];
-      const slot = ((layer[i] * H + head[i]) * N + query[i]) * N + key![i];
+      const slot = (((layer[i] - l0) * H + head[i] - h0) * N + query[i]) * N + key![i];
       const v = pattern[i];
       if (!(v >= 0) || v === Infinity) check(v, () => where(i), "pattern");
       if (eff && (!(eff[i] >= 0) || eff[i] === Infinity)) check(eff[i], () => where(i), "effective");
@@ -203,7 +223,7 @@ export function attentionFromTable(table: Table, name: string, format: string, t
     if (missing === 0) return;
     const q = Math.floor(first / (dense ? 1 : N)) % N;
     const lh = Math.floor(first / (dense ? N : N * N));
-    const at = `first: layer ${Math.floor(lh / H)}, head ${lh % H}, query ${q}${dense ? "" : `, key ${first % N}`}`;
+    const at = `first: layer ${Math.floor(lh / H) + l0}, head ${(lh % H) + h0}, query ${q}${dense ? "" : `, key ${first % N}`}`;
     issues.warn("missing_cells", `${name}${G > 1 ? ` (${groupLabel(groups.list[g].model, groups.list[g].sample)})` : ""}: ${(missing * perRow).toLocaleString("en-US")} of ${(marks.length * perRow).toLocaleString("en-US")} weights have no row and are drawn as 0`, at);
   });
 

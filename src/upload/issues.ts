@@ -26,7 +26,8 @@ export type IssueCode =
   | "not_probability"
   | "missing_cells"
   | "no_tokens"
-  | "extra_file";
+  | "extra_file"
+  | "parts";
 
 export interface Issue {
   level: IssueLevel;

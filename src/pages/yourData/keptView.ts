@@ -5,6 +5,7 @@ import {element} from "../../components/element.js";
 import {modelsOf} from "../../sources/uploadSource.js";
 import {fileModelId} from "../workbench/state.js";
 import type {Upload, UploadStore} from "./state.js";
+import {MAX_FILE_LABEL, MAX_WEIGHTS} from "../../upload/limits.js";
 
 /** The pages that open a kept file: the head workbench and the explorer. */
 export type KeptPage = "heads" | "explorer";
@@ -23,15 +24,20 @@ function pageLink(href: string, text: string, page: KeptPage): HTMLAnchorElement
   return link;
 }
 
-/** Kept: links to the workbench and the explorer and a Forget button; not kept: why; the example: nothing. */
+/**
+ * Kept: links to the workbench and the explorer and a Forget button (a file read in parts: Forget, and that those
+ * pages do not open it); not kept: why; the example: nothing.
+ */
 export function keptView(upload: Upload, store: UploadStore): HTMLElement {
   const line = element("p", "mixviz-kept");
   const heads = keptHref(upload, "heads");
   const explorer = keptHref(upload, "explorer");
-  if (heads && explorer) {
-    const forget = element("button", "", "Forget this file");
-    forget.type = "button";
-    forget.addEventListener("click", () => void store.forget());
+  const forget = element("button", "", "Forget this file");
+  forget.type = "button";
+  forget.addEventListener("click", () => void store.forget());
+  if (upload.kept && upload.parts) {
+    line.append(`Kept in this browser (nothing is uploaded), so a reload opens it again, in parts. The head workbench and the explorer open only files they can hold (up to ${MAX_FILE_LABEL} and ${(MAX_WEIGHTS / 1e6).toFixed(0)} M weights). `, forget);
+  } else if (heads && explorer) {
     line.append(
       "Kept in this browser (nothing is uploaded), so a reload opens it again. Analyse its heads in ",
       pageLink(heads, "the head workbench", "heads"),
@@ -40,7 +46,7 @@ export function keptView(upload: Upload, store: UploadStore): HTMLElement {
       ". ",
       forget
     );
-  } else if (upload.keepError && upload.result.data && !upload.loading) {
+  } else if (upload.keepError && (upload.result.data || upload.parts) && !upload.loading) {
     line.dataset.state = "warning";
     line.append(`This file could not be kept in this browser (${upload.keepError}): it is shown on this page until you leave it, and neither the head workbench nor the explorer can open it.`);
   }

@@ -10,6 +10,8 @@ import {forgetUpload, keepUpload, keptUpload, type KeptUpload} from "../../uploa
 import {loadUpload, type LoadResult, type UploadFile} from "../../upload/load.js";
 import {checkSize, type PickedFile} from "../../upload/readers.js";
 import type {Loader} from "../../upload/workerLoad.js";
+import type {PartsFile} from "../../sources/readerParquet.js";
+import type {PartsOpener, PartsResult} from "./parts.js";
 
 export type {PickedFile} from "../../upload/readers.js";
 
@@ -20,6 +22,8 @@ export interface Upload {
   ms: number;
   /** true while files are being read (the report says so) */
   loading: boolean;
+  /** a file too large to hold, opened in parts (then `result.data` is null), or null */
+  parts: PartsFile | null;
   /** what the reader is doing while it reads ("reading and checking"), or null */
   stage: string | null;
   /** counts loads, so a test can wait for the next one */
@@ -45,6 +49,8 @@ export interface UploadStoreOptions {
   /** resolves once the browser has shown the "reading" state (the next frame; a test passes its own) */
   nextFrame?: () => Promise<void>;
   storage?: KeptStorage;
+  /** opens a file too large to hold in parts, and files at a URL (parts.ts); without it every file is read whole */
+  parts?: PartsOpener;
 }
 
 /** The upload state: its value now, and the three things that change it. */
@@ -54,6 +60,8 @@ export interface UploadStore {
   listen(publish: (value: Upload) => void): void;
   /** reads and checks picked or dropped files; never throws, every problem becomes a message */
   take(files: ArrayLike<PickedFile>): Promise<void>;
+  /** opens a Parquet file at a URL in parts (range requests); never throws */
+  openUrl(url: string): Promise<void>;
   /** opens the file kept in this browser, if there is one (the page calls it once, at the start) */
   restore(): Promise<void>;
   /** back to the built-in example (what is kept stays kept) */
@@ -64,7 +72,7 @@ export interface UploadStore {
   renormalise(): void;
 }
 
-type Read = Pick<Upload, "names" | "result" | "ms">;
+type Read = Pick<Upload, "names" | "result" | "ms"> & Partial<Pick<Upload, "parts">>;
 
 const browserFrame = () => new Promise<void>((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
 const exampleFiles = (): UploadFile[] => [{name: EXAMPLE_NAME, bytes: new TextEncoder().encode(exampleJson())}];
@@ -90,10 +98,22 @@ export function uploadStore(options: UploadStoreOptions): UploadStore {
   const storage = options.storage ?? BROWSER_STORAGE;
   const {load} = options;
   const notKept = {kept: false, keepError: null};
-  let value: Upload = {...read([EXAMPLE_NAME], exampleFiles()), loading: false, stage: null, serial: 0, ...notKept};
+  let value: Upload = {...read([EXAMPLE_NAME], exampleFiles()), parts: null, loading: false, stage: null, serial: 0, ...notKept};
   let publish: (value: Upload) => void = () => {};
   const set = (next: Upload) => publish((value = next));
-  const done = (next: Read, kept: Pick<Upload, "kept" | "keepError"> = notKept) => set({...next, ...kept, loading: false, stage: null, serial: value.serial + 1});
+  const done = (next: Read, kept: Pick<Upload, "kept" | "keepError"> = notKept) => set({parts: null, ...next, ...kept, loading: false, stage: null, serial: value.serial + 1});
+  /** What opening in parts gave, as an upload: its issues, and the file when no error stands. */
+  const fromParts = (opened: PartsResult, ms: number): Read => ({names: opened.names, result: {issues: opened.issues, data: null, offRows: 0}, parts: opened.parts, ms});
+  /** A file kept after it opened (in parts or whole), or why keeping it failed. */
+  const keepAfter = async (next: Read, files: PickedFile[], keep: boolean) => {
+    if (!keep) return done(next, {kept: true, keepError: null});
+    try {
+      await storage.keep(files);
+      done(next, {kept: true, keepError: null});
+    } catch (error) {
+      done(next, {kept: false, keepError: String(message(error))});
+    }
+  };
   const fail = (names: string[], issues: IssueList) => done({names, result: failure(issues), ms: 0});
   /** Reads and checks files; a file that loads is kept (`keep`) or was kept already. */
   const readFiles = async (names: string[], files: PickedFile[], keep: boolean) => {
@@ -108,13 +128,29 @@ export function uploadStore(options: UploadStoreOptions): UploadStore {
       return fail(names, issues);
     }
     if (!next.result.data) return done(next);
-    if (!keep) return done(next, {kept: true, keepError: null});
+    await keepAfter(next, files, keep);
+  };
+  /** Files too large to hold open in parts (if the opener takes them); the rest are read whole. */
+  const openFiles = async (names: string[], files: PickedFile[], keep: boolean) => {
+    const started = performance.now();
+    let opened: PartsResult | null = null;
     try {
-      await storage.keep(files);
-      done(next, {kept: true, keepError: null});
+      opened = options.parts ? await options.parts.files(files) : null;
     } catch (error) {
-      done(next, {kept: false, keepError: String(message(error))});
+      const issues = new IssueList();
+      issues.error("corrupt", `${names.join(", ")} could not be read (${message(error)})`);
+      return fail(names, issues);
     }
+    if (!opened) {
+      // The size limit is checked before a byte is read.
+      const sizes = new IssueList();
+      for (const f of files) checkSize(f.name, f.size, sizes);
+      if (sizes.hasErrors) return fail(names, sizes);
+      return readFiles(names, files, keep);
+    }
+    const next = fromParts(opened, performance.now() - started);
+    if (!opened.parts) return done(next);
+    await keepAfter(next, files, keep);
   };
   return {
     get value() {
@@ -127,13 +163,20 @@ export function uploadStore(options: UploadStoreOptions): UploadStore {
       const picked = Array.from(list);
       if (!picked.length) return;
       const names = picked.map((f) => f.name);
-      // The size limit is checked before a byte is read.
+      // Without an opener for large files, the size limit is checked before the page shows it is reading.
       const sizes = new IssueList();
-      for (const f of picked) checkSize(f.name, f.size, sizes);
+      if (!options.parts) for (const f of picked) checkSize(f.name, f.size, sizes);
       if (sizes.hasErrors) return fail(names, sizes);
       set({...value, names, loading: true, stage: null});
       await nextFrame();
-      await readFiles(names, picked, true);
+      await openFiles(names, picked, true);
+    },
+    async openUrl(url) {
+      if (!options.parts) return;
+      const started = performance.now();
+      set({...value, names: [url], loading: true, stage: "reading the footer"});
+      await nextFrame();
+      done(fromParts(await options.parts.url(url), performance.now() - started));
     },
     async restore() {
       // Storage that cannot be read holds nothing to open: the page stays on the example, and keeping the next
@@ -143,7 +186,7 @@ export function uploadStore(options: UploadStoreOptions): UploadStore {
       const names = kept.files.map((f) => f.name);
       set({...value, names, loading: true, stage: null});
       await nextFrame();
-      await readFiles(names, kept.files, false);
+      await openFiles(names, kept.files, false);
     },
     example: () => done(read([EXAMPLE_NAME], exampleFiles())),
     async forget() {
@@ -158,10 +201,11 @@ export function uploadStore(options: UploadStoreOptions): UploadStore {
   };
 }
 
-/** The report's one-line summary of accepted data, or null. */
-export function uploadSummary(data: AttentionSet | null, ms: number): string | null {
+/** The report's one-line summary of accepted data (a file held whole, or opened in parts), or null. */
+export function uploadSummary(data: Pick<AttentionSet, "source" | "groups" | "layers" | "heads" | "n"> | null, ms: number, inParts = false): string | null {
   if (!data) return null;
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
-  return `${data.source}: ${plural(data.groups.length, "sequence")} × ${plural(data.layers, "layer")} × ${data.heads} heads × ${data.n} tokens, read and checked in ${ms.toFixed(0)} ms`;
+  const how = inParts ? `opened from its footer in ${ms.toFixed(0)} ms; each head is read and checked when a view draws it` : `read and checked in ${ms.toFixed(0)} ms`;
+  return `${data.source}: ${plural(data.groups.length, "sequence")} × ${plural(data.layers, "layer")} × ${data.heads} heads × ${data.n} tokens, ${how}`;
 }
 

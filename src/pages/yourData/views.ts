@@ -13,19 +13,52 @@ import {uploadReport} from "../../components/uploadReport.js";
 import {headLabel} from "../../model/config.js";
 import type {Direction} from "../../model/vocabulary.js";
 import type {MapSizes} from "../../state/keyMoves.js";
-import {layerStack, type AttentionSet} from "../../upload/attentionSet.js";
+import type {HeadMap} from "../../components/headStack.js";
+import {layerStack, type AttentionGroup, type AttentionSet} from "../../upload/attentionSet.js";
 import {EXAMPLE_NAME, EXAMPLE_START} from "../../upload/example.js";
-import {cutStack, followWindow, type TokenWindow} from "../../upload/window.js";
-import {FIELD_EDGE, FIELD_MAX_TOKENS, HEATMAP_LARGE_SIZE, HEATMAP_LARGE_TOKENS, headSentence, layerField, layerMixing, mapPageKeys, PATTERN_ONLY_NOTE, type ShownHead} from "../mapPage.js";
+import type {TokenWindow} from "../../upload/window.js";
+import {HEATMAP_LARGE_SIZE, HEATMAP_LARGE_TOKENS, headSentence, layerMixing, mapPageKeys, PATTERN_ONLY_NOTE, windowedField, type ShownHead} from "../mapPage.js";
 import {uploadSummary, type Upload, type UploadStore} from "./state.js";
 
-/** What the page says about the current upload, with its "Renormalise" button wired to the store. */
-export function reportView(upload: Upload, store: UploadStore): HTMLDivElement {
-  const {result} = upload;
-  return uploadReport(
-    {state: upload.loading ? "loading" : "done", stage: upload.stage, names: upload.names, issues: result.issues, summary: uploadSummary(result.data, upload.ms), offRows: result.offRows, serial: upload.serial},
-    {onRenormalise: () => store.renormalise()}
-  );
+/**
+ * What the page says about the current upload, with its "Renormalise" button wired to the store. A file read in
+ * parts adds the warnings of the parts read so far, redrawn as parts come in (until `invalidation`).
+ */
+export function reportView(upload: Upload, store: UploadStore, invalidation?: Promise<unknown>): HTMLDivElement {
+  const {result, parts} = upload;
+  const draw = () =>
+    uploadReport(
+      {state: upload.loading ? "loading" : "done", stage: upload.stage, names: upload.names, issues: [...result.issues, ...(parts?.warnings() ?? [])], summary: uploadSummary(parts ?? result.data, upload.ms, parts !== null), offRows: result.offRows, serial: upload.serial},
+      {onRenormalise: () => store.renormalise()}
+    );
+  let report = draw();
+  if (parts && invalidation) {
+    const stop = parts.listen(() => {
+      const next = draw();
+      report.replaceWith(next);
+      report = next;
+    });
+    invalidation.then(stop);
+  }
+  return report;
+}
+
+/** A Parquet file at a URL: a field and a button; the file opens in parts, by range requests. */
+export function urlForm(store: UploadStore): HTMLFormElement {
+  const form = element("form", "mixviz-url");
+  const input = element("input");
+  input.type = "url";
+  input.required = true;
+  input.placeholder = "https://…/attention.parquet";
+  input.setAttribute("aria-label", "URL of a Parquet attention file");
+  const open = element("button", "", "Open");
+  open.type = "submit";
+  form.append(element("label", "", "Or open a Parquet file at a URL: "), input, open);
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    void store.openUrl(input.value.trim());
+  });
+  return form;
 }
 
 /** The drop zone with the file picker and the "back to the example" button. */
@@ -61,13 +94,16 @@ export function dropZone(store: UploadStore): HTMLDivElement {
   return drop;
 }
 
+/** What the controls and keys need of the data. */
+type Shape = Pick<AttentionSet, "groups" | "layers" | "heads">;
+
 /** Where the controls open: on the example, "it" in the head that looks back at "cat"; else at the start. */
 export function startSelection(names: readonly string[]): Partial<UploadSelection> {
   return names[0] === EXAMPLE_NAME ? EXAMPLE_START : {};
 }
 
 /** The controls of accepted data (rebuilt for every new upload). */
-export function controlsFor(data: AttentionSet, names: readonly string[]): UploadControls {
+export function controlsFor(data: Shape, names: readonly string[]): UploadControls {
   return uploadControls({groups: data.groups.map((g) => g.label), layers: data.layers, heads: data.heads, tokensOf: (g) => data.groups[g].tokens, headLabel, value: startSelection(names)});
 }
 
@@ -80,12 +116,12 @@ export const heatKey = (s: UploadSelection): string => [s.group, s.layer, s.head
 export const layerKey = (s: UploadSelection): string => String(s.layer);
 
 /** The sizes the keys step through: the selected sequence's tokens, the heads, the layers. */
-export function uploadSizes(data: AttentionSet, group: number): MapSizes {
+export function uploadSizes(data: Shape, group: number): MapSizes {
   return {tokens: data.groups[group].tokens.length, heads: data.heads, layers: data.layers};
 }
 
 /** The keys, as in the explorer: ←/→ query, ↑/↓ head, [ ] layer (not while typing in a field). */
-export function uploadKeys(data: AttentionSet, controls: UploadControls): () => void {
+export function uploadKeys(data: Shape, controls: UploadControls): () => void {
   return mapPageKeys(controls, () => uploadSizes(data, controls.value.group));
 }
 
@@ -111,42 +147,89 @@ function scrollCard(node: Element, view: string): {div: HTMLDivElement; h2: HTML
   return {div, h2, scroll};
 }
 
+/** What the views read: the shape and the sequences, and maps by head or by layer, from a file held whole or read in parts. */
+export interface ViewData {
+  layers: number;
+  heads: number;
+  n: number;
+  groups: AttentionGroup[];
+  hasEffective: boolean;
+  head(group: number, layer: number, head: number, kind?: "pattern" | "effective"): Promise<HeadMap>;
+  layer(group: number, layer: number, kind?: "pattern" | "effective"): Promise<HeadMap[]>;
+}
+
+/** A file held in memory as the views read it: its maps are row views of its buffers (no copy). */
+export function wholeFile(set: AttentionSet): ViewData {
+  const stack = (group: number, layer: number, kind: "pattern" | "effective" = "pattern") => layerStack(set, group, layer, kind);
+  return {...set, hasEffective: set.effective !== null, head: async (g, l, h, kind) => stack(g, l, kind)[h], layer: async (g, l, kind) => stack(g, l, kind)};
+}
+
+/** The current upload's data as the views read it, or null when nothing is drawn. */
+export function viewData(upload: Upload): ViewData | null {
+  return upload.parts ?? (upload.result.data ? wholeFile(upload.result.data) : null);
+}
+
+/** A card's body while its maps are read, and what it says if reading them fails (the part's problems). */
+function pending(what: string): HTMLElement {
+  const note = element("p", "mixviz-caption", `Reading ${what}…`);
+  note.dataset.reading = "true";
+  return note;
+}
+function failed(error: unknown): HTMLElement {
+  const note = element("p", "mixviz-caption", `This part of the file could not be drawn: ${(error as Error).message}`);
+  note.dataset.error = "true";
+  return note;
+}
+
 /**
- * The Sentence View and the Attention Field of the selection, moved in place by the query. Long sequences:
- * the field shows a window of FIELD_MAX_TOKENS tokens around the query (every weight among them), kept while
- * the query is more than FIELD_EDGE tokens inside it; a new window is a new field, a move inside it only
- * moves the highlight.
+ * The Sentence View and the Attention Field of the selection, moved in place by the query; a long sequence's
+ * field shows a window of tokens around the query (mapPage.windowedField, as in the explorer). The head's map
+ * comes first (the Sentence View draws), then the layer's (the field).
  */
-export function linkedViews(data: AttentionSet | null, pick: UploadSelection | null, controls: UploadControls | null, invalidation: Promise<unknown>): HTMLElement {
+export function linkedViews(data: ViewData | null, pick: UploadSelection | null, controls: UploadControls | null, invalidation: Promise<unknown>): HTMLElement {
   if (!data || !pick || !controls) {
     const empty = element("p", "mixviz-caption", "Nothing to draw: load a file that passes the checks above.");
     empty.dataset.empty = "true";
     return empty;
   }
   const tokens = data.groups[pick.group].tokens;
-  const stack = layerStack(data, pick.group, pick.layer);
   const shown: ShownHead = {layer: pick.layer, head: pick.head, direction: pick.direction, label: headLabel(pick.layer, pick.head)};
   const paths = tokens.map(() => []);
-  const start = controls.value.query;
-  const sentence = headSentence(stack[pick.head], tokens, shown, start);
-  const sentenceCard = scrollCard(sentence, "sentence");
-  const fieldCard = scrollCard(element("div"), "field");
-  let win: TokenWindow | null = null;
-  let field: ReturnType<typeof layerField> | null = null;
-  const move = (query: number) => {
-    sentence.setQuery(query);
-    const next = followWindow(win, query, data.n, FIELD_MAX_TOKENS, FIELD_EDGE);
-    if (next !== win || !field) {
-      win = next;
-      field = layerField(cutStack(stack, win), tokens.slice(win.start, win.start + win.size), paths.slice(0, win.size), shown, query - win.start, `Attention field, layer ${pick.layer}`);
-      field.dataset.window = `${win.start}-${win.start + win.size - 1}`;
-      fieldCard.scroll.replaceChildren(field);
-    } else field.setQuery(query - win.start);
-    field.dataset.query = String(query);
+  let query = controls.value.query;
+  const sentenceCard = scrollCard(pending(`head ${shown.label}`), "sentence");
+  const fieldCard = scrollCard(pending(`the ${data.heads} heads of layer ${pick.layer}`), "field");
+  let sentence: ReturnType<typeof headSentence> | null = null;
+  let field: ReturnType<typeof windowedField> | null = null;
+  const move = (next: number) => {
+    query = next;
     sentenceCard.h2.textContent = sentenceTitle(shown.label, pick.direction, tokens[query]);
-    fieldCard.h2.textContent = fieldTitle(data.heads, pick.layer, win, data.n);
+    sentence?.setQuery(query);
+    if (!field) return;
+    field.setQuery(query);
+    fieldCard.h2.textContent = fieldTitle(data.heads, pick.layer, field.window()!, data.n);
   };
-  move(start);
+  const layer = () =>
+    data.layer(pick.group, pick.layer).then(
+      (maps) => {
+        field = windowedField(maps, tokens, paths, shown, `Attention field, layer ${pick.layer}`);
+        fieldCard.scroll.replaceChildren(field.box);
+        move(query);
+      },
+      (error) => fieldCard.scroll.replaceChildren(failed(error))
+    );
+  data.head(pick.group, pick.layer, pick.head).then(
+    (map) => {
+      sentence = headSentence(map, tokens, shown, query);
+      sentenceCard.scroll.replaceChildren(sentence);
+      move(query);
+      layer();
+    },
+    (error) => {
+      sentenceCard.scroll.replaceChildren(failed(error));
+      layer();
+    }
+  );
+  move(query);
   follow(controls, invalidation, move);
   const row = element("div", "mixviz-linked");
   row.append(sentenceCard.div, fieldCard.div);
@@ -154,19 +237,23 @@ export function linkedViews(data: AttentionSet | null, pick: UploadSelection | n
 }
 
 /** The heatmap of the selected head; with an `effective` column, compared with it. */
-export function heatmapView(data: AttentionSet | null, pick: UploadSelection | null, controls: UploadControls | null, invalidation: Promise<unknown>): HTMLElement {
+export function heatmapView(data: ViewData | null, pick: UploadSelection | null, controls: UploadControls | null, invalidation: Promise<unknown>): HTMLElement {
   if (!data || !pick || !controls) return element("p", "mixviz-caption", "Nothing to draw yet.");
   const tokens = data.groups[pick.group].tokens;
-  const raw = layerStack(data, pick.group, pick.layer)[pick.head];
-  const effective = data.effective ? layerStack(data, pick.group, pick.layer, "effective")[pick.head] : undefined;
   const label = headLabel(pick.layer, pick.head);
-  const size = !effective && data.n > HEATMAP_LARGE_TOKENS ? HEATMAP_LARGE_SIZE : undefined;
-  const panel = heatmapPanel({raw, rawName: "pattern", effective, tokens}, {query: controls.value.query, path: tokens.map(() => []), title: label, headLabel: label, color: headColor(pick.head), size});
-  follow(controls, invalidation, (q) => panel.setQuery(q));
+  const size = !data.hasEffective && data.n > HEATMAP_LARGE_TOKENS ? HEATMAP_LARGE_SIZE : undefined;
   const wrap = element("div", "card");
   wrap.dataset.view = "heatmap";
-  wrap.append(panel);
-  if (!effective) wrap.append(element("p", "mixviz-caption", PATTERN_ONLY_NOTE));
+  wrap.append(pending(`head ${label}`));
+  Promise.all([data.head(pick.group, pick.layer, pick.head), data.hasEffective ? data.head(pick.group, pick.layer, pick.head, "effective") : undefined]).then(
+    ([raw, effective]) => {
+      const panel = heatmapPanel({raw, rawName: "pattern", effective, tokens}, {query: controls.value.query, path: tokens.map(() => []), title: label, headLabel: label, color: headColor(pick.head), size});
+      follow(controls, invalidation, (q) => panel.setQuery(q));
+      wrap.replaceChildren(panel);
+      if (!effective) wrap.append(element("p", "mixviz-caption", PATTERN_ONLY_NOTE));
+    },
+    (error) => wrap.replaceChildren(failed(error))
+  );
   return wrap;
 }
 

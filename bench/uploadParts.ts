@@ -1,0 +1,109 @@
+// `tsx bench/uploadParts.ts DUMP_DIR [site folder …]`: an LLM-sized attention dump on the "Your data" page,
+// opened from a file and from a URL (read in parts: src/sources/readerParquet.ts) — the time to the first
+// view, to the whole layer, a head change, a layer change and a scrubber move, the longest main-thread block,
+// and the memory of the page's renderer process after them — in Debian's Chromium through playwright-core, on built sites (default: $MIXVIZ_OUTPUT or dist).
+// DUMP_DIR holds `dump.parquet` and `tokens.json` from `python bench/attention_dump.py DUMP_DIR` (32 × 32 ×
+// 1,024 float16, about 2 GB). Give an older site beside the new one to see what it did with the same file.
+// Prints figures; never passes or fails on a time.
+import {execFileSync} from "node:child_process";
+import {rmSync, statSync, symlinkSync} from "node:fs";
+import {join, resolve} from "node:path";
+import type {Page} from "playwright-core";
+import {serve} from "../scripts/serve.js";
+import {launch} from "../test/e2e/browser.js";
+import {longestTask, startBlockTimer} from "./yourData.js";
+
+const [DUMP_DIR, ...sites] = process.argv.slice(2);
+if (!DUMP_DIR) throw new Error("usage: tsx bench/uploadParts.ts DUMP_DIR [site folder …]");
+const SITES = sites.length ? sites : [process.env.MIXVIZ_OUTPUT ?? "dist"];
+const DUMP = resolve(DUMP_DIR, "dump.parquet");
+const TOKENS = resolve(DUMP_DIR, "tokens.json");
+const TIMEOUT = 120_000;
+/** The name the dump is linked under in a site folder, to be opened by URL from the site's own origin. */
+const LINKED = "bench-dump.parquet";
+
+const SENTENCE = "[data-view=sentence] .mixviz-sentence-view";
+const FIELD = "[data-view=field] [data-window]";
+
+/** ms from `action` until `selector` shows (and, when given, `ready` holds in the page). */
+async function timed(page: Page, action: () => Promise<unknown>, selector: string, ready?: string): Promise<number> {
+  const started = Date.now();
+  await action();
+  await page.waitForSelector(selector, {timeout: TIMEOUT});
+  if (ready) await page.waitForFunction(ready, undefined, {timeout: TIMEOUT});
+  return Date.now() - started;
+}
+
+/** The report's text when the page refused the file, else null. */
+const refusal = (page: Page) => page.evaluate(() => (document.querySelector(".mixviz-upload-report")?.getAttribute("data-state") === "error" ? document.querySelector(".mixviz-upload-report li")?.textContent ?? "refused" : null));
+
+/** MB resident in the largest Chromium renderer process (the page, its workers and its wasm memory). */
+function rendererMB(): number {
+  const rows = execFileSync("ps", ["-eo", "rss=,args="], {encoding: "utf8"}).split("\n").filter((row) => row.includes("--type=renderer"));
+  return Math.max(0, ...rows.map((row) => Number(row.trim().split(/\s+/)[0]) / 1024));
+}
+
+const sentenceTitle = (page: Page) => page.evaluate(() => document.querySelector("[data-view=sentence] h2")?.textContent ?? "");
+const headDrawn = `!document.querySelector("[data-view=sentence] [data-reading]") && document.querySelector(".mixviz-upload-report")?.dataset.state !== "loading"`;
+
+/** The figures of one opening: `open` picks the file or loads the URL; the block timer runs from `open` on. */
+async function measure(page: Page, open: () => Promise<unknown>): Promise<string> {
+  const started = Date.now();
+  try {
+    await open();
+    await startBlockTimer(page);
+    await page.waitForSelector(`${SENTENCE}[data-focus]`, {timeout: TIMEOUT});
+    await page.waitForFunction(headDrawn, undefined, {timeout: TIMEOUT});
+    const report = (await page.locator(".mixviz-upload-report p").first().textContent()) ?? "";
+    if (!report.includes("dump")) return `not drawn: the page shows "${report}"`; // a page that ignores ?url= shows its example
+  } catch (error) {
+    return `not drawn: ${(await refusal(page)) ?? (error as Error).message}`;
+  }
+  const first = Date.now() - started;
+  await page.waitForSelector(FIELD, {timeout: TIMEOUT});
+  const wholeLayer = Date.now() - started;
+  const title = await sentenceTitle(page);
+  /** A key that changes the head or the layer: until the Sentence View's title changes and its head is drawn. */
+  const change = async (key: string) => {
+    const before = await sentenceTitle(page);
+    return timed(page, () => page.keyboard.press(key), SENTENCE, `document.querySelector("[data-view=sentence] h2")?.textContent !== ${JSON.stringify(before)} && ${headDrawn}`);
+  };
+  const head = await change("ArrowDown");
+  const layer = await change("]");
+  const layerStarted = Date.now() - layer;
+  await page.waitForSelector(FIELD, {timeout: TIMEOUT});
+  const layerField = Date.now() - layerStarted;
+  const scrub = await timed(page, () => page.keyboard.press("ArrowRight"), `${SENTENCE}[data-focus="query:1"]`);
+  const blocked = await longestTask(page);
+  return `${first} | ${wholeLayer} | ${head} | ${layer} (field ${layerField}) | ${scrub} | ${blocked.toFixed(0)} | ${rendererMB().toFixed(0)} | ${title}`;
+}
+
+const served = await Promise.all(SITES.map(async (site) => ({site, ...(await serve(site))})));
+const browser = await launch();
+const size = statSync(DUMP).size / 1e6;
+console.log(`"Your data" page, files read in parts, Chromium ${browser.version()}; ${DUMP} (${size.toFixed(0)} MB) with its tokens`);
+console.log("site | opened from | first view ms | whole layer drawn ms | head change ms | layer change ms | scrubber move ms | longest main-thread block ms | renderer RSS MB after | first view");
+try {
+  for (const {site, url} of served) {
+    const linked = join(site, LINKED);
+    symlinkSync(DUMP, linked);
+    try {
+      for (const from of ["file", "URL"] as const) {
+        const page = await browser.newPage();
+        await page.goto(new URL("./your-data", url).href);
+        await page.waitForSelector(SENTENCE, {timeout: TIMEOUT});
+        await page.keyboard.press("Escape");
+        const open = from === "file"
+          ? () => page.setInputFiles("input[data-upload=files]", [DUMP, TOKENS])
+          : () => page.goto(new URL(`./your-data?url=${encodeURIComponent(new URL(`./${LINKED}`, url).href)}`, url).href);
+        console.log(`${site} | ${from} | ${await measure(page, open)}`);
+        await page.close();
+      }
+    } finally {
+      rmSync(linked);
+    }
+  }
+} finally {
+  await browser.close();
+  served.forEach(({server}) => server.close());
+}

@@ -1,0 +1,121 @@
+// "Your data": which files are read in parts. A Parquet attention file larger than the page holds in memory
+// (over the size limit, or declaring more weights than MAX_WEIGHTS), and any Parquet file at a URL, is opened
+// from its footer and read one head at a time (src/sources/readerParquet.ts); everything else is read whole by
+// the upload worker. A tokens file picked with it is read here (it is small). No DOM: parquet-wasm's module is
+// passed in, so test/yourDataParts.test.ts runs this in Node.
+import {declaredWeights, footerAnswer, openParts, type FooterReply, type FooterRequest, type PartsFile, type RowGroupDecoder} from "../../sources/readerParquet.js";
+import {IssueList, type Issue} from "../../upload/issues.js";
+import {MAX_FILE_BYTES, MAX_WEIGHTS} from "../../upload/limits.js";
+import {decodeFile, detectKind, readPicked, type PickedFile} from "../../upload/readers.js";
+import {tokensFromJson, tokensFromTable, type TokenLists} from "../../upload/tokens.js";
+
+/** The parts of parquet-wasm used here: its async reader over a Blob or a URL, and the whole-file decoder. */
+export interface PartsModule {
+  ParquetFile: {fromFile(file: Blob): Promise<RowGroupDecoder>; fromUrl(url: string): Promise<RowGroupDecoder>};
+  readParquet(bytes: Uint8Array): {intoIPCStream(): Uint8Array};
+}
+
+/** What opening files in parts gave: the file, or the reasons it could not be opened. */
+export interface PartsResult {
+  names: string[];
+  issues: Issue[];
+  parts: PartsFile | null;
+}
+
+/** Opens picked files in parts, or says null: read them whole, as before. */
+export type PartsOpener = {
+  files(files: readonly PickedFile[]): Promise<PartsResult | null>;
+  url(url: string): Promise<PartsResult>;
+};
+
+const PARQUET_MAGIC = "PAR1";
+
+async function isParquet(file: PickedFile & Partial<Blob>): Promise<boolean> {
+  if (!file.slice || file.size < 8) return false;
+  const head = new Uint8Array(await file.slice(0, 4).arrayBuffer());
+  return String.fromCharCode(...head) === PARQUET_MAGIC;
+}
+
+/** The tokens among the other (small) files; anything else is named in a warning and not read. */
+async function otherFiles(files: readonly PickedFile[], module: PartsModule, issues: IssueList): Promise<TokenLists | null> {
+  let tokens: TokenLists | null = null;
+  for (const file of await readPicked(files)) {
+    const decoded = decodeFile(file, issues, detectKind(file.bytes) === "parquet" ? (bytes) => module.readParquet(bytes).intoIPCStream() : undefined);
+    if (!decoded) continue;
+    if (decoded.kind === "json") tokens = tokensFromJson(decoded.value, file.name, issues);
+    else if (decoded.table.getChild("token") && !decoded.table.getChild("pattern")) tokens = tokensFromTable(decoded.table, file.name, issues);
+    else issues.warn("extra_file", `${file.name} was not read: beside an attention file read in parts, only a tokens file is read (mixing and ablation tables need a file that fits in memory)`);
+  }
+  return tokens;
+}
+
+/** Reads a Parquet footer's index from a picked File or an absolute URL: in the footer worker on the page. */
+export type FooterReader = (name: string, source: Blob | string) => Promise<Omit<FooterReply, "id">>;
+
+/** The page's footer reader: requests to a footer worker (src/sources/footerWorker.ts), started on first use. */
+export function workerFooter(start: () => {postMessage(request: FooterRequest): void; addEventListener(type: "message", listener: (event: MessageEvent<FooterReply>) => void): void}): FooterReader {
+  let worker: ReturnType<typeof start> | null = null;
+  const pending = new Map<number, (reply: FooterReply) => void>();
+  let next = 0;
+  return (name, source) =>
+    new Promise((resolve) => {
+      if (!worker) {
+        worker = start();
+        worker.addEventListener("message", (event) => {
+          pending.get(event.data.id)?.(event.data);
+          pending.delete(event.data.id);
+        });
+      }
+      const id = next++;
+      pending.set(id, resolve);
+      worker.postMessage({id, name, source});
+    });
+}
+
+/** The same reading on the calling thread (Node and the unit tests). */
+export const localFooter: FooterReader = (name, source) => footerAnswer({id: 0, name, source});
+
+/** Above either limit a file is too large to hold (limits.ts); a test passes smaller ones. */
+export interface HoldLimits {
+  bytes: number;
+  weights: number;
+}
+
+/** `start` starts parquet-wasm (once, the first time a file opens in parts); the page passes its web build. */
+export function partsOpener(start: () => Promise<PartsModule>, footer: FooterReader, limits: HoldLimits = {bytes: MAX_FILE_BYTES, weights: MAX_WEIGHTS}): PartsOpener {
+  let started: Promise<PartsModule> | null = null;
+  const load = () => (started ??= start().catch((error) => ((started = null), Promise.reject(error))));
+  return {
+    async files(picked) {
+      const parquet: PickedFile[] = [];
+      for (const file of picked) if (await isParquet(file as PickedFile & Partial<Blob>)) parquet.push(file);
+      if (parquet.length !== 1) return null;
+      const [file] = parquet as (PickedFile & Blob)[];
+      const read = await footer(file.name, file);
+      if (!read.index) return null; // read whole, which names what is wrong with it
+      const weights = declaredWeights(read.index);
+      if (weights === null || (file.size <= limits.bytes && weights <= limits.weights)) return null;
+      const issues = new IssueList();
+      const module = await load();
+      const tokens = await otherFiles(picked.filter((f) => f !== file), module, issues);
+      const names = picked.map((f) => f.name);
+      if (issues.hasErrors) return {names, issues: issues.list(), parts: null};
+      const parts = openParts({name: file.name, index: read.index, decoder: await module.ParquetFile.fromFile(file), tokens}, issues);
+      return {names, issues: issues.list(), parts};
+    },
+    async url(url) {
+      const issues = new IssueList();
+      const module = load(); // started while the footer is read
+      module.catch(() => undefined); // when the footer cannot be read, that is the message
+      const read = await footer(url, url);
+      if (!read.index) return {names: [url], issues: read.issues, parts: null};
+      try {
+        const parts = openParts({name: url, index: read.index, decoder: await (await module).ParquetFile.fromUrl(url), tokens: null}, issues);
+        return {names: [url], issues: issues.list(), parts};
+      } catch (error) {
+        issues.error("corrupt", `${url} could not be read (${(error as Error).message})`);
+        return {names: [url], issues: issues.list(), parts: null};
+      }
+    }
+  };
+}
