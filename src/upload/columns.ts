@@ -1,7 +1,7 @@
 // Column checks shared by the attention, tokens and mixing tables: presence (with a hint when a column
 // looks misnamed), type, nulls, and reading numeric columns as plain numbers (64-bit integers converted,
 // Float16 decoded from its bits). Pure.
-import {DataType, Precision, util, type Field, type Table, type Vector} from "apache-arrow";
+import {DataType, Precision, util, type Data, type Field, type Table, type Vector} from "apache-arrow";
 import type {IssueList} from "./issues.js";
 
 export type ColumnKind = "integer" | "float" | "string" | "label" | "float-list";
@@ -104,6 +104,30 @@ export function asNumbers(values: ArrayLike<number> | BigInt64Array | BigUint64A
   if (values instanceof BigInt64Array || values instanceof BigUint64Array) return Float64Array.from(values, Number);
   if (DataType.isFloat(type) && type.precision === Precision.HALF) return Float32Array.from(values as ArrayLike<number>, util.uint16ToFloat64);
   return values as ArrayLike<number>;
+}
+
+const TWO_32 = 2 ** 32;
+
+/**
+ * Rows from…from+count of one chunk of an integer or float column as numbers, written into `into` (at least
+ * `count` long) without a copy of the whole column: a 64-bit integer is read from its two 32-bit halves (the
+ * same number as Number(bigint), exact below 2⁵³), a Float16 decoded from its bits.
+ */
+export function chunkNumbers(data: Data, from: number, count: number, into: Float64Array): Float64Array {
+  const out = into.subarray(0, count);
+  const at = data.offset + from;
+  const values = data.values as ArrayLike<number> | BigInt64Array | BigUint64Array;
+  if (values instanceof BigInt64Array || values instanceof BigUint64Array) {
+    const words = values.length * 2;
+    const high = values instanceof BigInt64Array ? new Int32Array(values.buffer, values.byteOffset, words) : new Uint32Array(values.buffer, values.byteOffset, words);
+    const low = new Uint32Array(values.buffer, values.byteOffset, words);
+    for (let i = 0, w = 2 * at; i < count; i++, w += 2) out[i] = high[w + 1] * TWO_32 + low[w];
+  } else if (DataType.isFloat(data.type) && data.type.precision === Precision.HALF) {
+    for (let i = 0; i < count; i++) out[i] = util.uint16ToFloat64(values[at + i]);
+  } else {
+    out.set((values as Float64Array).subarray(at, at + count));
+  }
+  return out;
 }
 
 /** An integer or float column as numbers. */

@@ -4,71 +4,135 @@
 // layout for large files (12 layers × 12 heads × 512 tokens is 73,728 rows instead of 37.7 M).
 // Optional columns: `model` and `sample` (each distinct pair is one sequence), `effective` (tidy only).
 // Rows count from 0. Pure.
-import {DataType, type Table, type Vector} from "apache-arrow";
+//
+// A tidy file of 12 × 12 × 512 is 37.7 M rows, so the table is read record batch by record batch, a window of
+// rows at a time into reused buffers, never as whole columns: one pass over the index columns for the sizes
+// (their smallest and largest values), one pass that checks and places every weight. The rows a message names
+// are found again only when there is something to name.
+import {DataType, type Data, type RecordBatch, type Table} from "apache-arrow";
 import type {AttentionGroup, AttentionSet} from "./attentionSet.js";
-import {asNumbers, checkColumns, checkNulls, isFloatList, labels, numbers, type ColumnKind} from "./columns.js";
+import {asNumbers, checkColumns, checkNulls, chunkNumbers, isFloatList, type ColumnKind} from "./columns.js";
 import type {IssueList} from "./issues.js";
 import {MAX_LOCATIONS, MAX_WEIGHTS} from "./limits.js";
 import type {TokenLists} from "./tokens.js";
 
-interface Groups {
-  of: Int32Array;
-  list: {model: string | null; sample: string | null}[];
+/** Rows read at a time: the length of the buffers one column's numbers are read into. */
+const WINDOW = 1 << 16;
+
+/** Rows row…row+count of the table: rows from…from+count of record batch `batch`. */
+interface Window {
+  batch: number;
+  data: RecordBatch;
+  from: number;
+  row: number;
+  count: number;
 }
 
-function groupRows(table: Table): Groups {
-  const rows = table.numRows;
-  const of = new Int32Array(rows);
-  const model = table.getChild("model");
-  const sample = table.getChild("sample");
-  if (!model && !sample) return {of, list: [{model: null, sample: null}]};
-  const models = model ? labels(model) : null;
-  const samples = sample ? labels(sample) : null;
-  const index = new Map<string, number>();
-  const list: Groups["list"] = [];
-  for (let i = 0; i < rows; i++) {
-    const m = models ? models[i] : null;
-    const s = samples ? samples[i] : null;
-    const key = `${m}\u0000${s}`;
-    let g = index.get(key);
-    if (g === undefined) {
-      g = list.length;
-      index.set(key, g);
-      list.push({model: m, sample: s});
+function* windows(table: Table): Generator<Window> {
+  let row = 0;
+  for (const [batch, data] of table.batches.entries()) {
+    for (let from = 0; from < data.numRows; from += WINDOW) {
+      const count = Math.min(WINDOW, data.numRows - from);
+      yield {batch, data, from, row, count};
+      row += count;
     }
-    of[i] = g;
   }
-  return {of, list};
+}
+
+/** Reads a window of a numeric column into a buffer of its own, reused from window to window. */
+function columnReader(table: Table, column: string): (w: Window) => Float64Array {
+  const index = table.schema.fields.findIndex((f) => f.name === column);
+  const buffer = new Float64Array(WINDOW);
+  return (w) => chunkNumbers(w.data.data.children[index], w.from, w.count, buffer);
+}
+
+/** Whether rows a and b of one chunk hold the same value, from its raw buffers (false where it cannot tell). */
+function sameValues(data: Data): (a: number, b: number) => boolean {
+  const values = data.values as ArrayLike<number> | BigInt64Array | BigUint64Array | undefined;
+  const at = data.offset;
+  if (values instanceof BigInt64Array || values instanceof BigUint64Array) {
+    const words = new Int32Array(values.buffer, values.byteOffset, values.length * 2);
+    return (a, b) => words[2 * (at + a)] === words[2 * (at + b)] && words[2 * (at + a) + 1] === words[2 * (at + b) + 1];
+  }
+  if (data.valueOffsets && values) {
+    const offsets = data.valueOffsets as ArrayLike<number | bigint>;
+    return (a, b) => {
+      const start = Number(offsets[at + a]);
+      const other = Number(offsets[at + b]);
+      const length = Number(offsets[at + a + 1]) - start;
+      if (length !== Number(offsets[at + b + 1]) - other) return false;
+      for (let i = 0; i < length; i++) if (values[start + i] !== values[other + i]) return false;
+      return true;
+    };
+  }
+  if (values && (DataType.isInt(data.type) || DataType.isDictionary(data.type))) return (a, b) => values[at + a] === values[at + b];
+  return () => false;
+}
+
+/** The sequences of the table (each distinct model and sample pair), in the order their first rows come. */
+class Groups {
+  readonly list: {model: string | null; sample: string | null}[] = [];
+  private readonly index = new Map<string, number>();
+  private readonly labelled: boolean;
+  private readonly out = new Int32Array(WINDOW);
+
+  constructor(private readonly table: Table) {
+    this.labelled = Boolean(table.getChild("model") || table.getChild("sample"));
+    if (!this.labelled) this.list.push({model: null, sample: null});
+  }
+
+  /** The group of row i (found by its labels, as a message naming it needs). */
+  at(i: number): number {
+    return this.labelled ? this.of(this.label("model", i), this.label("sample", i)) : 0;
+  }
+
+  /** The groups of a window's rows; a row with the same labels as the one before it is not looked up again. */
+  window(w: Window, out = this.out): Int32Array {
+    if (!this.labelled) return out.fill(0, 0, w.count);
+    const parts = ["model", "sample"].map((column) => {
+      const index = this.table.schema.fields.findIndex((f) => f.name === column);
+      return index < 0 ? null : {vector: w.data.getChildAt(index)!, same: sameValues(w.data.data.children[index])};
+    });
+    for (let r = 0; r < w.count; r++) {
+      const j = w.from + r;
+      if (r > 0 && parts.every((p) => !p || p.same(j - 1, j))) out[r] = out[r - 1];
+      else out[r] = this.of(...(parts.map((p) => (p ? String(p.vector.get(j)) : null)) as [string | null, string | null]));
+    }
+    return out.subarray(0, w.count);
+  }
+
+  private label(column: string, i: number): string | null {
+    const vector = this.table.getChild(column);
+    return vector ? String(vector.get(i)) : null;
+  }
+
+  private of(model: string | null, sample: string | null): number {
+    const key = `${model}\u0000${sample}`;
+    let g = this.index.get(key);
+    if (g === undefined) {
+      g = this.list.length;
+      this.index.set(key, g);
+      this.list.push({model, sample});
+    }
+    return g;
+  }
+}
+
+/** A dense `pattern` chunk's lists: where row j's weights start and how many there are, its weights as numbers. */
+function listsOf(data: Data): {values: ArrayLike<number>; start: (j: number) => number; length: (j: number) => number} {
+  const child = data.children[0];
+  const values = asNumbers(child.values as ArrayLike<number>, child.type);
+  const fixed = DataType.isFixedSizeList(data.type) ? data.type.listSize : 0;
+  const offsets = data.valueOffsets as ArrayLike<number | bigint>;
+  return {
+    values,
+    start: (j) => child.offset + (fixed ? (data.offset + j) * fixed : Number(offsets[data.offset + j])),
+    length: (j) => (fixed ? fixed : Number(offsets[data.offset + j + 1]) - Number(offsets[data.offset + j]))
+  };
 }
 
 function groupLabel(model: string | null, sample: string | null): string {
   return [model, sample === null ? null : `sample ${sample}`].filter((p) => p !== null).join(" · ") || "sequence";
-}
-
-function max(values: ArrayLike<number>): number {
-  let m = -Infinity;
-  for (let i = 0; i < values.length; i++) if (values[i] > m) m = values[i];
-  return m;
-}
-
-/**
- * Calls fn(row, values, start, length) for each row of a list column, chunk by chunk (no copy of 32- and
- * 64-bit floats; Float16 lists are decoded once per chunk; a LargeList's 64-bit offsets read as numbers).
- */
-function forEachList(vector: Vector, fn: (row: number, values: ArrayLike<number>, start: number, length: number) => void): void {
-  let row = 0;
-  for (const chunk of vector.data) {
-    const child = chunk.children[0];
-    const values = asNumbers(child.values as ArrayLike<number>, child.type);
-    const fixed = DataType.isFixedSizeList(chunk.type) ? chunk.type.listSize : 0;
-    const offsets = chunk.valueOffsets as ArrayLike<number | bigint>;
-    for (let i = 0; i < chunk.length; i++, row++) {
-      const j = chunk.offset + i;
-      const start = fixed ? j * fixed : Number(offsets[j]);
-      const end = fixed ? start + fixed : Number(offsets[j + 1]);
-      fn(row, values, child.offset + start, end - start);
-    }
-  }
 }
 
 export function attentionFromTable(table: Table, name: string, format: string, tokens: TokenLists | null, issues: IssueList): AttentionSet | null {
@@ -86,28 +150,59 @@ export function attentionFromTable(table: Table, name: string, format: string, t
   const present = [...Object.keys(required), ...Object.keys(optional)].filter((c) => table.getChild(c));
   if (!checkNulls(table, name, present, issues)) return null;
 
-  const rows = table.numRows;
-  const layer = numbers(table.getChild("layer")!);
-  const head = numbers(table.getChild("head_index")!);
-  const query = numbers(table.getChild("query_pos")!);
-  const key = dense ? null : numbers(table.getChild("key_pos")!);
-  const groups = groupRows(table);
+  const indexColumns = dense ? (["layer", "head_index", "query_pos"] as const) : (["layer", "head_index", "query_pos", "key_pos"] as const);
+  const read = Object.fromEntries(indexColumns.map((c) => [c, columnReader(table, c)])) as Record<string, (w: Window) => Float64Array>;
+  const patternIndex = table.schema.fields.findIndex((f) => f.name === "pattern");
+  const groups = new Groups(table);
+
+  // One pass over the index columns: each one's smallest and largest value, the sequences, the longest list.
+  const least: Record<string, number> = {};
+  const most: Record<string, number> = {};
+  for (const c of indexColumns) (least[c] = Infinity), (most[c] = -Infinity);
+  let longest = 0;
+  for (const w of windows(table)) {
+    for (const c of indexColumns) {
+      const values = read[c](w);
+      let lo = least[c];
+      let hi = most[c];
+      for (let r = 0; r < values.length; r++) {
+        const v = values[r];
+        if (v < lo) lo = v;
+        if (v > hi) hi = v;
+      }
+      least[c] = lo;
+      most[c] = hi;
+    }
+    groups.window(w);
+    if (dense) {
+      const lists = listsOf(w.data.data.children[patternIndex]);
+      for (let r = 0; r < w.count; r++) longest = Math.max(longest, lists.length(w.from + r));
+    }
+  }
+
+  // A row's indices, read again for the few rows a message names.
+  const at = (column: string, i: number) => Number(table.getChild(column)!.get(i));
+  const where = (i: number) => `row ${i} (layer ${at("layer", i)}, head ${at("head_index", i)}, query ${at("query_pos", i)}${dense ? "" : `, key ${at("key_pos", i)}`})`;
+  /** Reports every row whose value in `column` fails `ok`, in row order. */
+  const reportRows = (column: string, ok: (v: number) => boolean, report: (i: number) => void) => {
+    for (const w of windows(table)) {
+      const values = read[column](w);
+      for (let r = 0; r < w.count; r++) if (!ok(values[r])) report(w.row + r);
+    }
+  };
 
   // Ranges: indices start at 0; the sizes are read from the largest index.
-  const where = (i: number) => `row ${i} (layer ${layer[i]}, head ${head[i]}, query ${query[i]}${key ? `, key ${key[i]}` : ""})`;
-  for (const [column, values] of [["layer", layer], ["head_index", head], ["query_pos", query], ["key_pos", key]] as const) {
-    if (!values) continue;
-    for (let i = 0; i < rows; i++) if (values[i] < 0) issues.error("out_of_range", `${name}: "${column}" is negative`, () => where(i));
+  for (const c of indexColumns) {
+    if (least[c] < 0) reportRows(c, (v) => v >= 0, (i) => issues.error("out_of_range", `${name}: "${c}" is negative`, () => where(i)));
   }
   if (issues.hasErrors) return null;
-  const L = max(layer) + 1;
-  const H = max(head) + 1;
-  const positions = Math.max(max(query), key ? max(key) : 0) + 1;
+  const L = most.layer + 1;
+  const H = most.head_index + 1;
+  const positions = Math.max(most.query_pos, dense ? 0 : most.key_pos) + 1;
 
   // Tokens: from the tokens list when one came with the file, else numbered positions.
   const tokensOf = (sample: string | null): string[] | null => (tokens ? tokens.shared ?? (sample !== null ? tokens.bySample.get(sample) ?? null : null) : null);
-  let N = positions;
-  if (dense) forEachList(table.getChild("pattern")!, (_row, _v, _s, length) => (N = Math.max(N, length)));
+  let N = dense ? Math.max(positions, longest) : positions;
   const given = groups.list.map((g) => tokensOf(g.sample));
   if (tokens) {
     groups.list.forEach((g, i) => {
@@ -121,11 +216,8 @@ export function attentionFromTable(table: Table, name: string, format: string, t
   } else {
     issues.warn("no_tokens", `${name}: no tokens list came with the file, so positions are shown as numbers (add a tokens file to see tokens)`);
   }
-  for (const [column, values] of [["query_pos", query], ["key_pos", key]] as const) {
-    if (!values) continue;
-    for (let i = 0; i < rows; i++) {
-      if (values[i] >= N) issues.error("out_of_range", `${name}: "${column}" is past the last token (the tokens list has ${N}, positions 0–${N - 1})`, () => where(i));
-    }
+  for (const c of dense ? ["query_pos"] : ["query_pos", "key_pos"]) {
+    if (most[c] >= N) reportRows(c, (v) => v < N, (i) => issues.error("out_of_range", `${name}: "${c}" is past the last token (the tokens list has ${N}, positions 0–${N - 1})`, () => where(i)));
   }
   if (issues.hasErrors) return null;
 
@@ -137,13 +229,21 @@ export function attentionFromTable(table: Table, name: string, format: string, t
   }
 
   const values = Array.from({length: G}, () => new Float32Array(L * H * N * N));
-  const effectiveColumn = table.getChild("effective");
-  const effective = effectiveColumn ? Array.from({length: G}, () => new Float32Array(L * H * N * N)) : null;
+  const effectiveIndex = table.schema.fields.findIndex((f) => f.name === "effective");
+  const effective = effectiveIndex >= 0 ? Array.from({length: G}, () => new Float32Array(L * H * N * N)) : null;
   const seen = Array.from({length: G}, () => new Uint8Array(L * H * N * (dense ? 1 : N)));
-  // The earlier row of a duplicate, found by scanning back (only for the few that are named).
+  // The earlier row of a duplicate, found by scanning back (only for the few that are named), with buffers of its
+  // own: it runs while the pass below holds its window.
   const earlier = (i: number) => {
-    for (let j = 0; j < i; j++) {
-      if (groups.of[j] === groups.of[i] && layer[j] === layer[i] && head[j] === head[i] && query[j] === query[i] && (!key || key[j] === key[i])) return j;
+    const g = groups.at(i);
+    const cell = indexColumns.map((c) => at(c, i));
+    const scan = indexColumns.map((c) => columnReader(table, c));
+    const scanGroups = new Int32Array(WINDOW);
+    for (const w of windows(table)) {
+      if (w.row >= i) break;
+      const columns = scan.map((readColumn) => readColumn(w));
+      const of = groups.window(w, scanGroups);
+      for (let r = 0; r < w.count && w.row + r < i; r++) if (of[r] === g && columns.every((values, c) => values[r] === cell[c])) return w.row + r;
     }
     return -1;
   };
@@ -161,35 +261,53 @@ export function attentionFromTable(table: Table, name: string, format: string, t
     return true;
   };
 
-  if (dense) {
-    forEachList(table.getChild("pattern")!, (i, list, start, length) => {
-      const g = groups.of[i];
-      const slot = (layer[i] * H + head[i]) * N + query[i];
-      if (length !== N) {
-        issues.error("shape", `${name}: every "pattern" list must hold one weight per key (${N})`, () => `${where(i)} has ${length}`);
-        return;
+  // One pass that checks every weight and puts it in its place.
+  const readPattern = dense ? null : columnReader(table, "pattern");
+  const readEffective = effective ? columnReader(table, "effective") : null;
+  let lists: ReturnType<typeof listsOf> | null = null;
+  let listsBatch = -1;
+  for (const w of windows(table)) {
+    const layer = read.layer(w);
+    const head = read.head_index(w);
+    const query = read.query_pos(w);
+    const of = groups.window(w);
+    if (dense) {
+      if (listsBatch !== w.batch) (lists = listsOf(w.data.data.children[patternIndex])), (listsBatch = w.batch);
+      const {values: list, start, length} = lists!;
+      for (let r = 0; r < w.count; r++) {
+        const i = w.row + r;
+        const g = of[r];
+        const slot = (layer[r] * H + head[r]) * N + query[r];
+        const n = length(w.from + r);
+        if (n !== N) {
+          issues.error("shape", `${name}: every "pattern" list must hold one weight per key (${N})`, () => `${where(i)} has ${n}`);
+          continue;
+        }
+        if (!mark(g, slot, i)) continue;
+        const out = values[g];
+        const offset = slot * N;
+        const first = start(w.from + r);
+        for (let k = 0; k < N; k++) {
+          const v = list[first + k];
+          if (!(v >= 0) || v === Infinity) check(v, () => `${where(i)}, key ${k}`, "pattern");
+          out[offset + k] = v;
+        }
       }
-      if (!mark(g, slot, i)) return;
-      const out = values[g];
-      const offset = slot * N;
-      for (let k = 0; k < N; k++) {
-        const v = list[start + k];
-        if (!(v >= 0) || v === Infinity) check(v, () => `${where(i)}, key ${k}`, "pattern");
-        out[offset + k] = v;
+    } else {
+      const key = read.key_pos(w);
+      const pattern = readPattern!(w);
+      const eff = readEffective ? readEffective(w) : null;
+      for (let r = 0; r < w.count; r++) {
+        const i = w.row + r;
+        const g = of[r];
+        const slot = ((layer[r] * H + head[r]) * N + query[r]) * N + key[r];
+        const v = pattern[r];
+        if (!(v >= 0) || v === Infinity) check(v, () => where(i), "pattern");
+        if (eff && (!(eff[r] >= 0) || eff[r] === Infinity)) check(eff[r], () => where(i), "effective");
+        if (!mark(g, slot, i)) continue;
+        values[g][slot] = v;
+        if (eff) effective![g][slot] = eff[r];
       }
-    });
-  } else {
-    const pattern = numbers(table.getChild("pattern")!);
-    const eff = effectiveColumn ? numbers(effectiveColumn) : null;
-    for (let i = 0; i < rows; i++) {
-      const g = groups.of[i];
-      const slot = ((layer[i] * H + head[i]) * N + query[i]) * N + key![i];
-      const v = pattern[i];
-      if (!(v >= 0) || v === Infinity) check(v, () => where(i), "pattern");
-      if (eff && (!(eff[i] >= 0) || eff[i] === Infinity)) check(eff[i], () => where(i), "effective");
-      if (!mark(g, slot, i)) continue;
-      values[g][slot] = v;
-      if (eff) effective![g][slot] = eff[i];
     }
   }
   if (issues.hasErrors) return null;
