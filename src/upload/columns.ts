@@ -1,8 +1,18 @@
 // Column checks shared by the attention, tokens and mixing tables: presence (with a hint when a column
 // looks misnamed), type, nulls, and reading numeric columns as plain numbers (64-bit integers converted,
 // Float16 decoded from its bits). Pure.
-import {DataType, Precision, util, type Data, type Field, type Table, type Vector} from "apache-arrow";
+import {DataType, Precision, util, type Data, type Field, type RecordBatch, type Schema, type Vector} from "apache-arrow";
 import type {IssueList} from "./issues.js";
+
+/**
+ * A table read record batch by record batch: an apache-arrow Table is one; a Parquet file is one that decodes
+ * its row groups again each time `batches` is read (readers.ts), so that its rows are never all in memory.
+ */
+export interface Rows {
+  readonly schema: Schema;
+  readonly numRows: number;
+  readonly batches: Iterable<RecordBatch>;
+}
 
 export type ColumnKind = "integer" | "float" | "string" | "label" | "float-list";
 
@@ -48,19 +58,19 @@ export function hasKind(type: DataType, kind: ColumnKind): boolean {
   }
 }
 
-function field(table: Table, name: string): Field | undefined {
+function field(table: Pick<Rows, "schema">, name: string): Field | undefined {
   return table.schema.fields.find((f) => f.name === name);
 }
 
 /** A hint for a missing column: a column with the same name in other case, or a known alias. */
-function suggestion(table: Table, name: string): string {
+function suggestion(table: Pick<Rows, "schema">, name: string): string {
   const names = table.schema.fields.map((f) => f.name);
   const near = names.find((n) => n.toLowerCase() === name.toLowerCase()) ?? names.find((n) => (ALIASES[name] ?? []).includes(n.toLowerCase()));
   return near ? ` (there is a column "${near}": rename it to "${name}")` : "";
 }
 
 /** Checks that every required column exists with the right type; optional ones only if present. */
-export function checkColumns(table: Table, name: string, required: Record<string, ColumnKind>, optional: Record<string, ColumnKind>, issues: IssueList): boolean {
+export function checkColumns(table: Pick<Rows, "schema">, name: string, required: Record<string, ColumnKind>, optional: Record<string, ColumnKind>, issues: IssueList): boolean {
   const found = table.schema.fields.map((f) => `${f.name}: ${f.type}`).join(", ");
   let ok = true;
   for (const [column, kind] of Object.entries(required)) {
@@ -79,18 +89,25 @@ export function checkColumns(table: Table, name: string, required: Record<string
   return ok;
 }
 
-/** Reports the first rows where a column is null. */
-export function checkNulls(table: Table, name: string, columns: readonly string[], issues: IssueList): boolean {
+/** Reports the first rows where a column is null (a column at a time, record batch by record batch). */
+export function checkNulls(table: Rows, name: string, columns: readonly string[], issues: IssueList): boolean {
   let ok = true;
   for (const column of columns) {
-    const vector = table.getChild(column);
-    if (!vector || vector.nullCount === 0) continue;
-    ok = false;
-    for (let i = 0, seen = 0; i < vector.length && seen < vector.nullCount; i++) {
-      if (!vector.isValid(i)) {
-        seen++;
-        issues.error("null_value", `${name}: column "${column}" is empty (null)`, `row ${i}`);
+    const index = table.schema.fields.findIndex((f) => f.name === column);
+    if (index < 0) continue;
+    let row = 0;
+    for (const batch of table.batches) {
+      const data = batch.data.children[index];
+      if (data.nullCount > 0) {
+        ok = false;
+        for (let j = 0, seen = 0; j < data.length && seen < data.nullCount; j++) {
+          if (!data.getValid(j)) {
+            seen++;
+            issues.error("null_value", `${name}: column "${column}" is empty (null)`, `row ${row + j}`);
+          }
+        }
       }
+      row += batch.numRows;
     }
   }
   return ok;

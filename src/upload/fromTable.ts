@@ -6,12 +6,13 @@
 // Rows count from 0. Pure.
 //
 // A tidy file of 12 × 12 × 512 is 37.7 M rows, so the table is read record batch by record batch, a window of
-// rows at a time into reused buffers, never as whole columns: one pass over the index columns for the sizes
-// (their smallest and largest values), one pass that checks and places every weight. The rows a message names
-// are found again only when there is something to name.
-import {DataType, type Data, type RecordBatch, type Table} from "apache-arrow";
+// rows at a time into reused buffers, never as whole columns (a Parquet file's row groups are decoded as the
+// passes reach them, readers.ts): one pass over the index columns for the sizes (their smallest and largest
+// values), one pass that checks and places every weight. The rows a message names are found again only when
+// there is something to name.
+import {DataType, type Data, type RecordBatch} from "apache-arrow";
 import type {AttentionGroup, AttentionSet} from "./attentionSet.js";
-import {asNumbers, checkColumns, checkNulls, chunkNumbers, isFloatList, type ColumnKind} from "./columns.js";
+import {asNumbers, checkColumns, checkNulls, chunkNumbers, isFloatList, type ColumnKind, type Rows} from "./columns.js";
 import type {IssueList} from "./issues.js";
 import {MAX_LOCATIONS, MAX_WEIGHTS} from "./limits.js";
 import type {TokenLists} from "./tokens.js";
@@ -28,19 +29,21 @@ interface Window {
   count: number;
 }
 
-function* windows(table: Table): Generator<Window> {
+function* windows(table: Rows): Generator<Window> {
   let row = 0;
-  for (const [batch, data] of table.batches.entries()) {
+  let batch = 0;
+  for (const data of table.batches) {
     for (let from = 0; from < data.numRows; from += WINDOW) {
       const count = Math.min(WINDOW, data.numRows - from);
       yield {batch, data, from, row, count};
       row += count;
     }
+    batch++;
   }
 }
 
 /** Reads a window of a numeric column into a buffer of its own, reused from window to window. */
-function columnReader(table: Table, column: string): (w: Window) => Float64Array {
+function columnReader(table: Rows, column: string): (w: Window) => Float64Array {
   const index = table.schema.fields.findIndex((f) => f.name === column);
   const buffer = new Float64Array(WINDOW);
   return (w) => chunkNumbers(w.data.data.children[index], w.from, w.count, buffer);
@@ -76,14 +79,9 @@ class Groups {
   private readonly labelled: boolean;
   private readonly out = new Int32Array(WINDOW);
 
-  constructor(private readonly table: Table) {
-    this.labelled = Boolean(table.getChild("model") || table.getChild("sample"));
+  constructor(private readonly table: Rows) {
+    this.labelled = table.schema.fields.some((f) => f.name === "model" || f.name === "sample");
     if (!this.labelled) this.list.push({model: null, sample: null});
-  }
-
-  /** The group of row i (found by its labels, as a message naming it needs). */
-  at(i: number): number {
-    return this.labelled ? this.of(this.label("model", i), this.label("sample", i)) : 0;
   }
 
   /** The groups of a window's rows; a row with the same labels as the one before it is not looked up again. */
@@ -101,11 +99,6 @@ class Groups {
     return out.subarray(0, w.count);
   }
 
-  private label(column: string, i: number): string | null {
-    const vector = this.table.getChild(column);
-    return vector ? String(vector.get(i)) : null;
-  }
-
   private of(model: string | null, sample: string | null): number {
     const key = `${model}\u0000${sample}`;
     let g = this.index.get(key);
@@ -118,16 +111,25 @@ class Groups {
   }
 }
 
-/** A dense `pattern` chunk's lists: where row j's weights start and how many there are, its weights as numbers. */
+/** How many weights row j of a dense `pattern` chunk holds. */
+function listLength(data: Data): (j: number) => number {
+  if (DataType.isFixedSizeList(data.type)) {
+    const size = data.type.listSize;
+    return () => size;
+  }
+  const offsets = data.valueOffsets as ArrayLike<number | bigint>;
+  return (j) => Number(offsets[data.offset + j + 1]) - Number(offsets[data.offset + j]);
+}
+
+/** A dense `pattern` chunk's lists: where row j's weights start, how many there are, its weights as numbers. */
 function listsOf(data: Data): {values: ArrayLike<number>; start: (j: number) => number; length: (j: number) => number} {
   const child = data.children[0];
-  const values = asNumbers(child.values as ArrayLike<number>, child.type);
   const fixed = DataType.isFixedSizeList(data.type) ? data.type.listSize : 0;
   const offsets = data.valueOffsets as ArrayLike<number | bigint>;
   return {
-    values,
+    values: asNumbers(child.values as ArrayLike<number>, child.type),
     start: (j) => child.offset + (fixed ? (data.offset + j) * fixed : Number(offsets[data.offset + j])),
-    length: (j) => (fixed ? fixed : Number(offsets[data.offset + j + 1]) - Number(offsets[data.offset + j]))
+    length: listLength(data)
   };
 }
 
@@ -135,7 +137,7 @@ function groupLabel(model: string | null, sample: string | null): string {
   return [model, sample === null ? null : `sample ${sample}`].filter((p) => p !== null).join(" · ") || "sequence";
 }
 
-export function attentionFromTable(table: Table, name: string, format: string, tokens: TokenLists | null, issues: IssueList): AttentionSet | null {
+export function attentionFromTable(table: Rows, name: string, format: string, tokens: TokenLists | null, issues: IssueList): AttentionSet | null {
   if (table.numRows === 0) {
     issues.error("no_rows", `${name} has columns but no rows`);
     return null;
@@ -147,20 +149,25 @@ export function attentionFromTable(table: Table, name: string, format: string, t
     : {layer: "integer", head_index: "integer", query_pos: "integer", key_pos: "integer", pattern: "float"};
   const optional: Record<string, ColumnKind> = {model: "label", sample: "label", ...(dense ? {} : {effective: "float"})};
   if (!checkColumns(table, name, required, optional, issues)) return null;
-  const present = [...Object.keys(required), ...Object.keys(optional)].filter((c) => table.getChild(c));
-  if (!checkNulls(table, name, present, issues)) return null;
+  const present = [...Object.keys(required), ...Object.keys(optional)].filter((c) => table.schema.fields.some((f) => f.name === c));
 
   const indexColumns = dense ? (["layer", "head_index", "query_pos"] as const) : (["layer", "head_index", "query_pos", "key_pos"] as const);
-  const read = Object.fromEntries(indexColumns.map((c) => [c, columnReader(table, c)])) as Record<string, (w: Window) => Float64Array>;
-  const patternIndex = table.schema.fields.findIndex((f) => f.name === "pattern");
+  const indexReaders = () => Object.fromEntries(indexColumns.map((c) => [c, columnReader(table, c)])) as Record<string, (w: Window) => Float64Array>;
+  const read = indexReaders();
+  const columnIndex = (column: string) => table.schema.fields.findIndex((f) => f.name === column);
+  const patternIndex = columnIndex("pattern");
+  const presentIndex = present.map(columnIndex);
   const groups = new Groups(table);
 
-  // One pass over the index columns: each one's smallest and largest value, the sequences, the longest list.
+  // One pass over the index columns: each one's smallest and largest value, the sequences, the longest list,
+  // whether any column holds a null.
   const least: Record<string, number> = {};
   const most: Record<string, number> = {};
   for (const c of indexColumns) (least[c] = Infinity), (most[c] = -Infinity);
   let longest = 0;
+  let nulls = 0;
   for (const w of windows(table)) {
+    if (w.from === 0) for (const i of presentIndex) nulls += w.data.data.children[i].nullCount;
     for (const c of indexColumns) {
       const values = read[c](w);
       let lo = least[c];
@@ -175,25 +182,28 @@ export function attentionFromTable(table: Table, name: string, format: string, t
     }
     groups.window(w);
     if (dense) {
-      const lists = listsOf(w.data.data.children[patternIndex]);
-      for (let r = 0; r < w.count; r++) longest = Math.max(longest, lists.length(w.from + r));
+      const length = listLength(w.data.data.children[patternIndex]);
+      for (let r = 0; r < w.count; r++) longest = Math.max(longest, length(w.from + r));
     }
   }
+  if (nulls > 0 && !checkNulls(table, name, present, issues)) return null;
 
-  // A row's indices, read again for the few rows a message names.
-  const at = (column: string, i: number) => Number(table.getChild(column)!.get(i));
-  const where = (i: number) => `row ${i} (layer ${at("layer", i)}, head ${at("head_index", i)}, query ${at("query_pos", i)}${dense ? "" : `, key ${at("key_pos", i)}`})`;
+  // A row named in a message, by its indices as the window holding it has read them.
+  const where = (indices: Record<string, Float64Array>, w: Window, r: number) =>
+    `row ${w.row + r} (layer ${indices.layer[r]}, head ${indices.head_index[r]}, query ${indices.query_pos[r]}${dense ? "" : `, key ${indices.key_pos[r]}`})`;
   /** Reports every row whose value in `column` fails `ok`, in row order. */
-  const reportRows = (column: string, ok: (v: number) => boolean, report: (i: number) => void) => {
+  const reportRows = (column: string, ok: (v: number) => boolean, report: (at: () => string) => void) => {
+    const scan = indexReaders();
     for (const w of windows(table)) {
-      const values = read[column](w);
-      for (let r = 0; r < w.count; r++) if (!ok(values[r])) report(w.row + r);
+      const indices = Object.fromEntries(indexColumns.map((c) => [c, scan[c](w)]));
+      const values = indices[column];
+      for (let r = 0; r < w.count; r++) if (!ok(values[r])) report(() => where(indices, w, r));
     }
   };
 
   // Ranges: indices start at 0; the sizes are read from the largest index.
   for (const c of indexColumns) {
-    if (least[c] < 0) reportRows(c, (v) => v >= 0, (i) => issues.error("out_of_range", `${name}: "${c}" is negative`, () => where(i)));
+    if (least[c] < 0) reportRows(c, (v) => v >= 0, (at) => issues.error("out_of_range", `${name}: "${c}" is negative`, at));
   }
   if (issues.hasErrors) return null;
   const L = most.layer + 1;
@@ -217,7 +227,7 @@ export function attentionFromTable(table: Table, name: string, format: string, t
     issues.warn("no_tokens", `${name}: no tokens list came with the file, so positions are shown as numbers (add a tokens file to see tokens)`);
   }
   for (const c of dense ? ["query_pos"] : ["query_pos", "key_pos"]) {
-    if (most[c] >= N) reportRows(c, (v) => v < N, (i) => issues.error("out_of_range", `${name}: "${c}" is past the last token (the tokens list has ${N}, positions 0–${N - 1})`, () => where(i)));
+    if (most[c] >= N) reportRows(c, (v) => v < N, (at) => issues.error("out_of_range", `${name}: "${c}" is past the last token (the tokens list has ${N}, positions 0–${N - 1})`, at));
   }
   if (issues.hasErrors) return null;
 
@@ -229,21 +239,21 @@ export function attentionFromTable(table: Table, name: string, format: string, t
   }
 
   const values = Array.from({length: G}, () => new Float32Array(L * H * N * N));
-  const effectiveIndex = table.schema.fields.findIndex((f) => f.name === "effective");
+  const effectiveIndex = columnIndex("effective");
   const effective = effectiveIndex >= 0 ? Array.from({length: G}, () => new Float32Array(L * H * N * N)) : null;
   const seen = Array.from({length: G}, () => new Uint8Array(L * H * N * (dense ? 1 : N)));
-  // The earlier row of a duplicate, found by scanning back (only for the few that are named), with buffers of its
-  // own: it runs while the pass below holds its window.
-  const earlier = (i: number) => {
-    const g = groups.at(i);
-    const cell = indexColumns.map((c) => at(c, i));
-    const scan = indexColumns.map((c) => columnReader(table, c));
+  // The earlier row of a duplicate (row r of window w, group g), found by scanning back (only for the few that are
+  // named), with buffers of its own: it runs while the pass below holds its window.
+  const earlier = (indices: Record<string, Float64Array>, w: Window, r: number, g: number) => {
+    const i = w.row + r;
+    const cell = indexColumns.map((c) => indices[c][r]);
+    const scan = indexReaders();
     const scanGroups = new Int32Array(WINDOW);
-    for (const w of windows(table)) {
-      if (w.row >= i) break;
-      const columns = scan.map((readColumn) => readColumn(w));
-      const of = groups.window(w, scanGroups);
-      for (let r = 0; r < w.count && w.row + r < i; r++) if (of[r] === g && columns.every((values, c) => values[r] === cell[c])) return w.row + r;
+    for (const v of windows(table)) {
+      if (v.row >= i) break;
+      const columns = indexColumns.map((c) => scan[c](v));
+      const of = groups.window(v, scanGroups);
+      for (let s = 0; s < v.count && v.row + s < i; s++) if (of[s] === g && columns.every((column, c) => column[s] === cell[c])) return v.row + s;
     }
     return -1;
   };
@@ -251,10 +261,10 @@ export function attentionFromTable(table: Table, name: string, format: string, t
     if (!Number.isFinite(v)) issues.error("not_finite", `${name}: "${column}" must be a finite number`, () => `${at()} is ${v}`);
     else if (v < 0) issues.error("negative", `${name}: attention weights cannot be negative ("${column}")`, () => `${at()} is ${v}`);
   };
-  const mark = (g: number, slot: number, i: number) => {
+  const mark = (g: number, slot: number, indices: Record<string, Float64Array>, w: Window, r: number) => {
     if (seen[g][slot]) {
       const named = issues.count("duplicate") < MAX_LOCATIONS;
-      issues.error("duplicate", `${name}: the same cell appears on two rows`, named ? () => `${where(i)} repeats row ${earlier(i)}` : "");
+      issues.error("duplicate", `${name}: the same cell appears on two rows`, named ? () => `${where(indices, w, r)} repeats row ${earlier(indices, w, r, g)}` : "");
       return false;
     }
     seen[g][slot] = 1;
@@ -267,44 +277,41 @@ export function attentionFromTable(table: Table, name: string, format: string, t
   let lists: ReturnType<typeof listsOf> | null = null;
   let listsBatch = -1;
   for (const w of windows(table)) {
-    const layer = read.layer(w);
-    const head = read.head_index(w);
-    const query = read.query_pos(w);
+    const indices = Object.fromEntries(indexColumns.map((c) => [c, read[c](w)]));
+    const {layer, head_index: head, query_pos: query} = indices;
     const of = groups.window(w);
     if (dense) {
       if (listsBatch !== w.batch) (lists = listsOf(w.data.data.children[patternIndex])), (listsBatch = w.batch);
       const {values: list, start, length} = lists!;
       for (let r = 0; r < w.count; r++) {
-        const i = w.row + r;
         const g = of[r];
         const slot = (layer[r] * H + head[r]) * N + query[r];
         const n = length(w.from + r);
         if (n !== N) {
-          issues.error("shape", `${name}: every "pattern" list must hold one weight per key (${N})`, () => `${where(i)} has ${n}`);
+          issues.error("shape", `${name}: every "pattern" list must hold one weight per key (${N})`, () => `${where(indices, w, r)} has ${n}`);
           continue;
         }
-        if (!mark(g, slot, i)) continue;
+        if (!mark(g, slot, indices, w, r)) continue;
         const out = values[g];
         const offset = slot * N;
         const first = start(w.from + r);
         for (let k = 0; k < N; k++) {
           const v = list[first + k];
-          if (!(v >= 0) || v === Infinity) check(v, () => `${where(i)}, key ${k}`, "pattern");
+          if (!(v >= 0) || v === Infinity) check(v, () => `${where(indices, w, r)}, key ${k}`, "pattern");
           out[offset + k] = v;
         }
       }
     } else {
-      const key = read.key_pos(w);
+      const key = indices.key_pos;
       const pattern = readPattern!(w);
       const eff = readEffective ? readEffective(w) : null;
       for (let r = 0; r < w.count; r++) {
-        const i = w.row + r;
         const g = of[r];
         const slot = ((layer[r] * H + head[r]) * N + query[r]) * N + key[r];
         const v = pattern[r];
-        if (!(v >= 0) || v === Infinity) check(v, () => where(i), "pattern");
-        if (eff && (!(eff[r] >= 0) || eff[r] === Infinity)) check(eff[r], () => where(i), "effective");
-        if (!mark(g, slot, i)) continue;
+        if (!(v >= 0) || v === Infinity) check(v, () => where(indices, w, r), "pattern");
+        if (eff && (!(eff[r] >= 0) || eff[r] === Infinity)) check(eff[r], () => where(indices, w, r), "effective");
+        if (!mark(g, slot, indices, w, r)) continue;
         values[g][slot] = v;
         if (eff) effective![g][slot] = eff[r];
       }
