@@ -9,7 +9,7 @@ import {PARQUET_BATCH_ROWS, parquetDecoder} from "../src/upload/parquetWasm.js";
 import {loadUpload} from "../src/upload/load.js";
 import {readPicked} from "../src/upload/readers.js";
 import {uploadStore} from "../src/pages/yourData/state.js";
-import {arrowStream, parquet, tidyTable, type Shape} from "./helpers/attentionFiles.js";
+import {arrowStream, decodeParquet, parquet, tidyTable, type Shape} from "./helpers/attentionFiles.js";
 
 const SHAPE: Shape = {layers: 2, heads: 3, tokens: 5};
 
@@ -58,7 +58,7 @@ describe("the reader in a worker", () => {
     const stages: string[] = [];
     const result = await load([new File([bytes.slice()], "t.parquet")], (stage) => stages.push(stage));
     expect(stages).toEqual(["starting the Parquet reader", "reading and checking"]);
-    const here = loadUpload([{name: "t.parquet", bytes}], (b) => Parquet.readParquet(b).intoIPCStream());
+    const here = loadUpload([{name: "t.parquet", bytes}], decodeParquet);
     expect(result.issues).toEqual(here.issues);
     expect(result.data!.values).toEqual(here.data!.values);
     expect(fake.transferred.length).toBeGreaterThan(0);
@@ -106,16 +106,17 @@ describe("the reader in a worker", () => {
 });
 
 describe("the Parquet decoder", () => {
-  test("asks parquet-wasm for batches of a row group's size, not its default 1,024 rows", async () => {
+  test("asks parquet-wasm for one row group at a time, in batches of PARQUET_BATCH_ROWS, not its default 1,024 rows", async () => {
     const asked: unknown[] = [];
     const decoderFor = parquetDecoder({
-      loadParquet: async () => ({default: async () => undefined, readParquet: (bytes, options) => (asked.push(options), Parquet.readParquet(bytes, options))}),
+      loadParquet: async () => ({default: async () => undefined, readSchema: Parquet.readSchema, readParquet: (bytes, options) => (asked.push(options), Parquet.readParquet(bytes, options))}),
       parquetWasm: "unused.wasm"
     });
     const file = {name: "t.parquet", bytes: parquet(tidyTable(SHAPE))};
     const decode = await decoderFor([file]);
     expect(loadUpload([file], decode).data?.layers).toBe(SHAPE.layers); // no tokens file: a warning, and the data
-    expect(asked).toEqual([{batchSize: PARQUET_BATCH_ROWS}]);
-    expect(PARQUET_BATCH_ROWS).toBeGreaterThanOrEqual(1 << 20);
+    // two passes over the file's one row group: the sizes, then the weights
+    expect(asked).toEqual([{batchSize: PARQUET_BATCH_ROWS, rowGroups: [0]}, {batchSize: PARQUET_BATCH_ROWS, rowGroups: [0]}]);
+    expect(PARQUET_BATCH_ROWS).toBeGreaterThan(1024);
   });
 });

@@ -12,11 +12,13 @@ import {
   Struct,
   Table,
   tableFromArrays,
+  tableFromIPC,
   tableToIPC,
   vectorFromArray,
   Utf8
 } from "apache-arrow";
 import * as Parquet from "parquet-wasm/node";
+import {wasmDecoder} from "../../src/upload/parquetWasm.js";
 
 export interface Shape {
   layers: number;
@@ -121,10 +123,11 @@ export function parquet(table: Table): Uint8Array {
   return Parquet.writeParquet(Parquet.Table.fromIPCStream(tableToIPC(table, "stream")));
 }
 
-/** Parquet → Arrow IPC stream, as the page does with parquet-wasm's browser build. */
-export function decodeParquet(bytes: Uint8Array): Uint8Array {
-  return Parquet.readParquet(bytes).intoIPCStream();
-}
+/** Parquet → Arrow, as the page does with parquet-wasm's browser build. */
+export const decodeParquet = wasmDecoder(Parquet);
+
+/** A whole Parquet file as one Arrow table (small files). */
+export const parquetTable = (bytes: Uint8Array): Table => tableFromIPC(Parquet.readParquet(bytes).intoIPCStream());
 
 /** BertViz JSON: {tokens, attention[layer][head][query][key]}. */
 export function bertviz({layers, heads, tokens}: Shape, weights: Float32Array, words: readonly string[]): string {
