@@ -106,17 +106,31 @@ describe("the reader in a worker", () => {
 });
 
 describe("the Parquet decoder", () => {
-  test("asks parquet-wasm for one row group at a time, in batches of PARQUET_BATCH_ROWS, not its default 1,024 rows", async () => {
+  const counting = () => {
     const asked: unknown[] = [];
     const decoderFor = parquetDecoder({
       loadParquet: async () => ({default: async () => undefined, readSchema: Parquet.readSchema, readParquet: (bytes, options) => (asked.push(options), Parquet.readParquet(bytes, options))}),
       parquetWasm: "unused.wasm"
     });
+    return {asked, decoderFor};
+  };
+  const once = {batchSize: PARQUET_BATCH_ROWS, rowGroups: [0]};
+
+  test("asks parquet-wasm for one row group at a time, in batches of PARQUET_BATCH_ROWS, not its default 1,024 rows; once where the file states its sizes", async () => {
+    const {asked, decoderFor} = counting();
     const file = {name: "t.parquet", bytes: parquet(tidyTable(SHAPE))};
-    const decode = await decoderFor([file]);
-    expect(loadUpload([file], decode).data?.layers).toBe(SHAPE.layers); // no tokens file: a warning, and the data
-    // two passes over the file's one row group: the sizes, then the weights
-    expect(asked).toEqual([{batchSize: PARQUET_BATCH_ROWS, rowGroups: [0]}, {batchSize: PARQUET_BATCH_ROWS, rowGroups: [0]}]);
+    const result = loadUpload([file], await decoderFor([file]));
+    expect(result.data?.layers).toBe(SHAPE.layers); // no tokens file: a warning, and the data
+    expect(asked).toEqual([once]);
     expect(PARQUET_BATCH_ROWS).toBeGreaterThan(1024);
+  });
+
+  test("a file without statistics is read twice (the sizes, then the weights), to the same result", async () => {
+    const {asked, decoderFor} = counting();
+    const plain = new Parquet.WriterPropertiesBuilder().setStatisticsEnabled(Parquet.EnabledStatistics.None).build();
+    const file = {name: "t.parquet", bytes: Parquet.writeParquet(Parquet.Table.fromIPCStream(arrowStream(tidyTable(SHAPE))), plain)};
+    const result = loadUpload([file], await decoderFor([file]));
+    expect(asked).toEqual([once, once]);
+    expect(result.data!.values).toEqual(loadUpload([{name: "t.arrow", bytes: arrowStream(tidyTable(SHAPE))}]).data!.values);
   });
 });

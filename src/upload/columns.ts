@@ -12,6 +12,15 @@ export interface Rows {
   readonly schema: Schema;
   readonly numRows: number;
   readonly batches: Iterable<RecordBatch>;
+  /** what the file states of its columns without their rows being read (a Parquet file's statistics), if anything */
+  readonly stated?: ReadonlyMap<string, Stated>;
+}
+
+/** What a file states of one column over all its rows: its nulls, and its smallest and largest value where it says. */
+export interface Stated {
+  nulls: number;
+  least?: number;
+  most?: number;
 }
 
 export type ColumnKind = "integer" | "float" | "string" | "label" | "float-list";

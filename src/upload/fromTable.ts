@@ -13,7 +13,7 @@
 import {DataType, type Data, type RecordBatch} from "apache-arrow";
 import type {AttentionGroup, AttentionSet} from "./attentionSet.js";
 import {asNumbers, checkColumns, checkNulls, chunkNumbers, isFloatList, type ColumnKind, type Rows} from "./columns.js";
-import type {IssueList} from "./issues.js";
+import {IssueList} from "./issues.js";
 import {MAX_LOCATIONS, MAX_WEIGHTS} from "./limits.js";
 import type {TokenLists} from "./tokens.js";
 
@@ -133,6 +133,11 @@ function listsOf(data: Data): {values: ArrayLike<number>; start: (j: number) => 
   };
 }
 
+/** Whether the rows read have the sizes the file stated (a dense file's lists are never longer than it said). */
+function agrees(stated: Summary, rows: Summary, positions: number, indexColumns: readonly string[]): boolean {
+  return rows.nulls === 0 && indexColumns.every((c) => rows.least[c] === stated.least[c] && rows.most[c] === stated.most[c]) && Math.max(positions, rows.longest) === Math.max(positions, stated.longest);
+}
+
 function groupLabel(model: string | null, sample: string | null): string {
   return [model, sample === null ? null : `sample ${sample}`].filter((p) => p !== null).join(" · ") || "sequence";
 }
@@ -150,8 +155,57 @@ export function attentionFromTable(table: Rows, name: string, format: string, to
   const optional: Record<string, ColumnKind> = {model: "label", sample: "label", ...(dense ? {} : {effective: "float"})};
   if (!checkColumns(table, name, required, optional, issues)) return null;
   const present = [...Object.keys(required), ...Object.keys(optional)].filter((c) => table.schema.fields.some((f) => f.name === c));
+  const stated = statedSummary(table, present, dense);
+  if (stated) {
+    const staged = new IssueList();
+    const set = readAttention(table, name, format, tokens, staged, dense, present, stated);
+    if (set !== MISSTATED) {
+      issues.absorb(staged);
+      return set;
+    }
+  }
+  return readAttention(table, name, format, tokens, issues, dense, present, null) as AttentionSet | null;
+}
 
-  const indexColumns = dense ? (["layer", "head_index", "query_pos"] as const) : (["layer", "head_index", "query_pos", "key_pos"] as const);
+/** What a file's own statistics say of it (Parquet's footer) turned out not to match its rows. */
+const MISSTATED = Symbol("misstated");
+
+/** Each index column's smallest and largest value, the longest list (dense) and how many nulls the columns hold. */
+interface Summary {
+  least: Record<string, number>;
+  most: Record<string, number>;
+  longest: number;
+  nulls: number;
+}
+
+const indexColumnsOf = (dense: boolean) => (dense ? ["layer", "head_index", "query_pos"] : ["layer", "head_index", "query_pos", "key_pos"]);
+
+/**
+ * The summary a file states in its statistics, when they say all of it: nulls of every column, smallest and
+ * largest of every index column, and no sequence labels (finding those needs their rows). A dense file's lists are
+ * taken to be no longer than the positions (its fixed size, if any); the pass that fills checks all of it.
+ */
+function statedSummary(table: Rows, present: readonly string[], dense: boolean): Summary | null {
+  const stated = table.stated;
+  if (!stated || present.some((c) => c === "model" || c === "sample" || !stated.has(c))) return null;
+  const least: Record<string, number> = {};
+  const most: Record<string, number> = {};
+  for (const c of indexColumnsOf(dense)) {
+    const {least: lo, most: hi} = stated.get(c)!;
+    if (lo === undefined || hi === undefined) return null;
+    (least[c] = lo), (most[c] = hi);
+  }
+  const pattern = table.schema.fields.find((f) => f.name === "pattern")!.type;
+  return {least, most, longest: DataType.isFixedSizeList(pattern) ? pattern.listSize : 0, nulls: present.reduce((sum, c) => sum + stated.get(c)!.nulls, 0)};
+}
+
+/**
+ * Reads the table with the sizes from `stated` (then the rows must agree with it, or the result is MISSTATED and
+ * nothing of it counts), or from a pass of its own over the index columns.
+ */
+function readAttention(table: Rows, name: string, format: string, tokens: TokenLists | null, issues: IssueList, dense: boolean, present: readonly string[], stated: Summary | null): AttentionSet | null | typeof MISSTATED {
+  const failed = stated ? MISSTATED : null;
+  const indexColumns = indexColumnsOf(dense);
   const indexReaders = () => Object.fromEntries(indexColumns.map((c) => [c, columnReader(table, c)])) as Record<string, (w: Window) => Float64Array>;
   const read = indexReaders();
   const columnIndex = (column: string) => table.schema.fields.findIndex((f) => f.name === column);
@@ -159,34 +213,39 @@ export function attentionFromTable(table: Rows, name: string, format: string, to
   const presentIndex = present.map(columnIndex);
   const groups = new Groups(table);
 
-  // One pass over the index columns: each one's smallest and largest value, the sequences, the longest list,
-  // whether any column holds a null.
-  const least: Record<string, number> = {};
-  const most: Record<string, number> = {};
-  for (const c of indexColumns) (least[c] = Infinity), (most[c] = -Infinity);
-  let longest = 0;
-  let nulls = 0;
-  for (const w of windows(table)) {
-    if (w.from === 0) for (const i of presentIndex) nulls += w.data.data.children[i].nullCount;
+  /** Adds a window's rows to a summary: the index columns' values, the nulls of the columns read, the lists' lengths. */
+  const observe = (summary: Summary, w: Window, indices: Record<string, Float64Array>) => {
+    if (w.from === 0) for (const i of presentIndex) summary.nulls += w.data.data.children[i].nullCount;
     for (const c of indexColumns) {
-      const values = read[c](w);
-      let lo = least[c];
-      let hi = most[c];
+      const values = indices[c];
+      let lo = summary.least[c];
+      let hi = summary.most[c];
       for (let r = 0; r < values.length; r++) {
         const v = values[r];
         if (v < lo) lo = v;
         if (v > hi) hi = v;
       }
-      least[c] = lo;
-      most[c] = hi;
+      summary.least[c] = lo;
+      summary.most[c] = hi;
     }
-    groups.window(w);
     if (dense) {
       const length = listLength(w.data.data.children[patternIndex]);
-      for (let r = 0; r < w.count; r++) longest = Math.max(longest, length(w.from + r));
+      for (let r = 0; r < w.count; r++) summary.longest = Math.max(summary.longest, length(w.from + r));
+    }
+  };
+  const empty = (): Summary => ({least: Object.fromEntries(indexColumns.map((c) => [c, Infinity])), most: Object.fromEntries(indexColumns.map((c) => [c, -Infinity])), longest: 0, nulls: 0});
+
+  // Without stated sizes, one pass over the index columns for them, and for the sequences.
+  let summary = stated;
+  if (!summary) {
+    summary = empty();
+    for (const w of windows(table)) {
+      observe(summary, w, Object.fromEntries(indexColumns.map((c) => [c, read[c](w)])));
+      groups.window(w);
     }
   }
-  if (nulls > 0 && !checkNulls(table, name, present, issues)) return null;
+  const {least, most, longest, nulls} = summary;
+  if (nulls > 0 && !checkNulls(table, name, present, issues)) return failed;
 
   // A row named in a message, by its indices as the window holding it has read them.
   const where = (indices: Record<string, Float64Array>, w: Window, r: number) =>
@@ -205,7 +264,7 @@ export function attentionFromTable(table: Rows, name: string, format: string, to
   for (const c of indexColumns) {
     if (least[c] < 0) reportRows(c, (v) => v >= 0, (at) => issues.error("out_of_range", `${name}: "${c}" is negative`, at));
   }
-  if (issues.hasErrors) return null;
+  if (issues.hasErrors) return failed;
   const L = most.layer + 1;
   const H = most.head_index + 1;
   const positions = Math.max(most.query_pos, dense ? 0 : most.key_pos) + 1;
@@ -220,7 +279,7 @@ export function attentionFromTable(table: Rows, name: string, format: string, to
     });
     const lengths = [...new Set(given.filter((t): t is string[] => t !== null).map((t) => t.length))];
     if (lengths.length > 1) issues.error("token_mismatch", `${name}: every sequence must have the same number of tokens; the token lists have ${lengths.join(", ")}`);
-    if (issues.hasErrors) return null;
+    if (issues.hasErrors) return failed;
     N = lengths[0];
     if (positions < N) issues.error("token_mismatch", `${name}: the tokens list has ${N} tokens but the positions only go up to ${positions - 1} (${positions} tokens)`);
   } else {
@@ -229,13 +288,13 @@ export function attentionFromTable(table: Rows, name: string, format: string, to
   for (const c of dense ? ["query_pos"] : ["query_pos", "key_pos"]) {
     if (most[c] >= N) reportRows(c, (v) => v < N, (at) => issues.error("out_of_range", `${name}: "${c}" is past the last token (the tokens list has ${N}, positions 0–${N - 1})`, at));
   }
-  if (issues.hasErrors) return null;
+  if (issues.hasErrors) return failed;
 
   const G = groups.list.length;
   const weights = G * L * H * N * N;
   if (weights > MAX_WEIGHTS) {
     issues.error("too_many_weights", `${name} holds ${G} sequence(s) × ${L} layers × ${H} heads × ${N}² = ${weights.toLocaleString("en-US")} weights, more than this page keeps in memory (${MAX_WEIGHTS.toLocaleString("en-US")}); split it into one file per sample or per few layers`);
-    return null;
+    return failed;
   }
 
   const values = Array.from({length: G}, () => new Float32Array(L * H * N * N));
@@ -276,8 +335,10 @@ export function attentionFromTable(table: Rows, name: string, format: string, to
   const readEffective = effective ? columnReader(table, "effective") : null;
   let lists: ReturnType<typeof listsOf> | null = null;
   let listsBatch = -1;
+  const seenRows = stated ? empty() : null;
   for (const w of windows(table)) {
     const indices = Object.fromEntries(indexColumns.map((c) => [c, read[c](w)]));
+    if (seenRows) observe(seenRows, w, indices);
     const {layer, head_index: head, query_pos: query} = indices;
     const of = groups.window(w);
     if (dense) {
@@ -317,6 +378,7 @@ export function attentionFromTable(table: Rows, name: string, format: string, to
       }
     }
   }
+  if (stated && !agrees(stated, seenRows!, positions, indexColumns)) return MISSTATED;
   if (issues.hasErrors) return null;
 
   // Cells without a row are drawn as 0: say how many and where the first one is.

@@ -9,11 +9,11 @@
 // record batches are decoded one row group at a time each time they are read, so that a 12 × 12 × 512 tidy
 // file (37.7 M rows, 1.4 GB as Arrow with pandas' 64-bit indices) never sits in memory as a table.
 import {Table, tableFromIPC, type RecordBatch} from "apache-arrow";
-import {parquetMetadata} from "hyparquet";
+import {parquetMetadata, type FileMetaData} from "hyparquet";
 import {registerArrowCodecs} from "./codecs.js";
 import {bertvizParamsFromHtml} from "./fromBertviz.js";
 import {shortColumn} from "./integrity.js";
-import type {Rows} from "./columns.js";
+import type {Rows, Stated} from "./columns.js";
 import {checkIpcFile, checkIpcStream} from "./ipcMetadata.js";
 import type {IssueList} from "./issues.js";
 import {MAX_FILE_BYTES, MAX_FILE_LABEL} from "./limits.js";
@@ -185,7 +185,8 @@ const sameSchema = (a: Rows["schema"], b: Rows["schema"]) =>
  * its buffers, its schema against the file's), and what stops its decoding is thrown as a CorruptFile.
  */
 function parquetRows(name: string, bytes: Uint8Array, decode: ParquetDecoder): Rows {
-  const groups = parquetMetadata(bytes).row_groups.map((g) => Number(g.num_rows));
+  const metadata = parquetMetadata(bytes);
+  const groups = metadata.row_groups.map((g) => Number(g.num_rows));
   const numRows = groups.reduce((sum, rows) => sum + rows, 0);
   const ipc = decode.schema(bytes);
   checkIpcStream(ipc);
@@ -214,10 +215,34 @@ function parquetRows(name: string, bytes: Uint8Array, decode: ParquetDecoder): R
   return {
     schema,
     numRows,
+    stated: statedColumns(metadata.row_groups),
     get batches() {
       return batches();
     }
   };
+}
+
+/**
+ * The columns whose every row group states its null count in the footer, with their smallest and largest value
+ * where every row group states both as a number (the top-level columns only).
+ */
+function statedColumns(groups: FileMetaData["row_groups"]): Map<string, Stated> {
+  const stated = new Map<string, Stated>();
+  const columns = new Set(groups.flatMap((g) => g.columns.map((c) => c.meta_data?.path_in_schema.join("."))));
+  const asNumber = (v: unknown) => (typeof v === "number" || typeof v === "bigint" ? Number(v) : undefined);
+  for (const column of columns) {
+    if (column === undefined) continue;
+    const all = groups.map((g) => g.columns.find((c) => c.meta_data?.path_in_schema.join(".") === column)?.meta_data?.statistics);
+    if (all.some((s) => s?.null_count === undefined)) continue;
+    const least = all.map((s) => asNumber(s!.min_value));
+    const most = all.map((s) => asNumber(s!.max_value));
+    const bounded = least.every((v) => v !== undefined) && most.every((v) => v !== undefined);
+    stated.set(column, {
+      nulls: all.reduce((sum, s) => sum + Number(s!.null_count), 0),
+      ...(bounded ? {least: (least as number[]).reduce((a, b) => Math.min(a, b)), most: (most as number[]).reduce((a, b) => Math.max(a, b))} : {})
+    });
+  }
+  return stated;
 }
 
 /** Rows as a table in memory (the small tables: tokens, mixing, ablation). */
