@@ -141,7 +141,7 @@ const TWO_32 = 2 ** 32;
  */
 export function chunkNumbers(data: Data, from: number, count: number, into: Float64Array): Float64Array {
   const out = into.subarray(0, count);
-  const at = data.offset + from;
+  const at = from; // a slice's values start at its first row (its offset counts in its validity bits only)
   const values = data.values as ArrayLike<number> | BigInt64Array | BigUint64Array;
   if (values instanceof BigInt64Array || values instanceof BigUint64Array) {
     const words = values.length * 2;

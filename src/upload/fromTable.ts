@@ -49,26 +49,28 @@ function columnReader(table: Rows, column: string): (w: Window) => Float64Array 
   return (w) => chunkNumbers(w.data.data.children[index], w.from, w.count, buffer);
 }
 
-/** Whether rows a and b of one chunk hold the same value, from its raw buffers (false where it cannot tell). */
+/**
+ * Whether rows a and b of one chunk hold the same value, from its raw buffers (false where it cannot tell). A
+ * chunk's values and offsets start at its first row (a slice's offset counts in its validity bits only).
+ */
 function sameValues(data: Data): (a: number, b: number) => boolean {
   const values = data.values as ArrayLike<number> | BigInt64Array | BigUint64Array | undefined;
-  const at = data.offset;
   if (values instanceof BigInt64Array || values instanceof BigUint64Array) {
     const words = new Int32Array(values.buffer, values.byteOffset, values.length * 2);
-    return (a, b) => words[2 * (at + a)] === words[2 * (at + b)] && words[2 * (at + a) + 1] === words[2 * (at + b) + 1];
+    return (a, b) => words[2 * a] === words[2 * b] && words[2 * a + 1] === words[2 * b + 1];
   }
   if (data.valueOffsets && values) {
     const offsets = data.valueOffsets as ArrayLike<number | bigint>;
     return (a, b) => {
-      const start = Number(offsets[at + a]);
-      const other = Number(offsets[at + b]);
-      const length = Number(offsets[at + a + 1]) - start;
-      if (length !== Number(offsets[at + b + 1]) - other) return false;
+      const start = Number(offsets[a]);
+      const other = Number(offsets[b]);
+      const length = Number(offsets[a + 1]) - start;
+      if (length !== Number(offsets[b + 1]) - other) return false;
       for (let i = 0; i < length; i++) if (values[start + i] !== values[other + i]) return false;
       return true;
     };
   }
-  if (values && (DataType.isInt(data.type) || DataType.isDictionary(data.type))) return (a, b) => values[at + a] === values[at + b];
+  if (values && (DataType.isInt(data.type) || DataType.isDictionary(data.type))) return (a, b) => values[a] === values[b];
   return () => false;
 }
 
@@ -118,17 +120,20 @@ function listLength(data: Data): (j: number) => number {
     return () => size;
   }
   const offsets = data.valueOffsets as ArrayLike<number | bigint>;
-  return (j) => Number(offsets[data.offset + j + 1]) - Number(offsets[data.offset + j]);
+  return (j) => Number(offsets[j + 1]) - Number(offsets[j]);
 }
 
-/** A dense `pattern` chunk's lists: where row j's weights start, how many there are, its weights as numbers. */
+/**
+ * A dense `pattern` chunk's lists: where row j's weights start, how many there are, its weights as numbers (a
+ * fixed-size list's slice slices its weights too; a list's offsets point into all of them).
+ */
 function listsOf(data: Data): {values: ArrayLike<number>; start: (j: number) => number; length: (j: number) => number} {
   const child = data.children[0];
   const fixed = DataType.isFixedSizeList(data.type) ? data.type.listSize : 0;
   const offsets = data.valueOffsets as ArrayLike<number | bigint>;
   return {
     values: asNumbers(child.values as ArrayLike<number>, child.type),
-    start: (j) => child.offset + (fixed ? (data.offset + j) * fixed : Number(offsets[data.offset + j])),
+    start: (j) => (fixed ? j * fixed : Number(offsets[j])),
     length: listLength(data)
   };
 }
