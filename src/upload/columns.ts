@@ -156,6 +156,37 @@ export function chunkNumbers(data: Data, from: number, count: number, into: Floa
   return out;
 }
 
+/**
+ * Rows from…from+count of one chunk of an integer column as 32-bit integers, written into `into`; false when a
+ * value does not fit (then what was written is not the column's values).
+ */
+export function chunkIntegers(data: Data, from: number, count: number, into: Int32Array): boolean {
+  const out = into.subarray(0, count);
+  const values = data.values as ArrayLike<number> | BigInt64Array | BigUint64Array;
+  if (values instanceof BigInt64Array || values instanceof BigUint64Array) {
+    const words = new Int32Array(values.buffer, values.byteOffset, values.length * 2);
+    const signed = values instanceof BigInt64Array;
+    let fits = true;
+    for (let i = 0, w = 2 * from; i < count; i++, w += 2) {
+      const low = words[w];
+      out[i] = low;
+      if (words[w + 1] !== (signed ? low >> 31 : 0) || (!signed && low < 0)) fits = false;
+    }
+    return fits;
+  }
+  out.set((values as Int32Array).subarray(from, from + count));
+  if (!(values instanceof Uint32Array)) return true;
+  for (let i = 0; i < count; i++) if (out[i] < 0) return false;
+  return true;
+}
+
+/** Rows from…from+count of one chunk of a float column: a view of its own values, or Float16 decoded into `into`. */
+export function chunkFloats(data: Data, from: number, count: number, into: Float64Array): Float32Array | Float64Array {
+  const values = data.values as Float32Array | Float64Array | Uint16Array;
+  if (values instanceof Uint16Array) return chunkNumbers(data, from, count, into);
+  return values.subarray(from, from + count);
+}
+
 /** An integer or float column as numbers. */
 export function numbers(vector: Vector): ArrayLike<number> {
   return asNumbers(vector.toArray() as ArrayLike<number>, vector.type);

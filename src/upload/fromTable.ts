@@ -12,7 +12,7 @@
 // there is something to name.
 import {DataType, type Data, type RecordBatch} from "apache-arrow";
 import type {AttentionGroup, AttentionSet} from "./attentionSet.js";
-import {asNumbers, checkColumns, checkNulls, chunkNumbers, isFloatList, type ColumnKind, type Rows} from "./columns.js";
+import {asNumbers, checkColumns, checkNulls, chunkFloats, chunkIntegers, chunkNumbers, isFloatList, type ColumnKind, type Rows} from "./columns.js";
 import {IssueList} from "./issues.js";
 import {MAX_LOCATIONS, MAX_WEIGHTS} from "./limits.js";
 import type {TokenLists} from "./tokens.js";
@@ -48,6 +48,23 @@ function columnReader(table: Rows, column: string): (w: Window) => Float64Array 
   const buffer = new Float64Array(WINDOW);
   return (w) => chunkNumbers(w.data.data.children[index], w.from, w.count, buffer);
 }
+
+/** A window of a float column: a view of the chunk's own values (a Float16 column decoded into a buffer of its own). */
+function floatReader(table: Rows, column: string): (w: Window) => Float32Array | Float64Array {
+  const index = table.schema.fields.findIndex((f) => f.name === column);
+  const buffer = new Float64Array(WINDOW);
+  return (w) => chunkFloats(w.data.data.children[index], w.from, w.count, buffer);
+}
+
+/** A window of an integer column as 32-bit integers in a buffer of its own, and whether every value fit. */
+function integerReader(table: Rows, column: string): (w: Window) => {values: Int32Array; fits: boolean} {
+  const index = table.schema.fields.findIndex((f) => f.name === column);
+  const buffer = new Int32Array(WINDOW);
+  return (w) => ({fits: chunkIntegers(w.data.data.children[index], w.from, w.count, buffer), values: buffer.subarray(0, w.count)});
+}
+
+/** One window's index columns, by name. */
+type Indices = Record<string, ArrayLike<number>>;
 
 /**
  * Whether rows a and b of one chunk hold the same value, from its raw buffers (false where it cannot tell). A
@@ -138,6 +155,35 @@ function listsOf(data: Data): {values: ArrayLike<number>; start: (j: number) => 
   };
 }
 
+/**
+ * Puts one window of tidy rows in their cells, each weight checked on the way: `bad` hears of a weight that is
+ * not a finite number ≥ 0, `twice` of a row whose cell an earlier row filled (the cell keeps the first).
+ */
+function placeTidy(
+  rows: {layer: Int32Array; head: Int32Array; query: Int32Array; key: Int32Array; pattern: Float32Array | Float64Array; effective: Float32Array | Float64Array | null; groups: Int32Array},
+  into: {H: number; N: number; values: Float32Array[]; effective: Float32Array[] | null; seen: Uint8Array[]},
+  bad: (r: number, v: number, column: string) => void,
+  twice: (r: number, g: number) => void
+): void {
+  const {layer, head, query, key, pattern, effective: eff, groups} = rows;
+  const {H, N, values, effective, seen} = into;
+  for (let r = 0; r < pattern.length; r++) {
+    const g = groups[r];
+    const slot = ((layer[r] * H + head[r]) * N + query[r]) * N + key[r];
+    const v = pattern[r];
+    if (!(v >= 0) || v === Infinity) bad(r, v, "pattern");
+    if (eff && (!(eff[r] >= 0) || eff[r] === Infinity)) bad(r, eff[r], "effective");
+    const marks = seen[g];
+    if (marks[slot]) {
+      twice(r, g);
+      continue;
+    }
+    marks[slot] = 1;
+    values[g][slot] = v;
+    if (eff) effective![g][slot] = eff[r];
+  }
+}
+
 /** Whether the rows read have the sizes the file stated (a dense file's lists are never longer than it said). */
 function agrees(stated: Summary, rows: Summary, positions: number, indexColumns: readonly string[]): boolean {
   return rows.nulls === 0 && indexColumns.every((c) => rows.least[c] === stated.least[c] && rows.most[c] === stated.most[c]) && Math.max(positions, rows.longest) === Math.max(positions, stated.longest);
@@ -219,7 +265,7 @@ function readAttention(table: Rows, name: string, format: string, tokens: TokenL
   const groups = new Groups(table);
 
   /** Adds a window's rows to a summary: the index columns' values, the nulls of the columns read, the lists' lengths. */
-  const observe = (summary: Summary, w: Window, indices: Record<string, Float64Array>) => {
+  const observe = (summary: Summary, w: Window, indices: Indices) => {
     if (w.from === 0) for (const i of presentIndex) summary.nulls += w.data.data.children[i].nullCount;
     for (const c of indexColumns) {
       const values = indices[c];
@@ -253,7 +299,7 @@ function readAttention(table: Rows, name: string, format: string, tokens: TokenL
   if (nulls > 0 && !checkNulls(table, name, present, issues)) return failed;
 
   // A row named in a message, by its indices as the window holding it has read them.
-  const where = (indices: Record<string, Float64Array>, w: Window, r: number) =>
+  const where = (indices: Indices, w: Window, r: number) =>
     `row ${w.row + r} (layer ${indices.layer[r]}, head ${indices.head_index[r]}, query ${indices.query_pos[r]}${dense ? "" : `, key ${indices.key_pos[r]}`})`;
   /** Reports every row whose value in `column` fails `ok`, in row order. */
   const reportRows = (column: string, ok: (v: number) => boolean, report: (at: () => string) => void) => {
@@ -308,7 +354,7 @@ function readAttention(table: Rows, name: string, format: string, tokens: TokenL
   const seen = Array.from({length: G}, () => new Uint8Array(L * H * N * (dense ? 1 : N)));
   // The earlier row of a duplicate (row r of window w, group g), found by scanning back (only for the few that are
   // named), with buffers of its own: it runs while the pass below holds its window.
-  const earlier = (indices: Record<string, Float64Array>, w: Window, r: number, g: number) => {
+  const earlier = (indices: Indices, w: Window, r: number, g: number) => {
     const i = w.row + r;
     const cell = indexColumns.map((c) => indices[c][r]);
     const scan = indexReaders();
@@ -325,24 +371,32 @@ function readAttention(table: Rows, name: string, format: string, tokens: TokenL
     if (!Number.isFinite(v)) issues.error("not_finite", `${name}: "${column}" must be a finite number`, () => `${at()} is ${v}`);
     else if (v < 0) issues.error("negative", `${name}: attention weights cannot be negative ("${column}")`, () => `${at()} is ${v}`);
   };
-  const mark = (g: number, slot: number, indices: Record<string, Float64Array>, w: Window, r: number) => {
-    if (seen[g][slot]) {
-      const named = issues.count("duplicate") < MAX_LOCATIONS;
-      issues.error("duplicate", `${name}: the same cell appears on two rows`, named ? () => `${where(indices, w, r)} repeats row ${earlier(indices, w, r, g)}` : "");
-      return false;
-    }
+  const duplicate = (indices: Indices, w: Window, r: number, g: number) => {
+    const named = issues.count("duplicate") < MAX_LOCATIONS;
+    issues.error("duplicate", `${name}: the same cell appears on two rows`, named ? () => `${where(indices, w, r)} repeats row ${earlier(indices, w, r, g)}` : "");
+  };
+  const mark = (g: number, slot: number, indices: Indices, w: Window, r: number) => {
+    if (seen[g][slot]) return duplicate(indices, w, r, g), false;
     seen[g][slot] = 1;
     return true;
   };
 
-  // One pass that checks every weight and puts it in its place.
-  const readPattern = dense ? null : columnReader(table, "pattern");
-  const readEffective = effective ? columnReader(table, "effective") : null;
+  // One pass that checks every weight and puts it in its place. Its indices are read as 32-bit integers: the pass
+  // above found them in range, or, with stated sizes, one that does not fit makes the statement wrong.
+  const readPattern = dense ? null : floatReader(table, "pattern");
+  const readEffective = effective ? floatReader(table, "effective") : null;
+  const readIndex = Object.fromEntries(indexColumns.map((c) => [c, integerReader(table, c)]));
   let lists: ReturnType<typeof listsOf> | null = null;
   let listsBatch = -1;
   const seenRows = stated ? empty() : null;
+  let fits = true;
   for (const w of windows(table)) {
-    const indices = Object.fromEntries(indexColumns.map((c) => [c, read[c](w)]));
+    const indices: Record<string, Int32Array> = {};
+    for (const c of indexColumns) {
+      const read = readIndex[c](w);
+      indices[c] = read.values;
+      fits &&= read.fits;
+    }
     if (seenRows) observe(seenRows, w, indices);
     const {layer, head_index: head, query_pos: query} = indices;
     const of = groups.window(w);
@@ -368,22 +422,15 @@ function readAttention(table: Rows, name: string, format: string, tokens: TokenL
         }
       }
     } else {
-      const key = indices.key_pos;
-      const pattern = readPattern!(w);
-      const eff = readEffective ? readEffective(w) : null;
-      for (let r = 0; r < w.count; r++) {
-        const g = of[r];
-        const slot = ((layer[r] * H + head[r]) * N + query[r]) * N + key[r];
-        const v = pattern[r];
-        if (!(v >= 0) || v === Infinity) check(v, () => where(indices, w, r), "pattern");
-        if (eff && (!(eff[r] >= 0) || eff[r] === Infinity)) check(eff[r], () => where(indices, w, r), "effective");
-        if (!mark(g, slot, indices, w, r)) continue;
-        values[g][slot] = v;
-        if (eff) effective![g][slot] = eff[r];
-      }
+      placeTidy(
+        {layer, head, query, key: indices.key_pos, pattern: readPattern!(w), effective: readEffective ? readEffective(w) : null, groups: of},
+        {H, N, values, effective, seen},
+        (r, v, column) => check(v, () => where(indices, w, r), column),
+        (r, g) => duplicate(indices, w, r, g)
+      );
     }
   }
-  if (stated && !agrees(stated, seenRows!, positions, indexColumns)) return MISSTATED;
+  if (stated && !(fits && agrees(stated, seenRows!, positions, indexColumns))) return MISSTATED;
   if (issues.hasErrors) return null;
 
   // Cells without a row are drawn as 0: say how many and where the first one is.
