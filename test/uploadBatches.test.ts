@@ -9,7 +9,7 @@ import {describe, expect, test} from "vitest";
 import type {Rows} from "../src/upload/columns.js";
 import {attentionFromTable} from "../src/upload/fromTable.js";
 import {IssueList} from "../src/upload/issues.js";
-import {loadUpload} from "../src/upload/load.js";
+import {loadUpload, progressStage} from "../src/upload/load.js";
 import {arrowStream, decodeParquet, pandasTidyColumns, syntheticWeights, tidyColumns, tokenList, utf8, type Shape} from "./helpers/attentionFiles.js";
 
 const SHAPE: Shape = {layers: 2, heads: 3, tokens: 5};
@@ -190,5 +190,21 @@ describe("statistics a file states", () => {
     expect(plain).toBeNull();
     expect(issues.list()).toEqual(without.list());
     expect(issues.list().map((i) => i.code)).toEqual(["no_tokens", "negative", "duplicate"]);
+  });
+});
+
+describe("progress", () => {
+  const table = batched(tidyColumns(SHAPE, WEIGHTS), SIZES);
+
+  test("a Parquet file's reader hears after each row group how many rows it has read, and which read it is", () => {
+    const heard: number[][] = [];
+    loadUpload([{name: "a.parquet", bytes: parquetGroups(table, 40)}], decodeParquet, (...p) => heard.push(p));
+    expect(heard).toEqual([[40, 150, 1], [80, 150, 1], [120, 150, 1], [150, 150, 1]]);
+    expect(heard.map((p) => progressStage(p[0], p[1], p[2]))).toEqual([26, 53, 80, 100].map((n) => `reading and checking: ${n}% of 150 rows`));
+    const plain = new Parquet.WriterPropertiesBuilder().setMaxRowGroupSize(100).setStatisticsEnabled(Parquet.EnabledStatistics.None).build();
+    const twice: number[][] = [];
+    loadUpload([{name: "a.parquet", bytes: Parquet.writeParquet(Parquet.Table.fromIPCStream(arrowStream(table)), plain)}], decodeParquet, (...p) => twice.push(p));
+    expect(twice).toEqual([[100, 150, 1], [150, 150, 1], [100, 150, 2], [150, 150, 2]]);
+    expect(progressStage(100, 150, 2)).toBe("reading and checking: 66% of 150 rows (read 2)");
   });
 });

@@ -10,7 +10,7 @@ import {IssueList, type Issue} from "./issues.js";
 import {checkMixing, mixingFromTable} from "./mixing.js";
 import {ABLATION_COLUMNS, ablationFromTable, checkAblation} from "./ablation.js";
 import type {Rows} from "./columns.js";
-import {CorruptFile, decodeFile, inMemory, type ParquetDecoder, type UploadFile} from "./readers.js";
+import {CorruptFile, decodeFile, inMemory, type OnProgress, type ParquetDecoder, type UploadFile} from "./readers.js";
 import {tokensFromJson, tokensFromTable, type TokenLists} from "./tokens.js";
 
 export type {UploadFile, ParquetDecoder} from "./readers.js";
@@ -64,11 +64,17 @@ function roleOf(file: UploadFile, decoded: NonNullable<ReturnType<typeof decodeF
   return {role: "attention-table", name, format: decoded.format, table: small};
 }
 
-export function loadUpload(files: readonly UploadFile[], decodeParquet?: ParquetDecoder): LoadResult {
+/** What a reader is doing while a large Parquet file's rows are read: the stage, with the share of rows read so far. */
+export function progressStage(rows: number, total: number, read: number): string {
+  return `reading and checking: ${Math.floor((100 * rows) / total)}% of ${total.toLocaleString("en-US")} rows${read > 1 ? ` (read ${read})` : ""}`;
+}
+
+/** `onProgress` hears how far the rows of a Parquet file have been read (a row group at a time). */
+export function loadUpload(files: readonly UploadFile[], decodeParquet?: ParquetDecoder, onProgress?: OnProgress): LoadResult {
   const issues = new IssueList();
   const roles: Role[] = [];
   for (const file of files) {
-    const decoded = decodeFile(file, issues, decodeParquet);
+    const decoded = decodeFile(file, issues, decodeParquet, onProgress);
     const role = decoded && roleOf(file, decoded, issues);
     if (role) roles.push(role);
   }

@@ -112,7 +112,10 @@ function reason(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-export function decodeFile(file: UploadFile, issues: IssueList, decodeParquet?: ParquetDecoder): Decoded | null {
+/** How far a read of a Parquet file's rows has come: rows decoded of all, and which read of them this is (from 1). */
+export type OnProgress = (rows: number, total: number, read: number) => void;
+
+export function decodeFile(file: UploadFile, issues: IssueList, decodeParquet?: ParquetDecoder, onProgress?: OnProgress): Decoded | null {
   const {name, bytes} = file;
   if (!checkSize(name, bytes.length, issues)) return null;
   const kind = detectKind(bytes);
@@ -160,7 +163,7 @@ export function decodeFile(file: UploadFile, issues: IssueList, decodeParquet?: 
         issues.error("corrupt", `${name} is Parquet, and no Parquet decoder is available here`);
         return null;
       }
-      return {kind: "table", format: "Parquet", table: parquetRows(name, bytes, decodeParquet)};
+      return {kind: "table", format: "Parquet", table: parquetRows(name, bytes, decodeParquet, onProgress)};
     }
     registerArrowCodecs();
     (kind === "arrow-file" ? checkIpcFile : checkIpcStream)(bytes);
@@ -181,17 +184,19 @@ const sameSchema = (a: Rows["schema"], b: Rows["schema"]) =>
 
 /**
  * A Parquet file's rows: the schema and row count from its footer, the record batches decoded a row group at a
- * time, again on every read of `batches`. Each row group is checked as an Arrow file is (its metadata against
+ * time, again on every read of `batches`, telling `onProgress` after each one. Each row group is checked as an Arrow file is (its metadata against
  * its buffers, its schema against the file's), and what stops its decoding is thrown as a CorruptFile.
  */
-function parquetRows(name: string, bytes: Uint8Array, decode: ParquetDecoder): Rows {
+function parquetRows(name: string, bytes: Uint8Array, decode: ParquetDecoder, onProgress?: OnProgress): Rows {
   const metadata = parquetMetadata(bytes);
   const groups = metadata.row_groups.map((g) => Number(g.num_rows));
   const numRows = groups.reduce((sum, rows) => sum + rows, 0);
   const ipc = decode.schema(bytes);
   checkIpcStream(ipc);
   const {schema} = tableFromIPC(ipc);
+  let reads = 0;
   function* batches(): Generator<RecordBatch> {
+    const read = ++reads;
     let rows = 0;
     for (let g = 0; g < groups.length; g++) {
       let tables: Table[];
@@ -209,6 +214,7 @@ function parquetRows(name: string, bytes: Uint8Array, decode: ParquetDecoder): R
         rows += table.numRows;
         yield* table.batches;
       }
+      onProgress?.(rows, numRows, read);
     }
     if (rows !== numRows) throw new CorruptFile(`${name} is truncated or corrupt: its Parquet metadata declares ${numRows} rows and its row groups hold ${rows}`);
   }
