@@ -11,7 +11,7 @@ import {join} from "node:path";
 import {tableFromArrays} from "apache-arrow";
 import {serve} from "../scripts/serve.js";
 import {launch} from "../test/e2e/browser.js";
-import {arrowStream, bertviz, denseTable, parquet, syntheticWeights, tidyColumns, tidyTable, tokenList, type Shape} from "../test/helpers/attentionFiles.js";
+import {arrowStream, bertviz, denseTable, pandasTidyColumns, parquet, syntheticWeights, tidyColumns, tidyTable, tokenList, type Shape} from "../test/helpers/attentionFiles.js";
 import {longestTask, uploadOnPage} from "./yourData.js";
 
 const SITES = process.argv.length > 2 ? process.argv.slice(2) : [process.env.MIXVIZ_OUTPUT ?? "dist"];
@@ -32,6 +32,7 @@ const layouts: Layout[] = [
   {name: "tidy Arrow (one row per weight)", shape: LARGE, write: (dir) => file(dir, "tidy.arrow", arrowStream(tableFromArrays(tidyColumns(LARGE, syntheticWeights(LARGE)))))},
   {name: "tidy Parquet", shape: MEDIUM, write: (dir) => file(dir, "tidy.parquet", parquet(tidyTable(MEDIUM, syntheticWeights(MEDIUM))))},
   {name: "tidy Parquet", shape: LARGE, write: (dir) => file(dir, "tidy-large.parquet", parquet(tidyTable(LARGE, syntheticWeights(LARGE))))},
+  {name: "tidy Parquet, 64-bit indices (pandas)", shape: LARGE, write: (dir) => file(dir, "tidy-pandas.parquet", parquet(tableFromArrays(pandasTidyColumns(LARGE, syntheticWeights(LARGE)))))},
   {name: "BertViz JSON", shape: MEDIUM, write: (dir) => file(dir, "bertviz.json", bertviz(MEDIUM, syntheticWeights(MEDIUM), tokenList(MEDIUM.tokens)))}
 ];
 
