@@ -10,7 +10,7 @@ import type {Rows} from "../src/upload/columns.js";
 import {attentionFromTable} from "../src/upload/fromTable.js";
 import {IssueList} from "../src/upload/issues.js";
 import {loadUpload, progressStage} from "../src/upload/load.js";
-import {arrowStream, decodeParquet, pandasTidyColumns, syntheticWeights, tidyColumns, tokenList, utf8, type Shape} from "./helpers/attentionFiles.js";
+import {arrowStream, decodeParquet, denseTable, pandasTidyColumns, syntheticWeights, tidyColumns, tokenList, utf8, type Shape} from "./helpers/attentionFiles.js";
 
 const SHAPE: Shape = {layers: 2, heads: 3, tokens: 5};
 const ROWS = SHAPE.layers * SHAPE.heads * SHAPE.tokens ** 2; // 150: a head is 25 rows, a query 5
@@ -206,5 +206,18 @@ describe("progress", () => {
     loadUpload([{name: "a.parquet", bytes: Parquet.writeParquet(Parquet.Table.fromIPCStream(arrowStream(table)), plain)}], decodeParquet, (...p) => twice.push(p));
     expect(twice).toEqual([[100, 150, 1], [150, 150, 1], [100, 150, 2], [150, 150, 2]]);
     expect(progressStage(100, 150, 2)).toBe("reading and checking: 66% of 150 rows (read 2)");
+  });
+});
+
+describe("reads of a Parquet file", () => {
+  test("tidy and dense files that state their sizes are read once, row group by row group, to every weight", () => {
+    for (const table of [batched(tidyColumns(SHAPE, WEIGHTS), SIZES), denseTable(SHAPE, WEIGHTS)]) {
+      const asked: number[] = [];
+      const counting = {schema: decodeParquet.schema, rowGroup: (bytes: Uint8Array, index: number) => (asked.push(index), decodeParquet.rowGroup(bytes, index))};
+      const result = loadUpload([{name: "a.parquet", bytes: parquetGroups(table, 12)}, {name: "t.json", bytes: TOKENS}], counting);
+      expect(errors(result)).toEqual([]);
+      expect(asked).toEqual(Array.from({length: Math.ceil(table.numRows / 12)}, (_, i) => i));
+      expect(differences(result.data!.values[0], WEIGHTS)).toEqual([]);
+    }
   });
 });

@@ -230,15 +230,17 @@ function parquetRows(name: string, bytes: Uint8Array, decode: ParquetDecoder, on
 
 /**
  * The columns whose every row group states its null count in the footer, with their smallest and largest value
- * where every row group states both as a number (the top-level columns only).
+ * where every row group states both as a number: the top-level columns, a list column by its one leaf (whose
+ * nulls the pass that fills checks against the list's own).
  */
 function statedColumns(groups: FileMetaData["row_groups"]): Map<string, Stated> {
   const stated = new Map<string, Stated>();
-  const columns = new Set(groups.flatMap((g) => g.columns.map((c) => c.meta_data?.path_in_schema.join("."))));
+  const leaves = (g: FileMetaData["row_groups"][number], column: string) => g.columns.filter((c) => c.meta_data?.path_in_schema[0] === column);
+  const columns = new Set(groups.flatMap((g) => g.columns.map((c) => c.meta_data?.path_in_schema[0])));
   const asNumber = (v: unknown) => (typeof v === "number" || typeof v === "bigint" ? Number(v) : undefined);
   for (const column of columns) {
-    if (column === undefined) continue;
-    const all = groups.map((g) => g.columns.find((c) => c.meta_data?.path_in_schema.join(".") === column)?.meta_data?.statistics);
+    if (column === undefined || groups.some((g) => leaves(g, column).length !== 1)) continue;
+    const all = groups.map((g) => leaves(g, column)[0].meta_data?.statistics);
     if (all.some((s) => s?.null_count === undefined)) continue;
     const least = all.map((s) => asNumber(s!.min_value));
     const most = all.map((s) => asNumber(s!.max_value));
