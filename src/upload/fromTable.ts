@@ -8,8 +8,8 @@
 // A tidy file of 12 × 12 × 512 is 37.7 M rows, so the table is read record batch by record batch, a window of
 // rows at a time into reused buffers, never as whole columns (a Parquet file's row groups are decoded as the
 // passes reach them, readers.ts): one pass over the index columns for the sizes (their smallest and largest
-// values), one pass that checks and places every weight. The rows a message names are found again only when
-// there is something to name.
+// values; none where the file's statistics state them, which the next pass then checks), one pass that checks and
+// places every weight. The rows a message names are found again only when there is something to name.
 import {DataType, type Data, type RecordBatch} from "apache-arrow";
 import type {AttentionGroup, AttentionSet} from "./attentionSet.js";
 import {asNumbers, checkColumns, checkNulls, chunkFloats, chunkIntegers, chunkNumbers, isFloatList, type ColumnKind, type Rows} from "./columns.js";
