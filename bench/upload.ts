@@ -4,6 +4,7 @@
 // Debian's Chromium through playwright-core, on built sites (default: $MIXVIZ_OUTPUT or dist; build one first,
 // e.g. MIXVIZ_PROFILE=tiny MIXVIZ_OUTPUT=.cache/bench-dist npm run build). Give the previous commit's site
 // beside the new one to measure both in the same run: each file is written once and opened on every site.
+// ONLY=<text> opens only the layouts whose name contains it (e.g. ONLY="tidy Parquet").
 // Prints figures; never passes or fails on a time.
 import {mkdtempSync, rmSync, statSync, writeFileSync} from "node:fs";
 import {tmpdir} from "node:os";
@@ -48,7 +49,7 @@ const browser = await launch();
 console.log(`"Your data" page, Chromium ${browser.version()}, sites: ${SITES.join(", ")}`);
 console.log("layout | shape | file MB | site | read+check (page) ms | load → views drawn ms | longest main-thread task ms | scrubber move → redrawn ms");
 try {
-  for (const layout of layouts) {
+  for (const layout of layouts.filter((l) => l.name.includes(process.env.ONLY ?? ""))) {
     const generated = Date.now();
     const path = layout.write(dir);
     const size = statSync(path).size / MB;
