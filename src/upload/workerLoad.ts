@@ -3,7 +3,7 @@
 // promise with its message, which the upload store shows as an error), or `localLoader`, the same reading on
 // the calling thread (Node and the unit tests).
 import type {LoadReply, LoadRequest} from "./loadWorker.js";
-import {loadUpload, progressStage, type LoadResult} from "./load.js";
+import {loadUpload, type LoadResult} from "./load.js";
 import {parquetDecoder, type ParquetOptions} from "./parquetWasm.js";
 import {readPicked, type PickedFile} from "./readers.js";
 
@@ -48,11 +48,14 @@ export function workerLoader(worker: WorkerPort, parquet: LoadRequest["parquet"]
   });
 }
 
-/** The same reading on this thread: the files' bytes, Parquet decoded by parquet-wasm from `options`. */
+/**
+ * The same reading on this thread: the files' bytes, Parquet decoded by parquet-wasm from `options`. It reports
+ * no progress: the thread it would be drawn on is the one reading.
+ */
 export function localLoader(options: ParquetOptions): Loader {
   const decoderFor = parquetDecoder(options);
-  return async (picked, onStage) => {
+  return async (picked) => {
     const files = await readPicked(picked);
-    return loadUpload(files, await decoderFor(files), (rows, total, read) => onStage(progressStage(rows, total, read)));
+    return loadUpload(files, await decoderFor(files));
   };
 }
