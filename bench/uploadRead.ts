@@ -6,6 +6,8 @@
 // bench/upload.ts (narrow indices) and of pandas (64-bit indices) into .cache/bench-upload.
 //   git archive <commit> src test/helpers | tar -x -C /tmp/before && ln -s "$PWD/node_modules" /tmp/before/
 //   npx tsx bench/uploadRead.ts /tmp/before        (ROUNDS=3 by default)
+// The same tensor as pandas itself writes it (SNAPPY, its own row groups), from the 64-bit file above:
+//   python -c 'import pandas as pd; pd.read_parquet("IN").to_parquet("OUT")'; npx tsx bench/uploadRead.ts /tmp/before OUT
 // Prints figures; never passes or fails on a time.
 import {execFileSync} from "node:child_process";
 import {existsSync, mkdirSync, readFileSync, statSync, writeFileSync} from "node:fs";
