@@ -4,6 +4,7 @@
 // Debian's Chromium through playwright-core, on built sites (default: $MIXVIZ_OUTPUT or dist; build one first,
 // e.g. MIXVIZ_PROFILE=tiny MIXVIZ_OUTPUT=.cache/bench-dist npm run build). Give the previous commit's site
 // beside the new one to measure both in the same run: each file is written once and opened on every site.
+// ONLY=<text> opens only the layouts whose name contains it (e.g. ONLY="tidy Parquet").
 // Prints figures; never passes or fails on a time.
 import {mkdtempSync, rmSync, statSync, writeFileSync} from "node:fs";
 import {tmpdir} from "node:os";
@@ -11,7 +12,7 @@ import {join} from "node:path";
 import {tableFromArrays} from "apache-arrow";
 import {serve} from "../scripts/serve.js";
 import {launch} from "../test/e2e/browser.js";
-import {arrowStream, bertviz, denseTable, parquet, syntheticWeights, tidyColumns, tidyTable, tokenList, type Shape} from "../test/helpers/attentionFiles.js";
+import {arrowStream, bertviz, denseTable, pandasTidyColumns, parquet, syntheticWeights, tidyColumns, tidyTable, tokenList, type Shape} from "../test/helpers/attentionFiles.js";
 import {longestTask, uploadOnPage} from "./yourData.js";
 
 const SITES = process.argv.length > 2 ? process.argv.slice(2) : [process.env.MIXVIZ_OUTPUT ?? "dist"];
@@ -32,6 +33,7 @@ const layouts: Layout[] = [
   {name: "tidy Arrow (one row per weight)", shape: LARGE, write: (dir) => file(dir, "tidy.arrow", arrowStream(tableFromArrays(tidyColumns(LARGE, syntheticWeights(LARGE)))))},
   {name: "tidy Parquet", shape: MEDIUM, write: (dir) => file(dir, "tidy.parquet", parquet(tidyTable(MEDIUM, syntheticWeights(MEDIUM))))},
   {name: "tidy Parquet", shape: LARGE, write: (dir) => file(dir, "tidy-large.parquet", parquet(tidyTable(LARGE, syntheticWeights(LARGE))))},
+  {name: "tidy Parquet, 64-bit indices (pandas)", shape: LARGE, write: (dir) => file(dir, "tidy-pandas.parquet", parquet(tableFromArrays(pandasTidyColumns(LARGE, syntheticWeights(LARGE)))))},
   {name: "BertViz JSON", shape: MEDIUM, write: (dir) => file(dir, "bertviz.json", bertviz(MEDIUM, syntheticWeights(MEDIUM), tokenList(MEDIUM.tokens)))}
 ];
 
@@ -47,7 +49,7 @@ const browser = await launch();
 console.log(`"Your data" page, Chromium ${browser.version()}, sites: ${SITES.join(", ")}`);
 console.log("layout | shape | file MB | site | read+check (page) ms | load → views drawn ms | longest main-thread task ms | scrubber move → redrawn ms");
 try {
-  for (const layout of layouts) {
+  for (const layout of layouts.filter((l) => l.name.includes(process.env.ONLY ?? ""))) {
     const generated = Date.now();
     const path = layout.write(dir);
     const size = statSync(path).size / MB;

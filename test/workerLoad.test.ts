@@ -9,7 +9,7 @@ import {PARQUET_BATCH_ROWS, parquetDecoder} from "../src/upload/parquetWasm.js";
 import {loadUpload} from "../src/upload/load.js";
 import {readPicked} from "../src/upload/readers.js";
 import {uploadStore} from "../src/pages/yourData/state.js";
-import {arrowStream, parquet, tidyTable, type Shape} from "./helpers/attentionFiles.js";
+import {arrowStream, decodeParquet, parquet, tidyTable, type Shape} from "./helpers/attentionFiles.js";
 
 const SHAPE: Shape = {layers: 2, heads: 3, tokens: 5};
 
@@ -57,8 +57,9 @@ describe("the reader in a worker", () => {
     const bytes = parquet(tidyTable(SHAPE));
     const stages: string[] = [];
     const result = await load([new File([bytes.slice()], "t.parquet")], (stage) => stages.push(stage));
-    expect(stages).toEqual(["starting the Parquet reader", "reading and checking"]);
-    const here = loadUpload([{name: "t.parquet", bytes}], (b) => Parquet.readParquet(b).intoIPCStream());
+    // the file states its sizes in its statistics: one read of its one row group
+    expect(stages).toEqual(["starting the Parquet reader", "reading and checking", "reading and checking: 100% of 150 rows"]);
+    const here = loadUpload([{name: "t.parquet", bytes}], decodeParquet);
     expect(result.issues).toEqual(here.issues);
     expect(result.data!.values).toEqual(here.data!.values);
     expect(fake.transferred.length).toBeGreaterThan(0);
@@ -106,16 +107,31 @@ describe("the reader in a worker", () => {
 });
 
 describe("the Parquet decoder", () => {
-  test("asks parquet-wasm for batches of a row group's size, not its default 1,024 rows", async () => {
+  const counting = () => {
     const asked: unknown[] = [];
     const decoderFor = parquetDecoder({
-      loadParquet: async () => ({default: async () => undefined, readParquet: (bytes, options) => (asked.push(options), Parquet.readParquet(bytes, options))}),
+      loadParquet: async () => ({default: async () => undefined, readSchema: Parquet.readSchema, readParquet: (bytes, options) => (asked.push(options), Parquet.readParquet(bytes, options))}),
       parquetWasm: "unused.wasm"
     });
+    return {asked, decoderFor};
+  };
+  const once = {batchSize: PARQUET_BATCH_ROWS, rowGroups: [0]};
+
+  test("asks parquet-wasm for one row group at a time, in batches of PARQUET_BATCH_ROWS, not its default 1,024 rows; once where the file states its sizes", async () => {
+    const {asked, decoderFor} = counting();
     const file = {name: "t.parquet", bytes: parquet(tidyTable(SHAPE))};
-    const decode = await decoderFor([file]);
-    expect(loadUpload([file], decode).data?.layers).toBe(SHAPE.layers); // no tokens file: a warning, and the data
-    expect(asked).toEqual([{batchSize: PARQUET_BATCH_ROWS}]);
-    expect(PARQUET_BATCH_ROWS).toBeGreaterThanOrEqual(1 << 20);
+    const result = loadUpload([file], await decoderFor([file]));
+    expect(result.data?.layers).toBe(SHAPE.layers); // no tokens file: a warning, and the data
+    expect(asked).toEqual([once]);
+    expect(PARQUET_BATCH_ROWS).toBeGreaterThan(1024);
+  });
+
+  test("a file without statistics is read twice (the sizes, then the weights), to the same result", async () => {
+    const {asked, decoderFor} = counting();
+    const plain = new Parquet.WriterPropertiesBuilder().setStatisticsEnabled(Parquet.EnabledStatistics.None).build();
+    const file = {name: "t.parquet", bytes: Parquet.writeParquet(Parquet.Table.fromIPCStream(arrowStream(tidyTable(SHAPE))), plain)};
+    const result = loadUpload([file], await decoderFor([file]));
+    expect(asked).toEqual([once, once]);
+    expect(result.data!.values).toEqual(loadUpload([{name: "t.arrow", bytes: arrowStream(tidyTable(SHAPE))}]).data!.values);
   });
 });

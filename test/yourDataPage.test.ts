@@ -44,7 +44,7 @@ function store(storage = memoryStorage()) {
   const load = localLoader({
     loadParquet: async () => {
       loads++;
-      return {default: async () => undefined, readParquet: (bytes: Uint8Array, options?: {batchSize?: number}) => Parquet.readParquet(bytes, options)};
+      return {default: async () => undefined, readParquet: (bytes: Uint8Array, options?: {batchSize?: number; rowGroups?: number[]}) => Parquet.readParquet(bytes, options), readSchema: (bytes: Uint8Array) => Parquet.readSchema(bytes)};
     },
     parquetWasm: "unused.wasm"
   });

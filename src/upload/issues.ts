@@ -76,6 +76,15 @@ export class IssueList {
     return n;
   }
 
+  /** Adds every issue of `other` (its counts, and its named locations while fewer than MAX_LOCATIONS are named). */
+  absorb(other: IssueList): void {
+    for (const [key, e] of other.entries) {
+      const entry = this.entries.get(key);
+      if (!entry) this.entries.set(key, {...e, where: [...e.where]});
+      else (entry.count += e.count), entry.where.push(...e.where.slice(0, MAX_LOCATIONS - entry.where.length));
+    }
+  }
+
   get hasErrors(): boolean {
     return [...this.entries.values()].some((e) => e.level === "error");
   }

@@ -9,7 +9,8 @@ import {attentionFromTable} from "./fromTable.js";
 import {IssueList, type Issue} from "./issues.js";
 import {checkMixing, mixingFromTable} from "./mixing.js";
 import {ABLATION_COLUMNS, ablationFromTable, checkAblation} from "./ablation.js";
-import {decodeFile, type ParquetDecoder, type UploadFile} from "./readers.js";
+import type {Rows} from "./columns.js";
+import {CorruptFile, decodeFile, inMemory, type OnProgress, type ParquetDecoder, type UploadFile} from "./readers.js";
 import {tokensFromJson, tokensFromTable, type TokenLists} from "./tokens.js";
 
 export type {UploadFile, ParquetDecoder} from "./readers.js";
@@ -22,17 +23,31 @@ export interface LoadResult {
   offRows: number;
 }
 
-type Role =
-  | {role: "attention-table"; name: string; format: string; table: Table}
+export type Role =
+  | {role: "attention-table"; name: string; format: string; table: Rows}
   | {role: "bertviz"; name: string; format: string; value: Record<string, unknown>}
   | {role: "tokens"; name: string; tokens: TokenLists | null}
   | {role: "mixing"; name: string; table: Table}
   | {role: "ablation"; name: string; table: Table};
 
-const has = (table: Table, column: string) => table.schema.fields.some((f) => f.name === column);
+const has = (table: Rows, column: string) => table.schema.fields.some((f) => f.name === column);
 
-/** What a decoded file is, from its columns or keys. A table that is neither tokens nor mixing is taken as attention. */
-function roleOf(file: UploadFile, decoded: NonNullable<ReturnType<typeof decodeFile>>, issues: IssueList): Role {
+/** What `read` returns, or null with the file's "corrupt" issue when a Parquet row group stops decoding on the way. */
+function orCorrupt<T>(read: () => T, issues: IssueList): T | null {
+  try {
+    return read();
+  } catch (error) {
+    if (!(error instanceof CorruptFile)) throw error;
+    issues.error("corrupt", error.message);
+    return null;
+  }
+}
+
+/**
+ * What a decoded file is, from its columns or keys. A table that is neither tokens nor mixing is taken as
+ * attention, and is the only one read a record batch at a time; null when a small table does not decode.
+ */
+function roleOf(file: UploadFile, decoded: NonNullable<ReturnType<typeof decodeFile>>, issues: IssueList): Role | null {
   const {name} = file;
   if (decoded.kind === "json") {
     const value = decoded.value;
@@ -40,18 +55,34 @@ function roleOf(file: UploadFile, decoded: NonNullable<ReturnType<typeof decodeF
     return {role: "tokens", name, tokens: tokensFromJson(value, name, issues)};
   }
   const {table} = decoded;
-  if (has(table, "token") && !has(table, "pattern")) return {role: "tokens", name, tokens: tokensFromTable(table, name, issues)};
-  if (has(table, "matrix") && !has(table, "pattern")) return {role: "mixing", name, table};
-  if (ABLATION_COLUMNS.every((c) => has(table, c)) && !has(table, "pattern")) return {role: "ablation", name, table};
-  return {role: "attention-table", name, format: decoded.format, table};
+  if (has(table, "pattern")) return {role: "attention-table", name, format: decoded.format, table};
+  const small = orCorrupt(() => inMemory(table), issues);
+  if (!small) return null;
+  if (has(small, "token")) return {role: "tokens", name, tokens: tokensFromTable(small, name, issues)};
+  if (has(small, "matrix")) return {role: "mixing", name, table: small};
+  if (ABLATION_COLUMNS.every((c) => has(small, c))) return {role: "ablation", name, table: small};
+  return {role: "attention-table", name, format: decoded.format, table: small};
 }
 
-export function loadUpload(files: readonly UploadFile[], decodeParquet?: ParquetDecoder): LoadResult {
+/** What one file is (attention, tokens, mixing or ablation), decoded and checked as such; null when it does not decode. */
+export function fileRole(file: UploadFile, issues: IssueList, decodeParquet?: ParquetDecoder): Role | null {
+  const decoded = decodeFile(file, issues, decodeParquet);
+  return decoded && roleOf(file, decoded, issues);
+}
+
+/** What a reader is doing while a large Parquet file's rows are read: the stage, with the share of rows read so far. */
+export function progressStage(rows: number, total: number, read: number): string {
+  return `reading and checking: ${Math.floor((100 * rows) / total)}% of ${total.toLocaleString("en-US")} rows${read > 1 ? ` (read ${read})` : ""}`;
+}
+
+/** `onProgress` hears how far the rows of a Parquet file have been read (a row group at a time). */
+export function loadUpload(files: readonly UploadFile[], decodeParquet?: ParquetDecoder, onProgress?: OnProgress): LoadResult {
   const issues = new IssueList();
   const roles: Role[] = [];
   for (const file of files) {
-    const decoded = decodeFile(file, issues, decodeParquet);
-    if (decoded) roles.push(roleOf(file, decoded, issues));
+    const decoded = decodeFile(file, issues, decodeParquet, onProgress);
+    const role = decoded && roleOf(file, decoded, issues);
+    if (role) roles.push(role);
   }
   const fail = (): LoadResult => ({issues: issues.list(), data: null, offRows: 0});
   if (issues.hasErrors) return fail();
@@ -75,7 +106,7 @@ export function loadUpload(files: readonly UploadFile[], decodeParquet?: Parquet
   if (main.role === "bertviz") {
     if (tokens.length) issues.warn("extra_file", `${tokens[0].name} was not used: a BertViz JSON carries its own tokens`);
     data = attentionFromBertviz(main.value, main.name, main.format, issues);
-  } else data = main.role === "attention-table" ? attentionFromTable(main.table, main.name, main.format, tokenLists, issues) : null;
+  } else data = main.role === "attention-table" ? orCorrupt(() => attentionFromTable(main.table, main.name, main.format, tokenLists, issues), issues) : null;
   if (!data || issues.hasErrors) return fail();
 
   if (mixing[0]?.role === "mixing") {

@@ -1,9 +1,9 @@
 // A module worker that reads and checks a reader's files (load.ts's `loadUpload`) off the main thread, so the
-// page stays responsive while a large file is read, and says which stage it is in. It gets the browser's
-// Files by reference and reads their bytes itself. Started by the page with
+// page stays responsive while a large file is read, and says which stage it is in (with the share of a Parquet
+// file's rows read so far). It gets the browser's Files by reference and reads their bytes itself. Started by the page with
 // new Worker(import.meta.resolve("./upload/loadWorker.js"), {type: "module"}) and driven by workerLoad.ts.
 // The weights come back transferred, not copied.
-import {loadUpload, type LoadResult} from "./load.js";
+import {loadUpload, progressStage, type LoadResult} from "./load.js";
 import {parquetDecoder, type ParquetModule} from "./parquetWasm.js";
 import {detectKind, readPicked, type PickedFile} from "./readers.js";
 
@@ -34,7 +34,11 @@ scope.onmessage = async (event) => {
     if (files.some((f) => detectKind(f.bytes) === "parquet")) scope.postMessage({id, stage: "starting the Parquet reader"});
     const decode = await decoder(files);
     scope.postMessage({id, stage: "reading and checking"});
-    const result = loadUpload(files, decode);
+    let shown = "";
+    const result = loadUpload(files, decode, (rows, total, read) => {
+      const stage = progressStage(rows, total, read);
+      if (stage !== shown) scope.postMessage({id, stage: (shown = stage)});
+    });
     scope.postMessage({id, result}, buffersOf(result));
   } catch (error) {
     scope.postMessage({id, error: (error as Error | undefined)?.message ?? String(error)});

@@ -7,20 +7,37 @@ import {detectKind} from "./readers.js";
 /** The parts of parquet-wasm's web build used here; `default` starts its wasm from a URL. */
 export interface ParquetModule {
   default(init: {module_or_path: string}): Promise<unknown>;
-  readParquet(bytes: Uint8Array, options?: {batchSize?: number}): {intoIPCStream(): Uint8Array};
+  readParquet(bytes: Uint8Array, options?: {batchSize?: number; rowGroups?: number[]}): {recordBatches(): {intoIPCStream(): Uint8Array}[]; free(): void};
+  readSchema(bytes: Uint8Array): {intoIPCStream(): Uint8Array};
 }
 
 /**
- * Rows per Arrow record batch when decoding: pyarrow's and pandas' row-group size. parquet-wasm's default
- * (1,024) turns a 12 × 12 × 512 tidy file into 36,864 batches and decodes it 8–10 times slower.
+ * Rows per Arrow record batch when decoding. parquet-wasm's default (1,024) turns a 12 × 12 × 512 tidy file into
+ * 36,864 batches and decodes it 8–10 times slower; a whole row group (pandas' and pyarrow's 2²⁰ rows) costs
+ * three times more to hand over than batches of 2¹⁶ (bench/uploadRead.ts).
  */
-export const PARQUET_BATCH_ROWS = 1 << 20;
+export const PARQUET_BATCH_ROWS = 1 << 16;
 
 export interface ParquetOptions {
   /** loads parquet-wasm's web build */
   loadParquet: () => Promise<ParquetModule>;
   /** the URL of parquet-wasm's .wasm file */
   parquetWasm: string;
+}
+
+/** A started parquet-wasm as the readers' decoder: the schema, then one row group at a time, a batch per IPC stream. */
+export function wasmDecoder(Parquet: Pick<ParquetModule, "readParquet" | "readSchema">): ParquetDecoder {
+  return {
+    schema: (bytes) => Parquet.readSchema(bytes).intoIPCStream(),
+    rowGroup(bytes, index) {
+      const table = Parquet.readParquet(bytes, {batchSize: PARQUET_BATCH_ROWS, rowGroups: [index]});
+      try {
+        return table.recordBatches().map((batch) => batch.intoIPCStream());
+      } finally {
+        table.free();
+      }
+    }
+  };
 }
 
 /** The decoder files need: started once, the first time one of them is Parquet; undefined while none is. */
@@ -30,7 +47,7 @@ export function parquetDecoder(options: ParquetOptions): (files: readonly Upload
     if (!decode && files.some((f) => detectKind(f.bytes) === "parquet")) {
       const Parquet = await options.loadParquet();
       await Parquet.default({module_or_path: options.parquetWasm});
-      decode = (bytes) => Parquet.readParquet(bytes, {batchSize: PARQUET_BATCH_ROWS}).intoIPCStream();
+      decode = wasmDecoder(Parquet);
     }
     return decode;
   };

@@ -48,7 +48,10 @@ export function workerLoader(worker: WorkerPort, parquet: LoadRequest["parquet"]
   });
 }
 
-/** The same reading on this thread: the files' bytes, Parquet decoded by parquet-wasm from `options`. */
+/**
+ * The same reading on this thread: the files' bytes, Parquet decoded by parquet-wasm from `options`. It reports
+ * no progress: the thread it would be drawn on is the one reading.
+ */
 export function localLoader(options: ParquetOptions): Loader {
   const decoderFor = parquetDecoder(options);
   return async (picked) => {

@@ -7,10 +7,10 @@ import {mkdtempSync, rmSync, writeFileSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {fileURLToPath} from "node:url";
-import {tableFromArrays, tableFromIPC} from "apache-arrow";
+import {tableFromArrays} from "apache-arrow";
 import type {Browser, Page} from "playwright-core";
 import {afterAll, beforeAll, describe, expect, inject, test} from "vitest";
-import {arrowStream, bertviz, decodeParquet, denseTable, parquet, syntheticWeights, tidyColumns, tidyTable, tokenList, tokensTable, type Shape} from "../helpers/attentionFiles.js";
+import {arrowStream, bertviz, denseTable, parquet, parquetTable, syntheticWeights, tidyColumns, tidyTable, tokenList, tokensTable, type Shape} from "../helpers/attentionFiles.js";
 import {SMALL, writeMalformed} from "../helpers/malformed.js";
 import {weightText} from "../../src/components/numberText.js";
 import {launch, visit} from "./browser.js";
@@ -228,7 +228,7 @@ describe("the Your data page", () => {
       return new Uint8Array(await (await fetch(new URL(`./${path}`, base))).arrayBuffer());
     };
     const samples = JSON.parse(new TextDecoder().decode(await get("samples")));
-    const table = tableFromIPC(decodeParquet(await get("attention"))); // the explorer reads it as Parquet
+    const table = parquetTable(await get("attention")); // the explorer reads it as Parquet
     const arch = table.getChild("arch")!.toArray() as string[];
     const sample = table.getChild("sample")!.toArray();
     const keep = Array.from({length: table.numRows}, (_, i) => i).filter((i) => arch[i] === OWN.arch && sample[i] === OWN.sample);

@@ -6,13 +6,14 @@
 import {declaredWeights, footerAnswer, openParts, type FooterReply, type FooterRequest, type PartsFile, type RowGroupDecoder} from "../../sources/readerParquet.js";
 import {IssueList, type Issue} from "../../upload/issues.js";
 import {MAX_FILE_BYTES, MAX_WEIGHTS} from "../../upload/limits.js";
-import {decodeFile, detectKind, readPicked, type PickedFile} from "../../upload/readers.js";
-import {tokensFromJson, tokensFromTable, type TokenLists} from "../../upload/tokens.js";
+import {fileRole} from "../../upload/load.js";
+import {wasmDecoder, type ParquetModule} from "../../upload/parquetWasm.js";
+import {readPicked, type PickedFile} from "../../upload/readers.js";
+import type {TokenLists} from "../../upload/tokens.js";
 
-/** The parts of parquet-wasm used here: its async reader over a Blob or a URL, and the whole-file decoder. */
-export interface PartsModule {
+/** The parts of parquet-wasm used here: its async reader over a Blob or a URL, and the small files' decoder. */
+export interface PartsModule extends Pick<ParquetModule, "readParquet" | "readSchema"> {
   ParquetFile: {fromFile(file: Blob): Promise<RowGroupDecoder>; fromUrl(url: string): Promise<RowGroupDecoder>};
-  readParquet(bytes: Uint8Array): {intoIPCStream(): Uint8Array};
 }
 
 /** What opening files in parts gave: the file, or the reasons it could not be opened. */
@@ -40,11 +41,9 @@ async function isParquet(file: PickedFile & Partial<Blob>): Promise<boolean> {
 async function otherFiles(files: readonly PickedFile[], module: PartsModule, issues: IssueList): Promise<TokenLists | null> {
   let tokens: TokenLists | null = null;
   for (const file of await readPicked(files)) {
-    const decoded = decodeFile(file, issues, detectKind(file.bytes) === "parquet" ? (bytes) => module.readParquet(bytes).intoIPCStream() : undefined);
-    if (!decoded) continue;
-    if (decoded.kind === "json") tokens = tokensFromJson(decoded.value, file.name, issues);
-    else if (decoded.table.getChild("token") && !decoded.table.getChild("pattern")) tokens = tokensFromTable(decoded.table, file.name, issues);
-    else issues.warn("extra_file", `${file.name} was not read: beside an attention file read in parts, only a tokens file is read (mixing and ablation tables need a file that fits in memory)`);
+    const role = fileRole(file, issues, wasmDecoder(module));
+    if (role?.role === "tokens") tokens = role.tokens;
+    else if (role) issues.warn("extra_file", `${file.name} was not read: beside an attention file read in parts, only a tokens file is read (mixing and ablation tables need a file that fits in memory)`);
   }
   return tokens;
 }
