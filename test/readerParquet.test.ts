@@ -5,7 +5,7 @@
 import {readFileSync} from "node:fs";
 import {tableFromArrays, tableToIPC} from "apache-arrow";
 import * as Parquet from "parquet-wasm/node";
-import {describe, expect, test} from "vitest";
+import {describe, expect, test, vi} from "vitest";
 import {localFooter, partsOpener, workerFooter} from "../src/pages/yourData/parts.js";
 import {blobBuffer, declaredWeights, footerAnswer, openParts, partCache, partsSource, readFooter, readQueue, type FooterReply, type FooterRequest, type RowGroupDecoder} from "../src/sources/readerParquet.js";
 import type {AttentionSet} from "../src/upload/attentionSet.js";
@@ -52,6 +52,11 @@ describe("a file read in parts", () => {
     expect(reads).toEqual([[5], [0], [1], [2]]);
     await parts!.head(0, 0, 1); // kept
     expect(reads.length).toBe(4);
+    parts!.prefetch(0, 1, 0); // read ahead, with no view waiting
+    parts!.prefetch(0, 2, 0); // no layer 2: nothing
+    await vi.waitFor(() => expect(reads).toEqual([[5], [0], [1], [2], [3]]));
+    expectHead(await parts!.head(0, 1, 0), 1, 0, HALF);
+    expect(reads.length).toBe(5); // not read again
   });
 
   test("one row group per layer (tidy float32 with an effective map): a head decodes its layer once", async () => {

@@ -52,6 +52,8 @@ export interface PartsFile {
   head(group: number, layer: number, head: number, kind?: "pattern" | "effective"): Promise<HeadMap>;
   /** every head of one layer, read head by head where the file holds one head per row group */
   layer(group: number, layer: number, kind?: "pattern" | "effective"): Promise<HeadMap[]>;
+  /** reads a head ahead of need, after every read a view waits on (nothing for a layer the file does not have) */
+  prefetch(group: number, layer: number, head: number): void;
   /** the warnings of the parts read so far (rows that do not sum to 1, weights above 1, cells without a row) */
   warnings(): Issue[];
   /** `listener` is called whenever a part read adds a warning; returns the function that stops it */
@@ -279,6 +281,9 @@ export function openParts(options: PartsOptions, issues: IssueList): PartsFile |
     weights,
     head: headMap,
     layer: (group, layer, kind) => Promise.all(Array.from({length: heads}, (_, h) => headMap(group, layer, h, kind, false))),
+    prefetch(group, layer, head) {
+      if (layer >= 0 && layer < layers) headMap(group, layer, head, "pattern", false).catch(() => undefined); // its error shows when a view asks
+    },
     warnings: () => warnings.list(),
     listen(listener) {
       listeners.add(listener);

@@ -156,6 +156,8 @@ export interface ViewData {
   hasEffective: boolean;
   head(group: number, layer: number, head: number, kind?: "pattern" | "effective"): Promise<HeadMap>;
   layer(group: number, layer: number, kind?: "pattern" | "effective"): Promise<HeadMap[]>;
+  /** a file read in parts: reads a head ahead of need */
+  prefetch?(group: number, layer: number, head: number): void;
 }
 
 /** A file held in memory as the views read it: its maps are row views of its buffers (no copy). */
@@ -214,6 +216,8 @@ export function linkedViews(data: ViewData | null, pick: UploadSelection | null,
         field = windowedField(maps, tokens, paths, shown, `Attention field, layer ${pick.layer}`);
         fieldCard.scroll.replaceChildren(field.box);
         move(query);
+        // The same head in the layers on either side, so that [ and ] find it read.
+        for (const next of [pick.layer + 1, pick.layer - 1]) data.prefetch?.(pick.group, next, pick.head);
       },
       (error) => fieldCard.scroll.replaceChildren(failed(error))
     );
