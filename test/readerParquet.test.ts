@@ -201,7 +201,7 @@ describe("the footer, read off the page's thread", () => {
       started++;
       let listener: (event: MessageEvent<FooterReply>) => void = () => {};
       return {
-        addEventListener: (_type: "message", l: typeof listener) => void (listener = l),
+        addEventListener: (type: string, l: unknown) => void (type === "message" && (listener = l as typeof listener)),
         postMessage: (request: FooterRequest) => void footerAnswer(request).then((reply) => setTimeout(() => listener({data: reply} as MessageEvent<FooterReply>), request.id === 0 ? 20 : 0))
       };
     };
@@ -210,6 +210,20 @@ describe("the footer, read off the page's thread", () => {
     expect(started).toBe(1);
     expect(dense.index!.rows).toEqual([6, 6, 6, 6, 6, 6]);
     expect(tidy.index!.columns).toContain("key_pos");
+  });
+
+  test("a worker that fails answers the request waiting with a message, and the next request starts a new one", async () => {
+    let started = 0;
+    let fail: (event: ErrorEvent) => void = () => {};
+    const footer = workerFooter(() => {
+      started++;
+      return {addEventListener: (type: string, l: unknown) => void (type === "error" && (fail = l as typeof fail)), postMessage: () => undefined};
+    });
+    const waiting = footer("a", blob("parts-dense-f16.parquet"));
+    fail({message: "out of memory"} as ErrorEvent);
+    expect(await waiting).toEqual({id: 0, index: null, issues: [{level: "error", code: "corrupt", message: "the footer reader stopped (out of memory); try again"}]});
+    void footer("b", blob("parts-dense-f16.parquet"));
+    expect(started).toBe(2);
   });
 
   test("a truncated file or an unreachable URL is a message", async () => {
@@ -252,6 +266,10 @@ describe("which picked files open in parts", () => {
     expect(opened!.issues).toEqual([]);
     expect(opened!.parts!.groups[0].tokens).toEqual(TOKENS);
     expectHead(await opened!.parts!.head(0, 0, 0), 0, 0, HALF);
+    const bytes = readFileSync(new URL("parts-dense-f16.parquet", DIR));
+    const cut = new File([new Uint8Array(bytes.subarray(0, bytes.length - 100))], "cut.parquet");
+    expect(await partsOpener(module, localFooter).files([cut])).toBeNull(); // read whole, which names the problem
+    expect((await partsOpener(module, localFooter, {bytes: 100, weights: Infinity}).files([cut]))!.issues[0].message).toContain("cut.parquet is truncated or corrupt: its Parquet footer could not be read");
     const small = await partsOpener(module, localFooter, {bytes: 100, weights: Infinity}).files([blob("parts-one-group.parquet")]);
     expect(small!.parts).toBeNull();
     expect(small!.issues.map((i) => i.code)).toEqual(["parts"]);

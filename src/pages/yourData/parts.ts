@@ -2,13 +2,13 @@
 // (over the size limit, or declaring more weights than MAX_WEIGHTS), and any Parquet file at a URL, is opened
 // from its footer and read one head at a time (src/sources/readerParquet.ts); everything else is read whole by
 // the upload worker. A tokens file picked with it is read here (it is small). No DOM: parquet-wasm's module is
-// passed in, so test/yourDataParts.test.ts runs this in Node.
+// passed in, so test/readerParquet.test.ts runs this in Node.
 import {declaredWeights, footerAnswer, openParts, type FooterReply, type FooterRequest, type PartsFile, type RowGroupDecoder} from "../../sources/readerParquet.js";
 import {IssueList, type Issue} from "../../upload/issues.js";
 import {MAX_FILE_BYTES, MAX_WEIGHTS} from "../../upload/limits.js";
 import {fileRole} from "../../upload/load.js";
 import {wasmDecoder, type ParquetModule} from "../../upload/parquetWasm.js";
-import {readPicked, type PickedFile} from "../../upload/readers.js";
+import {detectKind, readPicked, type PickedFile} from "../../upload/readers.js";
 import type {TokenLists} from "../../upload/tokens.js";
 
 /** The parts of parquet-wasm used here: its async reader over a Blob or a URL, and the small files' decoder. */
@@ -29,12 +29,9 @@ export type PartsOpener = {
   url(url: string): Promise<PartsResult>;
 };
 
-const PARQUET_MAGIC = "PAR1";
-
+/** Whether a picked file starts as Parquet does (only its first bytes are read). */
 async function isParquet(file: PickedFile & Partial<Blob>): Promise<boolean> {
-  if (!file.slice || file.size < 8) return false;
-  const head = new Uint8Array(await file.slice(0, 4).arrayBuffer());
-  return String.fromCharCode(...head) === PARQUET_MAGIC;
+  return file.slice !== undefined && file.size >= 8 && detectKind(new Uint8Array(await file.slice(0, 4).arrayBuffer())) === "parquet";
 }
 
 /** The tokens among the other (small) files; anything else is named in a warning and not read. */
@@ -51,9 +48,19 @@ async function otherFiles(files: readonly PickedFile[], module: PartsModule, iss
 /** Reads a Parquet footer's index from a picked File or an absolute URL: in the footer worker on the page. */
 export type FooterReader = (name: string, source: Blob | string) => Promise<Omit<FooterReply, "id">>;
 
-/** The page's footer reader: requests to a footer worker (src/sources/footerWorker.ts), started on first use. */
-export function workerFooter(start: () => {postMessage(request: FooterRequest): void; addEventListener(type: "message", listener: (event: MessageEvent<FooterReply>) => void): void}): FooterReader {
-  let worker: ReturnType<typeof start> | null = null;
+/** What the footer reader needs of a Worker (a test passes its own). */
+export interface FooterPort {
+  postMessage(request: FooterRequest): void;
+  addEventListener(type: "message", listener: (event: MessageEvent<FooterReply>) => void): void;
+  addEventListener(type: "error", listener: (event: ErrorEvent) => void): void;
+}
+
+/**
+ * The page's footer reader: requests to a footer worker (src/sources/footerWorker.ts), started on first use. A
+ * worker that fails answers every request waiting, and the next one starts a new worker.
+ */
+export function workerFooter(start: () => FooterPort): FooterReader {
+  let worker: FooterPort | null = null;
   const pending = new Map<number, (reply: FooterReply) => void>();
   let next = 0;
   return (name, source) =>
@@ -63,6 +70,11 @@ export function workerFooter(start: () => {postMessage(request: FooterRequest): 
         worker.addEventListener("message", (event) => {
           pending.get(event.data.id)?.(event.data);
           pending.delete(event.data.id);
+        });
+        worker.addEventListener("error", (event) => {
+          worker = null;
+          for (const [id, answer] of pending) answer({id, index: null, issues: [{level: "error", code: "corrupt", message: `the footer reader stopped (${event.message || "its worker failed"}); try again`}]});
+          pending.clear();
         });
       }
       const id = next++;
@@ -91,7 +103,8 @@ export function partsOpener(start: () => Promise<PartsModule>, footer: FooterRea
       if (parquet.length !== 1) return null;
       const [file] = parquet as (PickedFile & Blob)[];
       const read = await footer(file.name, file);
-      if (!read.index) return null; // read whole, which names what is wrong with it
+      // A footer that cannot be read: a file too large to read whole says why; another is read whole, which names the problem.
+      if (!read.index) return file.size > limits.bytes ? {names: picked.map((f) => f.name), issues: read.issues, parts: null} : null;
       const weights = declaredWeights(read.index);
       if (weights === null || (file.size <= limits.bytes && weights <= limits.weights)) return null;
       const issues = new IssueList();
