@@ -221,3 +221,34 @@ describe("reads of a Parquet file", () => {
     }
   });
 });
+
+describe("dense float16 lists", () => {
+  test("are decoded as they are placed, each weight checked: a negative or NaN weight is named with its value", async () => {
+    const {Field, FixedSizeList, Float16, Int8, makeData, Schema, RecordBatch, Struct} = await import("apache-arrow");
+    const N = 3;
+    const weights = [0.5, 0.25, 0.25, 1, 0, 0, -0.25, 0.75, 0.5, NaN, 0.5, 0.5];
+    const bits = Uint16Array.from(weights, (w) => {
+      const f = new Float32Array([w]);
+      const u = new Uint32Array(f.buffer)[0];
+      if (Number.isNaN(w)) return 0x7e00;
+      const sign = (u >>> 16) & 0x8000;
+      const exp = ((u >>> 23) & 0xff) - 127 + 15;
+      return w === 0 ? sign : sign | (exp << 10) | ((u >>> 13) & 0x3ff);
+    });
+    const rows = weights.length / N;
+    const list = new FixedSizeList(N, new Field("item", new Float16()));
+    const pattern = makeData({type: list, length: rows, nullCount: 0, child: makeData({type: new Float16(), length: weights.length, data: bits})});
+    const int8 = (values: number[]) => makeData({type: new Int8(), length: rows, data: Int8Array.from(values)});
+    const fields = [new Field("layer", new Int8()), new Field("head_index", new Int8()), new Field("query_pos", new Int8()), new Field("pattern", list)];
+    const batch = new RecordBatch(new Schema(fields), makeData({type: new Struct(fields), length: rows, nullCount: 0, children: [int8([0, 0, 0, 0]), int8([0, 0, 1, 1]), int8([0, 1, 0, 1]), pattern]}));
+    const issues = new IssueList();
+    expect(attentionFromTable(new Table([batch]), "f16", "test", null, issues)).toBeNull();
+    expect(issues.list().filter((i) => i.level === "error").map((i) => i.message)).toEqual([
+      'f16: attention weights cannot be negative ("pattern"): row 2 (layer 0, head 1, query 0), key 0 is -0.25.',
+      'f16: "pattern" must be a finite number: row 3 (layer 0, head 1, query 1), key 0 is NaN.'
+    ]);
+    const good = new IssueList();
+    const fine = attentionFromTable(new Table([batch.slice(0, 2)]), "f16", "test", null, good);
+    expect(Array.from(fine!.values[0].subarray(0, 6))).toEqual([0.5, 0.25, 0.25, 1, 0, 0]);
+  });
+});

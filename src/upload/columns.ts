@@ -135,7 +135,7 @@ export function asNumbers(values: ArrayLike<number> | BigInt64Array | BigUint64A
 let halves: Float32Array | null = null;
 
 /** Every 16-bit half float's value, by its bits (apache-arrow's decoder, once each). */
-function halfTable(): Float32Array {
+export function halfTable(): Float32Array {
   if (!halves) {
     halves = new Float32Array(1 << 16);
     for (let b = 0; b < halves.length; b++) halves[b] = util.uint16ToFloat64(b);

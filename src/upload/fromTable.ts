@@ -10,9 +10,9 @@
 // passes reach them, readers.ts): one pass over the index columns for the sizes (their smallest and largest
 // values; none where the file's statistics state them, which the next pass then checks), one pass that checks and
 // places every weight. The rows a message names are found again only when there is something to name.
-import {DataType, type Data, type RecordBatch} from "apache-arrow";
+import {DataType, Precision, type Data, type RecordBatch} from "apache-arrow";
 import type {AttentionGroup, AttentionSet} from "./attentionSet.js";
-import {asNumbers, checkColumns, checkNulls, chunkFloats, chunkIntegers, chunkNumbers, isFloatList, type ColumnKind, type Rows} from "./columns.js";
+import {asNumbers, checkColumns, halfTable, checkNulls, chunkFloats, chunkIntegers, chunkNumbers, isFloatList, type ColumnKind, type Rows} from "./columns.js";
 import {IssueList} from "./issues.js";
 import {MAX_LOCATIONS, MAX_WEIGHTS} from "./limits.js";
 import type {TokenLists} from "./tokens.js";
@@ -141,18 +141,38 @@ function listLength(data: Data): (j: number) => number {
 }
 
 /**
- * A dense `pattern` chunk's lists: where row j's weights start, how many there are, its weights as numbers (a
- * fixed-size list's slice slices its weights too; a list's offsets point into all of them).
+ * A dense `pattern` chunk's lists: where row j's weights start, how many there are, its weights (a fixed-size
+ * list's slice slices its weights too; a list's offsets point into all of them). Float16 weights stay their 16
+ * bits, decoded through `half` as they are placed (no decoded copy of the chunk).
  */
-function listsOf(data: Data): {values: ArrayLike<number>; start: (j: number) => number; length: (j: number) => number} {
+function listsOf(data: Data): {values: ArrayLike<number>; half: Float32Array | null; start: (j: number) => number; length: (j: number) => number} {
   const child = data.children[0];
   const fixed = DataType.isFixedSizeList(data.type) ? data.type.listSize : 0;
   const offsets = data.valueOffsets as ArrayLike<number | bigint>;
+  const isHalf = DataType.isFloat(child.type) && child.type.precision === Precision.HALF && child.values instanceof Uint16Array;
   return {
-    values: asNumbers(child.values as ArrayLike<number>, child.type),
+    values: isHalf ? (child.values as Uint16Array) : asNumbers(child.values as ArrayLike<number>, child.type),
+    half: isHalf ? halfTable() : null,
     start: (j) => (fixed ? j * fixed : Number(offsets[j])),
     length: listLength(data)
   };
+}
+
+/** Puts one dense row's N weights at `offset` of `out` (bits decoded through `half` for Float16); `bad` hears of a weight that is not a finite number ≥ 0. */
+function placeList(out: Float32Array, offset: number, list: ArrayLike<number>, half: Float32Array | null, first: number, N: number, bad: (k: number, v: number) => void): void {
+  if (half) {
+    for (let k = 0; k < N; k++) {
+      const v = half[list[first + k]];
+      if (!(v >= 0) || v === Infinity) bad(k, v);
+      out[offset + k] = v;
+    }
+  } else {
+    for (let k = 0; k < N; k++) {
+      const v = list[first + k];
+      if (!(v >= 0) || v === Infinity) bad(k, v);
+      out[offset + k] = v;
+    }
+  }
 }
 
 /**
@@ -423,7 +443,7 @@ function readAttention(table: Rows, name: string, format: string, tokens: TokenL
     const of = groups.window(w);
     if (dense) {
       if (listsBatch !== w.batch) (lists = listsOf(w.data.data.children[patternIndex])), (listsBatch = w.batch);
-      const {values: list, start, length} = lists!;
+      const {values: list, half, start, length} = lists!;
       for (let r = 0; r < w.count; r++) {
         const g = of[r];
         const slot = ((layer[r] - l0) * H + head[r] - h0) * N + query[r];
@@ -433,14 +453,7 @@ function readAttention(table: Rows, name: string, format: string, tokens: TokenL
           continue;
         }
         if (!mark(g, slot, indices, w, r)) continue;
-        const out = values[g];
-        const offset = slot * N;
-        const first = start(w.from + r);
-        for (let k = 0; k < N; k++) {
-          const v = list[first + k];
-          if (!(v >= 0) || v === Infinity) check(v, () => `${where(indices, w, r)}, key ${k}`, "pattern");
-          out[offset + k] = v;
-        }
+        placeList(values[g], slot * N, list, half, start(w.from + r), N, (k, v) => check(v, () => `${where(indices, w, r)}, key ${k}`, "pattern"));
       }
     } else {
       placeTidy(
