@@ -11,6 +11,7 @@ import {localLoader} from "../src/upload/workerLoad.js";
 import {readFileSync} from "node:fs";
 import {localFooter, partsOpener} from "../src/pages/yourData/parts.js";
 import {uploadStore, uploadSummary, type KeptStorage, type PickedFile, type Upload} from "../src/pages/yourData/state.js";
+import {urlAddress} from "../src/pages/yourData/views.js";
 import {fieldTitle, heatKey, layerKey, sentenceTitle, shownKey, startSelection, uploadSizes} from "../src/pages/yourData/views.js";
 import {layerMixing} from "../src/pages/mapPage.js";
 import {arrowStream, bertviz, parquet, syntheticWeights, tidyColumns, tidyTable, tokenList, utf8, type Shape} from "./helpers/attentionFiles.js";
@@ -141,6 +142,24 @@ describe("the upload store", () => {
     expect(whole.value.result.issues[0].message).toContain("could not be read (read whole)");
   });
 
+  test("a file at a URL opens in parts and is not kept; an opener that fails is a message", async () => {
+    const storage = memoryStorage();
+    const name = "parts-dense-f16.parquet";
+    const file = new File([readFileSync(new URL(`./fixtures/upload/${name}`, import.meta.url))], name);
+    const opener = partsOpener(async () => Parquet as never, localFooter);
+    // The URL's bytes come from the file here: the opener's footer and decoder are given the File.
+    const parts = {files: opener.files, url: async () => (await partsOpener(async () => Parquet as never, localFooter, {bytes: 0, weights: 0}).files([file]))!};
+    const uploads = uploadStore({load: () => Promise.reject(new Error("read whole")), nextFrame: async () => undefined, storage, parts});
+    await uploads.openUrl("https://host/f.parquet");
+    expect(uploads.value.parts?.source).toBe("dense Parquet, read in parts (6 row groups)");
+    expect(uploads.value.kept).toBe(false);
+    expect(storage.kept).toBeNull();
+    const failing = uploadStore({load: () => Promise.reject(new Error("read whole")), nextFrame: async () => undefined, storage, parts: {files: async () => null, url: () => Promise.reject(new Error("boom"))}});
+    await failing.openUrl("https://host/f.parquet");
+    expect(failing.value.result.issues).toEqual([{level: "error", code: "corrupt", message: "https://host/f.parquet could not be read (boom)."}]);
+    expect(failing.value.loading).toBe(false);
+  });
+
   test("an empty or oversized file is refused before a byte is read, and nothing is drawn", async () => {
     const {uploads, published} = store();
     const unread: PickedFile = {name: "big.arrow", size: MAX_FILE_BYTES + 1, arrayBuffer: () => Promise.reject(new Error("read"))};
@@ -213,6 +232,15 @@ describe("what the page shows of an upload", () => {
     expect(sentenceTitle("L0H3", "to", "<b>")).toBe("Sentence view · L0H3 · key “<b>”");
     expect(fieldTitle(12, 3, {start: 268, size: 64}, 512)).toBe("Attention field · all 12 heads of layer 3 · tokens 268–331 of 512");
     expect(fieldTitle(4, 0, {start: 0, size: 11}, 11)).toBe("Attention field · all 4 heads of layer 0");
+  });
+});
+
+describe("the address of a file opened by its URL", () => {
+  test("names the URL, keeps the other parameters, and is taken away for a picked file", () => {
+    expect(urlAddress("", "https://host/a b.parquet")).toBe("?url=https%3A%2F%2Fhost%2Fa+b.parquet");
+    expect(new URLSearchParams(urlAddress("?x=1", "https://host/f.parquet")).get("url")).toBe("https://host/f.parquet");
+    expect(urlAddress("?x=1&url=https%3A%2F%2Fhost%2Ff.parquet", null)).toBe("?x=1");
+    expect(urlAddress("?url=u", null)).toBe("");
   });
 });
 

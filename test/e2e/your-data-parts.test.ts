@@ -57,6 +57,21 @@ describe("a Parquet file read in parts, opened by its URL", () => {
     expect(problems).toEqual([]);
   });
 
+  test("the URL field opens a file in parts and names it in the address, so a reload opens it again", async () => {
+    const page = await browser().newPage();
+    await page.goto(new URL("./your-data", inject("siteUrl")).href);
+    await page.waitForSelector(`${REPORT}[data-state=ok]`, {timeout: TIMEOUT});
+    const url = new URL("./parts-dense-f16.parquet", inject("siteUrl")).href;
+    await page.fill("input[type=url]", url);
+    await page.click("form.mixviz-url button[type=submit]");
+    await page.waitForFunction((s) => document.querySelector(s)?.textContent?.includes("read in parts"), REPORT, {timeout: TIMEOUT});
+    expect(new URL(page.url()).searchParams.get("url")).toBe(url);
+    await page.reload();
+    await page.waitForFunction((s) => document.querySelector(s)?.textContent?.includes("read in parts"), REPORT, {timeout: TIMEOUT});
+    expect((await drawnRow(page)).length).toBe(N);
+    await page.close();
+  });
+
   test("a part with an error shows it in place of its view; the other heads still draw", async () => {
     const {page} = await openYourData(byUrl("parts-negative.parquet"));
     await drawnRow(page); // L0H0

@@ -176,7 +176,13 @@ export function uploadStore(options: UploadStoreOptions): UploadStore {
       const started = performance.now();
       set({...value, names: [url], loading: true, stage: "reading the footer"});
       await nextFrame();
-      done(fromParts(await options.parts.url(url), performance.now() - started));
+      try {
+        done(fromParts(await options.parts.url(url), performance.now() - started));
+      } catch (error) {
+        const issues = new IssueList();
+        issues.error("corrupt", `${url} could not be read (${message(error)})`);
+        fail([url], issues);
+      }
     },
     async restore() {
       // Storage that cannot be read holds nothing to open: the page stays on the example, and keeping the next

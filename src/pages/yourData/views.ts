@@ -56,9 +56,24 @@ export function urlForm(store: UploadStore): HTMLFormElement {
   form.append(element("label", "", "Or open a Parquet file at a URL: "), input, open);
   form.addEventListener("submit", (event) => {
     event.preventDefault();
-    void store.openUrl(input.value.trim());
+    const url = input.value.trim();
+    keepUrlInAddress(url);
+    void store.openUrl(url);
   });
   return form;
+}
+
+/** The address `?url=…` of a file opened by its URL (a reload or a shared link opens it again); null takes it away. */
+export function urlAddress(search: string, url: string | null): string {
+  const params = new URLSearchParams(search);
+  if (url === null) params.delete("url");
+  else params.set("url", url);
+  const query = params.toString();
+  return query ? `?${query}` : "";
+}
+
+function keepUrlInAddress(url: string | null): void {
+  history.replaceState(history.state, "", `${location.pathname}${urlAddress(location.search, url)}${location.hash}`);
 }
 
 /** The drop zone with the file picker and the "back to the example" button. */
@@ -70,6 +85,7 @@ export function dropZone(store: UploadStore): HTMLDivElement {
   picker.setAttribute("data-upload", "files");
   picker.setAttribute("aria-label", "Attention file(s)");
   picker.addEventListener("change", () => {
+    keepUrlInAddress(null); // a picked file is kept in the browser, not named in the address
     void store.take(picker.files ?? []);
     picker.value = ""; // so picking the same file again reloads it
   });
@@ -89,6 +105,7 @@ export function dropZone(store: UploadStore): HTMLDivElement {
   drop.addEventListener("drop", (event) => {
     event.preventDefault();
     delete drop.dataset.over;
+    keepUrlInAddress(null);
     void store.take(event.dataTransfer?.files ?? []);
   });
   return drop;
