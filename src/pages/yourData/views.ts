@@ -1,8 +1,9 @@
-// What the "Your data" page draws (src/your-data.md): the drop zone and the report of the upload state
-// (state.ts), then from an accepted AttentionSet the controls, the Sentence View and a windowed Attention
-// Field (src/pages/mapPage.ts, as in the explorer), the heatmap and the mixing matrix. The pure parts (where
-// the controls open, which part of the selection rebuilds which view, titles, the mixing rows shown) are
-// unit-tested in test/yourDataPage.test.ts; the builders return DOM. Token strings are set as text only.
+// What the "Your data" page draws (src/your-data.md): the drop zone, the URL field and the report of the upload
+// state (state.ts), then from a file held whole or read in parts (`ViewData`) the controls, the Sentence View
+// and a windowed Attention Field (src/pages/mapPage.ts, as in the explorer), the heatmap and the mixing matrix.
+// The pure parts (where the controls open, which part of the selection rebuilds which view, titles, the address
+// of a file opened by its URL) are unit-tested in test/yourDataPage.test.ts; the builders return DOM. Token
+// strings are set as text only.
 import {element} from "../../components/element.js";
 import {follow} from "../../components/follow.js";
 import {heatmapPanel} from "../../components/heatmapPanel.js";
