@@ -11,9 +11,9 @@ import {urlBuffer} from "./parquetFile.js";
 import type {AttentionSource} from "./source.js";
 import {sequenceSource} from "./uploadSource.js";
 import {checkRowSums, layerStack, type AttentionGroup, type AttentionSet} from "../upload/attentionSet.js";
-import {attentionFromTable, type TablePart} from "../upload/fromTable.js";
+import {attentionFromTable, groupLabel, type TablePart} from "../upload/fromTable.js";
 import {IssueList, type Issue, type IssueCode} from "../upload/issues.js";
-import type {TokenLists} from "../upload/tokens.js";
+import {tokensFor, type TokenLists} from "../upload/tokens.js";
 
 /** What decodes row groups: parquet-wasm's ParquetFile (fromFile or fromUrl), or a test's own. */
 export interface RowGroupDecoder {
@@ -209,7 +209,7 @@ export function openParts(options: PartsOptions, issues: IssueList): PartsFile |
   }
   // Tokens fix N; without them N is the largest position + 1 (dense rows must then hold N weights each).
   const list = [...sequences.values()];
-  const given = list.map((s) => (tokens ? tokens.shared ?? (s.sample !== null ? tokens.bySample.get(s.sample) ?? null : null) : null));
+  const given = list.map((s) => tokensFor(tokens, s.sample));
   let n = positions;
   if (tokens) {
     list.forEach((s, i) => {
@@ -231,7 +231,7 @@ export function openParts(options: PartsOptions, issues: IssueList): PartsFile |
   const groups: AttentionGroup[] = list.map((s, i) => ({
     model: s.model,
     sample: s.sample,
-    label: [s.model, s.sample === null ? null : `sample ${s.sample}`].filter((p) => p !== null).join(" · ") || "sequence",
+    label: groupLabel(s.model, s.sample),
     tokens: given[i] ?? Array.from({length: n}, (_, k) => String(k)),
     numbered: !given[i]
   }));

@@ -15,7 +15,7 @@ import type {AttentionGroup, AttentionSet} from "./attentionSet.js";
 import {asNumbers, checkColumns, halfTable, checkNulls, chunkFloats, chunkIntegers, chunkNumbers, isFloatList, type ColumnKind, type Rows} from "./columns.js";
 import {IssueList} from "./issues.js";
 import {MAX_LOCATIONS, MAX_WEIGHTS} from "./limits.js";
-import type {TokenLists} from "./tokens.js";
+import {tokensFor, type TokenLists} from "./tokens.js";
 
 /** Rows read at a time: the length of the buffers one column's numbers are read into. */
 const WINDOW = 1 << 16;
@@ -209,7 +209,8 @@ function agrees(stated: Summary, rows: Summary, positions: number, indexColumns:
   return rows.nulls === 0 && indexColumns.every((c) => rows.least[c] === stated.least[c] && rows.most[c] === stated.most[c]) && Math.max(positions, rows.longest) === Math.max(positions, stated.longest);
 }
 
-function groupLabel(model: string | null, sample: string | null): string {
+/** A sequence's name in the page's menu: "gpt2 · sample 3", "sample 0", or "sequence". */
+export function groupLabel(model: string | null, sample: string | null): string {
   return [model, sample === null ? null : `sample ${sample}`].filter((p) => p !== null).join(" · ") || "sequence";
 }
 
@@ -362,9 +363,8 @@ function readAttention(table: Rows, name: string, format: string, tokens: TokenL
   const positions = part ? part.n : Math.max(most.query_pos, dense ? 0 : most.key_pos) + 1;
 
   // Tokens: from the tokens list when one came with the file, else numbered positions.
-  const tokensOf = (sample: string | null): string[] | null => (tokens ? tokens.shared ?? (sample !== null ? tokens.bySample.get(sample) ?? null : null) : null);
   let N = dense ? Math.max(positions, longest) : positions;
-  const given = groups.list.map((g) => tokensOf(g.sample));
+  const given = groups.list.map((g) => tokensFor(tokens, g.sample));
   if (tokens) {
     groups.list.forEach((g, i) => {
       if (!given[i]) issues.error("token_mismatch", `${name}: the tokens file has no tokens for sample ${g.sample}`);

@@ -72,3 +72,8 @@ export function tokensFromTable(table: Table, name: string, issues: IssueList): 
   if (!ok) return null;
   return sample ? {shared: null, bySample: lists as Map<string, string[]>} : {shared: lists.get("") as string[], bySample: new Map()};
 }
+/** A sequence's tokens from the tokens file: its one list, or the list of its sample; null when there is none. */
+export function tokensFor(tokens: TokenLists | null, sample: string | null): string[] | null {
+  return tokens ? tokens.shared ?? (sample !== null ? tokens.bySample.get(sample) ?? null : null) : null;
+}
+
