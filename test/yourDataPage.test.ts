@@ -118,6 +118,14 @@ describe("the upload store", () => {
     await uploads.take([file("good.arrow", arrowStream(tidyTable(SHAPE)))]);
     expect(uploads.value.result.data?.layers).toBe(SHAPE.layers);
     expect([uploads.value.kept, uploads.value.keepError]).toEqual([false, "QuotaExceededError"]);
+    // What Chromium throws for a 2 GB file: a DOMException with a name and an empty message.
+    const silent = memoryStorage();
+    silent.keep = async () => {
+      throw Object.assign(new Error(""), {name: "QuotaExceededError"});
+    };
+    const second = store(silent).uploads;
+    await second.take([file("good.arrow", arrowStream(tidyTable(SHAPE)))]);
+    expect(second.value.keepError).toBe("QuotaExceededError");
   });
 
   test("a Parquet file too large to hold opens in parts, is kept, and opens in parts again after a reload", async () => {

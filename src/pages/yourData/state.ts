@@ -77,7 +77,8 @@ type Read = Pick<Upload, "names" | "result" | "ms"> & Partial<Pick<Upload, "part
 const browserFrame = () => new Promise<void>((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
 const exampleFiles = (): UploadFile[] => [{name: EXAMPLE_NAME, bytes: new TextEncoder().encode(exampleJson())}];
 const failure = (issues: IssueList): LoadResult => ({issues: issues.list(), data: null, offRows: 0});
-const message = (error: unknown) => (error as Error | undefined)?.message ?? error;
+/** An error in words: its message, or its name where the message is empty (a DOMException such as QuotaExceededError may have none). */
+const message = (error: unknown) => (error as Error | undefined)?.message || (error as Error | undefined)?.name || String(error);
 
 /** Reads and checks the built-in example (JSON: no decoder needed), timed. */
 function read(names: string[], files: readonly UploadFile[]): Read {
