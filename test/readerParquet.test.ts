@@ -69,6 +69,19 @@ describe("a file read in parts", () => {
     expect(reads).toEqual([[1]]);
   });
 
+  test("runs of whole heads per row group (as pandas writes 512 tokens): a head decodes its run once", async () => {
+    const {parts, issues, reads} = await open("parts-tidy-runs.parquet");
+    expect(issues.map((i) => i.code)).toEqual(["no_tokens"]);
+    expect(parts).toMatchObject({layers: LAYERS, heads: HEADS, n: N, source: "tidy Parquet, read in parts (4 row groups)"});
+    expectHead(await parts!.head(0, 1, 1), 1, 1, SINGLE);
+    expect(reads).toEqual([[2]]);
+    expectHead(await parts!.head(0, 1, 0), 1, 0, SINGLE);
+    expect(reads).toEqual([[2]]);
+    const layer1 = await parts!.layer(0, 1);
+    layer1.forEach((map, h) => expectHead(map, 1, h, SINGLE));
+    expect(reads).toEqual([[2], [3]]);
+  });
+
   test("behind the source interface: a slice names the layer; the kinds the file lacks are null", async () => {
     const tidy = (await open("parts-tidy-layer.parquet")).parts!;
     const source = partsSource(tidy);
@@ -94,6 +107,9 @@ describe("a file read in parts", () => {
     const one = await open("parts-one-group.parquet");
     expect(one.parts).toBeNull();
     expect(one.issues.find((i) => i.level === "error")).toMatchObject({code: "parts", message: expect.stringMatching(/a row group holds rows of more than one layer.*row_group_size=.*: row group 0 \(layer 0–1\)/)});
+    const split = await open("parts-tidy-split.parquet");
+    expect(split.parts).toBeNull();
+    expect(split.issues.find((i) => i.level === "error")?.message).toMatch(/a head's rows are in more than one row group.*: layer 0, head 1 \(row groups 0 and 1\); layer 1, head 1 \(row groups 2 and 3\)/);
     const none = await open("parts-no-stats.parquet");
     expect(none.parts).toBeNull();
     expect(none.issues.find((i) => i.level === "error")?.message).toMatch(/no min\/max statistics for "layer", "head_index", "query_pos"/);
@@ -164,12 +180,24 @@ describe("a part is checked as the part its statistics name", () => {
   const table = tableFromArrays({layer: Int8Array.of(0, 0), head_index: Int8Array.of(0, 0), query_pos: Int8Array.of(0, 1), key_pos: Int8Array.of(0, 0), pattern: Float32Array.of(1, 1)});
   test("rows of another layer or head are an error; the set holds the part alone", () => {
     const wrong = new IssueList();
-    expect(attentionFromTable(table, "f", "Parquet", null, wrong, {layer: 1, head: null, heads: 2, n: 2})).toBeNull();
-    expect(wrong.list()[0].message).toMatch(/statistics say it holds only layer 1 has other rows: row 0 \(layer 0, head 0, query 0, key 0\)/);
+    expect(attentionFromTable(table, "f", "Parquet", null, wrong, {layer: 1, firstHead: 0, headCount: 2, n: 2})).toBeNull();
+    expect(wrong.list()[0].message).toMatch(/statistics say it holds only layer 1, heads 0–1 has other rows: row 0 \(layer 0, head 0, query 0, key 0\)/);
     const right = new IssueList();
-    const set = attentionFromTable(table, "f", "Parquet", null, right, {layer: 0, head: 0, heads: 4, n: 2});
+    const set = attentionFromTable(table, "f", "Parquet", null, right, {layer: 0, firstHead: 0, headCount: 1, n: 2});
     expect(set).toMatchObject({layers: 1, heads: 1, n: 2});
     expect(Array.from(set!.values[0])).toEqual([1, 0, 1, 0]);
+  });
+  test("a run of heads is held from its first head; a head before or after the run is an error", () => {
+    const run = tableFromArrays({layer: Int8Array.of(2, 2), head_index: Int8Array.of(1, 2), query_pos: Int8Array.of(0, 1), key_pos: Int8Array.of(1, 0), pattern: Float32Array.of(1, 1)});
+    const issues = new IssueList();
+    const set = attentionFromTable(run, "f", "Parquet", null, issues, {layer: 2, firstHead: 1, headCount: 2, n: 2});
+    expect(set).toMatchObject({layers: 1, heads: 2, n: 2});
+    expect(Array.from(set!.values[0])).toEqual([0, 1, 0, 0, 0, 0, 1, 0]);
+    for (const [firstHead, headCount] of [[2, 1], [0, 2]]) {
+      const wrong = new IssueList();
+      expect(attentionFromTable(run, "f", "Parquet", null, wrong, {layer: 2, firstHead, headCount, n: 2})).toBeNull();
+      expect(wrong.list()[0].message).toMatch(/has other rows: row \d \(layer 2, head (1|2),/);
+    }
   });
 });
 

@@ -11,7 +11,7 @@ import {urlBuffer} from "./parquetFile.js";
 import type {AttentionSource} from "./source.js";
 import {sequenceSource} from "./uploadSource.js";
 import {checkRowSums, layerStack, type AttentionGroup, type AttentionSet} from "../upload/attentionSet.js";
-import {attentionFromTable, groupLabel, type TablePart} from "../upload/fromTable.js";
+import {attentionFromTable, groupLabel, partHeads, type TablePart} from "../upload/fromTable.js";
 import {IssueList, type Issue, type IssueCode} from "../upload/issues.js";
 import {tokensFor, type TokenLists} from "../upload/tokens.js";
 
@@ -28,12 +28,13 @@ export const MAX_PART_WEIGHTS = 64 * 1024 * 1024;
 /** The most weights the parts kept at once hold (512 MB as 32-bit floats: four layers of 32 heads × 1,024²); the least recently used go first. */
 export const MAX_CACHED_WEIGHTS = 128 * 1024 * 1024;
 
-/** One row group: the sequence, layer and head (null: every head of the layer) its statistics say it holds. */
+/** One row group: the sequence, layer and run of heads its statistics say it holds. */
 interface RowGroupPart {
   index: number;
   group: number;
   layer: number;
-  head: number | null;
+  firstHead: number;
+  headCount: number;
   weights: number;
 }
 
@@ -50,7 +51,7 @@ export interface PartsFile {
   weights: number;
   /** one head's map (`kind` "effective" only where the file has that column), read before any layer's other heads; rejects with the part's errors */
   head(group: number, layer: number, head: number, kind?: "pattern" | "effective"): Promise<HeadMap>;
-  /** every head of one layer, read head by head where the file holds one head per row group */
+  /** every head of one layer, read part by part where the file holds a few heads per row group */
   layer(group: number, layer: number, kind?: "pattern" | "effective"): Promise<HeadMap[]>;
   /** reads a head ahead of need, after every read a view waits on (nothing for a layer the file does not have) */
   prefetch(group: number, layer: number, head: number): void;
@@ -66,7 +67,7 @@ const PART_WARNINGS: IssueCode[] = ["row_sum", "not_probability", "missing_cells
 const OPTIONAL = ["key_pos", "effective", "model", "sample"] as const;
 
 /** What to write instead, said whenever a file cannot be read in parts. */
-const ADVICE = "sort the rows by layer, head_index and query_pos and write one row group per head (pyarrow: pq.write_table(table, path, row_group_size=<rows per head>), the default writes statistics); docs/export-attention.md shows it";
+const ADVICE = "sort the rows by layer, head_index and query_pos and write row groups of whole heads, such as one per head (pyarrow: pq.write_table(table, path, row_group_size=<rows per head>), the default writes statistics); docs/export-attention.md shows it";
 
 /** A File (or any Blob) as hyparquet reads it: slices on demand, nothing read whole. */
 export function blobBuffer(blob: Blob): AsyncBuffer {
@@ -163,7 +164,7 @@ export interface PartsOptions {
 
 /**
  * Opens a file in parts: checks from the footer's statistics that each row group holds one sequence and one
- * layer (and one head, or all of them). Returns the file, or null with the reasons in `issues`.
+ * layer, and whole heads (one, a run of them, or all), no head split over two. Returns the file, or null with the reasons in `issues`.
  */
 export function openParts(options: PartsOptions, issues: IssueList): PartsFile | null {
   const {name, index, decoder, tokens} = options;
@@ -200,8 +201,20 @@ export function openParts(options: PartsOptions, issues: IssueList): PartsFile |
     const key = `${model}\u0000${sample}`;
     if (!sequences.has(key)) sequences.set(key, {model, sample});
     const group = [...sequences.keys()].indexOf(key);
-    parts.push({index: g, group, layer: Number(columnStats[LAYER].min), head: single(HEAD) ? Number(columnStats[HEAD].min) : null, weights: rows}); // rows for now: × N for a dense file, once N is known
+    const firstHead = Number(columnStats[HEAD].min);
+    parts.push({index: g, group, layer: Number(columnStats[LAYER].min), firstHead, headCount: stat(HEAD) - firstHead + 1, weights: rows}); // rows for now: × N for a dense file, once N is known
   });
+  if (issues.hasErrors) return null;
+  // A head split over two row groups (as a row group of a fixed number of rows may split one) cannot be read as a part.
+  const seen = new Map<string, RowGroupPart>();
+  for (const part of parts) {
+    for (let h = part.firstHead; h < part.firstHead + part.headCount; h++) {
+      const key = `${part.group}|${part.layer}|${h}`;
+      const other = seen.get(key);
+      if (other) issues.error("parts", `${name} is too large to hold in memory, and a head's rows are in more than one row group, so it cannot be read in parts: ${ADVICE}`, `layer ${part.layer}, head ${h} (row groups ${other.index} and ${part.index})`, "heads");
+      else seen.set(key, part);
+    }
+  }
   if (issues.hasErrors) return null;
   if (parts.length === 0) {
     issues.error("no_rows", `${name} has columns but no rows`);
@@ -223,7 +236,7 @@ export function openParts(options: PartsOptions, issues: IssueList): PartsFile |
     part.weights *= tidy ? 1 : n;
     weights += part.weights;
     if (part.weights > MAX_PART_WEIGHTS) {
-      issues.error("parts", `${name}: a row group holds ${part.weights.toLocaleString("en-US")} weights, more than one part read at a time may (${MAX_PART_WEIGHTS.toLocaleString("en-US")}): ${ADVICE}`, `row group ${part.index} (layer ${part.layer}${part.head === null ? "" : `, head ${part.head}`})`, "row groups");
+      issues.error("parts", `${name}: a row group holds ${part.weights.toLocaleString("en-US")} weights, more than one part read at a time may (${MAX_PART_WEIGHTS.toLocaleString("en-US")}): ${ADVICE}`, `row group ${part.index} (layer ${part.layer}, ${partHeads(part)})`, "row groups");
     }
   }
   if (issues.hasErrors) return null;
@@ -251,25 +264,25 @@ export function openParts(options: PartsOptions, issues: IssueList): PartsFile |
       queue.run(part.index, urgent, async () => {
         const table = tableFromIPC((await decoder.read({rowGroups: [part.index], columns: read})).intoIPCStream());
         const found = new IssueList();
-        const where: TablePart = {layer: part.layer, head: part.head, heads, n};
+        const where: TablePart = {layer: part.layer, firstHead: part.firstHead, headCount: part.headCount, n};
         const label = groups.length > 1 ? `${name} (${groups[part.group].label})` : name;
         const set = attentionFromTable(table, label, "Parquet", tokens, found, where);
         if (!set || found.hasErrors) throw new Error(found.list().filter((i) => i.level === "error").map((i) => i.message).join("\n"));
         // Warnings join one list for the file, so that the same problem in many parts is one line with its count.
         const before = warned();
         for (const issue of found.list()) if (issue.code === "missing_cells") warnings.warn(issue.code, issue.message);
-        checkRowSums(set, warnings, label, {layer: part.layer, head: part.head ?? 0}, false);
+        checkRowSums(set, warnings, label, {layer: part.layer, head: part.firstHead}, false);
         if (warned() !== before) listeners.forEach((listener) => listener());
         return set;
       })
     );
   };
-  const holding = (group: number, layer: number, head: number) => parts.find((p) => p.group === group && p.layer === layer && (p.head === null || p.head === head));
+  const holding = (group: number, layer: number, head: number) => parts.find((p) => p.group === group && p.layer === layer && head >= p.firstHead && head < p.firstHead + p.headCount);
   const headMap = async (group: number, layer: number, head: number, kind: "pattern" | "effective" = "pattern", urgent = true): Promise<HeadMap> => {
     const part = holding(group, layer, head);
     if (!part) return Array.from({length: n}, () => new Float32Array(n)); // no row: drawn as 0, as in a whole file
     const set = await readPart(part, urgent);
-    return layerStack(set, 0, 0, kind)[part.head === null ? head : 0];
+    return layerStack(set, 0, 0, kind)[head - part.firstHead];
   };
   return {
     source: `${tidy ? "tidy" : "dense"} Parquet, read in parts (${parts.length.toLocaleString("en-US")} row groups)`,

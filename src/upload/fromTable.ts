@@ -215,17 +215,20 @@ export function groupLabel(model: string | null, sample: string | null): string 
 }
 
 /**
- * One part of a file read in parts (src/sources/readerParquet.ts): the rows of one layer, and of one head or of
- * all `heads`, of sequences of `n` tokens. The set made of it holds that layer only (and that head only), and
+ * One part of a file read in parts (src/sources/readerParquet.ts): the rows of one layer and of `headCount` heads
+ * from `firstHead` on, of sequences of `n` tokens. The set made of it holds that layer and those heads only, and
  * a row outside the part is an error.
  */
 export interface TablePart {
   layer: number;
-  /** the one head the part holds, or null for all of them */
-  head: number | null;
-  heads: number;
+  firstHead: number;
+  headCount: number;
   n: number;
 }
+
+/** The heads a part holds, in words: "head 3" or "heads 0–3". */
+export const partHeads = ({firstHead, headCount}: Pick<TablePart, "firstHead" | "headCount">): string =>
+  headCount === 1 ? `head ${firstHead}` : `heads ${firstHead}–${firstHead + headCount - 1}`;
 
 export function attentionFromTable(table: Rows, name: string, format: string, tokens: TokenLists | null, issues: IssueList, part: TablePart | null = null): AttentionSet | null {
   if (table.numRows === 0) {
@@ -350,16 +353,17 @@ function readAttention(table: Rows, name: string, format: string, tokens: TokenL
     if (least[c] < 0) reportRows(c, (v) => v >= 0, (at) => issues.error("out_of_range", `${name}: "${c}" is negative`, at));
   }
   if (part) {
-    const holds = `layer ${part.layer}${part.head === null ? "" : `, head ${part.head}`}`;
+    const holds = `layer ${part.layer}, ${partHeads(part)}`;
     const other = (c: string, ok: (v: number) => boolean) => reportRows(c, ok, (at) => issues.error("out_of_range", `${name}: a row group whose statistics say it holds only ${holds} has other rows`, at));
+    const inPart = (v: number) => v >= part.firstHead && v < part.firstHead + part.headCount;
     if (least.layer !== part.layer || most.layer !== part.layer) other("layer", (v) => v === part.layer);
-    if (part.head === null ? most.head_index >= part.heads : least.head_index !== part.head || most.head_index !== part.head) other("head_index", (v) => (part.head === null ? v < part.heads : v === part.head));
+    if (!inPart(least.head_index) || !inPart(most.head_index)) other("head_index", inPart);
   }
   if (issues.hasErrors) return failed;
   // The first layer and head the set holds (those of a part), and its sizes.
-  const [l0, h0] = part ? [part.layer, part.head ?? 0] : [0, 0];
+  const [l0, h0] = part ? [part.layer, part.firstHead] : [0, 0];
   const L = part ? 1 : most.layer + 1;
-  const H = part ? (part.head === null ? part.heads : 1) : most.head_index + 1;
+  const H = part ? part.headCount : most.head_index + 1;
   const positions = part ? part.n : Math.max(most.query_pos, dense ? 0 : most.key_pos) + 1;
 
   // Tokens: from the tokens list when one came with the file, else numbered positions.
