@@ -20,13 +20,13 @@ import {tableFromArrays} from "apache-arrow";
 const SHAPE: Shape = {layers: 2, heads: 3, tokens: 5};
 const file = (name: string, bytes: Uint8Array): PickedFile => ({name, size: bytes.length, arrayBuffer: async () => bytes.slice().buffer});
 
-/** Storage in memory, as IndexedDB keeps Files (by reference); `full` makes keeping fail as a full disk does. */
+/** Storage in memory, as IndexedDB keeps Files; `full` makes keeping fail as a full storage does. */
 function memoryStorage(): KeptStorage & {kept: PickedFile[] | null; full: boolean} {
   return {
     kept: null,
     full: false,
     async keep(files) {
-      if (this.full) throw new Error("QuotaExceededError");
+      if (this.full) throw Object.assign(new Error("The quota has been exceeded."), {name: "QuotaExceededError"});
       this.kept = [...files];
     },
     async load() {
@@ -117,7 +117,7 @@ describe("the upload store", () => {
     const {uploads} = store(storage);
     await uploads.take([file("good.arrow", arrowStream(tidyTable(SHAPE)))]);
     expect(uploads.value.result.data?.layers).toBe(SHAPE.layers);
-    expect([uploads.value.kept, uploads.value.keepError]).toEqual([false, "QuotaExceededError"]);
+    expect([uploads.value.kept, uploads.value.keepError]).toEqual([false, `the storage this browser gives this site has no room for ${(arrowStream(tidyTable(SHAPE)).length / 1e6).toFixed(1)} MB`]);
     // What Chromium throws for a 2 GB file: a DOMException with a name and an empty message.
     const silent = memoryStorage();
     silent.keep = async () => {
@@ -125,7 +125,15 @@ describe("the upload store", () => {
     };
     const second = store(silent).uploads;
     await second.take([file("good.arrow", arrowStream(tidyTable(SHAPE)))]);
-    expect(second.value.keepError).toBe("QuotaExceededError");
+    expect(second.value.keepError).toMatch(/^the storage this browser gives this site has no room for \d/);
+    // Any other failure is named as it came.
+    const broken = memoryStorage();
+    broken.keep = async () => {
+      throw Object.assign(new Error(""), {name: "UnknownError"});
+    };
+    const third = store(broken).uploads;
+    await third.take([file("good.arrow", arrowStream(tidyTable(SHAPE)))]);
+    expect(third.value.keepError).toBe("UnknownError");
   });
 
   test("a Parquet file too large to hold opens in parts, is kept, and opens in parts again after a reload", async () => {

@@ -80,6 +80,16 @@ const failure = (issues: IssueList): LoadResult => ({issues: issues.list(), data
 /** An error in words: its message, or its name where the message is empty (a DOMException such as QuotaExceededError may have none). */
 const message = (error: unknown) => (error as Error | undefined)?.message || (error as Error | undefined)?.name || String(error);
 
+/**
+ * Why files were not kept, in words. A browser copies a kept file into the storage it gives the site (Chromium
+ * does), so a file larger than that storage is refused with a QuotaExceededError, often without a message.
+ */
+function keepFailure(error: unknown, files: readonly PickedFile[]): string {
+  if ((error as Error | undefined)?.name !== "QuotaExceededError") return message(error);
+  const mb = files.reduce((sum, f) => sum + f.size, 0) / 1e6;
+  return `the storage this browser gives this site has no room for ${mb < 10 ? mb.toFixed(1) : mb.toFixed(0)} MB`;
+}
+
 /** Reads and checks the built-in example (JSON: no decoder needed), timed. */
 function read(names: string[], files: readonly UploadFile[]): Read {
   const started = performance.now();
@@ -112,7 +122,7 @@ export function uploadStore(options: UploadStoreOptions): UploadStore {
       await storage.keep(files);
       done(next, {kept: true, keepError: null});
     } catch (error) {
-      done(next, {kept: false, keepError: String(message(error))});
+      done(next, {kept: false, keepError: keepFailure(error, files)});
     }
   };
   const fail = (names: string[], issues: IssueList) => done({names, result: failure(issues), ms: 0});
