@@ -8,7 +8,8 @@
 // fieldCloud.ts) is drawn on a canvas, here or, given a `painter`, in a worker (fieldPainter.ts); the
 // current query's dots are redrawn opaque on a second canvas, and labels and highlights are SVG on top.
 // `setQuery` on the returned node moves the highlight; nothing else is redrawn. `setData` draws new maps
-// (and paths, tokens) of the same shape on the same canvases (the playground's edits). The root's
+// (and paths, tokens) of the same shape on the same canvases (the playground's edits); `setHead` outlines
+// another head's sector (a head change on a page whose field shows the same layer). The root's
 // data-pending names the last cloud asked for, data-drawn the last one drawn and data-drawn-at when
 // (performance.now() of the page).
 // Pure: the stack of maps and options in, a DOM node out.
@@ -67,12 +68,15 @@ export interface AttentionFieldElement extends HTMLDivElement {
   setQuery(query: number): void;
   /** new maps of the same heads × tokens, with their paths and tokens, redrawn in place; the query is kept */
   setData(stack: readonly HeadMap[], paths: readonly (readonly number[])[], tokens: readonly string[]): void;
+  /** outlines another head's sector and bolds its label; nothing else is redrawn */
+  setHead(head: number): void;
 }
 
 export function attentionField(stackIn: readonly HeadMap[], options: AttentionFieldOptions): AttentionFieldElement {
   let stack = stackIn;
   let {paths, tokens} = options;
-  const {head = -1, headLabels, size = DEFAULT_SIZE, title = "Attention field", painter} = options;
+  const {headLabels, size = DEFAULT_SIZE, title = "Attention field", painter} = options;
+  let head = options.head ?? -1;
   let query = options.query;
   const H = stack.length;
   const N = tokens.length;
@@ -179,21 +183,30 @@ export function attentionField(stackIn: readonly HeadMap[], options: AttentionFi
     return d3.arc()({innerRadius: r0, outerRadius: r1, startAngle: a0, endAngle: a1}) ?? "";
   };
   const g = svg.append("g").attr("transform", `translate(${c},${c})`);
-  g.selectAll("path.sector").data(d3.range(H)).join("path")
+  const sectors = g.selectAll("path.sector").data(d3.range(H)).join("path")
     .attr("class", "sector").attr("d", (h) => arc(h, -0.5, N - 0.5))
-    .attr("fill", "none").attr("stroke", "currentColor")
-    .attr("stroke-opacity", (h) => (h === head ? 0.9 : 0.15)).attr("stroke-width", (h) => (h === head ? 2 : 1));
+    .attr("fill", "none").attr("stroke", "currentColor");
   const spokes = g.selectAll("path.spoke").data(d3.range(H)).join("path")
     .attr("class", "spoke")
     .attr("fill", "currentColor").attr("fill-opacity", 0.12).attr("stroke", "currentColor").attr("stroke-width", SPOKE_WIDTH);
   const labelRadius = size / 2 - LABEL_MARGIN / 2;
-  g.selectAll("text").data(d3.range(H)).join("text")
+  const headNames = g.selectAll("text").data(d3.range(H)).join("text")
     .attr("x", (h) => labelRadius * Math.cos(geometry.angle(h, (N - 1) / 2)))
     .attr("y", (h) => labelRadius * Math.sin(geometry.angle(h, (N - 1) / 2)))
     .attr("text-anchor", "middle").attr("dominant-baseline", "central").attr("font-size", 11)
-    .attr("font-weight", (h) => (h === head ? "bold" : "normal"))
     .attr("fill", (h) => headColor(h)).attr("stroke", "var(--theme-background, white)").attr("stroke-width", 3).attr("paint-order", "stroke")
     .text((h) => headLabels[h] ?? `H${h}`);
+  // The chosen head: its sector outlined, its label bold.
+  const outline = () => {
+    sectors.attr("stroke-opacity", (h) => (h === head ? 0.9 : 0.15)).attr("stroke-width", (h) => (h === head ? 2 : 1));
+    headNames.attr("font-weight", (h) => (h === head ? "bold" : "normal"));
+  };
+  outline();
+  root.setHead = (next: number) => {
+    if (next === head) return;
+    head = next;
+    outline();
+  };
   const readout = svg.append("text").attr("class", "readout").attr("x", 4).attr("y", size - 4).attr("font-size", 11).attr("fill", "currentColor");
 
   // Hover: name the dot under the pointer.

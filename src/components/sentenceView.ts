@@ -9,7 +9,8 @@
 // again to unlock. A token longer than its column shows its start and an ellipsis; hovered or focused, it is
 // shown whole in a readout over the view's heading (and in its tooltip). Tokens are set as text, never HTML.
 // `setQuery` moves the focus in place; `setData` swaps in a new map and token labels of the same length (the
-// playground's edits) and redraws only the lines, labels and token texts.
+// playground's edits), or another head's map, colour and title (a head change), and redraws only the lines,
+// labels and token texts.
 // Two SVGs, one on top of the other, in a box of their size: the lines (and the weights shown on hover) below,
 // the tokens above. A new map changes only the lines; the tokens, in an SVG of their own (positioned, so a
 // paint layer of its own), are then not repainted with them (docs/playground.md). The export takes both.
@@ -64,13 +65,17 @@ const OPACITY_STEPS = 100;
 /** The view's node; `setQuery` moves the focus (and the path rings) in place, keeping a locked token locked. */
 export interface SentenceViewElement extends HTMLDivElement {
   setQuery(query: number, path?: readonly number[]): void;
-  /** a new map and tokens of the same length, drawn in place; focus and lock are kept */
-  setData(data: SentenceViewData): void;
+  /**
+   * a new map and tokens of the same length, drawn in place; focus and lock are kept. `head`: the line colour
+   * and title of another head (a head change), else they stay.
+   */
+  setData(data: SentenceViewData, head?: Pick<SentenceViewOptions, "color" | "title">): void;
 }
 
 export function sentenceView(data: SentenceViewData, options: SentenceViewOptions): SentenceViewElement {
   let {map, tokens} = data;
-  const {query, direction = "from", path = [], color = "currentColor", title = "Sentence view", width = DEFAULT_WIDTH, rowHeight = ROW_HEIGHT} = options;
+  const {query, direction = "from", path = [], color = "currentColor", width = DEFAULT_WIDTH, rowHeight = ROW_HEIGHT} = options;
+  let {title = "Sentence view"} = options;
   const N = tokens.length;
   const height = TOP + N * rowHeight;
   const leftX = TOKEN_WIDTH;
@@ -80,7 +85,11 @@ export function sentenceView(data: SentenceViewData, options: SentenceViewOption
 
   const layer = () => d3.create("svg").attr("viewBox", `0 0 ${width} ${height}`).attr("width", width).attr("height", height).attr("font-size", FONT_SIZE);
   const linesSvg = layer().style("display", "block");
-  linesSvg.append("title").text(`${title}: ${direction === "from" ? "query tokens left, keys right" : "keys right, queries left"}`);
+  const linesTitle = linesSvg.append("title");
+  const named = () => {
+    linesTitle.text(`${title}: ${direction === "from" ? "query tokens left, keys right" : "keys right, queries left"}`);
+    root.setAttribute("aria-label", title);
+  };
   const lines = linesSvg.append("g").attr("class", "lines").attr("stroke", color).attr("stroke-width", LINE_WIDTH).attr("stroke-linecap", "round");
   const labels = linesSvg.append("g").attr("class", "weights").attr("fill", "currentColor").attr("font-size", FONT_SIZE - 1);
   // The tokens' SVG lets the pointer through to the lines' tooltips except on the tokens themselves.
@@ -91,7 +100,7 @@ export function sentenceView(data: SentenceViewData, options: SentenceViewOption
   root.className = "mixviz-sentence-view";
   root.style.display = "inline-block"; // laid out as the single SVG was
   root.setAttribute("role", "group");
-  root.setAttribute("aria-label", title);
+  named();
   stackLayers(root, width, height, linesSvg.node()!, tokensSvg.node()!);
   // The whole token under the pointer or the keyboard's focus, over the heading row; sticky, so that in a
   // long view scrolled in its box it stays at the box's top (a line of no height: nothing below it moves).
@@ -264,8 +273,13 @@ export function sentenceView(data: SentenceViewData, options: SentenceViewOption
   }
 
   const tokenTexts = {query: queryRows.select<SVGTextElement>("text").nodes(), key: keyRows.select<SVGTextElement>("text").nodes()};
-  root.setData = (next) => {
+  root.setData = (next, head) => {
     map = next.map;
+    if (head?.color) lines.attr("stroke", head.color);
+    if (head?.title && head.title !== title) {
+      title = head.title;
+      named();
+    }
     if (next.tokens !== tokens) {
       const old = tokens;
       tokens = next.tokens;

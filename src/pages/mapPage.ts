@@ -133,13 +133,15 @@ export function windowNote(window: TokenWindow, tokens: number): string {
  * The Attention Field of a layer in a box. A long sequence (a reader's file) would be H·N² dots: the field
  * shows a window of FIELD_MAX_TOKENS tokens around the query, as Your data does (upload/window.ts), and a new
  * window is a new field; a move inside the window only moves the highlight. A window's tokens have no paths
- * (only the built-in models have them, and their sequences fit one window). Used by the explorer and Your data.
+ * (only the built-in models have them, and their sequences fit one window). `setHead` outlines another head
+ * (a head change in the same layer). Used by the explorer and Your data.
  */
-export function windowedField(maps: HeadMap[], tokens: readonly string[], paths: readonly (readonly number[])[], head: ShownHead, title: string): {box: HTMLDivElement; setQuery(query: number): void; window(): TokenWindow | null} {
+export function windowedField(maps: HeadMap[], tokens: readonly string[], paths: readonly (readonly number[])[], head: ShownHead, title: string): {box: HTMLDivElement; setQuery(query: number): void; setHead(head: number): void; window(): TokenWindow | null} {
   const box = element("div", "mixviz-field-window");
   const note = element("p", "mixviz-caption");
   let shown: TokenWindow | null = null;
   let field: AttentionFieldElement | null = null;
+  let outlined = head.head;
   const setQuery = (query: number) => {
     const next = followWindow(shown, query, tokens.length, FIELD_MAX_TOKENS, FIELD_EDGE);
     if (next !== shown || !field) {
@@ -147,12 +149,16 @@ export function windowedField(maps: HeadMap[], tokens: readonly string[], paths:
       const whole = next.size === tokens.length;
       const cut = whole ? maps : cutStack(maps, next);
       const words = tokens.slice(next.start, next.start + next.size);
-      field = layerField(cut, words, whole ? paths : words.map(() => []), head, query - next.start, title);
+      field = layerField(cut, words, whole ? paths : words.map(() => []), {...head, head: outlined}, query - next.start, title);
       field.dataset.window = `${next.start}-${next.start + next.size - 1}`;
       note.textContent = windowNote(next, tokens.length);
       box.replaceChildren(field, ...(note.textContent ? [note] : []));
     } else field.setQuery(query - next.start);
     field.dataset.query = String(query);
   };
-  return {box, setQuery, window: () => shown};
+  const setHead = (next: number) => {
+    outlined = next;
+    field?.setHead(next);
+  };
+  return {box, setQuery, setHead, window: () => shown};
 }

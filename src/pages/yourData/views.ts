@@ -201,62 +201,106 @@ function failed(error: unknown): HTMLElement {
   return note;
 }
 
+/** The linked views' node; `show` draws a selection (its `shownKey` part: the query moves them in place). */
+export interface LinkedViewsElement extends HTMLElement {
+  show(pick: UploadSelection | null): void;
+}
+
 /**
- * The Sentence View and the Attention Field of the selection, moved in place by the query; a long sequence's
- * field shows a window of tokens around the query (mapPage.windowedField, as in the explorer). The head's map
- * comes first (the Sentence View draws), then the layer's (the field).
+ * The Sentence View and the Attention Field, built once per file and controls and told each selection
+ * (`show`), moved in place by the query; a long sequence's field shows a window of tokens around the query
+ * (mapPage.windowedField, as in the explorer). The head's map comes first (the Sentence View draws), then the
+ * layer's (the field). Another head or layer of the same sequence and direction redraws the Sentence View's
+ * lines in place (its tokens stay); another head of the same layer is outlined in the field, which stays. The
+ * card titles name what is drawn, and while a head is read its card says so (data-reading).
  */
-export function linkedViews(data: ViewData | null, pick: UploadSelection | null, controls: UploadControls | null, invalidation: Promise<unknown>): HTMLElement {
-  if (!data || !pick || !controls) {
-    const empty = element("p", "mixviz-caption", "Nothing to draw: load a file that passes the checks above.");
+export function linkedViews(data: ViewData | null, controls: UploadControls | null, invalidation: Promise<unknown>): LinkedViewsElement {
+  if (!data || !controls) {
+    const empty = element("p", "mixviz-caption", "Nothing to draw: load a file that passes the checks above.") as HTMLElement as LinkedViewsElement;
     empty.dataset.empty = "true";
+    empty.show = () => {};
     return empty;
   }
-  const tokens = data.groups[pick.group].tokens;
-  const shown: ShownHead = {layer: pick.layer, head: pick.head, direction: pick.direction, label: headLabel(pick.layer, pick.head)};
-  const paths = tokens.map(() => []);
+  const sentenceCard = scrollCard(element("p"), "sentence");
+  const fieldCard = scrollCard(element("p"), "field");
   let query = controls.value.query;
-  const sentenceCard = scrollCard(pending(`head ${shown.label}`), "sentence");
-  const fieldCard = scrollCard(pending(`the ${data.heads} heads of layer ${pick.layer}`), "field");
+  let pick: UploadSelection | null = null;
+  let shown: ShownHead | null = null; // the head the Sentence View draws
   let sentence: ReturnType<typeof headSentence> | null = null;
   let field: ReturnType<typeof windowedField> | null = null;
+  let shows = 0; // the latest selection: a read finishing for an older one is dropped
   const move = (next: number) => {
     query = next;
-    sentenceCard.h2.textContent = sentenceTitle(shown.label, pick.direction, tokens[query]);
+    if (shown && pick) sentenceCard.h2.textContent = sentenceTitle(shown.label, shown.direction, data.groups[pick.group].tokens[query]);
     sentence?.setQuery(query);
-    if (!field) return;
+    if (!field || !pick) return;
     field.setQuery(query);
     fieldCard.h2.textContent = fieldTitle(data.heads, pick.layer, field.window()!, data.n);
   };
-  const layer = () =>
-    data.layer(pick.group, pick.layer).then(
+  const readLayer = (at: UploadSelection, serial: number) => {
+    const tokens = data.groups[at.group].tokens;
+    data.layer(at.group, at.layer).then(
       (maps) => {
-        field = windowedField(maps, tokens, paths, shown, `Attention field, layer ${pick.layer}`);
+        if (serial !== shows) return;
+        field = windowedField(maps, tokens, tokens.map(() => []), headOf(at), `Attention field, layer ${at.layer}`);
         fieldCard.scroll.replaceChildren(field.box);
         move(query);
         // The same head in the layers on either side, so that [ and ] find it read.
-        for (const next of [pick.layer + 1, pick.layer - 1]) data.prefetch?.(pick.group, next, pick.head);
+        for (const next of [at.layer + 1, at.layer - 1]) data.prefetch?.(at.group, next, at.head);
       },
-      (error) => fieldCard.scroll.replaceChildren(failed(error))
+      (error) => serial === shows && fieldCard.scroll.replaceChildren(failed(error))
     );
-  data.head(pick.group, pick.layer, pick.head).then(
-    (map) => {
-      sentence = headSentence(map, tokens, shown, query);
-      sentenceCard.scroll.replaceChildren(sentence);
-      move(query);
-      layer();
-    },
-    (error) => {
-      sentenceCard.scroll.replaceChildren(failed(error));
-      layer();
+  };
+  const root = element("div", "mixviz-linked") as HTMLElement as LinkedViewsElement;
+  root.append(sentenceCard.div, fieldCard.div);
+  root.show = (next) => {
+    if (!next) return;
+    const serial = ++shows;
+    const sameLayer = pick !== null && pick.group === next.group && pick.layer === next.layer;
+    const inPlace = pick !== null && pick.group === next.group && pick.direction === next.direction && sentence !== null;
+    pick = next;
+    const head = headOf(next);
+    const tokens = data.groups[next.group].tokens;
+    if (inPlace) sentenceCard.scroll.dataset.reading = "true";
+    else {
+      sentence = null;
+      shown = null;
+      sentenceCard.h2.textContent = "";
+      sentenceCard.scroll.replaceChildren(pending(`head ${head.label}`));
     }
-  );
-  move(query);
+    if (sameLayer && field) field.setHead(next.head);
+    else {
+      field = null;
+      fieldCard.h2.textContent = "";
+      fieldCard.scroll.replaceChildren(pending(`the ${data.heads} heads of layer ${next.layer}`));
+    }
+    data.head(next.group, next.layer, next.head).then(
+      (map) => {
+        if (serial !== shows) return;
+        if (sentence) sentence.setData({map, tokens}, {color: headColor(next.head), title: `Sentence view, ${head.label}`});
+        else sentenceCard.scroll.replaceChildren((sentence = headSentence(map, tokens, head, query)));
+        delete sentenceCard.scroll.dataset.reading;
+        shown = head;
+        move(query);
+        if (!field) readLayer(next, serial);
+      },
+      (error) => {
+        if (serial !== shows) return;
+        sentence = null;
+        shown = head;
+        delete sentenceCard.scroll.dataset.reading;
+        sentenceCard.scroll.replaceChildren(failed(error));
+        move(query);
+        if (!field) readLayer(next, serial);
+      }
+    );
+  };
   follow(controls, invalidation, move);
-  const row = element("div", "mixviz-linked");
-  row.append(sentenceCard.div, fieldCard.div);
-  return row;
+  return root;
 }
+
+/** The head a selection shows, as the shared views name it. */
+const headOf = (pick: UploadSelection): ShownHead => ({layer: pick.layer, head: pick.head, direction: pick.direction, label: headLabel(pick.layer, pick.head)});
 
 /** The heatmap of the selected head; with an `effective` column, compared with it. */
 export function heatmapView(data: ViewData | null, pick: UploadSelection | null, controls: UploadControls | null, invalidation: Promise<unknown>): HTMLElement {
