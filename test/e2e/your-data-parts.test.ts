@@ -54,6 +54,14 @@ describe("a Parquet file read in parts, opened by its URL", () => {
     const expected = Array.from({length: N}, (_, k) => KNOWN[((1 * HEADS + 2) * N + 3) * N + k]);
     expect(row.length).toBe(N);
     row.forEach((w, i) => expect(Math.abs(w - expected[i])).toBeLessThanOrEqual(HALF));
+    // The field of layer 1 outlines the head drawn, and only it.
+    await page.waitForFunction(() => document.querySelector("[data-view=field] h2")?.textContent?.includes("layer 1"), undefined, {timeout: TIMEOUT});
+    expect(await page.$$eval("[data-view=field] svg text[font-weight=bold]", (texts) => texts.map((t) => t.textContent))).toEqual(["L1H2"]);
+    await page.keyboard.press("ArrowUp");
+    await page.waitForFunction(() => document.querySelector("[data-view=sentence] h2")?.textContent?.includes("L1H1"), undefined, {timeout: TIMEOUT});
+    expect(await page.$$eval("[data-view=field] svg text[font-weight=bold]", (texts) => texts.map((t) => t.textContent))).toEqual(["L1H1"]);
+    const up = await drawnRow(page);
+    up.forEach((w, k) => expect(Math.abs(w - KNOWN[((1 * HEADS + 1) * N + 3) * N + k])).toBeLessThanOrEqual(HALF));
     expect(problems).toEqual([]);
   });
 
