@@ -1,7 +1,8 @@
 // The head grid: one thumbnail per head, layers as rows, labelled L{layer}H{head} in the head's colour.
 // Hovering (or focusing) a thumbnail previews that head, clicking locks it, clicking the locked head again
 // unlocks it. Pure: maps and options in, a DOM node out; the page owns the state through the callbacks and
-// moves the highlight with the node's `select` method, so the thumbnails are not repainted on every hover.
+// moves the highlight with the node's `select` method, so the thumbnails are not repainted on every hover, and
+// sets the labels under them with `setNotes` (the head types, which come later than the maps).
 import type {HeadMap} from "./headStack.js";
 import {mapCanvas, mapMax, type ColorScheme} from "./mapCanvas.js";
 import {headColor} from "./palette.js";
@@ -14,6 +15,8 @@ export interface HeadRef {
 export interface HeadGridElement extends HTMLElement {
   /** Moves the highlight to `selected`, marked locked or not. */
   select(selected: HeadRef, locked: boolean): void;
+  /** Sets the labels under the thumbnails (by layer then head; an empty one removes its label). */
+  setNotes(notes: readonly (readonly string[])[]): void;
 }
 
 export interface HeadGridOptions {
@@ -22,7 +25,7 @@ export interface HeadGridOptions {
   causal: boolean;
   /** CSS pixels per thumbnail */
   size?: number;
-  /** labels drawn under a thumbnail (e.g. detected head types), by layer then head */
+  /** labels drawn under a thumbnail (e.g. detected head types), by layer then head; `setNotes` changes them */
   notes?: readonly (readonly string[])[];
   onPreview: (head: HeadRef | null) => void;
   onToggleLock: (head: HeadRef) => void;
@@ -53,13 +56,6 @@ export function headGrid(maps: readonly (readonly HeadMap[])[], options: HeadGri
       caption.className = "mixviz-head-thumb-label";
       caption.textContent = label;
       button.append(caption);
-      const note = notes?.[layer]?.[head];
-      if (note) {
-        const tag = document.createElement("span");
-        tag.className = "mixviz-head-thumb-note";
-        tag.textContent = note;
-        button.append(tag);
-      }
       button.addEventListener("pointerenter", () => onPreview({layer, head}));
       button.addEventListener("focus", () => onPreview({layer, head}));
       button.addEventListener("pointerleave", () => onPreview(null));
@@ -69,6 +65,18 @@ export function headGrid(maps: readonly (readonly HeadMap[])[], options: HeadGri
     });
     root.append(row);
   });
+  root.setNotes = (next) => {
+    for (const button of root.querySelectorAll<HTMLButtonElement>(".mixviz-head-thumb")) {
+      const note = next[Number(button.dataset.layer)]?.[Number(button.dataset.index)] ?? "";
+      let tag = button.querySelector<HTMLSpanElement>(".mixviz-head-thumb-note");
+      if (!note) tag?.remove();
+      else {
+        tag ??= button.appendChild(Object.assign(document.createElement("span"), {className: "mixviz-head-thumb-note"}));
+        tag.textContent = note;
+      }
+    }
+  };
+  if (notes) root.setNotes(notes);
   root.select = (selected, locked) => {
     for (const button of root.querySelectorAll<HTMLButtonElement>(".mixviz-head-thumb")) {
       const on = Number(button.dataset.layer) === selected.layer && Number(button.dataset.index) === selected.head;

@@ -173,6 +173,11 @@ describe("your model in the head workbench", () => {
       const tags = await rawTags(page, label);
       expect(tags.filter((t) => ["prev", "ind", "ind·pos"].includes(t)), label).toEqual([]);
     }
+    // The head grid names the same types under the planted heads' thumbnails, once detection is done.
+    const note = (label: string) => page.locator(`.mixviz-head-thumb[data-head=${label}] .mixviz-head-thumb-note`);
+    await note(previous).waitFor({timeout: TIMEOUT});
+    expect(await note(previous).textContent()).toMatch(/previous/i);
+    expect(await note(induction).textContent()).toMatch(/induction/i);
     // The file has no effective maps: the map choice offers raw only, and the page says so.
     expect(await page.locator("#mixviz-workbench-controls option[value=effective]").isDisabled()).toBe(true);
     expect(await page.locator(".mixviz-type-summary").textContent()).toContain("no effective maps");
