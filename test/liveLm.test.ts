@@ -4,7 +4,8 @@ import {describe, expect, it} from "vitest";
 import {LM_TINY, makeLmConfig, type LmConfig} from "../src/model/lmConfig.js";
 import {initWeights, paramSpecs} from "../src/model/params.js";
 import {encodeSafetensors} from "../src/model/safetensors.js";
-import {lmHeadMaps, lmLoader, type LmFiles} from "../src/runtime/liveLm.js";
+import {lmHeadMaps} from "../src/runtime/liveLm.js";
+import {lmLoader, type LmFiles} from "../src/runtime/lmLoader.js";
 
 const SEED = 4;
 
@@ -27,7 +28,8 @@ describe("lmLoader", () => {
     expect(counts.json).toBe(1);
     expect(a.cfg).toEqual(cfg);
     const tokens = Int32Array.from({length: 6}, (_, i) => i % cfg.d_vocab);
-    const maps = lmHeadMaps(a.weights, a.cfg, tokens);
+    const maps = a.maps(tokens);
+    expect(maps).toEqual(lmHeadMaps(initWeights(cfg, SEED), cfg, tokens)); // the weights it read are the file's
     expect(maps.raw.length).toBe(cfg.n_layers);
     expect(maps.raw[0].length).toBe(cfg.n_heads);
     expect(maps.raw[0][0].length).toBe(tokens.length);

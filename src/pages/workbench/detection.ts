@@ -8,8 +8,7 @@ import {DEFAULT_THRESHOLDS, HEAD_TYPE_LABELS, HEAD_TYPE_TAGS, detect, headScores
 import type {LmConfig} from "../../model/lmConfig.js";
 import {repeatedRandomTokens} from "../../model/lmTask.js";
 import {repeatPeriod} from "../../model/metrics.js";
-import {lmHeadMaps} from "../../runtime/liveLm.js";
-import type {TrainedModel} from "../../runtime/weights.js";
+import type {LiveLm} from "../../runtime/lmLoader.js";
 import {ablationByHead, knockoutCells, type HeadAblationRow, type KnockoutRow} from "../../sources/runTables.js";
 import type {WorkbenchKind} from "../../state/workbenchState.js";
 import type {ModelMaps} from "./maps.js";
@@ -102,10 +101,10 @@ export function probeScores(maps: ModelMaps, setting: DetectionSetting, tokens: 
 }
 
 /** Runs the trained language model on the probe in the browser and scores its heads; a failure is a message. */
-export function runProbe(lm: TrainedModel<LmConfig>, input: ProbeInput, setting: DetectionSetting): ProbeResult {
+export function runProbe(lm: LiveLm, input: ProbeInput, setting: DetectionSetting): ProbeResult {
   try {
     const tokens = probeTokens(input, lm.cfg);
-    return {error: null, tokens, scores: probeScores(lmHeadMaps(lm.weights, lm.cfg, tokens), setting, tokens)};
+    return {error: null, tokens, scores: probeScores(lm.maps(tokens), setting, tokens)};
   } catch (error) {
     return {error: (error as Error).message, tokens: null, scores: null};
   }
