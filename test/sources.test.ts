@@ -6,11 +6,11 @@ import {createServer, type Server} from "node:http";
 import {readFileSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
-import {afterAll, beforeAll, describe, expect, it} from "vitest";
+import {afterAll, beforeAll, describe, expect, it, vi} from "vitest";
 import {parquetTable, rowGroupIndex} from "../src/data/parquet.js";
 import {arrowTable, nullableFloat32} from "../src/data/arrow.js";
 import * as Parquet from "parquet-wasm/node";
-import {parquetSource} from "../src/sources/parquetSource.js";
+import {parquetSource, prefetchParquet} from "../src/sources/parquetSource.js";
 import {ablationByHead} from "../src/sources/runTables.js";
 import {fromArrow} from "arquero";
 import {parseRange, serve} from "../scripts/serve.js";
@@ -62,6 +62,8 @@ let server: Server;
 let base = "";
 /** Bytes the server sent, per request, since the last reset. */
 let sent: number[] = [];
+/** Each request's path and Range header, since the last reset. */
+let asked: string[] = [];
 const sizes = {attention: 0, blocks: 0};
 
 beforeAll(async () => {
@@ -78,6 +80,7 @@ beforeAll(async () => {
     const size = request.url!.includes("blocks") ? sizes.blocks : sizes.attention;
     const range = parseRange(request.headers.range, size);
     sent.push(range && range !== "unsatisfiable" ? range.end - range.start + 1 : size);
+    asked.push(`${request.url} ${request.headers.range ?? ""}`);
   });
 });
 
@@ -129,6 +132,20 @@ describe("parquetSource", () => {
     await src.maps({arch: "mha", sample: 2, layer: 0}, ["raw"]);
     expect(sent.length).toBeGreaterThan(0);
     console.info(`one slice of ${sizes.attention} B: ${first} B fetched`);
+  });
+
+  it("opens a file once for every source over it; a prefetch opens it before the first read", async () => {
+    writeFileSync(join(dir, "again.parquet"), readFileSync(join(dir, "attention.parquet")));
+    asked = [];
+    const footer = "/again.parquet bytes=-65536";
+    prefetchParquet(`${base}again.parquet`);
+    await vi.waitFor(() => expect(asked).toEqual([footer])); // the footer, with no read asked for
+    await parquetSource({attention: `${base}again.parquet`}, {heads: H, tokens: N}).maps({arch: "mha", sample: 1, layer: 0}, ["raw"]);
+    await parquetSource({attention: `${base}again.parquet`}, {heads: H, tokens: N}).maps({arch: "mha", sample: 2, layer: 0}, ["raw"]);
+    expect(asked.filter((a) => a === footer)).toHaveLength(1);
+    expect(asked.length).toBeGreaterThan(2); // each slice's column chunks
+    prefetchParquet(`${base}missing.parquet`); // fails quietly; the read says why
+    await expect(parquetSource({attention: `${base}missing.parquet`}, {heads: H, tokens: N}).maps({sample: 0, layer: 0}, ["raw"])).rejects.toThrow(/HTTP 404/);
   });
 
   it("returns one head's pseudo blocks, and empty columns for a sample the file does not cover", async () => {

@@ -1,7 +1,7 @@
 // The built-in tensors behind the source interface: attention.parquet and pseudo-blocks.parquet (the relation
 // models), lm-attention.parquet (the language models), read by HTTP range requests (parquetFile.ts). Opening a
-// file fetches its footer once (row-group index in the key-value metadata); a slice then fetches only the
-// column chunks of its own row groups.
+// file fetches its footer once per page, for every source over it (row-group index in the key-value metadata);
+// a slice then fetches only the column chunks of its own row groups.
 import {IndexedParquet} from "./parquetFile.js";
 import {BLOCK_COLUMNS, blockColumnsOf, MAP_COLUMNS, MAP_INDEX, mapCache, memo, stackOf, type AttentionSource, type LayerMaps} from "./source.js";
 
@@ -15,9 +15,20 @@ export interface ParquetFiles {
   blocks?: string;
 }
 
+/** The site's Parquet files, each opened (its footer fetched) once per page, by absolute URL. */
+const openFile = memo((url) => IndexedParquet.open(url));
+const opened = (url: string) => openFile(typeof location === "undefined" ? url : new URL(url, location.href).href);
+
+/**
+ * Starts fetching a file's footer ahead of the first read: a page calls it in a cell of its own, so that the
+ * footer comes while the page's other data and modules do. A failure shows at the first read, which opens again.
+ */
+export function prefetchParquet(url: string): void {
+  opened(url).catch(() => undefined);
+}
+
 /** `files` are URLs (a page's FileAttachment hrefs, resolved against the page). */
 export function parquetSource(files: ParquetFiles, shape: {heads: number; tokens: number}): AttentionSource {
-  const opened = memo((url) => IndexedParquet.open(typeof location === "undefined" ? url : new URL(url, location.href).href));
   const maps = mapCache(async (slice, kinds) => {
     const file = await opened(files.attention);
     const where = {arch: slice.arch, sample: slice.sample, layer: slice.layer};
