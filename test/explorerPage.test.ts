@@ -7,7 +7,7 @@ import {arrowTable} from "../src/data/arrow.js";
 import {windowNote} from "../src/pages/mapPage.js";
 import {announcement, detailFailed, detailKey, detailLoading, explorer, explorerSizes, exportName, farPath, FILE_TABS, fileTabsNote, layerMaps, modelOf, pseudoNote, selectionKey, showcaseShape, shownKey, singleLayerNote, viewLabel, type RunMetrics, type Showcase} from "../src/pages/explorer.js";
 import {directionWords, mapKeyEffect} from "../src/pages/mapPage.js";
-import {keptNote} from "../src/pages/readerFile.js";
+import {keptNote, NO_KEPT_FILE} from "../src/pages/readerFile.js";
 import {cellIndex, type AttentionSet} from "../src/upload/attentionSet.js";
 import {syntheticWeights} from "./helpers/attentionFiles.js";
 import type {AttentionSource, LayerSlice} from "../src/sources/source.js";
@@ -181,7 +181,7 @@ describe("a reader's file in the explorer", () => {
     mixing: null,
     ablation: null
   };
-  const ex = explorer(meta, metrics, async () => fromArrow(arrowTable({arch: ["iha"]})), {} as AttentionSource, {set, names: "f.arrow"});
+  const ex = explorer(meta, metrics, async () => fromArrow(arrowTable({arch: ["iha"]})), {} as AttentionSource, {set, names: "f.arrow", url: null});
 
   it("offers the file's models after the built-in architectures, with the file's sizes, kinds and tabs", () => {
     expect(ex.models.map((m) => [m.id, m.name, m.family])).toEqual([
@@ -196,7 +196,7 @@ describe("a reader's file in the explorer", () => {
     expect(b.inputs[0]).toEqual({tokens: words[0], paths: [[], [], [], [], []]});
     expect(modelOf(ex, "iha").limits).toEqual(ex.limits);
     expect(() => modelOf(ex, "file-2")).toThrow(/no model "file-2"/);
-    expect(explorer(meta, metrics, async () => fromArrow(arrowTable({arch: ["iha"]})), {} as AttentionSource, {set: {...set, effective: set.values}, names: "f"}).models[3].kinds).toEqual(["raw", "effective"]);
+    expect(explorer(meta, metrics, async () => fromArrow(arrowTable({arch: ["iha"]})), {} as AttentionSource, {set: {...set, effective: set.values}, names: "f", url: null}).models[3].kinds).toEqual(["raw", "effective"]);
   });
 
   it("reads a file model's maps from the file: the model's own sequence and layer, no kind it lacks", async () => {
@@ -213,9 +213,9 @@ describe("a reader's file in the explorer", () => {
     expect(exportName(state({arch: "file-0", sample: 1, layer: 1, head: 2, query: 3}))).toBe("mixviz-file-0-s1-L1H2-q3-raw");
     expect(fileTabsNote(modelOf(ex, "file-0"))).toMatch(/your file has neither/);
     expect(fileTabsNote(modelOf(ex, "iha"))).toBe("");
-    const kept = {names: ["f.arrow"], result: {issues: [], data: set, offRows: 0}, error: null};
+    const kept = {...NO_KEPT_FILE, names: ["f.arrow"], result: {issues: [], data: set, offRows: 0}};
     expect(keptNote(kept, ex.models, "?model=file-0")).toBe("Your file (f.arrow, kept in this browser by Your data) is under Model: Your file · a, Your file · b.");
-    expect(keptNote({names: [], result: null, error: null}, explorer(meta, metrics, async () => fromArrow(arrowTable({arch: ["iha"]})), {} as AttentionSource).models, "?model=file")).toMatch(/^No file is kept/);
+    expect(keptNote(NO_KEPT_FILE, explorer(meta, metrics, async () => fromArrow(arrowTable({arch: ["iha"]})), {} as AttentionSource).models, "?model=file")).toMatch(/^No file is kept/);
   });
 
   it("says which tokens the Attention Field's window shows of a long sequence, and nothing when it shows them all", () => {

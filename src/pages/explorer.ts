@@ -1,9 +1,11 @@
 // The explorer's page module (src/explorer.md): its models and controls, which part of the state rebuilds
 // which view, what the linked views, the live region and the detail tabs draw, the keys, the address bar
 // and the export. The page declares the data and the sources and places the views; the per-head maps come
-// from an AttentionSource: the built-in Parquet files for the three architectures, and the reader's file
-// kept by "Your data" (sources/uploadSource.ts) for its models, described as the head workbench describes
-// them (workbench/state.fileModels). A file has no relation task and no weights: no relation grid, no gold
+// from an AttentionSource: the built-in Parquet files for the three architectures, and the reader's file for
+// its models, named as the head workbench names them (workbench/state.fileModelEntries): the file kept by "Your
+// data", held in memory (sources/uploadSource.ts) or read in parts when too large to hold, or a Parquet file at
+// the address's `?url=`, read in parts (sources/readerParquet.partsSource: a layer's heads are read when a view
+// draws them). A file has no relation task and no weights: no relation grid, no gold
 // rings, no triptych, pseudo-blocks or training replay; its heatmap shows its effective maps where it has
 // them, its mixing tab its mixing table. The pure parts (models and sizes, the keys of the state each view
 // is built for, paths, the announcement, the export name) are unit-tested in test/explorerPage.test.ts;
@@ -25,11 +27,13 @@ import {headLabel, layerLabel} from "../model/config.js";
 import {ARCH_NAMES, ARCHS, MIXING_ARCHS, VIEW_MAP_KINDS, type Arch, type Direction} from "../model/vocabulary.js";
 import {mixingAt} from "../sources/runTables.js";
 import {blockColumnsOf, memo, type AttentionSource, type LayerMaps} from "../sources/source.js";
+import {partsSource, type PartsFile} from "../sources/readerParquet.js";
 import {uploadSource} from "../sources/uploadSource.js";
 import {builtInModels, DEFAULT_STATE, isArch, parseState, serializeState, shownEpoch, type EpochRange, type ExplorerLimits, type ExplorerState, type Tab} from "../state/explorerState.js";
 import type {AttentionSet} from "../upload/attentionSet.js";
 import {HEATMAP_LARGE_SIZE, HEATMAP_LARGE_TOKENS, headSentence, layerMixing, mapPageKeys, PATTERN_ONLY_NOTE, windowedField, type ShownHead} from "./mapPage.js";
-import {fileModels} from "./workbench/state.js";
+import type {KeptFile} from "./readerFile.js";
+import {fileModelEntries} from "./workbench/state.js";
 
 /** px */
 const GRID_SIZE = 250;
@@ -83,10 +87,18 @@ export interface ExplorerModel extends ControlModel {
   inputs: ModelInput[];
 }
 
-/** The reader's file that "Your data" kept in this browser: its checked data and its file names. */
-export interface KeptData {
-  set: AttentionSet;
-  names: string;
+/**
+ * The reader's file: kept by "Your data" and held in memory (`set`, checked), or read in parts (`parts`: too large
+ * to hold, or at `url`); and its file names (or its address).
+ */
+export type KeptData = {names: string; url: string | null} & ({set: AttentionSet; parts?: null} | {parts: PartsFile; set?: null});
+
+/** The file a page opened (readerFile), as the explorer takes it: null when none loads. */
+export function keptData(kept: KeptFile): KeptData | null {
+  const names = kept.names.join(", ");
+  if (kept.result?.data) return {names, url: kept.url, set: kept.result.data};
+  if (kept.parts) return {names, url: kept.url, parts: kept.parts};
+  return null;
 }
 
 /** Everything the explorer can show, and where it reads it. */
@@ -95,8 +107,8 @@ export interface Explorer {
   source: AttentionSource;
   /** every model offered: the built-in architectures, then the models of the reader's file */
   models: ExplorerModel[];
-  /** the reader's file, when one is kept and loads */
-  file: AttentionSet | null;
+  /** the reader's file, when one is kept and loads, or opened from the address's URL */
+  file: KeptData | null;
   /** the mixing replay (every epoch of every run), read the first time it is asked for */
   mixing: () => Promise<ColumnTable>;
   heads: number;
@@ -129,17 +141,22 @@ function builtIn(meta: Showcase, limits: ExplorerLimits, source: AttentionSource
   return builtInModels(limits).map((m) => ({...m, name: ARCH_NAMES[m.id as Arch], samples, family: "built-in", key: m.id, source, inputs}));
 }
 
-/** The models of the reader's file, as the head workbench names them (`file`, or `file-0`, `file-1`, …). */
+/**
+ * The models of the reader's file, as the head workbench names them (`file`, or `file-0`, `file-1`, …), from its
+ * shape alone: a file read in parts is not read until a view draws one of its heads.
+ */
 export function keptModels(kept: KeptData): ExplorerModel[] {
-  const source = uploadSource(kept.set);
-  return fileModels(kept.set, kept.names).map((m) => ({
+  const file = kept.set ?? kept.parts;
+  const source = kept.set ? uploadSource(kept.set) : partsSource(kept.parts);
+  const effective = kept.set ? kept.set.effective !== null : kept.parts.hasEffective;
+  return fileModelEntries(file, kept.names).map((m) => ({
     id: m.id,
     name: m.name,
     family: "file",
     key: m.arch,
     source,
-    limits: {samples: m.samples.length, layers: m.layers, heads: m.heads, tokens: m.tokens, maxEpoch: 0},
-    kinds: m.kinds,
+    limits: {samples: m.samples.length, layers: file.layers, heads: file.heads, tokens: file.n, maxEpoch: 0},
+    kinds: effective ? ["raw", "effective"] : ["raw"],
     tabs: FILE_TABS,
     samples: m.samples.map((s) => s.caption),
     inputs: m.samples.map((s) => ({tokens: s.tokens, paths: s.tokens.map(() => [])}))
@@ -154,7 +171,7 @@ export function explorer(meta: Showcase, metrics: RunMetrics, mixing: () => Prom
   const table = memo(() => mixing()); // the data layer's cache: read once, again after a failure
   const sizes = explorerSizes(meta, metrics);
   const models = [...builtIn(meta, sizes.limits, source), ...(kept ? keptModels(kept) : [])];
-  return {meta, source, models, file: kept?.set ?? null, mixing: () => table("mixing"), ...sizes};
+  return {meta, source, models, file: kept, mixing: () => table("mixing"), ...sizes};
 }
 
 /** The model of an id (a state's `arch`; the controls keep it one of the explorer's). */
@@ -164,8 +181,11 @@ export function modelOf(ex: Pick<Explorer, "models">, id: string): ExplorerModel
   return model;
 }
 
-/** Where the explorer opens: IHA at the first cell of sample 0 that composes. */
-export const explorerDefaults = (ex: Pick<Explorer, "firstQuery">): ExplorerState => ({...DEFAULT_STATE, query: ex.firstQuery});
+/** Where the explorer opens: IHA at the first cell of sample 0 that composes; a file at a URL, on its first model. */
+export function explorerDefaults(ex: Pick<Explorer, "firstQuery" | "file" | "models">): ExplorerState {
+  const fromUrl = ex.file?.url ? ex.models.find((m) => m.family === "file") : undefined;
+  return fromUrl ? {...DEFAULT_STATE, arch: fromUrl.id} : {...DEFAULT_STATE, query: ex.firstQuery};
+}
 
 /** The controls, opened on the state of `search` (the address bar's query string). */
 export function controlsFor(ex: Explorer, search: string): ExplorerControls {
@@ -213,10 +233,21 @@ export function layerMaps(ex: Pick<Explorer, "models">, id: string, sample: numb
  * Writes the state into the address bar in a task of its own (replaceState costs a few ms), after the frame
  * that shows the change; a newer state before then (`invalidation`) cancels the write.
  */
-export function keepInAddressBar(state: ExplorerState, invalidation: Promise<unknown>): void {
-  const search = `?${serializeState(state)}`;
+export function keepInAddressBar(state: ExplorerState, asked: string, invalidation: Promise<unknown>): void {
+  const search = explorerSearch(state, asked);
   const timer = setTimeout(() => history.replaceState(history.state, "", `${search}${location.hash}`), 0);
   void invalidation.then(() => clearTimeout(timer));
+}
+
+/**
+ * The address bar's query string for a state: the state, and the file at a URL that `asked` (the address the page
+ * was opened with) names, so that a reload or a shared link opens that file again.
+ */
+export function explorerSearch(state: ExplorerState, asked: string): string {
+  const params = new URLSearchParams(serializeState(state));
+  const url = new URLSearchParams(asked).get("url");
+  if (url !== null) params.set("url", url);
+  return `?${params}`;
 }
 
 /** The far side's gold rings: "from", the keys on the query's path; "to", the queries whose path runs through this key. */
@@ -315,11 +346,15 @@ async function heatmapDetail(ex: Explorer, s: ExplorerState, query: number): Pro
 /** What the mixing tab says of a model of the reader's file when the file has no mixing table. */
 export const NO_FILE_MIXING = "Your file carries no mixing table: add one (the columns of mixing.arrow, docs/data-formats.md) to see how its heads are mixed.";
 
+/** What the mixing tab says of a model of a file read in parts (its mixing table is not read beside it). */
+export const PARTS_FILE_MIXING = "A file read in parts is read without a mixing table (Your data reads one only beside a file it can hold), so its mixing is not shown.";
+
 /** The mixing tab of a model of the reader's file: the file's mixing table at the layer (its kept epoch, or its last). */
 function fileMixingDetail(ex: Explorer, s: ExplorerState): Detail {
-  if (!ex.file?.mixing) return {node: element("p", "mixviz-caption", NO_FILE_MIXING), setQuery: null};
-  const {rows, arch, n_pseudo, epoch} = layerMixing(ex.file.mixing, s.layer);
-  return {node: mixingMatrix(rows, {arch, heads: ex.file.heads, n_pseudo, layer: s.layer, epoch, headLabel}), setQuery: null};
+  const set = ex.file?.set;
+  if (!set?.mixing) return {node: element("p", "mixviz-caption", ex.file?.parts ? PARTS_FILE_MIXING : NO_FILE_MIXING), setQuery: null};
+  const {rows, arch, n_pseudo, epoch} = layerMixing(set.mixing, s.layer);
+  return {node: mixingMatrix(rows, {arch, heads: set.heads, n_pseudo, layer: s.layer, epoch, headLabel}), setQuery: null};
 }
 
 /** The mixing tab: the architecture's mixing weights of the layer at the state's epoch. */
