@@ -24,14 +24,14 @@ import {relationGrid, type RelationGridElement} from "../components/relationGrid
 import type {SentenceViewElement} from "../components/sentenceView.js";
 import {triptych} from "../components/triptych.js";
 import {headLabel, layerLabel} from "../model/config.js";
-import {ARCH_NAMES, ARCHS, MIXING_ARCHS, VIEW_MAP_KINDS, type Arch, type Direction} from "../model/vocabulary.js";
+import {ARCH_NAMES, ARCHS, MIXING_ARCHS, VIEW_MAP_KINDS, type Arch, type Direction, type ViewMapKind} from "../model/vocabulary.js";
 import {mixingAt} from "../sources/runTables.js";
-import {blockColumnsOf, memo, type AttentionSource, type LayerMaps} from "../sources/source.js";
+import {blockColumnsOf, memo, type AttentionSource, type LayerMaps, type LayerSlice, type ModelHeadSlice} from "../sources/source.js";
 import {partsSource, type PartsFile} from "../sources/readerParquet.js";
 import {uploadSource} from "../sources/uploadSource.js";
 import {builtInModels, DEFAULT_STATE, isArch, parseState, serializeState, shownEpoch, type EpochRange, type ExplorerLimits, type ExplorerState, type Tab} from "../state/explorerState.js";
 import type {AttentionSet} from "../upload/attentionSet.js";
-import {HEATMAP_LARGE_SIZE, HEATMAP_LARGE_TOKENS, headSentence, layerMixing, mapPageKeys, PATTERN_ONLY_NOTE, windowedField, type ShownHead} from "./mapPage.js";
+import {HEATMAP_LARGE_SIZE, HEATMAP_LARGE_TOKENS, headSentence, layerMixing, mapPageKeys, PATTERN_ONLY_NOTE, readingNote, unreadableNote, windowedField, type ShownHead} from "./mapPage.js";
 import type {KeptFile} from "./readerFile.js";
 import {fileModelEntries} from "./workbench/state.js";
 
@@ -210,8 +210,6 @@ export function fileTabsNote(model: Pick<ExplorerModel, "family">): string {
 
 // The keys of the state each view is built for (`watch` rebuilds a view when its key changes); the query
 // is in none of them: it moves the views in place (`follow`).
-/** The layer whose maps are read. */
-export const selectionKey = (s: ExplorerState): string => `${s.arch}|${s.sample}|${s.layer}`;
 /** The linked views: everything but the query, the detail tab and the epoch. */
 export const shownKey = (s: ExplorerState): string => [s.arch, s.sample, s.layer, s.head, s.kind, s.direction].join("|");
 const DETAIL_KEYS: Record<Tab, (s: ExplorerState) => unknown[]> = {
@@ -268,47 +266,105 @@ export function announcement(map: HeadMap, tokens: readonly string[], query: num
   return `${from ? "Query" : "Key"} ${tokens[query]}, ${label}. ${from ? "Top keys" : "Top queries"}: ${top}.`;
 }
 
+/** The map kinds read at once: every kind from a source that reads a layer's columns together (the built-in files), only the one asked for from a source that reads heads alone (a file read in parts). */
+const kindsRead = (source: AttentionSource, kind: ViewMapKind): readonly ViewMapKind[] => (source.head ? [kind] : VIEW_MAP_KINDS);
+
+/** One layer's maps of `kind`, null where the model lacks it. */
+async function layerOfKind(model: ExplorerModel, slice: LayerSlice, kind: ViewMapKind): Promise<HeadMap[] | null> {
+  return (await model.source.maps(slice, kindsRead(model.source, kind)))[kind] ?? null;
+}
+
+/** One head's map of `kind`, null where the model lacks it: read alone where the source can (a file read in parts), else from its layer. */
+async function headOfKind(model: ExplorerModel, slice: ModelHeadSlice, kind: ViewMapKind): Promise<HeadMap | null> {
+  if (model.source.head) return model.source.head(slice, kind);
+  return (await layerOfKind(model, slice, kind))?.[slice.head] ?? null;
+}
+
+/** What a view draws of a layer or a head: the maps of `kind`, or the raw ones where the model lacks it. */
+async function shownLayer(model: ExplorerModel, slice: LayerSlice, kind: ViewMapKind): Promise<HeadMap[]> {
+  return (await layerOfKind(model, slice, kind)) ?? (await layerOfKind(model, slice, "raw"))!;
+}
+async function shownHead(model: ExplorerModel, slice: ModelHeadSlice, kind: ViewMapKind): Promise<HeadMap> {
+  return (await headOfKind(model, slice, kind)) ?? (await headOfKind(model, slice, "raw"))!;
+}
+
 /** The three linked views (no relation grid for a reader's file), the grid card's token and the views' label. */
 export interface LinkedViews {
-  sentence: SentenceViewElement;
+  /** the Sentence View, in a box that says what it reads until the head's map is read */
+  sentence: HTMLDivElement;
   grid: RelationGridElement | null;
-  /** the Attention Field, in a box that swaps it for a new window of a long sequence */
+  /** the Attention Field, in a box that says what it reads until the layer is read, then swaps the field for a new window of a long sequence */
   field: HTMLDivElement;
   gridToken: HTMLSpanElement;
   label: string;
 }
 
 /**
- * The linked views of `shown`, built once per (arch, sample, layer, head, map, direction) from that layer's
- * maps, and moved in place by every change of the controls' query (which `live` announces).
+ * The linked views of `shown`, built once per (arch, sample, layer, head, map, direction) and moved in place by
+ * every change of the controls' query (which `live` announces). The head's map is read first and the Sentence
+ * View drawn; then the layer's, for the field; then the same head in the layers on either side is read ahead
+ * where the source reads heads alone (a file read in parts), so that [ and ] find it read. A map that cannot be
+ * read shows why in place of its view.
  */
-export function linkedViews(ex: Explorer, stacks: LayerMaps, shown: ExplorerState, controls: ExplorerControls, live: HTMLElement, invalidation: Promise<unknown>): LinkedViews {
+export function linkedViews(ex: Explorer, shown: ExplorerState, controls: ExplorerControls, live: HTMLElement, invalidation: Promise<unknown>): LinkedViews {
   const model = modelOf(ex, shown.arch);
   const {tokens, paths} = model.inputs[shown.sample];
-  const maps = (stacks[shown.kind] ?? stacks.raw)!;
+  const slice = {arch: model.key, sample: shown.sample, layer: shown.layer};
   const label = viewLabel(model.name, shown);
   const head: ShownHead = {layer: shown.layer, head: shown.head, direction: shown.direction, label};
-  const start = controls.value.query;
-  const sentence = headSentence(maps[shown.head], tokens, head, start, farPath(paths, shown.direction, start));
+  let query = controls.value.query;
   const sample = ex.meta.samples[shown.sample];
   const grid = isArch(shown.arch)
     ? relationGrid(
         {m: ex.meta.task.m, relation: sample.relation, labels: sample.labels, predictions: sample.predictions[shown.arch], tokens},
-        {query: start, path: paths[start], size: GRID_SIZE, onSelect: (cell) => controls.set({query: cell})}
+        {query, path: paths[query], size: GRID_SIZE, onSelect: (cell) => controls.set({query: cell})}
       )
     : null;
-  const field = windowedField(maps, tokens, paths, head, `Attention field, ${model.name} layer ${shown.layer}, ${shown.kind}`);
+  const sentenceBox = element("div", "mixviz-sentence-box", readingNote(label));
+  const fieldBox = element("div", "mixviz-field-box", readingNote(`the ${model.limits.heads} heads of layer ${shown.layer}`));
   const gridToken = document.createElement("span");
-  const move = (query: number) => {
-    sentence.setQuery(query, farPath(paths, shown.direction, query));
+  let sentence: SentenceViewElement | null = null;
+  let field: ReturnType<typeof windowedField> | null = null;
+  let map: HeadMap | null = null;
+  let gone = false;
+  void invalidation.then(() => (gone = true));
+  const move = (next: number) => {
+    query = next;
+    sentence?.setQuery(query, farPath(paths, shown.direction, query));
     grid?.setQuery(query, paths[query]);
-    field.setQuery(query);
+    field?.setQuery(query);
     gridToken.textContent = tokens[query];
-    live.textContent = announcement(maps[shown.head], tokens, query, shown.direction, label);
+    if (map) live.textContent = announcement(map, tokens, query, shown.direction, label);
   };
-  move(start);
+  const drawField = () =>
+    shownLayer(model, slice, shown.kind).then(
+      (maps) => {
+        if (gone) return;
+        field = windowedField(maps, tokens, paths, head, `Attention field, ${model.name} layer ${shown.layer}, ${shown.kind}`);
+        field.setQuery(query);
+        fieldBox.replaceChildren(field.box);
+        for (const layer of [shown.layer + 1, shown.layer - 1]) model.source.prefetch?.({...slice, layer, head: shown.head});
+      },
+      (error: unknown) => gone || fieldBox.replaceChildren(unreadableNote(error))
+    );
+  shownHead(model, {...slice, head: shown.head}, shown.kind).then(
+    (read) => {
+      if (gone) return;
+      map = read;
+      sentence = headSentence(read, tokens, head, query, farPath(paths, shown.direction, query));
+      sentenceBox.replaceChildren(sentence);
+      move(query);
+      void drawField();
+    },
+    (error: unknown) => {
+      if (gone) return;
+      sentenceBox.replaceChildren(unreadableNote(error));
+      void drawField();
+    }
+  );
+  move(query);
   follow(controls, invalidation, move);
-  return {sentence, grid, field: field.box, gridToken, label};
+  return {sentence: sentenceBox, grid, field: fieldBox, gridToken, label};
 }
 
 /** A detail tab's content and how it follows the query (null: it does not). */
@@ -328,14 +384,14 @@ export function pseudoNote(arch: string, layer: number, head: number): string {
  */
 async function heatmapDetail(ex: Explorer, s: ExplorerState, query: number): Promise<Detail> {
   const model = modelOf(ex, s.arch);
-  const own = await layerMaps(ex, s.arch, s.sample, s.layer);
+  const slice = {arch: model.key, sample: s.sample, layer: s.layer, head: s.head};
   const rawName = s.kind === "naive" ? "naive" : "raw";
   const label = headLabel(s.layer, s.head);
   const {tokens, paths} = model.inputs[s.sample];
-  const effective = own.effective?.[s.head];
+  const [raw, effective] = await Promise.all([headOfKind(model, slice, rawName), model.kinds.includes("effective") ? headOfKind(model, slice, "effective") : null]);
   const size = !effective && tokens.length > HEATMAP_LARGE_TOKENS ? HEATMAP_LARGE_SIZE : undefined;
   const panel = heatmapPanel(
-    {raw: own[rawName]![s.head], rawName, effective, tokens},
+    {raw: raw!, rawName, effective: effective ?? undefined, tokens},
     {query, path: paths, title: `${model.name} ${label}`, headLabel: label, color: headColor(s.head), size}
   );
   if (effective) return {node: panel, setQuery: (q) => panel.setQuery(q)};
