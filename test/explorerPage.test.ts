@@ -7,7 +7,7 @@ import * as Parquet from "parquet-wasm/node";
 import {describe, expect, it, vi} from "vitest";
 import {arrowTable} from "../src/data/arrow.js";
 import {windowNote} from "../src/pages/mapPage.js";
-import {announcement, detailFailed, detailKey, detailLoading, explorer, explorerDefaults, explorerSearch, explorerSizes, keptData, exportName, farPath, FILE_TABS, fileTabsNote, layerMaps, modelOf, pseudoNote, showcaseShape, shownKey, singleLayerNote, viewLabel, type RunMetrics, type Showcase} from "../src/pages/explorer.js";
+import {announcement, detailFailed, detailKey, detailLoading, explorer, explorerDefaults, explorerSearch, explorerSizes, keptData, urlFileName, exportName, farPath, FILE_TABS, fileTabsNote, layerMaps, modelOf, pseudoNote, showcaseShape, shownKey, singleLayerNote, viewLabel, type RunMetrics, type Showcase} from "../src/pages/explorer.js";
 import {directionWords, mapKeyEffect} from "../src/pages/mapPage.js";
 import {keptNote, NO_KEPT_FILE} from "../src/pages/readerFile.js";
 import {cellIndex, type AttentionSet} from "../src/upload/attentionSet.js";
@@ -277,6 +277,8 @@ describe("a reader's file read in parts in the explorer (pyarrow's file of the k
     const ex = explorer(meta, metrics, mixing, {} as AttentionSource, keptData({...NO_KEPT_FILE, names: [url], result: {issues: [], data: null, offRows: 0}, parts, url}));
     const opened = explorerDefaults(ex);
     expect(opened).toMatchObject({arch: "file", query: 0});
+    expect(modelOf(ex, "file").name).toBe("Your file · f.parquet"); // its address is in the note above the controls
+    expect([urlFileName("https://host/a%20b.parquet?x=1"), urlFileName("https://host/"), urlFileName("not a url")]).toEqual(["a b.parquet", "https://host/", "not a url"]);
     const asked = `?url=${encodeURIComponent(url)}`;
     const search = explorerSearch({...opened, layer: 1, head: 2, query: 3}, asked);
     expect(new URLSearchParams(search).get("url")).toBe(url);

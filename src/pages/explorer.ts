@@ -93,9 +93,18 @@ export interface ExplorerModel extends ControlModel {
  */
 export type KeptData = {names: string; url: string | null} & ({set: AttentionSet; parts?: null} | {parts: PartsFile; set?: null});
 
-/** The file a page opened (readerFile), as the explorer takes it: null when none loads. */
+/** The name a file at a URL goes by in the menu and the views: the last part of its path, else the whole address. */
+export function urlFileName(url: string): string {
+  try {
+    return decodeURIComponent(new URL(url).pathname.split("/").pop() || url);
+  } catch {
+    return url;
+  }
+}
+
+/** The file a page opened (readerFile), as the explorer takes it: null when none loads. A file at a URL is named after its path's last part. */
 export function keptData(kept: KeptFile): KeptData | null {
-  const names = kept.names.join(", ");
+  const names = kept.url ? urlFileName(kept.url) : kept.names.join(", ");
   if (kept.result?.data) return {names, url: kept.url, set: kept.result.data};
   if (kept.parts) return {names, url: kept.url, parts: kept.parts};
   return null;
