@@ -1,5 +1,5 @@
 // `tsx bench/uploadParts.ts DUMP_DIR [site folder …]`: an LLM-sized attention dump on the "Your data" page,
-// opened from a file and from a URL (read in parts: src/sources/readerParquet.ts) — the time to the first
+// opened from a file and from a URL, and in the explorer from the URL (read in parts: src/sources/readerParquet.ts) — the time to the first
 // view, to the whole layer, a head change, a layer change and a scrubber move, the longest main-thread block,
 // and the memory of the page's renderer process after them — in Debian's Chromium through playwright-core, on built sites (default: $MIXVIZ_OUTPUT or dist).
 // DUMP_DIR holds `dump.parquet` and `tokens.json` from `python bench/attention_dump.py DUMP_DIR` (32 × 32 ×
@@ -46,16 +46,19 @@ function rendererMB(): number {
 const sentenceTitle = (page: Page) => page.evaluate(() => document.querySelector("[data-view=sentence] h2")?.textContent ?? "");
 const headDrawn = `!document.querySelector("[data-view=sentence] [data-reading]") && document.querySelector(".mixviz-upload-report")?.dataset.state !== "loading"`;
 
+/** What says which file a page shows: Your data's report, the explorer's note on the reader's file. */
+const SHOWN = {"your-data": ".mixviz-upload-report p", explorer: ".mixviz-kept-note"};
+
 /** The figures of one opening: `open` picks the file or loads the URL; the block timer runs from `open` on. */
-async function measure(page: Page, open: () => Promise<unknown>): Promise<string> {
+async function measure(page: Page, open: () => Promise<unknown>, shown: string): Promise<string> {
   const started = Date.now();
   try {
     await open();
     await startBlockTimer(page);
     await page.waitForSelector(`${SENTENCE}[data-focus]`, {timeout: TIMEOUT});
     await page.waitForFunction(headDrawn, undefined, {timeout: TIMEOUT});
-    const report = (await page.locator(".mixviz-upload-report p").first().textContent()) ?? "";
-    if (!report.includes("dump")) return `not drawn: the page shows "${report}"`; // a page that ignores ?url= shows its example
+    const report = (await page.locator(shown).first().textContent()) ?? "";
+    if (!report.includes("dump")) return `not drawn: the page shows "${report}"`; // a page that ignores ?url= shows its example or built-in models
   } catch (error) {
     return `not drawn: ${(await refusal(page)) ?? (error as Error).message}`;
   }
@@ -81,22 +84,21 @@ async function measure(page: Page, open: () => Promise<unknown>): Promise<string
 const served = await Promise.all(SITES.map(async (site) => ({site, ...(await serve(site))})));
 const browser = await launch();
 const size = statSync(DUMP).size / 1e6;
-console.log(`"Your data" page, files read in parts, Chromium ${browser.version()}; ${DUMP} (${size.toFixed(0)} MB) with its tokens`);
-console.log("site | opened from | first view ms | whole layer drawn ms | head change ms | layer change ms | scrubber move ms | longest main-thread block ms | renderer RSS MB after | first view");
+console.log(`"Your data" and the explorer, files read in parts, Chromium ${browser.version()}; ${DUMP} (${size.toFixed(0)} MB) with its tokens (the picked file only)`);
+console.log("site | page | opened from | first view ms | whole layer drawn ms | head change ms | layer change ms | scrubber move ms | longest main-thread block ms | renderer RSS MB after | first view");
 try {
   for (const {site, url} of served) {
     const linked = join(site, LINKED);
     symlinkSync(DUMP, linked);
     try {
-      for (const from of ["file", "URL"] as const) {
+      const byUrl = `?url=${encodeURIComponent(new URL(`./${LINKED}`, url).href)}`;
+      for (const [name, from] of [["your-data", "file"], ["your-data", "URL"], ["explorer", "URL"]] as const) {
         const page = await browser.newPage();
-        await page.goto(new URL("./your-data", url).href);
+        await page.goto(new URL(`./${name}`, url).href);
         await page.waitForSelector(SENTENCE, {timeout: TIMEOUT});
         await page.keyboard.press("Escape");
-        const open = from === "file"
-          ? () => page.setInputFiles("input[data-upload=files]", [DUMP, TOKENS])
-          : () => page.goto(new URL(`./your-data?url=${encodeURIComponent(new URL(`./${LINKED}`, url).href)}`, url).href);
-        console.log(`${site} | ${from} | ${await measure(page, open)}`);
+        const open = from === "file" ? () => page.setInputFiles("input[data-upload=files]", [DUMP, TOKENS]) : () => page.goto(new URL(`./${name}${byUrl}`, url).href);
+        console.log(`${site} | ${name} | ${from} | ${await measure(page, open, SHOWN[name])}`);
         await page.close();
       }
     } finally {

@@ -1,18 +1,23 @@
 // The explorer's page module without a DOM (src/pages/explorer.ts) and what it shares with "your data"
 // (src/pages/mapPage.ts): sizes from the data, which part of the state rebuilds which view, the reasoning
 // paths a view rings, the live region's words, the epoch shown, the export name and what each key does.
+import {readFileSync} from "node:fs";
 import {fromArrow} from "arquero";
-import {describe, expect, it} from "vitest";
+import * as Parquet from "parquet-wasm/node";
+import {describe, expect, it, vi} from "vitest";
 import {arrowTable} from "../src/data/arrow.js";
 import {windowNote} from "../src/pages/mapPage.js";
-import {announcement, detailFailed, detailKey, detailLoading, explorer, explorerSizes, exportName, farPath, FILE_TABS, fileTabsNote, layerMaps, modelOf, pseudoNote, selectionKey, showcaseShape, shownKey, singleLayerNote, viewLabel, type RunMetrics, type Showcase} from "../src/pages/explorer.js";
+import {announcement, detailFailed, detailKey, detailLoading, explorer, explorerDefaults, explorerSearch, explorerSizes, keptData, urlFileName, exportName, farPath, FILE_TABS, fileTabsNote, layerMaps, modelOf, pseudoNote, showcaseShape, shownKey, singleLayerNote, viewLabel, type RunMetrics, type Showcase} from "../src/pages/explorer.js";
 import {directionWords, mapKeyEffect} from "../src/pages/mapPage.js";
-import {keptNote} from "../src/pages/readerFile.js";
+import {keptNote, NO_KEPT_FILE} from "../src/pages/readerFile.js";
 import {cellIndex, type AttentionSet} from "../src/upload/attentionSet.js";
 import {syntheticWeights} from "./helpers/attentionFiles.js";
 import type {AttentionSource, LayerSlice} from "../src/sources/source.js";
 import type {ViewMapKind} from "../src/model/vocabulary.js";
-import {BEST_EPOCH, DEFAULT_STATE, shownEpoch, type ExplorerState} from "../src/state/explorerState.js";
+import {BEST_EPOCH, DEFAULT_STATE, parseState, shownEpoch, type ExplorerState} from "../src/state/explorerState.js";
+import {blobBuffer, openParts, readFooter, type PartsFile, type RowGroupDecoder} from "../src/sources/readerParquet.js";
+import {IssueList} from "../src/upload/issues.js";
+import {HALF, HEADS, knownWeights, LAYERS, N} from "./helpers/knownAttention.js";
 
 const M = 2; // a 2×2 relation: 4 tokens
 const meta: Showcase = {
@@ -66,13 +71,11 @@ describe("the explorer's sizes", () => {
 
 describe("what each view is built for", () => {
   it("no view is rebuilt for the query: it moves them in place", () => {
-    for (const key of [selectionKey, shownKey, detailKey]) expect(key(state({query: 9}))).toBe(key(state({query: 1})));
+    for (const key of [shownKey, detailKey]) expect(key(state({query: 9}))).toBe(key(state({query: 1})));
   });
 
-  it("the maps are read per layer; the linked views rebuild for the head, map and direction as well", () => {
-    expect(selectionKey(state({head: 2}))).toBe(selectionKey(state()));
-    expect(selectionKey(state({layer: 1}))).not.toBe(selectionKey(state()));
-    for (const change of [{head: 2}, {kind: "effective"}, {direction: "to"}, {sample: 1}] as const) expect(shownKey(state(change))).not.toBe(shownKey(state()));
+  it("the linked views rebuild for the model, sample, layer, head, map and direction", () => {
+    for (const change of [{arch: "mha"}, {layer: 1}, {head: 2}, {kind: "effective"}, {direction: "to"}, {sample: 1}] as const) expect(shownKey(state(change))).not.toBe(shownKey(state()));
     expect(shownKey(state({tab: "mixing", epoch: 3}))).toBe(shownKey(state()));
   });
 
@@ -181,7 +184,7 @@ describe("a reader's file in the explorer", () => {
     mixing: null,
     ablation: null
   };
-  const ex = explorer(meta, metrics, async () => fromArrow(arrowTable({arch: ["iha"]})), {} as AttentionSource, {set, names: "f.arrow"});
+  const ex = explorer(meta, metrics, async () => fromArrow(arrowTable({arch: ["iha"]})), {} as AttentionSource, {set, names: "f.arrow", url: null});
 
   it("offers the file's models after the built-in architectures, with the file's sizes, kinds and tabs", () => {
     expect(ex.models.map((m) => [m.id, m.name, m.family])).toEqual([
@@ -196,7 +199,7 @@ describe("a reader's file in the explorer", () => {
     expect(b.inputs[0]).toEqual({tokens: words[0], paths: [[], [], [], [], []]});
     expect(modelOf(ex, "iha").limits).toEqual(ex.limits);
     expect(() => modelOf(ex, "file-2")).toThrow(/no model "file-2"/);
-    expect(explorer(meta, metrics, async () => fromArrow(arrowTable({arch: ["iha"]})), {} as AttentionSource, {set: {...set, effective: set.values}, names: "f"}).models[3].kinds).toEqual(["raw", "effective"]);
+    expect(explorer(meta, metrics, async () => fromArrow(arrowTable({arch: ["iha"]})), {} as AttentionSource, {set: {...set, effective: set.values}, names: "f", url: null}).models[3].kinds).toEqual(["raw", "effective"]);
   });
 
   it("reads a file model's maps from the file: the model's own sequence and layer, no kind it lacks", async () => {
@@ -213,13 +216,79 @@ describe("a reader's file in the explorer", () => {
     expect(exportName(state({arch: "file-0", sample: 1, layer: 1, head: 2, query: 3}))).toBe("mixviz-file-0-s1-L1H2-q3-raw");
     expect(fileTabsNote(modelOf(ex, "file-0"))).toMatch(/your file has neither/);
     expect(fileTabsNote(modelOf(ex, "iha"))).toBe("");
-    const kept = {names: ["f.arrow"], result: {issues: [], data: set, offRows: 0}, error: null};
+    const kept = {...NO_KEPT_FILE, names: ["f.arrow"], result: {issues: [], data: set, offRows: 0}};
     expect(keptNote(kept, ex.models, "?model=file-0")).toBe("Your file (f.arrow, kept in this browser by Your data) is under Model: Your file · a, Your file · b.");
-    expect(keptNote({names: [], result: null, error: null}, explorer(meta, metrics, async () => fromArrow(arrowTable({arch: ["iha"]})), {} as AttentionSource).models, "?model=file")).toMatch(/^No file is kept/);
+    expect(keptNote(NO_KEPT_FILE, explorer(meta, metrics, async () => fromArrow(arrowTable({arch: ["iha"]})), {} as AttentionSource).models, "?model=file")).toMatch(/^No file is kept/);
   });
 
   it("says which tokens the Attention Field's window shows of a long sequence, and nothing when it shows them all", () => {
     expect(windowNote({start: 10, size: 64}, 512)).toBe("Tokens 10–73 of 512: the window follows the query.");
     expect(windowNote({start: 0, size: 17}, 17)).toBe("");
+  });
+});
+
+describe("a reader's file read in parts in the explorer (pyarrow's file of the known tensor, one row group per head)", () => {
+  const PARTS = "parts-dense-f16.parquet";
+  const mixing = async () => fromArrow(arrowTable({arch: ["iha"]}));
+
+  /** The file opened in parts as Your data opens it, its decoder counting the row groups each read decodes. */
+  async function openCounted(): Promise<{parts: PartsFile; reads: number[][]}> {
+    const file = new File([readFileSync(new URL(`./fixtures/upload/${PARTS}`, import.meta.url))], PARTS);
+    const issues = new IssueList();
+    const index = await readFooter(PARTS, blobBuffer(file), issues);
+    const reader = await Parquet.ParquetFile.fromFile(file);
+    const reads: number[][] = [];
+    const decoder: RowGroupDecoder = {read: (options) => (reads.push(options.rowGroups), reader.read(options))};
+    return {parts: openParts({name: PARTS, index: index!, decoder, tokens: null}, issues)!, reads};
+  }
+  const expectHead = (map: readonly Float32Array[], layer: number, head: number) => {
+    for (let q = 0; q < N; q++) for (let k = 0; k < N; k++) expect(Math.abs(map[q][k] - KNOWN[((layer * HEADS + head) * N + q) * N + k])).toBeLessThanOrEqual(HALF);
+  };
+  const KNOWN = knownWeights();
+
+  it("offers its model from the footer alone, reads one head alone, a layer head by head, and a head ahead of need", async () => {
+    const {parts, reads} = await openCounted();
+    const kept = keptData({...NO_KEPT_FILE, names: [PARTS], result: {issues: [], data: null, offRows: 0}, parts});
+    const ex = explorer(meta, metrics, mixing, {} as AttentionSource, kept);
+    const model = modelOf(ex, "file");
+    expect(model).toMatchObject({name: `Your file · ${PARTS}`, family: "file", key: "", limits: {samples: 1, layers: LAYERS, heads: HEADS, tokens: N, maxEpoch: 0}, kinds: ["raw"], tabs: FILE_TABS});
+    expect(reads).toEqual([]); // naming the model read nothing (no causality scan, no head read)
+    expect(explorerDefaults(ex).arch).toBe("iha"); // a kept file: the explorer opens on the built-in models
+    // One head: its own row group (layer · heads + head), and nothing else.
+    expectHead((await model.source.head!({arch: "", sample: 0, layer: 1, head: 2}, "raw"))!, 1, 2);
+    expect(reads).toEqual([[1 * HEADS + 2]]);
+    expect(await model.source.head!({arch: "", sample: 0, layer: 1, head: 2}, "effective")).toBeNull();
+    // The layer: every head, each row group decoded once (head 2 is kept).
+    const maps = await layerMaps(ex, "file", 0, 1);
+    maps.raw!.forEach((map, h) => expectHead(map, 1, h));
+    expect([maps.effective, maps.naive]).toEqual([null, null]);
+    expect(reads.slice(1).flat().sort()).toEqual([3, 4]);
+    // Ahead of need: the same head of layer 0; nothing for a layer the file does not have.
+    model.source.prefetch!({arch: "", sample: 0, layer: 0, head: 2});
+    model.source.prefetch!({arch: "", sample: 0, layer: 2, head: 2});
+    await vi.waitFor(() => expect(reads.length).toBe(4));
+    expect(reads[3]).toEqual([2]);
+    await expect(model.source.head!({arch: "", sample: 0, layer: 0, head: 3}, "raw")).rejects.toThrow("the file has no head 3 (heads 0–2)");
+  });
+
+  it("a file at a URL opens on its first model, and the address keeps the URL so a reload opens it again", async () => {
+    const {parts} = await openCounted();
+    const url = "https://host/data/f.parquet";
+    const ex = explorer(meta, metrics, mixing, {} as AttentionSource, keptData({...NO_KEPT_FILE, names: [url], result: {issues: [], data: null, offRows: 0}, parts, url}));
+    const opened = explorerDefaults(ex);
+    expect(opened).toMatchObject({arch: "file", query: 0});
+    expect(modelOf(ex, "file").name).toBe("Your file · f.parquet"); // its address is in the note above the controls
+    expect([urlFileName("https://host/a%20b.parquet?x=1"), urlFileName("https://host/"), urlFileName("not a url")]).toEqual(["a b.parquet", "https://host/", "not a url"]);
+    const asked = `?url=${encodeURIComponent(url)}`;
+    const search = explorerSearch({...opened, layer: 1, head: 2, query: 3}, asked);
+    expect(new URLSearchParams(search).get("url")).toBe(url);
+    expect(new URLSearchParams(search).get("model")).toBe("file");
+    expect(parseState(search, ex.models, opened)).toEqual({...opened, layer: 1, head: 2, query: 3});
+    expect(new URLSearchParams(explorerSearch(opened, "?model=file")).has("url")).toBe(false);
+  });
+
+  it("a file that neither loads nor opens in parts offers no model", () => {
+    expect(keptData(NO_KEPT_FILE)).toBeNull();
+    expect(keptData({...NO_KEPT_FILE, names: ["x"], result: {issues: [{level: "error", code: "parts", message: "no statistics"}], data: null, offRows: 0}})).toBeNull();
   });
 });

@@ -1,4 +1,4 @@
-// Files too large to hold, read in parts (src/sources/readerParquet.ts, src/pages/yourData/parts.ts): real
+// Files too large to hold, read in parts (src/sources/readerParquet.ts, src/pages/readerParts.ts): real
 // pyarrow and pandas files (test/fixtures/upload/make_parts.py) holding the known tensor, one row group per head
 // or per layer. Every head read back value by value; only the row groups a view asks for are decoded; files
 // that cannot be read in parts say why and what to write instead; a bad part fails alone.
@@ -6,7 +6,7 @@ import {readFileSync} from "node:fs";
 import {tableFromArrays, tableToIPC} from "apache-arrow";
 import * as Parquet from "parquet-wasm/node";
 import {describe, expect, test, vi} from "vitest";
-import {localFooter, partsOpener, workerFooter} from "../src/pages/yourData/parts.js";
+import {localFooter, partsOpener, workerFooter} from "../src/pages/readerParts.js";
 import {blobBuffer, declaredWeights, footerAnswer, openParts, partCache, partsSource, readFooter, readQueue, type FooterReply, type FooterRequest, type RowGroupDecoder} from "../src/sources/readerParquet.js";
 import type {AttentionSet} from "../src/upload/attentionSet.js";
 import {attentionFromTable} from "../src/upload/fromTable.js";

@@ -2,6 +2,8 @@
 // through the upload source, the detection on its own inputs (the position-based induction score on the
 // inputs that repeat a segment only), what the page says when the file is there or not, and when a page that
 // also has models of its own (the explorer) waits for the file.
+import {readFileSync} from "node:fs";
+import * as Parquet from "parquet-wasm/node";
 import {describe, expect, test} from "vitest";
 import {fileModels, hasKnockouts, ModelRegistry, nextState} from "../src/pages/workbench/state.js";
 import {loadDetectionInputs, loadMaps} from "../src/pages/workbench/maps.js";
@@ -9,9 +11,10 @@ import {detectHeads, typeSummary} from "../src/pages/workbench/detection.js";
 import {uploadSource} from "../src/sources/uploadSource.js";
 import {cellIndex, type AttentionSet} from "../src/upload/attentionSet.js";
 import {defaultState} from "../src/state/workbenchState.js";
-import {asksForFile, keptFileUpdates, keptNote, NO_KEPT_FILE, openKeptFile, type KeptFile} from "../src/pages/readerFile.js";
+import {askedUrl, asksForFile, keptFileUpdates, keptNote, NO_KEPT_FILE, openKeptFile, openUrlFile, type KeptFile} from "../src/pages/readerFile.js";
+import {localFooter, partsOpener} from "../src/pages/readerParts.js";
+import {footerAnswer} from "../src/sources/readerParquet.js";
 import {keptHref} from "../src/pages/yourData/keptView.js";
-import {MAX_FILE_BYTES} from "../src/upload/limits.js";
 import {loadUpload} from "../src/upload/load.js";
 import {readPicked, type PickedFile} from "../src/upload/readers.js";
 
@@ -21,6 +24,11 @@ const SEGMENT = 4;
 const N = 1 + 2 * SEGMENT;
 const REPEATED = ["BOS", "a", "b", "c", "d", "a", "b", "c", "d"];
 const PLAIN = ["BOS", "e", "f", "g", "h", "i", "j", "k", "l"];
+
+/** parquet-wasm as the parts opener starts it, and a file of the known tensor written for reading in parts (one row group per head). */
+const module = async () => Parquet as never;
+const PARTS = "parts-dense-f16.parquet";
+const partsFile = () => new File([readFileSync(new URL(`./fixtures/upload/${PARTS}`, import.meta.url))], PARTS);
 
 /** Per-head rules: L0H1 previous-token, L1H2 induction on the repeat (BOS elsewhere), every other head uniform over keys ≤ query. */
 function weight(l: number, h: number, q: number, k: number, repeated: boolean): number {
@@ -118,7 +126,7 @@ describe("a reader's file through the source and the detection", () => {
 });
 
 describe("what the workbench says of the kept file", () => {
-  const kept: KeptFile = {names: ["att.arrow", "tokens.json"], result: {issues: [], data: fileSet([PLAIN]), offRows: 0}, error: null};
+  const kept: KeptFile = {...NO_KEPT_FILE, names: ["att.arrow", "tokens.json"], result: {issues: [], data: fileSet([PLAIN]), offRows: 0}};
   const models = fileModels(kept.result!.data!, "att.arrow, tokens.json");
 
   test("names the file and its models when it is there", () => {
@@ -126,48 +134,80 @@ describe("what the workbench says of the kept file", () => {
   });
 
   test("says why a file asked for is missing, and nothing when none was asked for", () => {
-    const none: KeptFile = {names: [], result: null, error: null};
+    const none: KeptFile = NO_KEPT_FILE;
     expect(keptNote(none, [], "?model=file")).toMatch(/^No file is kept in this browser/);
     expect(keptNote(none, [], "?model=lm-iha")).toBeNull();
-    expect(keptNote({names: [], result: null, error: "IndexedDB refused"}, [], "?model=file-1")).toContain("(IndexedDB refused)");
-    const broken: KeptFile = {names: ["x"], result: {issues: [{level: "error", code: "corrupt", message: "x is truncated"}], data: null, offRows: 0}, error: null};
+    expect(keptNote({...NO_KEPT_FILE, error: "IndexedDB refused"}, [], "?model=file-1")).toContain("(IndexedDB refused)");
+    const broken: KeptFile = {...NO_KEPT_FILE, names: ["x"], result: {issues: [{level: "error", code: "corrupt", message: "x is truncated"}], data: null, offRows: 0}};
     expect(keptNote(broken, [], "?model=file")).toContain("no longer loads (x is truncated)");
   });
 });
 
 describe("opening the kept file", () => {
   const bertviz = new File([JSON.stringify({tokens: ["a", "b"], attention: [[[[1, 0], [0.5, 0.5]]]]})], "b.json");
-
-  test("starts the reader only when a file is kept, and reads it with that reader", async () => {
+  test("starts the reader only when a file is kept and is not read in parts, and reads it with that reader", async () => {
     let started = 0;
     const reader = () => (started++, async (files: readonly PickedFile[]) => loadUpload(await readPicked(files)));
-    expect(await openKeptFile(reader, async () => null)).toEqual({names: [], result: null, error: null});
+    expect(await openKeptFile(reader, partsOpener(module, localFooter), async () => null)).toEqual(NO_KEPT_FILE);
     expect(started).toBe(0);
-    const opened = await openKeptFile(reader, async () => ({files: [bertviz]}));
+    const opened = await openKeptFile(reader, partsOpener(module, localFooter), async () => ({files: [bertviz]}));
     expect(started).toBe(1);
     expect(opened.names).toEqual(["b.json"]);
     expect(opened.result?.data?.groups[0].tokens).toEqual(["a", "b"]);
+    expect(opened.parts).toBeNull();
   });
 
-  test("a kept file over the size limit (Your data reads it in parts) is not read, and the note says why", async () => {
+  test("a kept file too large to hold opens in parts, as Your data opens it, and is not read whole", async () => {
     let started = 0;
-    const reader = () => (started++, async () => Promise.reject(new Error("read")));
-    const large = {name: "dump.parquet", size: MAX_FILE_BYTES + 1, arrayBuffer: () => Promise.reject(new Error("read"))};
-    const opened = await openKeptFile(reader, async () => ({files: [large]}));
+    const reader = () => (started++, async () => Promise.reject(new Error("read whole")));
+    const opened = await openKeptFile(reader, partsOpener(module, localFooter, {bytes: 1000, weights: Infinity}), async () => ({files: [partsFile()]}));
     expect(started).toBe(0);
-    expect(opened.result?.issues[0].message).toMatch(/^dump\.parquet is 419 MB: Your data reads it in parts, one head at a time, but the head workbench and the explorer open only files they can hold \(up to 400 MB\)$/);
-    expect(keptNote(opened, [], "?model=file")).toContain("open only files they can hold");
+    expect([opened.names, opened.url, opened.result?.data, opened.error]).toEqual([[PARTS], null, null, null]);
+    expect(opened.parts).toMatchObject({layers: 2, heads: 3, n: 6});
+    // Under the limits the same file is read whole, by the reader.
+    const whole = await openKeptFile(reader, partsOpener(module, localFooter), async () => ({files: [partsFile()]}));
+    expect([started, whole.parts, whole.error]).toEqual([1, null, "read whole"]);
+    // The workbench has no model of it, and says where it is drawn; the explorer names it.
+    expect(keptNote(opened, [], "?model=lm-iha")).toBe(`Your file (${PARTS}, kept in this browser by Your data) is too large to hold, so it is read in parts: the explorer draws it, but the head workbench analyses only files it can hold (up to 400 MB and 48 M weights), since its head types score every head.`);
+    expect(keptNote(opened, [{family: "file", name: "Your file · x"}], "")).toBe(`Your file (${PARTS}, kept in this browser by Your data) is read in parts, one head at a time as the views draw it, and is under Model: Your file · x.`);
+  });
+
+  test("a kept file too large to hold whose footer cannot be read says why", async () => {
+    const bytes = readFileSync(new URL(`./fixtures/upload/${PARTS}`, import.meta.url));
+    const cut = new File([new Uint8Array(bytes.subarray(0, bytes.length - 100))], "cut.parquet");
+    const opened = await openKeptFile(() => Promise.reject(new Error("read whole")), partsOpener(module, localFooter, {bytes: 100, weights: Infinity}), async () => ({files: [cut]}));
+    expect(opened.parts).toBeNull();
+    expect(keptNote(opened, [], "?model=file")).toMatch(/^The file kept by Your data no longer loads \(cut\.parquet is truncated or corrupt: its Parquet footer could not be read/);
+  });
+
+  test("a file at a URL opens in parts; one that cannot be opened is a message naming what the host must allow", async () => {
+    const opened = await openUrlFile({files: async () => null, url: async () => (await partsOpener(module, localFooter, {bytes: 0, weights: 0}).files([partsFile()]))!}, "https://host/f.parquet");
+    expect([opened.url, opened.parts?.heads]).toEqual(["https://host/f.parquet", 3]);
+    expect(keptNote(opened, [{family: "file", name: "Your file · f"}], "?url=x")).toBe("The Parquet file at https://host/f.parquet is read in parts, one head at a time as the views draw it (nothing is kept or uploaded), and is under Model: Your file · f.");
+    // The opener's own message for a host that refuses (readerParquet.footerAnswer), and an opener that throws.
+    const refused = await openUrlFile(partsOpener(module, async (name) => footerAnswer({id: 0, name, source: "http://127.0.0.1:9/none.parquet"})), "http://127.0.0.1:9/none.parquet");
+    expect(refused.parts).toBeNull();
+    expect(keptNote(refused, [], "?url=http://127.0.0.1:9/none.parquet")).toMatch(/^The file the address names could not be opened: http:\/\/127\.0\.0\.1:9\/none\.parquet could not be read \(.+\); from a URL, the host must allow this page's origin \(CORS\) and answer range requests/);
+    const thrown = await openUrlFile({files: async () => null, url: () => Promise.reject(new Error("boom"))}, "https://host/f.parquet");
+    expect(thrown.result?.issues[0].message).toBe("https://host/f.parquet could not be read (boom)");
+  });
+
+  test("the address's file: a URL relative to the page, or none", () => {
+    expect(askedUrl("?url=data%2Ff.parquet&model=file", "https://site/mixviz/explorer")).toBe("https://site/mixviz/data/f.parquet");
+    expect(askedUrl("?url=https%3A%2F%2Fhost%2Ff.parquet", "https://site/explorer")).toBe("https://host/f.parquet");
+    expect(askedUrl("?model=file", "https://site/explorer")).toBeNull();
+    expect(asksForFile("?url=x")).toBe(true);
   });
 
   test("storage or a reader that fails is a message, not an exception", async () => {
     const failing = () => async () => Promise.reject(new Error("the file reader stopped (out of memory)"));
-    expect(await openKeptFile(failing, async () => ({files: [bertviz]}))).toEqual({names: [], result: null, error: "the file reader stopped (out of memory)"});
-    expect((await openKeptFile(failing, () => Promise.reject(new Error("IndexedDB refused")))).error).toBe("IndexedDB refused");
+    expect(await openKeptFile(failing, partsOpener(module, localFooter), async () => ({files: [bertviz]}))).toEqual({...NO_KEPT_FILE, error: "the file reader stopped (out of memory)"});
+    expect((await openKeptFile(failing, partsOpener(module, localFooter), () => Promise.reject(new Error("IndexedDB refused")))).error).toBe("IndexedDB refused");
   });
 });
 
 describe("the links from Your data", () => {
-  const upload = (data: AttentionSet, kept: boolean) => ({names: ["f.arrow"], result: {issues: [], data, offRows: 0}, ms: 0, parts: null, loading: false, stage: null, serial: 1, kept, keepError: null});
+  const upload = (data: AttentionSet, kept: boolean) => ({names: ["f.arrow"], result: {issues: [], data, offRows: 0}, ms: 0, parts: null, url: null, loading: false, stage: null, serial: 1, kept, keepError: null});
 
   test("open the workbench and the explorer on the file's first model, by the id both give it; nothing when the file is not kept", () => {
     const two = fileSet([PLAIN], {models: ["a", "b"]});
@@ -177,10 +217,21 @@ describe("the links from Your data", () => {
     expect(keptHref(upload(fileSet([PLAIN]), true), "explorer")).toBe("./explorer?model=file");
     expect(keptHref(upload(fileSet([PLAIN]), false), "explorer")).toBeNull();
   });
+
+  test("a file read in parts opens in the explorer only: kept, by the id of its first model; opened by its URL, with that URL", async () => {
+    const opened = await partsOpener(module, localFooter, {bytes: 0, weights: 0}).files([partsFile()]);
+    const kept = {...upload(fileSet([PLAIN]), true), result: {issues: [], data: null, offRows: 0}, parts: opened!.parts};
+    expect(keptHref(kept, "explorer")).toBe("./explorer?model=file");
+    expect(keptHref(kept, "heads")).toBeNull();
+    expect(keptHref({...kept, kept: false}, "explorer")).toBeNull();
+    const byUrl = {...kept, kept: false, url: "https://host/f.parquet?x=1"};
+    expect(keptHref(byUrl, "explorer")).toBe("./explorer?model=file&url=https%3A%2F%2Fhost%2Ff.parquet%3Fx%3D1");
+    expect(keptHref(byUrl, "heads")).toBeNull();
+  });
 });
 
 describe("a page that need not wait for the kept file", () => {
-  const file: KeptFile = {names: ["f.arrow"], result: {issues: [], data: fileSet([PLAIN]), offRows: 0}, error: null};
+  const file: KeptFile = {...NO_KEPT_FILE, names: ["f.arrow"], result: {issues: [], data: fileSet([PLAIN]), offRows: 0}};
   const updates = async (reading: KeptFile, search: string) => {
     const seen: KeptFile[] = [];
     keptFileUpdates(Promise.resolve(reading), search, (k) => seen.push(k));
@@ -193,7 +244,7 @@ describe("a page that need not wait for the kept file", () => {
   test("draws its own models at once, then adds the file's when one is kept", async () => {
     expect(await updates(file, "?arch=iha")).toEqual({atOnce: [NO_KEPT_FILE], seen: [NO_KEPT_FILE, file]});
     expect(await updates(NO_KEPT_FILE, "")).toEqual({atOnce: [NO_KEPT_FILE], seen: [NO_KEPT_FILE]});
-    const broken: KeptFile = {names: [], result: null, error: "IndexedDB refused"};
+    const broken: KeptFile = {...NO_KEPT_FILE, error: "IndexedDB refused"};
     expect((await updates(broken, "?model=lm-iha")).seen).toEqual([NO_KEPT_FILE, broken]);
   });
 

@@ -9,7 +9,7 @@ import {EXAMPLE_NAME, EXAMPLE_START} from "../src/upload/example.js";
 import {MAX_FILE_BYTES} from "../src/upload/limits.js";
 import {localLoader} from "../src/upload/workerLoad.js";
 import {readFileSync} from "node:fs";
-import {localFooter, partsOpener} from "../src/pages/yourData/parts.js";
+import {localFooter, partsOpener} from "../src/pages/readerParts.js";
 import {uploadStore, uploadSummary, type KeptStorage, type PickedFile, type Upload} from "../src/pages/yourData/state.js";
 import {urlAddress} from "../src/pages/yourData/views.js";
 import {fieldTitle, heatKey, layerKey, sentenceTitle, shownKey, startSelection, uploadSizes} from "../src/pages/yourData/views.js";

@@ -1,9 +1,11 @@
 // The explorer's page module (src/explorer.md): its models and controls, which part of the state rebuilds
 // which view, what the linked views, the live region and the detail tabs draw, the keys, the address bar
 // and the export. The page declares the data and the sources and places the views; the per-head maps come
-// from an AttentionSource: the built-in Parquet files for the three architectures, and the reader's file
-// kept by "Your data" (sources/uploadSource.ts) for its models, described as the head workbench describes
-// them (workbench/state.fileModels). A file has no relation task and no weights: no relation grid, no gold
+// from an AttentionSource: the built-in Parquet files for the three architectures, and the reader's file for
+// its models, named as the head workbench names them (workbench/state.fileModelEntries): the file kept by "Your
+// data", held in memory (sources/uploadSource.ts) or read in parts when too large to hold, or a Parquet file at
+// the address's `?url=`, read in parts (sources/readerParquet.partsSource: a layer's heads are read when a view
+// draws them). A file has no relation task and no weights: no relation grid, no gold
 // rings, no triptych, pseudo-blocks or training replay; its heatmap shows its effective maps where it has
 // them, its mixing tab its mixing table. The pure parts (models and sizes, the keys of the state each view
 // is built for, paths, the announcement, the export name) are unit-tested in test/explorerPage.test.ts;
@@ -22,14 +24,16 @@ import {relationGrid, type RelationGridElement} from "../components/relationGrid
 import type {SentenceViewElement} from "../components/sentenceView.js";
 import {triptych} from "../components/triptych.js";
 import {headLabel, layerLabel} from "../model/config.js";
-import {ARCH_NAMES, ARCHS, MIXING_ARCHS, VIEW_MAP_KINDS, type Arch, type Direction} from "../model/vocabulary.js";
+import {ARCH_NAMES, ARCHS, MIXING_ARCHS, VIEW_MAP_KINDS, type Arch, type Direction, type ViewMapKind} from "../model/vocabulary.js";
 import {mixingAt} from "../sources/runTables.js";
-import {blockColumnsOf, memo, type AttentionSource, type LayerMaps} from "../sources/source.js";
+import {blockColumnsOf, memo, type AttentionSource, type LayerMaps, type LayerSlice, type ModelHeadSlice} from "../sources/source.js";
+import {partsSource, type PartsFile} from "../sources/readerParquet.js";
 import {uploadSource} from "../sources/uploadSource.js";
 import {builtInModels, DEFAULT_STATE, isArch, parseState, serializeState, shownEpoch, type EpochRange, type ExplorerLimits, type ExplorerState, type Tab} from "../state/explorerState.js";
 import type {AttentionSet} from "../upload/attentionSet.js";
-import {HEATMAP_LARGE_SIZE, HEATMAP_LARGE_TOKENS, headSentence, layerMixing, mapPageKeys, PATTERN_ONLY_NOTE, windowedField, type ShownHead} from "./mapPage.js";
-import {fileModels} from "./workbench/state.js";
+import {HEATMAP_LARGE_SIZE, HEATMAP_LARGE_TOKENS, headSentence, layerMixing, mapPageKeys, PATTERN_ONLY_NOTE, readingNote, unreadableNote, windowedField, type ShownHead} from "./mapPage.js";
+import type {KeptFile} from "./readerFile.js";
+import {fileModelEntries} from "./workbench/state.js";
 
 /** px */
 const GRID_SIZE = 250;
@@ -83,10 +87,27 @@ export interface ExplorerModel extends ControlModel {
   inputs: ModelInput[];
 }
 
-/** The reader's file that "Your data" kept in this browser: its checked data and its file names. */
-export interface KeptData {
-  set: AttentionSet;
-  names: string;
+/**
+ * The reader's file: kept by "Your data" and held in memory (`set`, checked), or read in parts (`parts`: too large
+ * to hold, or at `url`); and its file names (or its address).
+ */
+export type KeptData = {names: string; url: string | null} & ({set: AttentionSet; parts?: null} | {parts: PartsFile; set?: null});
+
+/** The name a file at a URL goes by in the menu and the views: the last part of its path, else the whole address. */
+export function urlFileName(url: string): string {
+  try {
+    return decodeURIComponent(new URL(url).pathname.split("/").pop() || url);
+  } catch {
+    return url;
+  }
+}
+
+/** The file a page opened (readerFile), as the explorer takes it: null when none loads. A file at a URL is named after its path's last part. */
+export function keptData(kept: KeptFile): KeptData | null {
+  const names = kept.url ? urlFileName(kept.url) : kept.names.join(", ");
+  if (kept.result?.data) return {names, url: kept.url, set: kept.result.data};
+  if (kept.parts) return {names, url: kept.url, parts: kept.parts};
+  return null;
 }
 
 /** Everything the explorer can show, and where it reads it. */
@@ -95,8 +116,8 @@ export interface Explorer {
   source: AttentionSource;
   /** every model offered: the built-in architectures, then the models of the reader's file */
   models: ExplorerModel[];
-  /** the reader's file, when one is kept and loads */
-  file: AttentionSet | null;
+  /** the reader's file, when one is kept and loads, or opened from the address's URL */
+  file: KeptData | null;
   /** the mixing replay (every epoch of every run), read the first time it is asked for */
   mixing: () => Promise<ColumnTable>;
   heads: number;
@@ -129,17 +150,22 @@ function builtIn(meta: Showcase, limits: ExplorerLimits, source: AttentionSource
   return builtInModels(limits).map((m) => ({...m, name: ARCH_NAMES[m.id as Arch], samples, family: "built-in", key: m.id, source, inputs}));
 }
 
-/** The models of the reader's file, as the head workbench names them (`file`, or `file-0`, `file-1`, …). */
+/**
+ * The models of the reader's file, as the head workbench names them (`file`, or `file-0`, `file-1`, …), from its
+ * shape alone: a file read in parts is not read until a view draws one of its heads.
+ */
 export function keptModels(kept: KeptData): ExplorerModel[] {
-  const source = uploadSource(kept.set);
-  return fileModels(kept.set, kept.names).map((m) => ({
+  const file = kept.set ?? kept.parts;
+  const source = kept.set ? uploadSource(kept.set) : partsSource(kept.parts);
+  const effective = kept.set ? kept.set.effective !== null : kept.parts.hasEffective;
+  return fileModelEntries(file, kept.names).map((m) => ({
     id: m.id,
     name: m.name,
     family: "file",
     key: m.arch,
     source,
-    limits: {samples: m.samples.length, layers: m.layers, heads: m.heads, tokens: m.tokens, maxEpoch: 0},
-    kinds: m.kinds,
+    limits: {samples: m.samples.length, layers: file.layers, heads: file.heads, tokens: file.n, maxEpoch: 0},
+    kinds: effective ? ["raw", "effective"] : ["raw"],
     tabs: FILE_TABS,
     samples: m.samples.map((s) => s.caption),
     inputs: m.samples.map((s) => ({tokens: s.tokens, paths: s.tokens.map(() => [])}))
@@ -154,7 +180,7 @@ export function explorer(meta: Showcase, metrics: RunMetrics, mixing: () => Prom
   const table = memo(() => mixing()); // the data layer's cache: read once, again after a failure
   const sizes = explorerSizes(meta, metrics);
   const models = [...builtIn(meta, sizes.limits, source), ...(kept ? keptModels(kept) : [])];
-  return {meta, source, models, file: kept?.set ?? null, mixing: () => table("mixing"), ...sizes};
+  return {meta, source, models, file: kept, mixing: () => table("mixing"), ...sizes};
 }
 
 /** The model of an id (a state's `arch`; the controls keep it one of the explorer's). */
@@ -164,8 +190,11 @@ export function modelOf(ex: Pick<Explorer, "models">, id: string): ExplorerModel
   return model;
 }
 
-/** Where the explorer opens: IHA at the first cell of sample 0 that composes. */
-export const explorerDefaults = (ex: Pick<Explorer, "firstQuery">): ExplorerState => ({...DEFAULT_STATE, query: ex.firstQuery});
+/** Where the explorer opens: IHA at the first cell of sample 0 that composes; a file at a URL, on its first model. */
+export function explorerDefaults(ex: Pick<Explorer, "firstQuery" | "file" | "models">): ExplorerState {
+  const fromUrl = ex.file?.url ? ex.models.find((m) => m.family === "file") : undefined;
+  return fromUrl ? {...DEFAULT_STATE, arch: fromUrl.id} : {...DEFAULT_STATE, query: ex.firstQuery};
+}
 
 /** The controls, opened on the state of `search` (the address bar's query string). */
 export function controlsFor(ex: Explorer, search: string): ExplorerControls {
@@ -190,8 +219,6 @@ export function fileTabsNote(model: Pick<ExplorerModel, "family">): string {
 
 // The keys of the state each view is built for (`watch` rebuilds a view when its key changes); the query
 // is in none of them: it moves the views in place (`follow`).
-/** The layer whose maps are read. */
-export const selectionKey = (s: ExplorerState): string => `${s.arch}|${s.sample}|${s.layer}`;
 /** The linked views: everything but the query, the detail tab and the epoch. */
 export const shownKey = (s: ExplorerState): string => [s.arch, s.sample, s.layer, s.head, s.kind, s.direction].join("|");
 const DETAIL_KEYS: Record<Tab, (s: ExplorerState) => unknown[]> = {
@@ -213,10 +240,21 @@ export function layerMaps(ex: Pick<Explorer, "models">, id: string, sample: numb
  * Writes the state into the address bar in a task of its own (replaceState costs a few ms), after the frame
  * that shows the change; a newer state before then (`invalidation`) cancels the write.
  */
-export function keepInAddressBar(state: ExplorerState, invalidation: Promise<unknown>): void {
-  const search = `?${serializeState(state)}`;
+export function keepInAddressBar(state: ExplorerState, asked: string, invalidation: Promise<unknown>): void {
+  const search = explorerSearch(state, asked);
   const timer = setTimeout(() => history.replaceState(history.state, "", `${search}${location.hash}`), 0);
   void invalidation.then(() => clearTimeout(timer));
+}
+
+/**
+ * The address bar's query string for a state: the state, and the file at a URL that `asked` (the address the page
+ * was opened with) names, so that a reload or a shared link opens that file again.
+ */
+export function explorerSearch(state: ExplorerState, asked: string): string {
+  const params = new URLSearchParams(serializeState(state));
+  const url = new URLSearchParams(asked).get("url");
+  if (url !== null) params.set("url", url);
+  return `?${params}`;
 }
 
 /** The far side's gold rings: "from", the keys on the query's path; "to", the queries whose path runs through this key. */
@@ -237,47 +275,105 @@ export function announcement(map: HeadMap, tokens: readonly string[], query: num
   return `${from ? "Query" : "Key"} ${tokens[query]}, ${label}. ${from ? "Top keys" : "Top queries"}: ${top}.`;
 }
 
+/** The map kinds read at once: every kind from a source that reads a layer's columns together (the built-in files), only the one asked for from a source that reads heads alone (a file read in parts). */
+const kindsRead = (source: AttentionSource, kind: ViewMapKind): readonly ViewMapKind[] => (source.head ? [kind] : VIEW_MAP_KINDS);
+
+/** One layer's maps of `kind`, null where the model lacks it. */
+async function layerOfKind(model: ExplorerModel, slice: LayerSlice, kind: ViewMapKind): Promise<HeadMap[] | null> {
+  return (await model.source.maps(slice, kindsRead(model.source, kind)))[kind] ?? null;
+}
+
+/** One head's map of `kind`, null where the model lacks it: read alone where the source can (a file read in parts), else from its layer. */
+async function headOfKind(model: ExplorerModel, slice: ModelHeadSlice, kind: ViewMapKind): Promise<HeadMap | null> {
+  if (model.source.head) return model.source.head(slice, kind);
+  return (await layerOfKind(model, slice, kind))?.[slice.head] ?? null;
+}
+
+/** What a view draws of a layer or a head: the maps of `kind`, or the raw ones where the model lacks it. */
+async function shownLayer(model: ExplorerModel, slice: LayerSlice, kind: ViewMapKind): Promise<HeadMap[]> {
+  return (await layerOfKind(model, slice, kind)) ?? (await layerOfKind(model, slice, "raw"))!;
+}
+async function shownHead(model: ExplorerModel, slice: ModelHeadSlice, kind: ViewMapKind): Promise<HeadMap> {
+  return (await headOfKind(model, slice, kind)) ?? (await headOfKind(model, slice, "raw"))!;
+}
+
 /** The three linked views (no relation grid for a reader's file), the grid card's token and the views' label. */
 export interface LinkedViews {
-  sentence: SentenceViewElement;
+  /** the Sentence View, in a box that says what it reads until the head's map is read */
+  sentence: HTMLDivElement;
   grid: RelationGridElement | null;
-  /** the Attention Field, in a box that swaps it for a new window of a long sequence */
+  /** the Attention Field, in a box that says what it reads until the layer is read, then swaps the field for a new window of a long sequence */
   field: HTMLDivElement;
   gridToken: HTMLSpanElement;
   label: string;
 }
 
 /**
- * The linked views of `shown`, built once per (arch, sample, layer, head, map, direction) from that layer's
- * maps, and moved in place by every change of the controls' query (which `live` announces).
+ * The linked views of `shown`, built once per (arch, sample, layer, head, map, direction) and moved in place by
+ * every change of the controls' query (which `live` announces). The head's map is read first and the Sentence
+ * View drawn; then the layer's, for the field; then the same head in the layers on either side is read ahead
+ * where the source reads heads alone (a file read in parts), so that [ and ] find it read. A map that cannot be
+ * read shows why in place of its view.
  */
-export function linkedViews(ex: Explorer, stacks: LayerMaps, shown: ExplorerState, controls: ExplorerControls, live: HTMLElement, invalidation: Promise<unknown>): LinkedViews {
+export function linkedViews(ex: Explorer, shown: ExplorerState, controls: ExplorerControls, live: HTMLElement, invalidation: Promise<unknown>): LinkedViews {
   const model = modelOf(ex, shown.arch);
   const {tokens, paths} = model.inputs[shown.sample];
-  const maps = (stacks[shown.kind] ?? stacks.raw)!;
+  const slice = {arch: model.key, sample: shown.sample, layer: shown.layer};
   const label = viewLabel(model.name, shown);
   const head: ShownHead = {layer: shown.layer, head: shown.head, direction: shown.direction, label};
-  const start = controls.value.query;
-  const sentence = headSentence(maps[shown.head], tokens, head, start, farPath(paths, shown.direction, start));
+  let query = controls.value.query;
   const sample = ex.meta.samples[shown.sample];
   const grid = isArch(shown.arch)
     ? relationGrid(
         {m: ex.meta.task.m, relation: sample.relation, labels: sample.labels, predictions: sample.predictions[shown.arch], tokens},
-        {query: start, path: paths[start], size: GRID_SIZE, onSelect: (cell) => controls.set({query: cell})}
+        {query, path: paths[query], size: GRID_SIZE, onSelect: (cell) => controls.set({query: cell})}
       )
     : null;
-  const field = windowedField(maps, tokens, paths, head, `Attention field, ${model.name} layer ${shown.layer}, ${shown.kind}`);
+  const sentenceBox = element("div", "mixviz-sentence-box", readingNote(label));
+  const fieldBox = element("div", "mixviz-field-box", readingNote(`the ${model.limits.heads} heads of layer ${shown.layer}`));
   const gridToken = document.createElement("span");
-  const move = (query: number) => {
-    sentence.setQuery(query, farPath(paths, shown.direction, query));
+  let sentence: SentenceViewElement | null = null;
+  let field: ReturnType<typeof windowedField> | null = null;
+  let map: HeadMap | null = null;
+  let gone = false;
+  void invalidation.then(() => (gone = true));
+  const move = (next: number) => {
+    query = next;
+    sentence?.setQuery(query, farPath(paths, shown.direction, query));
     grid?.setQuery(query, paths[query]);
-    field.setQuery(query);
+    field?.setQuery(query);
     gridToken.textContent = tokens[query];
-    live.textContent = announcement(maps[shown.head], tokens, query, shown.direction, label);
+    if (map) live.textContent = announcement(map, tokens, query, shown.direction, label);
   };
-  move(start);
+  const drawField = () =>
+    shownLayer(model, slice, shown.kind).then(
+      (maps) => {
+        if (gone) return;
+        field = windowedField(maps, tokens, paths, head, `Attention field, ${model.name} layer ${shown.layer}, ${shown.kind}`);
+        field.setQuery(query);
+        fieldBox.replaceChildren(field.box);
+        for (const layer of [shown.layer + 1, shown.layer - 1]) model.source.prefetch?.({...slice, layer, head: shown.head});
+      },
+      (error: unknown) => gone || fieldBox.replaceChildren(unreadableNote(error))
+    );
+  shownHead(model, {...slice, head: shown.head}, shown.kind).then(
+    (read) => {
+      if (gone) return;
+      map = read;
+      sentence = headSentence(read, tokens, head, query, farPath(paths, shown.direction, query));
+      sentenceBox.replaceChildren(sentence);
+      move(query);
+      void drawField();
+    },
+    (error: unknown) => {
+      if (gone) return;
+      sentenceBox.replaceChildren(unreadableNote(error));
+      void drawField();
+    }
+  );
+  move(query);
   follow(controls, invalidation, move);
-  return {sentence, grid, field: field.box, gridToken, label};
+  return {sentence: sentenceBox, grid, field: fieldBox, gridToken, label};
 }
 
 /** A detail tab's content and how it follows the query (null: it does not). */
@@ -297,14 +393,14 @@ export function pseudoNote(arch: string, layer: number, head: number): string {
  */
 async function heatmapDetail(ex: Explorer, s: ExplorerState, query: number): Promise<Detail> {
   const model = modelOf(ex, s.arch);
-  const own = await layerMaps(ex, s.arch, s.sample, s.layer);
+  const slice = {arch: model.key, sample: s.sample, layer: s.layer, head: s.head};
   const rawName = s.kind === "naive" ? "naive" : "raw";
   const label = headLabel(s.layer, s.head);
   const {tokens, paths} = model.inputs[s.sample];
-  const effective = own.effective?.[s.head];
+  const [raw, effective] = await Promise.all([headOfKind(model, slice, rawName), model.kinds.includes("effective") ? headOfKind(model, slice, "effective") : null]);
   const size = !effective && tokens.length > HEATMAP_LARGE_TOKENS ? HEATMAP_LARGE_SIZE : undefined;
   const panel = heatmapPanel(
-    {raw: own[rawName]![s.head], rawName, effective, tokens},
+    {raw: raw!, rawName, effective: effective ?? undefined, tokens},
     {query, path: paths, title: `${model.name} ${label}`, headLabel: label, color: headColor(s.head), size}
   );
   if (effective) return {node: panel, setQuery: (q) => panel.setQuery(q)};
@@ -315,11 +411,15 @@ async function heatmapDetail(ex: Explorer, s: ExplorerState, query: number): Pro
 /** What the mixing tab says of a model of the reader's file when the file has no mixing table. */
 export const NO_FILE_MIXING = "Your file carries no mixing table: add one (the columns of mixing.arrow, docs/data-formats.md) to see how its heads are mixed.";
 
+/** What the mixing tab says of a model of a file read in parts (its mixing table is not read beside it). */
+export const PARTS_FILE_MIXING = "A file read in parts is read without a mixing table (Your data reads one only beside a file it can hold), so its mixing is not shown.";
+
 /** The mixing tab of a model of the reader's file: the file's mixing table at the layer (its kept epoch, or its last). */
 function fileMixingDetail(ex: Explorer, s: ExplorerState): Detail {
-  if (!ex.file?.mixing) return {node: element("p", "mixviz-caption", NO_FILE_MIXING), setQuery: null};
-  const {rows, arch, n_pseudo, epoch} = layerMixing(ex.file.mixing, s.layer);
-  return {node: mixingMatrix(rows, {arch, heads: ex.file.heads, n_pseudo, layer: s.layer, epoch, headLabel}), setQuery: null};
+  const set = ex.file?.set;
+  if (!set?.mixing) return {node: element("p", "mixviz-caption", ex.file?.parts ? PARTS_FILE_MIXING : NO_FILE_MIXING), setQuery: null};
+  const {rows, arch, n_pseudo, epoch} = layerMixing(set.mixing, s.layer);
+  return {node: mixingMatrix(rows, {arch, heads: set.heads, n_pseudo, layer: s.layer, epoch, headLabel}), setQuery: null};
 }
 
 /** The mixing tab: the architecture's mixing weights of the layer at the state's epoch. */

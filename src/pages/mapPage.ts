@@ -1,7 +1,8 @@
 // What the two map pages share (the explorer, and "your data"): the keys (←/→ query, ↑/↓ head, [ ] layer,
 // and on the explorer space for play), the Sentence View and Attention Field as both build them from one
 // layer's maps, the words their captions use for a direction, how a reader's long file is drawn (the field's
-// window, the larger heatmap of a file without effective maps), and the mixing rows of a reader's mixing
+// window, the larger heatmap of a file without effective maps, what a view says while its maps are read or when
+// they cannot be), and the mixing rows of a reader's mixing
 // table that the mixing matrix draws for a layer. The pages get the maps from their own source (the explorer's
 // AttentionSource, a reader's AttentionSet) and hand them here, so either page can draw either source.
 // `mapKeyEffect` and `directionWords` are pure and unit-tested (test/explorerPage.test.ts), `layerMixing`
@@ -91,6 +92,20 @@ export interface ShownHead {
   head: number;
   direction: Direction;
   label: string;
+}
+
+/** A view's body while its maps are read (a file read in parts reads them as the views ask). */
+export function readingNote(what: string): HTMLElement {
+  const note = element("p", "mixviz-caption", `Reading ${what}…`);
+  note.dataset.reading = "true";
+  return note;
+}
+
+/** A view's body when its maps could not be read: the part's problems. */
+export function unreadableNote(error: unknown): HTMLElement {
+  const note = element("p", "mixviz-caption", `This part of the file could not be drawn: ${error instanceof Error ? error.message : String(error)}`);
+  note.dataset.error = "true";
+  return note;
 }
 
 /** The Sentence View of one head's map, in the head's colour. */

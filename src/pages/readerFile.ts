@@ -1,62 +1,101 @@
 // The reader's own file as the head workbench and the explorer open it: the file kept in this browser by "Your
-// data" read back and checked again by the reader the page passes (its worker, upload/workerLoad.ts), started
-// only when a file is kept, and what those pages say of it. No DOM: the reader and the storage are passed in,
-// so tests run it in Node.
+// data", read back and checked again by the reader the page passes (its worker, upload/workerLoad.ts), started
+// only when a file is kept, or opened in parts when it is too large to hold (readerParts.ts, as Your data does);
+// for the explorer also a Parquet file at the address's `?url=`, opened in parts. And what those pages say of
+// it. No DOM: the reader, the opener and the storage are passed in, so tests run it in Node.
 import {keptUpload, type KeptUpload} from "../upload/kept.js";
 import type {LoadResult} from "../upload/load.js";
 import type {Loader} from "../upload/workerLoad.js";
-import {MAX_FILE_BYTES, MAX_FILE_LABEL} from "../upload/limits.js";
+import type {Issue} from "../upload/issues.js";
+import {MAX_FILE_LABEL, MAX_WEIGHTS} from "../upload/limits.js";
+import type {PartsFile} from "../sources/readerParquet.js";
+import {browserParts, type PartsOpener, type PartsUrls} from "./readerParts.js";
 
-/** The kept file: its names and what reading it gave (null when none is kept), or why the storage could not be read. */
+/**
+ * The reader's file: its names and what reading it gave (null when none is kept), or why the storage could not be
+ * read. A file read in parts (too large to hold, or at a URL) is `parts`, and then `result.data` is null.
+ */
 export interface KeptFile {
   names: string[];
   result: LoadResult | null;
+  parts: PartsFile | null;
+  /** the address it was opened from (`?url=`), or null for the file kept in this browser */
+  url: string | null;
   error: string | null;
 }
 
 /** What a page knows of the kept file before reading it, and when none is kept. */
-export const NO_KEPT_FILE: KeptFile = {names: [], result: null, error: null};
+export const NO_KEPT_FILE: KeptFile = {names: [], result: null, parts: null, url: null, error: null};
 
-/** Opens the file "Your data" kept in this browser with the reader `reader()` makes; none kept is `{result: null, error: null}`. */
-export async function openKeptFile(reader: () => Loader | Promise<Loader>, kept: () => Promise<KeptUpload | null> = keptUpload): Promise<KeptFile> {
+const asResult = (issues: Issue[]): LoadResult => ({issues, data: null, offRows: 0});
+
+/**
+ * Opens the file "Your data" kept in this browser: in parts where Your data reads it so (`parts` decides), else
+ * whole with the reader `reader()` makes, started only then; none kept is NO_KEPT_FILE.
+ */
+export async function openKeptFile(reader: () => Loader | Promise<Loader>, parts: PartsOpener, kept: () => Promise<KeptUpload | null> = keptUpload): Promise<KeptFile> {
   try {
     const upload = await kept();
     if (!upload) return NO_KEPT_FILE;
     const names = upload.files.map((f) => f.name);
-    // A file over the size limit is one Your data reads in parts: it is not read here at all.
-    const large = upload.files.find((f) => f.size > MAX_FILE_BYTES);
-    if (large) return {names, result: {issues: [{level: "error", code: "too_large", message: `${large.name} is ${(large.size / 1e6).toFixed(0)} MB: Your data reads it in parts, one head at a time, but the head workbench and the explorer open only files they can hold (up to ${MAX_FILE_LABEL})`}], data: null, offRows: 0}, error: null};
+    const opened = await parts.files(upload.files);
+    if (opened) return {...NO_KEPT_FILE, names, result: asResult(opened.issues), parts: opened.parts};
     const read = await reader();
-    return {names, result: await read(upload.files, () => {}), error: null};
+    return {...NO_KEPT_FILE, names, result: await read(upload.files, () => {})};
   } catch (error) {
-    return {names: [], result: null, error: (error as Error).message};
+    return {...NO_KEPT_FILE, error: (error as Error).message};
   }
 }
 
-/** Where a page's build put the upload worker and parquet-wasm (the page resolves them with `import.meta.resolve`). */
-export interface ReaderUrls {
+/** Opens the Parquet file at `url` in parts (range requests); a failure is a message in its result. */
+export async function openUrlFile(parts: PartsOpener, url: string): Promise<KeptFile> {
+  try {
+    const opened = await parts.url(url);
+    return {...NO_KEPT_FILE, names: opened.names, result: asResult(opened.issues), parts: opened.parts, url};
+  } catch (error) {
+    return {...NO_KEPT_FILE, names: [url], result: asResult([{level: "error", code: "corrupt", message: `${url} could not be read (${(error as Error).message})`}]), url};
+  }
+}
+
+/** The absolute address of the file an address asks for (`?url=…`, relative to `base`), or null. */
+export function askedUrl(search: string, base: string): string | null {
+  const url = new URLSearchParams(search).get("url");
+  if (!url) return null;
+  try {
+    return new URL(url, base).href;
+  } catch {
+    return url; // not an address: opening it says so
+  }
+}
+
+/** Where a page's build put the upload worker, the footer worker and parquet-wasm (the page resolves them with `import.meta.resolve`). */
+export interface ReaderUrls extends PartsUrls {
   worker: string;
-  module: string;
-  wasm: string;
 }
 
 /**
- * Opens the kept file in the upload worker, started only when a file is kept and ended with the page
- * (`invalidation`). The worker's client is imported then too, so a page without a kept file never loads the
- * readers it brings along (apache-arrow and the codecs).
+ * Opens the reader's file on a page: the Parquet file at `address`'s `?url=` when it names one (the explorer
+ * passes its address), else the kept file, read whole in the upload worker (started only then) or in parts.
+ * Workers end with the page (`invalidation`). The upload worker's client is imported only when it starts, so a
+ * page without a kept file never loads the readers it brings along (apache-arrow and the codecs).
  */
-export function openKeptFileInWorker(urls: ReaderUrls, invalidation: Promise<unknown>): Promise<KeptFile> {
+export function openReaderFile(urls: ReaderUrls, invalidation: Promise<unknown>, address: {search: string; base: string} | null = null): Promise<KeptFile> {
+  const parts = browserParts(urls, invalidation);
+  const url = address && askedUrl(address.search, address.base);
+  if (url) return openUrlFile(parts, url);
   let worker: Worker | null = null;
   void invalidation.then(() => worker?.terminate());
-  return openKeptFile(async () => {
+  const reader = async () => {
     const {workerLoader} = await import("../upload/workerLoad.js");
     return workerLoader((worker = new Worker(urls.worker, {type: "module"})), {module: urls.module, wasm: urls.wasm});
-  });
+  };
+  return openKeptFile(reader, parts);
 }
 
-/** Whether an address asks for a model of the reader's file (`?model=file`, `?model=file-1`, …). */
+/** Whether an address asks for the reader's file: one of its models (`?model=file`, `?model=file-1`, …) or a file at a URL (`?url=`). */
 export function asksForFile(search: string): boolean {
-  return new URLSearchParams(search).get("model")?.startsWith("file") ?? false;
+  const params = new URLSearchParams(search);
+  return (params.get("model")?.startsWith("file") ?? false) || params.has("url");
 }
 
 /**
@@ -80,9 +119,18 @@ export function keptFileUpdates(reading: Promise<KeptFile>, search: string, noti
  */
 export function keptNote(kept: KeptFile, models: readonly {family: string; name: string}[], search: string): string | null {
   const files = models.filter((m) => m.family === "file");
-  if (files.length > 0) return `Your file (${kept.names.join(", ")}, kept in this browser by Your data) is under Model: ${files.map((m) => m.name).join(", ")}.`;
+  const names = kept.names.join(", ");
+  const failure = () => kept.result?.issues.find((i) => i.level === "error")?.message ?? "unknown error";
+  if (files.length > 0) {
+    const under = `under Model: ${files.map((m) => m.name).join(", ")}`;
+    if (kept.url) return `The Parquet file at ${kept.url} is read in parts, one head at a time as the views draw it (nothing is kept or uploaded), and is ${under}.`;
+    if (kept.parts) return `Your file (${names}, kept in this browser by Your data) is read in parts, one head at a time as the views draw it, and is ${under}.`;
+    return `Your file (${names}, kept in this browser by Your data) is ${under}.`;
+  }
+  if (kept.parts) return `Your file (${names}, kept in this browser by Your data) is too large to hold, so it is read in parts: the explorer draws it, but the head workbench analyses only files it can hold (up to ${MAX_FILE_LABEL} and ${(MAX_WEIGHTS / 1e6).toFixed(0)} M weights), since its head types score every head.`;
   if (!asksForFile(search)) return null;
+  if (kept.url) return `The file the address names could not be opened: ${failure()}. The built-in models are shown instead.`;
   if (kept.error) return `The file kept by Your data could not be read from this browser's storage (${kept.error}); open it there again.`;
-  if (kept.result && !kept.result.data) return `The file kept by Your data no longer loads (${kept.result.issues.find((i) => i.level === "error")?.message ?? "unknown error"}); open it there again.`;
+  if (kept.result && !kept.result.data) return `The file kept by Your data no longer loads (${failure()}); open it there again.`;
   return "No file is kept in this browser: open one in Your data first, then come back (the built-in models are shown meanwhile).";
 }

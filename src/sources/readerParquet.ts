@@ -8,6 +8,7 @@ import {parquetMetadataAsync, type AsyncBuffer, type FileMetaData} from "hyparqu
 import {tableFromIPC} from "apache-arrow";
 import type {HeadMap} from "../components/headStack.js";
 import {urlBuffer} from "./parquetFile.js";
+import type {ViewMapKind} from "../model/vocabulary.js";
 import type {AttentionSource} from "./source.js";
 import {sequenceSource} from "./uploadSource.js";
 import {checkRowSums, layerStack, type AttentionGroup, type AttentionSet} from "../upload/attentionSet.js";
@@ -371,13 +372,22 @@ export function readQueue(): {run<T>(key: number, urgent: boolean, read: () => P
 }
 
 /**
- * A file read in parts behind the source interface the explorer and the workbench read: a slice's `arch` names
- * one of the file's models (`uploadSource.modelKey`) and its `sample` counts that model's sequences from 0.
+ * A file read in parts behind the source interface the explorer reads: a slice's `arch` names one of the file's
+ * models (`uploadSource.modelKey`) and its `sample` counts that model's sequences from 0. A head is read alone
+ * (before any layer's other heads), a layer head by head, and a head ahead of need (`prefetch`).
  */
 export function partsSource(parts: PartsFile): AttentionSource {
-  return sequenceSource(parts, async (group, layer, kind) => {
-    if (kind === "raw") return parts.layer(group, layer);
-    if (kind === "effective") return parts.hasEffective ? parts.layer(group, layer, "effective") : null;
-    return null;
+  /** The file's column of a map kind, or null where it has none. */
+  const column = (kind: ViewMapKind) => (kind === "raw" ? "pattern" : kind === "effective" && parts.hasEffective ? "effective" : null);
+  return sequenceSource(parts, {
+    async layer(group, layer, kind) {
+      const name = column(kind);
+      return name && parts.layer(group, layer, name);
+    },
+    async head(group, layer, head, kind) {
+      const name = column(kind);
+      return name && parts.head(group, layer, head, name);
+    },
+    prefetch: (group, layer, head) => parts.prefetch(group, layer, head)
   });
 }

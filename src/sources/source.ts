@@ -1,6 +1,7 @@
 // The one data layer between files and views. A view asks a source for exactly the slice it draws and gets
 // typed maps back, cached per slice. The built-in tensors sit behind it (parquetSource: Parquet row groups
-// by HTTP range), and so does a reader's checked file (uploadSource); a file at a URL is meant to as well.
+// by HTTP range), and so do a reader's checked file (uploadSource) and a reader's Parquet file read in parts,
+// from a File or a URL (readerParquet.partsSource), which also reads a head alone.
 import {headStack, type HeadMap} from "../components/headStack.js";
 import type {PseudoBlockColumns} from "../components/pseudoBlocks.js";
 import type {ViewMapKind} from "../model/vocabulary.js";
@@ -25,6 +26,9 @@ export interface HeadSlice {
   head: number;
 }
 
+/** One head of one layer of one input, of a model named as a LayerSlice names it. */
+export type ModelHeadSlice = LayerSlice & {head: number};
+
 export interface AttentionSource {
   /** heads per layer and tokens per input: every map is heads × tokens × tokens */
   readonly heads: number;
@@ -33,7 +37,12 @@ export interface AttentionSource {
   maps(slice: LayerSlice, kinds: readonly ViewMapKind[]): Promise<LayerMaps>;
   /** IHA's pseudo pattern blocks of one head, or null where the source holds none. */
   blocks(slice: HeadSlice): Promise<PseudoBlockColumns | null>;
+  /** A source that reads a head alone (a file read in parts): its map of `kind`, null for a kind the model lacks; read before any layer's other heads. */
+  head?(slice: ModelHeadSlice, kind: ViewMapKind): Promise<HeadMap | null>;
+  /** A source that reads a head alone: reads it ahead of need (nothing for a slice the file does not have). */
+  prefetch?(slice: ModelHeadSlice): void;
 }
+
 
 /** The tidy index columns a map is rebuilt from. */
 export const MAP_INDEX = ["head_index", "query_pos", "key_pos"] as const;

@@ -5,7 +5,7 @@
 import {layerStack, type AttentionGroup, type AttentionSet} from "../upload/attentionSet.js";
 import type {HeadMap} from "../components/headStack.js";
 import type {ViewMapKind} from "../model/vocabulary.js";
-import type {AttentionSource, LayerMaps} from "./source.js";
+import type {AttentionSource, LayerMaps, ModelHeadSlice} from "./source.js";
 
 /** The key a slice's `arch` names a file's model by ("" for a file without a model column). */
 export const modelKey = (group: Pick<AttentionGroup, "model">): string => group.model ?? "";
@@ -17,35 +17,59 @@ export function modelsOf(set: Pick<AttentionSet, "groups">): Map<string, number[
   return models;
 }
 
-/**
- * A reader's file behind the source interface, whatever holds its maps: `read` gives one sequence's layer of one
- * kind (the file's index of the sequence), or null for a kind the file lacks.
- */
-export function sequenceSource(file: Pick<AttentionSet, "groups" | "layers" | "heads" | "n">, read: (group: number, layer: number, kind: ViewMapKind) => Promise<HeadMap[] | null>): AttentionSource {
+/** How a reader's file gives its maps: `layer`, one sequence's layer of one kind (the file's index of the sequence), or null for a kind the file lacks; a file read in parts also reads one head alone and ahead of need. */
+export interface SequenceReads {
+  layer(group: number, layer: number, kind: ViewMapKind): Promise<HeadMap[] | null>;
+  head?(group: number, layer: number, head: number, kind: ViewMapKind): Promise<HeadMap | null>;
+  prefetch?(group: number, layer: number, head: number): void;
+}
+
+/** A reader's file behind the source interface, whatever holds its maps (`reads`). */
+export function sequenceSource(file: Pick<AttentionSet, "groups" | "layers" | "heads" | "n">, reads: SequenceReads): AttentionSource {
   const models = modelsOf(file);
   const groupOf = (arch: string | undefined, sample: number) => {
     const group = models.get(arch ?? "")?.[sample];
     if (group === undefined) throw new Error(`the file has no sequence ${sample} of model "${arch ?? ""}"`);
     return group;
   };
+  const checkLayer = (layer: number) => {
+    if (layer < 0 || layer >= file.layers) throw new Error(`the file has no layer ${layer} (layers 0–${file.layers - 1})`);
+  };
+  const {head, prefetch} = reads;
   return {
     heads: file.heads,
     tokens: file.n,
     async maps(slice, kinds) {
       const group = groupOf(slice.arch, slice.sample);
-      if (slice.layer < 0 || slice.layer >= file.layers) throw new Error(`the file has no layer ${slice.layer} (layers 0–${file.layers - 1})`);
-      const stacks = await Promise.all(kinds.map((kind) => read(group, slice.layer, kind)));
+      checkLayer(slice.layer);
+      const stacks = await Promise.all(kinds.map((kind) => reads.layer(group, slice.layer, kind)));
       return Object.fromEntries(kinds.map((kind, i) => [kind, stacks[i]])) as LayerMaps;
     },
-    blocks: async () => null
+    blocks: async () => null,
+    ...(head && {
+      async head(slice: ModelHeadSlice, kind: ViewMapKind) {
+        const group = groupOf(slice.arch, slice.sample);
+        checkLayer(slice.layer);
+        if (slice.head < 0 || slice.head >= file.heads) throw new Error(`the file has no head ${slice.head} (heads 0–${file.heads - 1})`);
+        return head(group, slice.layer, slice.head, kind);
+      }
+    }),
+    ...(prefetch && {
+      prefetch(slice: ModelHeadSlice) {
+        const group = models.get(slice.arch ?? "")?.[slice.sample];
+        if (group !== undefined) prefetch(group, slice.layer, slice.head);
+      }
+    })
   };
 }
 
 /** The checked file held in memory: its maps are row views into the set's buffers. */
 export function uploadSource(set: AttentionSet): AttentionSource {
-  return sequenceSource(set, async (group, layer, kind) => {
-    if (kind === "raw") return layerStack(set, group, layer);
-    if (kind === "effective") return set.effective ? layerStack(set, group, layer, "effective") : null;
-    return null;
+  return sequenceSource(set, {
+    async layer(group, layer, kind) {
+      if (kind === "raw") return layerStack(set, group, layer);
+      if (kind === "effective") return set.effective ? layerStack(set, group, layer, "effective") : null;
+      return null;
+    }
   });
 }

@@ -95,30 +95,54 @@ export function workbenchModels(relation: RelationSamples, metrics: RelationMetr
 /** The workbench's id of model `index` of a file of `count` models: `file` for a one-model file, else `file-<index>`. */
 export const fileModelId = (index: number, count: number): string => (count === 1 ? "file" : `file-${index}`);
 
+/** What naming a file's models needs: its sequences and sizes (a file held whole or read in parts). */
+export type FileShape = Pick<AttentionSet, "groups" | "layers" | "heads" | "n">;
+
+/** One model of a reader's file as the workbench and the explorer name it, with its sequences (indices in the file, and as inputs). */
+export interface FileModelEntry {
+  id: string;
+  name: string;
+  /** its key in the file (`uploadSource.modelKey`) */
+  arch: string;
+  groups: number[];
+  samples: WorkbenchInput[];
+}
+
 /**
- * The models of a reader's file ("Your data", kept in this browser), one per value of its `model` column.
- * Token ids are the tokens' strings numbered in order of first appearance, so equal tokens share an id; a
- * file without tokens has none, and no token scores. The model is causal when no weight of its first input
- * lies after the query; the position-based induction score is offered when one of the inputs detection reads
- * is BOS and a repeated segment (it is scored on those inputs only, `detectHeads`).
+ * The models of a reader's file, one per value of its `model` column, from its shape alone (no map is read).
+ * Token ids are the tokens' strings numbered in order of first appearance, so equal tokens share an id; a file
+ * without tokens has none.
  */
-export function fileModels(set: AttentionSet, fileName: string): WorkbenchModel[] {
+export function fileModelEntries(file: FileShape, fileName: string): FileModelEntry[] {
   const ids = new Map<string, number>();
   const idsOf = (tokens: readonly string[]) => tokens.map((t) => (ids.has(t) ? ids.get(t)! : (ids.set(t, ids.size), ids.size - 1)));
-  const models = [...modelsOf(set)];
-  return models.map(([key, groups], i): WorkbenchModel => {
-    const samples = groups.map((g) => ({caption: set.groups[g].label, tokens: set.groups[g].tokens, ids: set.groups[g].numbered ? null : idsOf(set.groups[g].tokens)}));
+  const models = [...modelsOf(file)];
+  return models.map(([key, groups], i) => ({
+    id: fileModelId(i, models.length),
+    name: `Your file · ${key || fileName}`,
+    arch: key,
+    groups,
+    samples: groups.map((g) => ({caption: file.groups[g].label, tokens: file.groups[g].tokens, ids: file.groups[g].numbered ? null : idsOf(file.groups[g].tokens)}))
+  }));
+}
+
+/**
+ * The models of a reader's file held in memory ("Your data", kept in this browser), as the workbench analyses
+ * them (fileModelEntries). A file without tokens has no token scores. The model is causal when no weight of its
+ * first input lies after the query; the position-based induction score is offered when one of the inputs
+ * detection reads is BOS and a repeated segment (it is scored on those inputs only, `detectHeads`).
+ */
+export function fileModels(set: AttentionSet, fileName: string): WorkbenchModel[] {
+  return fileModelEntries(set, fileName).map(({groups, ...entry}): WorkbenchModel => {
+    const {samples, arch: key} = entry;
     const tokens = samples.every((s) => s.ids !== null);
     const repeats = tokens && samples.slice(0, DETECTION_INPUTS).some((s) => repeatPeriod(s.ids!) !== null);
     return {
-      id: fileModelId(i, models.length),
-      name: `Your file · ${key || fileName}`,
+      ...entry,
       family: "file",
-      arch: key,
       layers: set.layers,
       heads: set.heads,
       tokens: set.n,
-      samples,
       setting: {m: null, tokens, causal: Array.from({length: set.layers}, (_, l) => layerStack(set, groups[0], l)).flat().every(isCausal), probe: repeats},
       kinds: set.effective ? WORKBENCH_KINDS : ["raw"],
       metric: set.ablation?.metric ?? "the file's metric",

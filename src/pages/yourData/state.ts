@@ -11,7 +11,7 @@ import {loadUpload, type LoadResult, type UploadFile} from "../../upload/load.js
 import {checkSize, type PickedFile} from "../../upload/readers.js";
 import type {Loader} from "../../upload/workerLoad.js";
 import type {PartsFile} from "../../sources/readerParquet.js";
-import type {PartsOpener, PartsResult} from "./parts.js";
+import type {PartsOpener, PartsResult} from "../readerParts.js";
 
 export type {PickedFile} from "../../upload/readers.js";
 
@@ -24,6 +24,8 @@ export interface Upload {
   loading: boolean;
   /** a file too large to hold, opened in parts (then `result.data` is null), or null */
   parts: PartsFile | null;
+  /** the address a file opened by its URL was read from, or null */
+  url: string | null;
   /** what the reader is doing while it reads ("reading and checking"), or null */
   stage: string | null;
   /** counts loads, so a test can wait for the next one */
@@ -72,7 +74,7 @@ export interface UploadStore {
   renormalise(): void;
 }
 
-type Read = Pick<Upload, "names" | "result" | "ms"> & Partial<Pick<Upload, "parts">>;
+type Read = Pick<Upload, "names" | "result" | "ms"> & Partial<Pick<Upload, "parts" | "url">>;
 
 const browserFrame = () => new Promise<void>((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
 const exampleFiles = (): UploadFile[] => [{name: EXAMPLE_NAME, bytes: new TextEncoder().encode(exampleJson())}];
@@ -109,10 +111,10 @@ export function uploadStore(options: UploadStoreOptions): UploadStore {
   const storage = options.storage ?? BROWSER_STORAGE;
   const {load} = options;
   const notKept = {kept: false, keepError: null};
-  let value: Upload = {...read([EXAMPLE_NAME], exampleFiles()), parts: null, loading: false, stage: null, serial: 0, ...notKept};
+  let value: Upload = {...read([EXAMPLE_NAME], exampleFiles()), parts: null, url: null, loading: false, stage: null, serial: 0, ...notKept};
   let publish: (value: Upload) => void = () => {};
   const set = (next: Upload) => publish((value = next));
-  const done = (next: Read, kept: Pick<Upload, "kept" | "keepError"> = notKept) => set({parts: null, ...next, ...kept, loading: false, stage: null, serial: value.serial + 1});
+  const done = (next: Read, kept: Pick<Upload, "kept" | "keepError"> = notKept) => set({parts: null, url: null, ...next, ...kept, loading: false, stage: null, serial: value.serial + 1});
   /** What opening in parts gave, as an upload: its issues, and the file when no error stands. */
   const fromParts = (opened: PartsResult, ms: number): Read => ({names: opened.names, result: {issues: opened.issues, data: null, offRows: 0}, parts: opened.parts, ms});
   /** A file kept after it opened (in parts or whole), or why keeping it failed. */
@@ -188,7 +190,7 @@ export function uploadStore(options: UploadStoreOptions): UploadStore {
       set({...value, names: [url], loading: true, stage: "reading the footer"});
       await nextFrame();
       try {
-        done(fromParts(await options.parts.url(url), performance.now() - started));
+        done({...fromParts(await options.parts.url(url), performance.now() - started), url});
       } catch (error) {
         const issues = new IssueList();
         issues.error("corrupt", `${url} could not be read (${message(error)})`);

@@ -18,7 +18,7 @@ import type {HeadMap} from "../../components/headStack.js";
 import {layerStack, type AttentionGroup, type AttentionSet} from "../../upload/attentionSet.js";
 import {EXAMPLE_NAME, EXAMPLE_START} from "../../upload/example.js";
 import type {TokenWindow} from "../../upload/window.js";
-import {HEATMAP_LARGE_SIZE, HEATMAP_LARGE_TOKENS, headSentence, layerMixing, mapPageKeys, PATTERN_ONLY_NOTE, windowedField, type ShownHead} from "../mapPage.js";
+import {headSentence, HEATMAP_LARGE_SIZE, HEATMAP_LARGE_TOKENS, layerMixing, mapPageKeys, PATTERN_ONLY_NOTE, readingNote, unreadableNote, windowedField, type ShownHead} from "../mapPage.js";
 import {uploadSummary, type Upload, type UploadStore} from "./state.js";
 
 /**
@@ -189,18 +189,6 @@ export function viewData(upload: Upload): ViewData | null {
   return upload.parts ?? (upload.result.data ? wholeFile(upload.result.data) : null);
 }
 
-/** A card's body while its maps are read, and what it says if reading them fails (the part's problems). */
-function pending(what: string): HTMLElement {
-  const note = element("p", "mixviz-caption", `Reading ${what}…`);
-  note.dataset.reading = "true";
-  return note;
-}
-function failed(error: unknown): HTMLElement {
-  const note = element("p", "mixviz-caption", `This part of the file could not be drawn: ${(error as Error).message}`);
-  note.dataset.error = "true";
-  return note;
-}
-
 /** The linked views' node; `show` draws a selection (its `shownKey` part: the query moves them in place). */
 export interface LinkedViewsElement extends HTMLElement {
   show(pick: UploadSelection | null): void;
@@ -248,7 +236,7 @@ export function linkedViews(data: ViewData | null, controls: UploadControls | nu
         // The same head in the layers on either side, so that [ and ] find it read.
         for (const next of [at.layer + 1, at.layer - 1]) data.prefetch?.(at.group, next, at.head);
       },
-      (error) => serial === shows && fieldCard.scroll.replaceChildren(failed(error))
+      (error) => serial === shows && fieldCard.scroll.replaceChildren(unreadableNote(error))
     );
   };
   const root = element("div", "mixviz-linked") as HTMLElement as LinkedViewsElement;
@@ -266,13 +254,13 @@ export function linkedViews(data: ViewData | null, controls: UploadControls | nu
       sentence = null;
       shown = null;
       sentenceCard.h2.textContent = "";
-      sentenceCard.scroll.replaceChildren(pending(`head ${head.label}`));
+      sentenceCard.scroll.replaceChildren(readingNote(`head ${head.label}`));
     }
     if (sameLayer && field) field.setHead(next.head);
     else {
       field = null;
       fieldCard.h2.textContent = "";
-      fieldCard.scroll.replaceChildren(pending(`the ${data.heads} heads of layer ${next.layer}`));
+      fieldCard.scroll.replaceChildren(readingNote(`the ${data.heads} heads of layer ${next.layer}`));
     }
     data.head(next.group, next.layer, next.head).then(
       (map) => {
@@ -289,7 +277,7 @@ export function linkedViews(data: ViewData | null, controls: UploadControls | nu
         sentence = null;
         shown = head;
         delete sentenceCard.scroll.dataset.reading;
-        sentenceCard.scroll.replaceChildren(failed(error));
+        sentenceCard.scroll.replaceChildren(unreadableNote(error));
         move(query);
         if (!field) readLayer(next, serial);
       }
@@ -310,7 +298,7 @@ export function heatmapView(data: ViewData | null, pick: UploadSelection | null,
   const size = !data.hasEffective && data.n > HEATMAP_LARGE_TOKENS ? HEATMAP_LARGE_SIZE : undefined;
   const wrap = element("div", "card");
   wrap.dataset.view = "heatmap";
-  wrap.append(pending(`head ${label}`));
+  wrap.append(readingNote(`head ${label}`));
   Promise.all([data.head(pick.group, pick.layer, pick.head), data.hasEffective ? data.head(pick.group, pick.layer, pick.head, "effective") : undefined]).then(
     ([raw, effective]) => {
       const panel = heatmapPanel({raw, rawName: "pattern", effective, tokens}, {query: controls.value.query, path: tokens.map(() => []), title: label, headLabel: label, color: headColor(pick.head), size});
@@ -318,7 +306,7 @@ export function heatmapView(data: ViewData | null, pick: UploadSelection | null,
       wrap.replaceChildren(panel);
       if (!effective) wrap.append(element("p", "mixviz-caption", PATTERN_ONLY_NOTE));
     },
-    (error) => wrap.replaceChildren(failed(error))
+    (error) => wrap.replaceChildren(unreadableNote(error))
   );
   return wrap;
 }

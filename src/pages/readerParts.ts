@@ -1,15 +1,16 @@
-// "Your data": which files are read in parts. A Parquet attention file larger than the page holds in memory
-// (over the size limit, or declaring more weights than MAX_WEIGHTS), and any Parquet file at a URL, is opened
-// from its footer and read one head at a time (src/sources/readerParquet.ts); everything else is read whole by
-// the upload worker. A tokens file picked with it is read here (it is small). No DOM: parquet-wasm's module is
-// passed in, so test/readerParquet.test.ts runs this in Node.
-import {declaredWeights, footerAnswer, openParts, type FooterReply, type FooterRequest, type PartsFile, type RowGroupDecoder} from "../../sources/readerParquet.js";
-import {IssueList, type Issue} from "../../upload/issues.js";
-import {MAX_FILE_BYTES, MAX_WEIGHTS} from "../../upload/limits.js";
-import {fileRole} from "../../upload/load.js";
-import {wasmDecoder, type ParquetModule} from "../../upload/parquetWasm.js";
-import {detectKind, readPicked, type PickedFile} from "../../upload/readers.js";
-import type {TokenLists} from "../../upload/tokens.js";
+// Which of a reader's files are read in parts, and their opening, for every page that opens one ("Your data", the
+// explorer, the head workbench's note): a Parquet attention file larger than a page holds in memory (over the
+// size limit, or declaring more weights than MAX_WEIGHTS), and any Parquet file at a URL, is opened from its
+// footer and read one head at a time (src/sources/readerParquet.ts); everything else is read whole by the upload
+// worker. A tokens file picked with it is read here (it is small). Pure but for `browserParts`: parquet-wasm's
+// module and the footer reader are passed in, so test/readerParquet.test.ts runs this in Node.
+import {declaredWeights, footerAnswer, openParts, type FooterReply, type FooterRequest, type PartsFile, type RowGroupDecoder} from "../sources/readerParquet.js";
+import {IssueList, type Issue} from "../upload/issues.js";
+import {MAX_FILE_BYTES, MAX_WEIGHTS} from "../upload/limits.js";
+import {fileRole} from "../upload/load.js";
+import {wasmDecoder, type ParquetModule} from "../upload/parquetWasm.js";
+import {detectKind, readPicked, type PickedFile} from "../upload/readers.js";
+import type {TokenLists} from "../upload/tokens.js";
 
 /** The parts of parquet-wasm used here: its async reader over a Blob or a URL, and the small files' decoder. */
 export interface PartsModule extends Pick<ParquetModule, "readParquet" | "readSchema"> {
@@ -130,4 +131,26 @@ export function partsOpener(start: () => Promise<PartsModule>, footer: FooterRea
       }
     }
   };
+}
+
+/** Where a page's build put parquet-wasm and the footer worker (the page resolves them with `import.meta.resolve`). */
+export interface PartsUrls {
+  module: string;
+  wasm: string;
+  footer: string;
+}
+
+/**
+ * The opener a page uses: parquet-wasm's web build, started the first time a file opens in parts, and the footer
+ * worker (src/sources/footerWorker.ts), started on first use and ended with the page (`invalidation`).
+ */
+export function browserParts(urls: PartsUrls, invalidation: Promise<unknown>): PartsOpener {
+  let worker: Worker | null = null;
+  void invalidation.then(() => worker?.terminate());
+  const start = async () => {
+    const module = await import(/* @vite-ignore */ urls.module);
+    await module.default({module_or_path: urls.wasm});
+    return module as PartsModule;
+  };
+  return partsOpener(start, workerFooter(() => (worker = new Worker(urls.footer, {type: "module"})) as unknown as FooterPort));
 }
