@@ -312,7 +312,7 @@ describe("which picked files open in parts", () => {
     expectHead(await opened!.parts!.head(0, 1, 2), 1, 2, SINGLE);
     // Row groups that do not allow parts, or a table beside it: read whole, which checks and reads everything.
     expect(await first(weights).files([blob("parts-tidy-split.parquet")])).toBeNull();
-    const ablation = new File([new Uint8Array(tableToIPC(tableFromArrays({layer: Int8Array.of(0), head_index: Int8Array.of(0), base: Float32Array.of(1), ablated: Float32Array.of(0.5)}), "stream"))], "ablation.arrow");
+    const ablation = new File([tableToIPC(tableFromArrays({layer: Int8Array.of(0), head_index: Int8Array.of(0), base: Float32Array.of(1), ablated: Float32Array.of(0.5)}), "stream")], "ablation.arrow");
     expect(await first(weights).files([blob("parts-tidy-runs.parquet"), ablation])).toBeNull();
     // Too large to hold, the same table is named and not read.
     const large = await partsOpener(module, localFooter, {bytes: 0, weights: 0, partsFrom: Infinity}).files([blob("parts-tidy-runs.parquet"), ablation]);
