@@ -1,13 +1,12 @@
 // Which of a reader's files are read in parts, and their opening, for every page that opens one ("Your data", the
 // explorer, the head workbench's note): a Parquet attention file larger than a page holds in memory (over the
 // size limit, or declaring more weights than MAX_WEIGHTS), and any Parquet file at a URL, is opened from its
-// footer and read one head at a time (src/sources/readerParquet.ts); on "Your data" also a file it could hold
-// from PARTS_FROM_WEIGHTS on, when its row groups allow it (it draws sooner); everything else is read whole by
-// the upload worker. A tokens file picked with it is read here (it is small). Pure but for `browserParts`: parquet-wasm's
+// footer and read one head at a time (src/sources/readerParquet.ts); everything else is read whole by the upload
+// worker. A tokens file picked with it is read here (it is small). Pure but for `browserParts`: parquet-wasm's
 // module and the footer reader are passed in, so test/readerParquet.test.ts runs this in Node.
 import {declaredWeights, footerAnswer, openParts, type FooterReply, type FooterRequest, type PartsFile, type RowGroupDecoder} from "../sources/readerParquet.js";
 import {IssueList, type Issue} from "../upload/issues.js";
-import {MAX_FILE_BYTES, MAX_WEIGHTS, PARTS_FROM_WEIGHTS} from "../upload/limits.js";
+import {MAX_FILE_BYTES, MAX_WEIGHTS} from "../upload/limits.js";
 import {fileRole} from "../upload/load.js";
 import {wasmDecoder, type ParquetModule} from "../upload/parquetWasm.js";
 import {detectKind, readPicked, type PickedFile} from "../upload/readers.js";
@@ -23,8 +22,6 @@ export interface PartsResult {
   names: string[];
   issues: Issue[];
   parts: PartsFile | null;
-  /** the file could be held whole (it opened in parts to draw sooner): the head workbench and the explorer read it whole */
-  holdable: boolean;
 }
 
 /** Opens picked files in parts, or says null: read them whole, as before. */
@@ -38,16 +35,15 @@ async function isParquet(file: PickedFile & Partial<Blob>): Promise<boolean> {
   return file.slice !== undefined && file.size >= 8 && detectKind(new Uint8Array(await file.slice(0, 4).arrayBuffer())) === "parquet";
 }
 
-/** The tokens among the other (small) files, and the names of the others (mixing and ablation tables). */
-async function otherFiles(files: readonly PickedFile[], module: PartsModule, issues: IssueList): Promise<{tokens: TokenLists | null; tables: string[]}> {
+/** The tokens among the other (small) files; anything else is named in a warning and not read. */
+async function otherFiles(files: readonly PickedFile[], module: PartsModule, issues: IssueList): Promise<TokenLists | null> {
   let tokens: TokenLists | null = null;
-  const tables: string[] = [];
   for (const file of await readPicked(files)) {
     const role = fileRole(file, issues, wasmDecoder(module));
     if (role?.role === "tokens") tokens = role.tokens;
-    else if (role) tables.push(file.name);
+    else if (role) issues.warn("extra_file", `${file.name} was not read: beside an attention file read in parts, only a tokens file is read (mixing and ablation tables need a file that fits in memory)`);
   }
-  return {tokens, tables};
+  return tokens;
 }
 
 /** Reads a Parquet footer's index from a picked File or an absolute URL: in the footer worker on the page. */
@@ -91,19 +87,14 @@ export function workerFooter(start: () => FooterPort): FooterReader {
 /** The same reading on the calling thread (Node and the unit tests). */
 export const localFooter: FooterReader = (name, source) => footerAnswer({id: 0, name, source});
 
-/**
- * Above either limit a file is too large to hold (limits.ts); from `partsFrom` declared weights a file that could
- * be held opens in parts too, where its row groups allow it and only a tokens file comes with it (Infinity: never).
- * A test passes smaller ones.
- */
+/** Above either limit a file is too large to hold (limits.ts); a test passes smaller ones. */
 export interface HoldLimits {
   bytes: number;
   weights: number;
-  partsFrom: number;
 }
 
 /** `start` starts parquet-wasm (once, the first time a file opens in parts); the page passes its web build. */
-export function partsOpener(start: () => Promise<PartsModule>, footer: FooterReader, limits: HoldLimits = {bytes: MAX_FILE_BYTES, weights: MAX_WEIGHTS, partsFrom: Infinity}): PartsOpener {
+export function partsOpener(start: () => Promise<PartsModule>, footer: FooterReader, limits: HoldLimits = {bytes: MAX_FILE_BYTES, weights: MAX_WEIGHTS}): PartsOpener {
   let started: Promise<PartsModule> | null = null;
   const load = () => (started ??= start().catch((error) => ((started = null), Promise.reject(error))));
   return {
@@ -114,36 +105,29 @@ export function partsOpener(start: () => Promise<PartsModule>, footer: FooterRea
       const [file] = parquet as (PickedFile & Blob)[];
       const read = await footer(file.name, file);
       // A footer that cannot be read: a file too large to read whole says why; another is read whole, which names the problem.
-      if (!read.index) return file.size > limits.bytes ? {names: picked.map((f) => f.name), issues: read.issues, parts: null, holdable: false} : null;
+      if (!read.index) return file.size > limits.bytes ? {names: picked.map((f) => f.name), issues: read.issues, parts: null} : null;
       const weights = declaredWeights(read.index);
-      if (weights === null) return null;
-      const holdable = file.size <= limits.bytes && weights <= limits.weights;
-      if (holdable && weights < limits.partsFrom) return null;
+      if (weights === null || (file.size <= limits.bytes && weights <= limits.weights)) return null;
       const issues = new IssueList();
       const module = await load();
-      const {tokens, tables} = await otherFiles(picked.filter((f) => f !== file), module, issues);
-      // A file that could be held is read whole when a table comes with it (they are read beside a whole file only).
-      if (holdable && tables.length > 0) return null;
-      for (const table of tables) issues.warn("extra_file", `${table} was not read: beside an attention file read in parts, only a tokens file is read (mixing and ablation tables need a file that fits in memory)`);
+      const tokens = await otherFiles(picked.filter((f) => f !== file), module, issues);
       const names = picked.map((f) => f.name);
-      if (issues.hasErrors) return holdable ? null : {names, issues: issues.list(), parts: null, holdable};
+      if (issues.hasErrors) return {names, issues: issues.list(), parts: null};
       const parts = openParts({name: file.name, index: read.index, decoder: await module.ParquetFile.fromFile(file), tokens}, issues);
-      // Row groups that cannot be read in parts: a file that could be held is read whole (which checks it all).
-      if (!parts && holdable) return null;
-      return {names, issues: issues.list(), parts, holdable};
+      return {names, issues: issues.list(), parts};
     },
     async url(url) {
       const issues = new IssueList();
       const module = load(); // started while the footer is read
       module.catch(() => undefined); // when the footer cannot be read, that is the message
       const read = await footer(url, url);
-      if (!read.index) return {names: [url], issues: read.issues, parts: null, holdable: false};
+      if (!read.index) return {names: [url], issues: read.issues, parts: null};
       try {
         const parts = openParts({name: url, index: read.index, decoder: await (await module).ParquetFile.fromUrl(url), tokens: null}, issues);
-        return {names: [url], issues: issues.list(), parts, holdable: false};
+        return {names: [url], issues: issues.list(), parts};
       } catch (error) {
         issues.error("corrupt", `${url} could not be read (${(error as Error).message})`);
-        return {names: [url], issues: issues.list(), parts: null, holdable: false};
+        return {names: [url], issues: issues.list(), parts: null};
       }
     }
   };
@@ -159,9 +143,8 @@ export interface PartsUrls {
 /**
  * The opener a page uses: parquet-wasm's web build, started the first time a file opens in parts, and the footer
  * worker (src/sources/footerWorker.ts), started on first use and ended with the page (`invalidation`).
- * `partsFirst` (Your data): a file it could hold opens in parts from PARTS_FROM_WEIGHTS on, when it can.
  */
-export function browserParts(urls: PartsUrls, invalidation: Promise<unknown>, {partsFirst = false} = {}): PartsOpener {
+export function browserParts(urls: PartsUrls, invalidation: Promise<unknown>): PartsOpener {
   let worker: Worker | null = null;
   void invalidation.then(() => worker?.terminate());
   const start = async () => {
@@ -169,6 +152,5 @@ export function browserParts(urls: PartsUrls, invalidation: Promise<unknown>, {p
     await module.default({module_or_path: urls.wasm});
     return module as PartsModule;
   };
-  const limits = {bytes: MAX_FILE_BYTES, weights: MAX_WEIGHTS, partsFrom: partsFirst ? PARTS_FROM_WEIGHTS : Infinity};
-  return partsOpener(start, workerFooter(() => (worker = new Worker(urls.footer, {type: "module"})) as unknown as FooterPort), limits);
+  return partsOpener(start, workerFooter(() => (worker = new Worker(urls.footer, {type: "module"})) as unknown as FooterPort));
 }
