@@ -4,7 +4,7 @@
 // from an AttentionSource: the built-in Parquet files for the three architectures, and the reader's file for
 // its models, named as the head workbench names them (workbench/state.fileModelEntries): the file kept by "Your
 // data", held in memory (sources/uploadSource.ts) or read in parts when too large to hold, or a Parquet file at
-// the address's `?url=`, read in parts (sources/readerParquet.partsSource: a layer's heads are read when a view
+// the address's `?url=`, read in parts (sources/uploadSource.partsSource: a layer's heads are read when a view
 // draws them). A file has no relation task and no weights: no relation grid, no gold
 // rings, no triptych, pseudo-blocks or training replay; its heatmap shows its effective maps where it has
 // them, its mixing tab its mixing table. The pure parts (models and sizes, the keys of the state each view
@@ -27,8 +27,8 @@ import {headLabel, layerLabel} from "../model/config.js";
 import {ARCH_NAMES, ARCHS, MIXING_ARCHS, VIEW_MAP_KINDS, type Arch, type Direction, type ViewMapKind} from "../model/vocabulary.js";
 import {mixingAt} from "../sources/runTables.js";
 import {blockColumnsOf, memo, type AttentionSource, type LayerMaps, type LayerSlice, type ModelHeadSlice} from "../sources/source.js";
-import {partsSource, type PartsFile} from "../sources/readerParquet.js";
-import {uploadSource} from "../sources/uploadSource.js";
+import type {PartsFile} from "../sources/readerParquet.js";
+import {partsSource, uploadSource} from "../sources/uploadSource.js";
 import {builtInModels, DEFAULT_STATE, isArch, parseState, serializeState, shownEpoch, type EpochRange, type ExplorerLimits, type ExplorerState, type Tab} from "../state/explorerState.js";
 import type {AttentionSet} from "../upload/attentionSet.js";
 import {HEATMAP_LARGE_SIZE, HEATMAP_LARGE_TOKENS, headSentence, layerMixing, mapPageKeys, PATTERN_ONLY_NOTE, readingNote, unreadableNote, windowedField, type ShownHead} from "./mapPage.js";

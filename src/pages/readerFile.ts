@@ -9,7 +9,7 @@ import type {Loader} from "../upload/workerLoad.js";
 import type {Issue} from "../upload/issues.js";
 import {MAX_FILE_LABEL, MAX_WEIGHTS} from "../upload/limits.js";
 import type {PartsFile} from "../sources/readerParquet.js";
-import {browserParts, type PartsOpener, type PartsUrls} from "./readerParts.js";
+import type {PartsOpener, PartsUrls} from "./readerParts.js";
 
 /**
  * The reader's file: its names and what reading it gave (null when none is kept), or why the storage could not be
@@ -76,11 +76,11 @@ export interface ReaderUrls extends PartsUrls {
 /**
  * Opens the reader's file on a page: the Parquet file at `address`'s `?url=` when it names one (the explorer
  * passes its address), else the kept file, read whole in the upload worker (started only then) or in parts.
- * Workers end with the page (`invalidation`). The upload worker's client is imported only when it starts, so a
- * page without a kept file never loads the readers it brings along (apache-arrow and the codecs).
+ * Workers end with the page (`invalidation`). The upload worker's client and the parts opener are imported only
+ * when used, so a page without a reader's file never loads the readers they bring along (apache-arrow and the codecs).
  */
 export function openReaderFile(urls: ReaderUrls, invalidation: Promise<unknown>, address: {search: string; base: string} | null = null): Promise<KeptFile> {
-  const parts = browserParts(urls, invalidation);
+  const parts = lazyParts(urls, invalidation);
   const url = address && askedUrl(address.search, address.base);
   if (url) return openUrlFile(parts, url);
   let worker: Worker | null = null;
@@ -90,6 +90,16 @@ export function openReaderFile(urls: ReaderUrls, invalidation: Promise<unknown>,
     return workerLoader((worker = new Worker(urls.worker, {type: "module"})), {module: urls.module, wasm: urls.wasm});
   };
   return openKeptFile(reader, parts);
+}
+
+/**
+ * The opener of files read in parts, imported the first time it is used: a page with no reader's file never
+ * loads the Parquet readers it brings along (hyparquet, apache-arrow).
+ */
+function lazyParts(urls: PartsUrls, invalidation: Promise<unknown>): PartsOpener {
+  let opener: Promise<PartsOpener> | null = null;
+  const get = () => (opener ??= import("./readerParts.js").then(({browserParts}) => browserParts(urls, invalidation)));
+  return {files: async (files) => (await get()).files(files), url: async (url) => (await get()).url(url)};
 }
 
 /** Whether an address asks for the reader's file: one of its models (`?model=file`, `?model=file-1`, …) or a file at a URL (`?url=`). */

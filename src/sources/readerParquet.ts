@@ -8,9 +8,6 @@ import {parquetMetadataAsync, type AsyncBuffer, type FileMetaData} from "hyparqu
 import {tableFromIPC} from "apache-arrow";
 import type {HeadMap} from "../components/headStack.js";
 import {urlBuffer} from "./parquetFile.js";
-import type {ViewMapKind} from "../model/vocabulary.js";
-import type {AttentionSource} from "./source.js";
-import {sequenceSource} from "./uploadSource.js";
 import {checkRowSums, layerStack, type AttentionGroup, type AttentionSet} from "../upload/attentionSet.js";
 import {attentionFromTable, groupLabel, partHeads, type TablePart} from "../upload/fromTable.js";
 import {IssueList, type Issue, type IssueCode} from "../upload/issues.js";
@@ -369,25 +366,4 @@ export function readQueue(): {run<T>(key: number, urgent: boolean, read: () => P
       if (at > 0) waiting.unshift(...waiting.splice(at, 1));
     }
   };
-}
-
-/**
- * A file read in parts behind the source interface the explorer reads: a slice's `arch` names one of the file's
- * models (`uploadSource.modelKey`) and its `sample` counts that model's sequences from 0. A head is read alone
- * (before any layer's other heads), a layer head by head, and a head ahead of need (`prefetch`).
- */
-export function partsSource(parts: PartsFile): AttentionSource {
-  /** The file's column of a map kind, or null where it has none. */
-  const column = (kind: ViewMapKind) => (kind === "raw" ? "pattern" : kind === "effective" && parts.hasEffective ? "effective" : null);
-  return sequenceSource(parts, {
-    async layer(group, layer, kind) {
-      const name = column(kind);
-      return name && parts.layer(group, layer, name);
-    },
-    async head(group, layer, head, kind) {
-      const name = column(kind);
-      return name && parts.head(group, layer, head, name);
-    },
-    prefetch: (group, layer, head) => parts.prefetch(group, layer, head)
-  });
 }

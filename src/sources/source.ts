@@ -1,7 +1,7 @@
 // The one data layer between files and views. A view asks a source for exactly the slice it draws and gets
 // typed maps back, cached per slice. The built-in tensors sit behind it (parquetSource: Parquet row groups
 // by HTTP range), and so do a reader's checked file (uploadSource) and a reader's Parquet file read in parts,
-// from a File or a URL (readerParquet.partsSource), which also reads a head alone.
+// from a File or a URL (uploadSource.partsSource), which also reads a head alone.
 import {headStack, type HeadMap} from "../components/headStack.js";
 import type {PseudoBlockColumns} from "../components/pseudoBlocks.js";
 import type {ViewMapKind} from "../model/vocabulary.js";

@@ -1,11 +1,13 @@
 // A reader's file behind the source interface: the AttentionSet "Your data" checked (src/upload), held in
-// memory. A file may hold several models (its `model` column); a slice's `arch` names one of them (its key,
+// memory, or a file read in parts (readerParquet.ts; only its type is imported here, so a page that offers a
+// reader's file does not load the Parquet readers until it has one). A file may hold several models (its `model` column); a slice's `arch` names one of them (its key,
 // `modelKey`) and its `sample` counts that model's sequences from 0. Maps are row views into the set's
 // buffers, no copy.
 import {layerStack, type AttentionGroup, type AttentionSet} from "../upload/attentionSet.js";
 import type {HeadMap} from "../components/headStack.js";
 import type {ViewMapKind} from "../model/vocabulary.js";
 import type {AttentionSource, LayerMaps, ModelHeadSlice} from "./source.js";
+import type {PartsFile} from "./readerParquet.js";
 
 /** The key a slice's `arch` names a file's model by ("" for a file without a model column). */
 export const modelKey = (group: Pick<AttentionGroup, "model">): string => group.model ?? "";
@@ -71,5 +73,26 @@ export function uploadSource(set: AttentionSet): AttentionSource {
       if (kind === "effective") return set.effective ? layerStack(set, group, layer, "effective") : null;
       return null;
     }
+  });
+}
+
+/**
+ * A file read in parts behind the source interface the explorer reads: a slice's `arch` names one of the file's
+ * models (`uploadSource.modelKey`) and its `sample` counts that model's sequences from 0. A head is read alone
+ * (before any layer's other heads), a layer head by head, and a head ahead of need (`prefetch`).
+ */
+export function partsSource(parts: PartsFile): AttentionSource {
+  /** The file's column of a map kind, or null where it has none. */
+  const column = (kind: ViewMapKind) => (kind === "raw" ? "pattern" : kind === "effective" && parts.hasEffective ? "effective" : null);
+  return sequenceSource(parts, {
+    async layer(group, layer, kind) {
+      const name = column(kind);
+      return name && parts.layer(group, layer, name);
+    },
+    async head(group, layer, head, kind) {
+      const name = column(kind);
+      return name && parts.head(group, layer, head, name);
+    },
+    prefetch: (group, layer, head) => parts.prefetch(group, layer, head)
   });
 }
