@@ -1,14 +1,15 @@
 // Fused attention core, AssemblyScript compiled to WebAssembly SIMD (src/data/kernels.ts builds it;
 // src/model/fusedAttention.ts runs it). One call does one (batch, head) group, q already scaled:
-//   forward   s = q kᵀ + mask [S,T],  A = softmax(s),  z = A v [S,dp],  lse_i = log Σ_j exp(s_ij)
-//   backward  A is recomputed from s and lse (nothing of size S·T is kept between the two);
-//             D_i = dz_i · z_i,  dA = dz vᵀ,  dS = A ⊙ (dA − D),  dq = dS k,  dk = dSᵀ q,  dv = Aᵀ dz
-// Layouts are row-major float32: q, z, dz, dq [S,dp]; k, v, dk, dv [T,dp]; lse [S]; mask [S,T];
-// A [S,T]. dp is d_head padded to a multiple of 4 with zero columns (the caller pads), so every row of
-// q, k, v is whole SIMD vectors. Scratch holds kᵀ and vᵀ [dp,Tp] and two [S,Tp] blocks, Tp = T
-// rounded up to 8; the padded key columns get −∞ scores and so weight 0. Products run on tiles of four rows
-// and two vectors of columns where the shapes allow (tile4x8 below).
-// A pointer argument of 0 means "absent" (no mask, no A to write).
+//   forward   s = q kᵀ + mask [S,T],  A = softmax(s),  z = A v [S,dp]
+//   backward  given the forward's A:  D_i = dz_i · z_i,  dA = dz vᵀ,  dS = A ⊙ (dA − D),
+//             dq = dS k,  dk = dSᵀ q,  dv = Aᵀ dz
+// Layouts are row-major float32: q, z, dz, dq [S,dp]; k, v, dk, dv [T,dp]; mask [S,T]; the weights w [S,Tp]
+// (the forward leaves A there, the backward reads it: the caller keeps w between the two calls when it
+// trains); A [S,T] (a copy for caches). dp is d_head padded to a multiple of 4 with zero columns (the caller
+// pads), so every row of q, k, v is whole SIMD vectors. Tp = T rounded up to 8; the padded key columns get
+// −∞ scores and so weight 0. Products run on tiles of four rows and two vectors of columns where the shapes
+// allow (tile4x8 below).
+// A pointer argument of 0 means "absent" (no mask, no A to write, w in the scratch).
 
 const LOG2E: f32 = 1.44269504088896341;
 const LN2_HI: f32 = 0.693359375;
@@ -181,22 +182,24 @@ function rowMax(s: usize, i: i32, Tp: i32): f32 {
   return max(max(f32x4.extract_lane(m, 0), f32x4.extract_lane(m, 1)), max(f32x4.extract_lane(m, 2), f32x4.extract_lane(m, 3)));
 }
 
-/** Forward pass of one group (see the header). scratch: dp·Tp + S·Tp floats. */
+/**
+ * Forward pass of one group (see the header): the weights A are left in w [S,Tp] when w is not 0 (for the
+ * backward pass), else in the scratch. scratch: dp·Tp + S·Tp floats.
+ */
 export function forward(
   S: i32, T: i32, dp: i32,
   q: usize, k: usize, v: usize, mask: usize,
-  z: usize, lse: usize, A: usize, scratch: usize,
+  z: usize, w: usize, A: usize, scratch: usize,
 ): void {
   const Tp = (T + 7) & ~7;
   const kT = scratch;
-  const s = at(kT, dp * Tp);
+  const s = w ? w : at(kT, dp * Tp);
   transposeInto(k, T, dp, Tp, kT);
   productWide(q, kT, S, dp, Tp, s);
   maskScores(s, mask, S, T, Tp);
   for (let i = 0; i < S; i++) {
     const m = rowMax(s, i, Tp);
     const l = expRow(s, i, Tp, m);
-    store<f32>(at(lse, i), m + Mathf.log(l));
     const inv = f32x4.splat(1 / l);
     for (let j = 0; j < Tp; j += 4) v128.store(at(s, i * Tp + j), f32x4.mul(v128.load(at(s, i * Tp + j)), inv));
   }
@@ -204,23 +207,16 @@ export function forward(
   if (A) for (let i = 0; i < S; i++) memory.copy(at(A, i * T), at(s, i * Tp), (<usize>T) << 2);
 }
 
-/** Backward pass of one group (see the header). scratch: 2·dp·Tp + 2·S·Tp floats. dq, dk, dv are overwritten. */
+/** Backward pass of one group (see the header), w the forward's weights [S,Tp]. scratch: dp·Tp + S·Tp floats. dq, dk, dv are overwritten. */
 export function backward(
   S: i32, T: i32, dp: i32,
-  q: usize, k: usize, v: usize, mask: usize, z: usize, lse: usize, dz: usize,
+  q: usize, k: usize, v: usize, z: usize, w: usize, dz: usize,
   dq: usize, dk: usize, dv: usize, scratch: usize,
 ): void {
   const Tp = (T + 7) & ~7;
-  const kT = scratch;
-  const vT = at(kT, dp * Tp);
-  const a = at(vT, dp * Tp);
-  const dS = at(a, S * Tp);
-  transposeInto(k, T, dp, Tp, kT);
+  const vT = scratch;
+  const dS = at(vT, dp * Tp);
   transposeInto(v, T, dp, Tp, vT);
-  // A recomputed: exp(s − lse)
-  productWide(q, kT, S, dp, Tp, a);
-  maskScores(a, mask, S, T, Tp);
-  for (let i = 0; i < S; i++) expRow(a, i, Tp, load<f32>(at(lse, i)));
   // dS = A ⊙ (dz vᵀ − D),  D_i = dz_i · z_i  (= Σ_j dA_ij A_ij)
   productWide(dz, vT, S, dp, Tp, dS);
   for (let i = 0; i < S; i++) {
@@ -229,12 +225,12 @@ export function backward(
     const D = f32x4.splat(hsum(Dv));
     for (let j = 0; j < Tp; j += 4) {
       const p = at(dS, i * Tp + j);
-      v128.store(p, f32x4.mul(v128.load(at(a, i * Tp + j)), f32x4.sub(v128.load(p), D)));
+      v128.store(p, f32x4.mul(v128.load(at(w, i * Tp + j)), f32x4.sub(v128.load(p), D)));
     }
   }
   productThin(dS, k, S, T, Tp, dp, dq);
   productThinT(dS, q, S, T, Tp, dp, dk);
-  productThinT(a, dz, S, T, Tp, dp, dv);
+  productThinT(w, dz, S, T, Tp, dp, dv);
 }
 
 // Operands arrive in the layout the layer made them in (fusedAttention.ts, RowLayout): channel c of row
