@@ -16,9 +16,17 @@ const LN2_HI: f32 = 0.693359375;
 const LN2_LO: f32 = -2.12194440e-4;
 /** below this, exp underflows: the result is exactly 0 (masked and padded scores land here) */
 const EXP_LO: f32 = -87.33654;
-const EXP_HI: f32 = 88.72283;
 /** 1.5·2²³ + 127: adding it rounds to an integer and leaves n + 127 in the low mantissa bits */
 const ROUND_BIAS: f32 = 12583039.0;
+/**
+ * exp4's constants, in the order of ExpConstants below, read from memory when a row starts: a constant
+ * vector written in the loop is rebuilt on every iteration (several instructions each), one held in a
+ * local is not.
+ */
+const EXP_CONSTANTS = memory.data<f32>([
+  EXP_LO, LOG2E, ROUND_BIAS, LN2_HI, LN2_LO,
+  1.9875691500e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1, 1,
+]);
 
 /** The first free byte after the module's own data: the caller lays its buffers out from here. */
 export function heapBase(): usize {
@@ -36,26 +44,30 @@ export function heapBase(): usize {
 }
 
 /**
- * exp of four floats, exactly 0 below EXP_LO: 2^n · p(r) with n = round(x·log₂e), r = x − n·ln2 (split in
- * two parts) and Cephes' expf polynomial for p (within 2 ulp). n is rounded by adding 1.5·2²³ + 127, after
- * which the low bits of the float hold n + 127, so shifting them into the exponent field gives 2^n with no
- * float-to-int conversion. Only pmin/pmax (single instructions, no NaN fix-ups) bound x.
+ * exp of four floats x ≤ 0 (a score minus its row's maximum), exactly 0 below EXP_LO: 2^n · p(r) with
+ * n = round(x·log₂e), r = x − n·ln2 (split in two parts) and Cephes' expf polynomial for p (within 2 ulp).
+ * n is rounded by adding 1.5·2²³ + 127, after which the low bits of the float hold n + 127, so shifting them
+ * into the exponent field gives 2^n with no float-to-int conversion. Only pmax (a single instruction, no NaN
+ * fix-ups) bounds x. k0 … k11 are EXP_CONSTANTS' entries as vectors.
  */
 // @ts-ignore: decorator
-@inline function exp4(x: v128): v128 {
-  const under = f32x4.lt(x, f32x4.splat(EXP_LO));
-  x = f32x4.pmin(f32x4.pmax(x, f32x4.splat(EXP_LO)), f32x4.splat(EXP_HI));
-  const biased = f32x4.add(f32x4.mul(x, f32x4.splat(LOG2E)), f32x4.splat(ROUND_BIAS));
+@inline function exp4(
+  x: v128, k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128,
+  k6: v128, k7: v128, k8: v128, k9: v128, k10: v128, k11: v128,
+): v128 {
+  const under = f32x4.lt(x, k0);
+  x = f32x4.pmax(x, k0);
+  const biased = f32x4.add(f32x4.mul(x, k1), k2);
   const pow2n = i32x4.shl(biased, 23);
-  const n = f32x4.sub(biased, f32x4.splat(ROUND_BIAS));
-  const r = f32x4.sub(f32x4.sub(x, f32x4.mul(n, f32x4.splat(LN2_HI))), f32x4.mul(n, f32x4.splat(LN2_LO)));
-  let p = f32x4.splat(1.9875691500e-4);
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.3981999507e-3));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(8.3334519073e-3));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(4.1665795894e-2));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.6666665459e-1));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(5.0000001201e-1));
-  const y = f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(p, r), r), r), f32x4.splat(1));
+  const n = f32x4.sub(biased, k2);
+  const r = f32x4.sub(f32x4.sub(x, f32x4.mul(n, k3)), f32x4.mul(n, k4));
+  let p = k5;
+  p = f32x4.add(f32x4.mul(p, r), k6);
+  p = f32x4.add(f32x4.mul(p, r), k7);
+  p = f32x4.add(f32x4.mul(p, r), k8);
+  p = f32x4.add(f32x4.mul(p, r), k9);
+  p = f32x4.add(f32x4.mul(p, r), k10);
+  const y = f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(p, r), r), r), k11);
   return v128.andnot(f32x4.mul(y, pow2n), under);
 }
 
@@ -162,13 +174,18 @@ function maskScores(s: usize, mask: usize, S: i32, T: i32, Tp: i32): void {
   }
 }
 
-/** Row i of s [S,Tp] ← exp(s_ij − shift) in place; returns the row's sum. */
+/** Row i of s [S,Tp] ← exp(s_ij − shift) in place, shift the row's maximum; returns the row's sum. */
 function expRow(s: usize, i: i32, Tp: i32, shift: f32): f32 {
+  const c = EXP_CONSTANTS;
+  const k0 = v128.load32_splat(c), k1 = v128.load32_splat(c, 4), k2 = v128.load32_splat(c, 8);
+  const k3 = v128.load32_splat(c, 12), k4 = v128.load32_splat(c, 16), k5 = v128.load32_splat(c, 20);
+  const k6 = v128.load32_splat(c, 24), k7 = v128.load32_splat(c, 28), k8 = v128.load32_splat(c, 32);
+  const k9 = v128.load32_splat(c, 36), k10 = v128.load32_splat(c, 40), k11 = v128.load32_splat(c, 44);
   const sv = f32x4.splat(shift);
   let sum = f32x4.splat(0);
   for (let j = 0; j < Tp; j += 4) {
     const p = at(s, i * Tp + j);
-    const e = exp4(f32x4.sub(v128.load(p), sv));
+    const e = exp4(f32x4.sub(v128.load(p), sv), k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, k10, k11);
     v128.store(p, e);
     sum = f32x4.add(sum, e);
   }
