@@ -2,6 +2,7 @@
 // projection and the activation cache. Only reshape / transpose / matMul (no einsum, no gather),
 // so every op has a gradient on every TF.js backend.
 import * as tf from "@tensorflow/tfjs";
+import {addBias} from "./bias.js";
 import {fusedAttention, groupRows, type AttentionKernel, type RowLayout} from "./fusedAttention.js";
 import type {SharedShape} from "./config.js";
 
@@ -85,7 +86,7 @@ export function projectHeads(x: tf.Tensor3D, W: tf.Tensor, b: tf.Tensor | null, 
   const Wflat = W.transpose(headsLast ? [1, 2, 0] : [1, 0, 2]).reshape([D, H * d]); // [D, H*d]
   const y = matMul2d(x.reshape([B * N, D]), Wflat); // [B*N, H*d]
   if (!b) return y;
-  return y.add((headsLast ? b.transpose() : b).reshape([H * d])); // [B*N, H*d] + bias in the same column order
+  return addBias(y, headsLast ? b.transpose() : b) as tf.Tensor2D; // [B*N, H*d] + bias in the same column order
 }
 
 /** [B,N,H,d] → [B,H,N,d], the layout of the TF.js attention cores. */
@@ -129,7 +130,7 @@ export function mergeHeads(ctx: AttnContext, z: tf.Tensor4D): tf.Tensor3D {
 export function outputProjection(ctx: AttnContext, z: tf.Tensor, B: number, N: number, headsLast = false): tf.Tensor3D {
   const {n_heads: H, d_head: d, d_model: D} = ctx.cfg;
   const WO = (headsLast ? ctx.param("W_O").transpose([1, 0, 2]) : ctx.param("W_O")).reshape([H * d, D]); // [H*d, D]
-  return matMul2d(z.reshape([B * N, H * d]), WO).add(ctx.param("b_O")).reshape([B, N, D]) as tf.Tensor3D; // [B,N,D]
+  return addBias(matMul2d(z.reshape([B * N, H * d]), WO), ctx.param("b_O")).reshape([B, N, D]) as tf.Tensor3D; // [B,N,D]
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@
 // The bytes of the compiled module come from whoever runs training (src/data/kernels.ts in Node); this
 // file only needs the WebAssembly API.
 import * as tf from "@tensorflow/tfjs";
+import {floats} from "./tensorData.js";
 
 interface KernelExports {
   memory: WebAssembly.Memory;
@@ -241,24 +242,6 @@ function layoutSize(l: RowLayout): number {
 /** The shape and strides of a layout as the kernel's gather and scatter take them. */
 function layoutArgs(l: RowLayout, dp: number): number[] {
   return [l.B, l.H, l.N, l.P, l.d, dp, ...l.stride];
-}
-
-/** What the wasm backend keeps of a tensor: its bytes sit in the backend's WebAssembly memory at memoryOffset. */
-interface WasmBackendStorage {
-  wasm: {HEAPU8: Uint8Array};
-  dataIdMap: {get(dataId: object): {memoryOffset?: number | null} | undefined};
-}
-
-/**
- * A float32 tensor's data. On the wasm backend, a view of the backend's own memory (no copy: dataSync()
- * copies into a fresh array, 0.4–20 ms for IHA's 4.7 MB operands against 0.1 ms for copying from the
- * view); use it before the backend allocates again. Elsewhere dataSync().
- */
-function floats(t: tf.Tensor): Float32Array {
-  const backend = tf.backend() as unknown as Partial<WasmBackendStorage>;
-  const offset = t.dtype === "float32" ? backend.dataIdMap?.get(t.dataId)?.memoryOffset : null;
-  if (backend.wasm && typeof offset === "number") return new Float32Array(backend.wasm.HEAPU8.buffer, offset, t.size);
-  return t.dataSync() as Float32Array;
 }
 
 /** A tensor holding a copy of `view` (the wasm backend copies what it is given into its memory; others keep it). */
