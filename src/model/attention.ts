@@ -2,7 +2,7 @@
 // projection and the activation cache. Only reshape / transpose / matMul (no einsum, no gather),
 // so every op has a gradient on every TF.js backend.
 import * as tf from "@tensorflow/tfjs";
-import {addBias} from "./bias.js";
+import {addBias, thinProductTN} from "./hostSums.js";
 import {fusedAttention, groupRows, type AttentionKernel, type RowLayout} from "./fusedAttention.js";
 import type {SharedShape} from "./config.js";
 
@@ -12,7 +12,8 @@ import type {SharedShape} from "./config.js";
  * the wasm backend runs about 10× slower than a Transpose followed by a plain product (measured on
  * [2304,256]ᵀ·[2304,64]: 38 ms vs 3.5 ms). The weight gradient transposes the thinner of a [M,K] and
  * dy [M,N] (the wasm Transpose is slow, packing the other as the right-hand operand is not: at IHA's
- * α mix, [18432,8]ᵀ·[18432,64] takes 0.6 ms, (dyᵀ·a)ᵀ 11 ms). Used for every 2-D product in the trained path.
+ * α mix, [18432,8]ᵀ·[18432,64] takes 0.6 ms, (dyᵀ·a)ᵀ 11 ms); with one or two columns on either side it is
+ * summed on the host (thinProductTN). Used for every 2-D product in the trained path.
  */
 export const matMul2d = tf.customGrad(((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
   const [a, b, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.GradSaveFunc];
@@ -23,7 +24,12 @@ export const matMul2d = tf.customGrad(((...args: (tf.Tensor | tf.GradSaveFunc)[]
       const [sa, sb] = saved as [tf.Tensor2D, tf.Tensor2D];
       const da = tf.matMul(dy, sb.transpose()); // [M,N]·[N,K] → [M,K]
       const [K, N] = sb.shape;
-      const db = K <= N ? tf.matMul(sa.transpose(), dy) : tf.matMul(dy.transpose(), sa).transpose(); // [K,N], thinner one transposed
+      const db =
+        Math.min(K, N) <= 2
+          ? thinProductTN(sa, dy) // on the host: XNNPACK would repack the wide operand for two columns' worth of work
+          : K <= N
+            ? tf.matMul(sa.transpose(), dy)
+            : tf.matMul(dy.transpose(), sa).transpose(); // [K,N], thinner one transposed
       return [da, db];
     },
   };

@@ -4,7 +4,7 @@
 // every hooked activation under the relation model's hook names (docs/model.md, "Language model").
 import * as tf from "@tensorflow/tfjs";
 import {matMul2d, type Cache} from "./attention.js";
-import {addBias} from "./bias.js";
+import {addBias} from "./hostSums.js";
 import {validateLmConfig, type LmConfig} from "./lmConfig.js";
 import {attentionSublayer, getParam, layerNorm, put} from "./model.js";
 import type {Params} from "./params.js";

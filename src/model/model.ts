@@ -2,7 +2,7 @@
 // per cell. forward() is used for training (no cache); runWithCache() returns every hooked activation.
 import * as tf from "@tensorflow/tfjs";
 import {LN_EPS, seqLen, validateConfig, type ModelConfig} from "./config.js";
-import {addBias, scaleShift} from "./bias.js";
+import {addBias, scaleShift} from "./hostSums.js";
 import {matMul2d, type AttentionFn, type AttnContext, type Cache} from "./attention.js";
 import {mhaAttention} from "./mha.js";
 import {talkingHeadsAttention} from "./talkingHeads.js";

@@ -1,9 +1,11 @@
-// The bias add and LayerNorm's scale and shift whose gradients are column sums on the host
-// (src/model/bias.ts), against a float64 reference and against TF.js's own broadcast gradients, at the
-// shapes training runs ([B·N, D] and [B·N, d_mlp] of the full preset, the unembedding's one column).
+// The bias add and LayerNorm's scale and shift whose gradients are column sums on the host, and the weight
+// gradient of a product with a one- or two-column operand (src/model/hostSums.ts), against a float64
+// reference and against TF.js's own gradients, at the shapes training runs ([B·N, D] and [B·N, d_mlp] of the
+// full preset, the unembedding's one column, the bit embedding's two).
 import * as tf from "@tensorflow/tfjs";
 import {describe, expect, it} from "vitest";
-import {addBias, columnSums, scaleShift} from "../src/model/bias.js";
+import {matMul2d} from "../src/model/attention.js";
+import {addBias, columnSums, scaleShift, thinProductTN} from "../src/model/hostSums.js";
 import {mulberry32, normal} from "../src/model/prng.js";
 
 function random(n: number, seed: number): Float32Array {
@@ -85,6 +87,37 @@ describe("addBias and scaleShift", () => {
         expect(off(g, e), `${name} vs TF.js's broadcast gradient`).toBeLessThan(off(e, ref) + 1e-7);
       });
       tf.dispose([x, w, b, dy, ...got, ...want]);
+    });
+  }
+});
+
+describe("thinProductTN, the weight gradient of a product with a thin side", () => {
+  const CASES: [number, number, number, boolean][] = [[2304, 2, 64, true], [2304, 64, 1, false], [5, 3, 2, false]];
+  for (const [M, K, N, oneHot] of CASES) {
+    it(`[${M}, ${K}]ᵀ·[${M}, ${N}]${oneHot ? " (one-hot rows)" : ""}: float64 sums rounded once; matMul2d's gradient equals TF.js's to 1e-6`, () => {
+      const rng = mulberry32(K + N);
+      let aData = random(M * K, 21);
+      if (oneHot) {
+        aData = new Float32Array(M * K);
+        for (let m = 0; m < M; m++) aData[m * K + Math.floor(rng() * K)] = 1;
+      }
+      const [a, dy] = [tf.tensor2d(aData, [M, K]), tf.tensor2d(random(M * N, 22), [M, N])];
+      const got = thinProductTN(a, dy);
+      expect(got.shape).toEqual([K, N]);
+      const ref = new Float64Array(K * N);
+      const dyData = dy.dataSync();
+      for (let m = 0; m < M; m++) for (let k = 0; k < K; k++) for (let n = 0; n < N; n++) ref[k * N + n] += aData[m * K + k] * dyData[m * N + n];
+      expectClose(got.dataSync(), ref, 1.2e-7, "aᵀ·dy");
+      const W = tf.tensor2d(random(K * N, 23), [K, N]);
+      const ours = tf.grads((x: tf.Tensor, w: tf.Tensor) => matMul2d(x, w).mul(dy).sum() as tf.Scalar)([a, W]);
+      const theirs = tf.grads((x: tf.Tensor, w: tf.Tensor) => tf.matMul(x as tf.Tensor2D, w as tf.Tensor2D).mul(dy).sum() as tf.Scalar)([a, W]);
+      for (let i = 0; i < 2; i++) {
+        const [g, e] = [ours[i].dataSync(), theirs[i].dataSync()];
+        let worst = 0;
+        for (let j = 0; j < g.length; j++) worst = Math.max(worst, Math.abs(g[j] - e[j]));
+        expect(worst / largest(e), ["da", "dW"][i]).toBeLessThan(1e-6);
+      }
+      tf.dispose([a, dy, got, W, ...ours, ...theirs]);
     });
   }
 });
