@@ -9,7 +9,7 @@
 // The bytes of the compiled module come from whoever runs training (src/data/kernels.ts in Node); this
 // file only needs the WebAssembly API.
 import * as tf from "@tensorflow/tfjs";
-import {floats} from "./tensorData.js";
+import {floats, tensorOf} from "./tensorData.js";
 
 interface KernelExports {
   memory: WebAssembly.Memory;
@@ -242,11 +242,6 @@ function layoutSize(l: RowLayout): number {
 /** The shape and strides of a layout as the kernel's gather and scatter take them. */
 function layoutArgs(l: RowLayout, dp: number): number[] {
   return [l.B, l.H, l.N, l.P, l.d, dp, ...l.stride];
-}
-
-/** A tensor holding a copy of `view` (the wasm backend copies what it is given into its memory; others keep it). */
-function tensorOf(view: Float32Array, shape: number[]): tf.Tensor {
-  return tf.tensor(tf.getBackend() === "wasm" ? view : view.slice(), shape);
 }
 
 /**

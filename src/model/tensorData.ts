@@ -1,5 +1,5 @@
-// A float32 tensor's values without a copy where the backend allows it (the wasm backend), for the ops whose
-// kernels or gradients run on the host.
+// A float32 tensor's values without a copy where the backend allows it (the wasm backend), and a tensor made
+// from an array that the caller reuses, for the ops whose kernels, gradients or updates run on the host.
 import * as tf from "@tensorflow/tfjs";
 
 /** What the wasm backend keeps of a tensor: its bytes sit in the backend's WebAssembly memory at memoryOffset. */
@@ -18,4 +18,9 @@ export function floats(t: tf.Tensor): Float32Array {
   const offset = t.dtype === "float32" ? backend.dataIdMap?.get(t.dataId)?.memoryOffset : null;
   if (backend.wasm && typeof offset === "number") return new Float32Array(backend.wasm.HEAPU8.buffer, offset, t.size);
   return t.dataSync() as Float32Array;
+}
+
+/** A tensor holding a copy of `view` (the wasm backend copies what it is given into its memory; others keep it). */
+export function tensorOf(view: Float32Array, shape: number[]): tf.Tensor {
+  return tf.tensor(tf.getBackend() === "wasm" ? view : view.slice(), shape);
 }
