@@ -64,20 +64,14 @@ export function pseudoRows(B: number, N: number, d: number, H: number, P: number
 
 /**
  * What the backward pass reads of one forward pass, in a slot of the kernel's memory: the weights
- * w [G,S,Tp], then q (scaled), k, v and z as the kernel's rows [G,·,dp] (byte offsets).
+ * w [G,S,Tp] (at the slot's offset), then q (scaled), k, v and z as the kernel's rows [G,·,dp] (byte offsets).
  */
 interface Saved {
-  slot: number;
   w: number;
   q: number;
   k: number;
   v: number;
   z: number;
-}
-
-/** Byte size of `floats` floats, rounded up to 16 bytes. */
-function bytesOf(floats: number): number {
-  return (floats * 4 + 15) & ~15;
 }
 
 /**
@@ -114,30 +108,29 @@ export class AttentionKernel {
     if (end > have) this.wasm.memory.grow(Math.ceil((end - have) / 65536));
   }
 
-  /** Byte offsets of `floats` consecutive buffers (sizes in floats, 16-byte aligned) above the slots, growing memory to fit. */
-  private layout(floats: number[]): number[] {
-    let at = this.slotsEnd();
+  /** Byte offsets of `floats` consecutive buffers (sizes in floats, 16-byte aligned) from `start`, growing memory to fit. */
+  private place(start: number, floats: number[]): number[] {
+    let at = start;
     const offsets = floats.map((n) => {
       const o = at;
-      at += bytesOf(n);
+      at += (n * 4 + 15) & ~15;
       return o;
     });
     this.reach(at);
     return offsets;
   }
 
-  /** A new slot of `floats` consecutive buffers on top of the others: their byte offsets. */
+  /** The call's buffers (sizes in floats) above the slots: their byte offsets. */
+  private layout(floats: number[]): number[] {
+    return this.place(this.slotsEnd(), floats);
+  }
+
+  /** A new slot of `floats` consecutive buffers on top of the others: their byte offsets (the first is the slot's). */
   private claim(floats: number[]): number[] {
-    const offset = this.slotsEnd();
-    const bytes = floats.reduce((sum, n) => sum + bytesOf(n), 0);
-    this.reach(offset + bytes);
-    this.slots.push({offset, bytes, free: false});
-    let at = offset;
-    return floats.map((n) => {
-      const o = at;
-      at += bytesOf(n);
-      return o;
-    });
+    const offsets = this.place(this.slotsEnd(), [...floats, 0]);
+    const end = offsets.pop()!;
+    this.slots.push({offset: offsets[0], bytes: end - offsets[0], free: false});
+    return offsets;
   }
 
   /** Frees the slot at `offset`, and takes the free slots on top of the stack off it. */
@@ -180,7 +173,7 @@ export class AttentionKernel {
     let saved: Saved | null = null;
     if (keep) {
       const [w, sq, sk, sv, sz] = this.claim([G * S * Tp, qs, ks, ks, qs]);
-      saved = {slot: w, w, q: sq, k: sk, v: sv, z: sz};
+      saved = {w, q: sq, k: sk, v: sv, z: sz};
     }
     const [rq, rk, rv, lq, lk, lv, om, lz, oA, oscr] = this.layout([q.length, k.length, v.length, keep ? 0 : qs, keep ? 0 : ks, keep ? 0 : ks, mask ? S * T : 0, keep ? 0 : qs, withA ? G * S * T : 0, dp * Tp + S * Tp]);
     const [oq, ok, ov, oz] = saved ? [saved.q, saved.k, saved.v, saved.z] : [lq, lk, lv, lz];
@@ -192,7 +185,7 @@ export class AttentionKernel {
     for (let g = 0; g < G; g++) {
       this.wasm.forward(S, T, dp, oq + g * qb, ok + g * kb, ov + g * kb, mask ? om : 0, oz + g * qb, saved ? saved.w + g * wb : 0, withA ? oA + g * S * T * 4 : 0, oscr);
     }
-    if (saved) this.unclaimed.register(saved, saved.slot, saved);
+    if (saved) this.unclaimed.register(saved, saved.w, saved);
     return {
       z: this.take(oz, rq, layouts.q, dp, 1), // q's layout
       A: withA ? this.view(oA, G * S * T).slice() : null, // [G,S,T]
@@ -222,7 +215,7 @@ export class AttentionKernel {
       dv: this.take(odv, rdv, layouts.kv, dp, 1),
     };
     this.unclaimed.unregister(saved);
-    this.release(saved.slot);
+    this.release(saved.w);
     return grads;
   }
 }
