@@ -9,8 +9,8 @@ import {LM_TINY} from "../src/model/lmConfig.js";
 import {paramSpecs, type Weights} from "../src/model/params.js";
 import {decodeSafetensors} from "../src/model/safetensors.js";
 import {predict} from "../src/model/train.js";
-import {buildMetrics, ensureEvaluations, evaluateRun, KEY_EFFECT_SAMPLES, NAIVE_MASS_THRESHOLD} from "../src/data/evaluation.js";
-import {ensureRuns} from "../src/data/runs.js";
+import {buildMetrics, evaluateRun, KEY_EFFECT_SAMPLES, NAIVE_MASS_THRESHOLD} from "../src/data/evaluation.js";
+import {ensureEvaluations, ensureRuns} from "../src/data/runs.js";
 import {RELATION} from "../src/model/family.js";
 import {ROW_GROUPS_KEY, type RowGroupIndex} from "../src/sources/rowGroups.js";
 import {pseudoBlockSamples, SHOWCASE, showcaseSamples} from "../src/data/showcase.js";
@@ -367,7 +367,7 @@ describe("metrics.json", () => {
     const cached = (await ensureEvaluations(PRESET, [0])).get("iha/0")!;
     expect(cached.source_ablated_f1).toHaveLength(L * H);
     expect(evaluateRun(runs.get("iha/0")!, PRESET)).toEqual(cached);
-    expect(json("metrics.json")).toEqual(JSON.parse(JSON.stringify(await buildMetrics(PRESET, [0]))));
+    expect(json("metrics.json")).toEqual(JSON.parse(JSON.stringify(buildMetrics(PRESET, [0], await ensureEvaluations(PRESET, [0])))));
   });
 });
 

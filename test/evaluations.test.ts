@@ -4,8 +4,8 @@ import {existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync}
 import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {afterAll, describe, expect, it} from "vitest";
-import {evaluationFile, evaluationSources, evaluationTask, readEvaluation, writeEvaluation} from "../src/data/evaluations.js";
-import {RUN_FILE, runDir} from "../src/data/runs.js";
+import {evaluationFile, evaluationSources, readEvaluation, writeEvaluation} from "../src/data/evaluations.js";
+import {evaluationTask, RUN_FILE, runDir} from "../src/data/runs.js";
 import {trainMissing, type Job, type Task} from "../src/data/trainQueue.js";
 import {TINY} from "../src/model/config.js";
 import {RELATION} from "../src/model/family.js";
@@ -14,12 +14,14 @@ const scratch = mkdtempSync(join(tmpdir(), "mixviz-evaluations-"));
 afterAll(() => rmSync(scratch, {recursive: true, force: true}));
 
 describe("a run evaluation's cache key", () => {
-  it("covers the evaluation worker, the metrics and maps it computes with, and the kernel, and no page or view", () => {
+  it("covers the evaluation worker, the metrics and maps it computes with, and the kernel, and no page, view or scheduling", () => {
     const files = evaluationSources().map((f) => f.replace(/^.*\/src\//, "src/"));
     for (const f of ["src/data/eval-worker.ts", "src/data/evaluation.ts", "src/model/metrics.ts", "src/model/effective.ts", "src/model/ablation.ts", "src/model/keyEffects.ts", "src/data/wasmSlice.ts", "src/model/kernels/attention.as.ts"]) {
       expect(files).toContain(f);
     }
     expect(files.filter((f) => /^src\/(pages|components|upload|sources)\//.test(f) || f.endsWith(".md"))).toEqual([]);
+    // nor how runs are found and scheduled: a change to the queue or the loaders' run lookup re-evaluates nothing
+    expect(files.filter((f) => ["src/data/runs.ts", "src/data/trainQueue.ts"].includes(f))).toEqual([]);
   });
 
   it("names one file per run, beside nothing else", () => {

@@ -6,8 +6,8 @@
 // same layers run through [B,H,·,d] (the path caches take), forward and every gradient.
 import * as tf from "@tensorflow/tfjs";
 import {describe, expect, it} from "vitest";
-import {kernelBytes} from "../src/data/kernels.js";
-import {attentionCore, causalMask, coreIsFused, setAttentionCore, type Cache, type CoreMode} from "../src/model/attention.js";
+import {kernelBytes, useAttentionKernel} from "../src/data/kernels.js";
+import {attentionCore, causalMask, coreIsFused, setAttentionCore, setAttentionKernel, type Cache, type CoreMode} from "../src/model/attention.js";
 import {FULL, makeConfig, TINY, type ModelConfig, type Preset} from "../src/model/config.js";
 import {AttentionKernel} from "../src/model/fusedAttention.js";
 import {attentionSublayer} from "../src/model/model.js";
@@ -138,6 +138,37 @@ describe("fused attention kernel", () => {
     const before = tf.memory().numTensors;
     viaCore("fused", c, q, k, v, dz, null);
     expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it("keeps a forward pass's weights only under a gradient tape, frees them in the backward pass and reuses their memory", async () => {
+    const c = CASES[1];
+    const n = c.G * c.S * c.d;
+    const [q, k, v] = [1, 2, 3].map((s) => tf.tensor4d(random(n, 30 + s), [1, c.G, c.S, c.d]));
+    const kernel = new AttentionKernel(await kernelBytes());
+    setAttentionKernel(kernel);
+    try {
+      const during: number[] = [];
+      const step = () =>
+        tf.tidy(() => {
+          const f = (a: tf.Tensor) => {
+            const z = attentionCore(a as tf.Tensor4D, k as tf.Tensor4D, v as tf.Tensor4D, false).z;
+            during.push(kernel.usage().liveSlots);
+            return z.square().sum() as tf.Scalar;
+          };
+          tf.grad(f)(q).dataSync();
+        });
+      step();
+      expect(during).toEqual([1]);
+      expect(kernel.usage().liveSlots).toBe(0);
+      const bytes = kernel.usage().bytes;
+      step();
+      expect(kernel.usage()).toEqual({liveSlots: 0, bytes});
+      tf.tidy(() => attentionCore(q as tf.Tensor4D, k as tf.Tensor4D, v as tf.Tensor4D, false).z.dataSync()); // no tape: nothing kept
+      expect(kernel.usage().liveSlots).toBe(0);
+    } finally {
+      await useAttentionKernel();
+      for (const t of [q, k, v]) t.dispose();
+    }
   });
 
   it("compiles to the same bytes twice and refuses a module that is not the kernel", async () => {

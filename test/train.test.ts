@@ -4,6 +4,8 @@ import {TINY, makeConfig, type TrainConfig} from "../src/model/config.js";
 import {disposeParams, initParams, initWeights, type Weights} from "../src/model/params.js";
 import {splitSamples, toArrays, trainBatches} from "../src/model/task.js";
 import {evaluate, makeTrainer, predict, testF1, train, type EpochInfo} from "../src/model/train.js";
+import {makeOptimiser} from "../src/model/trainLoop.js";
+import {bceWithLogits, bitsTensor, forward} from "../src/model/model.js";
 import {ARCHS} from "../src/model/vocabulary.js";
 
 const SEED = 3;
@@ -109,5 +111,41 @@ describe("trainer memory and prediction", () => {
     const f1 = testF1(weights, cfg, {...TINY.train, test_samples: 10}, TINY.task, SEED);
     expect(f1).toBe(evaluate(params, cfg, samples).f1);
     disposeParams(params);
+  });
+});
+
+describe("the host Adam", () => {
+  it("updates every parameter as tf.train.adam does, to 1e-7 relative, over 8 steps of the IHA tiny model", () => {
+    const cfg = makeConfig(TINY, "iha");
+    const [ours, theirs] = [initParams(cfg, SEED), initParams(cfg, SEED)];
+    const {bits, labels} = toArrays(trainBatches(SEED, 1, 16 * 8, TINY.task));
+    const N = cfg.m * cfg.m;
+    const loss = (params: typeof ours, s: number) => () => {
+      const x = bitsTensor(bits.subarray(s * 16 * N, (s + 1) * 16 * N), cfg);
+      return bceWithLogits(forward(params, cfg, x), tf.tensor2d(labels.subarray(s * 16 * N, (s + 1) * 16 * N), x.shape));
+    };
+    const optimiser = makeOptimiser(ours, THIRTY_STEPS.lr);
+    const reference = tf.train.adam(THIRTY_STEPS.lr);
+    const tensorsAfterFirst: number[] = [];
+    for (let s = 0; s < 8; s++) {
+      const a = optimiser.step(loss(ours, s));
+      const b = tf.tidy(() => (reference.minimize(loss(theirs, s), true, Object.values(theirs)) as tf.Scalar).dataSync()[0]);
+      expect(Math.abs(a - b) / Math.abs(b), `loss of step ${s + 1}`).toBeLessThanOrEqual(1e-7);
+      tensorsAfterFirst.push(tf.memory().numTensors);
+    }
+    let moved = 0;
+    for (const name of Object.keys(ours)) {
+      const [x, y, start] = [ours[name].dataSync(), theirs[name].dataSync(), initWeights(cfg, SEED)[name]];
+      for (let i = 0; i < x.length; i++) {
+        expect(Math.abs(x[i] - y[i]), `${name}[${i}]`).toBeLessThanOrEqual(1e-7 * Math.max(Math.abs(y[i]), 1e-3));
+        if (x[i] !== start[i]) moved++;
+      }
+    }
+    expect(moved).toBeGreaterThan(0.9 * Object.values(ours).reduce((n, v) => n + v.size, 0));
+    expect(new Set(tensorsAfterFirst).size, "no tensor kept per step").toBe(1);
+    optimiser.dispose();
+    reference.dispose();
+    disposeParams(ours);
+    disposeParams(theirs);
   });
 });

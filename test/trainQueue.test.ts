@@ -1,7 +1,7 @@
 // The training queue's estimate, the FLOP counts it rests on, and what a trained model's cache key covers.
 import {describe, expect, it} from "vitest";
 import {trainingSources} from "../src/data/runs.js";
-import {secondsLeft, type Job, type State} from "../src/data/trainQueue.js";
+import {secondsLeft, type Job, type State, type TaskState} from "../src/data/trainQueue.js";
 import {FULL, makeConfig} from "../src/model/config.js";
 import {epochFlops, trainStepFlops} from "../src/model/cost.js";
 
@@ -52,6 +52,27 @@ describe("secondsLeft", () => {
     const left = secondsLeft(states, 1)!;
     expect(left.seconds).toBeCloseTo(30 + 40, 6);
     expect(left.bound).toBe(false);
+  });
+});
+
+describe("secondsLeft with follow-up tasks", () => {
+  it("adds each task's time, as its kind's finished tasks took, less what it has run; counts the kinds not timed yet", () => {
+    const training: State = {job: job("a", 100), last: {epoch: 2, max_epochs: 4, seconds: 20}}; // 2 more epochs: 20 s
+    const states: State[] = [{job: job("a", 100), last: {epoch: 4, max_epochs: 4, seconds: 40}, done: 1}, training];
+    const now = 1_000_000;
+    const tasks: TaskState[] = [
+      {kind: "a", seconds: 50},
+      {kind: "a", seconds: 70}, // kind a's tasks take 60 s
+      {kind: "a", started: now - 15_000}, // 45 s left
+      {kind: "a", run: training}, // after its run's 20 s: 60 s
+      {kind: "b"}, // no b task has finished: not estimated
+    ];
+    const left = secondsLeft(states, 2, tasks, now)!;
+    expect(left.untimed).toBe(1);
+    expect(left.bound).toBe(false);
+    expect(left.seconds).toBeCloseTo(Math.max((20 + 45 + 60) / 2, 20 + 60), 6); // the run and its task: 80 s
+    expect(secondsLeft(states, 1, tasks, now)!.seconds).toBeCloseTo(20 + 45 + 60, 6); // one core: the total
+    expect(secondsLeft(states, 2, [], now)!).toEqual({seconds: 20, bound: false, untimed: 0});
   });
 });
 

@@ -6,7 +6,7 @@ import {RELATION, type RelationRunRecord} from "../model/family.js";
 import {evaluateRun} from "./evaluation.js";
 import {writeEvaluation} from "./evaluations.js";
 import {useBackend} from "./loader.js";
-import {loadRun} from "./runs.js";
+import {loadRun} from "./runRecord.js";
 
 const [presetName, arch, seedText, dir, output] = process.argv.slice(2);
 const preset = Object.hasOwn(RELATION.presets, presetName) ? RELATION.presets[presetName as keyof typeof RELATION.presets] : undefined;

@@ -21,8 +21,7 @@ import {
 } from "../model/metrics.js";
 import {testF1} from "../model/train.js";
 import {batchMaps, forEachBatch} from "./maps.js";
-import {evaluationFile, readEvaluation} from "./evaluations.js";
-import {ensureRuns, runDir, type Run} from "./runs.js";
+import type {Run} from "./runRecord.js";
 import {positiveCells, testSamples, VIEW_SEED} from "./showcase.js";
 import {ARCHS, MAP_KIND_FILE_NAMES, mapKindsFor, type Arch, type MapKind} from "../model/vocabulary.js";
 
@@ -240,17 +239,6 @@ function ablatedF1(run: Run, preset: Preset, ablate: typeof ablateHead = ablateH
   return f1;
 }
 
-/**
- * The evaluations of every architecture and seed on a preset, keyed "arch/seed": trains and evaluates the
- * missing runs first (in the training queue, both cores), then reads the cached files.
- */
-export async function ensureEvaluations(preset: Preset, seeds: number[]): Promise<Map<string, RunEvaluation>> {
-  await ensureRuns(RELATION, preset, seeds, true);
-  return new Map(
-    ARCHS.flatMap((arch) => seeds.map((seed) => [`${arch}/${seed}`, readEvaluation<RunEvaluation>(evaluationFile(runDir(RELATION, preset, arch, seed)))] as const))
-  );
-}
-
 /** Running sums of Spearman's ρ over (head, query) pairs. */
 interface KeySums {
   head_output_raw: number;
@@ -380,9 +368,8 @@ function overSeeds(runs: RunMetrics[]) {
   };
 }
 
-/** The whole metrics.json object for a preset and its seeds (trains and evaluates missing runs first). */
-export async function buildMetrics(preset: Preset, seeds: number[]) {
-  const evaluations = await ensureEvaluations(preset, seeds);
+/** The whole metrics.json object for a preset and its seeds, from their evaluations keyed "arch/seed" (runs.ts ensureEvaluations). */
+export function buildMetrics(preset: Preset, seeds: number[], evaluations: Map<string, RunEvaluation>) {
   const {n_layers, n_heads} = preset.model;
   const architectures: Record<string, unknown> = {};
   const cellsBySeed: Record<string, number> = {};

@@ -10,7 +10,6 @@ import {fileURLToPath} from "node:url";
 import {deserialize, serialize} from "node:v8";
 import {importClosure} from "./importClosure.js";
 import {KERNEL_SOURCE} from "./kernels.js";
-import type {Task} from "./trainQueue.js";
 
 export const EVALUATION_DIR = ".cache/evaluations";
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -35,12 +34,6 @@ function evaluationKey(): string {
 /** The evaluation file of the run in `runDir` (a runs.ts runDir). */
 export function evaluationFile(runDir: string): string {
   return join(EVALUATION_DIR, `${basename(runDir)}-${evaluationKey()}.v8`);
-}
-
-/** The queue task that evaluates the relation run of this preset, architecture and seed stored in `runDir`. */
-export function evaluationTask(presetName: string, arch: string, seed: number, runDir: string): Task {
-  const output = evaluationFile(runDir);
-  return {label: `evaluation of ${arch} seed ${seed}`, script: WORKER, args: [presetName, arch, String(seed), runDir, output], output};
 }
 
 /** Writes a value to `file` all at once (a temporary sibling renamed into place). */

@@ -1,8 +1,7 @@
 // data/heads.arrow: head-pattern scores and ablation F1 per head (src/data/heads.ts).
-import {ensureEvaluations} from "./evaluation.js";
 import {headsTable} from "./heads.js";
 import {runLoader} from "./loader.js";
-import {ensureRuns, selectedPreset} from "./runs.js";
+import {ensureEvaluations, ensureRuns, selectedPreset} from "./runs.js";
 import {VIEW_SEED} from "./showcase.js";
 import {RELATION} from "../model/family.js";
 

@@ -34,7 +34,7 @@ interface HeadRow {
   source_ablated_f1: number;
 }
 
-/** `evaluations` holds at least the seed-0 run of every architecture, keyed "arch/seed" (evaluation.ensureEvaluations). */
+/** `evaluations` holds at least the seed-0 run of every architecture, keyed "arch/seed" (runs.ensureEvaluations). */
 export function headsTable(runs: Map<string, Run>, evaluations: Map<string, RunEvaluation>, preset: Preset): Uint8Array {
   const samples = showcaseSamples(preset);
   const {m} = preset.task;

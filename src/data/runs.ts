@@ -7,29 +7,22 @@ import {createHash} from "node:crypto";
 import {readFileSync} from "node:fs";
 import {join, relative} from "node:path";
 import {fileURLToPath} from "node:url";
-import {FAMILIES, type FamilyName, type FamilyTypes, type ModelFamily, type RelationRunRecord} from "../model/family.js";
-import type {Weights} from "../model/params.js";
-import {decodeSafetensors} from "../model/safetensors.js";
-import {evaluationTask} from "./evaluations.js";
+import type {Preset} from "../model/config.js";
+import {FAMILIES, RELATION, type FamilyName, type FamilyTypes, type ModelFamily} from "../model/family.js";
+import {ARCHS} from "../model/vocabulary.js";
+import type {RunEvaluation} from "./evaluation.js";
+import {evaluationFile, readEvaluation} from "./evaluations.js";
 import {importClosure} from "./importClosure.js";
 import {KERNEL_SOURCE} from "./kernels.js";
-import {RUN_FILE, WEIGHTS_FILE} from "./runRecord.js";
-import {trainMissing, type Job} from "./trainQueue.js";
+import {loadRun, RUN_FILE, WEIGHTS_FILE, type Run} from "./runRecord.js";
+import {trainMissing, type Job, type Task} from "./trainQueue.js";
 
-export {RUN_FILE, WEIGHTS_FILE};
+export {RUN_FILE, WEIGHTS_FILE, type Run};
 
 export const CACHE_DIR = ".cache/models";
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const WORKER = fileURLToPath(new URL("./train-worker.ts", import.meta.url));
-
-/**
- * A trained run: its record and the weights it keeps (a relation run's best epoch, an LM's last step). The
- * record type defaults to the relation family's, the one most loaders read.
- */
-export interface Run<R = RelationRunRecord> {
-  record: R;
-  weights: Weights;
-}
+const EVAL_WORKER = fileURLToPath(new URL("./eval-worker.ts", import.meta.url));
 
 /** The runs of one family, keyed "arch/seed". */
 export type Runs<T extends FamilyTypes> = Map<string, Run<T["record"]>>;
@@ -91,13 +84,6 @@ export function runDir<T extends FamilyTypes>(family: ModelFamily<T>, preset: T[
   return join(CACHE_DIR, `${preset.name}-${family.kind(arch)}-seed${seed}-${runKey(family, preset, arch, seed)}`);
 }
 
-export function loadRun<R>(dir: string): Run<R> {
-  const record = JSON.parse(readFileSync(join(dir, RUN_FILE), "utf-8")) as R;
-  const {tensors} = decodeSafetensors(readFileSync(join(dir, WEIGHTS_FILE)));
-  const weights: Weights = Object.fromEntries(Object.entries(tensors).map(([name, {data}]) => [name, data]));
-  return {record, weights};
-}
-
 /** Rank in the training queue by kind, costliest first (measured step times: docs/benchmarks.md). */
 const QUEUE_ORDER = ["iha", "lm_iha", "talking_heads", "mha", "lm_mha"];
 
@@ -154,4 +140,21 @@ export async function ensureRuns<T extends FamilyTypes>(
   family.validatePreset(preset); // before anything trains
   await trainMissing([...jobs(family, preset, seeds, evaluate), ...buildCompanions(preset.name, family.name)], preset.name);
   return new Map(family.archs.flatMap((arch) => seeds.map((seed) => [`${arch}/${seed}`, loadRun<T["record"]>(runDir(family, preset, arch, seed))] as const)));
+}
+
+/** The queue task that evaluates the relation run of this preset, architecture and seed stored in `runDir`. */
+export function evaluationTask(presetName: string, arch: string, seed: number, runDir: string): Task {
+  const output = evaluationFile(runDir);
+  return {label: `evaluation of ${arch} seed ${seed}`, script: EVAL_WORKER, args: [presetName, arch, String(seed), runDir, output], output};
+}
+
+/**
+ * The evaluations of every architecture and seed on a preset, keyed "arch/seed": trains and evaluates the
+ * missing runs first (in the training queue, both cores), then reads the cached files.
+ */
+export async function ensureEvaluations(preset: Preset, seeds: number[]): Promise<Map<string, RunEvaluation>> {
+  await ensureRuns(RELATION, preset, seeds, true);
+  return new Map(
+    ARCHS.flatMap((arch) => seeds.map((seed) => [`${arch}/${seed}`, readEvaluation<RunEvaluation>(evaluationFile(runDir(RELATION, preset, arch, seed)))] as const))
+  );
 }

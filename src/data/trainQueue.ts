@@ -1,5 +1,5 @@
 // Trains runs in worker processes from one queue, one per core at a time, longest first, and prints
-// one estimate for the whole queue while it trains. Workers report each epoch over the IPC channel
+// one estimate for the whole queue (runs and follow-up tasks) while it trains. Workers report each epoch over the IPC channel
 // (runRecord.ts's `reportEpoch`); their own per-epoch lines go straight to stderr. A run may carry a
 // follow-up task (its evaluation, evaluations.ts) that joins the same queue once the run exists, so it
 // runs on a core that training would otherwise leave idle.
@@ -53,15 +53,30 @@ export interface State {
   done?: number;
 }
 
+/** A follow-up task in the queue: its run's kind, that run's state while it trains, when it started and how long it took. */
+export interface TaskState {
+  kind: string;
+  run?: State;
+  started?: number;
+  seconds?: number;
+}
+
 /**
  * Seconds the queue still needs on `cores` cores. A run's epochs take as long as its kind's so far
  * (seconds per FLOP of the kind's latest report), or, for a kind not started yet, as long as its FLOPs at
  * the mean rate of the kinds that have reported. A run is assumed to take all its epochs until one of its
  * kind has finished (then that one's epoch count is used), so early estimates are upper bounds (`bound`).
- * The queue cannot finish before its longest remaining run, nor before the total work shared over the
- * cores. Null until some run has reported an epoch.
+ * A follow-up task takes as long as the finished ones of its kind took on average, less the time it has
+ * run; the tasks of a kind none of which has finished are not estimated but counted (`untimed`). The queue
+ * cannot finish before its longest remaining run and that run's task, nor before the total work shared over
+ * the cores. Null until some run has reported an epoch.
  */
-export function secondsLeft(states: State[], cores: number): {seconds: number; bound: boolean} | null {
+export function secondsLeft(
+  states: State[],
+  cores: number,
+  tasks: TaskState[] = [],
+  now = Date.now(),
+): {seconds: number; bound: boolean; untimed: number} | null {
   const rate = new Map<string, number>(); // seconds per FLOP, by kind
   const epochs = new Map<string, number>(); // epochs of a finished run, by kind
   for (const s of states) {
@@ -73,15 +88,32 @@ export function secondsLeft(states: State[], cores: number): {seconds: number; b
   let total = 0;
   let longest = 0;
   let bound = false;
+  const runLeft = new Map<State, number>();
   for (const s of states) {
     if (s.done !== undefined) continue;
     const expected = epochs.get(s.job.kind) ?? s.job.max_epochs;
     if (!epochs.has(s.job.kind)) bound = true;
     const left = (rate.get(s.job.kind) ?? meanRate) * s.job.flops_per_epoch * Math.max(0, expected - (s.last?.epoch ?? 0));
+    runLeft.set(s, left);
     total += left;
     longest = Math.max(longest, left);
   }
-  return {seconds: Math.max(total / cores, longest), bound};
+  const took = new Map<string, number[]>(); // seconds of the finished tasks, by kind
+  for (const t of tasks) if (t.seconds !== undefined) took.set(t.kind, [...(took.get(t.kind) ?? []), t.seconds]);
+  let untimed = 0;
+  for (const t of tasks) {
+    if (t.seconds !== undefined) continue;
+    const times = took.get(t.kind);
+    if (!times) {
+      untimed++;
+      continue;
+    }
+    const expected = times.reduce((a, b) => a + b, 0) / times.length;
+    const left = Math.max(0, expected - (t.started !== undefined ? (now - t.started) / 1000 : 0));
+    total += left;
+    longest = Math.max(longest, left + (t.run ? (runLeft.get(t.run) ?? 0) : 0));
+  }
+  return {seconds: Math.max(total / cores, longest), bound, untimed};
 }
 
 function minutes(seconds: number): string {
@@ -129,14 +161,18 @@ export async function trainMissing(jobs: Job[], presetName: string): Promise<voi
     console.error(`${head}: ${followUps.map((t) => t.label).join(", ")}`);
   }
   const states: State[] = missing.map((job) => ({job}));
+  const taskStates = new Map<Task, TaskState>(
+    byCost.filter((j) => j.then && followUps.includes(j.then)).map((j) => [j.then!, {kind: j.kind, run: states.find((s) => s.job === j)}]),
+  );
   const t0 = Date.now();
   let lastReport = 0;
   const report = (force = false) => {
     if (states.length === 0 || (!force && Date.now() - lastReport < REPORT_EVERY_S * 1000)) return;
     lastReport = Date.now();
     const done = states.filter((s) => s.done !== undefined).length;
-    const left = secondsLeft(states, cores);
-    const estimate = left === null ? "estimate after the first epoch" : `about ${minutes(left.seconds)} left${left.bound ? " at most (runs may stop early)" : ""}`;
+    const left = secondsLeft(states, cores, [...taskStates.values()]);
+    const untimed = left?.untimed ? `, and ${left.untimed} task(s) of kinds not timed yet` : "";
+    const estimate = left === null ? "estimate after the first epoch" : `about ${minutes(left.seconds)} left${left.bound ? " at most (runs may stop early)" : ""}${untimed}`;
     console.error(`mixviz: ${done} of ${states.length} models trained, ${minutes((Date.now() - t0) / 1000)} elapsed, ${estimate}`);
   };
   const training = [...states];
@@ -145,7 +181,10 @@ export async function trainMissing(jobs: Job[], presetName: string): Promise<voi
   let finished = 0;
   const runTask = async (task: Task) => {
     const started = Date.now();
+    const state = taskStates.get(task);
+    if (state) state.started = started;
     await runWorker(task.script, task.args, task.label);
+    if (state) state.seconds = (Date.now() - started) / 1000;
     finished++;
     console.error(`mixviz: ${task.label} done in ${Math.round((Date.now() - started) / 1000)} s (${finished} of ${followUps.length} tasks)`);
   };

@@ -2,6 +2,7 @@
 // projection and the activation cache. Only reshape / transpose / matMul (no einsum, no gather),
 // so every op has a gradient on every TF.js backend.
 import * as tf from "@tensorflow/tfjs";
+import {addBias, thinProductTN} from "./hostSums.js";
 import {fusedAttention, groupRows, type AttentionKernel, type RowLayout} from "./fusedAttention.js";
 import type {SharedShape} from "./config.js";
 
@@ -11,7 +12,8 @@ import type {SharedShape} from "./config.js";
  * the wasm backend runs about 10× slower than a Transpose followed by a plain product (measured on
  * [2304,256]ᵀ·[2304,64]: 38 ms vs 3.5 ms). The weight gradient transposes the thinner of a [M,K] and
  * dy [M,N] (the wasm Transpose is slow, packing the other as the right-hand operand is not: at IHA's
- * α mix, [18432,8]ᵀ·[18432,64] takes 0.6 ms, (dyᵀ·a)ᵀ 11 ms). Used for every 2-D product in the trained path.
+ * α mix, [18432,8]ᵀ·[18432,64] takes 0.6 ms, (dyᵀ·a)ᵀ 11 ms); with one or two columns on either side it is
+ * summed on the host (thinProductTN). Used for every 2-D product in the trained path.
  */
 export const matMul2d = tf.customGrad(((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
   const [a, b, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.GradSaveFunc];
@@ -22,7 +24,12 @@ export const matMul2d = tf.customGrad(((...args: (tf.Tensor | tf.GradSaveFunc)[]
       const [sa, sb] = saved as [tf.Tensor2D, tf.Tensor2D];
       const da = tf.matMul(dy, sb.transpose()); // [M,N]·[N,K] → [M,K]
       const [K, N] = sb.shape;
-      const db = K <= N ? tf.matMul(sa.transpose(), dy) : tf.matMul(dy.transpose(), sa).transpose(); // [K,N], thinner one transposed
+      const db =
+        Math.min(K, N) <= 2
+          ? thinProductTN(sa, dy) // on the host: XNNPACK would repack the wide operand for two columns' worth of work
+          : K <= N
+            ? tf.matMul(sa.transpose(), dy)
+            : tf.matMul(dy.transpose(), sa).transpose(); // [K,N], thinner one transposed
       return [da, db];
     },
   };
@@ -85,7 +92,7 @@ export function projectHeads(x: tf.Tensor3D, W: tf.Tensor, b: tf.Tensor | null, 
   const Wflat = W.transpose(headsLast ? [1, 2, 0] : [1, 0, 2]).reshape([D, H * d]); // [D, H*d]
   const y = matMul2d(x.reshape([B * N, D]), Wflat); // [B*N, H*d]
   if (!b) return y;
-  return y.add((headsLast ? b.transpose() : b).reshape([H * d])); // [B*N, H*d] + bias in the same column order
+  return addBias(y, headsLast ? b.transpose() : b) as tf.Tensor2D; // [B*N, H*d] + bias in the same column order
 }
 
 /** [B,N,H,d] → [B,H,N,d], the layout of the TF.js attention cores. */
@@ -129,7 +136,7 @@ export function mergeHeads(ctx: AttnContext, z: tf.Tensor4D): tf.Tensor3D {
 export function outputProjection(ctx: AttnContext, z: tf.Tensor, B: number, N: number, headsLast = false): tf.Tensor3D {
   const {n_heads: H, d_head: d, d_model: D} = ctx.cfg;
   const WO = (headsLast ? ctx.param("W_O").transpose([1, 0, 2]) : ctx.param("W_O")).reshape([H * d, D]); // [H*d, D]
-  return matMul2d(z.reshape([B * N, H * d]), WO).add(ctx.param("b_O")).reshape([B, N, D]) as tf.Tensor3D; // [B,N,D]
+  return addBias(matMul2d(z.reshape([B * N, H * d]), WO), ctx.param("b_O")).reshape([B, N, D]) as tf.Tensor3D; // [B,N,D]
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -29,7 +29,7 @@ export interface ModelConfig extends SharedShape {
 
 /** Optimiser, data volume and stopping rule. */
 export interface TrainConfig {
-  /** Adam learning rate (β1 0.9, β2 0.999, ε 1e-8: TF.js's tf.train.adam defaults) */
+  /** Adam learning rate (β1 0.9, β2 0.999, ε 1e-7: TF.js's tf.train.adam defaults on a float32 backend) */
   lr: number;
   batch_size: number;
   /** fresh training samples drawn per epoch; the remainder after whole batches is dropped */

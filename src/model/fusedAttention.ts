@@ -1,18 +1,21 @@
 // The fused attention core (kernels/attention.as.ts, compiled to WebAssembly SIMD) as a TF.js op:
 // z = softmax(q kᵀ + mask) v per (batch, head) group, forward and backward each one kernel call per
-// group (many short calls let the engine's optimising compiler take over after the first few), with
-// no S×T map kept between them (the backward recomputes it from the row log-sum-exp). The operands are
-// read, and the results written, in the layout the calling layer's products make (RowLayout): the
-// kernel gathers rows from it and scatters them back, so no layer transposes into or out of the core.
+// group (many short calls let the engine's optimising compiler take over after the first few). When a
+// gradient is recorded, the forward leaves the weights A and its rows in a slot of the kernel's memory
+// that the backward reads and then frees (the next step's forward takes the same slot): no S×T map is
+// recomputed or copied. The operands are read, and the results written, in the layout the calling layer's
+// products make (RowLayout): the kernel gathers rows from it and scatters them back, so no layer
+// transposes into or out of the core.
 // The bytes of the compiled module come from whoever runs training (src/data/kernels.ts in Node); this
 // file only needs the WebAssembly API.
 import * as tf from "@tensorflow/tfjs";
+import {floats, tensorOf} from "./tensorData.js";
 
 interface KernelExports {
   memory: WebAssembly.Memory;
   heapBase(): number;
-  forward(S: number, T: number, dp: number, q: number, k: number, v: number, mask: number, z: number, lse: number, A: number, scratch: number): void;
-  backward(S: number, T: number, dp: number, q: number, k: number, v: number, mask: number, z: number, lse: number, dz: number, dq: number, dk: number, dv: number, scratch: number): void;
+  forward(S: number, T: number, dp: number, q: number, k: number, v: number, mask: number, z: number, w: number, A: number, scratch: number): void;
+  backward(S: number, T: number, dp: number, q: number, k: number, v: number, z: number, w: number, dz: number, dq: number, dk: number, dv: number, scratch: number): void;
   gather(x: number, rows: number, ...layout: number[]): void;
   scatter(rows: number, x: number, ...layout: number[]): void;
 }
@@ -59,9 +62,30 @@ export function pseudoRows(B: number, N: number, d: number, H: number, P: number
   return {B, H, N, P, d, stride: [N * d * H * P, P, d * H * P, 1, H * P]};
 }
 
-/** The compiled kernel with its linear memory, laid out afresh for every call. */
+/**
+ * What the backward pass reads of one forward pass, in a slot of the kernel's memory: the weights
+ * w [G,S,Tp] (at the slot's offset), then q (scaled), k, v and z as the kernel's rows [G,·,dp] (byte offsets).
+ */
+interface Saved {
+  w: number;
+  q: number;
+  k: number;
+  v: number;
+  z: number;
+}
+
+/**
+ * The compiled kernel with its linear memory: slots of saved forward passes from the module's heap base up
+ * (a stack: a slot freed on top is taken off, so one forward and one backward per step reuse the same
+ * bytes), and above them the buffers of the call in progress, laid out afresh for every call.
+ */
 export class AttentionKernel {
   private readonly wasm: KernelExports;
+  private readonly base: number;
+  /** the saved slots, lowest first: byte offset, size, and whether the backward pass has freed it */
+  private readonly slots: {offset: number; bytes: number; free: boolean}[] = [];
+  /** frees the slot of a forward pass whose gradient was never asked for, once its op is collected */
+  private readonly unclaimed = new FinalizationRegistry<number>((slot) => this.release(slot));
 
   constructor(bytes: Uint8Array<ArrayBuffer>) {
     const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {env: {abort: () => { throw new Error("attention kernel aborted"); }}});
@@ -69,37 +93,60 @@ export class AttentionKernel {
     for (const name of ["memory", "heapBase", "forward", "backward", "gather", "scatter"]) {
       if (!(name in instance.exports)) throw new Error(`this WebAssembly module is not the attention kernel: it has no "${name}" export`);
     }
+    this.base = (this.wasm.heapBase() + 15) & ~15;
   }
 
-  /** Byte offsets of `floats` consecutive buffers (sizes in floats, 16-byte aligned), growing memory to fit. */
-  private layout(floats: number[]): number[] {
-    let at = (this.wasm.heapBase() + 15) & ~15;
+  /** The first byte above the saved slots. */
+  private slotsEnd(): number {
+    const top = this.slots[this.slots.length - 1];
+    return top ? top.offset + top.bytes : this.base;
+  }
+
+  /** Grows the memory to hold `end` bytes. */
+  private reach(end: number): void {
+    const have = this.wasm.memory.buffer.byteLength;
+    if (end > have) this.wasm.memory.grow(Math.ceil((end - have) / 65536));
+  }
+
+  /** Byte offsets of `floats` consecutive buffers (sizes in floats, 16-byte aligned) from `start`, growing memory to fit. */
+  private place(start: number, floats: number[]): number[] {
+    let at = start;
     const offsets = floats.map((n) => {
       const o = at;
       at += (n * 4 + 15) & ~15;
       return o;
     });
-    const have = this.wasm.memory.buffer.byteLength;
-    if (at > have) this.wasm.memory.grow(Math.ceil((at - have) / 65536));
+    this.reach(at);
     return offsets;
+  }
+
+  /** The call's buffers (sizes in floats) above the slots: their byte offsets. */
+  private layout(floats: number[]): number[] {
+    return this.place(this.slotsEnd(), floats);
+  }
+
+  /** A new slot of `floats` consecutive buffers on top of the others: their byte offsets (the first is the slot's). */
+  private claim(floats: number[]): number[] {
+    const offsets = this.place(this.slotsEnd(), [...floats, 0]);
+    const end = offsets.pop()!;
+    this.slots.push({offset: offsets[0], bytes: end - offsets[0], free: false});
+    return offsets;
+  }
+
+  /** Frees the slot at `offset`, and takes the free slots on top of the stack off it. */
+  private release(offset: number): void {
+    const slot = this.slots.find((s) => s.offset === offset);
+    if (slot) slot.free = true;
+    while (this.slots.length && this.slots[this.slots.length - 1].free) this.slots.pop();
+  }
+
+  /** Slots held by forward passes whose backward pass has not run, and the memory's size in bytes (for tests). */
+  usage(): {liveSlots: number; bytes: number} {
+    return {liveSlots: this.slots.filter((s) => !s.free).length, bytes: this.wasm.memory.buffer.byteLength};
   }
 
   private view(offset: number, floats: number): Float32Array {
     return new Float32Array(this.wasm.memory.buffer, offset, floats);
-  }
-
-  /**
-   * Arrays the backward pass has finished with, reused for the next forward's rows: a fresh multi-megabyte
-   * array costs its page faults on first touch (0.4–20 ms each on the build machine), a reused one does not.
-   */
-  private readonly spare: Float32Array[] = [];
-
-  /** A copy of `floats` floats at `offset`, in a spare array of that size when there is one. */
-  private copy(offset: number, floats: number): Float32Array {
-    const i = this.spare.findIndex((a) => a.length === floats);
-    const out = i >= 0 ? this.spare.splice(i, 1)[0] : new Float32Array(floats);
-    out.set(this.view(offset, floats));
-    return out;
   }
 
   /** Copies `data` (in `layout`) into the kernel's memory at `raw`, then its rows, times `scale`, to `rows`. */
@@ -116,70 +163,61 @@ export class AttentionKernel {
 
   /**
    * q (queries, scaled by `scale` here) in layouts.q, k, v in layouts.kv, mask [S·T] or null → z in
-   * layouts.q (a view of the kernel's memory, valid until its next call), lse [G·S], A [G·S·T] when asked,
-   * and, when `keep`, copies of the rows the backward pass needs (q, k, v, z as the kernel reads them).
+   * layouts.q (a view of the kernel's memory, valid until its next call), A [G·S·T] when asked, and, when
+   * `keep`, the slot that the backward pass reads (the weights and rows of this pass).
    */
   forward(dims: Dims, layouts: CoreLayouts, q: Float32Array, k: Float32Array, v: Float32Array, mask: Float32Array | null, withA: boolean, keep: boolean) {
     const {G, S, T, dp} = dims;
     const Tp = (T + 7) & ~7;
     const [qs, ks] = [G * S * dp, G * T * dp];
-    const [rq, rk, rv, oq, ok, ov, om, oz, olse, oA, oscr] = this.layout([q.length, k.length, v.length, qs, ks, ks, mask ? S * T : 0, qs, G * S, withA ? G * S * T : 0, dp * Tp + S * Tp]);
+    let saved: Saved | null = null;
+    if (keep) {
+      const [w, sq, sk, sv, sz] = this.claim([G * S * Tp, qs, ks, ks, qs]);
+      saved = {w, q: sq, k: sk, v: sv, z: sz};
+    }
+    const [rq, rk, rv, lq, lk, lv, om, lz, oA, oscr] = this.layout([q.length, k.length, v.length, keep ? 0 : qs, keep ? 0 : ks, keep ? 0 : ks, mask ? S * T : 0, keep ? 0 : qs, withA ? G * S * T : 0, dp * Tp + S * Tp]);
+    const [oq, ok, ov, oz] = saved ? [saved.q, saved.k, saved.v, saved.z] : [lq, lk, lv, lz];
     this.put(rq, oq, q, layouts.q, dp, layouts.scale);
     this.put(rk, ok, k, layouts.kv, dp, 1);
     this.put(rv, ov, v, layouts.kv, dp, 1);
     if (mask) this.view(om, S * T).set(mask);
-    const [qb, kb] = [S * dp * 4, T * dp * 4]; // bytes per group
+    const [qb, kb, wb] = [S * dp * 4, T * dp * 4, S * Tp * 4]; // bytes per group
     for (let g = 0; g < G; g++) {
-      this.wasm.forward(S, T, dp, oq + g * qb, ok + g * kb, ov + g * kb, mask ? om : 0, oz + g * qb, olse + g * S * 4, withA ? oA + g * S * T * 4 : 0, oscr);
+      this.wasm.forward(S, T, dp, oq + g * qb, ok + g * kb, ov + g * kb, mask ? om : 0, oz + g * qb, saved ? saved.w + g * wb : 0, withA ? oA + g * S * T * 4 : 0, oscr);
     }
-    const rows: SavedRows | null = keep
-      ? {q: this.copy(oq, qs), k: this.copy(ok, ks), v: this.copy(ov, ks), z: this.copy(oz, qs), lse: this.copy(olse, G * S)}
-      : null;
+    if (saved) this.unclaimed.register(saved, saved.w, saved);
     return {
       z: this.take(oz, rq, layouts.q, dp, 1), // q's layout
       A: withA ? this.view(oA, G * S * T).slice() : null, // [G,S,T]
-      rows,
+      saved,
     };
   }
 
   /**
    * Gradients of z with respect to q, k, v (each in its layout; views of the kernel's memory, valid until its
-   * next call) given dz (q's layout) and the forward's rows, whose arrays are then reused (use them once).
+   * next call) given dz (q's layout) and the forward's slot, which is then freed (use it once).
    */
-  backward(dims: Dims, layouts: CoreLayouts, rows: SavedRows, mask: Float32Array | null, dz: Float32Array) {
+  backward(dims: Dims, layouts: CoreLayouts, saved: Saved, dz: Float32Array) {
     const {G, S, T, dp} = dims;
     const Tp = (T + 7) & ~7;
     const [qs, ks] = [G * S * dp, G * T * dp];
     const kvSize = layoutSize(layouts.kv);
-    const [rdz, rdk, rdv, oq, ok, ov, om, oz, olse, odz, odq, odk, odv, oscr] = this.layout([dz.length, kvSize, kvSize, qs, ks, ks, mask ? S * T : 0, qs, G * S, qs, qs, ks, ks, 2 * dp * Tp + 2 * S * Tp]);
-    this.view(oq, qs).set(rows.q);
-    this.view(ok, ks).set(rows.k);
-    this.view(ov, ks).set(rows.v);
-    this.view(oz, qs).set(rows.z);
-    this.view(olse, G * S).set(rows.lse);
-    for (const a of [rows.q, rows.k, rows.v, rows.z, rows.lse]) this.spare.push(a);
+    const [rdz, rdk, rdv, odz, odq, odk, odv, oscr] = this.layout([dz.length, kvSize, kvSize, qs, qs, ks, ks, dp * Tp + S * Tp]);
     this.put(rdz, odz, dz, layouts.q, dp, 1);
-    if (mask) this.view(om, S * T).set(mask);
-    const [qb, kb] = [S * dp * 4, T * dp * 4]; // bytes per group
+    const [qb, kb, wb] = [S * dp * 4, T * dp * 4, S * Tp * 4]; // bytes per group
     for (let g = 0; g < G; g++) {
       const [gq, gk] = [g * qb, g * kb];
-      this.wasm.backward(S, T, dp, oq + gq, ok + gk, ov + gk, mask ? om : 0, oz + gq, olse + g * S * 4, odz + gq, odq + gq, odk + gk, odv + gk, oscr);
+      this.wasm.backward(S, T, dp, saved.q + gq, saved.k + gk, saved.v + gk, saved.z + gq, saved.w + g * wb, odz + gq, odq + gq, odk + gk, odv + gk, oscr);
     }
-    return {
+    const grads = {
       dq: this.take(odq, rdz, layouts.q, dp, layouts.scale), // d/dq = scale · d/d(scaled q); out through dz's buffer
       dk: this.take(odk, rdk, layouts.kv, dp, 1),
       dv: this.take(odv, rdv, layouts.kv, dp, 1),
     };
+    this.unclaimed.unregister(saved);
+    this.release(saved.w);
+    return grads;
   }
-}
-
-/** What the backward pass needs of the forward's: q (scaled), k, v and z as the kernel's rows [G,·,dp], lse [G,S]. */
-interface SavedRows {
-  q: Float32Array;
-  k: Float32Array;
-  v: Float32Array;
-  z: Float32Array;
-  lse: Float32Array;
 }
 
 /** Where the core reads q (and writes z) and where it reads k and v, and the logit scale applied to q. */
@@ -197,29 +235,6 @@ function layoutSize(l: RowLayout): number {
 /** The shape and strides of a layout as the kernel's gather and scatter take them. */
 function layoutArgs(l: RowLayout, dp: number): number[] {
   return [l.B, l.H, l.N, l.P, l.d, dp, ...l.stride];
-}
-
-/** What the wasm backend keeps of a tensor: its bytes sit in the backend's WebAssembly memory at memoryOffset. */
-interface WasmBackendStorage {
-  wasm: {HEAPU8: Uint8Array};
-  dataIdMap: {get(dataId: object): {memoryOffset?: number | null} | undefined};
-}
-
-/**
- * A float32 tensor's data. On the wasm backend, a view of the backend's own memory (no copy: dataSync()
- * copies into a fresh array, 0.4–20 ms for IHA's 4.7 MB operands against 0.1 ms for copying from the
- * view); use it before the backend allocates again. Elsewhere dataSync().
- */
-function floats(t: tf.Tensor): Float32Array {
-  const backend = tf.backend() as unknown as Partial<WasmBackendStorage>;
-  const offset = t.dtype === "float32" ? backend.dataIdMap?.get(t.dataId)?.memoryOffset : null;
-  if (backend.wasm && typeof offset === "number") return new Float32Array(backend.wasm.HEAPU8.buffer, offset, t.size);
-  return t.dataSync() as Float32Array;
-}
-
-/** A tensor holding a copy of `view` (the wasm backend copies what it is given into its memory; others keep it). */
-function tensorOf(view: Float32Array, shape: number[]): tf.Tensor {
-  return tf.tensor(tf.getBackend() === "wasm" ? view : view.slice(), shape);
 }
 
 /**
@@ -248,15 +263,15 @@ export function fusedAttention(
   const keep = tf.engine().isTapeOn(); // read here: inside the op's forward function the engine reports the tape off
   const op = tf.customGrad(((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [tq, tk, tv] = args as [tf.Tensor, tf.Tensor, tf.Tensor];
-    // the backward's inputs are kept as the kernel's rows (copies), not as saved tensors, which TF.js would clone
+    // the backward's inputs stay in the kernel's memory (a slot), not as saved tensors, which TF.js would clone
     const out = kernel.forward(dims, layouts, floats(tq), floats(tk), floats(tv), mask, withPattern, keep);
     if (out.A) pattern = tf.keep(tf.tensor3d(out.A, [G, S, T])); // [G,S,T]
     return {
       value: tensorOf(out.z, tq.shape), // q's shape and layout
       gradFunc: (dz: tf.Tensor) => {
-        if (!out.rows) throw new Error("the fused attention core's gradient was asked for twice, or without a gradient tape in its forward pass");
-        const g = kernel.backward(dims, layouts, out.rows, mask, floats(dz));
-        out.rows = null; // handed back to the kernel for reuse
+        if (!out.saved) throw new Error("the fused attention core's gradient was asked for twice, or without a gradient tape in its forward pass");
+        const g = kernel.backward(dims, layouts, out.saved, floats(dz));
+        out.saved = null; // freed: the next forward pass takes the slot
         return [tensorOf(g.dq, tq.shape), tensorOf(g.dk, tk.shape), tensorOf(g.dv, tv.shape)];
       },
     };

@@ -4,6 +4,7 @@
 // every hooked activation under the relation model's hook names (docs/model.md, "Language model").
 import * as tf from "@tensorflow/tfjs";
 import {matMul2d, type Cache} from "./attention.js";
+import {addBias} from "./hostSums.js";
 import {validateLmConfig, type LmConfig} from "./lmConfig.js";
 import {attentionSublayer, getParam, layerNorm, put} from "./model.js";
 import type {Params} from "./params.js";
@@ -54,8 +55,7 @@ export function lmForward(params: Params, cfg: LmConfig, tokens: tf.Tensor2D, ca
   }
   const xf = layerNorm(x, getParam(params, "ln_final.w"), getParam(params, "ln_final.b")); // [B,N,D]
   put(cache, "ln_final.hook_normalized", xf);
-  const logits = matMul2d(xf.reshape([B * N, cfg.d_model]), getParam(params, "unembed.W_U")) // [B*N, V]
-    .add(getParam(params, "unembed.b_U")) // [B*N, V]
+  const logits = addBias(matMul2d(xf.reshape([B * N, cfg.d_model]), getParam(params, "unembed.W_U")), getParam(params, "unembed.b_U")) // [B*N, V]
     .reshape([B, N, cfg.d_vocab]) as tf.Tensor3D; // [B,N,V]
   put(cache, "hook_logits", logits);
   return logits;

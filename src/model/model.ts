@@ -2,6 +2,7 @@
 // per cell. forward() is used for training (no cache); runWithCache() returns every hooked activation.
 import * as tf from "@tensorflow/tfjs";
 import {LN_EPS, seqLen, validateConfig, type ModelConfig} from "./config.js";
+import {addBias, scaleShift} from "./hostSums.js";
 import {matMul2d, type AttentionFn, type AttnContext, type Cache} from "./attention.js";
 import {mhaAttention} from "./mha.js";
 import {talkingHeadsAttention} from "./talkingHeads.js";
@@ -62,7 +63,7 @@ export function layerNorm(x: tf.Tensor3D, w: tf.Tensor, b: tf.Tensor): tf.Tensor
   const mu = meanLast(x); // [B,N,1]
   const centered = x.sub(mu); // [B,N,D]
   const variance = meanLast(centered.square()); // [B,N,1]
-  return centered.div(variance.add(LN_EPS).sqrt()).mul(w).add(b) as tf.Tensor3D; // [B,N,D]
+  return scaleShift(centered.div(variance.add(LN_EPS).sqrt()), w, b) as tf.Tensor3D; // [B,N,D]
 }
 
 /** Stores an activation under `name` when a cache is being recorded. */
@@ -99,9 +100,9 @@ export function mlpSublayer(params: Params, cfg: ModelConfig, l: number, mid: tf
   const F = cfg.d_mlp;
   const p = (name: string) => getParam(params, `blocks.${l}.` + name);
   const x2 = layerNorm(mid, p("ln2.w"), p("ln2.b")).reshape([B * N, D]); // [B*N, D]
-  const hPre = matMul2d(x2, p("mlp.W_in")).add(p("mlp.b_in")); // [B*N, F]
+  const hPre = addBias(matMul2d(x2, p("mlp.W_in")), p("mlp.b_in")); // [B*N, F]
   const hPost = hPre.relu(); // [B*N, F]
-  const mlpOut = matMul2d(hPost, p("mlp.W_out")).add(p("mlp.b_out")).reshape([B, N, D]) as tf.Tensor3D; // [B,N,D]
+  const mlpOut = addBias(matMul2d(hPost, p("mlp.W_out")), p("mlp.b_out")).reshape([B, N, D]) as tf.Tensor3D; // [B,N,D]
   return {normalized: x2.reshape([B, N, D]), pre: hPre.reshape([B, N, F]), post: hPost.reshape([B, N, F]), out: mlpOut};
 }
 
@@ -127,8 +128,7 @@ export function unembed(params: Params, cfg: ModelConfig, x: tf.Tensor3D, cache?
   const [B, N] = x.shape;
   const xf = layerNorm(x, getParam(params, "ln_final.w"), getParam(params, "ln_final.b")); // [B,N,D]
   put(cache, "ln_final.hook_normalized", xf);
-  return matMul2d(xf.reshape([B * N, cfg.d_model]), getParam(params, "unembed.W_U")) // [B*N, 1]
-    .add(getParam(params, "unembed.b_U")) // [B*N, 1]
+  return addBias(matMul2d(xf.reshape([B * N, cfg.d_model]), getParam(params, "unembed.W_U")), getParam(params, "unembed.b_U")) // [B*N, 1]
     .reshape([B, N]) as tf.Tensor2D; // [B,N]
 }
 

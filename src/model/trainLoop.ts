@@ -5,6 +5,7 @@
 import * as tf from "@tensorflow/tfjs";
 import type {AnyConfig} from "./lmConfig.js";
 import {disposeParams, initParams, paramsToWeights, weightsToParams, type Params, type Weights} from "./params.js";
+import {floats, tensorOf} from "./tensorData.js";
 
 const now = () => performance.now() / 1000; // seconds; performance exists in Node ≥ 16 and browsers
 
@@ -14,19 +15,57 @@ export interface Optimiser {
   dispose(): void;
 }
 
+const BETA1 = 0.9;
+const BETA2 = 0.999;
+
+/**
+ * Adam with tf.train.adam's formula and float32 rounding, op for op (β1 0.9, β2 0.999, ε the backend's
+ * epsilon, 1e-7 for float32), run on the host over each variable's gradient: tf.train.adam makes about a
+ * dozen TF.js ops per variable and step (tensors, dispatch, moment variables), this one reads each gradient
+ * once and assigns the new value. Moments live in Float32Arrays; every product, sum, quotient and square
+ * root is rounded to float32 as TF.js's float32 kernels round it.
+ */
 export function makeOptimiser(params: Params, lr: number): Optimiser {
-  const optimizer = tf.train.adam(lr);
   const vars = Object.values(params);
+  const f = Math.fround;
+  const [b1, b2, c1, c2] = [f(BETA1), f(BETA2), f(1 - BETA1), f(1 - BETA2)];
+  const eps = f(tf.backend().epsilon());
+  const minusLr = f(-lr);
+  const m = vars.map((v) => new Float32Array(v.size));
+  const s = vars.map((v) => new Float32Array(v.size));
+  const next = vars.map((v) => new Float32Array(v.size));
+  let [acc1, acc2] = [b1, b2]; // β^t, as float32
   return {
     step(loss) {
-      const value = tf.tidy(() => optimizer.minimize(loss, true, vars) as tf.Scalar); // []
-      const result = value.dataSync()[0];
-      value.dispose();
-      return result;
+      const {value, grads} = tf.variableGrads(loss, vars);
+      try {
+        const [k1, k2] = [f(1 - acc1), f(1 - acc2)];
+        vars.forEach((variable, i) => {
+          const grad = grads[variable.name];
+          if (!grad) return;
+          const g = floats(grad); // views of the backend's memory: read before the next allocation
+          const x = floats(variable);
+          const [mi, si, out] = [m[i], s[i], next[i]];
+          for (let j = 0; j < g.length; j++) {
+            const mj = f(f(mi[j] * b1) + f(g[j] * c1));
+            const sj = f(f(si[j] * b2) + f(f(g[j] * g[j]) * c2));
+            mi[j] = mj;
+            si[j] = sj;
+            out[j] = f(f(f(f(mj / k1) / f(f(Math.sqrt(f(sj / k2))) + eps)) * minusLr) + x[j]);
+          }
+          const updated = tensorOf(out, variable.shape);
+          variable.assign(updated);
+          updated.dispose(); // the variable holds its data now
+        });
+        acc1 = f(acc1 * b1);
+        acc2 = f(acc2 * b2);
+        return value.dataSync()[0];
+      } finally {
+        value.dispose();
+        tf.dispose(Object.values(grads));
+      }
     },
-    dispose() {
-      optimizer.dispose();
-    }
+    dispose() {},
   };
 }
 

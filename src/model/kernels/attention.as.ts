@@ -1,23 +1,32 @@
 // Fused attention core, AssemblyScript compiled to WebAssembly SIMD (src/data/kernels.ts builds it;
 // src/model/fusedAttention.ts runs it). One call does one (batch, head) group, q already scaled:
-//   forward   s = q kᵀ + mask [S,T],  A = softmax(s),  z = A v [S,dp],  lse_i = log Σ_j exp(s_ij)
-//   backward  A is recomputed from s and lse (nothing of size S·T is kept between the two);
-//             D_i = dz_i · z_i,  dA = dz vᵀ,  dS = A ⊙ (dA − D),  dq = dS k,  dk = dSᵀ q,  dv = Aᵀ dz
-// Layouts are row-major float32: q, z, dz, dq [S,dp]; k, v, dk, dv [T,dp]; lse [S]; mask [S,T];
-// A [S,T]. dp is d_head padded to a multiple of 4 with zero columns (the caller pads), so every row of
-// q, k, v is whole SIMD vectors. Scratch holds kᵀ and vᵀ [dp,Tp] and two [S,Tp] blocks, Tp = T
-// rounded up to 8; the padded key columns get −∞ scores and so weight 0. Products run on tiles of four rows
-// and two vectors of columns where the shapes allow (tile4x8 below).
-// A pointer argument of 0 means "absent" (no mask, no A to write).
+//   forward   s = q kᵀ + mask [S,T],  A = softmax(s),  z = A v [S,dp]
+//   backward  given the forward's A:  D_i = dz_i · z_i,  dA = dz vᵀ,  dS = A ⊙ (dA − D),
+//             dq = dS k,  dk = dSᵀ q,  dv = Aᵀ dz
+// Layouts are row-major float32: q, z, dz, dq [S,dp]; k, v, dk, dv [T,dp]; mask [S,T]; the weights w [S,Tp]
+// (the forward leaves A there, the backward reads it: the caller keeps w between the two calls when it
+// trains); A [S,T] (a copy for caches). dp is d_head padded to a multiple of 4 with zero columns (the caller
+// pads), so every row of q, k, v is whole SIMD vectors. Tp = T rounded up to 8; the padded key columns get
+// −∞ scores and so weight 0. Products run on tiles of four rows and two vectors of columns where the shapes
+// allow (tile4x8 below).
+// A pointer argument of 0 means "absent" (no mask, no A to write, w in the scratch).
 
 const LOG2E: f32 = 1.44269504088896341;
 const LN2_HI: f32 = 0.693359375;
 const LN2_LO: f32 = -2.12194440e-4;
 /** below this, exp underflows: the result is exactly 0 (masked and padded scores land here) */
 const EXP_LO: f32 = -87.33654;
-const EXP_HI: f32 = 88.72283;
 /** 1.5·2²³ + 127: adding it rounds to an integer and leaves n + 127 in the low mantissa bits */
 const ROUND_BIAS: f32 = 12583039.0;
+/**
+ * exp4's constants, in the order of ExpConstants below, read from memory when a row starts: a constant
+ * vector written in the loop is rebuilt on every iteration (several instructions each), one held in a
+ * local is not.
+ */
+const EXP_CONSTANTS = memory.data<f32>([
+  EXP_LO, LOG2E, ROUND_BIAS, LN2_HI, LN2_LO,
+  1.9875691500e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1, 1,
+]);
 
 /** The first free byte after the module's own data: the caller lays its buffers out from here. */
 export function heapBase(): usize {
@@ -35,26 +44,30 @@ export function heapBase(): usize {
 }
 
 /**
- * exp of four floats, exactly 0 below EXP_LO: 2^n · p(r) with n = round(x·log₂e), r = x − n·ln2 (split in
- * two parts) and Cephes' expf polynomial for p (within 2 ulp). n is rounded by adding 1.5·2²³ + 127, after
- * which the low bits of the float hold n + 127, so shifting them into the exponent field gives 2^n with no
- * float-to-int conversion. Only pmin/pmax (single instructions, no NaN fix-ups) bound x.
+ * exp of four floats x ≤ 0 (a score minus its row's maximum), exactly 0 below EXP_LO: 2^n · p(r) with
+ * n = round(x·log₂e), r = x − n·ln2 (split in two parts) and Cephes' expf polynomial for p (within 2 ulp).
+ * n is rounded by adding 1.5·2²³ + 127, after which the low bits of the float hold n + 127, so shifting them
+ * into the exponent field gives 2^n with no float-to-int conversion. Only pmax (a single instruction, no NaN
+ * fix-ups) bounds x. k0 … k11 are EXP_CONSTANTS' entries as vectors.
  */
 // @ts-ignore: decorator
-@inline function exp4(x: v128): v128 {
-  const under = f32x4.lt(x, f32x4.splat(EXP_LO));
-  x = f32x4.pmin(f32x4.pmax(x, f32x4.splat(EXP_LO)), f32x4.splat(EXP_HI));
-  const biased = f32x4.add(f32x4.mul(x, f32x4.splat(LOG2E)), f32x4.splat(ROUND_BIAS));
+@inline function exp4(
+  x: v128, k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128,
+  k6: v128, k7: v128, k8: v128, k9: v128, k10: v128, k11: v128,
+): v128 {
+  const under = f32x4.lt(x, k0);
+  x = f32x4.pmax(x, k0);
+  const biased = f32x4.add(f32x4.mul(x, k1), k2);
   const pow2n = i32x4.shl(biased, 23);
-  const n = f32x4.sub(biased, f32x4.splat(ROUND_BIAS));
-  const r = f32x4.sub(f32x4.sub(x, f32x4.mul(n, f32x4.splat(LN2_HI))), f32x4.mul(n, f32x4.splat(LN2_LO)));
-  let p = f32x4.splat(1.9875691500e-4);
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.3981999507e-3));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(8.3334519073e-3));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(4.1665795894e-2));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.6666665459e-1));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(5.0000001201e-1));
-  const y = f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(p, r), r), r), f32x4.splat(1));
+  const n = f32x4.sub(biased, k2);
+  const r = f32x4.sub(f32x4.sub(x, f32x4.mul(n, k3)), f32x4.mul(n, k4));
+  let p = k5;
+  p = f32x4.add(f32x4.mul(p, r), k6);
+  p = f32x4.add(f32x4.mul(p, r), k7);
+  p = f32x4.add(f32x4.mul(p, r), k8);
+  p = f32x4.add(f32x4.mul(p, r), k9);
+  p = f32x4.add(f32x4.mul(p, r), k10);
+  const y = f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(p, r), r), r), k11);
   return v128.andnot(f32x4.mul(y, pow2n), under);
 }
 
@@ -161,13 +174,18 @@ function maskScores(s: usize, mask: usize, S: i32, T: i32, Tp: i32): void {
   }
 }
 
-/** Row i of s [S,Tp] ← exp(s_ij − shift) in place; returns the row's sum. */
+/** Row i of s [S,Tp] ← exp(s_ij − shift) in place, shift the row's maximum; returns the row's sum. */
 function expRow(s: usize, i: i32, Tp: i32, shift: f32): f32 {
+  const c = EXP_CONSTANTS;
+  const k0 = v128.load32_splat(c), k1 = v128.load32_splat(c, 4), k2 = v128.load32_splat(c, 8);
+  const k3 = v128.load32_splat(c, 12), k4 = v128.load32_splat(c, 16), k5 = v128.load32_splat(c, 20);
+  const k6 = v128.load32_splat(c, 24), k7 = v128.load32_splat(c, 28), k8 = v128.load32_splat(c, 32);
+  const k9 = v128.load32_splat(c, 36), k10 = v128.load32_splat(c, 40), k11 = v128.load32_splat(c, 44);
   const sv = f32x4.splat(shift);
   let sum = f32x4.splat(0);
   for (let j = 0; j < Tp; j += 4) {
     const p = at(s, i * Tp + j);
-    const e = exp4(f32x4.sub(v128.load(p), sv));
+    const e = exp4(f32x4.sub(v128.load(p), sv), k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, k10, k11);
     v128.store(p, e);
     sum = f32x4.add(sum, e);
   }
@@ -181,22 +199,24 @@ function rowMax(s: usize, i: i32, Tp: i32): f32 {
   return max(max(f32x4.extract_lane(m, 0), f32x4.extract_lane(m, 1)), max(f32x4.extract_lane(m, 2), f32x4.extract_lane(m, 3)));
 }
 
-/** Forward pass of one group (see the header). scratch: dp·Tp + S·Tp floats. */
+/**
+ * Forward pass of one group (see the header): the weights A are left in w [S,Tp] when w is not 0 (for the
+ * backward pass), else in the scratch. scratch: dp·Tp + S·Tp floats.
+ */
 export function forward(
   S: i32, T: i32, dp: i32,
   q: usize, k: usize, v: usize, mask: usize,
-  z: usize, lse: usize, A: usize, scratch: usize,
+  z: usize, w: usize, A: usize, scratch: usize,
 ): void {
   const Tp = (T + 7) & ~7;
   const kT = scratch;
-  const s = at(kT, dp * Tp);
+  const s = w ? w : at(kT, dp * Tp);
   transposeInto(k, T, dp, Tp, kT);
   productWide(q, kT, S, dp, Tp, s);
   maskScores(s, mask, S, T, Tp);
   for (let i = 0; i < S; i++) {
     const m = rowMax(s, i, Tp);
     const l = expRow(s, i, Tp, m);
-    store<f32>(at(lse, i), m + Mathf.log(l));
     const inv = f32x4.splat(1 / l);
     for (let j = 0; j < Tp; j += 4) v128.store(at(s, i * Tp + j), f32x4.mul(v128.load(at(s, i * Tp + j)), inv));
   }
@@ -204,23 +224,16 @@ export function forward(
   if (A) for (let i = 0; i < S; i++) memory.copy(at(A, i * T), at(s, i * Tp), (<usize>T) << 2);
 }
 
-/** Backward pass of one group (see the header). scratch: 2·dp·Tp + 2·S·Tp floats. dq, dk, dv are overwritten. */
+/** Backward pass of one group (see the header), w the forward's weights [S,Tp]. scratch: dp·Tp + S·Tp floats. dq, dk, dv are overwritten. */
 export function backward(
   S: i32, T: i32, dp: i32,
-  q: usize, k: usize, v: usize, mask: usize, z: usize, lse: usize, dz: usize,
+  q: usize, k: usize, v: usize, z: usize, w: usize, dz: usize,
   dq: usize, dk: usize, dv: usize, scratch: usize,
 ): void {
   const Tp = (T + 7) & ~7;
-  const kT = scratch;
-  const vT = at(kT, dp * Tp);
-  const a = at(vT, dp * Tp);
-  const dS = at(a, S * Tp);
-  transposeInto(k, T, dp, Tp, kT);
+  const vT = scratch;
+  const dS = at(vT, dp * Tp);
   transposeInto(v, T, dp, Tp, vT);
-  // A recomputed: exp(s − lse)
-  productWide(q, kT, S, dp, Tp, a);
-  maskScores(a, mask, S, T, Tp);
-  for (let i = 0; i < S; i++) expRow(a, i, Tp, load<f32>(at(lse, i)));
   // dS = A ⊙ (dz vᵀ − D),  D_i = dz_i · z_i  (= Σ_j dA_ij A_ij)
   productWide(dz, vT, S, dp, Tp, dS);
   for (let i = 0; i < S; i++) {
@@ -229,12 +242,12 @@ export function backward(
     const D = f32x4.splat(hsum(Dv));
     for (let j = 0; j < Tp; j += 4) {
       const p = at(dS, i * Tp + j);
-      v128.store(p, f32x4.mul(v128.load(at(a, i * Tp + j)), f32x4.sub(v128.load(p), D)));
+      v128.store(p, f32x4.mul(v128.load(at(w, i * Tp + j)), f32x4.sub(v128.load(p), D)));
     }
   }
   productThin(dS, k, S, T, Tp, dp, dq);
   productThinT(dS, q, S, T, Tp, dp, dk);
-  productThinT(a, dz, S, T, Tp, dp, dv);
+  productThinT(w, dz, S, T, Tp, dp, dv);
 }
 
 // Operands arrive in the layout the layer made them in (fusedAttention.ts, RowLayout): channel c of row
