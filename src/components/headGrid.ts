@@ -25,15 +25,13 @@ export interface HeadGridOptions {
   causal: boolean;
   /** CSS pixels per thumbnail */
   size?: number;
-  /** labels drawn under a thumbnail (e.g. detected head types), by layer then head; `setNotes` changes them */
-  notes?: readonly (readonly string[])[];
   onPreview: (head: HeadRef | null) => void;
   onToggleLock: (head: HeadRef) => void;
 }
 
 /** maps[layer][head] is the map shown in that thumbnail. */
 export function headGrid(maps: readonly (readonly HeadMap[])[], options: HeadGridOptions): HeadGridElement {
-  const {headLabel, scheme, causal, size = 64, notes, onPreview, onToggleLock} = options;
+  const {headLabel, scheme, causal, size = 64, onPreview, onToggleLock} = options;
   const root = document.createElement("div") as unknown as HeadGridElement;
   root.className = "mixviz-head-grid";
   root.setAttribute("role", "group");
@@ -76,7 +74,6 @@ export function headGrid(maps: readonly (readonly HeadMap[])[], options: HeadGri
       }
     }
   };
-  if (notes) root.setNotes(notes);
   root.select = (selected, locked) => {
     for (const button of root.querySelectorAll<HTMLButtonElement>(".mixviz-head-thumb")) {
       const on = Number(button.dataset.layer) === selected.layer && Number(button.dataset.index) === selected.head;
