@@ -102,24 +102,24 @@ async function load(browser: Browser, url: string, path: keyof typeof PAGES, net
 const browser = await launch();
 console.log(`pages in Chromium, ${LOADS} cold loads each (medians), load average at start ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
 console.log(`${"site".padEnd(28)} ${"network".padEnd(10)} ${"page".padEnd(9)} ${"MB".padStart(8)} ${"first".padStart(8)} ${"all".padStart(8)} ${"sample".padStart(8)}   largest transfers`);
+// Every site is served at once and loaded in turn, load by load, so that a change in the machine's load
+// during the run weighs on each site alike.
+const servers = await Promise.all(SITES.map((site) => serve(site)));
 try {
-  for (const site of SITES) {
-    const {server, url} = await serve(site);
-    try {
-      await load(browser, url, "/", null); // the server compresses each file once: not part of any figure
-      for (const [network, conditions] of Object.entries(NETWORKS)) {
-        for (const path of Object.keys(PAGES) as (keyof typeof PAGES)[]) {
-          const loads: Load[] = [];
-          for (let i = 0; i < LOADS; i++) loads.push(await load(browser, url, path, conditions));
-          const ms = (pick: (l: Load) => number | undefined) => (loads[0] && pick(loads[0]) !== undefined ? median(loads.map((l) => pick(l)!)).toFixed(0) : "—");
-          console.log([site.padEnd(28), network.padEnd(10), path.padEnd(9), (median(loads.map((l) => l.bytes)) / 1e6).toFixed(2).padStart(8), ms((l) => l.first).padStart(8), ms((l) => l.all).padStart(8), ms((l) => l.sample).padStart(8), `  ${loads[0].largest.join(", ")}`].join(" "));
-        }
+  for (const {url} of servers) await load(browser, url, "/", null); // the server compresses each file once: not part of any figure
+  for (const [network, conditions] of Object.entries(NETWORKS)) {
+    for (const path of Object.keys(PAGES) as (keyof typeof PAGES)[]) {
+      const loads: Load[][] = SITES.map(() => []);
+      for (let i = 0; i < LOADS; i++) for (const [s, {url}] of servers.entries()) loads[s].push(await load(browser, url, path, conditions));
+      for (const [s, site] of SITES.entries()) {
+        const runs = loads[s];
+        const ms = (pick: (l: Load) => number | undefined) => (runs[0] && pick(runs[0]) !== undefined ? median(runs.map((l) => pick(l)!)).toFixed(0) : "—");
+        console.log([site.padEnd(28), network.padEnd(10), path.padEnd(9), (median(runs.map((l) => l.bytes)) / 1e6).toFixed(2).padStart(8), ms((l) => l.first).padStart(8), ms((l) => l.all).padStart(8), ms((l) => l.sample).padStart(8), `  ${runs[0].largest.join(", ")}`].join(" "));
       }
-    } finally {
-      server.close();
     }
   }
 } finally {
+  for (const {server} of servers) server.close();
   await browser.close();
 }
 console.log(`load average at the end ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);

@@ -97,11 +97,24 @@ function sendFile(file: string, request: IncomingMessage, response: ServerRespon
   else createReadStream(file).pipe(response);
 }
 
+/** The decoded path of a request's URL, or null where it is not one (a "//" start, a malformed escape). */
+export function requestPath(url: string | undefined): string | null {
+  try {
+    return decodeURIComponent(new URL(url ?? "/", `http://${HOST}`).pathname);
+  } catch {
+    return null;
+  }
+}
+
 /** Starts serving `dir`; resolves once listening. Port 0 picks a free port. */
 export function serve(dir: string, port = 0): Promise<{server: Server; url: string}> {
   const root = resolve(dir);
   const server = createServer((request, response) => {
-    const pathname = decodeURIComponent(new URL(request.url ?? "/", `http://${HOST}`).pathname);
+    const pathname = requestPath(request.url);
+    if (pathname === null) {
+      response.writeHead(400, {"content-type": MIME[".txt"]}).end(`bad request path: ${request.url}`);
+      return;
+    }
     let file = normalize(join(root, pathname));
     if (file !== root && !file.startsWith(root + sep)) {
       response.writeHead(403).end("forbidden");

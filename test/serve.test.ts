@@ -1,6 +1,6 @@
 // scripts/serve.ts as a static host: byte ranges (what Parquet range reads need), HEAD, and compression.
 import {mkdtempSync, rmSync, writeFileSync} from "node:fs";
-import type {Server} from "node:http";
+import {request as httpRequest, type Server} from "node:http";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {brotliDecompressSync, gunzipSync} from "node:zlib";
@@ -106,5 +106,20 @@ describe("serve", () => {
     expect(response.status).toBe(206);
     expect(response.headers.get("content-encoding")).toBeNull();
     expect(await response.text()).toBe(SCRIPT.slice(0, 6));
+  });
+
+  it("answers a request path that is no URL path with 400, and keeps serving", async () => {
+    // Sent as raw request lines: fetch would normalise them first. A crash here stopped `npm start`.
+    const raw = (path: string) =>
+      new Promise<number>((done, fail) => {
+        const {hostname, port} = new URL(base);
+        httpRequest({hostname, port, path}, (response) => {
+          response.resume();
+          done(response.statusCode ?? 0);
+        }).on("error", fail).end();
+      });
+    expect(await raw("//")).toBe(400);
+    expect(await raw("/%E0%A4%A")).toBe(400);
+    expect(await raw("/a.js")).toBe(200);
   });
 });
