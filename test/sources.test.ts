@@ -134,6 +134,25 @@ describe("parquetSource", () => {
     console.info(`one slice of ${sizes.attention} B: ${first} B fetched`);
   });
 
+  it("reads the same slice of the samples on either side ahead when asked to, and nothing past the file", async () => {
+    const src = parquetSource({attention: `${base}attention.parquet`}, {heads: H, tokens: N}, {readAhead: 1});
+    await src.maps({arch: "iha", sample: 5, layer: 1}, ["raw"]);
+    sent = [];
+    await vi.waitFor(() => expect(sent.length).toBeGreaterThan(0)); // samples 4 and 6, at idle
+    await new Promise((done) => setTimeout(done, 100));
+    sent = [];
+    const [ahead, behind] = await Promise.all([src.maps({arch: "iha", sample: 6, layer: 1}, ["raw"]), src.maps({arch: "iha", sample: 4, layer: 1}, ["raw"])]);
+    expect(sent).toEqual([]); // both were read ahead
+    expect(ahead.raw![2][3][4]).toBeCloseTo(weight(ARCHS.indexOf("iha"), 6, 1, 2, 3, 4, 1), 6);
+    expect(behind.raw![0][1][2]).toBeCloseTo(weight(ARCHS.indexOf("iha"), 4, 1, 0, 1, 2, 1), 6);
+    await new Promise((done) => setTimeout(done, 100));
+    sent = [];
+    await src.maps({arch: "iha", sample: 6, layer: 0}, ["effective"]); // another layer and kind: read now
+    expect(sent.length).toBeGreaterThan(0);
+    await expect(src.maps({arch: "iha", sample: S - 1, layer: 0}, ["raw"])).resolves.toBeDefined(); // sample S is past the file: read ahead quietly
+    await new Promise((done) => setTimeout(done, 200)); // sample S - 2's read ahead ends within this test
+  });
+
   it("opens a file once for every source over it; a prefetch opens it before the first read", async () => {
     writeFileSync(join(dir, "again.parquet"), readFileSync(join(dir, "attention.parquet")));
     asked = [];

@@ -27,15 +27,37 @@ export function prefetchParquet(url: string): void {
   opened(url).catch(() => undefined);
 }
 
+export interface ParquetSourceOptions {
+  /**
+   * Samples on either side of a slice read whose same slice is read next, when the page is idle, so that a reader
+   * stepping the sample finds its maps read (0: none, the default).
+   */
+  readAhead?: number;
+}
+
+/** Runs `task` when the page is idle (at once in Node). */
+const whenIdle = (task: () => void) => (typeof requestIdleCallback === "function" ? requestIdleCallback(() => task()) : setTimeout(task, 0));
+
 /** `files` are URLs (a page's FileAttachment hrefs, resolved against the page). */
-export function parquetSource(files: ParquetFiles, shape: {heads: number; tokens: number}): AttentionSource {
-  const maps = mapCache(async (slice, kinds) => {
+export function parquetSource(files: ParquetFiles, shape: {heads: number; tokens: number}, {readAhead = 0}: ParquetSourceOptions = {}): AttentionSource {
+  const read = mapCache(async (slice, kinds) => {
     const file = await opened(files.attention);
     const where = {arch: slice.arch, sample: slice.sample, layer: slice.layer};
     const columns = await file.read(where, [...MAP_INDEX, ...kinds.map((kind) => MAP_COLUMNS[kind])]);
     if (!columns) throw new Error(file.describe(where));
     return Object.fromEntries(kinds.map((kind) => [kind, stackOf(columns, kind, shape.heads, shape.tokens)])) as LayerMaps;
   });
+  const maps: AttentionSource["maps"] = async (slice, kinds) => {
+    const stacks = await read(slice, kinds);
+    if (readAhead > 0) {
+      whenIdle(() => {
+        for (let step = 1; step <= readAhead; step++) {
+          for (const sample of [slice.sample + step, slice.sample - step]) if (sample >= 0) read({...slice, sample}, kinds).catch(() => undefined); // past the file's last sample: nothing to read
+        }
+      });
+    }
+    return stacks;
+  };
   const blocks = memo(async (key) => {
     const file = await opened(files.blocks!);
     const [sample, layer, head] = key.split("|").map(Number);
