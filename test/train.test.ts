@@ -4,7 +4,7 @@ import {TINY, makeConfig, type TrainConfig} from "../src/model/config.js";
 import {disposeParams, initParams, initWeights, type Weights} from "../src/model/params.js";
 import {splitSamples, toArrays, trainBatches} from "../src/model/task.js";
 import {evaluate, makeTrainer, predict, testF1, train, type EpochInfo} from "../src/model/train.js";
-import {makeOptimiser} from "../src/model/trainLoop.js";
+import {makeOptimiser, trainLoop} from "../src/model/trainLoop.js";
 import {bceWithLogits, bitsTensor, forward} from "../src/model/model.js";
 import {ARCHS} from "../src/model/vocabulary.js";
 
@@ -71,6 +71,27 @@ describe("early stopping", () => {
     const r = await train({cfg, train: frozen, task: TINY.task, seed: SEED});
     expect(r.best_epoch).toBe(1);
     expect(r.epochs_run).toBe(3);
+  });
+
+  it("stops at once at the score's ceiling, keeping the weights the full patience keeps", async () => {
+    const cfg = makeConfig(TINY, "mha");
+    const scores = [0.4, 0.9, 1, 0.95, 1, 1, 0.8, 0.7, 0.9, 1];
+    const run = (ceiling?: number) =>
+      trainLoop({
+        cfg, seed: SEED, lr: 1e-2, max_epochs: scores.length, steps_per_epoch: 2, what: "test",
+        epochLoss: (params) => () => tf.mean(tf.square(params["embed.W_row"])), // the weights move every step
+        evaluate: (_, epoch) => ({f1: scores[epoch - 1]}),
+        best: {score: (s) => s.f1, patience: 4, ceiling}
+      });
+    const capped = await run(1);
+    const full = await run();
+    expect(capped.best_epoch).toBe(3);
+    expect(capped.history).toHaveLength(3);
+    expect(full.best_epoch).toBe(3);
+    expect(full.history).toHaveLength(7); // 4 epochs after the best
+    expect(capped.weights).toEqual(full.weights);
+    expect(capped.step_losses).toEqual(full.step_losses.slice(0, 6));
+    expect((await run(2)).history).toHaveLength(7); // a ceiling never reached changes nothing
   });
 
   it("a non-finite loss throws, naming architecture, seed and epoch", async () => {

@@ -154,7 +154,8 @@ export function testF1(p: ParamsOrWeights, cfg: ModelConfig, train: TrainConfig,
 /**
  * Trains one model (trainLoop.ts). Epoch e (1-based) draws trainBatches(seed, e, train_samples) and takes
  * ⌊train_samples / batch_size⌋ batches in order; validation on splitSamples(seed, "val") after every
- * epoch; stops after max_epochs or `patience` epochs without a new maximum of validation F1.
+ * epoch; stops after max_epochs, `patience` epochs without a new maximum of validation F1, or at a validation
+ * F1 of 1 (which no later epoch can beat).
  * Throws on a non-finite loss, naming architecture, seed and epoch.
  */
 export async function train(opts: TrainOptions): Promise<TrainResult> {
@@ -183,7 +184,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
       if (!Number.isFinite(val.loss)) throw new Error(`non-finite validation loss ${val.loss}: ${what}, epoch ${epoch}`);
       return {val_loss: val.loss, val_f1: val.f1};
     },
-    best: {score: (scores) => scores.val_f1, patience: tc.patience},
+    best: {score: (scores) => scores.val_f1, patience: tc.patience, ceiling: 1}, // F1 is at most 1
     onStep: opts.onStep,
     onEpoch: (record, is_best, params) => opts.onEpoch?.({...record, is_best, snapshot: (names) => paramsToWeights(params, names)})
   });

@@ -89,8 +89,12 @@ export interface LoopOptions<S extends object> {
   epochLoss(params: Params, epoch: number, firstStep: number): (s: number) => tf.Scalar;
   /** the evaluation after epoch e, merged into its record */
   evaluate(params: Params, epoch: number): S;
-  /** keep the weights of the first epoch reaching the maximum score, and stop `patience` epochs after it */
-  best?: {score: (scores: S) => number; patience: number};
+  /**
+   * keep the weights of the first epoch reaching the maximum score, and stop `patience` epochs after it, or at
+   * once when it reaches `ceiling`, the largest score there is: no later epoch could then be a new maximum, so
+   * the kept weights are those the full patience would keep
+   */
+  best?: {score: (scores: S) => number; patience: number; ceiling?: number};
   onStep?: (step: number, loss: number) => void | Promise<void>;
   onEpoch?: (record: LoopEpoch<S>, isBest: boolean, params: Params) => void | Promise<void>;
 }
@@ -133,7 +137,7 @@ export async function trainLoop<S extends object>(opts: LoopOptions<S>): Promise
       const isBest = best !== undefined && best.score(scores) > kept.score; // strict: the FIRST epoch reaching the maximum stays best
       if (isBest) kept = {epoch, score: best.score(scores), weights: paramsToWeights(params)};
       await opts.onEpoch?.(record, isBest, params);
-      if (best && epoch - kept.epoch >= best.patience) break;
+      if (best && (epoch - kept.epoch >= best.patience || kept.score >= (best.ceiling ?? Infinity))) break;
     }
     if (!best) kept = {epoch: history.length, score: NaN, weights: paramsToWeights(params)};
   } finally {
