@@ -74,9 +74,10 @@ describe("what each view is built for", () => {
     for (const key of [shownKey, detailKey]) expect(key(state({query: 9}))).toBe(key(state({query: 1})));
   });
 
-  it("the linked views rebuild for the model, sample, layer, head, map and direction", () => {
-    for (const change of [{arch: "mha"}, {layer: 1}, {head: 2}, {kind: "effective"}, {direction: "to"}, {sample: 1}] as const) expect(shownKey(state(change))).not.toBe(shownKey(state()));
+  it("the linked views rebuild for the model, sample, layer, map and direction; the head moves them in place", () => {
+    for (const change of [{arch: "mha"}, {layer: 1}, {kind: "effective"}, {direction: "to"}, {sample: 1}] as const) expect(shownKey(state(change))).not.toBe(shownKey(state()));
     expect(shownKey(state({tab: "mixing", epoch: 3}))).toBe(shownKey(state()));
+    expect(shownKey(state({head: 2}))).toBe(shownKey(state()));
   });
 
   it("each detail tab is rebuilt for its own part of the state only", () => {

@@ -219,8 +219,8 @@ export function fileTabsNote(model: Pick<ExplorerModel, "family">): string {
 
 // The keys of the state each view is built for (`watch` rebuilds a view when its key changes); the query
 // is in none of them: it moves the views in place (`follow`).
-/** The linked views: everything but the query, the detail tab and the epoch. */
-export const shownKey = (s: ExplorerState): string => [s.arch, s.sample, s.layer, s.head, s.kind, s.direction].join("|");
+/** The linked views: everything but the query, the head (shown in place), the detail tab and the epoch. */
+export const shownKey = (s: ExplorerState): string => [s.arch, s.sample, s.layer, s.kind, s.direction].join("|");
 const DETAIL_KEYS: Record<Tab, (s: ExplorerState) => unknown[]> = {
   heatmap: (s) => [s.arch, s.sample, s.layer, s.head, s.kind],
   mixing: (s) => [s.arch, s.layer, s.epoch],
@@ -305,22 +305,24 @@ export interface LinkedViews {
   /** the Attention Field, in a box that says what it reads until the layer is read, then swaps the field for a new window of a long sequence */
   field: HTMLDivElement;
   gridToken: HTMLSpanElement;
-  label: string;
+  /** the shown head's label (model, head, map kind), kept up to date for a card title */
+  label: HTMLSpanElement;
 }
 
 /**
- * The linked views of `shown`, built once per (arch, sample, layer, head, map, direction) and moved in place by
- * every change of the controls' query (which `live` announces). The head's map is read first and the Sentence
- * View drawn; then the layer's, for the field; then the same head in the layers on either side is read ahead
- * where the source reads heads alone (a file read in parts), so that [ and ] find it read. A map that cannot be
- * read shows why in place of its view.
+ * The linked views of `shown`, built once per (arch, sample, layer, map, direction): every change of the
+ * controls' query moves them in place (which `live` announces), and so does a change of head: the Sentence View
+ * draws the new head's map on its lines (the old one stays, marked as reading, until the new one is read) and the
+ * field outlines the head's sector. The head's map is read first and the Sentence View drawn; then the layer's,
+ * for the field; then the same head in the layers on either side is read ahead where the source reads heads alone
+ * (a file read in parts), so that [ and ] find it read. A map that cannot be read shows why in place of its view.
  */
 export function linkedViews(ex: Explorer, shown: ExplorerState, controls: ExplorerControls, live: HTMLElement, invalidation: Promise<unknown>): LinkedViews {
   const model = modelOf(ex, shown.arch);
   const {tokens, paths} = model.inputs[shown.sample];
   const slice = {arch: model.key, sample: shown.sample, layer: shown.layer};
-  const label = viewLabel(model.name, shown);
-  const head: ShownHead = {layer: shown.layer, head: shown.head, direction: shown.direction, label};
+  const shownHeadOf = (h: number): ShownHead => ({layer: shown.layer, head: h, direction: shown.direction, label: viewLabel(model.name, {...shown, head: h})});
+  let head = shownHeadOf(shown.head);
   let query = controls.value.query;
   const sample = ex.meta.samples[shown.sample];
   const grid = isArch(shown.arch)
@@ -329,12 +331,14 @@ export function linkedViews(ex: Explorer, shown: ExplorerState, controls: Explor
         {query, path: paths[query], size: GRID_SIZE, onSelect: (cell) => controls.set({query: cell})}
       )
     : null;
-  const sentenceBox = element("div", "mixviz-sentence-box", readingNote(label));
+  const sentenceBox = element("div", "mixviz-sentence-box", readingNote(head.label));
   const fieldBox = element("div", "mixviz-field-box", readingNote(`the ${model.limits.heads} heads of layer ${shown.layer}`));
   const gridToken = document.createElement("span");
+  const label = element("span", "", head.label);
   let sentence: SentenceViewElement | null = null;
   let field: ReturnType<typeof windowedField> | null = null;
   let map: HeadMap | null = null;
+  let reads = 0; // the latest head asked for: a read finishing for an earlier one is dropped
   let gone = false;
   void invalidation.then(() => (gone = true));
   const move = (next: number) => {
@@ -343,7 +347,10 @@ export function linkedViews(ex: Explorer, shown: ExplorerState, controls: Explor
     grid?.setQuery(query, paths[query]);
     field?.setQuery(query);
     gridToken.textContent = tokens[query];
-    if (map) live.textContent = announcement(map, tokens, query, shown.direction, label);
+    if (map) live.textContent = announcement(map, tokens, query, shown.direction, head.label);
+  };
+  const readAhead = () => {
+    for (const layer of [shown.layer + 1, shown.layer - 1]) model.source.prefetch?.({...slice, layer, head: head.head});
   };
   const drawField = () =>
     shownLayer(model, slice, shown.kind).then(
@@ -352,28 +359,59 @@ export function linkedViews(ex: Explorer, shown: ExplorerState, controls: Explor
         field = windowedField(maps, tokens, paths, head, `Attention field, ${model.name} layer ${shown.layer}, ${shown.kind}`);
         field.setQuery(query);
         fieldBox.replaceChildren(field.box);
-        for (const layer of [shown.layer + 1, shown.layer - 1]) model.source.prefetch?.({...slice, layer, head: shown.head});
+        readAhead();
       },
       (error: unknown) => gone || fieldBox.replaceChildren(unreadableNote(error))
     );
-  shownHead(model, {...slice, head: shown.head}, shown.kind).then(
-    (read) => {
-      if (gone) return;
-      map = read;
-      sentence = headSentence(read, tokens, head, query, farPath(paths, shown.direction, query));
-      sentenceBox.replaceChildren(sentence);
+  let fieldAsked = false;
+  const showHead = (h: number) => {
+    const serial = ++reads;
+    head = shownHeadOf(h);
+    label.textContent = head.label;
+    field?.setHead(h);
+    if (sentence) sentenceBox.dataset.reading = "true";
+    const done = () => {
+      delete sentenceBox.dataset.reading;
       move(query);
-      void drawField();
-    },
-    (error: unknown) => {
-      if (gone) return;
-      sentenceBox.replaceChildren(unreadableNote(error));
-      void drawField();
-    }
-  );
+      if (!fieldAsked) void drawField();
+      else if (field) readAhead();
+      fieldAsked = true;
+    };
+    shownHead(model, {...slice, head: h}, shown.kind).then(
+      (read) => {
+        if (gone || serial !== reads) return;
+        map = read;
+        if (sentence) sentence.setData({map: read, tokens}, {color: headColor(h), title: `Sentence view, ${head.label}`});
+        else sentenceBox.replaceChildren((sentence = headSentence(read, tokens, head, query, farPath(paths, shown.direction, query))));
+        done();
+      },
+      (error: unknown) => {
+        if (gone || serial !== reads) return;
+        map = null;
+        sentence = null;
+        sentenceBox.replaceChildren(unreadableNote(error));
+        done();
+      }
+    );
+  };
+  showHead(shown.head);
   move(query);
   follow(controls, invalidation, move);
+  followHead(controls, invalidation, showHead);
   return {sentence: sentenceBox, grid, field: fieldBox, gridToken, label};
+}
+
+/** Calls `show(head)` on every change of the controls' head alone (a change of any other part of `shownKey` rebuilds the views instead). */
+function followHead(controls: ExplorerControls, invalidation: Promise<unknown>, show: (head: number) => void): void {
+  let last = controls.value;
+  const listener = () => {
+    const next = controls.value;
+    const moved = next.head !== last.head && shownKey(next) === shownKey(last);
+    last = next;
+    if (moved) show(next.head);
+  };
+  controls.addEventListener("input", listener);
+  void invalidation.then(() => controls.removeEventListener("input", listener));
 }
 
 /** A detail tab's content and how it follows the query (null: it does not). */

@@ -142,9 +142,16 @@ describe("the explorer", () => {
     await page.locator("h1").click();
     await page.keyboard.press("ArrowRight");
     await waitForFocus(page, "query:6");
+    const before = await opacities(page);
+    await page.$eval(READY, (view) => ((view as any).__kept = true));
     await page.keyboard.press("ArrowDown");
     await page.waitForFunction(() => new URL(location.href).searchParams.get("head") === "2");
     expect(await control(page, "head").inputValue()).toBe("2");
+    // The head is shown in place: the same Sentence View draws head 2's weights under its title, and the field outlines head 2.
+    await page.waitForFunction((selector) => document.querySelector(`[data-view=sentence] h2`)?.textContent?.includes("L0H2") && !document.querySelector(selector)?.closest("[data-reading]"), READY, {timeout: READY_TIMEOUT});
+    expect(await page.$eval(READY, (view) => (view as any).__kept === true)).toBe(true);
+    expect(await opacities(page)).not.toBe(before);
+    expect(await page.$$eval("[data-view=field] .mixviz-field text[font-weight]", (texts) => texts.filter((t) => t.getAttribute("font-weight") === "bold").map((t) => t.textContent))).toEqual(["L0H2"]);
     await page.keyboard.press("ArrowLeft");
     await page.keyboard.press("ArrowLeft");
     await waitForFocus(page, "query:4");
