@@ -1,6 +1,8 @@
 // The essay's pure helpers: head picks, correlation, the essay's URL state, the ablation sentences and the results table.
-import {describe, expect, test} from "vitest";
-import {argmax, pathShares, rankOf} from "../src/essay/figures.js";
+import {describe, expect, test, vi} from "vitest";
+import {argmax, mapGaps, pathShares, rankOf} from "../src/essay/figures.js";
+import {readAheadBlocks} from "../src/essay/readAhead.js";
+import type {AttentionSource} from "../src/sources/source.js";
 import {ablationSentence, mainSeedAblation} from "../src/essay/ablation.js";
 import {RESULT_FORMAT, resultRows, studyRows, trainingTimeText} from "../src/essay/results.js";
 import {STUDY} from "../src/essay/study.js";
@@ -20,6 +22,38 @@ describe("essay figures", () => {
     expect(argmax(mass)).toBe(1);
     expect(argmax([])).toBe(-1);
     expect(rankOf([0.2, 0.9, 0.5], 2)).toBe(2);
+  });
+
+  test("the IHA head shown is the one whose raw and effective maps differ most", () => {
+    const raw = [map([[1, 0], [0, 1]]), map([[1, 0], [0, 1]]), map([[0.5, 0.5], [0.5, 0.5]])];
+    const effective = [map([[1, 0], [0, 1]]), map([[0, 1], [0, 1]]), map([[0.25, 0.75], [0.5, 0.5]])];
+    const gaps = mapGaps(raw, effective);
+    expect(gaps[0]).toBe(0);
+    expect(gaps[1]).toBeCloseTo(0.5); // rows differ by 1 and by 0
+    expect(gaps[2]).toBeCloseTo(0.125);
+    expect(argmax(gaps)).toBe(1);
+  });
+
+  test("the next step's blocks are read ahead for the head each neighbouring sample will show", async () => {
+    // Sample s's maps make head s % 3 the one whose raw and effective maps differ.
+    const asked: string[] = [];
+    const source = {
+      heads: 3,
+      tokens: 2,
+      maps: async ({sample}: {sample: number}) => {
+        const raw = [0, 1, 2].map(() => map([[1, 0], [0, 1]]));
+        return {raw, effective: raw.map((m, h) => (h === sample % 3 ? map([[0, 1], [1, 0]]) : m)), naive: raw};
+      },
+      blocks: async ({sample, layer, head}: {sample: number; layer: number; head: number}) => (asked.push(`${sample}|${layer}|${head}`), null)
+    } as unknown as AttentionSource;
+    readAheadBlocks(source, 4, 10, 0);
+    await vi.waitFor(() => expect(asked.sort()).toEqual(["3|0|0", "5|0|2"]));
+    asked.length = 0;
+    readAheadBlocks(source, 0, 2, 1); // no sample -1, and sample 1 is the last
+    await vi.waitFor(() => expect(asked).toEqual(["1|1|1"]));
+    readAheadBlocks(source, 1, 2, 1);
+    await new Promise((done) => setTimeout(done, 50));
+    expect(asked).toEqual(["1|1|1", "0|1|0"]);
   });
 
   test("correlation", () => {

@@ -1,6 +1,6 @@
 // Small pure helpers for the essay's figures: which head a figure shows (always computed from the data,
 // never picked by hand) and how far two readings of one head part.
-import {pathShare, totalVariation} from "../model/metrics.js";
+import {meanTotalVariation, pathShare, totalVariation} from "../model/metrics.js";
 import type {HeadMap} from "../components/headStack.js";
 
 /** Share of each head's query row that falls on the path (metrics.pathShare): one value per head. */
@@ -18,6 +18,11 @@ export function argmax(values: readonly number[]): number {
 /** Per head, the total-variation distance between two readings of its query row (e.g. raw and effective). */
 export function readingGap(a: readonly HeadMap[], b: readonly HeadMap[], query: number): number[] {
   return a.map((map, h) => totalVariation(map[query], b[h][query]));
+}
+
+/** Per head, the mean over queries of the total-variation distance between two of its maps (e.g. raw and effective). */
+export function mapGaps(a: readonly HeadMap[], b: readonly HeadMap[]): number[] {
+  return a.map((map, h) => meanTotalVariation(map, b[h]));
 }
 
 /** The key with the largest weight in a row (-1 for an empty row). */

@@ -3,7 +3,7 @@
 // file fetches its footer once per page, for every source over it (row-group index in the key-value metadata);
 // a slice then fetches only the column chunks of its own row groups.
 import {IndexedParquet} from "./parquetFile.js";
-import {BLOCK_COLUMNS, blockColumnsOf, MAP_COLUMNS, MAP_INDEX, mapCache, memo, stackOf, type AttentionSource, type LayerMaps} from "./source.js";
+import {BLOCK_COLUMNS, blockColumnsOf, MAP_COLUMNS, MAP_INDEX, mapCache, memo, stackOf, whenIdle, type AttentionSource, type LayerMaps} from "./source.js";
 
 export interface ParquetFiles {
   /**
@@ -34,9 +34,6 @@ export interface ParquetSourceOptions {
    */
   readAhead?: number;
 }
-
-/** Runs `task` when the page is idle (at once in Node). */
-const whenIdle = (task: () => void) => (typeof requestIdleCallback === "function" ? requestIdleCallback(() => task()) : setTimeout(task, 0));
 
 /** `files` are URLs (a page's FileAttachment hrefs, resolved against the page). */
 export function parquetSource(files: ParquetFiles, shape: {heads: number; tokens: number}, {readAhead = 0}: ParquetSourceOptions = {}): AttentionSource {

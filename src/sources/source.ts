@@ -82,6 +82,12 @@ export function mapCache(read: (slice: LayerSlice, kinds: ViewMapKind[]) => Prom
   };
 }
 
+/** Runs `task` when the page is idle (in Node, in a task of its own): reading ahead never delays what a view waits on. */
+export function whenIdle(task: () => void): void {
+  if (typeof requestIdleCallback === "function") requestIdleCallback(() => task());
+  else setTimeout(task, 0);
+}
+
 /** A cache of promises by key: `load` runs once per key, and again after a failure. */
 export function memo<T>(load: (key: string) => Promise<T>): (key: string) => Promise<T> {
   const cache = new Map<string, Promise<T>>();
