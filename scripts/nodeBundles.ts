@@ -11,6 +11,7 @@
 import {mkdirSync, readFileSync, writeFileSync} from "node:fs";
 import {dirname, join, relative} from "node:path";
 import * as esbuild from "esbuild";
+import {BROWSER_MODULE} from "./offline-npm.js";
 
 /** The packages written as one module, each with the packages it leaves to their own module. */
 export const SELF_CONTAINED: Record<string, string[]> = {d3: [], "@observablehq/plot": ["d3"]};
@@ -31,16 +32,7 @@ export async function bundleSelfContained(projectRoot: string, name: string, ext
   const own = cachePath(projectRoot, name);
   const result = await esbuild.build({
     stdin: {contents: `export * from ${JSON.stringify(name)};`, resolveDir: projectRoot, sourcefile: "entry.js"},
-    bundle: true,
-    format: "esm",
-    platform: "browser",
-    target: "es2022",
-    mainFields: ["browser", "module", "main"],
-    conditions: ["browser", "import", "module", "default"],
-    define: {"process.env.NODE_ENV": '"production"'},
-    minify: true,
-    write: false,
-    logLevel: "silent",
+    ...BROWSER_MODULE,
     plugins: [
       {
         name: "shared-packages",
@@ -54,7 +46,7 @@ export async function bundleSelfContained(projectRoot: string, name: string, ext
       }
     ]
   });
-  return result.outputFiles[0].text;
+  return result.outputFiles![0].text;
 }
 
 /** Writes every SELF_CONTAINED package into Framework's cache; returns the files written. */

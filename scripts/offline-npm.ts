@@ -92,6 +92,20 @@ function versionFrom(name: string, fromDir: string): string | undefined {
   }
 }
 
+/** esbuild's options for a package bundled as one minified browser ES module, as the CDN serves it. */
+export const BROWSER_MODULE: esbuild.BuildOptions = {
+  bundle: true,
+  format: "esm",
+  platform: "browser",
+  target: "es2022",
+  mainFields: ["browser", "module", "main"],
+  conditions: ["browser", "import", "module", "default"],
+  define: {"process.env.NODE_ENV": '"production"'},
+  minify: true,
+  write: false,
+  logLevel: "silent"
+};
+
 /** Bundles `name[/subpath]` from `dir` as a browser ES module, other packages' imports left external. */
 export async function bundle(name: string, dir: string, subpath: string): Promise<string> {
   const target = subpath ? `${name}/${subpath}` : name;
@@ -109,20 +123,7 @@ export async function bundle(name: string, dir: string, subpath: string): Promis
       });
     }
   };
-  const options: esbuild.BuildOptions = {
-    bundle: true,
-    format: "esm",
-    platform: "browser",
-    target: "es2022",
-    mainFields: ["browser", "module", "main"],
-    conditions: ["browser", "import", "module", "default"],
-    define: {"process.env.NODE_ENV": '"production"'},
-    minify: true,
-    write: false,
-    metafile: true,
-    logLevel: "silent",
-    plugins: [externals]
-  };
+  const options: esbuild.BuildOptions = {...BROWSER_MODULE, metafile: true, plugins: [externals]};
   // First find the file `target` resolves to from the folder whose node_modules holds this copy…
   const probe = await esbuild.build({
     ...options,
