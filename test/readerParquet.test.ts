@@ -6,8 +6,8 @@ import {readFileSync} from "node:fs";
 import {tableFromArrays, tableToIPC} from "apache-arrow";
 import * as Parquet from "parquet-wasm/node";
 import {describe, expect, test, vi} from "vitest";
-import {localFooter, partsOpener, workerFooter} from "../src/pages/readerParts.js";
-import {blobBuffer, declaredWeights, footerAnswer, openParts, partCache, readFooter, readQueue, type FooterReply, type FooterRequest, type RowGroupDecoder} from "../src/sources/readerParquet.js";
+import {localFooter, localParts, partsOpener, workerFooter} from "../src/pages/readerParts.js";
+import {blobBuffer, declaredWeights, footerAnswer, openParts, partAnswer, partCache, readFooter, readQueue, type FooterReply, type FooterRequest, type RowGroupDecoder} from "../src/sources/readerParquet.js";
 import {partsSource} from "../src/sources/uploadSource.js";
 import type {AttentionSet} from "../src/upload/attentionSet.js";
 import {attentionFromTable} from "../src/upload/fromTable.js";
@@ -30,7 +30,7 @@ async function open(name: string, tokens: string[] | null = null) {
   const issues = new IssueList();
   const index = await readFooter(name, blobBuffer(file), issues);
   const {decoder, reads} = await counted(file);
-  const parts = openParts({name, index: index!, decoder, tokens: tokens && {shared: tokens, bySample: new Map()}}, issues);
+  const parts = openParts({name, index: index!, reader: (request) => partAnswer(async () => decoder, request), tokens: tokens && {shared: tokens, bySample: new Map()}}, issues);
   return {parts, issues: issues.list(), reads};
 }
 
@@ -162,7 +162,7 @@ describe("the warnings of the parts read", () => {
     const file = new File([new Uint8Array(written)], "half.parquet");
     const issues = new IssueList();
     const index = await readFooter(file.name, blobBuffer(file), issues);
-    const parts = openParts({name: file.name, index: index!, decoder: await Parquet.ParquetFile.fromFile(file), tokens: null}, issues)!;
+    const parts = openParts({name: file.name, index: index!, reader: localParts(async () => Parquet as never)(file), tokens: null}, issues)!;
     expect(parts.source).toBe("tidy Parquet, read in parts (4 row groups)");
     let heard = 0;
     const stop = parts.listen(() => heard++);
