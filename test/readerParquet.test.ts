@@ -136,7 +136,7 @@ describe("the export recipe's block 2d, run as written on a real GPT-2 (fixtures
     const HF = new URL("./fixtures/upload/hf/", import.meta.url);
     const hf = (name: string) => new File([readFileSync(new URL(name, HF))], name);
     const reference = new Float32Array(new Uint8Array(readFileSync(new URL("attention-f32.bin", HF))).buffer);
-    const opened = await partsOpener(async () => Parquet as never, localFooter, {bytes: 0, weights: 0}).files([hf("attention-parts.parquet"), hf("tokens.arrow")]);
+    const opened = await partsOpener(async () => Parquet as never, localFooter, {bytes: 0, weights: 0, partsFrom: Infinity}).files([hf("attention-parts.parquet"), hf("tokens.arrow")]);
     expect(opened!.issues).toEqual([]);
     const parts = opened!.parts!;
     expect([parts.layers, parts.heads, parts.n, parts.groups.length]).toEqual([2, 4, 12, 1]);
@@ -290,7 +290,7 @@ describe("which picked files open in parts", () => {
   test("a Parquet attention file over either limit opens in parts, with its tokens file; under both, it is read whole", async () => {
     const files = [blob("parts-dense-f16.parquet"), new File([JSON.stringify(TOKENS)], "tokens.json")];
     expect(await partsOpener(module, localFooter).files(files)).toBeNull();
-    const opened = await partsOpener(module, localFooter, {bytes: Infinity, weights: 100}).files(files);
+    const opened = await partsOpener(module, localFooter, {bytes: Infinity, weights: 100, partsFrom: Infinity}).files(files);
     expect(opened!.names).toEqual(["parts-dense-f16.parquet", "tokens.json"]);
     expect(opened!.issues).toEqual([]);
     expect(opened!.parts!.groups[0].tokens).toEqual(TOKENS);
@@ -298,14 +298,31 @@ describe("which picked files open in parts", () => {
     const bytes = readFileSync(new URL("parts-dense-f16.parquet", DIR));
     const cut = new File([new Uint8Array(bytes.subarray(0, bytes.length - 100))], "cut.parquet");
     expect(await partsOpener(module, localFooter).files([cut])).toBeNull(); // read whole, which names the problem
-    expect((await partsOpener(module, localFooter, {bytes: 100, weights: Infinity}).files([cut]))!.issues[0].message).toContain("cut.parquet is truncated or corrupt: its Parquet footer could not be read");
-    const small = await partsOpener(module, localFooter, {bytes: 100, weights: Infinity}).files([blob("parts-one-group.parquet")]);
+    expect((await partsOpener(module, localFooter, {bytes: 100, weights: Infinity, partsFrom: Infinity}).files([cut]))!.issues[0].message).toContain("cut.parquet is truncated or corrupt: its Parquet footer could not be read");
+    const small = await partsOpener(module, localFooter, {bytes: 100, weights: Infinity, partsFrom: Infinity}).files([blob("parts-one-group.parquet")]);
     expect(small!.parts).toBeNull();
     expect(small!.issues.map((i) => i.code)).toEqual(["parts"]);
   });
 
+  test("from partsFrom weights, a file it could hold opens in parts when its row groups allow it and no table comes with it", async () => {
+    const weights = LAYERS * HEADS * N * N;
+    const first = (from: number) => partsOpener(module, localFooter, {bytes: Infinity, weights: Infinity, partsFrom: from});
+    expect(await first(weights + 1).files([blob("parts-tidy-runs.parquet")])).toBeNull();
+    const opened = await first(weights).files([blob("parts-tidy-runs.parquet")]);
+    expect(opened).toMatchObject({holdable: true, names: ["parts-tidy-runs.parquet"]});
+    expectHead(await opened!.parts!.head(0, 1, 2), 1, 2, SINGLE);
+    // Row groups that do not allow parts, or a table beside it: read whole, which checks and reads everything.
+    expect(await first(weights).files([blob("parts-tidy-split.parquet")])).toBeNull();
+    const ablation = new File([new Uint8Array(tableToIPC(tableFromArrays({layer: Int8Array.of(0), head_index: Int8Array.of(0), base: Float32Array.of(1), ablated: Float32Array.of(0.5)}), "stream"))], "ablation.arrow");
+    expect(await first(weights).files([blob("parts-tidy-runs.parquet"), ablation])).toBeNull();
+    // Too large to hold, the same table is named and not read.
+    const large = await partsOpener(module, localFooter, {bytes: 0, weights: 0, partsFrom: Infinity}).files([blob("parts-tidy-runs.parquet"), ablation]);
+    expect(large).toMatchObject({holdable: false});
+    expect(large!.issues.map((i) => [i.code, i.message.split(" was")[0]])).toEqual([["extra_file", "ablation.arrow"], ["no_tokens", "parts-tidy-runs.parquet: no tokens list came with the file, so positions are shown as numbers (add a tokens file to see tokens)."]]);
+  });
+
   test("anything but one Parquet file with a pattern column is read whole", async () => {
-    const opener = partsOpener(module, localFooter, {bytes: 0, weights: 0});
+    const opener = partsOpener(module, localFooter, {bytes: 0, weights: 0, partsFrom: Infinity});
     expect(await opener.files([new File([JSON.stringify(TOKENS)], "tokens.json")])).toBeNull();
     expect(await opener.files([blob("parts-dense-f16.parquet"), blob("parts-tidy-layer.parquet")])).toBeNull();
   });

@@ -1,14 +1,15 @@
 // Which of a reader's files are read in parts, and their opening, for every page that opens one ("Your data", the
 // explorer, the head workbench's note): a Parquet attention file larger than a page holds in memory (over the
 // size limit, or declaring more weights than MAX_WEIGHTS), and any Parquet file at a URL, is opened from its
-// footer and read one head at a time (src/sources/readerParquet.ts); everything else is read whole by the upload
-// worker. A tokens file picked with it is read here (it is small). Its footer is read in the footer worker, its
-// parts decoded and checked in the part worker, both off the page's thread. Pure but for `browserParts`:
-// parquet-wasm's module, the footer reader and the part readers are passed in, so test/readerParquet.test.ts runs
-// this in Node, on its own thread.
+// footer and read one head at a time (src/sources/readerParquet.ts); on "Your data" also a file it could hold
+// from PARTS_FROM_WEIGHTS on, when its row groups allow it (it draws sooner); everything else is read whole by
+// the upload worker. A tokens file picked with it is read here (it is small). Its footer is read in the footer
+// worker, its parts decoded and checked in the part worker, both off the page's thread. Pure but for
+// `browserParts`: parquet-wasm's module, the footer reader and the part readers are passed in, so
+// test/readerParquet.test.ts runs this in Node, on its own thread.
 import {declaredWeights, footerAnswer, openParts, partAnswer, sourceDecoder, type DecoderModule, type FooterReply, type FooterRequest, type PartAnswer, type PartMessage, type PartReader, type PartsFile} from "../sources/readerParquet.js";
 import {IssueList, type Issue} from "../upload/issues.js";
-import {MAX_FILE_BYTES, MAX_WEIGHTS} from "../upload/limits.js";
+import {MAX_FILE_BYTES, MAX_WEIGHTS, PARTS_FROM_WEIGHTS} from "../upload/limits.js";
 import {fileRole} from "../upload/load.js";
 import {wasmDecoder, type ParquetModule} from "../upload/parquetWasm.js";
 import {detectKind, readPicked, type PickedFile} from "../upload/readers.js";
@@ -22,6 +23,8 @@ export interface PartsResult {
   names: string[];
   issues: Issue[];
   parts: PartsFile | null;
+  /** the file could be held whole (it opened in parts to draw sooner): the head workbench and the explorer read it whole */
+  holdable: boolean;
 }
 
 /** Opens picked files in parts, or says null: read them whole, as before. */
@@ -35,15 +38,16 @@ async function isParquet(file: PickedFile & Partial<Blob>): Promise<boolean> {
   return file.slice !== undefined && file.size >= 8 && detectKind(new Uint8Array(await file.slice(0, 4).arrayBuffer())) === "parquet";
 }
 
-/** The tokens among the other (small) files; anything else is named in a warning and not read. */
-async function otherFiles(files: readonly PickedFile[], module: PartsModule, issues: IssueList): Promise<TokenLists | null> {
+/** The tokens among the other (small) files, and the names of the others (mixing and ablation tables). */
+async function otherFiles(files: readonly PickedFile[], module: PartsModule, issues: IssueList): Promise<{tokens: TokenLists | null; tables: string[]}> {
   let tokens: TokenLists | null = null;
+  const tables: string[] = [];
   for (const file of await readPicked(files)) {
     const role = fileRole(file, issues, wasmDecoder(module));
     if (role?.role === "tokens") tokens = role.tokens;
-    else if (role) issues.warn("extra_file", `${file.name} was not read: beside an attention file read in parts, only a tokens file is read (mixing and ablation tables need a file that fits in memory)`);
+    else if (role) tables.push(file.name);
   }
-  return tokens;
+  return {tokens, tables};
 }
 
 /** Reads a Parquet footer's index from a picked File or an absolute URL: in the footer worker on the page. */
@@ -121,14 +125,19 @@ export const localParts =
     return (request) => partAnswer(decoder, request);
   };
 
-/** Above either limit a file is too large to hold (limits.ts); a test passes smaller ones. */
+/**
+ * Above either limit a file is too large to hold (limits.ts); from `partsFrom` declared weights a file that could
+ * be held opens in parts too, where its row groups allow it and only a tokens file comes with it (Infinity: never).
+ * A test passes smaller ones.
+ */
 export interface HoldLimits {
   bytes: number;
   weights: number;
+  partsFrom: number;
 }
 
 /** Too large to hold: over the size limit, or declaring more weights than MAX_WEIGHTS. */
-const HOLD_LIMITS: HoldLimits = {bytes: MAX_FILE_BYTES, weights: MAX_WEIGHTS};
+const HOLD_LIMITS: HoldLimits = {bytes: MAX_FILE_BYTES, weights: MAX_WEIGHTS, partsFrom: Infinity};
 
 /**
  * `start` starts parquet-wasm on this thread (once, the first time a tokens file comes with a file opened in parts;
@@ -145,23 +154,30 @@ export function partsOpener(start: () => Promise<PartsModule>, footer: FooterRea
       const [file] = parquet as (PickedFile & Blob)[];
       const read = await footer(file.name, file);
       // A footer that cannot be read: a file too large to read whole says why; another is read whole, which names the problem.
-      if (!read.index) return file.size > limits.bytes ? {names: picked.map((f) => f.name), issues: read.issues, parts: null} : null;
+      if (!read.index) return file.size > limits.bytes ? {names: picked.map((f) => f.name), issues: read.issues, parts: null, holdable: false} : null;
       const weights = declaredWeights(read.index);
-      if (weights === null || (file.size <= limits.bytes && weights <= limits.weights)) return null;
+      if (weights === null) return null;
+      const holdable = file.size <= limits.bytes && weights <= limits.weights;
+      if (holdable && weights < limits.partsFrom) return null;
       const issues = new IssueList();
       const others = picked.filter((f) => f !== file);
-      const tokens = others.length ? await otherFiles(others, await load(), issues) : null;
+      const {tokens, tables} = others.length ? await otherFiles(others, await load(), issues) : {tokens: null, tables: []};
+      // A file that could be held is read whole when a table comes with it (they are read beside a whole file only).
+      if (holdable && tables.length > 0) return null;
+      for (const table of tables) issues.warn("extra_file", `${table} was not read: beside an attention file read in parts, only a tokens file is read (mixing and ablation tables need a file that fits in memory)`);
       const names = picked.map((f) => f.name);
-      if (issues.hasErrors) return {names, issues: issues.list(), parts: null};
+      if (issues.hasErrors) return holdable ? null : {names, issues: issues.list(), parts: null, holdable};
       const opened = openParts({name: file.name, index: read.index, reader: parts(file), tokens}, issues);
-      return {names, issues: issues.list(), parts: opened};
+      // Row groups that cannot be read in parts: a file that could be held is read whole (which checks it all).
+      if (!opened && holdable) return null;
+      return {names, issues: issues.list(), parts: opened, holdable};
     },
     async url(url) {
       const issues = new IssueList();
       const read = await footer(url, url);
-      if (!read.index) return {names: [url], issues: read.issues, parts: null};
+      if (!read.index) return {names: [url], issues: read.issues, parts: null, holdable: false};
       const opened = openParts({name: url, index: read.index, reader: parts(url), tokens: null}, issues);
-      return {names: [url], issues: issues.list(), parts: opened};
+      return {names: [url], issues: issues.list(), parts: opened, holdable: false};
     }
   };
 }
@@ -178,8 +194,9 @@ export interface PartsUrls {
  * The opener a page uses: the footer worker (src/sources/footerWorker.ts) and the part worker
  * (src/sources/partWorker.ts), each started on first use and ended with the page (`invalidation`), and
  * parquet-wasm's web build on this thread, started the first time a tokens file comes with a file opened in parts.
+ * `partsFirst` (Your data): a file it could hold opens in parts from PARTS_FROM_WEIGHTS on, when it can.
  */
-export function browserParts(urls: PartsUrls, invalidation: Promise<unknown>): PartsOpener {
+export function browserParts(urls: PartsUrls, invalidation: Promise<unknown>, {partsFirst = false} = {}): PartsOpener {
   const workers: Worker[] = [];
   void invalidation.then(() => workers.forEach((worker) => worker.terminate()));
   const started = (url: string) => {
@@ -193,5 +210,5 @@ export function browserParts(urls: PartsUrls, invalidation: Promise<unknown>): P
     return module as PartsModule;
   };
   const parts = workerParts(() => started(urls.part) as unknown as PartPort, {module: urls.module, wasm: urls.wasm});
-  return partsOpener(start, workerFooter(() => started(urls.footer) as unknown as FooterPort), HOLD_LIMITS, parts);
+  return partsOpener(start, workerFooter(() => started(urls.footer) as unknown as FooterPort), {...HOLD_LIMITS, partsFrom: partsFirst ? PARTS_FROM_WEIGHTS : Infinity}, parts);
 }
