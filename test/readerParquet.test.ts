@@ -6,8 +6,8 @@ import {readFileSync} from "node:fs";
 import {tableFromArrays, tableToIPC} from "apache-arrow";
 import * as Parquet from "parquet-wasm/node";
 import {describe, expect, test, vi} from "vitest";
-import {localFooter, localParts, partsOpener, workerFooter} from "../src/pages/readerParts.js";
-import {blobBuffer, declaredWeights, footerAnswer, openParts, partAnswer, partCache, readFooter, readQueue, type FooterReply, type FooterRequest, type RowGroupDecoder} from "../src/sources/readerParquet.js";
+import {localFooter, localParts, partsOpener, workerFooter, workerParts, type PartReaders} from "../src/pages/readerParts.js";
+import {blobBuffer, declaredWeights, footerAnswer, openParts, partAnswer, partCache, partMessages, type PartAnswer, type PartMessage, readFooter, readQueue, type FooterReply, type FooterRequest, type RowGroupDecoder} from "../src/sources/readerParquet.js";
 import {partsSource} from "../src/sources/uploadSource.js";
 import type {AttentionSet} from "../src/upload/attentionSet.js";
 import {attentionFromTable} from "../src/upload/fromTable.js";
@@ -151,8 +151,28 @@ describe("the export recipe's block 2d, run as written on a real GPT-2 (fixtures
   });
 });
 
+const PARQUET = {module: "parquet-wasm.js", wasm: "parquet-wasm.wasm"};
+/** A part worker as the page starts it, its messages and answers structured-cloned, the maps' buffers transferred; `detached` holds the buffers sent. */
+const fakeWorker = (counts: {started: number; detached: ArrayBuffer[]}, fail?: (listener: (event: ErrorEvent) => void) => void) => () => {
+  counts.started++;
+  const answer = partMessages(async (parquet) => (expect(parquet).toEqual(PARQUET), Parquet as never));
+  let listener: (event: MessageEvent<PartAnswer>) => void = () => {};
+  return {
+    addEventListener: (type: string, l: unknown) => void (type === "message" ? (listener = l as typeof listener) : fail?.(l as (event: ErrorEvent) => void)),
+    postMessage: (message: PartMessage) =>
+      void answer({...structuredClone({...message, source: null}), source: message.source}).then(({answer, transfer}) => {
+        const cloned = structuredClone(answer, {transfer});
+        counts.detached.push(...transfer);
+        setTimeout(() => listener({data: cloned} as MessageEvent<PartAnswer>), 0);
+      })
+  };
+};
+
 describe("the warnings of the parts read", () => {
-  test("the same problem in many parts is one line, counted, at the file's own layers and heads; listeners hear of each new one", async () => {
+  test.each([
+    ["on this thread", localParts(async () => Parquet as never)],
+    ["in the part worker", workerParts(fakeWorker({started: 0, detached: []}), PARQUET)]
+  ])("the same problem in many parts is one line, counted, at the file's own layers and heads; listeners hear of each new one (%s)", async (_, readers) => {
     // A tidy file of 2 layers × 2 heads × 4 tokens whose rows sum to 0.5, one row group per head (parquet-wasm writes statistics).
     const [L, H, T] = [2, 2, 4];
     const rows = L * H * T * T;
@@ -162,7 +182,7 @@ describe("the warnings of the parts read", () => {
     const file = new File([new Uint8Array(written)], "half.parquet");
     const issues = new IssueList();
     const index = await readFooter(file.name, blobBuffer(file), issues);
-    const parts = openParts({name: file.name, index: index!, reader: localParts(async () => Parquet as never)(file), tokens: null}, issues)!;
+    const parts = openParts({name: file.name, index: index!, reader: readers(file), tokens: null}, issues)!;
     expect(parts.source).toBe("tidy Parquet, read in parts (4 row groups)");
     let heard = 0;
     const stop = parts.listen(() => heard++);
@@ -262,6 +282,49 @@ describe("the footer, read off the page's thread", () => {
     expect(cut.issues[0]).toMatchObject({code: "corrupt", message: expect.stringContaining("cut.parquet is truncated or corrupt")});
     const away = await footerAnswer({id: 2, name: "http://127.0.0.1:9/x.parquet", source: "http://127.0.0.1:9/x.parquet"});
     expect(away.issues[0].message).toMatch(/^http:\/\/127\.0\.0\.1:9\/x\.parquet could not be read \(.*\); from a URL, the host must allow this page's origin \(CORS\)/);
+  });
+});
+
+describe("parts, decoded and checked off the page's thread", () => {
+  async function openThrough(name: string, readers: PartReaders, tokens: string[] | null = null) {
+    const file = blob(name);
+    const issues = new IssueList();
+    const index = await readFooter(name, blobBuffer(file), issues);
+    return openParts({name, index: index!, reader: readers(file), tokens: tokens && {shared: tokens, bySample: new Map()}}, issues)!;
+  }
+
+  test("one worker for every file; each head arrives transferred (its buffer detached where it was read) and equal to the file's weights", async () => {
+    const counts = {started: 0, detached: [] as ArrayBuffer[]};
+    const readers = workerParts(fakeWorker(counts), PARQUET);
+    const dense = await openThrough("parts-dense-f16.parquet", readers, TOKENS);
+    const tidy = await openThrough("parts-tidy-layer.parquet", readers);
+    const [layer0, effective] = await Promise.all([dense.layer(0, 0), tidy.head(0, 1, 2, "effective")]);
+    layer0.forEach((map, h) => expectHead(map, 0, h, HALF));
+    expectHead(effective, 1, 2, SINGLE);
+    expect(counts.started).toBe(1);
+    expect(counts.detached.length).toBe(HEADS + 2); // a buffer per dense part (one head), two for the tidy layer (pattern and effective)
+    expect(counts.detached.every((buffer) => buffer.byteLength === 0)).toBe(true);
+  });
+
+  test("a bad part's errors reach the page as the part's error, and the other parts read", async () => {
+    const readers = workerParts(fakeWorker({started: 0, detached: []}), PARQUET);
+    const negative = await openThrough("parts-negative.parquet", readers, TOKENS);
+    await expect(negative.head(0, 1, 2)).rejects.toThrow(/attention weights cannot be negative \("pattern"\): row 3 \(layer 1, head 2, query 3\), key 0 is -0\.25/);
+    expectHead(await negative.head(0, 1, 1), 1, 1, SINGLE);
+    expect(negative.warnings()).toEqual([]);
+  });
+
+  test("a worker that fails fails the parts waiting with its message; the next read starts a new worker and reads the part", async () => {
+    const counts = {started: 0, detached: [] as ArrayBuffer[]};
+    let crash: (event: ErrorEvent) => void = () => {};
+    const readers = workerParts(fakeWorker(counts, (listener) => (crash = listener)), PARQUET);
+    const parts = await openThrough("parts-dense-f16.parquet", readers, TOKENS);
+    const waiting = parts.head(0, 0, 0);
+    await new Promise((resolve) => setTimeout(resolve, 0)); // the read has left the queue for the worker
+    crash({message: "out of memory"} as ErrorEvent);
+    await expect(waiting).rejects.toThrow("the part reader stopped (out of memory); try again");
+    expectHead(await parts.head(0, 0, 0), 0, 0, HALF);
+    expect(counts.started).toBe(2);
   });
 });
 

@@ -11,7 +11,7 @@ import {declaredWeights, footerAnswer, openParts, partAnswer, sourceDecoder, typ
 import {IssueList, type Issue} from "../upload/issues.js";
 import {MAX_FILE_BYTES, MAX_WEIGHTS, PARTS_FROM_WEIGHTS} from "../upload/limits.js";
 import {fileRole} from "../upload/load.js";
-import {wasmDecoder, type ParquetModule} from "../upload/parquetWasm.js";
+import {startParquet, wasmDecoder, type ParquetModule} from "../upload/parquetWasm.js";
 import {detectKind, readPicked, type PickedFile} from "../upload/readers.js";
 import type {TokenLists} from "../upload/tokens.js";
 
@@ -204,11 +204,7 @@ export function browserParts(urls: PartsUrls, invalidation: Promise<unknown>, {p
     workers.push(worker);
     return worker;
   };
-  const start = async () => {
-    const module = await import(/* @vite-ignore */ urls.module);
-    await module.default({module_or_path: urls.wasm});
-    return module as PartsModule;
-  };
+  const start = () => startParquet<PartsModule>(urls);
   const parts = workerParts(() => started(urls.part) as unknown as PartPort, {module: urls.module, wasm: urls.wasm});
   return partsOpener(start, workerFooter(() => started(urls.footer) as unknown as FooterPort), {...HOLD_LIMITS, partsFrom: partsFirst ? PARTS_FROM_WEIGHTS : Infinity}, parts);
 }

@@ -65,6 +65,29 @@ export interface PartMessage {
 
 export type PartAnswer = PartReply & {id: number};
 
+/** The files a part worker keeps decoders for: a page reads one file at a time, and reads of the one before may still be queued. */
+const KEPT_FILES = 2;
+
+/** The buffers under a part's maps, each once (a part's rows are views of one buffer). */
+const buffersOf = (maps: PartMaps | null): ArrayBuffer[] => [...new Set([...(maps?.pattern ?? []), ...(maps?.effective ?? [])].flat().map((row) => row.buffer as ArrayBuffer))];
+
+/**
+ * What the part worker (partWorker.ts) does with each message: the part decoded and checked with the decoder of
+ * its file (opened once, with parquet-wasm from `load`), and the buffers to transfer with the answer.
+ */
+export function partMessages(load: (parquet: PartMessage["parquet"]) => Promise<DecoderModule>): (message: PartMessage) => Promise<{answer: PartAnswer; transfer: ArrayBuffer[]}> {
+  const decoders = new Map<number, () => Promise<RowGroupDecoder>>();
+  return async ({id, file, source, parquet, request}) => {
+    let decoder = decoders.get(file);
+    if (!decoder) {
+      decoders.set(file, (decoder = sourceDecoder(() => load(parquet), source)));
+      if (decoders.size > KEPT_FILES) decoders.delete(decoders.keys().next().value!);
+    }
+    const reply = await partAnswer(decoder, request);
+    return {answer: {id, ...reply}, transfer: buffersOf(reply.maps)};
+  };
+}
+
 /** Decodes and checks one part: in the part worker on the page (src/pages/readerParts.workerParts), on the calling thread in Node. */
 export type PartReader = (request: PartRequest) => Promise<PartReply>;
 
