@@ -312,6 +312,10 @@ describe("parts, decoded and checked off the page's thread", () => {
     await expect(negative.head(0, 1, 2)).rejects.toThrow(/attention weights cannot be negative \("pattern"\): row 3 \(layer 1, head 2, query 3\), key 0 is -0\.25/);
     expectHead(await negative.head(0, 1, 1), 1, 1, SINGLE);
     expect(negative.warnings()).toEqual([]);
+    // A row group parquet-wasm cannot decode (or a file it cannot open) is the part's error, naming the row group.
+    const where = {layer: 1, firstHead: 0, headCount: 2, n: 4};
+    const unreadable = await partAnswer(() => Promise.reject(new Error("unreachable")), {rowGroup: 3, columns: ["pattern"], label: "f.parquet", where, tokens: null});
+    expect(unreadable).toEqual({maps: null, error: "f.parquet: row group 3 (layer 1, heads 0–1) could not be read (unreachable).", warnings: []});
   });
 
   test("a worker that fails fails the parts waiting with its message; the next read starts a new worker and reads the part", async () => {
