@@ -15,7 +15,7 @@ import {syntheticWeights} from "./helpers/attentionFiles.js";
 import type {AttentionSource, LayerSlice} from "../src/sources/source.js";
 import type {ViewMapKind} from "../src/model/vocabulary.js";
 import {BEST_EPOCH, DEFAULT_STATE, parseState, shownEpoch, type ExplorerState} from "../src/state/explorerState.js";
-import {blobBuffer, openParts, readFooter, type PartsFile, type RowGroupDecoder} from "../src/sources/readerParquet.js";
+import {blobBuffer, openParts, partAnswer, readFooter, type PartsFile, type RowGroupDecoder} from "../src/sources/readerParquet.js";
 import {IssueList} from "../src/upload/issues.js";
 import {HALF, HEADS, knownWeights, LAYERS, N} from "./helpers/knownAttention.js";
 
@@ -240,7 +240,7 @@ describe("a reader's file read in parts in the explorer (pyarrow's file of the k
     const reader = await Parquet.ParquetFile.fromFile(file);
     const reads: number[][] = [];
     const decoder: RowGroupDecoder = {read: (options) => (reads.push(options.rowGroups), reader.read(options))};
-    return {parts: openParts({name: PARTS, index: index!, decoder, tokens: null}, issues)!, reads};
+    return {parts: openParts({name: PARTS, index: index!, reader: (request) => partAnswer(async () => decoder, request), tokens: null}, issues)!, reads};
   }
   const expectHead = (map: readonly Float32Array[], layer: number, head: number) => {
     for (let q = 0; q < N; q++) for (let k = 0; k < N; k++) expect(Math.abs(map[q][k] - KNOWN[((layer * HEADS + head) * N + q) * N + k])).toBeLessThanOrEqual(HALF);

@@ -6,8 +6,8 @@ import {readFileSync} from "node:fs";
 import {tableFromArrays, tableToIPC} from "apache-arrow";
 import * as Parquet from "parquet-wasm/node";
 import {describe, expect, test, vi} from "vitest";
-import {localFooter, partsOpener, workerFooter} from "../src/pages/readerParts.js";
-import {blobBuffer, declaredWeights, footerAnswer, openParts, partCache, readFooter, readQueue, type FooterReply, type FooterRequest, type RowGroupDecoder} from "../src/sources/readerParquet.js";
+import {localFooter, localParts, partsOpener, workerFooter, workerParts, type PartReaders} from "../src/pages/readerParts.js";
+import {blobBuffer, declaredWeights, footerAnswer, openParts, partAnswer, partCache, partMessages, type PartAnswer, type PartMessage, readFooter, readQueue, type FooterReply, type FooterRequest, type RowGroupDecoder} from "../src/sources/readerParquet.js";
 import {partsSource} from "../src/sources/uploadSource.js";
 import type {AttentionSet} from "../src/upload/attentionSet.js";
 import {attentionFromTable} from "../src/upload/fromTable.js";
@@ -30,7 +30,7 @@ async function open(name: string, tokens: string[] | null = null) {
   const issues = new IssueList();
   const index = await readFooter(name, blobBuffer(file), issues);
   const {decoder, reads} = await counted(file);
-  const parts = openParts({name, index: index!, decoder, tokens: tokens && {shared: tokens, bySample: new Map()}}, issues);
+  const parts = openParts({name, index: index!, reader: (request) => partAnswer(async () => decoder, request), tokens: tokens && {shared: tokens, bySample: new Map()}}, issues);
   return {parts, issues: issues.list(), reads};
 }
 
@@ -136,7 +136,7 @@ describe("the export recipe's block 2d, run as written on a real GPT-2 (fixtures
     const HF = new URL("./fixtures/upload/hf/", import.meta.url);
     const hf = (name: string) => new File([readFileSync(new URL(name, HF))], name);
     const reference = new Float32Array(new Uint8Array(readFileSync(new URL("attention-f32.bin", HF))).buffer);
-    const opened = await partsOpener(async () => Parquet as never, localFooter, {bytes: 0, weights: 0}).files([hf("attention-parts.parquet"), hf("tokens.arrow")]);
+    const opened = await partsOpener(async () => Parquet as never, localFooter, {bytes: 0, weights: 0, partsFrom: Infinity}).files([hf("attention-parts.parquet"), hf("tokens.arrow")]);
     expect(opened!.issues).toEqual([]);
     const parts = opened!.parts!;
     expect([parts.layers, parts.heads, parts.n, parts.groups.length]).toEqual([2, 4, 12, 1]);
@@ -151,8 +151,28 @@ describe("the export recipe's block 2d, run as written on a real GPT-2 (fixtures
   });
 });
 
+const PARQUET = {module: "parquet-wasm.js", wasm: "parquet-wasm.wasm"};
+/** A part worker as the page starts it, its messages and answers structured-cloned, the maps' buffers transferred; `detached` holds the buffers sent. */
+const fakeWorker = (counts: {started: number; detached: ArrayBuffer[]}, fail?: (listener: (event: ErrorEvent) => void) => void) => () => {
+  counts.started++;
+  const answer = partMessages(async (parquet) => (expect(parquet).toEqual(PARQUET), Parquet as never));
+  let listener: (event: MessageEvent<PartAnswer>) => void = () => {};
+  return {
+    addEventListener: (type: string, l: unknown) => void (type === "message" ? (listener = l as typeof listener) : fail?.(l as (event: ErrorEvent) => void)),
+    postMessage: (message: PartMessage) =>
+      void answer({...structuredClone({...message, source: null}), source: message.source}).then(({answer, transfer}) => {
+        const cloned = structuredClone(answer, {transfer});
+        counts.detached.push(...transfer);
+        setTimeout(() => listener({data: cloned} as MessageEvent<PartAnswer>), 0);
+      })
+  };
+};
+
 describe("the warnings of the parts read", () => {
-  test("the same problem in many parts is one line, counted, at the file's own layers and heads; listeners hear of each new one", async () => {
+  test.each([
+    ["on this thread", localParts(async () => Parquet as never)],
+    ["in the part worker", workerParts(fakeWorker({started: 0, detached: []}), PARQUET)]
+  ])("the same problem in many parts is one line, counted, at the file's own layers and heads; listeners hear of each new one (%s)", async (_, readers) => {
     // A tidy file of 2 layers × 2 heads × 4 tokens whose rows sum to 0.5, one row group per head (parquet-wasm writes statistics).
     const [L, H, T] = [2, 2, 4];
     const rows = L * H * T * T;
@@ -162,7 +182,7 @@ describe("the warnings of the parts read", () => {
     const file = new File([new Uint8Array(written)], "half.parquet");
     const issues = new IssueList();
     const index = await readFooter(file.name, blobBuffer(file), issues);
-    const parts = openParts({name: file.name, index: index!, decoder: await Parquet.ParquetFile.fromFile(file), tokens: null}, issues)!;
+    const parts = openParts({name: file.name, index: index!, reader: readers(file), tokens: null}, issues)!;
     expect(parts.source).toBe("tidy Parquet, read in parts (4 row groups)");
     let heard = 0;
     const stop = parts.listen(() => heard++);
@@ -265,6 +285,53 @@ describe("the footer, read off the page's thread", () => {
   });
 });
 
+describe("parts, decoded and checked off the page's thread", () => {
+  async function openThrough(name: string, readers: PartReaders, tokens: string[] | null = null) {
+    const file = blob(name);
+    const issues = new IssueList();
+    const index = await readFooter(name, blobBuffer(file), issues);
+    return openParts({name, index: index!, reader: readers(file), tokens: tokens && {shared: tokens, bySample: new Map()}}, issues)!;
+  }
+
+  test("one worker for every file; each head arrives transferred (its buffer detached where it was read) and equal to the file's weights", async () => {
+    const counts = {started: 0, detached: [] as ArrayBuffer[]};
+    const readers = workerParts(fakeWorker(counts), PARQUET);
+    const dense = await openThrough("parts-dense-f16.parquet", readers, TOKENS);
+    const tidy = await openThrough("parts-tidy-layer.parquet", readers);
+    const [layer0, effective] = await Promise.all([dense.layer(0, 0), tidy.head(0, 1, 2, "effective")]);
+    layer0.forEach((map, h) => expectHead(map, 0, h, HALF));
+    expectHead(effective, 1, 2, SINGLE);
+    expect(counts.started).toBe(1);
+    expect(counts.detached.length).toBe(HEADS + 2); // a buffer per dense part (one head), two for the tidy layer (pattern and effective)
+    expect(counts.detached.every((buffer) => buffer.byteLength === 0)).toBe(true);
+  });
+
+  test("a bad part's errors reach the page as the part's error, and the other parts read", async () => {
+    const readers = workerParts(fakeWorker({started: 0, detached: []}), PARQUET);
+    const negative = await openThrough("parts-negative.parquet", readers, TOKENS);
+    await expect(negative.head(0, 1, 2)).rejects.toThrow(/attention weights cannot be negative \("pattern"\): row 3 \(layer 1, head 2, query 3\), key 0 is -0\.25/);
+    expectHead(await negative.head(0, 1, 1), 1, 1, SINGLE);
+    expect(negative.warnings()).toEqual([]);
+    // A row group parquet-wasm cannot decode (or a file it cannot open) is the part's error, naming the row group.
+    const where = {layer: 1, firstHead: 0, headCount: 2, n: 4};
+    const unreadable = await partAnswer(() => Promise.reject(new Error("unreachable")), {rowGroup: 3, columns: ["pattern"], label: "f.parquet", where, tokens: null});
+    expect(unreadable).toEqual({maps: null, error: "f.parquet: row group 3 (layer 1, heads 0–1) could not be read (unreachable).", warnings: []});
+  });
+
+  test("a worker that fails fails the parts waiting with its message; the next read starts a new worker and reads the part", async () => {
+    const counts = {started: 0, detached: [] as ArrayBuffer[]};
+    let crash: (event: ErrorEvent) => void = () => {};
+    const readers = workerParts(fakeWorker(counts, (listener) => (crash = listener)), PARQUET);
+    const parts = await openThrough("parts-dense-f16.parquet", readers, TOKENS);
+    const waiting = parts.head(0, 0, 0);
+    await new Promise((resolve) => setTimeout(resolve, 0)); // the read has left the queue for the worker
+    crash({message: "out of memory"} as ErrorEvent);
+    await expect(waiting).rejects.toThrow("the part reader stopped (out of memory); try again");
+    expectHead(await parts.head(0, 0, 0), 0, 0, HALF);
+    expect(counts.started).toBe(2);
+  });
+});
+
 describe("the queue of reads", () => {
   test("one read at a time, each in a task of its own; urgent reads first, and a waiting read can be moved to the front", async () => {
     const queue = readQueue();
@@ -290,7 +357,7 @@ describe("which picked files open in parts", () => {
   test("a Parquet attention file over either limit opens in parts, with its tokens file; under both, it is read whole", async () => {
     const files = [blob("parts-dense-f16.parquet"), new File([JSON.stringify(TOKENS)], "tokens.json")];
     expect(await partsOpener(module, localFooter).files(files)).toBeNull();
-    const opened = await partsOpener(module, localFooter, {bytes: Infinity, weights: 100}).files(files);
+    const opened = await partsOpener(module, localFooter, {bytes: Infinity, weights: 100, partsFrom: Infinity}).files(files);
     expect(opened!.names).toEqual(["parts-dense-f16.parquet", "tokens.json"]);
     expect(opened!.issues).toEqual([]);
     expect(opened!.parts!.groups[0].tokens).toEqual(TOKENS);
@@ -298,14 +365,31 @@ describe("which picked files open in parts", () => {
     const bytes = readFileSync(new URL("parts-dense-f16.parquet", DIR));
     const cut = new File([new Uint8Array(bytes.subarray(0, bytes.length - 100))], "cut.parquet");
     expect(await partsOpener(module, localFooter).files([cut])).toBeNull(); // read whole, which names the problem
-    expect((await partsOpener(module, localFooter, {bytes: 100, weights: Infinity}).files([cut]))!.issues[0].message).toContain("cut.parquet is truncated or corrupt: its Parquet footer could not be read");
-    const small = await partsOpener(module, localFooter, {bytes: 100, weights: Infinity}).files([blob("parts-one-group.parquet")]);
+    expect((await partsOpener(module, localFooter, {bytes: 100, weights: Infinity, partsFrom: Infinity}).files([cut]))!.issues[0].message).toContain("cut.parquet is truncated or corrupt: its Parquet footer could not be read");
+    const small = await partsOpener(module, localFooter, {bytes: 100, weights: Infinity, partsFrom: Infinity}).files([blob("parts-one-group.parquet")]);
     expect(small!.parts).toBeNull();
     expect(small!.issues.map((i) => i.code)).toEqual(["parts"]);
   });
 
+  test("from partsFrom weights, a file it could hold opens in parts when its row groups allow it and no table comes with it", async () => {
+    const weights = LAYERS * HEADS * N * N;
+    const first = (from: number) => partsOpener(module, localFooter, {bytes: Infinity, weights: Infinity, partsFrom: from});
+    expect(await first(weights + 1).files([blob("parts-tidy-runs.parquet")])).toBeNull();
+    const opened = await first(weights).files([blob("parts-tidy-runs.parquet")]);
+    expect(opened).toMatchObject({holdable: true, names: ["parts-tidy-runs.parquet"]});
+    expectHead(await opened!.parts!.head(0, 1, 2), 1, 2, SINGLE);
+    // Row groups that do not allow parts, or a table beside it: read whole, which checks and reads everything.
+    expect(await first(weights).files([blob("parts-tidy-split.parquet")])).toBeNull();
+    const ablation = new File([new Uint8Array(tableToIPC(tableFromArrays({layer: Int8Array.of(0), head_index: Int8Array.of(0), base: Float32Array.of(1), ablated: Float32Array.of(0.5)}), "stream"))], "ablation.arrow");
+    expect(await first(weights).files([blob("parts-tidy-runs.parquet"), ablation])).toBeNull();
+    // Too large to hold, the same table is named and not read.
+    const large = await partsOpener(module, localFooter, {bytes: 0, weights: 0, partsFrom: Infinity}).files([blob("parts-tidy-runs.parquet"), ablation]);
+    expect(large).toMatchObject({holdable: false});
+    expect(large!.issues.map((i) => [i.code, i.message.split(" was")[0]])).toEqual([["extra_file", "ablation.arrow"], ["no_tokens", "parts-tidy-runs.parquet: no tokens list came with the file, so positions are shown as numbers (add a tokens file to see tokens)."]]);
+  });
+
   test("anything but one Parquet file with a pattern column is read whole", async () => {
-    const opener = partsOpener(module, localFooter, {bytes: 0, weights: 0});
+    const opener = partsOpener(module, localFooter, {bytes: 0, weights: 0, partsFrom: Infinity});
     expect(await opener.files([new File([JSON.stringify(TOKENS)], "tokens.json")])).toBeNull();
     expect(await opener.files([blob("parts-dense-f16.parquet"), blob("parts-tidy-layer.parquet")])).toBeNull();
   });

@@ -160,7 +160,7 @@ describe("opening the kept file", () => {
   test("a kept file too large to hold opens in parts, as Your data opens it, and is not read whole", async () => {
     let started = 0;
     const reader = () => (started++, async () => Promise.reject(new Error("read whole")));
-    const opened = await openKeptFile(reader, partsOpener(module, localFooter, {bytes: 1000, weights: Infinity}), async () => ({files: [partsFile()]}));
+    const opened = await openKeptFile(reader, partsOpener(module, localFooter, {bytes: 1000, weights: Infinity, partsFrom: Infinity}), async () => ({files: [partsFile()]}));
     expect(started).toBe(0);
     expect([opened.names, opened.url, opened.result?.data, opened.error]).toEqual([[PARTS], null, null, null]);
     expect(opened.parts).toMatchObject({layers: 2, heads: 3, n: 6});
@@ -175,13 +175,13 @@ describe("opening the kept file", () => {
   test("a kept file too large to hold whose footer cannot be read says why", async () => {
     const bytes = readFileSync(new URL(`./fixtures/upload/${PARTS}`, import.meta.url));
     const cut = new File([new Uint8Array(bytes.subarray(0, bytes.length - 100))], "cut.parquet");
-    const opened = await openKeptFile(() => Promise.reject(new Error("read whole")), partsOpener(module, localFooter, {bytes: 100, weights: Infinity}), async () => ({files: [cut]}));
+    const opened = await openKeptFile(() => Promise.reject(new Error("read whole")), partsOpener(module, localFooter, {bytes: 100, weights: Infinity, partsFrom: Infinity}), async () => ({files: [cut]}));
     expect(opened.parts).toBeNull();
     expect(keptNote(opened, [], "?model=file")).toMatch(/^The file kept by Your data no longer loads \(cut\.parquet is truncated or corrupt: its Parquet footer could not be read/);
   });
 
   test("a file at a URL opens in parts; one that cannot be opened is a message naming what the host must allow", async () => {
-    const opened = await openUrlFile({files: async () => null, url: async () => (await partsOpener(module, localFooter, {bytes: 0, weights: 0}).files([partsFile()]))!}, "https://host/f.parquet");
+    const opened = await openUrlFile({files: async () => null, url: async () => (await partsOpener(module, localFooter, {bytes: 0, weights: 0, partsFrom: Infinity}).files([partsFile()]))!}, "https://host/f.parquet");
     expect([opened.url, opened.parts?.heads]).toEqual(["https://host/f.parquet", 3]);
     expect(keptNote(opened, [{family: "file", name: "Your file · f"}], "?url=x")).toBe("The Parquet file at https://host/f.parquet is read in parts, one head at a time as the views draw it (nothing is kept or uploaded), and is under Model: Your file · f.");
     // The opener's own message for a host that refuses (readerParquet.footerAnswer), and an opener that throws.
@@ -207,7 +207,7 @@ describe("opening the kept file", () => {
 });
 
 describe("the links from Your data", () => {
-  const upload = (data: AttentionSet, kept: boolean) => ({names: ["f.arrow"], result: {issues: [], data, offRows: 0}, ms: 0, parts: null, url: null, loading: false, stage: null, serial: 1, kept, keepError: null});
+  const upload = (data: AttentionSet, kept: boolean) => ({names: ["f.arrow"], result: {issues: [], data, offRows: 0}, ms: 0, parts: null, holdable: false, url: null, loading: false, stage: null, serial: 1, kept, keepError: null});
 
   test("open the workbench and the explorer on the file's first model, by the id both give it; nothing when the file is not kept", () => {
     const two = fileSet([PLAIN], {models: ["a", "b"]});
@@ -219,7 +219,7 @@ describe("the links from Your data", () => {
   });
 
   test("a file read in parts opens in the explorer only: kept, by the id of its first model; opened by its URL, with that URL", async () => {
-    const opened = await partsOpener(module, localFooter, {bytes: 0, weights: 0}).files([partsFile()]);
+    const opened = await partsOpener(module, localFooter, {bytes: 0, weights: 0, partsFrom: Infinity}).files([partsFile()]);
     const kept = {...upload(fileSet([PLAIN]), true), result: {issues: [], data: null, offRows: 0}, parts: opened!.parts};
     expect(keptHref(kept, "explorer")).toBe("./explorer?model=file");
     expect(keptHref(kept, "heads")).toBeNull();
@@ -227,6 +227,8 @@ describe("the links from Your data", () => {
     const byUrl = {...kept, kept: false, url: "https://host/f.parquet?x=1"};
     expect(keptHref(byUrl, "explorer")).toBe("./explorer?model=file&url=https%3A%2F%2Fhost%2Ff.parquet%3Fx%3D1");
     expect(keptHref(byUrl, "heads")).toBeNull();
+    // A file it could hold, opened in parts to draw sooner: the workbench reads it whole.
+    expect(keptHref({...kept, holdable: true}, "heads")).toBe("./heads?model=file");
   });
 });
 

@@ -138,7 +138,7 @@ describe("the upload store", () => {
 
   test("a Parquet file too large to hold opens in parts, is kept, and opens in parts again after a reload", async () => {
     const storage = memoryStorage();
-    const parts = partsOpener(async () => Parquet as never, localFooter, {bytes: 1000, weights: Infinity});
+    const parts = partsOpener(async () => Parquet as never, localFooter, {bytes: 1000, weights: Infinity, partsFrom: Infinity});
     const uploads = uploadStore({load: () => Promise.reject(new Error("read whole")), nextFrame: async () => undefined, storage, parts});
     const name = "parts-dense-f16.parquet";
     const big = new File([readFileSync(new URL(`./fixtures/upload/${name}`, import.meta.url))], name);
@@ -164,7 +164,7 @@ describe("the upload store", () => {
     const file = new File([readFileSync(new URL(`./fixtures/upload/${name}`, import.meta.url))], name);
     const opener = partsOpener(async () => Parquet as never, localFooter);
     // The URL's bytes come from the file here: the opener's footer and decoder are given the File.
-    const parts = {files: opener.files, url: async () => (await partsOpener(async () => Parquet as never, localFooter, {bytes: 0, weights: 0}).files([file]))!};
+    const parts = {files: opener.files, url: async () => (await partsOpener(async () => Parquet as never, localFooter, {bytes: 0, weights: 0, partsFrom: Infinity}).files([file]))!};
     const uploads = uploadStore({load: () => Promise.reject(new Error("read whole")), nextFrame: async () => undefined, storage, parts});
     await uploads.openUrl("https://host/f.parquet");
     expect(uploads.value.parts?.source).toBe("dense Parquet, read in parts (6 row groups)");

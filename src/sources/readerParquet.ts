@@ -3,19 +3,114 @@
 // statistics, which say which (model, sample, layer) and which head or heads it holds. A view then asks for one
 // head, or one layer, and only the row groups holding it are decoded (parquet-wasm) and checked by the same code
 // that checks a whole file (upload/fromTable.ts, with the part it should hold). Parts are kept in a cache of
-// bounded size. No DOM: the decoder and the bytes are passed in, so the unit tests run it in Node.
+// bounded size. Decoding and checking a part is `partAnswer`, which the page runs in the part worker
+// (partWorker.ts) and Node on its own thread; the queue of reads and the cache stay with the caller. No DOM: the
+// part reader and the bytes are passed in, so the unit tests run it in Node.
 import {parquetMetadataAsync, type AsyncBuffer, type FileMetaData} from "hyparquet";
 import {tableFromIPC} from "apache-arrow";
 import type {HeadMap} from "../components/headStack.js";
 import {urlBuffer} from "./parquetFile.js";
-import {checkRowSums, layerStack, type AttentionGroup, type AttentionSet} from "../upload/attentionSet.js";
+import {checkRowSums, layerStack, type AttentionGroup} from "../upload/attentionSet.js";
 import {attentionFromTable, groupLabel, partHeads, type TablePart} from "../upload/fromTable.js";
-import {IssueList, type Issue, type IssueCode} from "../upload/issues.js";
+import {IssueList, type Issue, type IssueCode, type IssueRecord} from "../upload/issues.js";
 import {tokensFor, type TokenLists} from "../upload/tokens.js";
 
 /** What decodes row groups: parquet-wasm's ParquetFile (fromFile or fromUrl), or a test's own. */
 export interface RowGroupDecoder {
   read(options: {rowGroups: number[]; columns?: string[]}): Promise<{intoIPCStream(): Uint8Array}>;
+}
+
+/** What opens a file for decoding its row groups: parquet-wasm's module (its web build in the part worker, its Node build in the tests). */
+export interface DecoderModule {
+  ParquetFile: {fromFile(file: Blob): Promise<RowGroupDecoder>; fromUrl(url: string): Promise<RowGroupDecoder>};
+}
+
+/** The decoder of a File or a URL, opened on first use (and again after a failure) once `load` gave the module. */
+export function sourceDecoder(load: () => Promise<DecoderModule>, source: Blob | string): () => Promise<RowGroupDecoder> {
+  let opened: Promise<RowGroupDecoder> | null = null;
+  const open = async () => {
+    const {ParquetFile} = await load();
+    return typeof source === "string" ? ParquetFile.fromUrl(source) : ParquetFile.fromFile(source);
+  };
+  return () => (opened ??= open().catch((error) => ((opened = null), Promise.reject(error))));
+}
+
+/** One part to decode and check: its row group, the columns to read, where it sits in the file, and the tokens. */
+export interface PartRequest {
+  rowGroup: number;
+  columns: string[];
+  /** the file's name as messages give it (with the sequence's label when the file has several) */
+  label: string;
+  where: TablePart;
+  tokens: TokenLists | null;
+}
+
+/** A part's heads, in file order from its first head: each head's map, and the effective maps when the file has them. */
+export interface PartMaps {
+  pattern: HeadMap[];
+  effective: HeadMap[] | null;
+}
+
+/** What reading a part gave: its maps, or the error that stops it (every error message, one a line); and its warnings, to join the file's. */
+export type PartReply = {maps: PartMaps; error: null; warnings: IssueRecord[]} | {maps: null; error: string; warnings: IssueRecord[]};
+
+/** A part asked of the part worker: the file (`file` numbers the files a page opens; `source` comes with each request), and where parquet-wasm is. */
+export interface PartMessage {
+  id: number;
+  file: number;
+  source: Blob | string;
+  parquet: {module: string; wasm: string};
+  request: PartRequest;
+}
+
+export type PartAnswer = PartReply & {id: number};
+
+/** The files a part worker keeps decoders for: a page reads one file at a time, and reads of the one before may still be queued. */
+const KEPT_FILES = 2;
+
+/** The buffers under a part's maps, each once (a part's rows are views of one buffer). */
+const buffersOf = (maps: PartMaps | null): ArrayBuffer[] => [...new Set([...(maps?.pattern ?? []), ...(maps?.effective ?? [])].flat().map((row) => row.buffer as ArrayBuffer))];
+
+/**
+ * What the part worker (partWorker.ts) does with each message: the part decoded and checked with the decoder of
+ * its file (opened once, with parquet-wasm from `load`), and the buffers to transfer with the answer.
+ */
+export function partMessages(load: (parquet: PartMessage["parquet"]) => Promise<DecoderModule>): (message: PartMessage) => Promise<{answer: PartAnswer; transfer: ArrayBuffer[]}> {
+  const decoders = new Map<number, () => Promise<RowGroupDecoder>>();
+  return async ({id, file, source, parquet, request}) => {
+    let decoder = decoders.get(file);
+    if (!decoder) {
+      decoders.set(file, (decoder = sourceDecoder(() => load(parquet), source)));
+      if (decoders.size > KEPT_FILES) decoders.delete(decoders.keys().next().value!);
+    }
+    const reply = await partAnswer(decoder, request);
+    return {answer: {id, ...reply}, transfer: buffersOf(reply.maps)};
+  };
+}
+
+/** Decodes and checks one part: in the part worker on the page (src/pages/readerParts.workerParts), on the calling thread in Node. */
+export type PartReader = (request: PartRequest) => Promise<PartReply>;
+
+/**
+ * One row group decoded (parquet-wasm, then apache-arrow) and checked as the part its statistics name, by the
+ * code that checks a whole file: the rows of every head, their sums and range. Never throws: a part that cannot be
+ * read or opened is its error message.
+ */
+export async function partAnswer(decoder: () => Promise<RowGroupDecoder>, {rowGroup, columns, label, where, tokens}: PartRequest): Promise<PartReply> {
+  const found = new IssueList();
+  try {
+    const table = tableFromIPC((await (await decoder()).read({rowGroups: [rowGroup], columns})).intoIPCStream());
+    const set = attentionFromTable(table, label, "Parquet", tokens, found, where);
+    if (set && !found.hasErrors) {
+      const warnings = new IssueList();
+      for (const issue of found.list()) if (issue.code === "missing_cells") warnings.warn(issue.code, issue.message);
+      checkRowSums(set, warnings, label, {layer: where.layer, head: where.firstHead}, false);
+      return {maps: {pattern: layerStack(set, 0, 0, "pattern"), effective: set.effective ? layerStack(set, 0, 0, "effective") : null}, error: null, warnings: warnings.records()};
+    }
+  } catch (error) {
+    found.error("corrupt", `${label}: row group ${rowGroup} (layer ${where.layer}, ${partHeads(where)}) could not be read (${(error as Error | undefined)?.message ?? String(error)})`);
+  }
+  return {maps: null, error: found.list().filter((i) => i.level === "error").map((i) => i.message).join("\n"), warnings: []};
 }
 
 /**
@@ -156,7 +251,8 @@ export interface PartsOptions {
   name: string;
   /** the file's footer (readFooter) */
   index: FooterIndex;
-  decoder: RowGroupDecoder;
+  /** decodes and checks a part (partAnswer, in the part worker on the page) */
+  reader: PartReader;
   tokens: TokenLists | null;
 }
 
@@ -165,7 +261,7 @@ export interface PartsOptions {
  * layer, and whole heads (one, a run of them, or all), no head split over two. Returns the file, or null with the reasons in `issues`.
  */
 export function openParts(options: PartsOptions, issues: IssueList): PartsFile | null {
-  const {name, index, decoder, tokens} = options;
+  const {name, index, reader, tokens} = options;
   const columns = new Set(index.columns);
   for (const column of REQUIRED) if (!columns.has(column)) issues.error("missing_column", `${name} has no "${column}" column (a tidy or dense attention table needs ${REQUIRED.join(", ")})`);
   if (issues.hasErrors) return null;
@@ -252,26 +348,22 @@ export function openParts(options: PartsOptions, issues: IssueList): PartsFile |
   const listeners = new Set<() => void>();
   /** How many warnings the parts read so far have given. */
   const warned = () => PART_WARNINGS.reduce((sum, code) => sum + warnings.count(code), 0);
-  const cache = partCache(MAX_CACHED_WEIGHTS);
+  const cache = partCache<PartMaps>(MAX_CACHED_WEIGHTS);
 
   const queue = readQueue();
   /** One row group decoded and checked as the part its statistics name; `urgent` for a head a view waits on. */
-  const readPart = (part: RowGroupPart, urgent: boolean): Promise<AttentionSet> => {
+  const readPart = (part: RowGroupPart, urgent: boolean): Promise<PartMaps> => {
     if (urgent) queue.promote(part.index);
     return cache(part.index, part.weights, () =>
       queue.run(part.index, urgent, async () => {
-        const table = tableFromIPC((await decoder.read({rowGroups: [part.index], columns: read})).intoIPCStream());
-        const found = new IssueList();
-        const where: TablePart = {layer: part.layer, firstHead: part.firstHead, headCount: part.headCount, n};
         const label = groups.length > 1 ? `${name} (${groups[part.group].label})` : name;
-        const set = attentionFromTable(table, label, "Parquet", tokens, found, where);
-        if (!set || found.hasErrors) throw new Error(found.list().filter((i) => i.level === "error").map((i) => i.message).join("\n"));
+        const reply = await reader({rowGroup: part.index, columns: read, label, where: {layer: part.layer, firstHead: part.firstHead, headCount: part.headCount, n}, tokens});
+        if (reply.error !== null) throw new Error(reply.error);
         // Warnings join one list for the file, so that the same problem in many parts is one line with its count.
         const before = warned();
-        for (const issue of found.list()) if (issue.code === "missing_cells") warnings.warn(issue.code, issue.message);
-        checkRowSums(set, warnings, label, {layer: part.layer, head: part.firstHead}, false);
+        warnings.absorb(IssueList.from(reply.warnings));
         if (warned() !== before) listeners.forEach((listener) => listener());
-        return set;
+        return reply.maps;
       })
     );
   };
@@ -279,8 +371,8 @@ export function openParts(options: PartsOptions, issues: IssueList): PartsFile |
   const headMap = async (group: number, layer: number, head: number, kind: "pattern" | "effective" = "pattern", urgent = true): Promise<HeadMap> => {
     const part = holding(group, layer, head);
     if (!part) return Array.from({length: n}, () => new Float32Array(n)); // no row: drawn as 0, as in a whole file
-    const set = await readPart(part, urgent);
-    return layerStack(set, 0, 0, kind)[head - part.firstHead];
+    const maps = await readPart(part, urgent);
+    return (kind === "effective" && maps.effective ? maps.effective : maps.pattern)[head - part.firstHead];
   };
   return {
     source: `${tidy ? "tidy" : "dense"} Parquet, read in parts (${parts.length.toLocaleString("en-US")} row groups)`,
@@ -307,8 +399,8 @@ export function openParts(options: PartsOptions, issues: IssueList): PartsFile |
  * A cache of decoded parts by row group, holding at most `budget` weights: the least recently used go first
  * (a part being read stays). A failed read is not kept, so asking again reads again.
  */
-export function partCache(budget: number): (index: number, weights: number, read: () => Promise<AttentionSet>) => Promise<AttentionSet> {
-  const entries = new Map<number, {weights: number; value: Promise<AttentionSet>}>();
+export function partCache<T>(budget: number): (index: number, weights: number, read: () => Promise<T>) => Promise<T> {
+  const entries = new Map<number, {weights: number; value: Promise<T>}>();
   let held = 0;
   return (index, weights, read) => {
     const hit = entries.get(index);

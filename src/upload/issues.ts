@@ -39,12 +39,22 @@ export interface Issue {
 /** A location, or a function that builds it (only called for the few locations that are named). */
 export type Where = string | (() => string);
 
+/** One message's record as an IssueList keeps it (plain data, so it crosses to and from a worker). */
+export interface IssueRecord {
+  level: IssueLevel;
+  code: IssueCode;
+  head: string;
+  where: string[];
+  count: number;
+  unit: string;
+}
+
 /**
  * Collects issues, one message per (file, code): the first few locations are named, the rest counted,
  * so a file with a million NaNs gives one readable line.
  */
 export class IssueList {
-  private readonly entries = new Map<string, {level: IssueLevel; code: IssueCode; head: string; where: string[]; count: number; unit: string}>();
+  private readonly entries = new Map<string, IssueRecord>();
 
   /** Records one occurrence: `head` is the message (same for every occurrence), `where` its location. */
   add(level: IssueLevel, code: IssueCode, head: string, where: Where = "", unit = "rows"): void {
@@ -83,6 +93,17 @@ export class IssueList {
       if (!entry) this.entries.set(key, {...e, where: [...e.where]});
       else (entry.count += e.count), entry.where.push(...e.where.slice(0, MAX_LOCATIONS - entry.where.length));
     }
+  }
+
+  /** The records, to rebuild the list elsewhere with `IssueList.from` (a worker's answer). */
+  records(): IssueRecord[] {
+    return [...this.entries.values()].map((e) => ({...e, where: [...e.where]}));
+  }
+
+  static from(records: readonly IssueRecord[]): IssueList {
+    const list = new IssueList();
+    for (const e of records) list.entries.set(`${e.code}|${e.head}`, {...e, where: [...e.where]});
+    return list;
   }
 
   get hasErrors(): boolean {

@@ -14,6 +14,13 @@ export const MAX_FILE_LABEL = "400 MB";
 export const MAX_WEIGHTS = 48_000_000;
 
 /**
+ * From this many weights (declared by a Parquet footer), a file that could be held is opened in parts on "Your
+ * data" when its row groups allow it: read whole, 16 M weights take about 3 s on the 2-core machine before the
+ * first view (docs/data-formats.md), a part a fraction of a second.
+ */
+export const PARTS_FROM_WEIGHTS = 16 * MIB;
+
+/**
  * The most bytes one compressed Arrow buffer may declare uncompressed: a column of MAX_WEIGHTS float64
  * weights. A larger length is a corrupt file, refused before anything is allocated.
  */

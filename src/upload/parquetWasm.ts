@@ -25,6 +25,13 @@ export interface ParquetOptions {
   parquetWasm: string;
 }
 
+/** parquet-wasm's web build from the URLs a page resolved (`import.meta.resolve`), its wasm started. */
+export async function startParquet<Module>(urls: {module: string; wasm: string}): Promise<Module> {
+  const module = await import(/* @vite-ignore */ urls.module);
+  await module.default({module_or_path: urls.wasm});
+  return module as Module;
+}
+
 /** A started parquet-wasm as the readers' decoder: the schema, then one row group at a time, a batch per IPC stream. */
 export function wasmDecoder(Parquet: Pick<ParquetModule, "readParquet" | "readSchema">): ParquetDecoder {
   return {

@@ -19,7 +19,7 @@ export function keptHref(upload: Upload, page: KeptPage): string | null {
   if (!file) return null;
   const model = fileModelId(0, modelsOf(file).size);
   if (upload.url) return page === "explorer" ? `./explorer?${new URLSearchParams({model, url: upload.url})}` : null;
-  if (!upload.kept || (upload.parts && page === "heads")) return null;
+  if (!upload.kept || (upload.parts && !upload.holdable && page === "heads")) return null;
   return `./${page}?model=${model}`;
 }
 
@@ -47,7 +47,7 @@ export function keptView(upload: Upload, store: UploadStore): HTMLElement {
   forget.addEventListener("click", () => void store.forget());
   if (upload.url && explorer) {
     line.append("Opened by its URL, in parts (nothing is kept or uploaded). Draw it in ", pageLink(explorer, "the explorer", "explorer"), ", which reads it in parts too.");
-  } else if (upload.kept && upload.parts && explorer) {
+  } else if (upload.kept && upload.parts && !upload.holdable && explorer) {
     line.append("Kept in this browser (nothing is uploaded), so a reload opens it again, in parts. Draw it in ", pageLink(explorer, "the explorer", "explorer"), `, which reads it in parts too; ${WORKBENCH_HOLDS}. `, forget);
   } else if (heads && explorer) {
     line.append(

@@ -22,8 +22,10 @@ export interface Upload {
   ms: number;
   /** true while files are being read (the report says so) */
   loading: boolean;
-  /** a file too large to hold, opened in parts (then `result.data` is null), or null */
+  /** a file opened in parts (then `result.data` is null), or null */
   parts: PartsFile | null;
+  /** a file opened in parts that could be held: the head workbench and the explorer read it whole */
+  holdable: boolean;
   /** the address a file opened by its URL was read from, or null */
   url: string | null;
   /** what the reader is doing while it reads ("reading and checking"), or null */
@@ -74,7 +76,7 @@ export interface UploadStore {
   renormalise(): void;
 }
 
-type Read = Pick<Upload, "names" | "result" | "ms"> & Partial<Pick<Upload, "parts" | "url">>;
+type Read = Pick<Upload, "names" | "result" | "ms"> & Partial<Pick<Upload, "parts" | "holdable" | "url">>;
 
 const browserFrame = () => new Promise<void>((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
 const exampleFiles = (): UploadFile[] => [{name: EXAMPLE_NAME, bytes: new TextEncoder().encode(exampleJson())}];
@@ -111,12 +113,12 @@ export function uploadStore(options: UploadStoreOptions): UploadStore {
   const storage = options.storage ?? BROWSER_STORAGE;
   const {load} = options;
   const notKept = {kept: false, keepError: null};
-  let value: Upload = {...read([EXAMPLE_NAME], exampleFiles()), parts: null, url: null, loading: false, stage: null, serial: 0, ...notKept};
+  let value: Upload = {...read([EXAMPLE_NAME], exampleFiles()), parts: null, holdable: false, url: null, loading: false, stage: null, serial: 0, ...notKept};
   let publish: (value: Upload) => void = () => {};
   const set = (next: Upload) => publish((value = next));
-  const done = (next: Read, kept: Pick<Upload, "kept" | "keepError"> = notKept) => set({parts: null, url: null, ...next, ...kept, loading: false, stage: null, serial: value.serial + 1});
+  const done = (next: Read, kept: Pick<Upload, "kept" | "keepError"> = notKept) => set({parts: null, holdable: false, url: null, ...next, ...kept, loading: false, stage: null, serial: value.serial + 1});
   /** What opening in parts gave, as an upload: its issues, and the file when no error stands. */
-  const fromParts = (opened: PartsResult, ms: number): Read => ({names: opened.names, result: {issues: opened.issues, data: null, offRows: 0}, parts: opened.parts, ms});
+  const fromParts = (opened: PartsResult, ms: number): Read => ({names: opened.names, result: {issues: opened.issues, data: null, offRows: 0}, parts: opened.parts, holdable: opened.holdable, ms});
   /** A file kept after it opened (in parts or whole), or why keeping it failed. */
   const keepAfter = async (next: Read, files: PickedFile[], keep: boolean) => {
     if (!keep) return done(next, {kept: true, keepError: null});
