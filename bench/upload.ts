@@ -1,6 +1,7 @@
 // `tsx bench/upload.ts [site folder …]`: how long the "Your data" page takes to read, check and draw an
 // attention file of 12 layers × 12 heads × 512 tokens (128 for the slower layouts too) in each layout it
-// accepts, the longest task that blocks its main thread meanwhile, and the redraw after one scrubber move — in
+// accepts, the longest task that blocks its main thread meanwhile, the redraw after one scrubber move, and the
+// memory of the page's renderer process (its workers and wasm included) before the file and at its peak — in
 // Debian's Chromium through playwright-core, on built sites (default: $MIXVIZ_OUTPUT or dist; build one first,
 // e.g. MIXVIZ_PROFILE=tiny MIXVIZ_OUTPUT=.cache/bench-dist npm run build). Give the previous commit's site
 // beside the new one to measure both in the same run: each file is written once and opened on every site.
@@ -13,7 +14,7 @@ import {tableFromArrays} from "apache-arrow";
 import {serve} from "../scripts/serve.js";
 import {launch} from "../test/e2e/browser.js";
 import {arrowStream, bertviz, denseTable, pandasTidyColumns, parquet, syntheticWeights, tidyColumns, tidyTable, tokenList, type Shape} from "../test/helpers/attentionFiles.js";
-import {longestTask, uploadOnPage} from "./yourData.js";
+import {longestTask, rendererMB, rendererPeak, uploadOnPage} from "./yourData.js";
 
 const SITES = process.argv.length > 2 ? process.argv.slice(2) : [process.env.MIXVIZ_OUTPUT ?? "dist"];
 const LARGE: Shape = {layers: 12, heads: 12, tokens: 512};
@@ -47,7 +48,7 @@ const dir = mkdtempSync(join(tmpdir(), "mixviz-bench-upload-"));
 const served = await Promise.all(SITES.map(async (site) => ({site, ...(await serve(site))})));
 const browser = await launch();
 console.log(`"Your data" page, Chromium ${browser.version()}, sites: ${SITES.join(", ")}`);
-console.log("layout | shape | file MB | site | read+check (page) ms | load → views drawn ms | longest main-thread task ms | scrubber move → redrawn ms");
+console.log("layout | shape | file MB | site | read+check (page) ms | load → views drawn ms | longest main-thread task ms | scrubber move → redrawn ms | renderer MB before the file → peak (+ growth)");
 try {
   for (const layout of layouts.filter((l) => l.name.includes(process.env.ONLY ?? ""))) {
     const generated = Date.now();
@@ -57,11 +58,13 @@ try {
     const {layers, heads, tokens} = layout.shape;
     for (const {site, url} of served) {
       const page = await browser.newPage();
-      const {state, started} = await uploadOnPage(page, url, path, TIMEOUT);
+      const memory = rendererPeak(); // from the page's load, before the file is picked
+      const {state, started} = await uploadOnPage(page, url, path, TIMEOUT, () => (base = rendererMB()));
       let drawn = "—";
       let scrub = "—";
       let check = "—";
       let blocked = "—";
+      let base = 0;
       if (state !== "error") {
         await page.waitForSelector(".mixviz-sentence-view", {timeout: TIMEOUT});
         drawn = String(Date.now() - started);
@@ -75,7 +78,8 @@ try {
       } else {
         drawn = `refused: ${await page.locator(".mixviz-upload-report li").first().textContent()}`;
       }
-      console.log(`${layout.name} | ${layers}×${heads}×${tokens} | ${size.toFixed(1)} (written in ${written} ms) | ${site} | ${check} | ${drawn} | ${blocked} | ${scrub}`);
+      const peak = memory.stop();
+      console.log(`${layout.name} | ${layers}×${heads}×${tokens} | ${size.toFixed(1)} (written in ${written} ms) | ${site} | ${check} | ${drawn} | ${blocked} | ${scrub} | ${base.toFixed(0)} → ${peak.toFixed(0)} (+${(peak - base).toFixed(0)})`);
       await page.close();
     }
     rmSync(path);

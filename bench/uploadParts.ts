@@ -5,13 +5,12 @@
 // DUMP_DIR holds `dump.parquet` and `tokens.json` from `python bench/attention_dump.py DUMP_DIR` (32 × 32 ×
 // 1,024 float16, about 2 GB). Give an older site beside the new one to see what it did with the same file.
 // Prints figures; never passes or fails on a time.
-import {execFileSync} from "node:child_process";
 import {rmSync, statSync, symlinkSync} from "node:fs";
 import {join, resolve} from "node:path";
 import type {Page} from "playwright-core";
 import {serve} from "../scripts/serve.js";
 import {launch} from "../test/e2e/browser.js";
-import {longestTask, startBlockTimer} from "./yourData.js";
+import {longestTask, rendererMB, startBlockTimer} from "./yourData.js";
 
 const [DUMP_DIR, ...sites] = process.argv.slice(2);
 if (!DUMP_DIR) throw new Error("usage: tsx bench/uploadParts.ts DUMP_DIR [site folder …]");
@@ -36,12 +35,6 @@ async function timed(page: Page, action: () => Promise<unknown>, selector: strin
 
 /** The report's text when the page refused the file, else null. */
 const refusal = (page: Page) => page.evaluate(() => (document.querySelector(".mixviz-upload-report")?.getAttribute("data-state") === "error" ? document.querySelector(".mixviz-upload-report li")?.textContent ?? "refused" : null));
-
-/** MB resident in the largest Chromium renderer process (the page, its workers and its wasm memory). */
-function rendererMB(): number {
-  const rows = execFileSync("ps", ["-eo", "rss=,args="], {encoding: "utf8"}).split("\n").filter((row) => row.includes("--type=renderer"));
-  return Math.max(0, ...rows.map((row) => Number(row.trim().split(/\s+/)[0]) / 1024));
-}
 
 const sentenceTitle = (page: Page) => page.evaluate(() => document.querySelector("[data-view=sentence] h2")?.textContent ?? "");
 const headDrawn = `!document.querySelector("[data-view=sentence] [data-reading]") && document.querySelector(".mixviz-upload-report")?.dataset.state !== "loading"`;

@@ -1,3 +1,4 @@
+import {execFileSync} from "node:child_process";
 // Loading a file on the Your data page, for the benchmarks that time it.
 import type {Page} from "playwright-core";
 
@@ -7,9 +8,10 @@ const REPORT = ".mixviz-upload-report";
  * Opens Your data on `siteUrl`, sets `path` on its file input and resolves once the page has read and
  * checked the file: the report's state ("ok", "warning", "error") and the Date.now() when the file was set.
  */
-export async function uploadOnPage(page: Page, siteUrl: string, path: string, timeout: number): Promise<{state: string | null; started: number}> {
+export async function uploadOnPage(page: Page, siteUrl: string, path: string, timeout: number, loaded?: () => void): Promise<{state: string | null; started: number}> {
   await page.goto(new URL("./your-data", siteUrl).href);
   await page.waitForSelector(".mixviz-sentence-view", {timeout});
+  loaded?.(); // the page drawn, the file not yet picked
   const before = Number(await page.getAttribute(REPORT, "data-serial"));
   await startBlockTimer(page);
   const started = Date.now();
@@ -44,3 +46,16 @@ export async function startBlockTimer(page: Page): Promise<void> {
 
 /** The longest the main thread was blocked since uploadOnPage picked the file (ms; about 10 when never). */
 export const longestTask = (page: Page): Promise<number> => page.evaluate(() => (window as unknown as {longestTask: number}).longestTask);
+
+/** MB resident in the largest Chromium renderer process (the page, its workers and its wasm memory). */
+export function rendererMB(): number {
+  const rows = execFileSync("ps", ["-eo", "rss=,args="], {encoding: "utf8"}).split("\n").filter((row) => row.includes("--type=renderer"));
+  return Math.max(0, ...rows.map((row) => Number(row.trim().split(/\s+/)[0]) / 1024));
+}
+
+/** Samples rendererMB every 100 ms from now on; `stop` ends it and gives the largest value seen. */
+export function rendererPeak(): {stop(): number} {
+  let peak = rendererMB();
+  const timer = setInterval(() => (peak = Math.max(peak, rendererMB())), 100);
+  return {stop: () => (clearInterval(timer), Math.max(peak, rendererMB()))};
+}
