@@ -58,13 +58,13 @@ try {
     const {layers, heads, tokens} = layout.shape;
     for (const {site, url} of served) {
       const page = await browser.newPage();
+      let base = 0;
       const memory = rendererPeak(); // from the page's load, before the file is picked
       const {state, started} = await uploadOnPage(page, url, path, TIMEOUT, () => (base = rendererMB()));
       let drawn = "—";
       let scrub = "—";
       let check = "—";
       let blocked = "—";
-      let base = 0;
       if (state !== "error") {
         await page.waitForSelector(".mixviz-sentence-view", {timeout: TIMEOUT});
         drawn = String(Date.now() - started);
