@@ -305,7 +305,7 @@ export interface LinkedViews {
   /** the Attention Field, in a box that says what it reads until the layer is read, then swaps the field for a new window of a long sequence */
   field: HTMLDivElement;
   gridToken: HTMLSpanElement;
-  /** the shown head's label (model, head, map kind), kept up to date for a card title */
+  /** the drawn head's label (model, head, map kind) for a card title, changed when a new head is drawn */
   label: HTMLSpanElement;
 }
 
@@ -367,10 +367,10 @@ export function linkedViews(ex: Explorer, shown: ExplorerState, controls: Explor
   const showHead = (h: number) => {
     const serial = ++reads;
     head = shownHeadOf(h);
-    label.textContent = head.label;
     field?.setHead(h);
     if (sentence) sentenceBox.dataset.reading = "true";
     const done = () => {
+      label.textContent = head.label; // the title names what is drawn, once it is
       delete sentenceBox.dataset.reading;
       move(query);
       if (!fieldAsked) void drawField();

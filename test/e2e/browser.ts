@@ -49,6 +49,9 @@ export async function visit(browser: Browser, url: string, settle: (page: Page) 
   });
   page.on("pageerror", (error) => problems.push(`uncaught: ${error.message}`));
   page.on("requestfailed", (request) => {
+    // A request the browser cancels because the page navigated or closed while it was in flight (a read-ahead
+    // of the next sample's maps, started when the page went idle) is not a failure a reader sees.
+    if (request.failure()?.errorText === "net::ERR_ABORTED") return;
     if (!problems.some((p) => p.includes(request.url()))) {
       problems.push(`failed request: ${request.url()} (${request.failure()?.errorText})`);
     }
