@@ -1,8 +1,7 @@
 // The essay's pure helpers: head picks, correlation, the essay's URL state, the ablation sentences and the results table.
-import {describe, expect, test, vi} from "vitest";
+import {describe, expect, test} from "vitest";
 import {argmax, mapGaps, pathShares, rankOf} from "../src/essay/figures.js";
-import {readAheadBlocks} from "../src/essay/readAhead.js";
-import type {AttentionSource} from "../src/sources/source.js";
+import {blocksAhead, blocksHead} from "../src/essay/readAhead.js";
 import {ablationSentence, mainSeedAblation} from "../src/essay/ablation.js";
 import {RESULT_FORMAT, resultRows, studyRows, trainingTimeText} from "../src/essay/results.js";
 import {STUDY} from "../src/essay/study.js";
@@ -34,26 +33,13 @@ describe("essay figures", () => {
     expect(argmax(gaps)).toBe(1);
   });
 
-  test("the next step's blocks are read ahead for the head each neighbouring sample will show", async () => {
-    // Sample s's maps make head s % 3 the one whose raw and effective maps differ.
-    const asked: string[] = [];
-    const source = {
-      heads: 3,
-      tokens: 2,
-      maps: async ({sample}: {sample: number}) => {
-        const raw = [0, 1, 2].map(() => map([[1, 0], [0, 1]]));
-        return {raw, effective: raw.map((m, h) => (h === sample % 3 ? map([[0, 1], [1, 0]]) : m)), naive: raw};
-      },
-      blocks: async ({sample, layer, head}: {sample: number; layer: number; head: number}) => (asked.push(`${sample}|${layer}|${head}`), null)
-    } as unknown as AttentionSource;
-    readAheadBlocks(source, 4, 10, 0);
-    await vi.waitFor(() => expect(asked.sort()).toEqual(["3|0|0", "5|0|2"]));
-    asked.length = 0;
-    readAheadBlocks(source, 0, 2, 1); // no sample -1, and sample 1 is the last
-    await vi.waitFor(() => expect(asked).toEqual(["1|1|1"]));
-    readAheadBlocks(source, 1, 2, 1);
-    await new Promise((done) => setTimeout(done, 50));
-    expect(asked).toEqual(["1|1|1", "0|1|0"]);
+  test("the essay shows the blocks of the IHA head whose raw and effective maps differ most, and reads ahead only IHA's", () => {
+    const raw = [0, 1, 2].map(() => map([[1, 0], [0, 1]]));
+    const maps = {raw, effective: raw.map((m, h) => (h === 2 ? map([[0, 1], [1, 0]]) : m))};
+    expect(blocksHead(maps)).toBe(2);
+    expect(blocksAhead({arch: "iha", sample: 3, layer: 0}, maps)).toBe(2);
+    expect(blocksAhead({arch: "mha", sample: 3, layer: 0}, maps)).toBeNull();
+    expect(blocksHead({raw, effective: raw.map((m, h) => (h === 0 ? map([[0.5, 0.5], [0, 1]]) : m))})).toBe(0);
   });
 
   test("correlation", () => {

@@ -153,6 +153,32 @@ describe("parquetSource", () => {
     await new Promise((done) => setTimeout(done, 200)); // sample S - 2's read ahead ends within this test
   });
 
+  it("reads ahead, with each neighbouring slice's maps, the pseudo blocks of the head a page picks from them, and nothing further", async () => {
+    const picked: string[] = [];
+    const src = parquetSource({attention: `${base}attention.parquet`, blocks: `${base}blocks.parquet`}, {heads: H, tokens: N}, {
+      readAhead: 1,
+      blocksAhead: (slice, maps) => {
+        picked.push(`${slice.arch}|${slice.sample}|${slice.layer}`);
+        return slice.arch === "iha" ? Math.round(maps.raw![0][0][0] * 1000) % H : null; // a head that follows the maps read
+      }
+    });
+    const headOf = (sample: number) => Math.round(weight(ARCHS.indexOf("iha"), sample, 1, 0, 0, 0, 1) * 1000) % H;
+    await src.maps({arch: "iha", sample: 9, layer: 1}, ["raw"]);
+    await vi.waitFor(() => expect(picked.sort()).toEqual(["iha|10|1", "iha|8|1"]));
+    await new Promise((done) => setTimeout(done, 200)); // the blocks' reads end
+    asked = [];
+    for (const sample of [8, 10]) expect((await src.blocks({sample, layer: 1, head: headOf(sample)}))!.pattern[0]).toBeCloseTo(sample * 1000 + headOf(sample) * 100, 3);
+    expect(asked).toEqual([]); // both read ahead
+    await src.blocks({sample: 10, layer: 1, head: (headOf(10) + 1) % H});
+    expect(asked.length).toBeGreaterThan(0); // another head: read now
+    asked = [];
+    await src.maps({arch: "iha", sample: 7, layer: 1}, ["raw"]);
+    expect(asked.length).toBeGreaterThan(0); // a read ahead reads no further ahead
+    await src.maps({arch: "mha", sample: 9, layer: 1}, ["raw"]);
+    await vi.waitFor(() => expect(picked).toContain("mha|10|1"));
+    await new Promise((done) => setTimeout(done, 200));
+  });
+
   it("opens a file once for every source over it; a prefetch opens it before the first read", async () => {
     writeFileSync(join(dir, "again.parquet"), readFileSync(join(dir, "attention.parquet")));
     asked = [];

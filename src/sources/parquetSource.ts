@@ -3,7 +3,7 @@
 // file fetches its footer once per page, for every source over it (row-group index in the key-value metadata);
 // a slice then fetches only the column chunks of its own row groups.
 import {IndexedParquet} from "./parquetFile.js";
-import {BLOCK_COLUMNS, blockColumnsOf, MAP_COLUMNS, MAP_INDEX, mapCache, memo, stackOf, whenIdle, type AttentionSource, type LayerMaps} from "./source.js";
+import {BLOCK_COLUMNS, blockColumnsOf, MAP_COLUMNS, MAP_INDEX, mapCache, memo, stackOf, whenIdle, type AttentionSource, type LayerMaps, type LayerSlice} from "./source.js";
 
 export interface ParquetFiles {
   /**
@@ -33,10 +33,12 @@ export interface ParquetSourceOptions {
    * stepping the sample finds its maps read (0: none, the default).
    */
   readAhead?: number;
+  /** With each slice read ahead, the head whose pseudo blocks to read ahead too (null: none). */
+  blocksAhead?: (slice: LayerSlice, maps: LayerMaps) => number | null;
 }
 
 /** `files` are URLs (a page's FileAttachment hrefs, resolved against the page). */
-export function parquetSource(files: ParquetFiles, shape: {heads: number; tokens: number}, {readAhead = 0}: ParquetSourceOptions = {}): AttentionSource {
+export function parquetSource(files: ParquetFiles, shape: {heads: number; tokens: number}, {readAhead = 0, blocksAhead}: ParquetSourceOptions = {}): AttentionSource {
   const read = mapCache(async (slice, kinds) => {
     const file = await opened(files.attention);
     const where = {arch: slice.arch, sample: slice.sample, layer: slice.layer};
@@ -44,23 +46,32 @@ export function parquetSource(files: ParquetFiles, shape: {heads: number; tokens
     if (!columns) throw new Error(file.describe(where));
     return Object.fromEntries(kinds.map((kind) => [kind, stackOf(columns, kind, shape.heads, shape.tokens)])) as LayerMaps;
   });
-  const maps: AttentionSource["maps"] = async (slice, kinds) => {
-    const stacks = await read(slice, kinds);
-    if (readAhead > 0) {
-      whenIdle(() => {
-        for (let step = 1; step <= readAhead; step++) {
-          for (const sample of [slice.sample + step, slice.sample - step]) if (sample >= 0) read({...slice, sample}, kinds).catch(() => undefined); // past the file's last sample: nothing to read
-        }
-      });
-    }
-    return stacks;
-  };
   const blocks = memo(async (key) => {
     const file = await opened(files.blocks!);
     const [sample, layer, head] = key.split("|").map(Number);
     const columns = await file.read({sample, layer, head_index: head}, BLOCK_COLUMNS);
     return blockColumnsOf(columns); // empty for a sample past the file's prefix
   });
+  const maps: AttentionSource["maps"] = async (slice, kinds) => {
+    const stacks = await read(slice, kinds);
+    if (readAhead > 0) {
+      whenIdle(() => {
+        for (let step = 1; step <= readAhead; step++) {
+          for (const sample of [slice.sample + step, slice.sample - step]) {
+            if (sample < 0) continue;
+            const ahead = {...slice, sample};
+            read(ahead, kinds)
+              .then((aheadMaps) => {
+                const head = files.blocks ? blocksAhead?.(ahead, aheadMaps) : null;
+                if (head != null) return blocks(`${sample}|${slice.layer}|${head}`);
+              })
+              .catch(() => undefined); // past the file's last sample: nothing to read; a failed read is read again when asked for
+          }
+        }
+      });
+    }
+    return stacks;
+  };
   return {
     ...shape,
     maps,
