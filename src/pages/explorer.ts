@@ -14,7 +14,7 @@ import type {ColumnTable} from "arquero";
 import {exportCards, type ExportContent} from "../components/dom/exportView.js";
 import {element} from "../components/element.js";
 import {explorerControls, TAB_NAMES, type ControlModel, type ExplorerControls} from "../components/explorerControls.js";
-import {follow} from "../components/follow.js";
+import {follow, queryOf} from "../components/follow.js";
 import {column, topKeys, type HeadMap} from "../components/headStack.js";
 import {heatmapPanel} from "../components/heatmapPanel.js";
 import {mixingMatrix} from "../components/mixingMatrix.js";
@@ -337,7 +337,7 @@ export function linkedViews(ex: Explorer, shown: ExplorerState, controls: Explor
   const label = element("span", "", head.label);
   let sentence: SentenceViewElement | null = null;
   let field: ReturnType<typeof windowedField> | null = null;
-  let map: HeadMap | null = null;
+  let drawn: {map: HeadMap; label: string} | null = null; // the Sentence View's head: the one announced while another is read
   let reads = 0; // the latest head asked for: a read finishing for an earlier one is dropped
   let gone = false;
   void invalidation.then(() => (gone = true));
@@ -347,7 +347,7 @@ export function linkedViews(ex: Explorer, shown: ExplorerState, controls: Explor
     grid?.setQuery(query, paths[query]);
     field?.setQuery(query);
     gridToken.textContent = tokens[query];
-    if (map) live.textContent = announcement(map, tokens, query, shown.direction, head.label);
+    if (drawn) live.textContent = announcement(drawn.map, tokens, query, shown.direction, drawn.label);
   };
   const readAhead = () => {
     for (const layer of [shown.layer + 1, shown.layer - 1]) model.source.prefetch?.({...slice, layer, head: head.head});
@@ -380,14 +380,14 @@ export function linkedViews(ex: Explorer, shown: ExplorerState, controls: Explor
     shownHead(model, {...slice, head: h}, shown.kind).then(
       (read) => {
         if (gone || serial !== reads) return;
-        map = read;
+        drawn = {map: read, label: head.label};
         if (sentence) sentence.setData({map: read, tokens}, {color: headColor(h), title: `Sentence view, ${head.label}`});
         else sentenceBox.replaceChildren((sentence = headSentence(read, tokens, head, query, farPath(paths, shown.direction, query))));
         done();
       },
       (error: unknown) => {
         if (gone || serial !== reads) return;
-        map = null;
+        drawn = null;
         sentence = null;
         sentenceBox.replaceChildren(unreadableNote(error));
         done();
@@ -396,22 +396,9 @@ export function linkedViews(ex: Explorer, shown: ExplorerState, controls: Explor
   };
   showHead(shown.head);
   move(query);
-  follow(controls, invalidation, move);
-  followHead(controls, invalidation, showHead);
+  follow(controls, invalidation, queryOf, move, shownKey);
+  follow(controls, invalidation, (value) => value.head, showHead, shownKey); // a change of the shown key rebuilds the views instead
   return {sentence: sentenceBox, grid, field: fieldBox, gridToken, label};
-}
-
-/** Calls `show(head)` on every change of the controls' head alone (a change of any other part of `shownKey` rebuilds the views instead). */
-function followHead(controls: ExplorerControls, invalidation: Promise<unknown>, show: (head: number) => void): void {
-  let last = controls.value;
-  const listener = () => {
-    const next = controls.value;
-    const moved = next.head !== last.head && shownKey(next) === shownKey(last);
-    last = next;
-    if (moved) show(next.head);
-  };
-  controls.addEventListener("input", listener);
-  void invalidation.then(() => controls.removeEventListener("input", listener));
 }
 
 /** A detail tab's content and how it follows the query (null: it does not). */
@@ -539,7 +526,7 @@ export function detailPanel(ex: Explorer, state: ExplorerState, controls: Explor
       card.setAttribute("aria-busy", "false");
       if (!detail.setQuery) return;
       if (controls.value.query !== built) detail.setQuery(controls.value.query); // moved while it was read
-      follow(controls, invalidation, detail.setQuery);
+      follow(controls, invalidation, queryOf, detail.setQuery);
     },
     (error: unknown) => {
       if (gone) return;

@@ -61,6 +61,7 @@ describe("the explorer on a Parquet file read in parts, opened by its URL", () =
     await page.keyboard.press("ArrowUp");
     expectRow(await drawnRow(page, "L1H1", 3), knownRow(1, 1, 3));
     expect(knownRow(1, 1, 3)).not.toEqual(knownRow(1, 2, 3)); // the two heads differ, so the row drawn is the new head's
+    await page.waitForFunction(() => document.querySelector(".mixviz-live")?.textContent?.includes("L1H1"), undefined, {timeout: TIMEOUT}); // announced once drawn
     await page.waitForFunction(() => new URLSearchParams(location.search).get("head") === "1", undefined, {timeout: TIMEOUT});
     const address = new URL(page.url()).searchParams;
     expect([address.get("url"), address.get("model"), address.get("layer"), address.get("head"), address.get("query")]).toEqual([url, "file", "1", "1", "3"]);

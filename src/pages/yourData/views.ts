@@ -5,7 +5,7 @@
 // of a file opened by its URL) are unit-tested in test/yourDataPage.test.ts; the builders return DOM. Token
 // strings are set as text only.
 import {element} from "../../components/element.js";
-import {follow} from "../../components/follow.js";
+import {follow, queryOf} from "../../components/follow.js";
 import {heatmapPanel} from "../../components/heatmapPanel.js";
 import {mixingMatrix} from "../../components/mixingMatrix.js";
 import {headColor} from "../../components/palette.js";
@@ -283,7 +283,7 @@ export function linkedViews(data: ViewData | null, controls: UploadControls | nu
       }
     );
   };
-  follow(controls, invalidation, move);
+  follow(controls, invalidation, queryOf, move);
   return root;
 }
 
@@ -302,7 +302,7 @@ export function heatmapView(data: ViewData | null, pick: UploadSelection | null,
   Promise.all([data.head(pick.group, pick.layer, pick.head), data.hasEffective ? data.head(pick.group, pick.layer, pick.head, "effective") : undefined]).then(
     ([raw, effective]) => {
       const panel = heatmapPanel({raw, rawName: "pattern", effective, tokens}, {query: controls.value.query, path: tokens.map(() => []), title: label, headLabel: label, color: headColor(pick.head), size});
-      follow(controls, invalidation, (q) => panel.setQuery(q));
+      follow(controls, invalidation, queryOf, (q) => panel.setQuery(q));
       wrap.replaceChildren(panel);
       if (!effective) wrap.append(element("p", "mixviz-caption", PATTERN_ONLY_NOTE));
     },
