@@ -109,10 +109,7 @@ describe("the reader in a worker", () => {
 describe("the Parquet decoder", () => {
   const counting = () => {
     const asked: unknown[] = [];
-    const decoderFor = parquetDecoder({
-      loadParquet: async () => ({default: async () => undefined, readSchema: Parquet.readSchema, readParquet: (bytes, options) => (asked.push(options), Parquet.readParquet(bytes, options))}),
-      parquetWasm: "unused.wasm"
-    });
+    const decoderFor = parquetDecoder(async () => ({readSchema: Parquet.readSchema, readParquet: (bytes, options) => (asked.push(options), Parquet.readParquet(bytes, options))}));
     return {asked, decoderFor};
   };
   const once = {batchSize: PARQUET_BATCH_ROWS, rowGroups: [0]};

@@ -42,12 +42,9 @@ function memoryStorage(): KeptStorage & {kept: PickedFile[] | null; full: boolea
 function store(storage = memoryStorage()) {
   const published: Upload[] = [];
   let loads = 0;
-  const load = localLoader({
-    loadParquet: async () => {
-      loads++;
-      return {default: async () => undefined, readParquet: (bytes: Uint8Array, options?: {batchSize?: number; rowGroups?: number[]}) => Parquet.readParquet(bytes, options), readSchema: (bytes: Uint8Array) => Parquet.readSchema(bytes)};
-    },
-    parquetWasm: "unused.wasm"
+  const load = localLoader(async () => {
+    loads++;
+    return {readParquet: (bytes: Uint8Array, options?: {batchSize?: number; rowGroups?: number[]}) => Parquet.readParquet(bytes, options), readSchema: (bytes: Uint8Array) => Parquet.readSchema(bytes)};
   });
   const uploads = uploadStore({load, nextFrame: async () => undefined, storage});
   uploads.listen((value) => published.push(value));

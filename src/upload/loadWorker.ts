@@ -4,7 +4,7 @@
 // new Worker(import.meta.resolve("./upload/loadWorker.js"), {type: "module"}) and driven by workerLoad.ts.
 // The weights come back transferred, not copied.
 import {loadUpload, progressStage, type LoadResult} from "./load.js";
-import {parquetDecoder, type ParquetModule} from "./parquetWasm.js";
+import {parquetDecoder, startParquet, type ParquetModule} from "./parquetWasm.js";
 import {detectKind, readPicked, type PickedFile} from "./readers.js";
 
 /** `files`: the browser's Files, read here; `parquet`: the URLs of parquet-wasm's module and .wasm file, as the page resolved them. */
@@ -30,7 +30,7 @@ scope.onmessage = async (event) => {
   const {id, parquet} = event.data;
   try {
     const files = await readPicked(event.data.files);
-    decoder ??= parquetDecoder({loadParquet: () => import(/* @vite-ignore */ parquet.module) as Promise<ParquetModule>, parquetWasm: parquet.wasm});
+    decoder ??= parquetDecoder(() => startParquet<ParquetModule>(parquet));
     if (files.some((f) => detectKind(f.bytes) === "parquet")) scope.postMessage({id, stage: "starting the Parquet reader"});
     const decode = await decoder(files);
     scope.postMessage({id, stage: "reading and checking"});

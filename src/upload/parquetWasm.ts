@@ -1,6 +1,6 @@
 // Parquet through parquet-wasm: the decoder a reader's files need, started once, the first time one of them is
-// Parquet. The module is loaded by the caller's `loadParquet` (the upload worker: an import of the module URL the
-// page resolved; the unit tests: parquet-wasm's Node build), so this file runs anywhere.
+// Parquet. The module is started by the caller (the upload worker and the part worker: startParquet, from the
+// URLs the page resolved; the unit tests and benches: parquet-wasm's Node build), so this file runs anywhere.
 import type {ParquetDecoder, UploadFile} from "./readers.js";
 import {detectKind} from "./readers.js";
 
@@ -18,12 +18,8 @@ export interface ParquetModule {
  */
 export const PARQUET_BATCH_ROWS = 1 << 16;
 
-export interface ParquetOptions {
-  /** loads parquet-wasm's web build */
-  loadParquet: () => Promise<ParquetModule>;
-  /** the URL of parquet-wasm's .wasm file */
-  parquetWasm: string;
-}
+/** Starts parquet-wasm (a page: its web build from URLs, startParquet; Node: its Node build, started as loaded). */
+export type StartParquet = () => Promise<Pick<ParquetModule, "readParquet" | "readSchema">>;
 
 /** parquet-wasm's web build from the URLs a page resolved (`import.meta.resolve`), its wasm started. */
 export async function startParquet<Module>(urls: {module: string; wasm: string}): Promise<Module> {
@@ -48,14 +44,10 @@ export function wasmDecoder(Parquet: Pick<ParquetModule, "readParquet" | "readSc
 }
 
 /** The decoder files need: started once, the first time one of them is Parquet; undefined while none is. */
-export function parquetDecoder(options: ParquetOptions): (files: readonly UploadFile[]) => Promise<ParquetDecoder | undefined> {
+export function parquetDecoder(start: StartParquet): (files: readonly UploadFile[]) => Promise<ParquetDecoder | undefined> {
   let decode: ParquetDecoder | undefined;
   return async (files) => {
-    if (!decode && files.some((f) => detectKind(f.bytes) === "parquet")) {
-      const Parquet = await options.loadParquet();
-      await Parquet.default({module_or_path: options.parquetWasm});
-      decode = wasmDecoder(Parquet);
-    }
+    if (!decode && files.some((f) => detectKind(f.bytes) === "parquet")) decode = wasmDecoder(await start());
     return decode;
   };
 }

@@ -4,7 +4,7 @@
 // the calling thread (Node and the unit tests).
 import type {LoadReply, LoadRequest} from "./loadWorker.js";
 import {loadUpload, type LoadResult} from "./load.js";
-import {parquetDecoder, type ParquetOptions} from "./parquetWasm.js";
+import {parquetDecoder, type StartParquet} from "./parquetWasm.js";
 import {readPicked, type PickedFile} from "./readers.js";
 
 /** Reads and checks files; `onStage` hears what the reader is doing while it works. */
@@ -49,11 +49,11 @@ export function workerLoader(worker: WorkerPort, parquet: LoadRequest["parquet"]
 }
 
 /**
- * The same reading on this thread: the files' bytes, Parquet decoded by parquet-wasm from `options`. It reports
+ * The same reading on this thread: the files' bytes, Parquet decoded by the parquet-wasm `start` gives. It reports
  * no progress: the thread it would be drawn on is the one reading.
  */
-export function localLoader(options: ParquetOptions): Loader {
-  const decoderFor = parquetDecoder(options);
+export function localLoader(start: StartParquet): Loader {
+  const decoderFor = parquetDecoder(start);
   return async (picked) => {
     const files = await readPicked(picked);
     return loadUpload(files, await decoderFor(files));
