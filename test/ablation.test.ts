@@ -1,6 +1,7 @@
 import {describe, expect, it} from "vitest";
 import {TINY, makeConfig, type ModelConfig} from "../src/model/config.js";
-import {ablateHead, ablateSourceHead, copyWeights, zeroCollapseRow} from "../src/model/ablation.js";
+import {ablatedLogits, ablateHead, ablateSourceHead, copyWeights, zeroCollapseRow} from "../src/model/ablation.js";
+import * as tf from "@tensorflow/tfjs";
 import {disposeCache, runWithCache} from "../src/model/model.js";
 import {disposeParams, initWeights, weightsToParams, type Weights} from "../src/model/params.js";
 import {mulberry32, normal} from "../src/model/prng.js";
@@ -201,4 +202,37 @@ describe("zeroCollapseRow (IHA)", () => {
     expect(() => zeroCollapseRow(initWeights(mha, SEED), mha, 0, 0)).toThrow(/IHA/);
     expect(() => zeroCollapseRow(mixedWeights(cfg), cfg, 0, H)).toThrow(/head/);
   });
+});
+
+describe("ablatedLogits", () => {
+  for (const arch of ARCHS) {
+    it(`${arch}: from the unablated run's cache, each head's ablated logits are ablateHead's, in either layer of two`, () => {
+      const cfg = configFor(arch);
+      const weights = mixedWeights(cfg);
+      const params = weightsToParams(weights, cfg);
+      const {bits} = toArrays(splitSamples(SEED, "val", BATCH, TINY.task));
+      const {logits, cache} = runWithCache(params, cfg, bits);
+      try {
+        for (let layer = 0; layer < cfg.n_layers; layer++) {
+          const fast = tf.tidy(() => ablatedLogits(cache, params, cfg, layer)); // [H,B,N]
+          expect(fast.shape).toEqual([cfg.n_heads, BATCH, logits.shape[1]]);
+          const values = fast.dataSync();
+          fast.dispose();
+          const N = logits.shape[1];
+          for (let head = 0; head < cfg.n_heads; head++) {
+            const slow = run(ablateHead(weights, cfg, layer, head), cfg).logits;
+            const mine = values.subarray(head * BATCH * N, (head + 1) * BATCH * N);
+            expect(maxAbsDiff(mine, slow)).toBeLessThan(TOL);
+            expect(maxAbsDiff(mine, logits.dataSync())).toBeGreaterThan(1e-4); // the head mattered: the comparison can fail
+          }
+        }
+        expect(() => ablatedLogits({}, params, cfg, 0)).toThrow(/cache lacks blocks\.0\./);
+        expect(() => ablatedLogits(cache, params, cfg, cfg.n_layers)).toThrow(/layer/);
+      } finally {
+        logits.dispose();
+        disposeCache(cache);
+        disposeParams(params);
+      }
+    });
+  }
 });

@@ -8,7 +8,8 @@ import {TINY, type ModelConfig} from "../src/model/config.js";
 import {LM_TINY} from "../src/model/lmConfig.js";
 import {paramSpecs, type Weights} from "../src/model/params.js";
 import {decodeSafetensors} from "../src/model/safetensors.js";
-import {predict} from "../src/model/train.js";
+import {predict, testF1} from "../src/model/train.js";
+import {ablateHead} from "../src/model/ablation.js";
 import {buildMetrics, evaluateRun, KEY_EFFECT_SAMPLES, NAIVE_MASS_THRESHOLD} from "../src/data/evaluation.js";
 import {ensureEvaluations, ensureRuns} from "../src/data/runs.js";
 import {RELATION} from "../src/model/family.js";
@@ -368,6 +369,17 @@ describe("metrics.json", () => {
     expect(cached.source_ablated_f1).toHaveLength(L * H);
     expect(evaluateRun(runs.get("iha/0")!, PRESET)).toEqual(cached);
     expect(json("metrics.json")).toEqual(JSON.parse(JSON.stringify(buildMetrics(PRESET, [0], await ensureEvaluations(PRESET, [0])))));
+  });
+
+  it("each head's ablated test F1 is that of its weights with the head ablated (ablateHead), run again from the start", async () => {
+    const runs = await ensureRuns(RELATION, PRESET, [0]);
+    const evaluations = await ensureEvaluations(PRESET, [0]);
+    for (const arch of ARCHS) {
+      const {record, weights} = runs.get(`${arch}/0`)!;
+      const cfg = record.config;
+      const slow = Array.from({length: L * H}, (_, i) => testF1(ablateHead(weights, cfg, Math.floor(i / H), i % H), cfg, PRESET.train, PRESET.task, 0));
+      expect(evaluations.get(`${arch}/0`)!.ablated_f1).toEqual(slow);
+    }
   });
 });
 

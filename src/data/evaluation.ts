@@ -5,7 +5,7 @@
 import {headLabel, type Preset} from "../model/config.js";
 import {RELATION} from "../model/family.js";
 import {headRows, type HeadMaps} from "../model/effective.js";
-import {ablateHead, ablateSourceHead} from "../model/ablation.js";
+import {ablateSourceHead} from "../model/ablation.js";
 import {keyRemovalEffects, type KeyEffects, type QueryRef} from "../model/keyEffects.js";
 import {
   attentionMetrics,
@@ -19,8 +19,9 @@ import {
   type Distribution,
   type QueryCell
 } from "../model/metrics.js";
-import {testF1} from "../model/train.js";
-import {batchMaps, forEachBatch} from "./maps.js";
+import {toArrays} from "../model/task.js";
+import {logitF1, testF1} from "../model/train.js";
+import {batchAblatedLogits, batchMaps, forEachBatch} from "./maps.js";
 import type {Run} from "./runRecord.js";
 import {positiveCells, testSamples, VIEW_SEED} from "./showcase.js";
 import {ARCHS, MAP_KIND_FILE_NAMES, mapKindsFor, type Arch, type MapKind} from "../model/vocabulary.js";
@@ -164,12 +165,17 @@ export function evaluateRun(run: Run, preset: Preset): RunEvaluation {
   let next = 0; // first cell not yet gathered (cells are sample-major)
   const keySums: KeySums = {head_output_raw: 0, head_output_effective: 0, logit_raw: 0, logit_effective: 0, n: 0, queries: 0};
   let seconds = 0; // spent on the faithfulness measures, the key-removal check and the naive rows
+  const N = preset.task.m * preset.task.m;
+  // ablated[layer * H + head]: the test logits [S*N] with that head ablated (ablateHead), from each batch's cache
+  const ablated = Array.from({length: cfg.n_layers * cfg.n_heads}, () => new Float32Array(samples.length * N));
 
   forEachBatch(RELATION, weights, cfg, samples, preset.train.eval_batch_size, (batch) => {
     const end = batch.start + batch.size;
     let stop = next;
     while (stop < cells.length && cells[stop].sample < end) stop++;
     for (let layer = 0; layer < cfg.n_layers; layer++) {
+      const logits = batchAblatedLogits(batch, cfg, layer); // [H,b,N]
+      for (let h = 0; h < cfg.n_heads; h++) ablated[layer * cfg.n_heads + h].set(logits.subarray(h * batch.size * N, (h + 1) * batch.size * N), batch.start * N);
       const layerMaps = batchMaps(batch, cfg, layer, kinds);
       for (const [kind, maps] of layerMaps) {
         for (let c = next; c < stop; c++) {
@@ -199,7 +205,8 @@ export function evaluateRun(run: Run, preset: Preset): RunEvaluation {
   seconds += (performance.now() - started) / 1000;
   console.error(`mixviz: metrics ${cfg.arch} seed ${record.seed}: faithfulness, key removal and naive rows took ${seconds.toFixed(1)} s`);
   const mean = (sum: number) => (keySums.n > 0 ? sum / keySums.n : NaN);
-  const ablated_f1 = ablatedF1(run, preset);
+  const {labels} = toArrays(samples);
+  const ablated_f1 = ablated.map((logits) => logitF1(logits, labels));
   const f1_lost = ablated_f1.map((f1) => record.test_f1 - f1);
   console.error(`mixviz: metrics ${cfg.arch} seed ${record.seed}: F1 lost per ablated head ${f1_lost.map((v) => v.toFixed(4)).join(" ")}`);
   const ablation = {f1_lost, alignment_r: pearson(maps.raw.per_head.alignment, f1_lost)};
@@ -224,17 +231,17 @@ export function evaluateRun(run: Run, preset: Preset): RunEvaluation {
     ablation,
     ...naive
   };
-  const sources = cfg.arch === "iha" && record.seed === VIEW_SEED ? {source_ablated_f1: ablatedF1(run, preset, ablateSourceHead)} : {};
+  const sources = cfg.arch === "iha" && record.seed === VIEW_SEED ? {source_ablated_f1: sourceAblatedF1(run, preset)} : {};
   return {metrics, ablated_f1, ...sources};
 }
 
-/** Test F1 of the run with each head ablated in turn (by `ablate`: its output zeroed, by default), layer-major. */
-function ablatedF1(run: Run, preset: Preset, ablate: typeof ablateHead = ablateHead): number[] {
+/** IHA: test F1 of the run with each source head removed in turn (ablateSourceHead: it changes the attention itself, so each runs the model again), layer-major. */
+function sourceAblatedF1(run: Run, preset: Preset): number[] {
   const {record, weights} = run;
   const cfg = record.config;
   const f1: number[] = [];
   for (let layer = 0; layer < cfg.n_layers; layer++) {
-    for (let h = 0; h < cfg.n_heads; h++) f1.push(testF1(ablate(weights, cfg, layer, h), cfg, preset.train, preset.task, record.seed));
+    for (let h = 0; h < cfg.n_heads; h++) f1.push(testF1(ablateSourceHead(weights, cfg, layer, h), cfg, preset.train, preset.task, record.seed));
   }
   return f1;
 }

@@ -1,6 +1,9 @@
 // Runs a trained model of either family over its inputs in batches with the activation cache, and copies
 // per-head maps to the host. Every tensor is freed batch by batch; the maps themselves come from
 // src/model/effective.ts.
+import * as tf from "@tensorflow/tfjs";
+import {ablatedLogits} from "../model/ablation.js";
+import type {ModelConfig} from "../model/config.js";
 import {headMaps, toHeadMaps, type HeadMaps} from "../model/effective.js";
 import type {FamilyTypes, ModelFamily} from "../model/family.js";
 import type {AnyConfig} from "../model/lmConfig.js";
@@ -60,4 +63,14 @@ export function batchMaps(batch: Batch, cfg: AnyConfig, layer: number, kinds: re
     }
   }
   return out;
+}
+
+/** Host copy [H,b,N] of a relation batch's logits with each head of `layer` ablated in turn (ablation.ablatedLogits). */
+export function batchAblatedLogits(batch: Batch, cfg: ModelConfig, layer: number): Float32Array {
+  const logits = tf.tidy(() => ablatedLogits(batch.cache, batch.params, cfg, layer)); // [H,b,N]
+  try {
+    return logits.dataSync() as Float32Array;
+  } finally {
+    logits.dispose();
+  }
 }

@@ -1,7 +1,12 @@
 // Zero-ablation of one head, on plain weights (docs/effective-maps.md, "Ablation"). Pure: every function
-// returns a new Weights whose arrays are all fresh copies; the input is never modified.
+// returns a new Weights whose arrays are all fresh copies; the input is never modified. ablatedLogits gives what
+// ablateHead does to the logits of a cached run without running the unchanged attention again.
+import * as tf from "@tensorflow/tfjs";
+import {outputProjection, type Cache} from "./attention.js";
+import type {ModelConfig} from "./config.js";
 import type {AnyConfig} from "./lmConfig.js";
-import type {Weights} from "./params.js";
+import {forwardFromMid, getParam} from "./model.js";
+import type {Params, Weights} from "./params.js";
 
 /** Which of a source head's projections ablateSourceHead removes. */
 export type SourcePart = "Q" | "K" | "V";
@@ -39,6 +44,32 @@ export function ablateHead(weights: Weights, cfg: AnyConfig, layer: number, head
   const out = copyWeights(weights);
   out[`blocks.${layer}.attn.W_O`].fill(0, head * d * D, (head + 1) * d * D); // W_O[head, :, :] = 0
   return out;
+}
+
+/**
+ * Per-cell logits [H,B,N] with each head of layer `layer` ablated in turn, as ablateHead ablates it, from the cache
+ * of the unablated run on the same params (runWithCache). Zeroing W_O[h] leaves everything upstream of W_O as it
+ * was, so block `layer`'s residual after attention becomes hook_resid_pre + (hook_z with head h zeroed) W_O + b_O
+ * (the same products: a zeroed row of W_O and a zeroed column of z add the same zeros), and the rest of the model
+ * runs from there; the attention itself is not run again. Not tidied: call inside tf.tidy.
+ */
+export function ablatedLogits(cache: Cache, params: Params, cfg: ModelConfig, layer: number): tf.Tensor3D {
+  const {n_heads: H, d_head: d} = cfg;
+  checkIndex(layer, cfg.n_layers, "layer");
+  const hook = (name: string) => {
+    const t = cache[`blocks.${layer}.${name}`];
+    if (!t) throw new Error(`cache lacks blocks.${layer}.${name}`);
+    return t;
+  };
+  const z = hook("attn.hook_z"); // [B,N,H,d]
+  const pre = hook("hook_resid_pre") as tf.Tensor3D; // [B,N,D]
+  const [B, N, D] = pre.shape;
+  const keep = tf.oneHot(tf.range(0, H, 1, "int32"), H, 0, 1).reshape([H, 1, 1, H, 1]); // [H(ablated),1,1,H,1], 0 at the ablated head
+  const zAblated = z.reshape([1, B, N, H, d]).mul(keep).reshape([H * B, N, H, d]); // [H*B,N,H,d]
+  const ctx = {cfg, param: (name: string) => getParam(params, `blocks.${layer}.attn.${name}`), prefix: `blocks.${layer}.attn.`};
+  const attnOut = outputProjection(ctx, zAblated, H * B, N); // [H*B,N,D]
+  const mid = pre.reshape([1, B, N, D]).add(attnOut.reshape([H, B, N, D])).reshape([H * B, N, D]) as tf.Tensor3D; // [H*B,N,D]
+  return forwardFromMid(params, cfg, layer, mid).reshape([H, B, N]); // [H,B,N]
 }
 
 /**

@@ -14,7 +14,7 @@
 import * as tf from "@tensorflow/tfjs";
 import type {ModelConfig} from "./config.js";
 import type {Cache} from "./attention.js";
-import {getParam, mlpSublayer, unembed} from "./model.js";
+import {forwardFromMid, getParam} from "./model.js";
 import type {Params} from "./params.js";
 
 /** Queries per slice of the logit pass: each query adds H·N + 1 rows through the MLP. */
@@ -199,7 +199,7 @@ function logitEffects(cache: Cache, params: Params, cfg: ModelConfig, layer: num
       );
       const changed = rows.reshape([c, 1, 1, D]).add(tf.concat(perHead, 1)).reshape([c, H * N, D]); // [c,H*N,D]
       const x = tf.concat([rows.reshape([c, 1, D]), changed], 1) as tf.Tensor3D; // [c,1+H*N,D], row 0 unchanged
-      const logits = unembed(params, cfg, x.add(mlpSublayer(params, cfg, layer, x).out) as tf.Tensor3D); // [c,1+H*N]
+      const logits = forwardFromMid(params, cfg, layer, x); // [c,1+H*N]
       const base = logits.slice([0, 0], [c, 1]); // [c,1]
       return logits.slice([0, 1], [c, H * N]).sub(base).abs().dataSync() as Float32Array; // [c,H*N]
     });

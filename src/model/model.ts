@@ -123,6 +123,16 @@ function block(params: Params, cfg: ModelConfig, l: number, x: tf.Tensor3D, cach
   return post;
 }
 
+/**
+ * Logits [B,N] from block l's residual after attention (hook_resid_mid) onward: its MLP, the blocks after it
+ * and the unembedding. What a change of layer l's attention output does to the logits (ablation, key removal).
+ */
+export function forwardFromMid(params: Params, cfg: ModelConfig, l: number, mid: tf.Tensor3D): tf.Tensor2D {
+  let x = mid.add(mlpSublayer(params, cfg, l, mid).out) as tf.Tensor3D; // [B,N,D], block l's hook_resid_post
+  for (let k = l + 1; k < cfg.n_layers; k++) x = block(params, cfg, k, x); // [B,N,D]
+  return unembed(params, cfg, x); // [B,N]
+}
+
 /** Final LayerNorm and unembedding: residual [B,N,D] → one logit per cell [B,N]. */
 export function unembed(params: Params, cfg: ModelConfig, x: tf.Tensor3D, cache?: Cache): tf.Tensor2D {
   const [B, N] = x.shape;

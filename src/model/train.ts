@@ -117,9 +117,19 @@ export function predict(p: ParamsOrWeights, cfg: ModelConfig, samples: Sample[],
       out.dispose();
     }
   });
+  return {logits, pred: predicted(logits)};
+}
+
+/** 0/1 predictions from per-cell logits: 1 where logit > 0 (probability > 0.5). */
+export function predicted(logits: Float32Array): Uint8Array {
   const pred = new Uint8Array(logits.length); // [S*N]
   for (let i = 0; i < logits.length; i++) pred[i] = logits[i] > 0 ? 1 : 0;
-  return {logits, pred};
+  return pred;
+}
+
+/** Micro-F1 of per-cell logits against 0/1 labels (what evaluate and testF1 report). */
+export function logitF1(logits: Float32Array, labels: Float32Array): number {
+  return microF1(predicted(logits), Uint8Array.from(labels));
 }
 
 /** Mean BCE with logits, computed on the host from logits and 0/1 labels (same formula as training). */
@@ -140,9 +150,8 @@ export function evaluate(
   batchSize = 100,
 ): {loss: number; f1: number} {
   const {labels} = toArrays(samples);
-  const {logits, pred} = predict(p, cfg, samples, batchSize);
-  const truth = Uint8Array.from(labels);
-  return {loss: meanBce(logits, labels), f1: microF1(pred, truth)};
+  const {logits} = predict(p, cfg, samples, batchSize);
+  return {loss: meanBce(logits, labels), f1: logitF1(logits, labels)};
 }
 
 /** Test micro-F1 on the seeded test split (train.test_samples samples of deriveSeed(seed, "test")). */
