@@ -9,7 +9,9 @@
 //                .wasm)
 //   first view   the page's first figure (ms after navigation, when it enters the document)
 //   all figures  the last of the page's figures (the READY list of the browser tests)
-//   sample       essay only: from moving the sample slider to every map figure redrawn
+//   sample       essay only: from moving the sample slider to every map figure redrawn, moved once the page is
+//                idle (no request in flight for QUIET ms, after every figure is drawn), as a reader who has looked
+//                at the page would move it: the next sample's read-ahead has then had its chance
 // on the local network and on an emulated classroom network (10 Mbit/s, 40 ms round trip; CDP
 // Network.emulateNetworkConditions). Prints figures; never passes or fails on a time.
 import {loadavg} from "node:os";
@@ -27,6 +29,8 @@ const FIRST: Record<keyof typeof PAGES, string> = {"/": ".mixviz-relation-grid",
 /** The essay's figures drawn from the shown sample's maps. */
 const SAMPLE_FIGURES = ["#fig-mha .mixviz-sentence-view", "#fig-th-maps .mixviz-heatmaps svg", "#fig-iha-blocks .mixviz-pseudo-blocks", "#fig-iha-readings .mixviz-triptych svg"];
 const NEXT_SAMPLE = 1;
+/** How long no request may be in flight before the page counts as idle. */
+const QUIET = 300;
 const NETWORKS = {
   local: null,
   classroom: {offline: false, latency: 40, downloadThroughput: 10e6 / 8, uploadThroughput: 10e6 / 8}
@@ -45,7 +49,8 @@ interface Load {
 /** Bytes received per request of the context, the requests of its workers included (DuckDB's wasm, a field worker's). */
 function countBytes(context: BrowserContext) {
   const sizes: Promise<[string, number]>[] = [];
-  context.on("requestfinished", (request) => sizes.push(request.sizes().then((s) => [request.url(), s.responseBodySize + s.responseHeadersSize])));
+  // a request that finishes as the context closes (a read-ahead, after the figures are counted) has no sizes to give
+  context.on("requestfinished", (request) => sizes.push(request.sizes().then((s): [string, number] => [request.url(), s.responseBodySize + s.responseHeadersSize], (): [string, number] => [request.url(), 0])));
   const settled = () => Promise.all(sizes);
   return {
     total: async () => (await settled()).reduce((a, [, n]) => a + n, 0),
@@ -79,8 +84,25 @@ async function changeSample(page: Page): Promise<number> {
   return ((await done.jsonValue()) as number) - t0;
 }
 
+/** Resolves once no request of the context (its workers' included) has been in flight for QUIET ms. */
+function idleNetwork(context: BrowserContext) {
+  let inFlight = 0;
+  let since = performance.now();
+  const done = () => {
+    inFlight--;
+    since = performance.now();
+  };
+  context.on("request", () => inFlight++);
+  context.on("requestfinished", done);
+  context.on("requestfailed", done);
+  return async () => {
+    while (inFlight > 0 || performance.now() - since < QUIET) await new Promise((wake) => setTimeout(wake, 25));
+  };
+}
+
 async function load(browser: Browser, url: string, path: keyof typeof PAGES, network: (typeof NETWORKS)[keyof typeof NETWORKS]): Promise<Load> {
   const context = await browser.newContext();
+  const idle = idleNetwork(context);
   const page = await context.newPage();
   const cdp = await context.newCDPSession(page);
   const bytes = countBytes(context);
@@ -94,7 +116,10 @@ async function load(browser: Browser, url: string, path: keyof typeof PAGES, net
   const [first, ...rest] = await Promise.all([FIRST[path], ...READY[path]].map(shown));
   const all = Math.max(...rest);
   const result: Load = {bytes: await bytes.total(), first, all, largest: await bytes.largest()};
-  if (path === "/") result.sample = await changeSample(page);
+  if (path === "/") {
+    await idle();
+    result.sample = await changeSample(page);
+  }
   await context.close();
   return result;
 }
