@@ -1,4 +1,4 @@
-// `tsx bench/explorer.ts [site folder] [--steps N] [--layers L] [--search ?tab=mixing]`: time from one step of the query scrubber to the
+// `tsx bench/explorer.ts [site folder] [--steps N] [--layers L] [--tokens T] [--search ?tab=mixing]`: time from one step of the query scrubber to the
 // end of the paint that shows every linked view with the new query, in Debian's Chromium (playwright-core, the flags of
 // test/e2e/browser.ts) on a built site (default: $MIXVIZ_OUTPUT or dist; build it first, e.g.
 // MIXVIZ_PROFILE=tiny MIXVIZ_OUTPUT=.cache/bench-dist npm run build). Prints figures; never passes or
@@ -7,7 +7,7 @@
 // Cases:
 //   1. /explorer as built (the tiny and the full profile both train 8 heads on 36 tokens): Sentence
 //      View, relation grid and Attention Field. Goal: median ≤ 16.7 ms (one 60 Hz frame).
-//   2. /your-data after loading a synthetic dense Arrow file of 1 layer × 12 heads × 512 tokens
+//   2. /your-data after loading a synthetic dense Arrow file of 1 layer × 12 heads × 512 tokens (--layers, --tokens)
 //      (test/helpers/attentionFiles.ts) through the file input: Sentence View and Attention Field
 //      (the heatmap is not drawn above 96 tokens). Goal: median ≤ 50 ms.
 //
@@ -56,6 +56,7 @@ const flag = (name: string, fallback: number) => {
 };
 const STEPS = flag("--steps", 40);
 const UPLOAD_LAYERS = flag("--layers", 1);
+const UPLOAD_TOKENS = flag("--tokens", 512);
 const sflag = (name: string, fallback: string) => {
   const i = args.indexOf(name);
   return i >= 0 ? args.splice(i, 2)[1] : fallback;
@@ -65,7 +66,7 @@ const SITE = args[0] ?? process.env.MIXVIZ_OUTPUT ?? "dist";
 const WARMUP = 5;
 const TIMEOUT = 180_000;
 const STEP_TIMEOUT = 30_000; // ms: a step that takes longer is reported as a failure, not timed
-const UPLOAD: Shape = {layers: UPLOAD_LAYERS, heads: 12, tokens: 512};
+const UPLOAD: Shape = {layers: UPLOAD_LAYERS, heads: 12, tokens: UPLOAD_TOKENS};
 const UPLOAD_START = 240; // query the your-data steps start from: mid-sequence, so the field's window moves
 
 /** What the page watches for: a view's node (by selector) and, optionally, an attribute naming the query. */
@@ -292,7 +293,7 @@ try {
     console.log("Forced style + layout after replacing one node with a clone of itself, median of 7 (ms): " + Object.entries(layout).map(([n, t]) => `${n} ${ms(t)}`).join(" · "));
     await page.close();
   }
-  // Case 2: your data, 12 heads × 512 tokens.
+  // Case 2: your data, 12 heads × 512 tokens (or --tokens).
   {
     const path = join(dir, "dense.arrow");
     writeFileSync(path, arrowStream(denseTable(UPLOAD, syntheticWeights(UPLOAD))));
@@ -301,7 +302,7 @@ try {
     await installFrameTiming(page);
     const {state} = await uploadOnPage(page, url, path, TIMEOUT);
     if (state === "error") throw new Error(`your-data refused the file: ${await page.locator(".mixviz-upload-report").textContent()}`);
-    await page.waitForFunction(() => document.querySelector<HTMLInputElement>("input[data-control=scrubber]")?.max === "511", undefined, {timeout: TIMEOUT});
+    await page.waitForFunction((last) => document.querySelector<HTMLInputElement>("input[data-control=scrubber]")?.max === last, String(UPLOAD.tokens - 1), {timeout: TIMEOUT});
     for (const v of UPLOAD_VIEWS) await page.waitForSelector(v.selector, {timeout: TIMEOUT});
     const loadBefore = load();
     const timings = await runSteps(page, UPLOAD_VIEWS, STEPS, UPLOAD_START);
