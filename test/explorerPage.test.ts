@@ -74,10 +74,11 @@ describe("what each view is built for", () => {
     for (const key of [shownKey, detailKey]) expect(key(state({query: 9}))).toBe(key(state({query: 1})));
   });
 
-  it("the linked views rebuild for the model, sample, layer, map and direction; the head moves them in place", () => {
-    for (const change of [{arch: "mha"}, {layer: 1}, {kind: "effective"}, {direction: "to"}, {sample: 1}] as const) expect(shownKey(state(change))).not.toBe(shownKey(state()));
+  it("the linked views rebuild for the model, sample, map and direction; the head and the layer move them in place", () => {
+    for (const change of [{arch: "mha"}, {kind: "effective"}, {direction: "to"}, {sample: 1}] as const) expect(shownKey(state(change))).not.toBe(shownKey(state()));
     expect(shownKey(state({tab: "mixing", epoch: 3}))).toBe(shownKey(state()));
-    expect(shownKey(state({head: 2}))).toBe(shownKey(state()));
+    expect(shownKey(state({head: 2}))).toBe(shownKey(state())); // the head and the layer move the views in place
+    expect(shownKey(state({layer: 1}))).toBe(shownKey(state()));
   });
 
   it("each detail tab is rebuilt for its own part of the state only", () => {

@@ -219,8 +219,8 @@ export function fileTabsNote(model: Pick<ExplorerModel, "family">): string {
 
 // The keys of the state each view is built for (`watch` rebuilds a view when its key changes); the query
 // is in none of them: it moves the views in place (`follow`).
-/** The linked views: everything but the query, the head (shown in place), the detail tab and the epoch. */
-export const shownKey = (s: ExplorerState): string => [s.arch, s.sample, s.layer, s.kind, s.direction].join("|");
+/** The linked views: everything but the query, the head and the layer (shown in place), the detail tab and the epoch. */
+export const shownKey = (s: ExplorerState): string => [s.arch, s.sample, s.kind, s.direction].join("|");
 const DETAIL_KEYS: Record<Tab, (s: ExplorerState) => unknown[]> = {
   heatmap: (s) => [s.arch, s.sample, s.layer, s.head, s.kind],
   mixing: (s) => [s.arch, s.layer, s.epoch],
@@ -302,7 +302,7 @@ export interface LinkedViews {
   /** the Sentence View, in a box that says what it reads until the head's map is read */
   sentence: HTMLDivElement;
   grid: RelationGridElement | null;
-  /** the Attention Field, in a box that says what it reads until the layer is read, then swaps the field for a new window of a long sequence */
+  /** the Attention Field, in a box that says what it reads until the layer is read (then, on a change of layer, marked as reading), then swaps the field for a new window of a long sequence */
   field: HTMLDivElement;
   gridToken: HTMLSpanElement;
   /** the drawn head's label (model, head, map kind) for a card title, changed when a new head is drawn */
@@ -310,18 +310,20 @@ export interface LinkedViews {
 }
 
 /**
- * The linked views of `shown`, built once per (arch, sample, layer, map, direction): every change of the
- * controls' query moves them in place (which `live` announces), and so does a change of head: the Sentence View
- * draws the new head's map on its lines (the old one stays, marked as reading, until the new one is read) and the
- * field outlines the head's sector. The head's map is read first and the Sentence View drawn; then the layer's,
- * for the field; then the same head in the layers on either side is read ahead where the source reads heads alone
- * (a file read in parts), so that [ and ] find it read. A map that cannot be read shows why in place of its view.
+ * The linked views of `shown`, built once per (arch, sample, map, direction): every change of the controls' query
+ * moves them in place (which `live` announces), and so does a change of head or layer: the Sentence View draws the
+ * new head's map on its lines (the old one stays, marked as reading, until the new one is read) and the field
+ * outlines the head's sector, or, for a new layer, is drawn again once that layer is read (the old one stays,
+ * marked as reading). The head's map is read first and the Sentence View drawn; then the layer's, for the field;
+ * then the same head in the layers on either side is read ahead where the source reads heads alone (a file read
+ * in parts), so that [ and ] find it read. A map that cannot be read shows why in place of its view.
  */
 export function linkedViews(ex: Explorer, shown: ExplorerState, controls: ExplorerControls, live: HTMLElement, invalidation: Promise<unknown>): LinkedViews {
   const model = modelOf(ex, shown.arch);
   const {tokens, paths} = model.inputs[shown.sample];
-  const slice = {arch: model.key, sample: shown.sample, layer: shown.layer};
-  const shownHeadOf = (h: number): ShownHead => ({layer: shown.layer, head: h, direction: shown.direction, label: viewLabel(model.name, {...shown, head: h})});
+  let layer = shown.layer;
+  const sliceOf = () => ({arch: model.key, sample: shown.sample, layer});
+  const shownHeadOf = (h: number): ShownHead => ({layer, head: h, direction: shown.direction, label: viewLabel(model.name, {...shown, layer, head: h})});
   let head = shownHeadOf(shown.head);
   let query = controls.value.query;
   const sample = ex.meta.samples[shown.sample];
@@ -339,6 +341,7 @@ export function linkedViews(ex: Explorer, shown: ExplorerState, controls: Explor
   let field: ReturnType<typeof windowedField> | null = null;
   let drawn: {map: HeadMap; label: string} | null = null; // the Sentence View's head: the one announced while another is read
   let reads = 0; // the latest head asked for: a read finishing for an earlier one is dropped
+  let fieldReads = 0; // the same for the latest layer's field
   let gone = false;
   void invalidation.then(() => (gone = true));
   const move = (next: number) => {
@@ -350,19 +353,28 @@ export function linkedViews(ex: Explorer, shown: ExplorerState, controls: Explor
     if (drawn) live.textContent = announcement(drawn.map, tokens, query, shown.direction, drawn.label);
   };
   const readAhead = () => {
-    for (const layer of [shown.layer + 1, shown.layer - 1]) model.source.prefetch?.({...slice, layer, head: head.head});
+    for (const next of [layer + 1, layer - 1]) model.source.prefetch?.({...sliceOf(), layer: next, head: head.head});
   };
-  const drawField = () =>
-    shownLayer(model, slice, shown.kind).then(
+  const drawField = () => {
+    const serial = ++fieldReads;
+    const drawing = layer;
+    return shownLayer(model, sliceOf(), shown.kind).then(
       (maps) => {
-        if (gone) return;
-        field = windowedField(maps, tokens, paths, head, `Attention field, ${model.name} layer ${shown.layer}, ${shown.kind}`);
+        if (gone || serial !== fieldReads) return;
+        field = windowedField(maps, tokens, paths, head, `Attention field, ${model.name} layer ${drawing}, ${shown.kind}`);
         field.setQuery(query);
         fieldBox.replaceChildren(field.box);
+        delete fieldBox.dataset.reading;
         readAhead();
       },
-      (error: unknown) => gone || fieldBox.replaceChildren(unreadableNote(error))
+      (error: unknown) => {
+        if (gone || serial !== fieldReads) return;
+        field = null;
+        fieldBox.replaceChildren(unreadableNote(error));
+        delete fieldBox.dataset.reading;
+      }
     );
+  };
   let fieldAsked = false;
   const showHead = (h: number) => {
     const serial = ++reads;
@@ -377,7 +389,7 @@ export function linkedViews(ex: Explorer, shown: ExplorerState, controls: Explor
       else if (field) readAhead();
       fieldAsked = true;
     };
-    shownHead(model, {...slice, head: h}, shown.kind).then(
+    shownHead(model, {...sliceOf(), head: h}, shown.kind).then(
       (read) => {
         if (gone || serial !== reads) return;
         drawn = {map: read, label: head.label};
@@ -394,10 +406,19 @@ export function linkedViews(ex: Explorer, shown: ExplorerState, controls: Explor
       }
     );
   };
+  /** A new layer, head or both: the field is drawn again for a new layer once the head is. */
+  const showAt = ({layer: l, head: h}: {layer: number; head: number}) => {
+    if (l !== layer) {
+      layer = l;
+      fieldAsked = false;
+      if (field) fieldBox.dataset.reading = "true";
+    }
+    showHead(h);
+  };
   showHead(shown.head);
   move(query);
   follow(controls, invalidation, queryOf, move, shownKey);
-  follow(controls, invalidation, (value) => value.head, showHead, shownKey); // a change of the shown key rebuilds the views instead
+  follow(controls, invalidation, (value) => `${value.layer}|${value.head}`, () => showAt(controls.value), shownKey); // a change of the shown key rebuilds the views instead
   return {sentence: sentenceBox, grid, field: fieldBox, gridToken, label};
 }
 

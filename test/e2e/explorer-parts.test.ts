@@ -58,6 +58,7 @@ describe("the explorer on a Parquet file read in parts, opened by its URL", () =
     // Layer 1, head 2, query 3: ] then ↓ ↓ then → → →.
     for (const key of ["]", "ArrowDown", "ArrowDown", "ArrowRight", "ArrowRight", "ArrowRight"]) await page.keyboard.press(key);
     expectRow(await drawnRow(page, "L1H2", 3), knownRow(1, 2, 3));
+    await page.waitForSelector('[data-view=field] svg[aria-label*=" layer 1, "]', {timeout: TIMEOUT}); // the field, drawn again for the new layer
     await page.keyboard.press("ArrowUp");
     expectRow(await drawnRow(page, "L1H1", 3), knownRow(1, 1, 3));
     expect(knownRow(1, 1, 3)).not.toEqual(knownRow(1, 2, 3)); // the two heads differ, so the row drawn is the new head's
