@@ -24,7 +24,8 @@ const SCRUBS = 9;
 const LINKED = "bench-dump.parquet";
 
 const SENTENCE = "[data-view=sentence] .mixviz-sentence-view";
-const FIELD = "[data-view=field] [data-window]";
+/** The field drawn, and not the previous layer's still shown while the new one is read (the explorer marks its box as reading). */
+const FIELD = "[data-view=field]:not(:has([data-reading])) [data-window]";
 
 /** ms from `action` until `selector` shows (and, when given, `ready` holds in the page). */
 async function timed(page: Page, action: () => Promise<unknown>, selector: string, ready?: string): Promise<number> {
