@@ -1,6 +1,6 @@
-// Zero-ablation of one head, on plain weights (docs/effective-maps.md, "Ablation"). Pure: every function
-// returns a new Weights whose arrays are all fresh copies; the input is never modified. ablatedLogits gives what
-// ablateHead does to the logits of a cached run without running the unchanged attention again.
+// Zero-ablation of one head, on plain weights (docs/effective-maps.md, "Ablation"). The weight edits are pure:
+// each returns a new Weights whose arrays are all fresh copies; the input is never modified. ablatedLogits gives
+// what ablateHead does to the logits of a cached run without running the unchanged attention again.
 import * as tf from "@tensorflow/tfjs";
 import {outputProjection, type Cache} from "./attention.js";
 import type {ModelConfig} from "./config.js";
