@@ -7,6 +7,7 @@ import {RELATION} from "../model/family.js";
 import {headMap} from "../model/effective.js";
 import {headPatternScores, type HeadPatternScores} from "../model/metrics.js";
 import {arrowTable, nullableFloat32} from "./arrow.js";
+import {headIndexColumns} from "./tables.js";
 import type {RunEvaluation} from "./evaluation.js";
 import {batchMaps, forEachBatch} from "./maps.js";
 import type {Run} from "./runs.js";
@@ -87,11 +88,7 @@ export function headsTable(runs: Map<string, Run>, evaluations: Map<string, RunE
   }
   const score = (column: keyof typeof SCORE_COLUMNS) => Float32Array.from(rows, (r) => r.scores[column]);
   return arrowTable({
-    arch: rows.map((r) => r.arch),
-    layer: Int8Array.from(rows, (r) => r.layer),
-    head_index: Int8Array.from(rows, (r) => r.head),
-    head: rows.map((r) => headLabel(r.layer, r.head)),
-    map: rows.map((r) => r.map),
+    ...headIndexColumns(rows),
     ...Object.fromEntries(Object.keys(SCORE_COLUMNS).map((c) => [c, score(c as keyof typeof SCORE_COLUMNS)])),
     test_f1: Float32Array.from(rows, (r) => r.test_f1),
     ablated_f1: Float32Array.from(rows, (r) => r.ablated_f1),

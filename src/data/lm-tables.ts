@@ -16,6 +16,7 @@ import {
 } from "../model/metrics.js";
 import type {Weights} from "../model/params.js";
 import {arrowTable, nullableFloat32} from "./arrow.js";
+import {headIndexColumns} from "./tables.js";
 import {batchMaps, forEachBatch} from "./maps.js";
 import {parquetTable} from "./parquet.js";
 import {runOf, type Runs} from "./runs.js";
@@ -156,11 +157,7 @@ export function lmHeadsTable(runs: Runs<LmTypes>, preset: LmPreset): Uint8Array 
     }
   }
   return arrowTable({
-    arch: rows.map((r) => r.arch),
-    layer: Int8Array.from(rows, (r) => r.layer),
-    head_index: Int8Array.from(rows, (r) => r.head),
-    head: rows.map((r) => headLabel(r.layer, r.head)),
-    map: rows.map((r) => r.map),
+    ...headIndexColumns(rows),
     ...Object.fromEntries(LM_SCORE_COLUMNS.map((c) => [c, Float32Array.from(rows, (r) => r.scores[c])])),
     induction_accuracy: Float32Array.from(rows, (r) => r.induction_accuracy),
     ablated_induction_accuracy: Float32Array.from(rows, (r) => r.ablated),

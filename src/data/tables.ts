@@ -2,7 +2,7 @@
 // pattern blocks (pseudo-blocks.parquet), mixing parameters per epoch (mixing.arrow) and training curves
 // (history.arrow). Each builder returns the file's bytes: Parquet with one row group per slice a view draws
 // for the large tensors, Arrow IPC streams for the small tables.
-import type {Preset} from "../model/config.js";
+import {headLabel, type Preset} from "../model/config.js";
 import {RELATION} from "../model/family.js";
 import type {HeadMaps} from "../model/effective.js";
 import {mixingRows} from "../model/mixing.js";
@@ -13,6 +13,17 @@ import {batchMaps, forEachBatch} from "./maps.js";
 import {runOf, type Run} from "./runs.js";
 import {pseudoBlockSamples, showcaseSamples, VIEW_SEED} from "./showcase.js";
 import {ARCHS} from "../model/vocabulary.js";
+
+/** The first columns of a head table (heads.arrow, lm-heads.arrow): arch, layer, head_index, head ("L0H3"), map. */
+export function headIndexColumns(rows: readonly {arch: string; layer: number; head: number; map: string}[]) {
+  return {
+    arch: rows.map((r) => r.arch),
+    layer: Int8Array.from(rows, (r) => r.layer),
+    head_index: Int8Array.from(rows, (r) => r.head),
+    head: rows.map((r) => headLabel(r.layer, r.head)),
+    map: rows.map((r) => r.map)
+  };
+}
 
 /** The smallest signed integer array that holds 0 … max. */
 export function indexArray(length: number, max: number): Int8Array | Int16Array | Int32Array {
