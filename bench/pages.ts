@@ -31,6 +31,7 @@ const SAMPLE_FIGURES = ["#fig-mha .mixviz-sentence-view", "#fig-th-maps .mixviz-
 const NEXT_SAMPLE = 1;
 /** How long no request may be in flight before the page counts as idle. */
 const QUIET = 300;
+const IDLE_LIMIT = 15_000;
 const NETWORKS = {
   local: null,
   classroom: {offline: false, latency: 40, downloadThroughput: 10e6 / 8, uploadThroughput: 10e6 / 8}
@@ -84,7 +85,7 @@ async function changeSample(page: Page): Promise<number> {
   return ((await done.jsonValue()) as number) - t0;
 }
 
-/** Resolves once no request of the context (its workers' included) has been in flight for QUIET ms. */
+/** Resolves once no request of the context (its workers' included) has been in flight for QUIET ms, or after IDLE_LIMIT ms. */
 function idleNetwork(context: BrowserContext) {
   let inFlight = 0;
   let since = performance.now();
@@ -96,7 +97,8 @@ function idleNetwork(context: BrowserContext) {
   context.on("requestfinished", done);
   context.on("requestfailed", done);
   return async () => {
-    while (inFlight > 0 || performance.now() - since < QUIET) await new Promise((wake) => setTimeout(wake, 25));
+    const limit = performance.now() + IDLE_LIMIT; // a request that never ends (none does today) must not stall the run
+    while ((inFlight > 0 || performance.now() - since < QUIET) && performance.now() < limit) await new Promise((wake) => setTimeout(wake, 25));
   };
 }
 
