@@ -11,6 +11,7 @@ import {parquetTable, rowGroupIndex} from "../src/data/parquet.js";
 import {arrowTable, nullableFloat32} from "../src/data/arrow.js";
 import * as Parquet from "parquet-wasm/node";
 import {parquetSource, prefetchParquet} from "../src/sources/parquetSource.js";
+import {once} from "../src/sources/source.js";
 import {ablationByHead} from "../src/sources/runTables.js";
 import {fromArrow} from "arquero";
 import {parseRange, serve} from "../scripts/serve.js";
@@ -90,6 +91,21 @@ afterAll(() => {
 });
 
 const source = () => parquetSource({attention: `${base}attention.parquet`, blocks: `${base}blocks.parquet`}, {heads: H, tokens: N});
+
+describe("once", () => {
+  it("runs its load once and shares the promise, and runs it again after a failure", async () => {
+    let runs = 0;
+    const load = once(async () => {
+      runs++;
+      if (runs === 1) throw new Error("first try fails");
+      return runs;
+    });
+    await expect(load()).rejects.toThrow("first try fails");
+    const [a, b] = await Promise.all([load(), load()]);
+    expect([a, b, runs]).toEqual([2, 2, 2]);
+    expect(await load()).toBe(2);
+  });
+});
 
 describe("rowGroupIndex", () => {
   it("lists one key per run and rejects unsorted or unequal runs", () => {

@@ -8,6 +8,7 @@
 // `browserParts`: parquet-wasm's module, the footer reader and the part readers are passed in, so
 // test/readerParquet.test.ts runs this in Node, on its own thread.
 import {declaredWeights, footerAnswer, openParts, partAnswer, sourceDecoder, type DecoderModule, type FooterReply, type FooterRequest, type PartAnswer, type PartMessage, type PartReader, type PartsFile} from "../sources/readerParquet.js";
+import {once} from "../sources/source.js";
 import {IssueList, type Issue} from "../upload/issues.js";
 import {MAX_FILE_BYTES, MAX_WEIGHTS, PARTS_FROM_WEIGHTS} from "../upload/limits.js";
 import {fileRole} from "../upload/load.js";
@@ -144,8 +145,7 @@ const HOLD_LIMITS: HoldLimits = {bytes: MAX_FILE_BYTES, weights: MAX_WEIGHTS, pa
  * the page passes its web build); `parts` decodes the parts (the page: in the part worker; by default on this thread).
  */
 export function partsOpener(start: () => Promise<PartsModule>, footer: FooterReader, limits: HoldLimits = HOLD_LIMITS, parts: PartReaders = localParts(start)): PartsOpener {
-  let started: Promise<PartsModule> | null = null;
-  const load = () => (started ??= start().catch((error) => ((started = null), Promise.reject(error))));
+  const load = once(start);
   return {
     async files(picked) {
       const parquet: PickedFile[] = [];

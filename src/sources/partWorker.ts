@@ -5,6 +5,7 @@
 // worker per page, started from import.meta.resolve("./sources/partWorker.js").
 import {startParquet} from "../upload/parquetWasm.js";
 import {partMessages, type DecoderModule, type PartAnswer, type PartMessage} from "./readerParquet.js";
+import {memo} from "./source.js";
 
 interface WorkerScope {
   onmessage: ((event: MessageEvent<PartMessage>) => void) | null;
@@ -12,9 +13,9 @@ interface WorkerScope {
 }
 const scope = self as unknown as WorkerScope;
 
-let module: Promise<DecoderModule> | null = null;
-/** parquet-wasm, started once (again after a failure). */
-const load = (parquet: PartMessage["parquet"]) => (module ??= startParquet<DecoderModule>(parquet).catch((error) => ((module = null), Promise.reject(error))));
+/** parquet-wasm from the URLs the page sends, started once (again after a failure). */
+const started = memo((urls) => startParquet<DecoderModule>(JSON.parse(urls) as PartMessage["parquet"]));
+const load = (parquet: PartMessage["parquet"]) => started(JSON.stringify(parquet));
 
 const answer = partMessages(load);
 scope.onmessage = async (event) => {

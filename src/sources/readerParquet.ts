@@ -10,6 +10,7 @@ import {parquetMetadataAsync, type AsyncBuffer, type FileMetaData} from "hyparqu
 import {tableFromIPC} from "apache-arrow";
 import type {HeadMap} from "../components/headStack.js";
 import {urlBuffer} from "./parquetFile.js";
+import {once} from "./source.js";
 import {checkRowSums, layerStack, type AttentionGroup} from "../upload/attentionSet.js";
 import {attentionFromTable, groupLabel, partHeads, type TablePart} from "../upload/fromTable.js";
 import {IssueList, type Issue, type IssueCode, type IssueRecord} from "../upload/issues.js";
@@ -27,12 +28,10 @@ export interface DecoderModule {
 
 /** The decoder of a File or a URL, opened on first use (and again after a failure) once `load` gave the module. */
 export function sourceDecoder(load: () => Promise<DecoderModule>, source: Blob | string): () => Promise<RowGroupDecoder> {
-  let opened: Promise<RowGroupDecoder> | null = null;
-  const open = async () => {
+  return once(async () => {
     const {ParquetFile} = await load();
     return typeof source === "string" ? ParquetFile.fromUrl(source) : ParquetFile.fromFile(source);
-  };
-  return () => (opened ??= open().catch((error) => ((opened = null), Promise.reject(error))));
+  });
 }
 
 /** One part to decode and check: its row group, the columns to read, where it sits in the file, and the tokens. */

@@ -100,3 +100,9 @@ export function memo<T>(load: (key: string) => Promise<T>): (key: string) => Pro
     return cache.get(key)!;
   };
 }
+
+/** `load` run once and its promise shared, and run again after a failure (a memo of one key). */
+export function once<T>(load: () => Promise<T>): () => Promise<T> {
+  const loaded = memo(load);
+  return () => loaded("");
+}
