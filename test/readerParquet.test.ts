@@ -315,7 +315,7 @@ describe("parts, decoded and checked off the page's thread", () => {
     // A row group parquet-wasm cannot decode (or a file it cannot open) is the part's error, naming the row group.
     const where = {layer: 1, firstHead: 0, headCount: 2, n: 4};
     const unreadable = await partAnswer(() => Promise.reject(new Error("unreachable")), {rowGroup: 3, columns: ["pattern"], label: "f.parquet", where, tokens: null});
-    expect(unreadable).toEqual({maps: null, error: "f.parquet: row group 3 (layer 1, heads 0–1) could not be read (unreachable).", warnings: []});
+    expect(unreadable).toEqual({maps: null, summary: null, error: "f.parquet: row group 3 (layer 1, heads 0–1) could not be read (unreachable).", warnings: []});
   });
 
   test("a worker that fails fails the parts waiting with its message; the next read starts a new worker and reads the part", async () => {

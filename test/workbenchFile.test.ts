@@ -7,7 +7,7 @@ import * as Parquet from "parquet-wasm/node";
 import {describe, expect, test} from "vitest";
 import {fileModels, hasKnockouts, ModelRegistry, nextState} from "../src/pages/workbench/state.js";
 import {loadDetectionInputs, loadMaps} from "../src/pages/workbench/maps.js";
-import {detectHeads, typeSummary} from "../src/pages/workbench/detection.js";
+import {detectHeads, inputScores, typeSummary} from "../src/pages/workbench/detection.js";
 import {uploadSource} from "../src/sources/uploadSource.js";
 import {cellIndex, type AttentionSet} from "../src/upload/attentionSet.js";
 import {defaultState} from "../src/state/workbenchState.js";
@@ -109,7 +109,7 @@ describe("a reader's file through the source and the detection", () => {
     const set = fileSet([REPEATED, PLAIN]);
     const [model] = fileModels(set, "f");
     const inputs = await loadDetectionInputs(uploadSource(set), model);
-    const {cells} = detectHeads(model, inputs, null, {});
+    const {cells} = detectHeads(model, inputs.map((maps, i) => inputScores(model, maps, i)), null, {});
     expect(cells[0][1].raw).toContain("previous_token");
     expect(cells[1][2].raw).toEqual(expect.arrayContaining(["induction_position", "first_token"]));
     expect(cells[1][2].rawScores.induction_position).toBe(1); // the plain input is left out, not averaged in as 0
@@ -120,7 +120,7 @@ describe("a reader's file through the source and the detection", () => {
     // Without a repeated input the position-based score is not computed at all.
     const plain = fileSet([PLAIN]);
     const [plainModel] = fileModels(plain, "f");
-    const plainCells = detectHeads(plainModel, await loadDetectionInputs(uploadSource(plain), plainModel), null, {}).cells;
+    const plainCells = detectHeads(plainModel, (await loadDetectionInputs(uploadSource(plain), plainModel)).map((maps, i) => inputScores(plainModel, maps, i)), null, {}).cells;
     expect(plainCells[1][2].rawScores.induction_position).toBeUndefined();
   });
 });
@@ -167,8 +167,7 @@ describe("opening the kept file", () => {
     // Under the limits the same file is read whole, by the reader.
     const whole = await openKeptFile(reader, partsOpener(module, localFooter), async () => ({files: [partsFile()]}));
     expect([started, whole.parts, whole.error]).toEqual([1, null, "read whole"]);
-    // The workbench has no model of it, and says where it is drawn; the explorer names it.
-    expect(keptNote(opened, [], "?model=lm-iha")).toBe(`Your file (${PARTS}, kept in this browser by Your data) is too large to hold, so it is read in parts: the explorer draws it, but the head workbench analyses only files it can hold (up to 400 MB and 48 M weights), since its head types score every head.`);
+    // Both pages name its models.
     expect(keptNote(opened, [{family: "file", name: "Your file · x"}], "")).toBe(`Your file (${PARTS}, kept in this browser by Your data) is read in parts, one head at a time as the views draw it, and is under Model: Your file · x.`);
   });
 
@@ -218,17 +217,15 @@ describe("the links from Your data", () => {
     expect(keptHref(upload(fileSet([PLAIN]), false), "explorer")).toBeNull();
   });
 
-  test("a file read in parts opens in the explorer only: kept, by the id of its first model; opened by its URL, with that URL", async () => {
+  test("a file read in parts opens in both: kept, by the id of its first model; opened by its URL, with that URL", async () => {
     const opened = await partsOpener(module, localFooter, {bytes: 0, weights: 0, partsFrom: Infinity}).files([partsFile()]);
     const kept = {...upload(fileSet([PLAIN]), true), result: {issues: [], data: null, offRows: 0}, parts: opened!.parts};
     expect(keptHref(kept, "explorer")).toBe("./explorer?model=file");
-    expect(keptHref(kept, "heads")).toBeNull();
+    expect(keptHref(kept, "heads")).toBe("./heads?model=file");
     expect(keptHref({...kept, kept: false}, "explorer")).toBeNull();
     const byUrl = {...kept, kept: false, url: "https://host/f.parquet?x=1"};
     expect(keptHref(byUrl, "explorer")).toBe("./explorer?model=file&url=https%3A%2F%2Fhost%2Ff.parquet%3Fx%3D1");
-    expect(keptHref(byUrl, "heads")).toBeNull();
-    // A file it could hold, opened in parts to draw sooner: the workbench reads it whole.
-    expect(keptHref({...kept, holdable: true}, "heads")).toBe("./heads?model=file");
+    expect(keptHref(byUrl, "heads")).toBe("./heads?model=file&url=https%3A%2F%2Fhost%2Ff.parquet%3Fx%3D1");
   });
 });
 

@@ -10,6 +10,7 @@ import {flowRows, headAcross, loadDetectionInputs, loadMaps, scoreHeads, shownMa
 import {
   ablationPoints,
   detectHeads,
+  inputScores,
   gridNotes,
   headAblations,
   knockoutLayers,
@@ -163,12 +164,12 @@ describe("head-type detection", () => {
 
   test("labels every head on raw and effective maps and names those whose labels differ", () => {
     const model = {...registry().get("relation-mha"), tokens: n, setting: {m: null, tokens: false, causal: false, probe: false}};
-    const {cells, changed} = detectHeads(model, [relationMaps], null, {});
+    const {cells, changed} = detectHeads(model, [inputScores(model, relationMaps, 0)], null, {});
     expect(cells[0][0].raw).toEqual(["previous_token"]);
     expect(cells[0][1].effective).toEqual(["current_token"]);
     expect(changed).toEqual(["L0H1"]);
     expect(gridNotes(cells, "effective")).toEqual([["previous-token", "current-token"]]);
-    expect(detectHeads(model, [relationMaps], null, {previous_token: 1.01}).cells[0][0].raw).toEqual([]);
+    expect(detectHeads(model, [inputScores(model, relationMaps, 0)], null, {previous_token: 1.01}).cells[0][0].raw).toEqual([]);
   });
 
   test("on a language model the token scores come from the probe, and are absent without one", () => {
@@ -178,11 +179,12 @@ describe("head-type detection", () => {
     const before = pointMap(7, (q) => q - 1);
     const induction = pointMap(7, (q) => (q >= 4 ? q - 2 : 0));
     const maps: ModelMaps = {raw: [[before, before], [before, before]], effective: [[before, before], [before, before]]};
-    const without = detectHeads(model, [maps], NO_PROBE.scores, {});
+    const scored = [inputScores(model, maps, 0)];
+    const without = detectHeads(model, scored, NO_PROBE.scores, {});
     expect(without.cells[1][1].rawScores.induction).toBeUndefined();
     expect(without.cells[1][1].raw).toContain("previous_token");
     const probe = probeScores({raw: [[before, before], [before, induction]], effective: maps.effective}, model.setting, tokens);
-    const withProbe = detectHeads(model, [maps], probe, {});
+    const withProbe = detectHeads(model, scored, probe, {});
     expect(withProbe.cells[1][1].rawScores.induction).toBeGreaterThan(0.3);
     expect(withProbe.cells[1][1].raw).toContain("induction");
     expect(withProbe.cells[1][1].effective).not.toContain("induction");

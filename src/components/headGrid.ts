@@ -2,7 +2,8 @@
 // Hovering (or focusing) a thumbnail previews that head, clicking locks it, clicking the locked head again
 // unlocks it. Pure: maps and options in, a DOM node out; the page owns the state through the callbacks and
 // moves the highlight with the node's `select` method, so the thumbnails are not repainted on every hover, and
-// sets the labels under them with `setNotes` (the head types, which come later than the maps).
+// sets the labels under them with `setNotes` (the head types, which come later than the maps). A head whose map
+// is not read yet (a file read in parts) is an empty thumbnail until `setMaps` brings it.
 import type {HeadMap} from "./headStack.js";
 import {mapCanvas, mapMax, type ColorScheme} from "./mapCanvas.js";
 import {headColor} from "./palette.js";
@@ -17,7 +18,12 @@ export interface HeadGridElement extends HTMLElement {
   select(selected: HeadRef, locked: boolean): void;
   /** Sets the labels under the thumbnails (by layer then head; an empty one removes its label). */
   setNotes(notes: readonly (readonly string[])[]): void;
+  /** Repaints the layers whose maps changed (a layer is scaled to its strongest weight, so all its thumbnails). */
+  setMaps(maps: GridMaps): void;
 }
+
+/** maps[layer][head]: the map in that thumbnail, null while it is read. */
+export type GridMaps = readonly (readonly (HeadMap | null)[])[];
 
 export interface HeadGridOptions {
   headLabel: (layer: number, head: number) => string;
@@ -29,18 +35,27 @@ export interface HeadGridOptions {
   onToggleLock: (head: HeadRef) => void;
 }
 
-/** maps[layer][head] is the map shown in that thumbnail. */
-export function headGrid(maps: readonly (readonly HeadMap[])[], options: HeadGridOptions): HeadGridElement {
+export function headGrid(maps: GridMaps, options: HeadGridOptions): HeadGridElement {
   const {headLabel, scheme, causal, size = 64, onPreview, onToggleLock} = options;
   const root = document.createElement("div") as unknown as HeadGridElement;
   root.className = "mixviz-head-grid";
   root.setAttribute("role", "group");
   root.setAttribute("aria-label", "Heads by layer: hover to preview, click to lock");
+  let painted: GridMaps = [];
+  /** A layer's thumbnails, scaled to its strongest weight (an empty canvas for a map not read yet). */
+  const thumbnails = (layerMaps: readonly (HeadMap | null)[]) => {
+    const max = Math.max(...layerMaps.map((map) => (map ? mapMax(map) : 0)));
+    return layerMaps.map((map) => {
+      const canvas = map ? mapCanvas(map, {size, scheme, causal, max}) : mapCanvas([], {size, scheme, causal});
+      if (!map) canvas.dataset.pending = "true";
+      return canvas;
+    });
+  };
   maps.forEach((layerMaps, layer) => {
     const row = document.createElement("div");
     row.className = "mixviz-head-grid-row";
-    const max = Math.max(...layerMaps.map(mapMax));
-    layerMaps.forEach((map, head) => {
+    const canvases = thumbnails(layerMaps);
+    layerMaps.forEach((_, head) => {
       const label = headLabel(layer, head);
       const button = document.createElement("button");
       button.type = "button";
@@ -49,7 +64,7 @@ export function headGrid(maps: readonly (readonly HeadMap[])[], options: HeadGri
       button.dataset.layer = String(layer);
       button.dataset.index = String(head);
       button.style.setProperty("--head-color", headColor(head));
-      button.append(mapCanvas(map, {size, scheme, causal, max}));
+      button.append(canvases[head]);
       const caption = document.createElement("span");
       caption.className = "mixviz-head-thumb-label";
       caption.textContent = label;
@@ -73,6 +88,17 @@ export function headGrid(maps: readonly (readonly HeadMap[])[], options: HeadGri
         tag.textContent = note;
       }
     }
+  };
+  painted = maps;
+  root.setMaps = (next) => {
+    next.forEach((layerMaps, layer) => {
+      if (layerMaps.every((map, head) => map === painted[layer]?.[head])) return;
+      const canvases = thumbnails(layerMaps);
+      root.querySelectorAll<HTMLButtonElement>(`.mixviz-head-thumb[data-layer="${layer}"]`).forEach((button) => {
+        button.querySelector("canvas")?.replaceWith(canvases[Number(button.dataset.index)]);
+      });
+    });
+    painted = next;
   };
   root.select = (selected, locked) => {
     for (const button of root.querySelectorAll<HTMLButtonElement>(".mixviz-head-thumb")) {

@@ -105,6 +105,21 @@ export function scoreMap(type: HeadType, map: SquareMap, setting: DetectionSetti
   }
 }
 
+/** The scores of `types` of one map (tokens: the input's token ids, for the token scores). */
+export function mapScores(types: readonly HeadType[], map: SquareMap, setting: DetectionSetting, tokens: ArrayLike<number> | null): Partial<Record<HeadType, number>> {
+  return Object.fromEntries(types.map((type) => [type, scoreMap(type, map, setting, tokens)]));
+}
+
+/** Each type's mean over the score sets that have it, summed in order (a type no set has is absent). */
+export function meanScores(sets: readonly Partial<Record<HeadType, number>>[]): Partial<Record<HeadType, number>> {
+  const out: Partial<Record<HeadType, number>> = {};
+  for (const type of HEAD_TYPES) {
+    const have = sets.filter((set) => set[type] !== undefined);
+    if (have.length > 0) out[type] = have.reduce((sum, set) => sum + set[type]!, 0) / have.length;
+  }
+  return out;
+}
+
 /** Every applicable score of one head, averaged over its maps on several inputs (tokens[i] for maps[i]). */
 export function headScores(
   maps: readonly SquareMap[],
@@ -113,11 +128,8 @@ export function headScores(
 ): Partial<Record<HeadType, number>> {
   if (maps.length === 0) throw new Error("headScores needs at least one map");
   if (tokens.length !== maps.length) throw new Error(`headScores got ${maps.length} maps but ${tokens.length} token lists`);
-  const out: Partial<Record<HeadType, number>> = {};
-  for (const type of typesFor(setting)) {
-    out[type] = maps.reduce((sum, map, i) => sum + scoreMap(type, map, setting, tokens[i]), 0) / maps.length;
-  }
-  return out;
+  const types = typesFor(setting);
+  return meanScores(maps.map((map, i) => mapScores(types, map, setting, tokens[i])));
 }
 
 /** The types whose score reaches its threshold (score ≥ threshold), in HEAD_TYPES order (missing or non-finite scores never match). */

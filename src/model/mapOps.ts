@@ -1,5 +1,5 @@
-// Whole-map operations of the head workbench: hiding the first token, layer summaries over heads, and
-// whether a map is causal.
+// Whole-map operations of the head workbench: hiding the first token, layer summaries over heads, whether a
+// map is causal, and a map shrunk for a thumbnail.
 // Maps are rows = queries, columns = keys. Pure: maps in, new maps out (plain arrays, browser-safe).
 import {renormalised, type SquareMap} from "./metrics.js";
 
@@ -46,4 +46,25 @@ export function isCausal(map: SquareMap): boolean {
     for (let k = q + 1; k < row.length; k++) if (row[k] > CAUSAL_TOLERANCE) return false;
     return true;
   });
+}
+
+/**
+ * The map shrunk to at most `side`×`side` cells, each the largest weight of the block of queries and keys it
+ * covers (block i holds positions ⌊i·N/side⌋ up to the next block's first), so that a thin pattern such as a
+ * diagonal stays as strong as it is; a map of `side` tokens or fewer is returned as it is. For thumbnails.
+ */
+export function blockMax(map: SquareMap, side: number): HeadMap {
+  const n = map.length;
+  if (n <= side) return map as HeadMap;
+  const cells = new Float32Array(side * side).fill(-Infinity); // [side, side], rows views of one buffer
+  const block = (i: number) => Math.floor((i * side) / n);
+  for (let q = 0; q < n; q++) {
+    const row = map[q];
+    const at = block(q) * side;
+    for (let k = 0; k < n; k++) {
+      const cell = at + block(k);
+      if (row[k] > cells[cell]) cells[cell] = row[k];
+    }
+  }
+  return Array.from({length: side}, (_, i) => cells.subarray(i * side, (i + 1) * side));
 }

@@ -32,7 +32,7 @@ import {partsSource, uploadSource} from "../sources/uploadSource.js";
 import {builtInModels, DEFAULT_STATE, isArch, parseState, serializeState, shownEpoch, type EpochRange, type ExplorerLimits, type ExplorerState, type Tab} from "../state/explorerState.js";
 import type {AttentionSet} from "../upload/attentionSet.js";
 import {HEATMAP_LARGE_SIZE, HEATMAP_LARGE_TOKENS, headSentence, layerMixing, mapPageKeys, PATTERN_ONLY_NOTE, readingNote, unreadableNote, windowedField, type ShownHead} from "./mapPage.js";
-import type {KeptFile} from "./readerFile.js";
+import {fileNames, withAskedUrl, type KeptFile} from "./readerFile.js";
 import {fileModelEntries} from "./workbench/state.js";
 
 /** px */
@@ -93,18 +93,9 @@ export interface ExplorerModel extends ControlModel {
  */
 export type KeptData = {names: string; url: string | null} & ({set: AttentionSet; parts?: null} | {parts: PartsFile; set?: null});
 
-/** The name a file at a URL goes by in the menu and the views: the last part of its path, else the whole address. */
-export function urlFileName(url: string): string {
-  try {
-    return decodeURIComponent(new URL(url).pathname.split("/").pop() || url);
-  } catch {
-    return url;
-  }
-}
-
 /** The file a page opened (readerFile), as the explorer takes it: null when none loads. A file at a URL is named after its path's last part. */
 export function keptData(kept: KeptFile): KeptData | null {
-  const names = kept.url ? urlFileName(kept.url) : kept.names.join(", ");
+  const names = fileNames(kept);
   if (kept.result?.data) return {names, url: kept.url, set: kept.result.data};
   if (kept.parts) return {names, url: kept.url, parts: kept.parts};
   return null;
@@ -251,10 +242,7 @@ export function keepInAddressBar(state: ExplorerState, asked: string, invalidati
  * was opened with) names, so that a reload or a shared link opens that file again.
  */
 export function explorerSearch(state: ExplorerState, asked: string): string {
-  const params = new URLSearchParams(serializeState(state));
-  const url = new URLSearchParams(asked).get("url");
-  if (url !== null) params.set("url", url);
-  return `?${params}`;
+  return withAskedUrl(serializeState(state), asked);
 }
 
 /** The far side's gold rings: "from", the keys on the query's path; "to", the queries whose path runs through this key. */

@@ -7,7 +7,6 @@ import {keptUpload, type KeptUpload} from "../upload/kept.js";
 import type {LoadResult} from "../upload/load.js";
 import type {Loader} from "../upload/workerLoad.js";
 import type {Issue} from "../upload/issues.js";
-import {MAX_FILE_LABEL, MAX_WEIGHTS} from "../upload/limits.js";
 import type {PartsFile} from "../sources/readerParquet.js";
 import type {PartsOpener, PartsUrls} from "./readerParts.js";
 
@@ -102,6 +101,29 @@ function lazyParts(urls: PartsUrls, invalidation: Promise<unknown>): PartsOpener
   return {files: async (files) => (await get()).files(files), url: async (url) => (await get()).url(url)};
 }
 
+/**
+ * A page's query string (`query`, without "?") with the file at a URL that `asked` (the address the page was
+ * opened with) names, so that a reload or a shared link opens that file again.
+ */
+export function withAskedUrl(query: string, asked: string): string {
+  const params = new URLSearchParams(query);
+  const url = new URLSearchParams(asked).get("url");
+  if (url !== null) params.set("url", url);
+  return `?${params}`;
+}
+
+/** The name a file at a URL goes by in the menus and the views: the last part of its path, else the whole address. */
+export function urlFileName(url: string): string {
+  try {
+    return decodeURIComponent(new URL(url).pathname.split("/").pop() || url);
+  } catch {
+    return url;
+  }
+}
+
+/** The name the pages give the reader's file: its file names, or, for a file at a URL, its path's last part. */
+export const fileNames = (kept: Pick<KeptFile, "names" | "url">): string => (kept.url ? urlFileName(kept.url) : kept.names.join(", "));
+
 /** Whether an address asks for the reader's file: one of its models (`?model=file`, `?model=file-1`, …) or a file at a URL (`?url=`). */
 export function asksForFile(search: string): boolean {
   const params = new URLSearchParams(search);
@@ -137,7 +159,6 @@ export function keptNote(kept: KeptFile, models: readonly {family: string; name:
     if (kept.parts) return `Your file (${names}, kept in this browser by Your data) is read in parts, one head at a time as the views draw it, and is ${under}.`;
     return `Your file (${names}, kept in this browser by Your data) is ${under}.`;
   }
-  if (kept.parts) return `Your file (${names}, kept in this browser by Your data) is too large to hold, so it is read in parts: the explorer draws it, but the head workbench analyses only files it can hold (up to ${MAX_FILE_LABEL} and ${(MAX_WEIGHTS / 1e6).toFixed(0)} M weights), since its head types score every head.`;
   if (!asksForFile(search)) return null;
   if (kept.url) return `The file the address names could not be opened: ${failure()}. The built-in models are shown instead.`;
   if (kept.error) return `The file kept by Your data could not be read from this browser's storage (${kept.error}); open it there again.`;

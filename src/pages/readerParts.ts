@@ -110,7 +110,7 @@ export type PartReaders = (source: Blob | string) => PartReader;
  * waiting with that error.
  */
 export function workerParts(start: () => PartPort, parquet: PartMessage["parquet"]): PartReaders {
-  const ask = workerRequests(start, (id, why): PartAnswer => ({id, maps: null, error: `the part reader stopped (${why}); try again`, warnings: []}));
+  const ask = workerRequests(start, (id, why): PartAnswer => ({id, maps: null, summary: null, error: `the part reader stopped (${why}); try again`, warnings: []}));
   let files = 0;
   return (source) => {
     const file = files++;

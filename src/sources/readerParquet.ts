@@ -15,6 +15,7 @@ import {checkRowSums, layerStack, type AttentionGroup} from "../upload/attention
 import {attentionFromTable, groupLabel, partHeads, type TablePart} from "../upload/fromTable.js";
 import {IssueList, type Issue, type IssueCode, type IssueRecord} from "../upload/issues.js";
 import {tokensFor, type TokenLists} from "../upload/tokens.js";
+import {summarise, type PartSummary, type SummaryRequest} from "./partSummary.js";
 
 /** What decodes row groups: parquet-wasm's ParquetFile (fromFile or fromUrl), or a test's own. */
 export interface RowGroupDecoder {
@@ -42,6 +43,8 @@ export interface PartRequest {
   label: string;
   where: TablePart;
   tokens: TokenLists | null;
+  /** a scan's request: the part's summary comes back instead of its maps (partSummary.ts) */
+  summary?: SummaryRequest;
 }
 
 /** A part's heads, in file order from its first head: each head's map, and the effective maps when the file has them. */
@@ -51,7 +54,7 @@ export interface PartMaps {
 }
 
 /** What reading a part gave: its maps, or the error that stops it (every error message, one a line); and its warnings, to join the file's. */
-export type PartReply = {maps: PartMaps; error: null; warnings: IssueRecord[]} | {maps: null; error: string; warnings: IssueRecord[]};
+export type PartReply = ({maps: PartMaps; summary: null} | {maps: null; summary: PartSummary}) & {error: null; warnings: IssueRecord[]} | {maps: null; summary: null; error: string; warnings: IssueRecord[]};
 
 /** A part asked of the part worker: the file (`file` numbers the files a page opens; `source` comes with each request), and where parquet-wasm is. */
 export interface PartMessage {
@@ -67,8 +70,8 @@ export type PartAnswer = PartReply & {id: number};
 /** The files a part worker keeps decoders for: a page reads one file at a time, and reads of the one before may still be queued. */
 const KEPT_FILES = 2;
 
-/** The buffers under a part's maps, each once (a part's rows are views of one buffer). */
-const buffersOf = (maps: PartMaps | null): ArrayBuffer[] => [...new Set([...(maps?.pattern ?? []), ...(maps?.effective ?? [])].flat().map((row) => row.buffer as ArrayBuffer))];
+/** The buffers under a reply's maps, each once (a part's rows are views of one buffer), and under its summary's sum. */
+const buffersOf = ({maps, summary}: PartReply): ArrayBuffer[] => [...new Set([...(maps?.pattern ?? []), ...(maps?.effective ?? [])].flat().map((row) => row.buffer as ArrayBuffer)), ...(summary?.sum ? [summary.sum.buffer as ArrayBuffer] : [])];
 
 /**
  * What the part worker (partWorker.ts) does with each message: the part decoded and checked with the decoder of
@@ -83,7 +86,7 @@ export function partMessages(load: (parquet: PartMessage["parquet"]) => Promise<
       if (decoders.size > KEPT_FILES) decoders.delete(decoders.keys().next().value!);
     }
     const reply = await partAnswer(decoder, request);
-    return {answer: {id, ...reply}, transfer: buffersOf(reply.maps)};
+    return {answer: {id, ...reply}, transfer: buffersOf(reply)};
   };
 }
 
@@ -95,7 +98,7 @@ export type PartReader = (request: PartRequest) => Promise<PartReply>;
  * code that checks a whole file: the rows of every head, their sums and range. Never throws: a part that cannot be
  * read or opened is its error message.
  */
-export async function partAnswer(decoder: () => Promise<RowGroupDecoder>, {rowGroup, columns, label, where, tokens}: PartRequest): Promise<PartReply> {
+export async function partAnswer(decoder: () => Promise<RowGroupDecoder>, {rowGroup, columns, label, where, tokens, summary}: PartRequest): Promise<PartReply> {
   const found = new IssueList();
   try {
     const table = tableFromIPC((await (await decoder()).read({rowGroups: [rowGroup], columns})).intoIPCStream());
@@ -104,12 +107,13 @@ export async function partAnswer(decoder: () => Promise<RowGroupDecoder>, {rowGr
       const warnings = new IssueList();
       for (const issue of found.list()) if (issue.code === "missing_cells") warnings.warn(issue.code, issue.message);
       checkRowSums(set, warnings, label, {layer: where.layer, head: where.firstHead}, false);
-      return {maps: {pattern: layerStack(set, 0, 0, "pattern"), effective: set.effective ? layerStack(set, 0, 0, "effective") : null}, error: null, warnings: warnings.records()};
+      const maps = {pattern: layerStack(set, 0, 0, "pattern"), effective: set.effective ? layerStack(set, 0, 0, "effective") : null};
+      return summary ? {maps: null, summary: summarise(maps, summary), error: null, warnings: warnings.records()} : {maps, summary: null, error: null, warnings: warnings.records()};
     }
   } catch (error) {
     found.error("corrupt", `${label}: row group ${rowGroup} (layer ${where.layer}, ${partHeads(where)}) could not be read (${(error as Error | undefined)?.message ?? String(error)})`);
   }
-  return {maps: null, error: found.list().filter((i) => i.level === "error").map((i) => i.message).join("\n"), warnings: []};
+  return {maps: null, summary: null, error: found.list().filter((i) => i.level === "error").map((i) => i.message).join("\n"), warnings: []};
 }
 
 /**
@@ -119,6 +123,13 @@ export async function partAnswer(decoder: () => Promise<RowGroupDecoder>, {rowGr
 export const MAX_PART_WEIGHTS = 64 * 1024 * 1024;
 /** The most weights the parts kept at once hold (512 MB as 32-bit floats: four layers of 32 heads × 1,024²); the least recently used go first. */
 export const MAX_CACHED_WEIGHTS = 128 * 1024 * 1024;
+
+/** Where a part sits: its layer and run of heads. */
+export interface PartPlace {
+  layer: number;
+  firstHead: number;
+  headCount: number;
+}
 
 /** One row group: the sequence, layer and run of heads its statistics say it holds. */
 interface RowGroupPart {
@@ -147,6 +158,12 @@ export interface PartsFile {
   layer(group: number, layer: number, kind?: "pattern" | "effective"): Promise<HeadMap[]>;
   /** reads a head ahead of need, after every read a view waits on (nothing for a layer the file does not have) */
   prefetch(group: number, layer: number, head: number): void;
+  /**
+   * Reads every part of one sequence, layer by layer and head by head, each summarised where it is decoded (not
+   * kept in the cache), one at a time after every read a view waits on; `onPart` gets each part's place and
+   * summary. Stops before the next part once `stopped()` says so; rejects with a part's errors.
+   */
+  scan(group: number, request: SummaryRequest, onPart: (part: PartPlace, summary: PartSummary) => void, stopped: () => boolean): Promise<void>;
   /** the warnings of the parts read so far (rows that do not sum to 1, weights above 1, cells without a row) */
   warnings(): Issue[];
   /** `listener` is called whenever a part read adds a warning; returns the function that stops it */
@@ -154,6 +171,8 @@ export interface PartsFile {
 }
 
 const REQUIRED = ["layer", "head_index", "query_pos", "pattern"] as const;
+/** The queue's key of a scan's read (no view waits on it, so it is never promoted). */
+const SCAN_KEY = -1;
 /** What reading a part may warn of. */
 const PART_WARNINGS: IssueCode[] = ["row_sum", "not_probability", "missing_cells"];
 const OPTIONAL = ["key_pos", "effective", "model", "sample"] as const;
@@ -351,18 +370,25 @@ export function openParts(options: PartsOptions, issues: IssueList): PartsFile |
 
   const queue = readQueue();
   /** One row group decoded and checked as the part its statistics name; `urgent` for a head a view waits on. */
+  /** One row group decoded and checked as the part its statistics name (summarised when a scan asks). */
+  const ask = async (part: RowGroupPart, summary?: SummaryRequest) => {
+    const label = groups.length > 1 ? `${name} (${groups[part.group].label})` : name;
+    const reply = await reader({rowGroup: part.index, columns: read, label, where: {layer: part.layer, firstHead: part.firstHead, headCount: part.headCount, n}, tokens, ...(summary && {summary})});
+    if (reply.error !== null) throw new Error(reply.error);
+    // Warnings join one list for the file, so that the same problem in many parts is one line with its count.
+    const before = warned();
+    warnings.absorb(IssueList.from(reply.warnings));
+    if (warned() !== before) listeners.forEach((listener) => listener());
+    return reply;
+  };
+  /** A part's maps, from the cache or read; `urgent` for a head a view waits on. */
   const readPart = (part: RowGroupPart, urgent: boolean): Promise<PartMaps> => {
     if (urgent) queue.promote(part.index);
     return cache(part.index, part.weights, () =>
       queue.run(part.index, urgent, async () => {
-        const label = groups.length > 1 ? `${name} (${groups[part.group].label})` : name;
-        const reply = await reader({rowGroup: part.index, columns: read, label, where: {layer: part.layer, firstHead: part.firstHead, headCount: part.headCount, n}, tokens});
-        if (reply.error !== null) throw new Error(reply.error);
-        // Warnings join one list for the file, so that the same problem in many parts is one line with its count.
-        const before = warned();
-        warnings.absorb(IssueList.from(reply.warnings));
-        if (warned() !== before) listeners.forEach((listener) => listener());
-        return reply.maps;
+        const {maps} = await ask(part);
+        if (!maps) throw new Error(`${name}: row group ${part.index} came back without its maps`);
+        return maps;
       })
     );
   };
@@ -385,6 +411,15 @@ export function openParts(options: PartsOptions, issues: IssueList): PartsFile |
     layer: (group, layer, kind) => Promise.all(Array.from({length: heads}, (_, h) => headMap(group, layer, h, kind, false))),
     prefetch(group, layer, head) {
       if (layer >= 0 && layer < layers) headMap(group, layer, head, "pattern", false).catch(() => undefined); // its error shows when a view asks
+    },
+    async scan(group, request, onPart, stopped) {
+      const ordered = parts.filter((p) => p.group === group).sort((a, b) => a.layer - b.layer || a.firstHead - b.firstHead);
+      for (const part of ordered) {
+        if (stopped()) return;
+        const {summary} = await queue.run(SCAN_KEY, false, () => ask(part, request));
+        if (!summary) throw new Error(`${name}: row group ${part.index} came back without its summary`);
+        onPart({layer: part.layer, firstHead: part.firstHead, headCount: part.headCount}, summary);
+      }
     },
     warnings: () => warnings.list(),
     listen(listener) {

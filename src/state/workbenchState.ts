@@ -87,8 +87,8 @@ const ANY_SIZE: WorkbenchLimits = {samples: Infinity, layers: Infinity, heads: I
  * Reads a state from a query string. The model comes first (its limits bound the rest): `limitsOf`
  * gives them for a model id, `models` are the ids, the first one the default.
  */
-export function parseWorkbench(search: string, models: readonly string[], limitsOf: (model: string) => WorkbenchLimits): WorkbenchState {
-  const {model} = parseUrlState(search, {model: choiceField("model", models, models[0])});
+export function parseWorkbench(search: string, models: readonly string[], limitsOf: (model: string) => WorkbenchLimits, defaultModel = models[0]): WorkbenchState {
+  const {model} = parseUrlState(search, {model: choiceField("model", models, defaultModel)});
   const limits = limitsOf(model);
   return parseUrlState(search, workbenchSchema(models, limits, defaultState(model, limits)));
 }

@@ -4,7 +4,7 @@
 import type {ColumnTable} from "arquero";
 import type {HeadMap} from "../../components/headStack.js";
 import {headLabel} from "../../model/config.js";
-import {DEFAULT_THRESHOLDS, HEAD_TYPE_LABELS, HEAD_TYPE_TAGS, detect, headScores, labelsDiffer, scoreMap, typesFor, type DetectionSetting, type HeadType} from "../../model/headTypes.js";
+import {DEFAULT_THRESHOLDS, HEAD_TYPE_LABELS, HEAD_TYPE_TAGS, detect, labelsDiffer, mapScores, meanScores, scoreMap, typesFor, type DetectionSetting, type HeadType} from "../../model/headTypes.js";
 import type {LmConfig} from "../../model/lmConfig.js";
 import {repeatedRandomTokens} from "../../model/lmTask.js";
 import {repeatPeriod} from "../../model/metrics.js";
@@ -25,27 +25,42 @@ export interface HeadDetection {
 /** Duplicate-token and induction scores of every head on the probe, by kind, layer and head. */
 export type ProbeScores = Record<WorkbenchKind, Partial<Record<HeadType, number>>[][]>;
 
+/** Every head's scores on one input, by kind, layer and head (a head not scored yet has none). */
+export type InputScores = ProbeScores;
+
 /**
- * Every head's detection over `inputs` (the first DETECTION_INPUTS inputs' maps). For the language models
- * the token scores come from the probe and are left out while it has none. For a reader's file the
- * position-based induction score is averaged over the inputs that are BOS and a repeated segment only (the
- * file's own probe; `fileModels` offers it when there is one), every other score over all inputs.
+ * The types scored on one input of a model (`ids`, its token ids): for the language models the position-free
+ * ones (their token scores come from the probe), for a reader's file also the position-based induction score
+ * when the input is BOS and a repeated segment (the file's own probe; `fileModels` offers it when there is one).
+ */
+export function inputTypes(model: Pick<WorkbenchModel, "family" | "setting">, ids: readonly number[] | null): HeadType[] {
+  const types = typesFor(model.family === "lm" ? {...model.setting, tokens: false, probe: false} : {...model.setting, probe: false});
+  const repeats = model.family === "file" && model.setting.probe && ids !== null && repeatPeriod(ids) !== null;
+  return repeats ? [...types, "induction_position"] : types;
+}
+
+/** Every head's scores on one input whose maps are held (`index`: the input's place in the model's samples). */
+export function inputScores(model: WorkbenchModel, maps: ModelMaps, index: number): InputScores {
+  const ids = model.samples[index].ids;
+  const types = inputTypes(model, ids);
+  const score = (map: HeadMap) => mapScores(types, map, model.setting, ids);
+  return {raw: maps.raw.map((layer) => layer.map(score)), effective: maps.effective.map((layer) => layer.map(score))};
+}
+
+/**
+ * Every head's detection from its scores on the inputs detection reads (`inputs`, the first DETECTION_INPUTS;
+ * each type averaged over the inputs that have it). For the language models the token scores come from the
+ * probe and are left out while it has none.
  */
 export function detectHeads(
   model: WorkbenchModel,
-  inputs: readonly ModelMaps[],
+  inputs: readonly InputScores[],
   probe: ProbeScores | null,
   thresholds: Partial<Record<HeadType, number>>
 ): {cells: HeadDetection[][]; changed: string[]} {
-  const ids = model.samples.slice(0, inputs.length).map((s) => s.ids);
-  const setting = model.family === "lm" ? {...model.setting, tokens: false, probe: false} : {...model.setting, probe: false};
-  const repeated = model.family === "file" && model.setting.probe ? inputs.flatMap((_, i) => (ids[i] && repeatPeriod(ids[i]!) !== null ? [i] : [])) : [];
-  const ownProbe = (kind: WorkbenchKind, l: number, h: number) => (repeated.length === 0 ? {} : {
-    induction_position: repeated.reduce((sum, i) => sum + scoreMap("induction_position", inputs[i][kind][l][h], model.setting, ids[i]), 0) / repeated.length
-  });
   const limits = {...DEFAULT_THRESHOLDS, ...thresholds};
   const cells = Array.from({length: model.layers}, (_, l) => Array.from({length: model.heads}, (_, h) => {
-    const scoresOf = (kind: WorkbenchKind) => ({...headScores(inputs.map((m) => m[kind][l][h]), ids, setting), ...ownProbe(kind, l, h), ...probe?.[kind][l][h]});
+    const scoresOf = (kind: WorkbenchKind) => ({...meanScores(inputs.flatMap((input) => input[kind][l]?.[h] ?? [])), ...probe?.[kind][l][h]});
     const rawScores = scoresOf("raw");
     const effectiveScores = scoresOf("effective");
     return {raw: detect(rawScores, limits), effective: detect(effectiveScores, limits), rawScores, effectiveScores};

@@ -1,17 +1,25 @@
-// The head workbench's maps (src/heads.md): every layer of one input read through its model family's source,
-// and what the views draw of them (the shown kind, a token's weights, the layer flow, one head across inputs,
-// the heads handed to the reader's score function). Pure.
+// The head workbench's maps (src/heads.md): every layer of one input read through its model family's source, or,
+// for a file read in parts, the heads and the layer a view draws, read as it asks; and what the views draw of them
+// (the shown kind, thumbnails, a token's weights, the layer flow, one head across inputs, the heads handed to the
+// reader's score function, what a scan of the file is asked for). Pure but for the reads.
 import {column, type HeadMap} from "../../components/headStack.js";
 import {headLabel} from "../../model/config.js";
-import {reduceHeads, withoutFirstToken} from "../../model/mapOps.js";
+import {blockMax, isCausal, reduceHeads, withoutFirstToken} from "../../model/mapOps.js";
+import type {SummaryRequest} from "../../sources/partSummary.js";
+import type {PartsFile} from "../../sources/readerParquet.js";
+import {modelsOf} from "../../sources/uploadSource.js";
 import type {Direction} from "../../model/vocabulary.js";
-import type {ScoreHead} from "../../runtime/scoreRunner.js";
+import type {ScoreHead, ScoreResult, ScoreRunner} from "../../runtime/scoreRunner.js";
 import type {AttentionSource} from "../../sources/source.js";
 import type {WorkbenchKind} from "../../state/workbenchState.js";
-import type {WorkbenchModel} from "./state.js";
+import {inputTypes} from "./detection.js";
+import {partsModels, type WorkbenchModel} from "./state.js";
 
 /** How many inputs the detection and the small multiples use per model. */
 export const DETECTION_INPUTS = 8;
+
+/** Largest side of a head grid thumbnail: a longer map is shrunk to it, each cell the largest weight it covers (mapOps.blockMax). */
+export const THUMB_SIDE = 48;
 
 /** maps[kind][layer][head] of one input. */
 export type ModelMaps = Record<WorkbenchKind, HeadMap[][]>;
@@ -45,6 +53,48 @@ export function shownMaps(maps: ModelMaps, kind: WorkbenchKind, hideFirst: boole
   return maps[kind].map((layer) => (hideFirst ? layer.map(withoutFirstToken) : layer));
 }
 
+/** The head grid's thumbnails of the shown maps. */
+export function gridThumbs(shown: readonly HeadMap[][]): HeadMap[][] {
+  return shown.map((layer) => layer.map((map) => blockMax(map, THUMB_SIDE)));
+}
+
+/** A map as the views show it: the first token hidden when asked. */
+const asShown = (map: HeadMap, hideFirst: boolean) => (hideFirst ? withoutFirstToken(map) : map);
+
+/** Where a view of a file read in parts reads: the model, the input and the kind shown. */
+export interface PartsLook {
+  model: WorkbenchModel;
+  sample: number;
+  kind: WorkbenchKind;
+  hideFirst: boolean;
+}
+
+/** One head of a file read in parts, as the views show it (its source reads the head alone). */
+export async function readHead(source: AttentionSource, {model, sample, kind, hideFirst}: PartsLook, at: {layer: number; head: number}): Promise<HeadMap> {
+  if (!source.head) throw new Error("this source does not read a head alone");
+  const map = await source.head({arch: model.arch, sample, ...at}, kind);
+  if (!map) throw new Error(`the file has no ${kind} maps`);
+  return asShown(map, hideFirst);
+}
+
+/** Every head of one layer of a file read in parts, as the views show them. */
+export async function readLayer(source: AttentionSource, {model, sample, kind, hideFirst}: PartsLook, layer: number): Promise<HeadMap[]> {
+  const maps = (await source.maps({arch: model.arch, sample, layer}, [kind]))[kind];
+  if (!maps) throw new Error(`the file has no ${kind} maps`);
+  return maps.map((map) => asShown(map, hideFirst));
+}
+
+/** One head of a file read in parts on each input detection reads, as the views show it. */
+export function readAcross(source: AttentionSource, look: PartsLook, at: {layer: number; head: number}): Promise<HeadMap[]> {
+  return Promise.all(look.model.samples.slice(0, DETECTION_INPUTS).map((_, sample) => readHead(source, {...look, sample}, at)));
+}
+
+/** What a scan of input `sample` is asked for: the scores detection needs, thumbnails, and the flow's sum when `sum` is given. */
+export function scanRequest(model: WorkbenchModel, sample: number, sum: {kind: WorkbenchKind; hideFirst: boolean} | null): SummaryRequest {
+  const ids = model.samples[sample].ids;
+  return {setting: model.setting, types: inputTypes(model, ids), ids: ids && [...ids], thumb: THUMB_SIDE, sum};
+}
+
 /** The weights of `token` in a map: its row ("from": what it attends to) or its column ("to": what attends to it). */
 export function tokenWeights(map: HeadMap, token: number, direction: Direction): Float32Array {
   return direction === "from" ? map[token] : column(map, token);
@@ -52,15 +102,44 @@ export function tokenWeights(map: HeadMap, token: number, direction: Direction):
 
 /** Per layer, the mean over its heads of `token`'s weights (the cross-layer flow). */
 export function flowRows(maps: readonly HeadMap[][], token: number, direction: Direction): Float32Array[] {
-  return maps.map((layerMaps) => tokenWeights(reduceHeads(layerMaps, "mean"), token, direction));
+  return meanFlow(maps.map((layerMaps) => reduceHeads(layerMaps, "mean")), token, direction);
 }
 
-/** The heads handed to the reader's score function: the shown maps, flattened row-major. */
-export function scoreHeads(maps: readonly HeadMap[][]): ScoreHead[] {
-  return maps.flatMap((layerMaps, layer) => layerMaps.map((map, head) => {
+/** The cross-layer flow from each layer's mean over heads (a file read in parts: its scan's means). */
+export function meanFlow(means: readonly HeadMap[], token: number, direction: Direction): Float32Array[] {
+  return means.map((mean) => tokenWeights(mean, token, direction));
+}
+
+/** The heads handed to the reader's score function: the shown maps of the layers from `firstLayer` on, flattened row-major. */
+export function scoreHeads(maps: readonly HeadMap[][], firstLayer = 0): ScoreHead[] {
+  return maps.flatMap((layerMaps, i) => layerMaps.map((map, head) => {
+    const layer = firstLayer + i;
     const n = map.length;
     const flat = new Float32Array(n * n);
     map.forEach((row, q) => flat.set(row, q * n));
     return {label: headLabel(layer, head), layer, head, n, map: flat};
   }));
+}
+
+/**
+ * The models of a file read in parts, each causal when the first head of its first input is (one head read each;
+ * reading every head is a scan); a head that cannot be read leaves the mask off, so that nothing is hidden.
+ */
+export async function partsFileModels(parts: PartsFile, fileName: string): Promise<WorkbenchModel[]> {
+  const firstGroups = [...modelsOf(parts).values()].map((groups) => groups[0]);
+  const causal = new Map(await Promise.all(firstGroups.map(async (group) => [group, await parts.head(group, 0, 0).then(isCausal, () => false)] as const)));
+  return partsModels(parts, fileName, (group) => causal.get(group) ?? false);
+}
+
+/**
+ * The reader's score run on the shown maps: every head of every layer held, or, for a file read in parts (`shown`
+ * null), the heads of `layer`, read now; a layer that cannot be read is the run's message.
+ */
+export async function scoreShown(runner: Pick<ScoreRunner, "run">, code: string, shown: readonly HeadMap[][] | null, parts: {source: AttentionSource; look: PartsLook} | null, layer: number, tokens: readonly string[]): Promise<ScoreResult> {
+  if (shown) return runner.run(code, scoreHeads(shown), tokens);
+  try {
+    return runner.run(code, scoreHeads([await readLayer(parts!.source, parts!.look, layer)], layer), tokens);
+  } catch (error) {
+    return {ok: false, message: `Layer ${layer} could not be read: ${(error as Error).message}`};
+  }
 }

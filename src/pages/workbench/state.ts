@@ -38,6 +38,8 @@ export interface WorkbenchModel {
   metric: string;
   /** its columns in the family's ablation table; null for a reader's file without an ablation table */
   ablation: AblationColumns | null;
+  /** a reader's file read in parts: a view reads the heads it draws, and detection reads every head in a scan (scan.ts) */
+  inParts: boolean;
 }
 
 /** What the page reads of samples.json, metrics.json and lm-samples.json. */
@@ -73,7 +75,8 @@ export function workbenchModels(relation: RelationSamples, metrics: RelationMetr
     setting: {m: null, tokens: true, causal: true, probe: true},
     kinds: WORKBENCH_KINDS,
     metric: "induction accuracy",
-    ablation: {base: "induction_accuracy", ablated: "ablated_induction_accuracy", source: "source_ablated_induction_accuracy"}
+    ablation: {base: "induction_accuracy", ablated: "ablated_induction_accuracy", source: "source_ablated_induction_accuracy"},
+    inParts: false
   }));
   const relationModels = relation.archs.map((arch): WorkbenchModel => ({
     id: `relation-${arch}`,
@@ -87,7 +90,8 @@ export function workbenchModels(relation: RelationSamples, metrics: RelationMetr
     setting: {m: relation.task.m, tokens: false, causal: false, probe: false},
     kinds: WORKBENCH_KINDS,
     metric: "test F1",
-    ablation: {base: "test_f1", ablated: "ablated_f1", source: "source_ablated_f1"}
+    ablation: {base: "test_f1", ablated: "ablated_f1", source: "source_ablated_f1"},
+    inParts: false
   }));
   return [...lmModels, ...relationModels];
 }
@@ -126,29 +130,53 @@ export function fileModelEntries(file: FileShape, fileName: string): FileModelEn
   }));
 }
 
+/** What a reader's file brings to its models beyond its shape. */
+interface FileTraits {
+  /** no weight after the query */
+  causal: (groups: readonly number[]) => boolean;
+  effective: boolean;
+  ablation: AttentionSet["ablation"];
+  inParts: boolean;
+}
+
 /**
- * The models of a reader's file held in memory ("Your data", kept in this browser), as the workbench analyses
- * them (fileModelEntries). A file without tokens has no token scores. The model is causal when no weight of its
- * first input lies after the query; the position-based induction score is offered when one of the inputs
- * detection reads is BOS and a repeated segment (it is scored on those inputs only, `detectHeads`).
+ * The models of a reader's file (fileModelEntries). A file without tokens has no token scores. The position-based
+ * induction score is offered when one of the inputs detection reads is BOS and a repeated segment (it is scored on
+ * those inputs only, `detection.inputTypes`).
  */
-export function fileModels(set: AttentionSet, fileName: string): WorkbenchModel[] {
-  return fileModelEntries(set, fileName).map(({groups, ...entry}): WorkbenchModel => {
+function fileWorkbenchModels(file: FileShape, fileName: string, traits: FileTraits): WorkbenchModel[] {
+  return fileModelEntries(file, fileName).map(({groups, ...entry}): WorkbenchModel => {
     const {samples, arch: key} = entry;
     const tokens = samples.every((s) => s.ids !== null);
     const repeats = tokens && samples.slice(0, DETECTION_INPUTS).some((s) => repeatPeriod(s.ids!) !== null);
     return {
       ...entry,
       family: "file",
-      layers: set.layers,
-      heads: set.heads,
-      tokens: set.n,
-      setting: {m: null, tokens, causal: Array.from({length: set.layers}, (_, l) => layerStack(set, groups[0], l)).flat().every(isCausal), probe: repeats},
-      kinds: set.effective ? WORKBENCH_KINDS : ["raw"],
-      metric: set.ablation?.metric ?? "the file's metric",
-      ablation: set.ablation?.rows.some((r) => (r.model ?? "") === key) ? FILE_ABLATION : null
+      layers: file.layers,
+      heads: file.heads,
+      tokens: file.n,
+      setting: {m: null, tokens, causal: traits.causal(groups), probe: repeats},
+      kinds: traits.effective ? WORKBENCH_KINDS : ["raw"],
+      metric: traits.ablation?.metric ?? "the file's metric",
+      ablation: traits.ablation?.rows.some((r) => (r.model ?? "") === key) ? FILE_ABLATION : null,
+      inParts: traits.inParts
     };
   });
+}
+
+/** The models of a reader's file held in memory ("Your data", kept in this browser): causal when no weight of a model's first input lies after the query. */
+export function fileModels(set: AttentionSet, fileName: string): WorkbenchModel[] {
+  const causal = (groups: readonly number[]) => Array.from({length: set.layers}, (_, l) => layerStack(set, groups[0], l)).flat().every(isCausal);
+  return fileWorkbenchModels(set, fileName, {causal, effective: set.effective !== null, ablation: set.ablation, inParts: false});
+}
+
+/**
+ * The models of a file read in parts (too large to hold, or at a URL): no ablation table comes with one, and whether
+ * it is causal is read from one head of each model's first input (`firstHeads`, the page reads them), since reading
+ * every head is a scan.
+ */
+export function partsModels(file: FileShape & {hasEffective: boolean}, fileName: string, causal: (group: number) => boolean): WorkbenchModel[] {
+  return fileWorkbenchModels(file, fileName, {causal: (groups) => causal(groups[0]), effective: file.hasEffective, ablation: null, inParts: true});
 }
 
 /** The columns of `fileAblationRows` as the ablation plot reads them. */
@@ -207,7 +235,10 @@ export function nextState(models: ModelRegistry, state: WorkbenchState, patch: P
   return next;
 }
 
-/** The page's state in one place, written to the address bar (`write(query)`) from the first moment on. */
+/**
+ * The page's state in one place, written to the address bar (`write(query)`) from the first moment on; read from
+ * `search`, where a file at a URL (`?url=`) makes the file's first model the default.
+ */
 export interface WorkbenchStore {
   readonly value: WorkbenchState;
   set(patch: Partial<WorkbenchState>): void;
@@ -217,7 +248,9 @@ export interface WorkbenchStore {
 
 export function workbenchStore(models: ModelRegistry, search: string, write: (query: string) => void): WorkbenchStore {
   const listeners = new Set<() => void>();
-  let value = parseWorkbench(search, models.ids, (id) => models.limitsOf(id));
+  // An address that names a file by its URL opens on the file's first model, unless it names a model.
+  const fromUrl = new URLSearchParams(search).has("url") ? models.models.find((m) => m.family === "file")?.id : undefined;
+  let value = parseWorkbench(search, models.ids, (id) => models.limitsOf(id), fromUrl);
   write(serializeWorkbench(value));
   return {
     get value() {
