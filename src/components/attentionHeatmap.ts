@@ -1,10 +1,14 @@
-// The workbench's main heatmap: one N×N map (rows = queries, columns = keys) in a chosen colour scheme,
-// with the upper triangle hidden for causal models, the exact weight in a tooltip on hover, and the
-// focused token's row (or column) outlined. Pure: a map and options in, an SVG figure out.
+// The workbench's heatmaps: one N×N map (rows = queries, columns = keys) in a chosen colour scheme, drawn as one
+// image of N×N pixels over Plot's axes (mapImage.ts), so that a map of 2,048 tokens is as quick to draw as one of
+// 36; the keys after the query hidden for causal models, the focused token's row (or column) outlined, and the
+// weight of the cell under the pointer, or under the cursor the arrow keys move, read out with its two tokens
+// whole. Pure: a map and options in, a DOM node out.
 import * as Plot from "@observablehq/plot";
+import * as d3 from "d3";
+import {tickStep} from "./heatmapGrid.js";
 import type {HeadMap} from "./headStack.js";
-import type {ColorScheme} from "./mapCanvas.js";
-import {weightText} from "./numberText.js";
+import {COLOR_SCHEMES, type ColorScheme} from "./mapCanvas.js";
+import {LEVELS, levels, mapAxes, mapLayers, MOST_TICKS, paint} from "./mapImage.js";
 import type {Direction} from "../model/vocabulary.js";
 
 export interface AttentionHeatmapOptions {
@@ -21,60 +25,35 @@ export interface AttentionHeatmapOptions {
   ariaLabel: string;
 }
 
-const MARGIN = 8;
-/** At most this many tick labels per axis (more would overlap). */
-const MAX_TICKS = 24;
-
-interface Cell {
-  q: number;
-  k: number;
-  v: number;
-}
-
-export function attentionHeatmap(map: HeadMap, options: AttentionHeatmapOptions): SVGSVGElement | HTMLElement {
-  const {tokens, scheme, causal, focus = null, size = 420, label, ariaLabel} = options;
-  const n = map.length;
-  const cells: Cell[] = [];
+/** The smallest and largest weight drawn (the keys after the query left out when they are hidden). */
+function drawnRange(map: HeadMap, causal: boolean): [number, number] {
   let lo = 0;
   let hi = 0;
-  for (let q = 0; q < n; q++) {
-    for (let k = 0; k < n; k++) {
-      if (causal && k > q) continue;
-      const v = map[q][k];
-      cells.push({q, k, v});
-      if (v < lo) lo = v;
-      if (v > hi) hi = v;
+  map.forEach((row, q) => {
+    const end = causal ? q + 1 : row.length;
+    for (let k = 0; k < end; k++) {
+      if (row[k] < lo) lo = row[k];
+      if (row[k] > hi) hi = row[k];
     }
-  }
-  const positions = Array.from({length: n}, (_, i) => i);
-  const step = Math.ceil(n / MAX_TICKS);
-  const ticks = positions.filter((i) => i % step === 0);
-  const tokenAt = (i: number) => `${i} ${tokens[i] ?? ""}`;
-  const focusCells = focus
-    ? positions.map((i) => (focus.direction === "from" ? {q: focus.token, k: i} : {q: i, k: focus.token})).filter((c) => !causal || c.k <= c.q)
-    : [];
-  return Plot.plot({
-    width: size,
-    height: size,
-    marginLeft: MARGIN * 7,
-    marginBottom: MARGIN * 7,
-    marginTop: MARGIN * 3,
-    marginRight: MARGIN,
-    padding: 0,
-    x: {domain: positions, ticks, tickFormat: (i: number) => tokens[i], label: "key →", tickRotate: -60},
-    y: {domain: positions, ticks, tickFormat: (i: number) => tokens[i], label: "↓ query", labelAnchor: "top"},
-    color: {type: "linear", scheme, domain: [lo, Math.max(hi, 1e-9)], legend: true, label},
-    marks: [
-      Plot.cell(cells, {
-        x: "k",
-        y: "q",
-        fill: "v",
-        tip: {format: {fill: weightText, x: false, y: false}},
-        channels: {query: {value: (d: Cell) => tokenAt(d.q), label: "query"}, key: {value: (d: Cell) => tokenAt(d.k), label: "key"}},
-      } as Plot.CellOptions),
-      Plot.cell(focusCells, {x: "k", y: "q", fill: "none", stroke: "currentColor", strokeWidth: 1.2}),
-      Plot.frame({strokeOpacity: 0.3})
-    ],
-    ariaLabel
-  }) as SVGSVGElement | HTMLElement;
+  });
+  return [lo, Math.max(hi, lo + 1e-9)];
+}
+
+export function attentionHeatmap(map: HeadMap, options: AttentionHeatmapOptions): HTMLElement {
+  const {tokens, scheme, causal, focus = null, size = 420, label, ariaLabel} = options;
+  const [lo, hi] = drawnRange(map, causal);
+  const figure = document.createElement("figure");
+  figure.className = "mixviz-attention-heatmap";
+  figure.style.margin = "0";
+  const plot = mapAxes(tokens, {size, every: tickStep(tokens.length, 1, MOST_TICKS), ariaLabel});
+  const legend = Plot.legend({color: {type: "linear", scheme, domain: [lo, hi], label}});
+  figure.append(legend, plot);
+  // weights lo…hi to entries 0…255 of the scheme
+  const interpolate = COLOR_SCHEMES[scheme].interpolate;
+  const table = levels((t) => ({...d3.rgb(interpolate(t)), opacity: 1}));
+  const scale = (LEVELS - 1) / (hi - lo);
+  const canvas = paint(map, table, scale, -lo * scale, causal);
+  const layers = mapLayers(plot, canvas, map, tokens, [], ariaLabel, focus?.direction === "to" ? "column" : "row");
+  layers.move(focus ? focus.token : null);
+  return figure;
 }

@@ -55,8 +55,11 @@ function part(view: Element): Part | null {
       image.setAttribute("y", String(y));
       image.setAttribute("width", String(box.width));
       image.setAttribute("height", String(box.height));
+      image.setAttribute("preserveAspectRatio", "none"); // stretched to its box, as the page stretches the canvas
       image.setAttributeNS(XLINK_NS, "xlink:href", piece.toDataURL("image/png"));
       image.setAttribute("href", piece.toDataURL("image/png"));
+      // A map of fewer cells than pixels is drawn with its cells' edges (mapImage.ts), in the file as on the page.
+      if (getComputedStyle(piece).imageRendering === "pixelated") image.setAttribute("style", "image-rendering: pixelated");
       group.append(image);
     } else {
       const clone = piece.cloneNode(true) as SVGSVGElement;
