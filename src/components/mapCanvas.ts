@@ -1,7 +1,7 @@
 // Small attention maps painted on a canvas (thumbnails, small multiples), and the colour schemes every
 // workbench heatmap offers. Decorative: the buttons and captions around a canvas describe it.
 import * as d3 from "d3";
-import {sharpCanvas} from "./canvas.js";
+import {levels, LEVELS, paint} from "./mapImage.js";
 import type {HeadMap} from "./headStack.js";
 
 /** Sequential colour schemes by their Plot names (so one name serves Plot and canvas). */
@@ -30,22 +30,22 @@ export function mapMax(map: HeadMap): number {
   return max;
 }
 
-/** One map as an n×n grid of coloured cells; masked cells stay transparent. */
+/** A scheme's colour table (mapImage.levels), made once per scheme. */
+const tables = new Map<ColorScheme, Uint32Array>();
+const tableOf = (scheme: ColorScheme) => {
+  if (!tables.has(scheme)) tables.set(scheme, levels((t) => ({...d3.rgb(COLOR_SCHEMES[scheme].interpolate(t)), opacity: 1})));
+  return tables.get(scheme)!;
+};
+
+/**
+ * One map as an image of n×n cells shown `size` CSS pixels a side (one pixel a cell, scaled by the browser, with
+ * its edges kept while it has fewer cells than pixels); masked cells stay transparent.
+ */
 export function mapCanvas(map: HeadMap, {size, scheme, causal, max}: MapCanvasOptions): HTMLCanvasElement {
-  const {canvas, ctx} = sharpCanvas(size);
-  canvas.classList.add("mixviz-map-canvas");
-  const n = map.length;
-  if (!ctx || n === 0) return canvas;
   const top = max ?? mapMax(map);
-  const cell = size / n;
-  const color = COLOR_SCHEMES[scheme].interpolate;
-  for (let q = 0; q < n; q++) {
-    for (let k = 0; k < n; k++) {
-      if (causal && k > q) continue;
-      ctx.fillStyle = color(top > 0 ? Math.min(1, map[q][k] / top) : 0);
-      // overlap by a hair so no seams show between cells
-      ctx.fillRect(k * cell, q * cell, cell + 0.5, cell + 0.5);
-    }
-  }
+  const canvas = paint(map, tableOf(scheme), top > 0 ? (LEVELS - 1) / top : 0, 0, causal);
+  canvas.classList.add("mixviz-map-canvas");
+  canvas.setAttribute("aria-hidden", "true");
+  Object.assign(canvas.style, {width: `${size}px`, height: `${size}px`, imageRendering: map.length <= size ? "pixelated" : "auto"});
   return canvas;
 }

@@ -26,13 +26,20 @@ export function reduceHeads(maps: readonly SquareMap[], how: "mean" | "max"): He
   if (maps.some((map) => map.length !== n || map.some((row) => row.length !== n))) {
     throw new Error(`reduceHeads needs ${n}×${n} maps for every head`);
   }
-  return Array.from({length: n}, (_, q) => {
-    const out = new Float32Array(n);
-    for (let k = 0; k < n; k++) {
-      let acc = how === "mean" ? 0 : -Infinity;
-      for (const map of maps) acc = how === "mean" ? acc + map[q][k] : Math.max(acc, map[q][k]);
-      out[k] = how === "mean" ? acc / maps.length : acc;
+  // Head by head over whole rows (the order a map's memory runs), each entry summed from 0 in float64 in head order.
+  const acc = Array.from({length: n}, () => new Float64Array(n).fill(how === "mean" ? 0 : -Infinity)); // [N, N]
+  for (const map of maps) {
+    for (let q = 0; q < n; q++) {
+      const row = map[q];
+      const into = acc[q];
+      if (how === "mean") for (let k = 0; k < n; k++) into[k] += row[k];
+      else for (let k = 0; k < n; k++) if (row[k] > into[k] || row[k] !== row[k]) into[k] = row[k]; // a NaN stays, as in Math.max
     }
+  }
+  const scale = how === "mean" ? maps.length : 1;
+  return acc.map((row) => {
+    const out = new Float32Array(n);
+    for (let k = 0; k < n; k++) out[k] = row[k] / scale;
     return out;
   });
 }

@@ -21,6 +21,9 @@ export const DETECTION_INPUTS = 8;
 /** Largest side of a head grid thumbnail: a longer map is shrunk to it, each cell the largest weight it covers (mapOps.blockMax). */
 export const THUMB_SIDE = 48;
 
+/** Largest side of a small multiple (drawn 110 CSS pixels a side), shrunk as a thumbnail is. */
+export const MULTIPLE_SIDE = 110;
+
 /** maps[kind][layer][head] of one input. */
 export type ModelMaps = Record<WorkbenchKind, HeadMap[][]>;
 
@@ -40,12 +43,12 @@ export function loadDetectionInputs(source: AttentionSource, model: WorkbenchMod
   return Promise.all(model.samples.slice(0, DETECTION_INPUTS).map((_, i) => loadMaps(source, model, i)));
 }
 
-/** One head's map of the chosen kind on each of several inputs (first token hidden when asked). */
+/** A map as the views show it: the first token hidden when asked. */
+const asShown = (map: HeadMap, hideFirst: boolean) => (hideFirst ? withoutFirstToken(map) : map);
+
+/** One head's map of the chosen kind on each of several inputs (first token hidden when asked), shrunk to MULTIPLE_SIDE. */
 export function headAcross(inputs: readonly ModelMaps[], kind: WorkbenchKind, head: {layer: number; head: number}, hideFirst: boolean): HeadMap[] {
-  return inputs.map((maps) => {
-    const map = maps[kind][head.layer][head.head];
-    return hideFirst ? withoutFirstToken(map) : map;
-  });
+  return inputs.map((maps) => blockMax(asShown(maps[kind][head.layer][head.head], hideFirst), MULTIPLE_SIDE));
 }
 
 /** What the views draw of one input: the chosen kind, with the first token hidden when asked. */
@@ -57,9 +60,6 @@ export function shownMaps(maps: ModelMaps, kind: WorkbenchKind, hideFirst: boole
 export function gridThumbs(shown: readonly HeadMap[][]): HeadMap[][] {
   return shown.map((layer) => layer.map((map) => blockMax(map, THUMB_SIDE)));
 }
-
-/** A map as the views show it: the first token hidden when asked. */
-const asShown = (map: HeadMap, hideFirst: boolean) => (hideFirst ? withoutFirstToken(map) : map);
 
 /** Where a view of a file read in parts reads: the model, the input and the kind shown. */
 export interface PartsLook {
@@ -84,9 +84,9 @@ export async function readLayer(source: AttentionSource, {model, sample, kind, h
   return maps.map((map) => asShown(map, hideFirst));
 }
 
-/** One head of a file read in parts on each input detection reads, as the views show it. */
+/** One head of a file read in parts on each input detection reads, as the views show it, shrunk to MULTIPLE_SIDE. */
 export function readAcross(source: AttentionSource, look: PartsLook, at: {layer: number; head: number}): Promise<HeadMap[]> {
-  return Promise.all(look.model.samples.slice(0, DETECTION_INPUTS).map((_, sample) => readHead(source, {...look, sample}, at)));
+  return Promise.all(look.model.samples.slice(0, DETECTION_INPUTS).map(async (_, sample) => blockMax(await readHead(source, {...look, sample}, at), MULTIPLE_SIDE)));
 }
 
 /** What a scan of input `sample` is asked for: the scores detection needs, thumbnails, and the flow's sum when `sum` is given. */

@@ -27,6 +27,8 @@ export interface InputScan {
 
 /** The least time between two reports of a running scan (each one redraws the views that show it), ms. */
 export const SCAN_REPORT_MS = 400;
+/** The same for detection, whose report redraws a grid of every head: on a large model about 0.1–0.2 s of the page's thread. */
+export const DETECTION_REPORT_MS = 2000;
 
 /** Scans one input: `notify` gets what it has given after each part (at most every `reportMs`) and at its end; the returned function stops it. */
 export function scanInput(parts: PartsFile, group: number, request: SummaryRequest, notify: (scan: InputScan) => void, reportMs = SCAN_REPORT_MS): () => void {
@@ -58,7 +60,8 @@ export function scanInput(parts: PartsFile, group: number, request: SummaryReque
         if (sum?.layer !== place.layer) close();
         sum ??= {layer: place.layer, acc: new Float64Array(n * n)};
         const acc = sum.acc;
-        summary.sum.forEach((v, i) => (acc[i] += v));
+        const part = summary.sum;
+        for (let i = 0; i < part.length; i++) acc[i] += part[i];
       }
       report(false);
     }, () => stopped)
@@ -151,20 +154,26 @@ export function pendingThumbs(model: Pick<WorkbenchModel, "layers" | "heads">): 
 
 /**
  * The scans detection reads: the first DETECTION_INPUTS inputs of a model read in parts, one after the other; `notify`
- * gets all of them (those not started yet empty) as they come. The returned function stops them.
+ * gets all of them (those not started yet empty) as they come, at most every `reportMs` and when each one ends. The
+ * returned function stops them.
  */
-export function scanDetection(scanner: Scanner, model: WorkbenchModel, notify: (scans: InputScan[]) => void): () => void {
+export function scanDetection(scanner: Scanner, model: WorkbenchModel, notify: (scans: InputScan[]) => void, reportMs = DETECTION_REPORT_MS): () => void {
   const count = Math.min(DETECTION_INPUTS, model.samples.length);
   const empty = (): InputScan => ({heads: pendingThumbs(model).map((layer) => layer.map(() => undefined)), done: 0, total: model.layers * model.heads, means: null, error: null, complete: false});
   const scans = Array.from({length: count}, empty);
   let stop: () => void = () => undefined;
   let stopped = false;
+  let last = -Infinity;
   const next = (sample: number) => {
     if (stopped || sample >= count) return;
     let moved = false;
     stop = scanner({arch: model.arch, sample}, scanRequest(model, sample, null), (scan) => {
       scans[sample] = scan;
-      notify([...scans]);
+      const ended = scan.complete || scan.error !== null;
+      if (ended || Date.now() - last >= reportMs) {
+        last = Date.now();
+        notify([...scans]);
+      }
       if ((scan.complete || scan.error) && !moved) {
         moved = true;
         queueMicrotask(() => next(sample + 1));
