@@ -13,7 +13,7 @@ import {partsSource} from "../src/sources/uploadSource.js";
 import {IssueList} from "../src/upload/issues.js";
 import {detectHeads, inputScores} from "../src/pages/workbench/detection.js";
 import {gridThumbs, loadMaps, meanFlow, flowRows, partsFileModels, scanRequest, shownMaps, THUMB_SIDE} from "../src/pages/workbench/maps.js";
-import {partsScanner, scanDetection, scanInput, scanNote, scanScores, scanThumbs, type InputScan} from "../src/pages/workbench/scan.js";
+import {partsScanner, scanDetection, scanInput, scanNote, scanScores, scanThumbs, thumbsNote, type InputScan} from "../src/pages/workbench/scan.js";
 
 const DIR = new URL("./fixtures/upload/", import.meta.url);
 const SEGMENT = 40;
@@ -115,9 +115,12 @@ describe("a scan of a file read in parts", () => {
     await finished((notify) => scanner({arch: model.arch, sample: 0}, scanRequest(model, 0, {kind: "raw", hideFirst: false}), notify));
     expect(requests.length).toBe(8); // given at once
     // Another first-token choice is a new scan; stopped after its first report, it reads at most the part in flight.
+    // Its heads are given from the start (the thumbnails and scores need not wait); its means are not.
     let stop = () => undefined as unknown;
-    let reports = 0;
-    stop = scanner({arch: model.arch, sample: 0}, scanRequest(model, 0, {kind: "raw", hideFirst: true}), () => ++reports === 1 && queueMicrotask(() => stop()));
+    const first: InputScan[] = [];
+    stop = scanner({arch: model.arch, sample: 0}, scanRequest(model, 0, {kind: "raw", hideFirst: true}), (scan) => first.push(scan) === 1 && queueMicrotask(() => stop()));
+    expect(first[0].heads).toEqual(a.heads);
+    expect([first[0].done, first[0].means?.every((m) => m === null), thumbsNote(first[0]), scanNote([first[0]], "the flow")]).toEqual([0, true, "", "Reading every head for the flow: 0 of 8 read…"]);
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(requests.length).toBeLessThanOrEqual(9);
   });

@@ -30,10 +30,14 @@ export const SCAN_REPORT_MS = 400;
 /** The same for detection, whose report redraws a grid of every head: on a large model about 0.1–0.2 s of the page's thread. */
 export const DETECTION_REPORT_MS = 2000;
 
-/** Scans one input: `notify` gets what it has given after each part (at most every `reportMs`) and at its end; the returned function stops it. */
-export function scanInput(parts: PartsFile, group: number, request: SummaryRequest, notify: (scan: InputScan) => void, reportMs = SCAN_REPORT_MS): () => void {
+/**
+ * Scans one input: `notify` gets what it has given after each part (at most every `reportMs`) and at its end; the
+ * returned function stops it. `known`: the input's heads from an earlier scan, given from the start (a scan for
+ * other means reads them again, and the thumbnails and scores need not wait for it).
+ */
+export function scanInput(parts: PartsFile, group: number, request: SummaryRequest, notify: (scan: InputScan) => void, reportMs = SCAN_REPORT_MS, known: InputScan["heads"] | null = null): () => void {
   const {layers, heads, n} = parts;
-  const scan: InputScan = {heads: Array.from({length: layers}, () => new Array(heads).fill(undefined)), done: 0, total: layers * heads, means: request.sum ? new Array(layers).fill(null) : null, error: null, complete: false};
+  const scan: InputScan = {heads: Array.from({length: layers}, (_, l) => (known ? [...known[l]] : new Array(heads).fill(undefined))), done: 0, total: layers * heads, means: request.sum ? new Array(layers).fill(null) : null, error: null, complete: false};
   let stopped = false;
   let last = 0;
   let sum: {layer: number; acc: Float64Array} | null = null;
@@ -103,7 +107,7 @@ export function partsScanner(parts: PartsFile): Scanner {
         if (request.sum) latest = {key, scan};
       }
       run.listeners.forEach((listener) => listener(scan));
-    });
+    }, SCAN_REPORT_MS, read.get(group)?.heads ?? null);
     running.set(key, run);
     return run;
   };
@@ -185,6 +189,11 @@ export function scanDetection(scanner: Scanner, model: WorkbenchModel, notify: (
     stopped = true;
     stop();
   };
+}
+
+/** What the head grid says while heads are missing ("" once every head of the input is read, by this scan or one before). */
+export function thumbsNote(scan: InputScan): string {
+  return scan.heads.every((layer) => layer.every((head) => head !== undefined)) ? "" : scanNote([scan], "the thumbnails");
 }
 
 /** What a view reading scans says of them while they run ("" once every one is read): heads read, of all. */
