@@ -21,15 +21,20 @@ const N = 1 + 2 * SEGMENT;
 const TOKENS = ["<|endoftext|>", ...Array.from({length: SEGMENT}, (_, i) => `w${(i * 7) % SEGMENT}`)];
 TOKENS.push(...TOKENS.slice(1));
 
-/** The planted file opened in parts (with its tokens, as a tokens file would give them), counting the parts decoded. */
-async function planted(name = "parts-planted.parquet", tokens: string[] | null = TOKENS): Promise<{parts: PartsFile; requests: PartRequest[]}> {
+/**
+ * The planted file opened in parts (with its tokens, as a tokens file would give them), counting the parts decoded;
+ * with `scanReader`, the parts a scan reads are decoded by a reader of their own (the page's second part worker).
+ */
+async function planted(name = "parts-planted.parquet", tokens: string[] | null = TOKENS, {scanReader = false} = {}): Promise<{parts: PartsFile; requests: PartRequest[]; scanned: PartRequest[]}> {
   const file = new File([readFileSync(new URL(name, DIR))], name);
   const issues = new IssueList();
   const index = await readFooter(name, blobBuffer(file), issues);
   const decoder = await Parquet.ParquetFile.fromFile(file);
   const requests: PartRequest[] = [];
-  const parts = openParts({name, index: index!, reader: (request) => (requests.push(request), partAnswer(async () => decoder, request)), tokens: tokens && {shared: tokens, bySample: new Map()}}, issues);
-  return {parts: parts!, requests};
+  const scanned: PartRequest[] = [];
+  const counted = (into: PartRequest[]) => (request: PartRequest) => (into.push(request), partAnswer(async () => decoder, request));
+  const parts = openParts({name, index: index!, reader: counted(requests), ...(scanReader && {scanReader: counted(scanned)}), tokens: tokens && {shared: tokens, bySample: new Map()}}, issues);
+  return {parts: parts!, requests, scanned};
 }
 
 /** A scan run to its end. */
@@ -123,6 +128,19 @@ describe("a scan of a file read in parts", () => {
     expect([first[0].done, first[0].means?.every((m) => m === null), thumbsNote(first[0]), scanNote([first[0]], "the flow")]).toEqual([0, true, "", "Reading every head for the flow: 0 of 8 read…"]);
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(requests.length).toBeLessThanOrEqual(9);
+  });
+
+  test("with a scan reader of its own, a scan reads through it alone and the views' reads do not wait for it", async () => {
+    const {parts, requests, scanned} = await planted("parts-planted.parquet", TOKENS, {scanReader: true});
+    const [model] = await partsFileModels(parts, "planted");
+    requests.length = 0;
+    const scanning = finished((notify) => scanInput(parts, 0, scanRequest(model, 0, null), notify));
+    await parts.head(0, 1, 3); // a view's read, while the scan runs
+    expect(requests.map((r) => [r.where.layer, r.where.firstHead, r.summary])).toEqual([[1, 3, undefined]]);
+    expect((await scanning).complete).toBe(true);
+    expect(scanned.length).toBe(8);
+    expect(scanned.every((r) => r.summary !== undefined)).toBe(true);
+    expect(requests.length).toBe(1);
   });
 
   test("a part that cannot be read ends the scan with its message, which the note gives", async () => {

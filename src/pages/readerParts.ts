@@ -142,9 +142,10 @@ const HOLD_LIMITS: HoldLimits = {bytes: MAX_FILE_BYTES, weights: MAX_WEIGHTS, pa
 
 /**
  * `start` starts parquet-wasm on this thread (once, the first time a tokens file comes with a file opened in parts;
- * the page passes its web build); `parts` decodes the parts (the page: in the part worker; by default on this thread).
+ * the page passes its web build); `parts` decodes the parts (the page: in the part worker; by default on this thread),
+ * and `scans` those a scan reads (the page: in a second part worker; by default `parts`, after the views' reads).
  */
-export function partsOpener(start: () => Promise<PartsModule>, footer: FooterReader, limits: HoldLimits = HOLD_LIMITS, parts: PartReaders = localParts(start)): PartsOpener {
+export function partsOpener(start: () => Promise<PartsModule>, footer: FooterReader, limits: HoldLimits = HOLD_LIMITS, parts: PartReaders = localParts(start), scans?: PartReaders): PartsOpener {
   const load = once(start);
   return {
     async files(picked) {
@@ -167,7 +168,7 @@ export function partsOpener(start: () => Promise<PartsModule>, footer: FooterRea
       for (const table of tables) issues.warn("extra_file", `${table} was not read: beside an attention file read in parts, only a tokens file is read (mixing and ablation tables need a file that fits in memory)`);
       const names = picked.map((f) => f.name);
       if (issues.hasErrors) return holdable ? null : {names, issues: issues.list(), parts: null, holdable};
-      const opened = openParts({name: file.name, index: read.index, reader: parts(file), tokens}, issues);
+      const opened = openParts({name: file.name, index: read.index, reader: parts(file), scanReader: scans?.(file), tokens}, issues);
       // Row groups that cannot be read in parts: a file that could be held is read whole (which checks it all).
       if (!opened && holdable) return null;
       return {names, issues: issues.list(), parts: opened, holdable};
@@ -176,7 +177,7 @@ export function partsOpener(start: () => Promise<PartsModule>, footer: FooterRea
       const issues = new IssueList();
       const read = await footer(url, url);
       if (!read.index) return {names: [url], issues: read.issues, parts: null, holdable: false};
-      const opened = openParts({name: url, index: read.index, reader: parts(url), tokens: null}, issues);
+      const opened = openParts({name: url, index: read.index, reader: parts(url), scanReader: scans?.(url), tokens: null}, issues);
       return {names: [url], issues: issues.list(), parts: opened, holdable: false};
     }
   };
@@ -192,7 +193,8 @@ export interface PartsUrls {
 
 /**
  * The opener a page uses: the footer worker (src/sources/footerWorker.ts) and the part worker
- * (src/sources/partWorker.ts), each started on first use and ended with the page (`invalidation`), and
+ * (src/sources/partWorker.ts), and a second part worker for the head workbench's scans, each started on first use
+ * and ended with the page (`invalidation`), and
  * parquet-wasm's web build on this thread, started the first time a tokens file comes with a file opened in parts.
  * `partsFirst` (Your data): a file it could hold opens in parts from PARTS_FROM_WEIGHTS on, when it can.
  */
@@ -205,6 +207,9 @@ export function browserParts(urls: PartsUrls, invalidation: Promise<unknown>, {p
     return worker;
   };
   const start = () => startParquet<PartsModule>(urls);
-  const parts = workerParts(() => started(urls.part) as unknown as PartPort, {module: urls.module, wasm: urls.wasm});
-  return partsOpener(start, workerFooter(() => started(urls.footer) as unknown as FooterPort), {...HOLD_LIMITS, partsFrom: partsFirst ? PARTS_FROM_WEIGHTS : Infinity}, parts);
+  const parquet = {module: urls.module, wasm: urls.wasm};
+  const parts = workerParts(() => started(urls.part) as unknown as PartPort, parquet);
+  // The head workbench's scans read every part of an input: a worker of their own, started on the first scan.
+  const scans = workerParts(() => started(urls.part) as unknown as PartPort, parquet);
+  return partsOpener(start, workerFooter(() => started(urls.footer) as unknown as FooterPort), {...HOLD_LIMITS, partsFrom: partsFirst ? PARTS_FROM_WEIGHTS : Infinity}, parts, scans);
 }

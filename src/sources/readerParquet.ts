@@ -160,8 +160,9 @@ export interface PartsFile {
   prefetch(group: number, layer: number, head: number): void;
   /**
    * Reads every part of one sequence, layer by layer and head by head, each summarised where it is decoded (not
-   * kept in the cache), one at a time after every read a view waits on; `onPart` gets each part's place and
-   * summary. Stops before the next part once `stopped()` says so; rejects with a part's errors.
+   * kept in the cache), one at a time: by the scan reader where the file has one, else after every read a view
+   * waits on; `onPart` gets each part's place and summary. Stops before the next part once `stopped()` says so;
+   * rejects with a part's errors.
    */
   scan(group: number, request: SummaryRequest, onPart: (part: PartPlace, summary: PartSummary) => void, stopped: () => boolean): Promise<void>;
   /** the warnings of the parts read so far (rows that do not sum to 1, weights above 1, cells without a row) */
@@ -271,6 +272,8 @@ export interface PartsOptions {
   index: FooterIndex;
   /** decodes and checks a part (partAnswer, in the part worker on the page) */
   reader: PartReader;
+  /** decodes and summarises the parts a scan reads (on the page: a worker of its own, so that a scan uses a core of its own and never waits on the views' reads, nor they on it); by default `reader`, after every read a view waits on */
+  scanReader?: PartReader;
   tokens: TokenLists | null;
 }
 
@@ -279,7 +282,7 @@ export interface PartsOptions {
  * layer, and whole heads (one, a run of them, or all), no head split over two. Returns the file, or null with the reasons in `issues`.
  */
 export function openParts(options: PartsOptions, issues: IssueList): PartsFile | null {
-  const {name, index, reader, tokens} = options;
+  const {name, index, reader, scanReader, tokens} = options;
   const columns = new Set(index.columns);
   for (const column of REQUIRED) if (!columns.has(column)) issues.error("missing_column", `${name} has no "${column}" column (a tidy or dense attention table needs ${REQUIRED.join(", ")})`);
   if (issues.hasErrors) return null;
@@ -371,9 +374,9 @@ export function openParts(options: PartsOptions, issues: IssueList): PartsFile |
   const queue = readQueue();
   /** One row group decoded and checked as the part its statistics name; `urgent` for a head a view waits on. */
   /** One row group decoded and checked as the part its statistics name (summarised when a scan asks). */
-  const ask = async (part: RowGroupPart, summary?: SummaryRequest) => {
+  const ask = async (part: RowGroupPart, summary?: SummaryRequest, by: PartReader = reader) => {
     const label = groups.length > 1 ? `${name} (${groups[part.group].label})` : name;
-    const reply = await reader({rowGroup: part.index, columns: read, label, where: {layer: part.layer, firstHead: part.firstHead, headCount: part.headCount, n}, tokens, ...(summary && {summary})});
+    const reply = await by({rowGroup: part.index, columns: read, label, where: {layer: part.layer, firstHead: part.firstHead, headCount: part.headCount, n}, tokens, ...(summary && {summary})});
     if (reply.error !== null) throw new Error(reply.error);
     // Warnings join one list for the file, so that the same problem in many parts is one line with its count.
     const before = warned();
@@ -416,7 +419,7 @@ export function openParts(options: PartsOptions, issues: IssueList): PartsFile |
       const ordered = parts.filter((p) => p.group === group).sort((a, b) => a.layer - b.layer || a.firstHead - b.firstHead);
       for (const part of ordered) {
         if (stopped()) return;
-        const {summary} = await queue.run(SCAN_KEY, false, () => ask(part, request));
+        const {summary} = await (scanReader ? ask(part, request, scanReader) : queue.run(SCAN_KEY, false, () => ask(part, request)));
         if (!summary) throw new Error(`${name}: row group ${part.index} came back without its summary`);
         onPart({layer: part.layer, firstHead: part.firstHead, headCount: part.headCount}, summary);
       }
