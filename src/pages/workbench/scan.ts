@@ -44,7 +44,9 @@ export function scanInput(parts: PartsFile, group: number, request: SummaryReque
   /** A layer's mean over its heads, rounded to 32-bit floats once (as mapOps.reduceHeads rounds it); a head without rows counts as 0. */
   const close = () => {
     if (!sum || !scan.means) return;
-    const mean = Float32Array.from(sum.acc, (v) => v / heads); // [N·N]
+    const {acc} = sum;
+    const mean = new Float32Array(acc.length); // [N·N]
+    for (let i = 0; i < acc.length; i++) mean[i] = acc[i] / heads;
     scan.means[sum.layer] = Array.from({length: n}, (_, q) => mean.subarray(q * n, (q + 1) * n));
     sum = null;
   };
