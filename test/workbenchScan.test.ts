@@ -12,7 +12,7 @@ import {blobBuffer, openParts, partAnswer, readFooter, type PartRequest, type Pa
 import {partsSource} from "../src/sources/uploadSource.js";
 import {IssueList} from "../src/upload/issues.js";
 import {detectHeads, inputScores} from "../src/pages/workbench/detection.js";
-import {gridThumbs, loadMaps, meanFlow, flowRows, partsFileModels, scanRequest, shownMaps, THUMB_SIDE} from "../src/pages/workbench/maps.js";
+import {gridThumbs, layerSummaries, loadMaps, meanFlow, flowRows, partsFileModels, scanRequest, shownMaps, THUMB_SIDE} from "../src/pages/workbench/maps.js";
 import {partsScanner, scanDetection, scanInput, scanNote, scanScores, scanThumbs, thumbsNote, type InputScan} from "../src/pages/workbench/scan.js";
 
 const DIR = new URL("./fixtures/upload/", import.meta.url);
@@ -86,6 +86,9 @@ describe("a scan of a file read in parts", () => {
       expect(meanFlow(scan.means as Float32Array[][], 50, "to")).toEqual(flowRows(shown, 50, "to"));
     }
     expect(requests.filter((r) => r.summary).length).toBe(16); // each part once a scan, summarised
+    // The layer summary, summed a head at a time, is reduceHeads' (the mean the scan gives, and the max).
+    const layer = shownMaps(await loadMaps(partsSource(parts), model, 0), "raw", false)[1];
+    expect(await layerSummaries(layer)).toEqual([["mean", reduceHeads(layer, "mean")], ["max", reduceHeads(layer, "max")]]);
   });
 
   test("detection over the scan finds the planted previous-token and induction heads, and the scan's progress is told", async () => {

@@ -85,7 +85,7 @@ export function headGrid(maps: GridMaps, options: HeadGridOptions): HeadGridElem
       if (!note) tag?.remove();
       else {
         tag ??= button.appendChild(Object.assign(document.createElement("span"), {className: "mixviz-head-thumb-note"}));
-        tag.textContent = note;
+        if (tag.textContent !== note) tag.textContent = note; // an unchanged label is not rewritten (each write costs a layout)
       }
     }
   };

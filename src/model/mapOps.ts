@@ -22,26 +22,39 @@ export function withoutFirstToken(map: readonly Float32Array[]): HeadMap {
 /** Element-wise mean or max over the heads of one layer; every map must have the same size. */
 export function reduceHeads(maps: readonly SquareMap[], how: "mean" | "max"): HeadMap {
   if (maps.length === 0) throw new Error("reduceHeads needs at least one head");
-  const n = maps[0].length;
-  if (maps.some((map) => map.length !== n || map.some((row) => row.length !== n))) {
-    throw new Error(`reduceHeads needs ${n}×${n} maps for every head`);
-  }
-  // Head by head over whole rows (the order a map's memory runs), each entry summed from 0 in float64 in head order.
+  const reduction = headReduction(maps[0].length, how);
+  maps.forEach((map) => reduction.add(map));
+  return reduction.result();
+}
+
+/**
+ * reduceHeads one head at a time (a caller may yield to the page between two heads): `add` each head's map in
+ * order, then `result()`. Head by head over whole rows (the order a map's memory runs), each entry summed from 0
+ * in float64 in head order and rounded to 32 bits once.
+ */
+export function headReduction(n: number, how: "mean" | "max"): {add(map: SquareMap): void; result(): HeadMap} {
   const acc = Array.from({length: n}, () => new Float64Array(n).fill(how === "mean" ? 0 : -Infinity)); // [N, N]
-  for (const map of maps) {
-    for (let q = 0; q < n; q++) {
-      const row = map[q];
-      const into = acc[q];
-      if (how === "mean") for (let k = 0; k < n; k++) into[k] += row[k];
-      else for (let k = 0; k < n; k++) if (row[k] > into[k] || row[k] !== row[k]) into[k] = row[k]; // a NaN stays, as in Math.max
+  let heads = 0;
+  return {
+    add(map) {
+      if (map.length !== n || map.some((row) => row.length !== n)) throw new Error(`reduceHeads needs ${n}×${n} maps for every head`);
+      heads++;
+      for (let q = 0; q < n; q++) {
+        const row = map[q];
+        const into = acc[q];
+        if (how === "mean") for (let k = 0; k < n; k++) into[k] += row[k];
+        else for (let k = 0; k < n; k++) if (row[k] > into[k] || row[k] !== row[k]) into[k] = row[k]; // a NaN stays, as in Math.max
+      }
+    },
+    result() {
+      const scale = how === "mean" ? heads : 1;
+      return acc.map((row) => {
+        const out = new Float32Array(n);
+        for (let k = 0; k < n; k++) out[k] = row[k] / scale;
+        return out;
+      });
     }
-  }
-  const scale = how === "mean" ? maps.length : 1;
-  return acc.map((row) => {
-    const out = new Float32Array(n);
-    for (let k = 0; k < n; k++) out[k] = row[k] / scale;
-    return out;
-  });
+  };
 }
 
 /** Largest weight a causal map may hold after its query: exported causal maps hold exact zeros there. */

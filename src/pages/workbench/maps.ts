@@ -4,7 +4,7 @@
 // reader's score function, what a scan of the file is asked for). Pure but for the reads.
 import {column, type HeadMap} from "../../components/headStack.js";
 import {headLabel} from "../../model/config.js";
-import {blockMax, isCausal, reduceHeads, withoutFirstToken} from "../../model/mapOps.js";
+import {blockMax, headReduction, isCausal, reduceHeads, withoutFirstToken} from "../../model/mapOps.js";
 import type {SummaryRequest} from "../../sources/partSummary.js";
 import type {PartsFile} from "../../sources/readerParquet.js";
 import {modelsOf} from "../../sources/uploadSource.js";
@@ -104,6 +104,25 @@ export function tokenWeights(map: HeadMap, token: number, direction: Direction):
 export function flowRows(maps: readonly HeadMap[][], token: number, direction: Direction): Float32Array[] {
   return meanFlow(maps.map((layerMaps) => reduceHeads(layerMaps, "mean")), token, direction);
 }
+
+/**
+ * The layer summary: the mean and the max over a layer's heads (mapOps.reduceHeads), summed a head at a time with
+ * the page answering between two heads (a layer of 32 heads × 1,024² weights is about 0.1–0.4 s of sums).
+ */
+export async function layerSummaries(maps: readonly HeadMap[]): Promise<[["mean", HeadMap], ["max", HeadMap]]> {
+  const n = maps[0]?.length ?? 0;
+  const mean = headReduction(n, "mean");
+  const max = headReduction(n, "max");
+  for (const map of maps) {
+    mean.add(map);
+    max.add(map);
+    if (n > YIELD_FROM_TOKENS) await new Promise((resolve) => setTimeout(resolve, 0));
+  }
+  return [["mean", mean.result()], ["max", max.result()]];
+}
+
+/** From this many tokens a layer summary lets the page answer between two heads. */
+const YIELD_FROM_TOKENS = 256;
 
 /** The cross-layer flow from each layer's mean over heads (a file read in parts: its scan's means). */
 export function meanFlow(means: readonly HeadMap[], token: number, direction: Direction): Float32Array[] {
