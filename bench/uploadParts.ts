@@ -1,7 +1,9 @@
 // `tsx bench/uploadParts.ts DUMP_DIR [site folder …]`: an LLM-sized attention dump on the "Your data" page,
 // opened from a file and from a URL, and in the explorer from the URL (read in parts: src/sources/readerParquet.ts) — the time to the first
 // view, to the whole layer, a head change, a layer change and a scrubber move (the median of 9), the longest main-thread block,
-// and the memory of the page's renderer process after them — in Debian's Chromium through playwright-core, on built sites (default: $MIXVIZ_OUTPUT or dist).
+// and the memory of the page's renderer process after them; and in the head workbench from the URL — the time to its
+// first heatmap, a head change, how many heads its scan reads a second over SCAN_SECONDS, and the longest main-thread
+// block meanwhile — in Debian's Chromium through playwright-core, on built sites (default: $MIXVIZ_OUTPUT or dist).
 // DUMP_DIR holds `dump.parquet` and `tokens.json` from `python bench/attention_dump.py DUMP_DIR` (32 × 32 ×
 // 1,024 float16, about 2 GB). Give an older site beside the new one to see what it did with the same file.
 // Prints figures; never passes or fails on a time.
@@ -83,8 +85,46 @@ async function measure(page: Page, open: () => Promise<unknown>, shown: string):
   return `${first} | ${wholeLayer} | ${head} | ${layer} (field ${layerField}) | ${scrub} | ${blocked.toFixed(0)} | ${rendererMB().toFixed(0)} | ${title}`;
 }
 
+/** Seconds of the workbench's scan timed (the whole dump takes minutes). */
+const SCAN_SECONDS = 30;
+const HEATMAP = ".mixviz-workbench [data-view=heatmap] canvas.mixviz-heatmap-cells";
+/** Heads the workbench's detection scan has read, from its note ("Reading every head for detection: 120 of 1,024 read…"; "" once done). */
+const scanRead = (page: Page) =>
+  page.evaluate(() => {
+    const note = [...document.querySelectorAll(".mixviz-types-card .mixviz-scan-note")].map((n) => n.textContent ?? "")[0];
+    if (note === undefined) return null;
+    return note === "" ? Infinity : Number(/: ([\d,]+) of/.exec(note)?.[1].replace(/,/g, "") ?? NaN);
+  });
+
+/** The workbench's figures on the dump opened by its URL. */
+async function measureWorkbench(page: Page, address: string): Promise<string> {
+  const started = Date.now();
+  await page.goto(address);
+  await startBlockTimer(page);
+  try {
+    await page.waitForSelector(HEATMAP, {timeout: TIMEOUT});
+  } catch (error) {
+    return `not drawn: ${(error as Error).message}`;
+  }
+  const first = Date.now() - started;
+  const note = (await page.locator(".mixviz-kept-note").textContent()) ?? "";
+  if (!note.includes("is read in parts")) return `not opened: the page says "${note}"`; // an older workbench shows its built-in models
+  // A head change: until the heatmap is drawn again (its canvas replaced) for the new head.
+  await page.evaluate((selector) => document.querySelector(selector)?.setAttribute("data-old", ""), HEATMAP);
+  const head = await timed(page, () => page.keyboard.press("ArrowDown"), `${HEATMAP}:not([data-old])`);
+  await page.waitForFunction(() => document.querySelector(".mixviz-types-card .mixviz-scan-note") !== null, undefined, {timeout: TIMEOUT});
+  const from = await scanRead(page);
+  const scanStarted = Date.now();
+  await page.waitForTimeout(SCAN_SECONDS * 1000);
+  const to = await scanRead(page);
+  const rate = from !== null && to !== null && Number.isFinite(to) ? ((to - from) / ((Date.now() - scanStarted) / 1000)).toFixed(1) : "done";
+  const blocked = await longestTask(page);
+  return `${first} | ${head} | ${rate} | ${blocked.toFixed(0)} | ${rendererMB().toFixed(0)}`;
+}
+
 const served = await Promise.all(SITES.map(async (site) => ({site, ...(await serve(site))})));
 const browser = await launch();
+const workbenchRows: string[] = [];
 const size = statSync(DUMP).size / 1e6;
 console.log(`"Your data" and the explorer, files read in parts, Chromium ${browser.version()}; ${DUMP} (${size.toFixed(0)} MB) with its tokens (the picked file only)`);
 console.log("site | page | opened from | first view ms | whole layer drawn ms | head change ms | layer change ms | scrubber move ms | longest main-thread block ms | renderer RSS MB after | first view");
@@ -94,6 +134,9 @@ try {
     symlinkSync(DUMP, linked);
     try {
       const byUrl = `?url=${encodeURIComponent(new URL(`./${LINKED}`, url).href)}`;
+      const workbench = await browser.newPage();
+      workbenchRows.push(`${site} | ${await measureWorkbench(workbench, new URL(`./heads${byUrl}`, url).href)}`);
+      await workbench.close();
       for (const [name, from] of [["your-data", "file"], ["your-data", "URL"], ["explorer", "URL"]] as const) {
         const page = await browser.newPage();
         await page.goto(new URL(`./${name}`, url).href);
@@ -107,6 +150,9 @@ try {
       rmSync(linked);
     }
   }
+  console.log(`\nthe head workbench, the dump opened by its URL; its scan timed over ${SCAN_SECONDS} s`);
+  console.log("site | first heatmap ms | head change ms | heads scanned a second | longest main-thread block ms | renderer RSS MB after");
+  workbenchRows.forEach((row) => console.log(row));
 } finally {
   await browser.close();
   served.forEach(({server}) => server.close());

@@ -6,7 +6,7 @@ import {describe, expect, test} from "vitest";
 import {arrowTable, nullableFloat32} from "../src/data/arrow.js";
 import type {HeadMap} from "../src/components/headStack.js";
 import {lockPatch, lookKey, ModelRegistry, workbenchModels, workbenchStore, type LmSamples, type RelationMetrics, type RelationSamples} from "../src/pages/workbench/state.js";
-import {flowRows, headAcross, loadDetectionInputs, loadMaps, scoreHeads, shownMaps, tokenWeights, type ModelMaps} from "../src/pages/workbench/maps.js";
+import {headAcross, layerMeans, meanFlow, loadDetectionInputs, loadMaps, scoreHeads, shownMaps, tokenWeights, type ModelMaps} from "../src/pages/workbench/maps.js";
 import {
   ablationPoints,
   detectHeads,
@@ -142,9 +142,9 @@ describe("maps through the source", () => {
   test("the layer flow is each layer's mean over heads, read along the direction", () => {
     const a = rows([[1, 0], [1, 0]]);
     const b = rows([[0, 1], [0, 1]]);
-    const flows = flowRows([[a, b], [a, a]], 1, "from");
+    const flows = meanFlow(layerMeans([[a, b], [a, a]]), 1, "from");
     expect(flows.map((r) => Array.from(r))).toEqual([[0.5, 0.5], [1, 0]]);
-    expect(Array.from(flowRows([[a, b]], 0, "to")[0])).toEqual([0.5, 0.5]);
+    expect(Array.from(meanFlow(layerMeans([[a, b]]), 0, "to")[0])).toEqual([0.5, 0.5]);
   });
 
   test("the reader's score function gets every head's map flattened row-major", () => {

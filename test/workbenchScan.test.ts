@@ -12,7 +12,7 @@ import {blobBuffer, openParts, partAnswer, readFooter, type PartRequest, type Pa
 import {partsSource} from "../src/sources/uploadSource.js";
 import {IssueList} from "../src/upload/issues.js";
 import {detectHeads, inputScores} from "../src/pages/workbench/detection.js";
-import {gridThumbs, layerSummaries, loadMaps, meanFlow, flowRows, partsFileModels, scanRequest, shownMaps, THUMB_SIDE} from "../src/pages/workbench/maps.js";
+import {gridThumbs, layerMeans, layerSummaries, loadMaps, partsFileModels, scanRequest, shownMaps, THUMB_SIDE} from "../src/pages/workbench/maps.js";
 import {partsScanner, scanDetection, scanInput, scanNote, scanScores, scanThumbs, thumbsNote, type InputScan} from "../src/pages/workbench/scan.js";
 
 const DIR = new URL("./fixtures/upload/", import.meta.url);
@@ -82,8 +82,7 @@ describe("a scan of a file read in parts", () => {
       expect(scanScores(scan)).toEqual(inputScores(model, held, 0));
       expect(scanThumbs(scan, "raw", hideFirst)).toEqual(gridThumbs(shown));
       expect(scanThumbs(scan, "raw", hideFirst)[0][0]!.length).toBe(THUMB_SIDE);
-      expect(scan.means).toEqual(shown.map((layer) => reduceHeads(layer, "mean")));
-      expect(meanFlow(scan.means as Float32Array[][], 50, "to")).toEqual(flowRows(shown, 50, "to"));
+      expect(scan.means).toEqual(layerMeans(shown));
     }
     expect(requests.filter((r) => r.summary).length).toBe(16); // each part once a scan, summarised
     // The layer summary, summed a head at a time, is reduceHeads' (the mean the scan gives, and the max).

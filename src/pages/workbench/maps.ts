@@ -100,9 +100,9 @@ export function tokenWeights(map: HeadMap, token: number, direction: Direction):
   return direction === "from" ? map[token] : column(map, token);
 }
 
-/** Per layer, the mean over its heads of `token`'s weights (the cross-layer flow). */
-export function flowRows(maps: readonly HeadMap[][], token: number, direction: Direction): Float32Array[] {
-  return meanFlow(maps.map((layerMaps) => reduceHeads(layerMaps, "mean")), token, direction);
+/** Each layer's mean over its heads (the cross-layer flow draws a token's row or column of each). */
+export function layerMeans(maps: readonly HeadMap[][]): HeadMap[] {
+  return maps.map((layerMaps) => reduceHeads(layerMaps, "mean"));
 }
 
 /**
@@ -124,7 +124,7 @@ export async function layerSummaries(maps: readonly HeadMap[]): Promise<[["mean"
 /** From this many tokens a layer summary lets the page answer between two heads. */
 const YIELD_FROM_TOKENS = 256;
 
-/** The cross-layer flow from each layer's mean over heads (a file read in parts: its scan's means). */
+/** Per layer, the mean over its heads of `token`'s weights (the cross-layer flow), from each layer's mean (layerMeans, or a scan's). */
 export function meanFlow(means: readonly HeadMap[], token: number, direction: Direction): Float32Array[] {
   return means.map((mean) => tokenWeights(mean, token, direction));
 }
