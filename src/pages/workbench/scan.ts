@@ -79,19 +79,25 @@ export function scanInput(parts: PartsFile, group: number, request: SummaryReque
   return () => (stopped = true);
 }
 
+/** How long a scan nobody listens to runs on, for a view drawn again to take it up (ms). */
+export const SCAN_GRACE_MS = 1000;
+
 /** The key of a sum asked for ("" for none). */
 const sumKey = (request: SummaryRequest) => (request.sum ? `${request.sum.kind}|${request.sum.hideFirst}` : "");
 
 /**
  * The scans of one file, shared by the views that ask: a scan of an input already read whole is given at once (its
  * heads; its means when the latest scan with a sum asked for the same one), a scan of an input being read is joined
- * (any scan of it, when no sum is asked), and a scan no view listens to any more stops.
+ * (any scan of it, when no sum is asked), and a scan no view listens to any more stops, unless one asks for it again
+ * within `graceMs` (a view drawn again, as a page redraws its cells when the reader changes another setting).
  */
 export type Scanner = (at: {arch: string; sample: number}, request: SummaryRequest, notify: (scan: InputScan) => void) => () => void;
 
-export function partsScanner(parts: PartsFile): Scanner {
+export function partsScanner(parts: PartsFile, graceMs = SCAN_GRACE_MS): Scanner {
   interface Running {
     key: string;
+    /** the stop waiting for a view to ask again, once none listens */
+    leaving: ReturnType<typeof setTimeout> | null;
     listeners: Set<(scan: InputScan) => void>;
     last: InputScan | null;
     stop: () => void;
@@ -100,7 +106,7 @@ export function partsScanner(parts: PartsFile): Scanner {
   let latest: {key: string; scan: InputScan} | null = null; // the latest complete scan with means
   const running = new Map<string, Running>();
   const start = (key: string, group: number, request: SummaryRequest): Running => {
-    const run: Running = {key, listeners: new Set(), last: null, stop: () => undefined};
+    const run: Running = {key, leaving: null, listeners: new Set(), last: null, stop: () => undefined};
     run.stop = scanInput(parts, group, request, (scan) => {
       run.last = scan;
       if (scan.complete || scan.error) running.delete(key);
@@ -128,12 +134,17 @@ export function partsScanner(parts: PartsFile): Scanner {
     const run = running.get(key) ?? any ?? start(key, group, request);
     run.listeners.add(notify);
     if (run.last) notify(run.last);
+    if (run.leaving !== null) clearTimeout(run.leaving);
+    run.leaving = null;
     return () => {
       run.listeners.delete(notify);
-      if (run.listeners.size === 0 && running.get(run.key) === run) {
+      if (run.listeners.size > 0 || running.get(run.key) !== run) return;
+      // A page redraws a view by ending its cell and starting it again: the scan waits a moment for it to ask again.
+      run.leaving = setTimeout(() => {
+        if (run.listeners.size > 0 || running.get(run.key) !== run) return;
         run.stop();
         running.delete(run.key);
-      }
+      }, graceMs);
     };
   };
 }
