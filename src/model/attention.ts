@@ -4,16 +4,18 @@
 import * as tf from "@tensorflow/tfjs";
 import {addBias, thinProductTN} from "./hostSums.js";
 import {fusedAttention, groupRows, type AttentionKernel, type RowLayout} from "./fusedAttention.js";
+import {floats, tensorOf} from "./tensorData.js";
 import type {SharedShape} from "./config.js";
 
 /**
  * a [M,K] · b [K,N] → [M,N] with a gradient that transposes explicitly:
  * da = dy · bᵀ, db = aᵀ · dy. TF.js's own matMul gradient uses the transposeA/transposeB flags, which
  * the wasm backend runs about 10× slower than a Transpose followed by a plain product (measured on
- * [2304,256]ᵀ·[2304,64]: 38 ms vs 3.5 ms). The weight gradient transposes the thinner of a [M,K] and
- * dy [M,N] (the wasm Transpose is slow, packing the other as the right-hand operand is not: at IHA's
- * α mix, [18432,8]ᵀ·[18432,64] takes 0.6 ms, (dyᵀ·a)ᵀ 11 ms); with one or two columns on either side it is
- * summed on the host (thinProductTN). Used for every 2-D product in the trained path.
+ * [2304,256]ᵀ·[2304,64]: 38 ms vs 3.5 ms). The weight gradient aᵀ·dy runs on the fused attention kernel
+ * when one is installed (productTN: no transpose, and no repacking of dy, which XNNPACK does for a fresh
+ * right-hand operand: 11 ms for IHA's [18432,64] dy, 1.0 ms on the kernel, copies included); otherwise it
+ * transposes the thinner of a [M,K] and dy [M,N] (the wasm Transpose is slow). With one or two columns on
+ * either side it is summed on the host (thinProductTN). Used for every 2-D product in the trained path.
  */
 export const matMul2d = tf.customGrad(((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
   const [a, b, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.GradSaveFunc];
@@ -27,7 +29,9 @@ export const matMul2d = tf.customGrad(((...args: (tf.Tensor | tf.GradSaveFunc)[]
       const db =
         Math.min(K, N) <= 2
           ? thinProductTN(sa, dy) // on the host: XNNPACK would repack the wide operand for two columns' worth of work
-          : K <= N
+          : kernel && K % 4 === 0 && N % 4 === 0
+            ? tensorOf(kernel.productTN(floats(sa), floats(dy), sa.shape[0], K, N), [K, N]) // [K,N], no repack, no transpose
+            : K <= N
             ? tf.matMul(sa.transpose(), dy)
             : tf.matMul(dy.transpose(), sa).transpose(); // [K,N], thinner one transposed
       return [da, db];

@@ -18,6 +18,7 @@ interface KernelExports {
   backward(S: number, T: number, dp: number, q: number, k: number, v: number, z: number, w: number, dz: number, dq: number, dk: number, dv: number, scratch: number): void;
   gather(x: number, rows: number, ...layout: number[]): void;
   scatter(rows: number, x: number, ...layout: number[]): void;
+  productTN(a: number, b: number, M: number, K: number, N: number, out: number): void;
 }
 
 /** Shapes of one call: G groups, S queries, T keys, d = d_head, dp = d rounded up to 4. */
@@ -90,7 +91,7 @@ export class AttentionKernel {
   constructor(bytes: Uint8Array<ArrayBuffer>) {
     const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {env: {abort: () => { throw new Error("attention kernel aborted"); }}});
     this.wasm = instance.exports as unknown as KernelExports;
-    for (const name of ["memory", "heapBase", "forward", "backward", "gather", "scatter"]) {
+    for (const name of ["memory", "heapBase", "forward", "backward", "gather", "scatter", "productTN"]) {
       if (!(name in instance.exports)) throw new Error(`this WebAssembly module is not the attention kernel: it has no "${name}" export`);
     }
     this.base = (this.wasm.heapBase() + 15) & ~15;
@@ -191,6 +192,18 @@ export class AttentionKernel {
       A: withA ? this.view(oA, G * S * T).slice() : null, // [G,S,T]
       saved,
     };
+  }
+
+  /**
+   * aᵀ · b [K,N] for a [M,K] and b [M,N] (row-major data; K and N multiples of 4): a view of the kernel's
+   * memory, valid until its next call.
+   */
+  productTN(a: Float32Array, b: Float32Array, M: number, K: number, N: number): Float32Array {
+    const [oa, ob, out] = this.layout([M * K, M * N, K * N]);
+    this.view(oa, M * K).set(a);
+    this.view(ob, M * N).set(b);
+    this.wasm.productTN(oa, ob, M, K, N, out);
+    return this.view(out, K * N);
   }
 
   /**

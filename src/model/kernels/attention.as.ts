@@ -81,10 +81,11 @@ function transposeInto(x: usize, T: i32, dp: i32, Tp: i32, out: usize): void {
 
 // The three products share one micro-kernel: four output rows at a time, out_r = Σ_{t<n} w_r[t] · x[t], where
 // w_r[t] is the float at w + r·lane + t·wStep (broadcast to a vector) and x[t] the 8 (or 4) floats at
-// x + t·xStep; each loaded x vector is used four times. Row r is stored at out + r·outRow.
+// x + t·xStep; each loaded x vector is used four times. Row r is stored at out + r·outRow (added to what is
+// there when acc, a constant at every call, so the other branch is compiled away).
 
 // @ts-ignore: decorator
-@inline function tile4x8(w: usize, lane: usize, wStep: usize, x: usize, xStep: usize, n: i32, out: usize, outRow: usize): void {
+@inline function tile4x8(w: usize, lane: usize, wStep: usize, x: usize, xStep: usize, n: i32, out: usize, outRow: usize, acc: bool = false): void {
   let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
   let d0 = f32x4.splat(0), d1 = f32x4.splat(0), d2 = f32x4.splat(0), d3 = f32x4.splat(0);
   for (let t = 0; t < n; t++, w += wStep, x += xStep) {
@@ -103,6 +104,16 @@ function transposeInto(x: usize, T: i32, dp: i32, Tp: i32, out: usize): void {
     c3 = f32x4.add(c3, f32x4.mul(y, xv));
     d3 = f32x4.add(d3, f32x4.mul(y, xe));
   }
+  if (acc) {
+    c0 = f32x4.add(c0, v128.load(out));
+    d0 = f32x4.add(d0, v128.load(out, 16));
+    c1 = f32x4.add(c1, v128.load(out + outRow));
+    d1 = f32x4.add(d1, v128.load(out + outRow, 16));
+    c2 = f32x4.add(c2, v128.load(out + 2 * outRow));
+    d2 = f32x4.add(d2, v128.load(out + 2 * outRow, 16));
+    c3 = f32x4.add(c3, v128.load(out + 3 * outRow));
+    d3 = f32x4.add(d3, v128.load(out + 3 * outRow, 16));
+  }
   v128.store(out, c0);
   v128.store(out, d0, 16);
   v128.store(out + outRow, c1);
@@ -114,7 +125,7 @@ function transposeInto(x: usize, T: i32, dp: i32, Tp: i32, out: usize): void {
 }
 
 // @ts-ignore: decorator
-@inline function tile4x4(w: usize, lane: usize, wStep: usize, x: usize, xStep: usize, n: i32, out: usize, outRow: usize): void {
+@inline function tile4x4(w: usize, lane: usize, wStep: usize, x: usize, xStep: usize, n: i32, out: usize, outRow: usize, acc: bool = false): void {
   let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
   for (let t = 0; t < n; t++, w += wStep, x += xStep) {
     const xv = v128.load(x);
@@ -122,6 +133,12 @@ function transposeInto(x: usize, T: i32, dp: i32, Tp: i32, out: usize): void {
     c1 = f32x4.add(c1, f32x4.mul(v128.load32_splat(w + lane), xv));
     c2 = f32x4.add(c2, f32x4.mul(v128.load32_splat(w + 2 * lane), xv));
     c3 = f32x4.add(c3, f32x4.mul(v128.load32_splat(w + 3 * lane), xv));
+  }
+  if (acc) {
+    c0 = f32x4.add(c0, v128.load(out));
+    c1 = f32x4.add(c1, v128.load(out + outRow));
+    c2 = f32x4.add(c2, v128.load(out + 2 * outRow));
+    c3 = f32x4.add(c3, v128.load(out + 3 * outRow));
   }
   v128.store(out, c0);
   v128.store(out + outRow, c1);
@@ -287,6 +304,30 @@ export function scatter(
           for (let c = 0; c < d; c++) store<f32>(at(s, c * sc), load<f32>(at(o, c)) * scale);
         }
       }
+    }
+  }
+}
+
+/** rows of a product's operands summed per block in productTN before the block's sums are added to out */
+const TN_BLOCK: i32 = 256;
+
+/**
+ * out [K,N] = aᵀ · b for a [M,K] and b [M,N] row-major, K and N multiples of 4: the weight gradient of a
+ * product with many rows (M) and a small weight (K × N), where XNNPACK would first repack b or a transpose
+ * would be made. Each entry sums its M terms in blocks of TN_BLOCK rows, each block's sum added to out.
+ */
+export function productTN(a: usize, b: usize, M: i32, K: i32, N: i32, out: usize): void {
+  const rowA = (<usize>K) << 2;
+  const rowB = (<usize>N) << 2;
+  memory.fill(out, 0, (<usize>(K * N)) << 2);
+  for (let m0 = 0; m0 < M; m0 += TN_BLOCK) {
+    const n = min(TN_BLOCK, M - m0);
+    const a0 = at(a, m0 * K);
+    const b0 = at(b, m0 * N);
+    for (let k = 0; k < K; k += 4) {
+      let c = 0;
+      if ((N & 7) == 0) for (; c < N; c += 8) tile4x8(at(a0, k), 4, rowA, at(b0, c), rowB, n, at(out, k * N + c), rowB, true);
+      for (; c < N; c += 4) tile4x4(at(a0, k), 4, rowA, at(b0, c), rowB, n, at(out, k * N + c), rowB, true);
     }
   }
 }
