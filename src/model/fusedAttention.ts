@@ -1,9 +1,9 @@
 // The fused attention core (kernels/attention.as.ts, compiled to WebAssembly SIMD) as a TF.js op:
 // z = softmax(q kᵀ + mask) v per (batch, head) group, forward and backward each one kernel call per
 // group (many short calls let the engine's optimising compiler take over after the first few). When a
-// gradient is recorded, the forward leaves the weights A and its rows in a slot of the kernel's memory
-// that the backward reads and then frees (the next step's forward takes the same slot): no S×T map is
-// recomputed or copied. The operands are read, and the results written, in the layout the calling layer's
+// gradient is recorded, the forward leaves the weights (unnormalised, E = exp(s − rowmax), with 1/rowsum:
+// A = E/rowsum) and its rows in a slot of the kernel's memory that the backward reads and then frees (the
+// next step's forward takes the same slot): no S×T map is recomputed, normalised or copied. The operands are read, and the results written, in the layout the calling layer's
 // products make (RowLayout): the kernel gathers rows from it and scatters them back, so no layer
 // transposes into or out of the core.
 // The bytes of the compiled module come from whoever runs training (src/data/kernels.ts in Node); this
@@ -65,7 +65,9 @@ export function pseudoRows(B: number, N: number, d: number, H: number, P: number
 
 /**
  * What the backward pass reads of one forward pass, in a slot of the kernel's memory: the weights
- * w [G,S,Tp] (at the slot's offset), then q (scaled), k, v and z as the kernel's rows [G,·,dp] (byte offsets).
+ * w [G, S·Tp + Sr] (at the slot's offset: each group's unnormalised weights E [S,Tp] and the reciprocals of
+ * their row sums, S of them padded to Sr, a multiple of 4), then q (scaled), k, v and z as the kernel's rows
+ * [G,·,dp] (byte offsets).
  */
 interface Saved {
   w: number;
@@ -169,20 +171,20 @@ export class AttentionKernel {
    */
   forward(dims: Dims, layouts: CoreLayouts, q: Float32Array, k: Float32Array, v: Float32Array, mask: Float32Array | null, withA: boolean, keep: boolean) {
     const {G, S, T, dp} = dims;
-    const Tp = (T + 7) & ~7;
+    const {Tp, wg} = weightsSize(dims);
     const [qs, ks] = [G * S * dp, G * T * dp];
     let saved: Saved | null = null;
     if (keep) {
-      const [w, sq, sk, sv, sz] = this.claim([G * S * Tp, qs, ks, ks, qs]);
+      const [w, sq, sk, sv, sz] = this.claim([G * wg, qs, ks, ks, qs]);
       saved = {w, q: sq, k: sk, v: sv, z: sz};
     }
-    const [rq, rk, rv, lq, lk, lv, om, lz, oA, oscr] = this.layout([q.length, k.length, v.length, keep ? 0 : qs, keep ? 0 : ks, keep ? 0 : ks, mask ? S * T : 0, keep ? 0 : qs, withA ? G * S * T : 0, dp * Tp + S * Tp]);
+    const [rq, rk, rv, lq, lk, lv, om, lz, oA, oscr] = this.layout([q.length, k.length, v.length, keep ? 0 : qs, keep ? 0 : ks, keep ? 0 : ks, mask ? S * T : 0, keep ? 0 : qs, withA ? G * S * T : 0, dp * Tp + wg]);
     const [oq, ok, ov, oz] = saved ? [saved.q, saved.k, saved.v, saved.z] : [lq, lk, lv, lz];
     this.put(rq, oq, q, layouts.q, dp, layouts.scale);
     this.put(rk, ok, k, layouts.kv, dp, 1);
     this.put(rv, ov, v, layouts.kv, dp, 1);
     if (mask) this.view(om, S * T).set(mask);
-    const [qb, kb, wb] = [S * dp * 4, T * dp * 4, S * Tp * 4]; // bytes per group
+    const [qb, kb, wb] = [S * dp * 4, T * dp * 4, wg * 4]; // bytes per group
     for (let g = 0; g < G; g++) {
       this.wasm.forward(S, T, dp, oq + g * qb, ok + g * kb, ov + g * kb, mask ? om : 0, oz + g * qb, saved ? saved.w + g * wb : 0, withA ? oA + g * S * T * 4 : 0, oscr);
     }
@@ -212,12 +214,12 @@ export class AttentionKernel {
    */
   backward(dims: Dims, layouts: CoreLayouts, saved: Saved, dz: Float32Array) {
     const {G, S, T, dp} = dims;
-    const Tp = (T + 7) & ~7;
+    const {Tp, wg} = weightsSize(dims);
     const [qs, ks] = [G * S * dp, G * T * dp];
     const kvSize = layoutSize(layouts.kv);
-    const [rdz, rdk, rdv, odz, odq, odk, odv, oscr] = this.layout([dz.length, kvSize, kvSize, qs, qs, ks, ks, dp * Tp + S * Tp]);
+    const [rdz, rdk, rdv, odz, odq, odk, odv, oscr] = this.layout([dz.length, kvSize, kvSize, qs, qs, ks, ks, dp * Tp + wg + S * dp]);
     this.put(rdz, odz, dz, layouts.q, dp, 1);
-    const [qb, kb, wb] = [S * dp * 4, T * dp * 4, S * Tp * 4]; // bytes per group
+    const [qb, kb, wb] = [S * dp * 4, T * dp * 4, wg * 4]; // bytes per group
     for (let g = 0; g < G; g++) {
       const [gq, gk] = [g * qb, g * kb];
       this.wasm.backward(S, T, dp, saved.q + gq, saved.k + gk, saved.v + gk, saved.z + gq, saved.w + g * wb, odz + gq, odq + gq, odk + gk, odv + gk, oscr);
@@ -238,6 +240,12 @@ export interface CoreLayouts {
   q: RowLayout;
   kv: RowLayout;
   scale: number;
+}
+
+/** Tp, T padded to a multiple of 8, and the floats of one group's weights: E [S,Tp] and 1/rowsum [S] padded to a multiple of 4. */
+function weightsSize({S, T}: Dims): {Tp: number; wg: number} {
+  const Tp = (T + 7) & ~7;
+  return {Tp, wg: S * Tp + ((S + 3) & ~3)};
 }
 
 /** Entries a layout spans. */

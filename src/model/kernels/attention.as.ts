@@ -1,11 +1,12 @@
 // Fused attention core, AssemblyScript compiled to WebAssembly SIMD (src/data/kernels.ts builds it;
 // src/model/fusedAttention.ts runs it). One call does one (batch, head) group, q already scaled:
-//   forward   s = q kᵀ + mask [S,T],  A = softmax(s),  z = A v [S,dp]
-//   backward  given the forward's A:  D_i = dz_i · z_i,  dA = dz vᵀ,  dS = A ⊙ (dA − D),
-//             dq = dS k,  dk = dSᵀ q,  dv = Aᵀ dz
-// Layouts are row-major float32: q, z, dz, dq [S,dp]; k, v, dk, dv [T,dp]; mask [S,T]; the weights w [S,Tp]
-// (the forward leaves A there, the backward reads it: the caller keeps w between the two calls when it
-// trains); A [S,T] (a copy for caches). dp is d_head padded to a multiple of 4 with zero columns (the caller
+//   forward   s = q kᵀ + mask [S,T],  E = exp(s − rowmax s),  r_i = 1 / Σ_j E_ij  (A = softmax(s) = r ⊙ E),
+//             z = r ⊙ (E v) [S,dp]  (no pass that normalises E)
+//   backward  given the forward's E and r:  dz' = r ⊙ dz,  D'_i = dz'_i · z_i,  dS = E ⊙ (dz' vᵀ − D')
+//             (= A ⊙ (dA − D) with dA = dz vᵀ, D_i = dz_i · z_i),  dq = dS k,  dk = dSᵀ q,  dv = Eᵀ dz' (= Aᵀ dz)
+// Layouts are row-major float32: q, z, dz, dq [S,dp]; k, v, dk, dv [T,dp]; mask [S,T]; the weights w [S·Tp + S]
+// (E [S,Tp], then r [S]: the forward leaves them there, the backward reads them; the caller keeps w between
+// the two calls when it trains); A [S,T] (a copy for caches, r ⊙ E). dp is d_head padded to a multiple of 4 with zero columns (the caller
 // pads), so every row of q, k, v is whole SIMD vectors. Tp = T rounded up to 8; the padded key columns get
 // −∞ scores and so weight 0. Products run on tiles of four rows and two vectors of columns where the shapes
 // allow (tile4x8 below).
@@ -217,8 +218,9 @@ function rowMax(s: usize, i: i32, Tp: i32): f32 {
 }
 
 /**
- * Forward pass of one group (see the header): the weights A are left in w [S,Tp] when w is not 0 (for the
- * backward pass), else in the scratch. scratch: dp·Tp + S·Tp floats.
+ * Forward pass of one group (see the header). The weights are kept unnormalised, E = exp(s − rowmax) [S,Tp],
+ * followed by r = 1/rowsum(E) [S] (A = r ⊙ E, z = r ⊙ (E v)): in w [S·Tp + S] when w is not 0 (for the
+ * backward pass), else in the scratch. scratch: dp·Tp + S·Tp + S floats.
  */
 export function forward(
   S: i32, T: i32, dp: i32,
@@ -228,20 +230,34 @@ export function forward(
   const Tp = (T + 7) & ~7;
   const kT = scratch;
   const s = w ? w : at(kT, dp * Tp);
+  const r = at(s, S * Tp);
   transposeInto(k, T, dp, Tp, kT);
   productWide(q, kT, S, dp, Tp, s);
   maskScores(s, mask, S, T, Tp);
-  for (let i = 0; i < S; i++) {
-    const m = rowMax(s, i, Tp);
-    const l = expRow(s, i, Tp, m);
-    const inv = f32x4.splat(1 / l);
-    for (let j = 0; j < Tp; j += 4) v128.store(at(s, i * Tp + j), f32x4.mul(v128.load(at(s, i * Tp + j)), inv));
-  }
+  for (let i = 0; i < S; i++) store<f32>(at(r, i), 1 / expRow(s, i, Tp, rowMax(s, i, Tp)));
   productThin(s, v, S, T, Tp, dp, z);
-  if (A) for (let i = 0; i < S; i++) memory.copy(at(A, i * T), at(s, i * Tp), (<usize>T) << 2);
+  scaleRows(z, r, S, dp);
+  if (A) {
+    for (let i = 0; i < S; i++) {
+      const ri = load<f32>(at(r, i));
+      for (let j = 0; j < T; j++) store<f32>(at(A, i * T + j), load<f32>(at(s, i * Tp + j)) * ri);
+    }
+  }
 }
 
-/** Backward pass of one group (see the header), w the forward's weights [S,Tp]. scratch: dp·Tp + S·Tp floats. dq, dk, dv are overwritten. */
+/** Row i of x [S,dp] times r_i (r [S]), in place. */
+function scaleRows(x: usize, r: usize, S: i32, dp: i32): void {
+  for (let i = 0; i < S; i++) {
+    const ri = v128.load32_splat(at(r, i));
+    for (let c = 0; c < dp; c += 4) v128.store(at(x, i * dp + c), f32x4.mul(v128.load(at(x, i * dp + c)), ri));
+  }
+}
+
+/**
+ * Backward pass of one group (see the header), w the forward's E [S,Tp] and r [S]. With dz' = r ⊙ dz, the
+ * rows scaled (A = r ⊙ E): dS = E ⊙ (dz' vᵀ − D'), D'_i = dz'_i · z_i, and dv = Eᵀ dz'.
+ * scratch: dp·Tp + S·Tp + S·dp + S floats. dq, dk, dv are overwritten.
+ */
 export function backward(
   S: i32, T: i32, dp: i32,
   q: usize, k: usize, v: usize, z: usize, w: usize, dz: usize,
@@ -250,21 +266,32 @@ export function backward(
   const Tp = (T + 7) & ~7;
   const vT = scratch;
   const dS = at(vT, dp * Tp);
+  const dzr = at(dS, S * Tp);
+  const D = at(dzr, S * dp);
+  const r = at(w, S * Tp);
   transposeInto(v, T, dp, Tp, vT);
-  // dS = A ⊙ (dz vᵀ − D),  D_i = dz_i · z_i  (= Σ_j dA_ij A_ij)
-  productWide(dz, vT, S, dp, Tp, dS);
   for (let i = 0; i < S; i++) {
+    const ri = v128.load32_splat(at(r, i));
     let Dv = f32x4.splat(0);
-    for (let c = 0; c < dp; c += 4) Dv = f32x4.add(Dv, f32x4.mul(v128.load(at(dz, i * dp + c)), v128.load(at(z, i * dp + c))));
-    const D = f32x4.splat(hsum(Dv));
+    for (let c = 0; c < dp; c += 4) {
+      const x = f32x4.mul(v128.load(at(dz, i * dp + c)), ri);
+      v128.store(at(dzr, i * dp + c), x);
+      Dv = f32x4.add(Dv, f32x4.mul(x, v128.load(at(z, i * dp + c))));
+    }
+    store<f32>(at(D, i), hsum(Dv));
+  }
+  productWide(dzr, vT, S, dp, Tp, dS);
+  for (let i = 0; i < S; i++) {
+    // dS = E ⊙ (dz' vᵀ − D')
+    const Dr = v128.load32_splat(at(D, i));
     for (let j = 0; j < Tp; j += 4) {
       const p = at(dS, i * Tp + j);
-      v128.store(p, f32x4.mul(v128.load(at(w, i * Tp + j)), f32x4.sub(v128.load(p), D)));
+      v128.store(p, f32x4.mul(v128.load(at(w, i * Tp + j)), f32x4.sub(v128.load(p), Dr)));
     }
   }
   productThin(dS, k, S, T, Tp, dp, dq);
   productThinT(dS, q, S, T, Tp, dp, dk);
-  productThinT(w, dz, S, T, Tp, dp, dv);
+  productThinT(w, dzr, S, T, Tp, dp, dv);
 }
 
 // Operands arrive in the layout the layer made them in (fusedAttention.ts, RowLayout): channel c of row
