@@ -1,6 +1,6 @@
-// The kernel's weight-gradient product (productTN in src/model/kernels/attention.as.ts, through
-// AttentionKernel.productTN), which matMul2d's gradient takes for aᵀ·dy whenever the kernel is installed,
-// against a float64 nested-loop reference and against TF.js's own product, at the shapes training runs: the
+// The kernel's products (productTN and productNN in src/model/kernels/attention.as.ts, through
+// AttentionKernel), which matMul2d takes for a·b, dy·bᵀ and the weight gradient aᵀ·dy whenever the kernel is
+// installed, against a float64 nested-loop reference and against TF.js's own product, at the shapes training runs: the
 // tiny and full presets' projections and MLP ([B·N, D]ᵀ·[B·N, D], [B·N, D]ᵀ·[B·N, d_mlp] and back), IHA's α
 // mixes and R collapse at the full preset ([B·N·d, H]ᵀ·[B·N·d, H·P] and back), Talking Heads' mixes
 // ([B·N², H]ᵀ·[B·N², H]), and an odd size (rows not a multiple of the block, columns not of 8).
@@ -44,7 +44,7 @@ const CASES: {name: string; M: number; K: number; N: number}[] = [
   {name: "full IHA α mix", M: fullT * d, K: H, N: H * P},
   {name: "full IHA R collapse", M: fullT * d, K: H * P, N: H},
   {name: "full Talking Heads mix", M: FULL.train.batch_size * FULL.task.m ** 4, K: H, N: H},
-  {name: "odd: 300 rows, 12 columns", M: 300, K: 4, N: 12},
+  {name: "odd: 301 rows, 12 columns", M: 301, K: 4, N: 12},
 ];
 
 describe("the kernel's weight-gradient product aᵀ·dy", () => {
@@ -65,6 +65,29 @@ describe("the kernel's weight-gradient product aᵀ·dy", () => {
       const theirs = tf.grads((u: tf.Tensor, w: tf.Tensor) => tf.matMul(u as tf.Tensor2D, w as tf.Tensor2D).mul(dy).sum() as tf.Scalar)([x, W]);
       for (let i = 0; i < 2; i++) expect(relErr(ours[i].dataSync(), theirs[i].dataSync()), ["da", "dW"][i]).toBeLessThan(1e-6);
       tf.dispose([x, W, dy, ...ours, ...theirs]);
+    });
+  }
+});
+
+describe("the kernel's product a·b (and dy·bᵀ)", () => {
+  for (const {name, M, K, N} of CASES) {
+    it(`${name}, [${M}, ${K}]·[${K}, ${N}] and [${M}, ${N}]·[${K}, ${N}]ᵀ: within 1e-6 of float64 and no further from it than TF.js's product`, async () => {
+      const kernel = new AttentionKernel(await kernelBytes());
+      const [a, b, dy] = [random(M * K, K * 13 + N), random(K * N, N * 7 + K), random(M * N, N * 3 + K)];
+      const got = kernel.productNN(a, b, M, K, N).slice(); // [M,N]
+      const ref = new Float64Array(M * N);
+      for (let m = 0; m < M; m++) for (let k = 0; k < K; k++) for (let n = 0; n < N; n++) ref[m * N + n] += a[m * K + k] * b[k * N + n];
+      const tfProduct = tf.tidy(() => tf.matMul(tf.tensor2d(a, [M, K]), tf.tensor2d(b, [K, N])).dataSync());
+      expect(relErr(got, ref), "a·b vs float64").toBeLessThan(1e-6);
+      expect(relErr(got, ref), "a·b vs float64, against TF.js's error").toBeLessThan(Math.max(1.5 * relErr(tfProduct, ref), 1e-7));
+      if (K % 4 === 0) {
+        const gotT = kernel.productNN(dy, b, M, N, K, true).slice(); // [M,K] = dy·bᵀ
+        const refT = new Float64Array(M * K);
+        for (let m = 0; m < M; m++) for (let k = 0; k < K; k++) for (let n = 0; n < N; n++) refT[m * K + k] += dy[m * N + n] * b[k * N + n];
+        const tfT = tf.tidy(() => tf.matMul(tf.tensor2d(dy, [M, N]), tf.tensor2d(b, [K, N]).transpose()).dataSync());
+        expect(relErr(gotT, refT), "dy·bᵀ vs float64").toBeLessThan(1e-6);
+        expect(relErr(gotT, refT), "dy·bᵀ vs float64, against TF.js's error").toBeLessThan(Math.max(1.5 * relErr(tfT, refT), 1e-7));
+      }
     });
   }
 });

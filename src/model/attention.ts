@@ -8,24 +8,27 @@ import {floats, tensorOf} from "./tensorData.js";
 import type {SharedShape} from "./config.js";
 
 /**
- * a [M,K] · b [K,N] → [M,N] with a gradient that transposes explicitly:
- * da = dy · bᵀ, db = aᵀ · dy. TF.js's own matMul gradient uses the transposeA/transposeB flags, which
- * the wasm backend runs about 10× slower than a Transpose followed by a plain product (measured on
- * [2304,256]ᵀ·[2304,64]: 38 ms vs 3.5 ms). The weight gradient aᵀ·dy runs on the fused attention kernel
- * when one is installed (productTN: no transpose, and no repacking of dy, which XNNPACK does for a fresh
- * right-hand operand: 11 ms for IHA's [18432,64] dy, 1.0 ms on the kernel, copies included); otherwise it
- * transposes the thinner of a [M,K] and dy [M,N] (the wasm Transpose is slow). With one or two columns on
+ * a [M,K] · b [K,N] → [M,N] with the gradient da = dy · bᵀ, db = aᵀ · dy. With the fused attention kernel
+ * installed, the three products run on its register tiles (productNN, productTN: the same sums as XNNPACK's
+ * in the same order, equal bits in the tests, 10–20% faster at these shapes with the copies); the product and
+ * da need N, K multiples of 4. Otherwise TF.js's products with explicit transposes: TF.js's own matMul
+ * gradient uses the transposeA/transposeB flags, which the wasm backend runs about 10× slower than a
+ * Transpose followed by a plain product (measured on [2304,256]ᵀ·[2304,64]: 38 ms vs 3.5 ms). On the kernel
+ * the weight gradient aᵀ·dy needs no transpose and no repacking of dy, which XNNPACK does for a fresh
+ * right-hand operand (11 ms for IHA's [18432,64] dy, 1.0 ms on the kernel, copies included); without it, the
+ * thinner of a [M,K] and dy [M,N] is transposed (the wasm Transpose is slow). With one or two columns on
  * either side it is summed on the host (thinProductTN). Used for every 2-D product in the trained path.
  */
 export const matMul2d = tf.customGrad(((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
   const [a, b, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.GradSaveFunc];
   save([a, b]);
+  const [M, K] = a.shape;
+  const N = b.shape[1];
   return {
-    value: tf.matMul(a, b), // [M,N]
+    value: kernel && N % 4 === 0 ? tensorOf(kernel.productNN(floats(a), floats(b), M, K, N), [M, N]) : tf.matMul(a, b), // [M,N]
     gradFunc: (dy: tf.Tensor2D, saved: tf.Tensor[]) => {
       const [sa, sb] = saved as [tf.Tensor2D, tf.Tensor2D];
-      const da = tf.matMul(dy, sb.transpose()); // [M,N]·[N,K] → [M,K]
-      const [K, N] = sb.shape;
+      const da = kernel && K % 4 === 0 ? tensorOf(kernel.productNN(floats(dy), floats(sb), M, N, K, true), [M, K]) : tf.matMul(dy, sb.transpose()); // [M,N]·[N,K] → [M,K]
       const db =
         Math.min(K, N) <= 2
           ? thinProductTN(sa, dy) // on the host: XNNPACK would repack the wide operand for two columns' worth of work

@@ -19,6 +19,7 @@ interface KernelExports {
   gather(x: number, rows: number, ...layout: number[]): void;
   scatter(rows: number, x: number, ...layout: number[]): void;
   productTN(a: number, b: number, M: number, K: number, N: number, out: number): void;
+  productNN(a: number, b: number, M: number, K: number, N: number, out: number): void;
 }
 
 /** Shapes of one call: G groups, S queries, T keys, d = d_head, dp = d rounded up to 4. */
@@ -93,7 +94,7 @@ export class AttentionKernel {
   constructor(bytes: Uint8Array<ArrayBuffer>) {
     const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {env: {abort: () => { throw new Error("attention kernel aborted"); }}});
     this.wasm = instance.exports as unknown as KernelExports;
-    for (const name of ["memory", "heapBase", "forward", "backward", "gather", "scatter", "productTN"]) {
+    for (const name of ["memory", "heapBase", "forward", "backward", "gather", "scatter", "productTN", "productNN"]) {
       if (!(name in instance.exports)) throw new Error(`this WebAssembly module is not the attention kernel: it has no "${name}" export`);
     }
     this.base = (this.wasm.heapBase() + 15) & ~15;
@@ -206,6 +207,20 @@ export class AttentionKernel {
     this.view(ob, M * N).set(b);
     this.wasm.productTN(oa, ob, M, K, N, out);
     return this.view(out, K * N);
+  }
+
+  /**
+   * a · b [M,N] for a [M,K] and b [K,N] (row-major data; N a multiple of 4), or a · bᵀ for b [N,K] when
+   * `transposeB`: a view of the kernel's memory, valid until its next call.
+   */
+  productNN(a: Float32Array, b: Float32Array, M: number, K: number, N: number, transposeB = false): Float32Array {
+    const [oa, ob, out] = this.layout([M * K, K * N, M * N]);
+    this.view(oa, M * K).set(a);
+    const bv = this.view(ob, K * N);
+    if (transposeB) for (let k = 0; k < K; k++) for (let n = 0; n < N; n++) bv[k * N + n] = b[n * K + k];
+    else bv.set(b);
+    this.wasm.productNN(oa, ob, M, K, N, out);
+    return this.view(out, M * N);
   }
 
   /**

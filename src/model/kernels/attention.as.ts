@@ -358,3 +358,19 @@ export function productTN(a: usize, b: usize, M: i32, K: i32, N: i32, out: usize
     }
   }
 }
+
+/**
+ * out [M,N] = a [M,K] · b [K,N] row-major, N a multiple of 4: a product of the layers (projections, mixes,
+ * MLP) on the same register tiles as the attention's, four rows of a against 8 (or 4) columns of b at a time.
+ */
+export function productNN(a: usize, b: usize, M: i32, K: i32, N: i32, out: usize): void {
+  const rowA = (<usize>K) << 2;
+  const rowB = (<usize>N) << 2;
+  let i = 0;
+  for (; i + 4 <= M; i += 4) {
+    let j = 0;
+    if ((N & 7) == 0) for (; j < N; j += 8) tile4x8(at(a, i * K), rowA, 4, at(b, j), rowB, K, at(out, i * N + j), rowB);
+    for (; j < N; j += 4) tile4x4(at(a, i * K), rowA, 4, at(b, j), rowB, K, at(out, i * N + j), rowB);
+  }
+  for (; i < M; i++) for (let j = 0; j < N; j += 4) tile1x4(at(a, i * K), 4, at(b, j), rowB, K, at(out, i * N + j));
+}
