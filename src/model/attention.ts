@@ -167,6 +167,11 @@ export function setAttentionKernel(k: AttentionKernel | null): void {
   kernel = k;
 }
 
+/** The installed kernel, or null (for the other products it runs: effective.ts). */
+export function attentionKernel(): AttentionKernel | null {
+  return kernel;
+}
+
 /** The three ways to run the attention core (see above). */
 export type CoreMode = "fused" | "perGroup" | "batched";
 

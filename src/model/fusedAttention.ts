@@ -20,6 +20,7 @@ interface KernelExports {
   scatter(rows: number, x: number, ...layout: number[]): void;
   productTN(a: number, b: number, M: number, K: number, N: number, out: number): void;
   productNN(a: number, b: number, M: number, K: number, N: number, out: number): void;
+  ihaContributions(A: number, V: number, R: number, H: number, N: number, P: number, d: number, Y: number, out: number): void;
 }
 
 /** Shapes of one call: G groups, S queries, T keys, d = d_head, dp = d rounded up to 4. */
@@ -94,7 +95,7 @@ export class AttentionKernel {
   constructor(bytes: Uint8Array<ArrayBuffer>) {
     const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {env: {abort: () => { throw new Error("attention kernel aborted"); }}});
     this.wasm = instance.exports as unknown as KernelExports;
-    for (const name of ["memory", "heapBase", "forward", "backward", "gather", "scatter", "productTN", "productNN"]) {
+    for (const name of ["memory", "heapBase", "forward", "backward", "gather", "scatter", "productTN", "productNN", "ihaContributions"]) {
       if (!(name in instance.exports)) throw new Error(`this WebAssembly module is not the attention kernel: it has no "${name}" export`);
     }
     this.base = (this.wasm.heapBase() + 15) & ~15;
@@ -224,6 +225,26 @@ export class AttentionKernel {
   }
 
   /**
+   * IHA's contributions c [b,H,N,N,d] (effective.ts) from the pseudo pattern Ā [b,H,NP,NP], the pseudo values
+   * Ṽ [b,H,NP,d] and R [H, H·P], one sample at a time; H, P and d multiples of 4 (ihaContributionsFit).
+   */
+  ihaContributions(A: Float32Array, V: Float32Array, R: Float32Array, b: number, H: number, N: number, P: number, d: number): Float32Array {
+    if (!ihaContributionsFit(H, P, d)) throw new Error(`ihaContributions needs H, P and d_head multiples of 4, got ${H}, ${P}, ${d}`);
+    const NP = N * P;
+    const [a, v, sa] = [H * NP * NP, H * NP * d, H * N * N * d]; // floats per sample: Ā, Ṽ, c
+    const [oA, oV, oR, oY, oOut] = this.layout([a, v, R.length, H * P * d, sa]);
+    this.view(oR, R.length).set(R);
+    const result = new Float32Array(b * sa); // [b,H,N,N,d]
+    for (let s = 0; s < b; s++) {
+      this.view(oA, a).set(A.subarray(s * a, (s + 1) * a));
+      this.view(oV, v).set(V.subarray(s * v, (s + 1) * v));
+      this.wasm.ihaContributions(oA, oV, oR, H, N, P, d, oY, oOut);
+      result.set(this.view(oOut, sa), s * sa);
+    }
+    return result;
+  }
+
+  /**
    * Gradients of z with respect to q, k, v (each in its layout; views of the kernel's memory, valid until its
    * next call) given dz (q's layout) and the forward's slot, which is then freed (use it once).
    */
@@ -248,6 +269,11 @@ export class AttentionKernel {
     this.release(saved.w);
     return grads;
   }
+}
+
+/** Whether the kernel's ihaContributions takes these sizes (its register tiles need multiples of 4). */
+export function ihaContributionsFit(H: number, P: number, d: number): boolean {
+  return H % 4 === 0 && P % 4 === 0 && d % 4 === 0;
 }
 
 /** Where the core reads q (and writes z) and where it reads k and v, and the logit scale applied to q. */

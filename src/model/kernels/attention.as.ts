@@ -374,3 +374,38 @@ export function productNN(a: usize, b: usize, M: i32, K: i32, N: i32, out: usize
   }
   for (; i < M; i++) for (let j = 0; j < N; j += 4) tile1x4(at(a, i * K), 4, at(b, j), rowB, K, at(out, i * N + j));
 }
+
+/**
+ * IHA's per-key-token contributions of one sample (effective.ts): for head h, query token n, key token k,
+ *   Y[h', p, :] = Σ_q Ā[h', n·P + p, k·P + q] Ṽ[h', k·P + q, :]      (each source head's pseudo-query p, key copies summed)
+ *   out[h, n, k, :] = Σ_{h',p} R[h, h'·P + p] Y[h', p, :]             (the collapse)
+ * A = Ā [H, NP, NP], V = Ṽ [H, NP, d], R [H, H·P], out [H, N, N, d], Y a scratch of H·P·d floats. H and P
+ * multiples of 4, d of 4 (8: the wide tile). Both sums run in the order of TF.js's batched products.
+ */
+export function ihaContributions(A: usize, V: usize, R: usize, H: i32, N: i32, P: i32, d: i32, Y: usize, out: usize): void {
+  const NP = N * P;
+  const HP = H * P;
+  const rowA = (<usize>NP) << 2;
+  const rowV = (<usize>d) << 2;
+  const rowR = (<usize>HP) << 2;
+  const rowOut = (<usize>(N * N * d)) << 2; // from head h to h + 1
+  for (let n = 0; n < N; n++) {
+    for (let k = 0; k < N; k++) {
+      for (let g = 0; g < H; g++) {
+        const v = at(V, (g * NP + k * P) * d);
+        for (let p = 0; p < P; p += 4) {
+          const a = at(A, (g * NP + n * P + p) * NP + k * P);
+          const y = at(Y, (g * P + p) * d);
+          let c = 0;
+          if (d == 8) tile4x8(a, rowA, 4, v, rowV, P, y, rowV);
+          else for (; c < d; c += 4) tile4x4(a, rowA, 4, at(v, c), rowV, P, at(y, c), rowV);
+        }
+      }
+      for (let h = 0; h < H; h += 4) {
+        const o = at(out, ((h * N + n) * N + k) * d);
+        if (d == 8) tile4x8(at(R, h * HP), rowR, 4, Y, rowV, HP, o, rowOut);
+        else for (let c = 0; c < d; c += 4) tile4x4(at(R, h * HP), rowR, 4, at(Y, c), rowV, HP, at(o, c), rowOut);
+      }
+    }
+  }
+}
