@@ -21,6 +21,8 @@ interface KernelExports {
   productTN(a: number, b: number, M: number, K: number, N: number, out: number): void;
   productNN(a: number, b: number, M: number, K: number, N: number, out: number): void;
   ihaContributions(A: number, V: number, R: number, H: number, N: number, P: number, d: number, Y: number, out: number): void;
+  layerNormForward(x: number, w: number, b: number, M: number, D: number, eps: number, y: number, xhat: number, sd: number): void;
+  layerNormBackward(dy: number, xhat: number, sd: number, w: number, M: number, D: number, dx: number): void;
 }
 
 /** Shapes of one call: G groups, S queries, T keys, d = d_head, dp = d rounded up to 4. */
@@ -95,7 +97,7 @@ export class AttentionKernel {
   constructor(bytes: Uint8Array<ArrayBuffer>) {
     const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {env: {abort: () => { throw new Error("attention kernel aborted"); }}});
     this.wasm = instance.exports as unknown as KernelExports;
-    for (const name of ["memory", "heapBase", "forward", "backward", "gather", "scatter", "productTN", "productNN", "ihaContributions"]) {
+    for (const name of ["memory", "heapBase", "forward", "backward", "gather", "scatter", "productTN", "productNN", "ihaContributions", "layerNormForward", "layerNormBackward"]) {
       if (!(name in instance.exports)) throw new Error(`this WebAssembly module is not the attention kernel: it has no "${name}" export`);
     }
     this.base = (this.wasm.heapBase() + 15) & ~15;
@@ -222,6 +224,30 @@ export class AttentionKernel {
     else bv.set(b);
     this.wasm.productNN(oa, ob, M, K, N, out);
     return this.view(out, M * N);
+  }
+
+  /**
+   * LayerNorm of M rows of D floats (D a multiple of 4): y and x̂ [M,D], s = √(σ² + ε) [M], as views of the
+   * kernel's memory, valid until its next call.
+   */
+  layerNormForward(x: Float32Array, w: Float32Array, b: Float32Array, M: number, D: number, eps: number) {
+    const [ox, ow, ob, oy, oh, os] = this.layout([M * D, D, D, M * D, M * D, M]);
+    this.view(ox, M * D).set(x);
+    this.view(ow, D).set(w);
+    this.view(ob, D).set(b);
+    this.wasm.layerNormForward(ox, ow, ob, M, D, eps, oy, oh, os);
+    return {y: this.view(oy, M * D), xhat: this.view(oh, M * D), sd: this.view(os, M)};
+  }
+
+  /** LayerNorm's dx [M,D] from dy, x̂ [M,D], s [M] and w [D]: a view of the kernel's memory, valid until its next call. */
+  layerNormBackward(dy: Float32Array, xhat: Float32Array, sd: Float32Array, w: Float32Array, M: number, D: number): Float32Array {
+    const [ody, oh, os, ow, odx] = this.layout([M * D, M * D, M, D, M * D]);
+    this.view(ody, M * D).set(dy);
+    this.view(oh, M * D).set(xhat);
+    this.view(os, M).set(sd);
+    this.view(ow, D).set(w);
+    this.wasm.layerNormBackward(ody, oh, os, ow, M, D, odx);
+    return this.view(odx, M * D);
   }
 
   /**

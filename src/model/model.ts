@@ -2,8 +2,9 @@
 // per cell. forward() is used for training (no cache); runWithCache() returns every hooked activation.
 import * as tf from "@tensorflow/tfjs";
 import {LN_EPS, seqLen, validateConfig, type ModelConfig} from "./config.js";
-import {addBias, scaleShift} from "./hostSums.js";
-import {matMul2d, type AttentionFn, type AttnContext, type Cache} from "./attention.js";
+import {addBias, columnSums, scaleShift} from "./hostSums.js";
+import {attentionKernel, matMul2d, type AttentionFn, type AttnContext, type Cache} from "./attention.js";
+import {floats, tensorOf} from "./tensorData.js";
 import {mhaAttention} from "./mha.js";
 import {talkingHeadsAttention} from "./talkingHeads.js";
 import {ihaAttention} from "./iha.js";
@@ -58,8 +59,37 @@ const meanLast = tf.customGrad(((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
   };
 }) as Parameters<typeof tf.customGrad>[0]) as (x: tf.Tensor) => tf.Tensor;
 
-/** LayerNorm over the last axis: (x − μ) / √(σ² + ε) · w + b, biased variance, ε = LN_EPS. */
+/**
+ * The same LayerNorm on the fused kernel, forward and backward each one pass over the rows (TF.js runs about
+ * a dozen ops for it, each a pass and a dispatch): x̂ and s = √(σ² + ε) are saved for the gradient,
+ * dx = (g − mean(g) − x̂ ⊙ mean(g ⊙ x̂)) / s with g = dy ⊙ w; dw and db are column sums on the host, as scaleShift's.
+ */
+const layerNormOnKernel = tf.customGrad(((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+  const [x, w, b, save] = args as [tf.Tensor, tf.Tensor, tf.Tensor, tf.GradSaveFunc];
+  const kernel = attentionKernel()!;
+  const D = x.shape[x.rank - 1];
+  const M = x.size / D;
+  const out = kernel.layerNormForward(floats(x), floats(w), floats(b), M, D, LN_EPS);
+  const xhat = tensorOf(out.xhat, [M, D]); // [M,D]
+  const sd = tensorOf(out.sd, [M]); // [M]
+  const y = tensorOf(out.y, x.shape); // x's shape
+  save([xhat, sd, w]);
+  return {
+    value: y,
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const [sx, ss, sw] = saved;
+      const dx = tensorOf(kernel.layerNormBackward(floats(dy), floats(sx), floats(ss), floats(sw), M, D), x.shape); // x's shape
+      return [dx, columnSums(dy, sw.shape, sx), columnSums(dy, b.shape)];
+    },
+  };
+}) as Parameters<typeof tf.customGrad>[0]) as (x: tf.Tensor, w: tf.Tensor, b: tf.Tensor) => tf.Tensor;
+
+/**
+ * LayerNorm over the last axis: (x − μ) / √(σ² + ε) · w + b, biased variance, ε = LN_EPS. On the fused kernel
+ * when one is installed (and d_model is a multiple of 4); the TF.js ops below otherwise.
+ */
 export function layerNorm(x: tf.Tensor3D, w: tf.Tensor, b: tf.Tensor): tf.Tensor3D {
+  if (attentionKernel() && x.shape[2] % 4 === 0) return layerNormOnKernel(x, w, b) as tf.Tensor3D; // [B,N,D]
   const mu = meanLast(x); // [B,N,1]
   const centered = x.sub(mu); // [B,N,D]
   const variance = meanLast(centered.square()); // [B,N,1]

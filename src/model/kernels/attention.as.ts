@@ -409,3 +409,54 @@ export function ihaContributions(A: usize, V: usize, R: usize, H: i32, N: i32, P
     }
   }
 }
+
+// LayerNorm over rows of D floats (D a multiple of 4), model.ts's formula:
+//   μ = Σ x / D,  c = x − μ,  s = √(Σ c² / D + ε),  x̂ = c / s,  y = x̂ ⊙ w + b
+//   backward  g = dy ⊙ w,  dx = (g − mean(g) − x̂ ⊙ mean(g ⊙ x̂)) / s   (dw, db: column sums, on the host)
+
+/** Forward pass of M rows: y and x̂ [M,D], s [M]. */
+export function layerNormForward(x: usize, w: usize, b: usize, M: i32, D: i32, eps: f32, y: usize, xhat: usize, sd: usize): void {
+  const invD: f32 = 1 / <f32>D;
+  for (let m = 0; m < M; m++) {
+    const row = m * D;
+    let acc = f32x4.splat(0);
+    for (let c = 0; c < D; c += 4) acc = f32x4.add(acc, v128.load(at(x, row + c)));
+    const mu = f32x4.splat(hsum(acc) / <f32>D);
+    acc = f32x4.splat(0);
+    for (let c = 0; c < D; c += 4) {
+      const e = f32x4.sub(v128.load(at(x, row + c)), mu);
+      acc = f32x4.add(acc, f32x4.mul(e, e));
+    }
+    const s = sqrt<f32>(hsum(acc) * invD + eps);
+    store<f32>(at(sd, m), s);
+    const sv = f32x4.splat(s);
+    for (let c = 0; c < D; c += 4) {
+      const h = f32x4.div(f32x4.sub(v128.load(at(x, row + c)), mu), sv);
+      v128.store(at(xhat, row + c), h);
+      v128.store(at(y, row + c), f32x4.add(f32x4.mul(h, v128.load(at(w, c))), v128.load(at(b, c))));
+    }
+  }
+}
+
+/** Backward pass of M rows: dx [M,D] from dy, x̂ [M,D], s [M] and w [D]. */
+export function layerNormBackward(dy: usize, xhat: usize, sd: usize, w: usize, M: i32, D: i32, dx: usize): void {
+  const invD: f32 = 1 / <f32>D;
+  for (let m = 0; m < M; m++) {
+    const row = m * D;
+    let sg = f32x4.splat(0);
+    let sgx = f32x4.splat(0);
+    for (let c = 0; c < D; c += 4) {
+      const g = f32x4.mul(v128.load(at(dy, row + c)), v128.load(at(w, c)));
+      sg = f32x4.add(sg, g);
+      sgx = f32x4.add(sgx, f32x4.mul(g, v128.load(at(xhat, row + c))));
+    }
+    const mg = f32x4.splat(hsum(sg) * invD);
+    const mgx = f32x4.splat(hsum(sgx) * invD);
+    const sv = f32x4.splat(load<f32>(at(sd, m)));
+    for (let c = 0; c < D; c += 4) {
+      const g = f32x4.mul(v128.load(at(dy, row + c)), v128.load(at(w, c)));
+      const t = f32x4.sub(f32x4.sub(g, mg), f32x4.mul(v128.load(at(xhat, row + c)), mgx));
+      v128.store(at(dx, row + c), f32x4.div(t, sv));
+    }
+  }
+}
