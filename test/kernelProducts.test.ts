@@ -7,7 +7,8 @@
 import * as tf from "@tensorflow/tfjs";
 import {describe, expect, it} from "vitest";
 import {kernelBytes} from "../src/data/kernels.js";
-import {matMul2d} from "../src/model/attention.js";
+import {linear, matMul2d} from "../src/model/attention.js";
+import {columnSums} from "../src/model/hostSums.js";
 import {FULL, TINY} from "../src/model/config.js";
 import {AttentionKernel} from "../src/model/fusedAttention.js";
 import {mulberry32, normal} from "../src/model/prng.js";
@@ -49,7 +50,7 @@ const CASES: {name: string; M: number; K: number; N: number}[] = [
 
 describe("the kernel's weight-gradient product aᵀ·dy", () => {
   for (const {name, M, K, N} of CASES) {
-    it(`${name}, [${M}, ${K}]ᵀ·[${M}, ${N}]: within 1e-6 of float64 and no further from it than TF.js's product; matMul2d's gradients equal TF.js's to 1e-6`, async () => {
+    it(`${name}, [${M}, ${K}]ᵀ·[${M}, ${N}]: within 1e-6 of float64 and no further from it than TF.js's product; matMul2d's and linear's gradients equal TF.js's to 1e-6`, async () => {
       const kernel = new AttentionKernel(await kernelBytes());
       const [a, b] = [random(M * K, K * 31 + N), random(M * N, N * 17 + K)];
       const got = kernel.productTN(a, b, M, K, N).slice(); // [K,N]
@@ -64,12 +65,21 @@ describe("the kernel's weight-gradient product aᵀ·dy", () => {
       const ours = tf.grads((u: tf.Tensor, w: tf.Tensor) => matMul2d(u, w).mul(dy).sum() as tf.Scalar)([x, W]);
       const theirs = tf.grads((u: tf.Tensor, w: tf.Tensor) => tf.matMul(u as tf.Tensor2D, w as tf.Tensor2D).mul(dy).sum() as tf.Scalar)([x, W]);
       for (let i = 0; i < 2; i++) expect(relErr(ours[i].dataSync(), theirs[i].dataSync()), ["da", "dW"][i]).toBeLessThan(1e-6);
-      tf.dispose([x, W, dy, ...ours, ...theirs]);
+      // linear: the product and a bias in one op, against TF.js's product and add
+      const bias = tf.tensor1d(random(N, 6));
+      const lin = tf.grads((u: tf.Tensor, w: tf.Tensor, c: tf.Tensor) => linear(u, w, c).mul(dy).sum() as tf.Scalar)([x, W, bias]);
+      const plain = tf.grads((u: tf.Tensor, w: tf.Tensor, c: tf.Tensor) => tf.matMul(u as tf.Tensor2D, w as tf.Tensor2D).add(c).mul(dy).sum() as tf.Scalar)([x, W, bias]);
+      const [yl, yp] = tf.tidy(() => [linear(x, W, bias).dataSync(), tf.matMul(x, W).add(bias).dataSync()]);
+      expect(relErr(yl, yp), "linear's value").toBeLessThan(1e-6);
+      for (let i = 0; i < 2; i++) expect(relErr(lin[i].dataSync(), plain[i].dataSync()), `linear's ${["da", "dW"][i]}`).toBeLessThan(1e-6);
+      // dbias: float64 sums rounded once, as hostSums.columnSums (TF.js's float32 Sum drifts further at these M)
+      expect(Array.from(lin[2].dataSync()), "linear's dbias").toEqual(Array.from(tf.tidy(() => columnSums(dy, [N]).dataSync())));
+      tf.dispose([x, W, dy, bias, ...ours, ...theirs, ...lin, ...plain]);
     });
   }
 });
 
-describe("the kernel's product a·b (and dy·bᵀ)", () => {
+describe("the kernel's product a·b, and dy·bᵀ, aᵀ·dy and Σ dy in one call (productGrads)", () => {
   for (const {name, M, K, N} of CASES) {
     it(`${name}, [${M}, ${K}]·[${K}, ${N}] and [${M}, ${N}]·[${K}, ${N}]ᵀ: within 1e-6 of float64 and no further from it than TF.js's product`, async () => {
       const kernel = new AttentionKernel(await kernelBytes());
@@ -81,7 +91,14 @@ describe("the kernel's product a·b (and dy·bᵀ)", () => {
       expect(relErr(got, ref), "a·b vs float64").toBeLessThan(1e-6);
       expect(relErr(got, ref), "a·b vs float64, against TF.js's error").toBeLessThan(Math.max(1.5 * relErr(tfProduct, ref), 1e-7));
       if (K % 4 === 0) {
-        const gotT = kernel.productNN(dy, b, M, N, K, true).slice(); // [M,K] = dy·bᵀ
+        const grads = kernel.productGrads(a, b, dy, M, K, N, true);
+        const gotT = grads.da.slice(); // [M,K] = dy·bᵀ
+        const dbias = grads.dbias!.slice(); // [N]
+        const db = grads.db.slice();
+        expect(Array.from(db), "aᵀ·dy of productGrads = productTN (tested above)").toEqual(Array.from(kernel.productTN(a, dy, M, K, N)));
+        const colRef = new Float64Array(N);
+        for (let m = 0; m < M; m++) for (let n = 0; n < N; n++) colRef[n] += dy[m * N + n];
+        for (let n = 0; n < N; n++) expect(Math.abs(dbias[n] - colRef[n]), `Σ dy[${n}], float64 rounded once`).toBeLessThanOrEqual(1.2e-7 * Math.abs(colRef[n]) + 1e-30);
         const refT = new Float64Array(M * K);
         for (let m = 0; m < M; m++) for (let k = 0; k < K; k++) for (let n = 0; n < N; n++) refT[m * K + k] += dy[m * N + n] * b[k * N + n];
         const tfT = tf.tidy(() => tf.matMul(tf.tensor2d(dy, [M, N]), tf.tensor2d(b, [K, N]).transpose()).dataSync());

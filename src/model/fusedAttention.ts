@@ -19,7 +19,8 @@ interface KernelExports {
   gather(x: number, rows: number, ...layout: number[]): void;
   scatter(rows: number, x: number, ...layout: number[]): void;
   productTN(a: number, b: number, M: number, K: number, N: number, out: number): void;
-  productNN(a: number, b: number, M: number, K: number, N: number, out: number): void;
+  productNN(a: number, b: number, M: number, K: number, N: number, bias: number, out: number): void;
+  columnSums(x: number, y: number, M: number, N: number, acc: number, out: number): void;
   ihaContributions(A: number, V: number, R: number, H: number, N: number, P: number, d: number, Y: number, out: number): void;
   layerNormForward(x: number, w: number, b: number, M: number, D: number, eps: number, y: number, xhat: number, sd: number): void;
   layerNormBackward(dy: number, xhat: number, sd: number, w: number, M: number, D: number, dx: number): void;
@@ -97,7 +98,7 @@ export class AttentionKernel {
   constructor(bytes: Uint8Array<ArrayBuffer>) {
     const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {env: {abort: () => { throw new Error("attention kernel aborted"); }}});
     this.wasm = instance.exports as unknown as KernelExports;
-    for (const name of ["memory", "heapBase", "forward", "backward", "gather", "scatter", "productTN", "productNN", "ihaContributions", "layerNormForward", "layerNormBackward"]) {
+    for (const name of ["memory", "heapBase", "forward", "backward", "gather", "scatter", "productTN", "productNN", "columnSums", "ihaContributions", "layerNormForward", "layerNormBackward"]) {
       if (!(name in instance.exports)) throw new Error(`this WebAssembly module is not the attention kernel: it has no "${name}" export`);
     }
     this.base = (this.wasm.heapBase() + 15) & ~15;
@@ -213,17 +214,33 @@ export class AttentionKernel {
   }
 
   /**
-   * a · b [M,N] for a [M,K] and b [K,N] (row-major data; N a multiple of 4), or a · bᵀ for b [N,K] when
-   * `transposeB`: a view of the kernel's memory, valid until its next call.
+   * a · b (+ bias on every row) [M,N] for a [M,K], b [K,N] and bias [N] (row-major data; N a multiple of 4):
+   * a view of the kernel's memory, valid until its next call.
    */
-  productNN(a: Float32Array, b: Float32Array, M: number, K: number, N: number, transposeB = false): Float32Array {
-    const [oa, ob, out] = this.layout([M * K, K * N, M * N]);
+  productNN(a: Float32Array, b: Float32Array, M: number, K: number, N: number, bias: Float32Array | null = null): Float32Array {
+    const [oa, ob, obias, out] = this.layout([M * K, K * N, bias ? N : 0, M * N]);
     this.view(oa, M * K).set(a);
-    const bv = this.view(ob, K * N);
-    if (transposeB) for (let k = 0; k < K; k++) for (let n = 0; n < N; n++) bv[k * N + n] = b[n * K + k];
-    else bv.set(b);
-    this.wasm.productNN(oa, ob, M, K, N, out);
+    this.view(ob, K * N).set(b);
+    if (bias) this.view(obias, N).set(bias);
+    this.wasm.productNN(oa, ob, M, K, N, bias ? obias : 0, out);
     return this.view(out, M * N);
+  }
+
+  /**
+   * The gradients of y = a · b (+ bias) for a [M,K], b [K,N] and dy [M,N] (K and N multiples of 4), dy copied
+   * in once: da = dy · bᵀ [M,K], db = aᵀ · dy [K,N] and, when `withBias`, dbias = Σ_m dy[m, :] [N] summed in
+   * float64. Views of the kernel's memory, valid until its next call.
+   */
+  productGrads(a: Float32Array, b: Float32Array, dy: Float32Array, M: number, K: number, N: number, withBias: boolean) {
+    const [oa, obT, ody, oda, odb, oacc, odbias] = this.layout([M * K, N * K, M * N, M * K, K * N, withBias ? 2 * N : 0, withBias ? N : 0]);
+    this.view(oa, M * K).set(a);
+    const bT = this.view(obT, N * K); // [N,K]
+    for (let k = 0; k < K; k++) for (let n = 0; n < N; n++) bT[n * K + k] = b[k * N + n];
+    this.view(ody, M * N).set(dy);
+    this.wasm.productNN(ody, obT, M, N, K, 0, oda);
+    this.wasm.productTN(oa, ody, M, K, N, odb);
+    if (withBias) this.wasm.columnSums(ody, 0, M, N, oacc, odbias);
+    return {da: this.view(oda, M * K), db: this.view(odb, K * N), dbias: withBias ? this.view(odbias, N) : null};
   }
 
   /**
@@ -239,15 +256,20 @@ export class AttentionKernel {
     return {y: this.view(oy, M * D), xhat: this.view(oh, M * D), sd: this.view(os, M)};
   }
 
-  /** LayerNorm's dx [M,D] from dy, x̂ [M,D], s [M] and w [D]: a view of the kernel's memory, valid until its next call. */
-  layerNormBackward(dy: Float32Array, xhat: Float32Array, sd: Float32Array, w: Float32Array, M: number, D: number): Float32Array {
-    const [ody, oh, os, ow, odx] = this.layout([M * D, M * D, M, D, M * D]);
+  /**
+   * LayerNorm's gradients from dy, x̂ [M,D], s [M] and w [D]: dx [M,D], and dw = Σ_m dy ⊙ x̂, db = Σ_m dy [D]
+   * summed in float64. Views of the kernel's memory, valid until its next call.
+   */
+  layerNormBackward(dy: Float32Array, xhat: Float32Array, sd: Float32Array, w: Float32Array, M: number, D: number) {
+    const [ody, oh, os, ow, odx, oacc, odw, odb] = this.layout([M * D, M * D, M, D, M * D, 2 * D, D, D]);
     this.view(ody, M * D).set(dy);
     this.view(oh, M * D).set(xhat);
     this.view(os, M).set(sd);
     this.view(ow, D).set(w);
     this.wasm.layerNormBackward(ody, oh, os, ow, M, D, odx);
-    return this.view(odx, M * D);
+    this.wasm.columnSums(ody, oh, M, D, oacc, odw);
+    this.wasm.columnSums(ody, 0, M, D, oacc, odb);
+    return {dx: this.view(odx, M * D), dw: this.view(odw, D), db: this.view(odb, D)};
   }
 
   /**

@@ -2,8 +2,8 @@
 // per cell. forward() is used for training (no cache); runWithCache() returns every hooked activation.
 import * as tf from "@tensorflow/tfjs";
 import {LN_EPS, seqLen, validateConfig, type ModelConfig} from "./config.js";
-import {addBias, columnSums, scaleShift} from "./hostSums.js";
-import {attentionKernel, matMul2d, type AttentionFn, type AttnContext, type Cache} from "./attention.js";
+import {addBias, scaleShift} from "./hostSums.js";
+import {attentionKernel, linear, matMul2d, type AttentionFn, type AttnContext, type Cache} from "./attention.js";
 import {floats, tensorOf} from "./tensorData.js";
 import {mhaAttention} from "./mha.js";
 import {talkingHeadsAttention} from "./talkingHeads.js";
@@ -62,7 +62,7 @@ const meanLast = tf.customGrad(((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
 /**
  * The same LayerNorm on the fused kernel, forward and backward each one pass over the rows (TF.js runs about
  * a dozen ops for it, each a pass and a dispatch): x̂ and s = √(σ² + ε) are saved for the gradient,
- * dx = (g − mean(g) − x̂ ⊙ mean(g ⊙ x̂)) / s with g = dy ⊙ w; dw and db are column sums on the host, as scaleShift's.
+ * dx = (g − mean(g) − x̂ ⊙ mean(g ⊙ x̂)) / s with g = dy ⊙ w; dw and db are column sums in float64, as scaleShift's.
  */
 const layerNormOnKernel = tf.customGrad(((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
   const [x, w, b, save] = args as [tf.Tensor, tf.Tensor, tf.Tensor, tf.GradSaveFunc];
@@ -78,8 +78,8 @@ const layerNormOnKernel = tf.customGrad(((...args: (tf.Tensor | tf.GradSaveFunc)
     value: y,
     gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
       const [sx, ss, sw] = saved;
-      const dx = tensorOf(kernel.layerNormBackward(floats(dy), floats(sx), floats(ss), floats(sw), M, D), x.shape); // x's shape
-      return [dx, columnSums(dy, sw.shape, sx), columnSums(dy, b.shape)];
+      const g = kernel.layerNormBackward(floats(dy), floats(sx), floats(ss), floats(sw), M, D);
+      return [tensorOf(g.dx, x.shape), tensorOf(g.dw, w.shape), tensorOf(g.db, b.shape)]; // x's, w's, b's shapes
     },
   };
 }) as Parameters<typeof tf.customGrad>[0]) as (x: tf.Tensor, w: tf.Tensor, b: tf.Tensor) => tf.Tensor;
@@ -130,9 +130,9 @@ export function mlpSublayer(params: Params, cfg: ModelConfig, l: number, mid: tf
   const F = cfg.d_mlp;
   const p = (name: string) => getParam(params, `blocks.${l}.` + name);
   const x2 = layerNorm(mid, p("ln2.w"), p("ln2.b")).reshape([B * N, D]); // [B*N, D]
-  const hPre = addBias(matMul2d(x2, p("mlp.W_in")), p("mlp.b_in")); // [B*N, F]
+  const hPre = linear(x2, p("mlp.W_in"), p("mlp.b_in")); // [B*N, F]
   const hPost = hPre.relu(); // [B*N, F]
-  const mlpOut = addBias(matMul2d(hPost, p("mlp.W_out")), p("mlp.b_out")).reshape([B, N, D]) as tf.Tensor3D; // [B,N,D]
+  const mlpOut = linear(hPost, p("mlp.W_out"), p("mlp.b_out")).reshape([B, N, D]) as tf.Tensor3D; // [B,N,D]
   return {normalized: x2.reshape([B, N, D]), pre: hPre.reshape([B, N, F]), post: hPost.reshape([B, N, F]), out: mlpOut};
 }
 

@@ -86,7 +86,7 @@ function transposeInto(x: usize, T: i32, dp: i32, Tp: i32, out: usize): void {
 // there when acc, a constant at every call, so the other branch is compiled away).
 
 // @ts-ignore: decorator
-@inline function tile4x8(w: usize, lane: usize, wStep: usize, x: usize, xStep: usize, n: i32, out: usize, outRow: usize, acc: bool = false): void {
+@inline function tile4x8(w: usize, lane: usize, wStep: usize, x: usize, xStep: usize, n: i32, out: usize, outRow: usize, acc: bool = false, bias: usize = 0): void {
   let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
   let d0 = f32x4.splat(0), d1 = f32x4.splat(0), d2 = f32x4.splat(0), d3 = f32x4.splat(0);
   for (let t = 0; t < n; t++, w += wStep, x += xStep) {
@@ -115,6 +115,18 @@ function transposeInto(x: usize, T: i32, dp: i32, Tp: i32, out: usize): void {
     c3 = f32x4.add(c3, v128.load(out + 3 * outRow));
     d3 = f32x4.add(d3, v128.load(out + 3 * outRow, 16));
   }
+  if (bias) {
+    const b0 = v128.load(bias);
+    const b1 = v128.load(bias, 16);
+    c0 = f32x4.add(c0, b0);
+    d0 = f32x4.add(d0, b1);
+    c1 = f32x4.add(c1, b0);
+    d1 = f32x4.add(d1, b1);
+    c2 = f32x4.add(c2, b0);
+    d2 = f32x4.add(d2, b1);
+    c3 = f32x4.add(c3, b0);
+    d3 = f32x4.add(d3, b1);
+  }
   v128.store(out, c0);
   v128.store(out, d0, 16);
   v128.store(out + outRow, c1);
@@ -126,7 +138,7 @@ function transposeInto(x: usize, T: i32, dp: i32, Tp: i32, out: usize): void {
 }
 
 // @ts-ignore: decorator
-@inline function tile4x4(w: usize, lane: usize, wStep: usize, x: usize, xStep: usize, n: i32, out: usize, outRow: usize, acc: bool = false): void {
+@inline function tile4x4(w: usize, lane: usize, wStep: usize, x: usize, xStep: usize, n: i32, out: usize, outRow: usize, acc: bool = false, bias: usize = 0): void {
   let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
   for (let t = 0; t < n; t++, w += wStep, x += xStep) {
     const xv = v128.load(x);
@@ -141,6 +153,13 @@ function transposeInto(x: usize, T: i32, dp: i32, Tp: i32, out: usize): void {
     c2 = f32x4.add(c2, v128.load(out + 2 * outRow));
     c3 = f32x4.add(c3, v128.load(out + 3 * outRow));
   }
+  if (bias) {
+    const b0 = v128.load(bias);
+    c0 = f32x4.add(c0, b0);
+    c1 = f32x4.add(c1, b0);
+    c2 = f32x4.add(c2, b0);
+    c3 = f32x4.add(c3, b0);
+  }
   v128.store(out, c0);
   v128.store(out + outRow, c1);
   v128.store(out + 2 * outRow, c2);
@@ -149,9 +168,10 @@ function transposeInto(x: usize, T: i32, dp: i32, Tp: i32, out: usize): void {
 
 /** One output row of 4 floats (the rows left over when a count is not a multiple of 4). */
 // @ts-ignore: decorator
-@inline function tile1x4(w: usize, wStep: usize, x: usize, xStep: usize, n: i32, out: usize): void {
+@inline function tile1x4(w: usize, wStep: usize, x: usize, xStep: usize, n: i32, out: usize, bias: usize = 0): void {
   let c0 = f32x4.splat(0);
   for (let t = 0; t < n; t++, w += wStep, x += xStep) c0 = f32x4.add(c0, f32x4.mul(v128.load32_splat(w), v128.load(x)));
+  if (bias) c0 = f32x4.add(c0, v128.load(bias));
   v128.store(out, c0);
 }
 
@@ -360,19 +380,44 @@ export function productTN(a: usize, b: usize, M: i32, K: i32, N: i32, out: usize
 }
 
 /**
- * out [M,N] = a [M,K] · b [K,N] row-major, N a multiple of 4: a product of the layers (projections, mixes,
- * MLP) on the same register tiles as the attention's, four rows of a against 8 (or 4) columns of b at a time.
+ * out [M,N] = a [M,K] · b [K,N] (+ bias [N] on every row, when bias is not 0) row-major, N a multiple of 4: a
+ * product of the layers (projections, mixes, MLP) on the same register tiles as the attention's, four rows of
+ * a against 8 (or 4) columns of b at a time; the bias is added to each finished sum, as a separate add would.
  */
-export function productNN(a: usize, b: usize, M: i32, K: i32, N: i32, out: usize): void {
+export function productNN(a: usize, b: usize, M: i32, K: i32, N: i32, bias: usize, out: usize): void {
   const rowA = (<usize>K) << 2;
   const rowB = (<usize>N) << 2;
   let i = 0;
   for (; i + 4 <= M; i += 4) {
     let j = 0;
-    if ((N & 7) == 0) for (; j < N; j += 8) tile4x8(at(a, i * K), rowA, 4, at(b, j), rowB, K, at(out, i * N + j), rowB);
-    for (; j < N; j += 4) tile4x4(at(a, i * K), rowA, 4, at(b, j), rowB, K, at(out, i * N + j), rowB);
+    if ((N & 7) == 0) for (; j < N; j += 8) tile4x8(at(a, i * K), rowA, 4, at(b, j), rowB, K, at(out, i * N + j), rowB, false, bias ? at(bias, j) : 0);
+    for (; j < N; j += 4) tile4x4(at(a, i * K), rowA, 4, at(b, j), rowB, K, at(out, i * N + j), rowB, false, bias ? at(bias, j) : 0);
   }
-  for (; i < M; i++) for (let j = 0; j < N; j += 4) tile1x4(at(a, i * K), 4, at(b, j), rowB, K, at(out, i * N + j));
+  for (; i < M; i++) for (let j = 0; j < N; j += 4) tile1x4(at(a, i * K), 4, at(b, j), rowB, K, at(out, i * N + j), bias ? at(bias, j) : 0);
+}
+
+/**
+ * out [N] = Σ_m x[m, :] (⊙ y[m, :] when y is not 0) over the rows of x [M,N], summed in float64 (acc: N
+ * doubles of scratch) and rounded once: bias and LayerNorm gradients, as hostSums.columnSums sums them.
+ */
+export function columnSums(x: usize, y: usize, M: i32, N: i32, acc: usize, out: usize): void {
+  memory.fill(acc, 0, (<usize>N) << 3);
+  const pairs = N & ~1;
+  for (let m = 0; m < M; m++) {
+    const row = m * N;
+    for (let n = 0; n < pairs; n += 2) {
+      let v = f64x2.promote_low_f32x4(v128.load64_zero(at(x, row + n)));
+      if (y) v = f64x2.mul(v, f64x2.promote_low_f32x4(v128.load64_zero(at(y, row + n))));
+      const p = acc + ((<usize>n) << 3);
+      v128.store(p, f64x2.add(v128.load(p), v));
+    }
+    if (pairs < N) {
+      const p = acc + ((<usize>pairs) << 3);
+      const v = <f64>load<f32>(at(x, row + pairs)) * (y ? <f64>load<f32>(at(y, row + pairs)) : 1);
+      store<f64>(p, load<f64>(p) + v);
+    }
+  }
+  for (let n = 0; n < N; n++) store<f32>(at(out, n), <f32>load<f64>(acc + ((<usize>n) << 3)));
 }
 
 /**
