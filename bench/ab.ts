@@ -4,6 +4,7 @@
 //   git archive <commit> src bench package.json | tar -x -C /tmp/before && ln -s "$PWD/node_modules" /tmp/before/
 //   npx tsx bench/ab.ts /tmp/before ["iha P=8" …]        (ROUNDS=3 by default)
 import {loadavg} from "node:os";
+import * as tf from "@tensorflow/tfjs";
 import {resolve} from "node:path";
 
 const [dirArg, ...picked] = process.argv.slice(2);
@@ -54,8 +55,20 @@ function steps(m: Checkout, label: string, warmup: number, timed: number): {wall
 
 const after = await checkout(resolve(import.meta.dirname, ".."));
 const before = await checkout(dirArg);
-await before.steps.useWasm(); // each checkout installs its own kernel in its own attention module
+// each checkout installs its own attention kernel in its own attention module; TF.js's kernel registry is
+// shared, so the wasm kernels each checkout registers (e.g. an Identity override) are put back before its steps
+const registered = () => new Map(tf.getKernelsForBackend("wasm").map((k) => [k.kernelName, k]));
+await before.steps.useWasm();
+const kernelsBefore = registered();
 await after.steps.useWasm();
+const kernelsAfter = registered();
+function activate(kernels: Map<string, tf.KernelConfig>): void {
+  for (const [name, config] of kernels) {
+    if (tf.getKernel(name, "wasm") === config) continue;
+    tf.unregisterKernel(name, "wasm");
+    tf.registerKernel(config);
+  }
+}
 const labels = picked.length ? picked : after.steps.benchCases().map((c) => c.label);
 const rounds = Number(process.env.ROUNDS ?? 3);
 const load = () => loadavg().map((x) => x.toFixed(2)).join(" ");
@@ -65,7 +78,8 @@ for (let r = 0; r < rounds; r++) {
   for (const label of labels) {
     const [warmup, timed] = label === "iha P=8" ? [1, 3] : [2, 8];
     const e = got.get(label) ?? {before: {wall: [], cpu: []}, after: {wall: [], cpu: []}};
-    for (const [m, into] of [[before, e.before], [after, e.after]] as const) {
+    for (const [m, kernels, into] of [[before, kernelsBefore, e.before], [after, kernelsAfter, e.after]] as const) {
+      activate(kernels);
       const x = steps(m, label, warmup, timed);
       into.wall.push(...x.wall);
       into.cpu.push(...x.cpu);

@@ -101,7 +101,8 @@ async function main(): Promise<void> {
   const rate = matMulRate(MATMUL_N); // GFLOP/s
   console.log(`tfjs-wasm matMul ${MATMUL_N}²: ${rate.toFixed(1)} GFLOP/s (one core)`);
 
-  // each case with the fused kernel, then with the TF.js core that runs without it (the previous code)
+  // each case with the fused kernel, then without it: TF.js's attention core, products and LayerNorm (the code
+  // before the kernel; the kernel also runs the layers' products and LayerNorm)
   const kernel = await useAttentionKernel();
   const wasm = new Map<string, number>();
   const before = new Map<string, number>();
@@ -155,7 +156,7 @@ async function main(): Promise<void> {
   console.log(line(head));
   console.log(widths.map((w) => "-".repeat(w)).join("  "));
   for (const r of rows) console.log(line(r));
-  console.log(`\nwasm: fused attention kernel; before: the same step on the TF.js core without it (batched for MHA and Talking Heads, per group for IHA).`);
+  console.log(`\nwasm: with the fused kernel (attention core, products, LayerNorm); before: the same step without it, on TF.js's ops (attention core batched for MHA and Talking Heads, per group for IHA).`);
   console.log(`median of timed steps after warm-up (${Object.entries(STEPS).map(([k, [w, n]]) => `${k} ${w}+${n}`).join(", ")}); torch: median of ${Object.values(TORCH_STEPS).join("/")} steps after ${TORCH_WARMUP} warm-up.`);
   console.log(`load average at end: ${loadavg().map((x) => x.toFixed(2)).join(" ")} · bench took ${((performance.now() - started) / 1000).toFixed(0)} s`);
 }

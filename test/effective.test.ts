@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import {describe, expect, it} from "vitest";
-import {TINY, makeConfig, type ModelConfig} from "../src/model/config.js";
+import {FULL, TINY, makeConfig, type ModelConfig} from "../src/model/config.js";
+import {attentionKernel, setAttentionKernel} from "../src/model/attention.js";
 import {contributions, effectiveMaps, headMap, headMaps, headRows, naiveMaps, rawMaps, toHeadMaps} from "../src/model/effective.js";
 import {disposeCache, runWithCache} from "../src/model/model.js";
 import {disposeParams, initWeights, weightsToParams, type Params, type Weights} from "../src/model/params.js";
@@ -121,6 +122,60 @@ describe("contributions decompose each head's output exactly", () => {
       run.dispose();
     });
   }
+});
+
+describe("IHA contributions on the kernel (full preset: H, P, d_head 8)", () => {
+  it("equal a float64 nested-loop reference and TF.js's batched products to 1e-6 of the largest entry", () => {
+    const cfg = makeConfig(FULL, "iha");
+    const {n_heads: H, d_head: d, n_pseudo: P} = cfg;
+    const N = cfg.m * cfg.m;
+    const NP = N * P;
+    const B = 2;
+    const rng = mulberry32(5);
+    const Abar = Float32Array.from({length: B * H * NP * NP}, () => rng()); // any weights: the sums do not care
+    const V = Float32Array.from({length: B * H * NP * d}, () => normal(rng));
+    const R = Float32Array.from({length: H * H * P}, () => normal(rng));
+    const cache: Cache = {
+      "blocks.0.attn.hook_pattern": tf.zeros([B, H, N, N]),
+      "blocks.0.attn.hook_pseudo_pattern": tf.tensor4d(Abar, [B, H, NP, NP]),
+      "blocks.0.attn.hook_pseudo_v": tf.tensor4d(V, [B, H, NP, d]),
+    };
+    const weights = {"blocks.0.attn.R": R} as Weights;
+    const kernel = attentionKernel();
+    expect(kernel).not.toBeNull();
+    const onKernel = take(contributions(cache, weights, cfg, 0));
+    setAttentionKernel(null);
+    let onTf: Float32Array;
+    try {
+      onTf = take(contributions(cache, weights, cfg, 0));
+    } finally {
+      setAttentionKernel(kernel);
+    }
+    const ref = new Float64Array(B * H * N * N * d); // c[b,h,n,k,:] = Σ_{h',p} R[h,h'P+p] Σ_q Ā_{h'}[(n,p),(k,q)] Ṽ_{h'}[(k,q),:]
+    for (let b = 0; b < B; b++) {
+      for (let g = 0; g < H; g++) {
+        for (let n = 0; n < N; n++) {
+          for (let k = 0; k < N; k++) {
+            for (let p = 0; p < P; p++) {
+              const y = new Float64Array(d);
+              for (let q = 0; q < P; q++) {
+                const a = Abar[((b * H + g) * NP + n * P + p) * NP + k * P + q];
+                for (let e = 0; e < d; e++) y[e] += a * V[((b * H + g) * NP + k * P + q) * d + e];
+              }
+              for (let h = 0; h < H; h++) {
+                const r = R[h * H * P + g * P + p];
+                for (let e = 0; e < d; e++) ref[(((b * H + h) * N + n) * N + k) * d + e] += r * y[e];
+              }
+            }
+          }
+        }
+      }
+    }
+    const scale = ref.reduce((m, x) => Math.max(m, Math.abs(x)), 0);
+    expect(maxAbsDiff(onKernel, ref) / scale).toBeLessThan(1e-6);
+    expect(maxAbsDiff(onKernel, onTf!) / scale).toBeLessThan(1e-6);
+    tf.dispose(Object.values(cache));
+  });
 });
 
 describe("effective maps", () => {

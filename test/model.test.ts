@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
-import {describe, expect, it} from "vitest";
+import {describe, expect, it, onTestFinished} from "vitest";
 import {FULL, LN_EPS, TINY, makeConfig, validateConfig, type ModelConfig} from "../src/model/config.js";
-import {matMul2d} from "../src/model/attention.js";
+import {attentionKernel, matMul2d, setAttentionKernel} from "../src/model/attention.js";
 import {bceWithLogits, bitsTensor, disposeCache, forward, layerNorm, runWithCache} from "../src/model/model.js";
 import {
   countParams,
@@ -242,8 +242,11 @@ describe("matMul2d (custom gradient)", () => {
   }
 });
 
-describe("layerNorm (custom mean gradient, scale and shift summed on the host)", () => {
+describe("layerNorm without a kernel (custom mean gradient, scale and shift summed on the host)", () => {
   it("value and input gradient equal the same LayerNorm in TF.js's own ops bit for bit, the scale's and shift's to 1e-6", () => {
+    const kernel = attentionKernel(); // the kernel's LayerNorm: test/kernelLayerNorm.test.ts
+    setAttentionKernel(null);
+    onTestFinished(() => setAttentionKernel(kernel));
     const [B, N, D] = [3, 5, 8];
     const x = tf.tensor3d(randomArray(B * N * D, 4), [B, N, D]);
     const w = tf.tensor1d(randomArray(D, 5));

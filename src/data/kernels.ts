@@ -10,6 +10,7 @@ import {join} from "node:path";
 import {fileURLToPath} from "node:url";
 import {setAttentionKernel} from "../model/attention.js";
 import {AttentionKernel} from "../model/fusedAttention.js";
+import {installWasmIdentity} from "./wasmIdentity.js";
 
 export const KERNEL_SOURCE = fileURLToPath(new URL("../model/kernels/attention.as.ts", import.meta.url));
 const KERNEL_DIR = ".cache/kernels";
@@ -33,9 +34,14 @@ export async function kernelBytes(): Promise<Uint8Array<ArrayBuffer>> {
   return new Uint8Array(binary);
 }
 
-/** Compiles (or reads) the kernel and makes the attention core of this process use it. */
+/**
+ * Compiles (or reads) the kernel and makes the attention core of this process use it (with the weight gradients
+ * of matMul2d); on the wasm backend also installs the Identity kernel that shares data (wasmIdentity.ts), so
+ * that the tensors ops save for their gradients are not copied. Every process that trains calls this.
+ */
 export async function useAttentionKernel(): Promise<AttentionKernel> {
   const kernel = new AttentionKernel(await kernelBytes());
   setAttentionKernel(kernel);
+  installWasmIdentity();
   return kernel;
 }

@@ -4,26 +4,35 @@
 import * as tf from "@tensorflow/tfjs";
 import {addBias, thinProductTN} from "./hostSums.js";
 import {fusedAttention, groupRows, type AttentionKernel, type RowLayout} from "./fusedAttention.js";
+import {floats, tensorOf} from "./tensorData.js";
 import type {SharedShape} from "./config.js";
 
 /**
- * a [M,K] · b [K,N] → [M,N] with a gradient that transposes explicitly:
- * da = dy · bᵀ, db = aᵀ · dy. TF.js's own matMul gradient uses the transposeA/transposeB flags, which
- * the wasm backend runs about 10× slower than a Transpose followed by a plain product (measured on
- * [2304,256]ᵀ·[2304,64]: 38 ms vs 3.5 ms). The weight gradient transposes the thinner of a [M,K] and
- * dy [M,N] (the wasm Transpose is slow, packing the other as the right-hand operand is not: at IHA's
- * α mix, [18432,8]ᵀ·[18432,64] takes 0.6 ms, (dyᵀ·a)ᵀ 11 ms); with one or two columns on either side it is
- * summed on the host (thinProductTN). Used for every 2-D product in the trained path.
+ * a [M,K] · b [K,N] → [M,N] with the gradient da = dy · bᵀ, db = aᵀ · dy. With the fused attention kernel
+ * installed, the three products run on its register tiles (productNN, productTN: the same sums as XNNPACK's
+ * in the same order, equal bits in the tests, 10–20% faster at these shapes with the copies); the product and
+ * da need N, K multiples of 4. Otherwise TF.js's products with explicit transposes: TF.js's own matMul
+ * gradient uses the transposeA/transposeB flags, which the wasm backend runs about 10× slower than a
+ * Transpose followed by a plain product (measured on [2304,256]ᵀ·[2304,64]: 38 ms vs 3.5 ms). On the kernel
+ * the weight gradient aᵀ·dy needs no transpose and no repacking of dy, which XNNPACK does for a fresh
+ * right-hand operand (11 ms for IHA's [18432,64] dy, 1.0 ms on the kernel, copies included); without it, the
+ * thinner of a [M,K] and dy [M,N] is transposed (the wasm Transpose is slow). With one or two columns on
+ * either side it is summed on the host (thinProductTN). Used for every 2-D product in the trained path.
  */
 export const matMul2d = tf.customGrad(((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
   const [a, b, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.GradSaveFunc];
   save([a, b]);
+  const [M, K] = a.shape;
+  const N = b.shape[1];
   return {
-    value: tf.matMul(a, b), // [M,N]
+    value: kernel && N % 4 === 0 ? tensorOf(kernel.productNN(floats(a), floats(b), M, K, N), [M, N]) : tf.matMul(a, b), // [M,N]
     gradFunc: (dy: tf.Tensor2D, saved: tf.Tensor[]) => {
       const [sa, sb] = saved as [tf.Tensor2D, tf.Tensor2D];
+      if (kernel && K % 4 === 0 && N % 4 === 0) {
+        const g = kernel.productGrads(floats(sa), floats(sb), floats(dy), M, K, N, false); // dy copied in once for both
+        return [tensorOf(g.da, [M, K]), tensorOf(g.db, [K, N])];
+      }
       const da = tf.matMul(dy, sb.transpose()); // [M,N]·[N,K] → [M,K]
-      const [K, N] = sb.shape;
       const db =
         Math.min(K, N) <= 2
           ? thinProductTN(sa, dy) // on the host: XNNPACK would repack the wide operand for two columns' worth of work
@@ -34,6 +43,34 @@ export const matMul2d = tf.customGrad(((...args: (tf.Tensor | tf.GradSaveFunc)[]
     },
   };
 }) as Parameters<typeof tf.customGrad>[0]) as (a: tf.Tensor, b: tf.Tensor) => tf.Tensor2D;
+
+/**
+ * a [M,K] · W [K,N] + bias (N entries, any shape) on the kernel, in one op: the bias added to each finished sum
+ * (productNN), and its gradient, the float64 column sums of dy, taken in the same call as da and dW.
+ */
+const linearOnKernel = tf.customGrad(((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+  const [a, W, bias, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.Tensor, tf.GradSaveFunc];
+  save([a, W]);
+  const [M, K] = a.shape;
+  const N = W.shape[1];
+  return {
+    value: tensorOf(kernel!.productNN(floats(a), floats(W), M, K, N, floats(bias)), [M, N]), // [M,N]
+    gradFunc: (dy: tf.Tensor2D, saved: tf.Tensor[]) => {
+      const [sa, sW] = saved;
+      const g = kernel!.productGrads(floats(sa), floats(sW), floats(dy), M, K, N, true);
+      return [tensorOf(g.da, [M, K]), tensorOf(g.db, [K, N]), tensorOf(g.dbias!, bias.shape)];
+    },
+  };
+}) as Parameters<typeof tf.customGrad>[0]) as (a: tf.Tensor, W: tf.Tensor, bias: tf.Tensor) => tf.Tensor2D;
+
+/**
+ * a [M,K] · W [K,N] + bias (N entries, any shape, added along the last axis): one op on the kernel when one is
+ * installed and K, N are multiples of 4; otherwise matMul2d, then addBias (the same sums).
+ */
+export function linear(a: tf.Tensor, W: tf.Tensor, bias: tf.Tensor): tf.Tensor2D {
+  if (kernel && a.shape[1]! % 4 === 0 && W.shape[1]! % 4 === 0) return linearOnKernel(a, W, bias); // [M,N]
+  return addBias(matMul2d(a, W), bias) as tf.Tensor2D; // [M,N]
+}
 
 /** Named activations of one forward pass (TransformerLens-style hook names). */
 export type Cache = Record<string, tf.Tensor>;
@@ -90,9 +127,8 @@ export function projectHeads(x: tf.Tensor3D, W: tf.Tensor, b: tf.Tensor | null, 
   const [B, N, D] = x.shape;
   const [H, , d] = W.shape;
   const Wflat = W.transpose(headsLast ? [1, 2, 0] : [1, 0, 2]).reshape([D, H * d]); // [D, H*d]
-  const y = matMul2d(x.reshape([B * N, D]), Wflat); // [B*N, H*d]
-  if (!b) return y;
-  return addBias(y, headsLast ? b.transpose() : b) as tf.Tensor2D; // [B*N, H*d] + bias in the same column order
+  if (!b) return matMul2d(x.reshape([B * N, D]), Wflat); // [B*N, H*d]
+  return linear(x.reshape([B * N, D]), Wflat, headsLast ? b.transpose() : b); // [B*N, H*d] + bias in the same column order
 }
 
 /** [B,N,H,d] → [B,H,N,d], the layout of the TF.js attention cores. */
@@ -136,7 +172,7 @@ export function mergeHeads(ctx: AttnContext, z: tf.Tensor4D): tf.Tensor3D {
 export function outputProjection(ctx: AttnContext, z: tf.Tensor, B: number, N: number, headsLast = false): tf.Tensor3D {
   const {n_heads: H, d_head: d, d_model: D} = ctx.cfg;
   const WO = (headsLast ? ctx.param("W_O").transpose([1, 0, 2]) : ctx.param("W_O")).reshape([H * d, D]); // [H*d, D]
-  return addBias(matMul2d(z.reshape([B * N, H * d]), WO), ctx.param("b_O")).reshape([B, N, D]) as tf.Tensor3D; // [B,N,D]
+  return linear(z.reshape([B * N, H * d]), WO, ctx.param("b_O")).reshape([B, N, D]) as tf.Tensor3D; // [B,N,D]
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -158,6 +194,11 @@ let kernel: AttentionKernel | null = null;
 /** Installs (or removes, with null) the fused attention kernel used by attentionCore. */
 export function setAttentionKernel(k: AttentionKernel | null): void {
   kernel = k;
+}
+
+/** The installed kernel, or null (for the other products it runs: effective.ts). */
+export function attentionKernel(): AttentionKernel | null {
+  return kernel;
 }
 
 /** The three ways to run the attention core (see above). */

@@ -8,7 +8,9 @@
 import * as tf from "@tensorflow/tfjs";
 import type {MapKind} from "./vocabulary.js";
 import type {AnyConfig} from "./lmConfig.js";
-import type {Cache} from "./attention.js";
+import {attentionKernel, type Cache} from "./attention.js";
+import {ihaContributionsFit} from "./fusedAttention.js";
+import {floats} from "./tensorData.js";
 import {paramShape} from "./params.js";
 import type {ParamsOrWeights} from "./train.js";
 
@@ -109,6 +111,12 @@ function directContributions(gamma: tf.Tensor4D, values: tf.Tensor4D): tf.Tensor
 function ihaContributions(pseudo: tf.Tensor4D, pseudoV: tf.Tensor4D, R: tf.Tensor, P: number): tf.Tensor5D {
   const [b, H, NP, d] = pseudoV.shape;
   const N = NP / P;
+  const kernel = attentionKernel();
+  if (kernel && ihaContributionsFit(H, P, d)) {
+    // the same two sums on the kernel, reading Ā and Ṽ as they are: TF.js runs the batched product below as a
+    // scalar loop over [288, 8]·[8, 8] blocks (about 16 s of an IHA evaluation, docs/benchmarks.md)
+    return tf.tensor5d(kernel.ihaContributions(floats(pseudo), floats(pseudoV), floats(R), b, H, N, P, d), [b, H, N, N, d]); // [b,H,N,N,d]
+  }
   const perKey = pseudo
     .reshape([b * H, NP, N, P]) // [b*H', NP(query n,p), N(key n'), P(q)]
     .transpose([0, 2, 1, 3]) // [b*H', N(key), NP(query), P(q)]

@@ -1,9 +1,9 @@
 // The fused attention core (kernels/attention.as.ts, compiled to WebAssembly SIMD) as a TF.js op:
 // z = softmax(q kᵀ + mask) v per (batch, head) group, forward and backward each one kernel call per
 // group (many short calls let the engine's optimising compiler take over after the first few). When a
-// gradient is recorded, the forward leaves the weights A and its rows in a slot of the kernel's memory
-// that the backward reads and then frees (the next step's forward takes the same slot): no S×T map is
-// recomputed or copied. The operands are read, and the results written, in the layout the calling layer's
+// gradient is recorded, the forward leaves the weights (unnormalised, E = exp(s − rowmax), with 1/rowsum:
+// A = E/rowsum) and its rows in a slot of the kernel's memory that the backward reads and then frees (the
+// next step's forward takes the same slot): no S×T map is recomputed, normalised or copied. The operands are read, and the results written, in the layout the calling layer's
 // products make (RowLayout): the kernel gathers rows from it and scatters them back, so no layer
 // transposes into or out of the core.
 // The bytes of the compiled module come from whoever runs training (src/data/kernels.ts in Node); this
@@ -18,6 +18,12 @@ interface KernelExports {
   backward(S: number, T: number, dp: number, q: number, k: number, v: number, z: number, w: number, dz: number, dq: number, dk: number, dv: number, scratch: number): void;
   gather(x: number, rows: number, ...layout: number[]): void;
   scatter(rows: number, x: number, ...layout: number[]): void;
+  productTN(a: number, b: number, M: number, K: number, N: number, out: number): void;
+  productNN(a: number, b: number, M: number, K: number, N: number, bias: number, out: number): void;
+  columnSums(x: number, y: number, M: number, N: number, acc: number, out: number): void;
+  ihaContributions(A: number, V: number, R: number, H: number, N: number, P: number, d: number, Y: number, out: number): void;
+  layerNormForward(x: number, w: number, b: number, M: number, D: number, eps: number, y: number, xhat: number, sd: number): void;
+  layerNormBackward(dy: number, xhat: number, sd: number, w: number, M: number, D: number, dx: number): void;
 }
 
 /** Shapes of one call: G groups, S queries, T keys, d = d_head, dp = d rounded up to 4. */
@@ -64,7 +70,9 @@ export function pseudoRows(B: number, N: number, d: number, H: number, P: number
 
 /**
  * What the backward pass reads of one forward pass, in a slot of the kernel's memory: the weights
- * w [G,S,Tp] (at the slot's offset), then q (scaled), k, v and z as the kernel's rows [G,·,dp] (byte offsets).
+ * w [G, S·Tp + Sr] (at the slot's offset: each group's unnormalised weights E [S,Tp] and the reciprocals of
+ * their row sums, S of them padded to Sr, a multiple of 4), then q (scaled), k, v and z as the kernel's rows
+ * [G,·,dp] (byte offsets).
  */
 interface Saved {
   w: number;
@@ -90,7 +98,7 @@ export class AttentionKernel {
   constructor(bytes: Uint8Array<ArrayBuffer>) {
     const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {env: {abort: () => { throw new Error("attention kernel aborted"); }}});
     this.wasm = instance.exports as unknown as KernelExports;
-    for (const name of ["memory", "heapBase", "forward", "backward", "gather", "scatter"]) {
+    for (const name of ["memory", "heapBase", "forward", "backward", "gather", "scatter", "productTN", "productNN", "columnSums", "ihaContributions", "layerNormForward", "layerNormBackward"]) {
       if (!(name in instance.exports)) throw new Error(`this WebAssembly module is not the attention kernel: it has no "${name}" export`);
     }
     this.base = (this.wasm.heapBase() + 15) & ~15;
@@ -168,20 +176,20 @@ export class AttentionKernel {
    */
   forward(dims: Dims, layouts: CoreLayouts, q: Float32Array, k: Float32Array, v: Float32Array, mask: Float32Array | null, withA: boolean, keep: boolean) {
     const {G, S, T, dp} = dims;
-    const Tp = (T + 7) & ~7;
+    const {Tp, wg} = weightsSize(dims);
     const [qs, ks] = [G * S * dp, G * T * dp];
     let saved: Saved | null = null;
     if (keep) {
-      const [w, sq, sk, sv, sz] = this.claim([G * S * Tp, qs, ks, ks, qs]);
+      const [w, sq, sk, sv, sz] = this.claim([G * wg, qs, ks, ks, qs]);
       saved = {w, q: sq, k: sk, v: sv, z: sz};
     }
-    const [rq, rk, rv, lq, lk, lv, om, lz, oA, oscr] = this.layout([q.length, k.length, v.length, keep ? 0 : qs, keep ? 0 : ks, keep ? 0 : ks, mask ? S * T : 0, keep ? 0 : qs, withA ? G * S * T : 0, dp * Tp + S * Tp]);
+    const [rq, rk, rv, lq, lk, lv, om, lz, oA, oscr] = this.layout([q.length, k.length, v.length, keep ? 0 : qs, keep ? 0 : ks, keep ? 0 : ks, mask ? S * T : 0, keep ? 0 : qs, withA ? G * S * T : 0, dp * Tp + wg]);
     const [oq, ok, ov, oz] = saved ? [saved.q, saved.k, saved.v, saved.z] : [lq, lk, lv, lz];
     this.put(rq, oq, q, layouts.q, dp, layouts.scale);
     this.put(rk, ok, k, layouts.kv, dp, 1);
     this.put(rv, ov, v, layouts.kv, dp, 1);
     if (mask) this.view(om, S * T).set(mask);
-    const [qb, kb, wb] = [S * dp * 4, T * dp * 4, S * Tp * 4]; // bytes per group
+    const [qb, kb, wb] = [S * dp * 4, T * dp * 4, wg * 4]; // bytes per group
     for (let g = 0; g < G; g++) {
       this.wasm.forward(S, T, dp, oq + g * qb, ok + g * kb, ov + g * kb, mask ? om : 0, oz + g * qb, saved ? saved.w + g * wb : 0, withA ? oA + g * S * T * 4 : 0, oscr);
     }
@@ -194,17 +202,108 @@ export class AttentionKernel {
   }
 
   /**
+   * aᵀ · b [K,N] for a [M,K] and b [M,N] (row-major data; K and N multiples of 4): a view of the kernel's
+   * memory, valid until its next call.
+   */
+  productTN(a: Float32Array, b: Float32Array, M: number, K: number, N: number): Float32Array {
+    const [oa, ob, out] = this.layout([M * K, M * N, K * N]);
+    this.view(oa, M * K).set(a);
+    this.view(ob, M * N).set(b);
+    this.wasm.productTN(oa, ob, M, K, N, out);
+    return this.view(out, K * N);
+  }
+
+  /**
+   * a · b (+ bias on every row) [M,N] for a [M,K], b [K,N] and bias [N] (row-major data; N a multiple of 4):
+   * a view of the kernel's memory, valid until its next call.
+   */
+  productNN(a: Float32Array, b: Float32Array, M: number, K: number, N: number, bias: Float32Array | null = null): Float32Array {
+    const [oa, ob, obias, out] = this.layout([M * K, K * N, bias ? N : 0, M * N]);
+    this.view(oa, M * K).set(a);
+    this.view(ob, K * N).set(b);
+    if (bias) this.view(obias, N).set(bias);
+    this.wasm.productNN(oa, ob, M, K, N, bias ? obias : 0, out);
+    return this.view(out, M * N);
+  }
+
+  /**
+   * The gradients of y = a · b (+ bias) for a [M,K], b [K,N] and dy [M,N] (K and N multiples of 4), dy copied
+   * in once: da = dy · bᵀ [M,K], db = aᵀ · dy [K,N] and, when `withBias`, dbias = Σ_m dy[m, :] [N] summed in
+   * float64. Views of the kernel's memory, valid until its next call.
+   */
+  productGrads(a: Float32Array, b: Float32Array, dy: Float32Array, M: number, K: number, N: number, withBias: boolean) {
+    const [oa, obT, ody, oda, odb, oacc, odbias] = this.layout([M * K, N * K, M * N, M * K, K * N, withBias ? 2 * N : 0, withBias ? N : 0]);
+    this.view(oa, M * K).set(a);
+    const bT = this.view(obT, N * K); // [N,K]
+    for (let k = 0; k < K; k++) for (let n = 0; n < N; n++) bT[n * K + k] = b[k * N + n];
+    this.view(ody, M * N).set(dy);
+    this.wasm.productNN(ody, obT, M, N, K, 0, oda);
+    this.wasm.productTN(oa, ody, M, K, N, odb);
+    if (withBias) this.wasm.columnSums(ody, 0, M, N, oacc, odbias);
+    return {da: this.view(oda, M * K), db: this.view(odb, K * N), dbias: withBias ? this.view(odbias, N) : null};
+  }
+
+  /**
+   * LayerNorm of M rows of D floats (D a multiple of 4): y and x̂ [M,D], s = √(σ² + ε) [M], as views of the
+   * kernel's memory, valid until its next call.
+   */
+  layerNormForward(x: Float32Array, w: Float32Array, b: Float32Array, M: number, D: number, eps: number) {
+    const [ox, ow, ob, oy, oh, os] = this.layout([M * D, D, D, M * D, M * D, M]);
+    this.view(ox, M * D).set(x);
+    this.view(ow, D).set(w);
+    this.view(ob, D).set(b);
+    this.wasm.layerNormForward(ox, ow, ob, M, D, eps, oy, oh, os);
+    return {y: this.view(oy, M * D), xhat: this.view(oh, M * D), sd: this.view(os, M)};
+  }
+
+  /**
+   * LayerNorm's gradients from dy, x̂ [M,D], s [M] and w [D]: dx [M,D], and dw = Σ_m dy ⊙ x̂, db = Σ_m dy [D]
+   * summed in float64. Views of the kernel's memory, valid until its next call.
+   */
+  layerNormBackward(dy: Float32Array, xhat: Float32Array, sd: Float32Array, w: Float32Array, M: number, D: number) {
+    const [ody, oh, os, ow, odx, oacc, odw, odb] = this.layout([M * D, M * D, M, D, M * D, 2 * D, D, D]);
+    this.view(ody, M * D).set(dy);
+    this.view(oh, M * D).set(xhat);
+    this.view(os, M).set(sd);
+    this.view(ow, D).set(w);
+    this.wasm.layerNormBackward(ody, oh, os, ow, M, D, odx);
+    this.wasm.columnSums(ody, oh, M, D, oacc, odw);
+    this.wasm.columnSums(ody, 0, M, D, oacc, odb);
+    return {dx: this.view(odx, M * D), dw: this.view(odw, D), db: this.view(odb, D)};
+  }
+
+  /**
+   * IHA's contributions c [b,H,N,N,d] (effective.ts) from the pseudo pattern Ā [b,H,NP,NP], the pseudo values
+   * Ṽ [b,H,NP,d] and R [H, H·P], one sample at a time; H, P and d multiples of 4 (ihaContributionsFit).
+   */
+  ihaContributions(A: Float32Array, V: Float32Array, R: Float32Array, b: number, H: number, N: number, P: number, d: number): Float32Array {
+    if (!ihaContributionsFit(H, P, d)) throw new Error(`ihaContributions needs H, P and d_head multiples of 4, got ${H}, ${P}, ${d}`);
+    const NP = N * P;
+    const [a, v, sa] = [H * NP * NP, H * NP * d, H * N * N * d]; // floats per sample: Ā, Ṽ, c
+    const [oA, oV, oR, oY, oOut] = this.layout([a, v, R.length, H * P * d, sa]);
+    this.view(oR, R.length).set(R);
+    const result = new Float32Array(b * sa); // [b,H,N,N,d]
+    for (let s = 0; s < b; s++) {
+      this.view(oA, a).set(A.subarray(s * a, (s + 1) * a));
+      this.view(oV, v).set(V.subarray(s * v, (s + 1) * v));
+      this.wasm.ihaContributions(oA, oV, oR, H, N, P, d, oY, oOut);
+      result.set(this.view(oOut, sa), s * sa);
+    }
+    return result;
+  }
+
+  /**
    * Gradients of z with respect to q, k, v (each in its layout; views of the kernel's memory, valid until its
    * next call) given dz (q's layout) and the forward's slot, which is then freed (use it once).
    */
   backward(dims: Dims, layouts: CoreLayouts, saved: Saved, dz: Float32Array) {
     const {G, S, T, dp} = dims;
-    const Tp = (T + 7) & ~7;
+    const {Tp, wg} = weightsSize(dims);
     const [qs, ks] = [G * S * dp, G * T * dp];
     const kvSize = layoutSize(layouts.kv);
-    const [rdz, rdk, rdv, odz, odq, odk, odv, oscr] = this.layout([dz.length, kvSize, kvSize, qs, qs, ks, ks, dp * Tp + S * Tp]);
+    const [rdz, rdk, rdv, odz, odq, odk, odv, oscr] = this.layout([dz.length, kvSize, kvSize, qs, qs, ks, ks, dp * Tp + wg + S * dp]);
     this.put(rdz, odz, dz, layouts.q, dp, 1);
-    const [qb, kb, wb] = [S * dp * 4, T * dp * 4, S * Tp * 4]; // bytes per group
+    const [qb, kb, wb] = [S * dp * 4, T * dp * 4, wg * 4]; // bytes per group
     for (let g = 0; g < G; g++) {
       const [gq, gk] = [g * qb, g * kb];
       this.wasm.backward(S, T, dp, saved.q + gq, saved.k + gk, saved.v + gk, saved.z + gq, saved.w + g * wb, odz + gq, odq + gq, odk + gk, odv + gk, oscr);
@@ -220,11 +319,22 @@ export class AttentionKernel {
   }
 }
 
+/** Whether the kernel's ihaContributions takes these sizes (its register tiles need multiples of 4). */
+export function ihaContributionsFit(H: number, P: number, d: number): boolean {
+  return H % 4 === 0 && P % 4 === 0 && d % 4 === 0;
+}
+
 /** Where the core reads q (and writes z) and where it reads k and v, and the logit scale applied to q. */
 export interface CoreLayouts {
   q: RowLayout;
   kv: RowLayout;
   scale: number;
+}
+
+/** Tp, T padded to a multiple of 8, and the floats of one group's weights: E [S,Tp] and 1/rowsum [S] padded to a multiple of 4. */
+function weightsSize({S, T}: Dims): {Tp: number; wg: number} {
+  const Tp = (T + 7) & ~7;
+  return {Tp, wg: S * Tp + ((S + 3) & ~3)};
 }
 
 /** Entries a layout spans. */

@@ -3,7 +3,8 @@
 import * as tf from "@tensorflow/tfjs";
 import {LN_EPS, seqLen, validateConfig, type ModelConfig} from "./config.js";
 import {addBias, scaleShift} from "./hostSums.js";
-import {matMul2d, type AttentionFn, type AttnContext, type Cache} from "./attention.js";
+import {attentionKernel, linear, matMul2d, type AttentionFn, type AttnContext, type Cache} from "./attention.js";
+import {floats, tensorOf} from "./tensorData.js";
 import {mhaAttention} from "./mha.js";
 import {talkingHeadsAttention} from "./talkingHeads.js";
 import {ihaAttention} from "./iha.js";
@@ -58,8 +59,37 @@ const meanLast = tf.customGrad(((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
   };
 }) as Parameters<typeof tf.customGrad>[0]) as (x: tf.Tensor) => tf.Tensor;
 
-/** LayerNorm over the last axis: (x − μ) / √(σ² + ε) · w + b, biased variance, ε = LN_EPS. */
+/**
+ * The same LayerNorm on the fused kernel, forward and backward each one pass over the rows (TF.js runs about
+ * a dozen ops for it, each a pass and a dispatch): x̂ and s = √(σ² + ε) are saved for the gradient,
+ * dx = (g − mean(g) − x̂ ⊙ mean(g ⊙ x̂)) / s with g = dy ⊙ w; dw and db are column sums in float64, as scaleShift's.
+ */
+const layerNormOnKernel = tf.customGrad(((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+  const [x, w, b, save] = args as [tf.Tensor, tf.Tensor, tf.Tensor, tf.GradSaveFunc];
+  const kernel = attentionKernel()!;
+  const D = x.shape[x.rank - 1];
+  const M = x.size / D;
+  const out = kernel.layerNormForward(floats(x), floats(w), floats(b), M, D, LN_EPS);
+  const xhat = tensorOf(out.xhat, [M, D]); // [M,D]
+  const sd = tensorOf(out.sd, [M]); // [M]
+  const y = tensorOf(out.y, x.shape); // x's shape
+  save([xhat, sd, w]);
+  return {
+    value: y,
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const [sx, ss, sw] = saved;
+      const g = kernel.layerNormBackward(floats(dy), floats(sx), floats(ss), floats(sw), M, D);
+      return [tensorOf(g.dx, x.shape), tensorOf(g.dw, w.shape), tensorOf(g.db, b.shape)]; // x's, w's, b's shapes
+    },
+  };
+}) as Parameters<typeof tf.customGrad>[0]) as (x: tf.Tensor, w: tf.Tensor, b: tf.Tensor) => tf.Tensor;
+
+/**
+ * LayerNorm over the last axis: (x − μ) / √(σ² + ε) · w + b, biased variance, ε = LN_EPS. On the fused kernel
+ * when one is installed (and d_model is a multiple of 4); the TF.js ops below otherwise.
+ */
 export function layerNorm(x: tf.Tensor3D, w: tf.Tensor, b: tf.Tensor): tf.Tensor3D {
+  if (attentionKernel() && x.shape[2] % 4 === 0) return layerNormOnKernel(x, w, b) as tf.Tensor3D; // [B,N,D]
   const mu = meanLast(x); // [B,N,1]
   const centered = x.sub(mu); // [B,N,D]
   const variance = meanLast(centered.square()); // [B,N,1]
@@ -100,9 +130,9 @@ export function mlpSublayer(params: Params, cfg: ModelConfig, l: number, mid: tf
   const F = cfg.d_mlp;
   const p = (name: string) => getParam(params, `blocks.${l}.` + name);
   const x2 = layerNorm(mid, p("ln2.w"), p("ln2.b")).reshape([B * N, D]); // [B*N, D]
-  const hPre = addBias(matMul2d(x2, p("mlp.W_in")), p("mlp.b_in")); // [B*N, F]
+  const hPre = linear(x2, p("mlp.W_in"), p("mlp.b_in")); // [B*N, F]
   const hPost = hPre.relu(); // [B*N, F]
-  const mlpOut = addBias(matMul2d(hPost, p("mlp.W_out")), p("mlp.b_out")).reshape([B, N, D]) as tf.Tensor3D; // [B,N,D]
+  const mlpOut = linear(hPost, p("mlp.W_out"), p("mlp.b_out")).reshape([B, N, D]) as tf.Tensor3D; // [B,N,D]
   return {normalized: x2.reshape([B, N, D]), pre: hPre.reshape([B, N, F]), post: hPost.reshape([B, N, F]), out: mlpOut};
 }
 

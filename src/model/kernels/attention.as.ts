@@ -1,11 +1,12 @@
 // Fused attention core, AssemblyScript compiled to WebAssembly SIMD (src/data/kernels.ts builds it;
 // src/model/fusedAttention.ts runs it). One call does one (batch, head) group, q already scaled:
-//   forward   s = q kᵀ + mask [S,T],  A = softmax(s),  z = A v [S,dp]
-//   backward  given the forward's A:  D_i = dz_i · z_i,  dA = dz vᵀ,  dS = A ⊙ (dA − D),
-//             dq = dS k,  dk = dSᵀ q,  dv = Aᵀ dz
-// Layouts are row-major float32: q, z, dz, dq [S,dp]; k, v, dk, dv [T,dp]; mask [S,T]; the weights w [S,Tp]
-// (the forward leaves A there, the backward reads it: the caller keeps w between the two calls when it
-// trains); A [S,T] (a copy for caches). dp is d_head padded to a multiple of 4 with zero columns (the caller
+//   forward   s = q kᵀ + mask [S,T],  E = exp(s − rowmax s),  r_i = 1 / Σ_j E_ij  (A = softmax(s) = r ⊙ E),
+//             z = r ⊙ (E v) [S,dp]  (no pass that normalises E)
+//   backward  given the forward's E and r:  dz' = r ⊙ dz,  D'_i = dz'_i · z_i,  dS = E ⊙ (dz' vᵀ − D')
+//             (= A ⊙ (dA − D) with dA = dz vᵀ, D_i = dz_i · z_i),  dq = dS k,  dk = dSᵀ q,  dv = Eᵀ dz' (= Aᵀ dz)
+// Layouts are row-major float32: q, z, dz, dq [S,dp]; k, v, dk, dv [T,dp]; mask [S,T]; the weights w [S·Tp + S]
+// (E [S,Tp], then r [S]: the forward leaves them there, the backward reads them; the caller keeps w between
+// the two calls when it trains); A [S,T] (a copy for caches, r ⊙ E). dp is d_head padded to a multiple of 4 with zero columns (the caller
 // pads), so every row of q, k, v is whole SIMD vectors. Tp = T rounded up to 8; the padded key columns get
 // −∞ scores and so weight 0. Products run on tiles of four rows and two vectors of columns where the shapes
 // allow (tile4x8 below).
@@ -81,10 +82,11 @@ function transposeInto(x: usize, T: i32, dp: i32, Tp: i32, out: usize): void {
 
 // The three products share one micro-kernel: four output rows at a time, out_r = Σ_{t<n} w_r[t] · x[t], where
 // w_r[t] is the float at w + r·lane + t·wStep (broadcast to a vector) and x[t] the 8 (or 4) floats at
-// x + t·xStep; each loaded x vector is used four times. Row r is stored at out + r·outRow.
+// x + t·xStep; each loaded x vector is used four times. Row r is stored at out + r·outRow (added to what is
+// there when acc, a constant at every call, so the other branch is compiled away).
 
 // @ts-ignore: decorator
-@inline function tile4x8(w: usize, lane: usize, wStep: usize, x: usize, xStep: usize, n: i32, out: usize, outRow: usize): void {
+@inline function tile4x8(w: usize, lane: usize, wStep: usize, x: usize, xStep: usize, n: i32, out: usize, outRow: usize, acc: bool = false, bias: usize = 0): void {
   let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
   let d0 = f32x4.splat(0), d1 = f32x4.splat(0), d2 = f32x4.splat(0), d3 = f32x4.splat(0);
   for (let t = 0; t < n; t++, w += wStep, x += xStep) {
@@ -103,6 +105,28 @@ function transposeInto(x: usize, T: i32, dp: i32, Tp: i32, out: usize): void {
     c3 = f32x4.add(c3, f32x4.mul(y, xv));
     d3 = f32x4.add(d3, f32x4.mul(y, xe));
   }
+  if (acc) {
+    c0 = f32x4.add(c0, v128.load(out));
+    d0 = f32x4.add(d0, v128.load(out, 16));
+    c1 = f32x4.add(c1, v128.load(out + outRow));
+    d1 = f32x4.add(d1, v128.load(out + outRow, 16));
+    c2 = f32x4.add(c2, v128.load(out + 2 * outRow));
+    d2 = f32x4.add(d2, v128.load(out + 2 * outRow, 16));
+    c3 = f32x4.add(c3, v128.load(out + 3 * outRow));
+    d3 = f32x4.add(d3, v128.load(out + 3 * outRow, 16));
+  }
+  if (bias) {
+    const b0 = v128.load(bias);
+    const b1 = v128.load(bias, 16);
+    c0 = f32x4.add(c0, b0);
+    d0 = f32x4.add(d0, b1);
+    c1 = f32x4.add(c1, b0);
+    d1 = f32x4.add(d1, b1);
+    c2 = f32x4.add(c2, b0);
+    d2 = f32x4.add(d2, b1);
+    c3 = f32x4.add(c3, b0);
+    d3 = f32x4.add(d3, b1);
+  }
   v128.store(out, c0);
   v128.store(out, d0, 16);
   v128.store(out + outRow, c1);
@@ -114,7 +138,7 @@ function transposeInto(x: usize, T: i32, dp: i32, Tp: i32, out: usize): void {
 }
 
 // @ts-ignore: decorator
-@inline function tile4x4(w: usize, lane: usize, wStep: usize, x: usize, xStep: usize, n: i32, out: usize, outRow: usize): void {
+@inline function tile4x4(w: usize, lane: usize, wStep: usize, x: usize, xStep: usize, n: i32, out: usize, outRow: usize, acc: bool = false, bias: usize = 0): void {
   let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
   for (let t = 0; t < n; t++, w += wStep, x += xStep) {
     const xv = v128.load(x);
@@ -122,6 +146,19 @@ function transposeInto(x: usize, T: i32, dp: i32, Tp: i32, out: usize): void {
     c1 = f32x4.add(c1, f32x4.mul(v128.load32_splat(w + lane), xv));
     c2 = f32x4.add(c2, f32x4.mul(v128.load32_splat(w + 2 * lane), xv));
     c3 = f32x4.add(c3, f32x4.mul(v128.load32_splat(w + 3 * lane), xv));
+  }
+  if (acc) {
+    c0 = f32x4.add(c0, v128.load(out));
+    c1 = f32x4.add(c1, v128.load(out + outRow));
+    c2 = f32x4.add(c2, v128.load(out + 2 * outRow));
+    c3 = f32x4.add(c3, v128.load(out + 3 * outRow));
+  }
+  if (bias) {
+    const b0 = v128.load(bias);
+    c0 = f32x4.add(c0, b0);
+    c1 = f32x4.add(c1, b0);
+    c2 = f32x4.add(c2, b0);
+    c3 = f32x4.add(c3, b0);
   }
   v128.store(out, c0);
   v128.store(out + outRow, c1);
@@ -131,9 +168,10 @@ function transposeInto(x: usize, T: i32, dp: i32, Tp: i32, out: usize): void {
 
 /** One output row of 4 floats (the rows left over when a count is not a multiple of 4). */
 // @ts-ignore: decorator
-@inline function tile1x4(w: usize, wStep: usize, x: usize, xStep: usize, n: i32, out: usize): void {
+@inline function tile1x4(w: usize, wStep: usize, x: usize, xStep: usize, n: i32, out: usize, bias: usize = 0): void {
   let c0 = f32x4.splat(0);
   for (let t = 0; t < n; t++, w += wStep, x += xStep) c0 = f32x4.add(c0, f32x4.mul(v128.load32_splat(w), v128.load(x)));
+  if (bias) c0 = f32x4.add(c0, v128.load(bias));
   v128.store(out, c0);
 }
 
@@ -200,8 +238,9 @@ function rowMax(s: usize, i: i32, Tp: i32): f32 {
 }
 
 /**
- * Forward pass of one group (see the header): the weights A are left in w [S,Tp] when w is not 0 (for the
- * backward pass), else in the scratch. scratch: dp·Tp + S·Tp floats.
+ * Forward pass of one group (see the header). The weights are kept unnormalised, E = exp(s − rowmax) [S,Tp],
+ * followed by r = 1/rowsum(E) [S] (A = r ⊙ E, z = r ⊙ (E v)): in w [S·Tp + S] when w is not 0 (for the
+ * backward pass), else in the scratch. scratch: dp·Tp + S·Tp + S floats.
  */
 export function forward(
   S: i32, T: i32, dp: i32,
@@ -211,20 +250,34 @@ export function forward(
   const Tp = (T + 7) & ~7;
   const kT = scratch;
   const s = w ? w : at(kT, dp * Tp);
+  const r = at(s, S * Tp);
   transposeInto(k, T, dp, Tp, kT);
   productWide(q, kT, S, dp, Tp, s);
   maskScores(s, mask, S, T, Tp);
-  for (let i = 0; i < S; i++) {
-    const m = rowMax(s, i, Tp);
-    const l = expRow(s, i, Tp, m);
-    const inv = f32x4.splat(1 / l);
-    for (let j = 0; j < Tp; j += 4) v128.store(at(s, i * Tp + j), f32x4.mul(v128.load(at(s, i * Tp + j)), inv));
-  }
+  for (let i = 0; i < S; i++) store<f32>(at(r, i), 1 / expRow(s, i, Tp, rowMax(s, i, Tp)));
   productThin(s, v, S, T, Tp, dp, z);
-  if (A) for (let i = 0; i < S; i++) memory.copy(at(A, i * T), at(s, i * Tp), (<usize>T) << 2);
+  scaleRows(z, r, S, dp);
+  if (A) {
+    for (let i = 0; i < S; i++) {
+      const ri = load<f32>(at(r, i));
+      for (let j = 0; j < T; j++) store<f32>(at(A, i * T + j), load<f32>(at(s, i * Tp + j)) * ri);
+    }
+  }
 }
 
-/** Backward pass of one group (see the header), w the forward's weights [S,Tp]. scratch: dp·Tp + S·Tp floats. dq, dk, dv are overwritten. */
+/** Row i of x [S,dp] times r_i (r [S]), in place. */
+function scaleRows(x: usize, r: usize, S: i32, dp: i32): void {
+  for (let i = 0; i < S; i++) {
+    const ri = v128.load32_splat(at(r, i));
+    for (let c = 0; c < dp; c += 4) v128.store(at(x, i * dp + c), f32x4.mul(v128.load(at(x, i * dp + c)), ri));
+  }
+}
+
+/**
+ * Backward pass of one group (see the header), w the forward's E [S,Tp] and r [S]. With dz' = r ⊙ dz, the
+ * rows scaled (A = r ⊙ E): dS = E ⊙ (dz' vᵀ − D'), D'_i = dz'_i · z_i, and dv = Eᵀ dz'.
+ * scratch: dp·Tp + S·Tp + S·dp + S floats. dq, dk, dv are overwritten.
+ */
 export function backward(
   S: i32, T: i32, dp: i32,
   q: usize, k: usize, v: usize, z: usize, w: usize, dz: usize,
@@ -233,21 +286,32 @@ export function backward(
   const Tp = (T + 7) & ~7;
   const vT = scratch;
   const dS = at(vT, dp * Tp);
+  const dzr = at(dS, S * Tp);
+  const D = at(dzr, S * dp);
+  const r = at(w, S * Tp);
   transposeInto(v, T, dp, Tp, vT);
-  // dS = A ⊙ (dz vᵀ − D),  D_i = dz_i · z_i  (= Σ_j dA_ij A_ij)
-  productWide(dz, vT, S, dp, Tp, dS);
   for (let i = 0; i < S; i++) {
+    const ri = v128.load32_splat(at(r, i));
     let Dv = f32x4.splat(0);
-    for (let c = 0; c < dp; c += 4) Dv = f32x4.add(Dv, f32x4.mul(v128.load(at(dz, i * dp + c)), v128.load(at(z, i * dp + c))));
-    const D = f32x4.splat(hsum(Dv));
+    for (let c = 0; c < dp; c += 4) {
+      const x = f32x4.mul(v128.load(at(dz, i * dp + c)), ri);
+      v128.store(at(dzr, i * dp + c), x);
+      Dv = f32x4.add(Dv, f32x4.mul(x, v128.load(at(z, i * dp + c))));
+    }
+    store<f32>(at(D, i), hsum(Dv));
+  }
+  productWide(dzr, vT, S, dp, Tp, dS);
+  for (let i = 0; i < S; i++) {
+    // dS = E ⊙ (dz' vᵀ − D')
+    const Dr = v128.load32_splat(at(D, i));
     for (let j = 0; j < Tp; j += 4) {
       const p = at(dS, i * Tp + j);
-      v128.store(p, f32x4.mul(v128.load(at(w, i * Tp + j)), f32x4.sub(v128.load(p), D)));
+      v128.store(p, f32x4.mul(v128.load(at(w, i * Tp + j)), f32x4.sub(v128.load(p), Dr)));
     }
   }
   productThin(dS, k, S, T, Tp, dp, dq);
   productThinT(dS, q, S, T, Tp, dp, dk);
-  productThinT(w, dz, S, T, Tp, dp, dv);
+  productThinT(w, dzr, S, T, Tp, dp, dv);
 }
 
 // Operands arrive in the layout the layer made them in (fusedAttention.ts, RowLayout): channel c of row
@@ -287,6 +351,157 @@ export function scatter(
           for (let c = 0; c < d; c++) store<f32>(at(s, c * sc), load<f32>(at(o, c)) * scale);
         }
       }
+    }
+  }
+}
+
+/** rows of a product's operands summed per block in productTN before the block's sums are added to out */
+const TN_BLOCK: i32 = 256;
+
+/**
+ * out [K,N] = aᵀ · b for a [M,K] and b [M,N] row-major, K and N multiples of 4: the weight gradient of a
+ * product with many rows (M) and a small weight (K × N), where XNNPACK would first repack b or a transpose
+ * would be made. Each entry sums its M terms in blocks of TN_BLOCK rows, each block's sum added to out.
+ */
+export function productTN(a: usize, b: usize, M: i32, K: i32, N: i32, out: usize): void {
+  const rowA = (<usize>K) << 2;
+  const rowB = (<usize>N) << 2;
+  memory.fill(out, 0, (<usize>(K * N)) << 2);
+  for (let m0 = 0; m0 < M; m0 += TN_BLOCK) {
+    const n = min(TN_BLOCK, M - m0);
+    const a0 = at(a, m0 * K);
+    const b0 = at(b, m0 * N);
+    for (let k = 0; k < K; k += 4) {
+      let c = 0;
+      if ((N & 7) == 0) for (; c < N; c += 8) tile4x8(at(a0, k), 4, rowA, at(b0, c), rowB, n, at(out, k * N + c), rowB, true);
+      for (; c < N; c += 4) tile4x4(at(a0, k), 4, rowA, at(b0, c), rowB, n, at(out, k * N + c), rowB, true);
+    }
+  }
+}
+
+/**
+ * out [M,N] = a [M,K] · b [K,N] (+ bias [N] on every row, when bias is not 0) row-major, N a multiple of 4: a
+ * product of the layers (projections, mixes, MLP) on the same register tiles as the attention's, four rows of
+ * a against 8 (or 4) columns of b at a time; the bias is added to each finished sum, as a separate add would.
+ */
+export function productNN(a: usize, b: usize, M: i32, K: i32, N: i32, bias: usize, out: usize): void {
+  const rowA = (<usize>K) << 2;
+  const rowB = (<usize>N) << 2;
+  let i = 0;
+  for (; i + 4 <= M; i += 4) {
+    let j = 0;
+    if ((N & 7) == 0) for (; j < N; j += 8) tile4x8(at(a, i * K), rowA, 4, at(b, j), rowB, K, at(out, i * N + j), rowB, false, bias ? at(bias, j) : 0);
+    for (; j < N; j += 4) tile4x4(at(a, i * K), rowA, 4, at(b, j), rowB, K, at(out, i * N + j), rowB, false, bias ? at(bias, j) : 0);
+  }
+  for (; i < M; i++) for (let j = 0; j < N; j += 4) tile1x4(at(a, i * K), 4, at(b, j), rowB, K, at(out, i * N + j), bias ? at(bias, j) : 0);
+}
+
+/**
+ * out [N] = Σ_m x[m, :] (⊙ y[m, :] when y is not 0) over the rows of x [M,N], summed in float64 (acc: N
+ * doubles of scratch) and rounded once: bias and LayerNorm gradients, as hostSums.columnSums sums them.
+ */
+export function columnSums(x: usize, y: usize, M: i32, N: i32, acc: usize, out: usize): void {
+  memory.fill(acc, 0, (<usize>N) << 3);
+  const pairs = N & ~1;
+  for (let m = 0; m < M; m++) {
+    const row = m * N;
+    for (let n = 0; n < pairs; n += 2) {
+      let v = f64x2.promote_low_f32x4(v128.load64_zero(at(x, row + n)));
+      if (y) v = f64x2.mul(v, f64x2.promote_low_f32x4(v128.load64_zero(at(y, row + n))));
+      const p = acc + ((<usize>n) << 3);
+      v128.store(p, f64x2.add(v128.load(p), v));
+    }
+    if (pairs < N) {
+      const p = acc + ((<usize>pairs) << 3);
+      const v = <f64>load<f32>(at(x, row + pairs)) * (y ? <f64>load<f32>(at(y, row + pairs)) : 1);
+      store<f64>(p, load<f64>(p) + v);
+    }
+  }
+  for (let n = 0; n < N; n++) store<f32>(at(out, n), <f32>load<f64>(acc + ((<usize>n) << 3)));
+}
+
+/**
+ * IHA's per-key-token contributions of one sample (effective.ts): for head h, query token n, key token k,
+ *   Y[h', p, :] = Σ_q Ā[h', n·P + p, k·P + q] Ṽ[h', k·P + q, :]      (each source head's pseudo-query p, key copies summed)
+ *   out[h, n, k, :] = Σ_{h',p} R[h, h'·P + p] Y[h', p, :]             (the collapse)
+ * A = Ā [H, NP, NP], V = Ṽ [H, NP, d], R [H, H·P], out [H, N, N, d], Y a scratch of H·P·d floats. H and P
+ * multiples of 4, d of 4 (8: the wide tile). Both sums run in the order of TF.js's batched products.
+ */
+export function ihaContributions(A: usize, V: usize, R: usize, H: i32, N: i32, P: i32, d: i32, Y: usize, out: usize): void {
+  const NP = N * P;
+  const HP = H * P;
+  const rowA = (<usize>NP) << 2;
+  const rowV = (<usize>d) << 2;
+  const rowR = (<usize>HP) << 2;
+  const rowOut = (<usize>(N * N * d)) << 2; // from head h to h + 1
+  for (let n = 0; n < N; n++) {
+    for (let k = 0; k < N; k++) {
+      for (let g = 0; g < H; g++) {
+        const v = at(V, (g * NP + k * P) * d);
+        for (let p = 0; p < P; p += 4) {
+          const a = at(A, (g * NP + n * P + p) * NP + k * P);
+          const y = at(Y, (g * P + p) * d);
+          let c = 0;
+          if (d == 8) tile4x8(a, rowA, 4, v, rowV, P, y, rowV);
+          else for (; c < d; c += 4) tile4x4(a, rowA, 4, at(v, c), rowV, P, at(y, c), rowV);
+        }
+      }
+      for (let h = 0; h < H; h += 4) {
+        const o = at(out, ((h * N + n) * N + k) * d);
+        if (d == 8) tile4x8(at(R, h * HP), rowR, 4, Y, rowV, HP, o, rowOut);
+        else for (let c = 0; c < d; c += 4) tile4x4(at(R, h * HP), rowR, 4, at(Y, c), rowV, HP, at(o, c), rowOut);
+      }
+    }
+  }
+}
+
+// LayerNorm over rows of D floats (D a multiple of 4), model.ts's formula:
+//   μ = Σ x / D,  c = x − μ,  s = √(Σ c² / D + ε),  x̂ = c / s,  y = x̂ ⊙ w + b
+//   backward  g = dy ⊙ w,  dx = (g − mean(g) − x̂ ⊙ mean(g ⊙ x̂)) / s   (dw, db: column sums, on the host)
+
+/** Forward pass of M rows: y and x̂ [M,D], s [M]. */
+export function layerNormForward(x: usize, w: usize, b: usize, M: i32, D: i32, eps: f32, y: usize, xhat: usize, sd: usize): void {
+  const invD: f32 = 1 / <f32>D;
+  for (let m = 0; m < M; m++) {
+    const row = m * D;
+    let acc = f32x4.splat(0);
+    for (let c = 0; c < D; c += 4) acc = f32x4.add(acc, v128.load(at(x, row + c)));
+    const mu = f32x4.splat(hsum(acc) / <f32>D);
+    acc = f32x4.splat(0);
+    for (let c = 0; c < D; c += 4) {
+      const e = f32x4.sub(v128.load(at(x, row + c)), mu);
+      acc = f32x4.add(acc, f32x4.mul(e, e));
+    }
+    const s = sqrt<f32>(hsum(acc) * invD + eps);
+    store<f32>(at(sd, m), s);
+    const sv = f32x4.splat(s);
+    for (let c = 0; c < D; c += 4) {
+      const h = f32x4.div(f32x4.sub(v128.load(at(x, row + c)), mu), sv);
+      v128.store(at(xhat, row + c), h);
+      v128.store(at(y, row + c), f32x4.add(f32x4.mul(h, v128.load(at(w, c))), v128.load(at(b, c))));
+    }
+  }
+}
+
+/** Backward pass of M rows: dx [M,D] from dy, x̂ [M,D], s [M] and w [D]. */
+export function layerNormBackward(dy: usize, xhat: usize, sd: usize, w: usize, M: i32, D: i32, dx: usize): void {
+  const invD: f32 = 1 / <f32>D;
+  for (let m = 0; m < M; m++) {
+    const row = m * D;
+    let sg = f32x4.splat(0);
+    let sgx = f32x4.splat(0);
+    for (let c = 0; c < D; c += 4) {
+      const g = f32x4.mul(v128.load(at(dy, row + c)), v128.load(at(w, c)));
+      sg = f32x4.add(sg, g);
+      sgx = f32x4.add(sgx, f32x4.mul(g, v128.load(at(xhat, row + c))));
+    }
+    const mg = f32x4.splat(hsum(sg) * invD);
+    const mgx = f32x4.splat(hsum(sgx) * invD);
+    const sv = f32x4.splat(load<f32>(at(sd, m)));
+    for (let c = 0; c < D; c += 4) {
+      const g = f32x4.mul(v128.load(at(dy, row + c)), v128.load(at(w, c)));
+      const t = f32x4.sub(f32x4.sub(g, mg), f32x4.mul(v128.load(at(xhat, row + c)), mgx));
+      v128.store(at(dx, row + c), f32x4.div(t, sv));
     }
   }
 }
