@@ -41,7 +41,7 @@ export function scanInput(parts: PartsFile, group: number, request: SummaryReque
   let stopped = false;
   let last = 0;
   let sum: {layer: number; acc: Float64Array} | null = null;
-  /** A layer's mean over its heads, rounded to 32-bit floats once (as mapOps.reduceHeads rounds it); a head without rows counts as 0. */
+  /** A layer's mean over its heads, summed in float64 and rounded to 32-bit floats once (as mapOps.reduceHeads does); a head without rows counts as 0. */
   const close = () => {
     if (!sum || !scan.means) return;
     const {acc} = sum;
@@ -74,6 +74,8 @@ export function scanInput(parts: PartsFile, group: number, request: SummaryReque
     .then(() => {
       close();
       scan.complete = !stopped;
+      // A layer without rows in the file is drawn as 0, as its heads are (readerParquet's head of no part).
+      if (scan.complete && scan.means) scan.means = scan.means.map((mean) => mean ?? Array.from({length: n}, () => new Float32Array(n)));
     }, (error: Error) => (scan.error = error.message))
     .finally(() => stopped || report(true));
   return () => (stopped = true);
