@@ -178,7 +178,7 @@ export function pendingThumbs(model: Pick<WorkbenchModel, "layers" | "heads">): 
  */
 export function scanDetection(scanner: Scanner, model: WorkbenchModel, notify: (scans: InputScan[]) => void, reportMs = DETECTION_REPORT_MS): () => void {
   const count = Math.min(DETECTION_INPUTS, model.samples.length);
-  const empty = (): InputScan => ({heads: pendingThumbs(model).map((layer) => layer.map(() => undefined)), done: 0, total: model.layers * model.heads, means: null, error: null, complete: false});
+  const empty = (): InputScan => ({heads: Array.from({length: model.layers}, () => new Array(model.heads).fill(undefined)), done: 0, total: model.layers * model.heads, means: null, error: null, complete: false});
   const scans = Array.from({length: count}, empty);
   let stop: () => void = () => undefined;
   let stopped = false;
