@@ -17,7 +17,8 @@ import type {SharedShape} from "./config.js";
  * the weight gradient aᵀ·dy needs no transpose and no repacking of dy, which XNNPACK does for a fresh
  * right-hand operand (11 ms for IHA's [18432,64] dy, 1.0 ms on the kernel, copies included); without it, the
  * thinner of a [M,K] and dy [M,N] is transposed (the wasm Transpose is slow). With one or two columns on
- * either side it is summed on the host (thinProductTN). Used for every 2-D product in the trained path.
+ * either side it is summed in float64 (thinProductTN, on the kernel when one is installed). Used for every 2-D
+ * product in the trained path.
  */
 export const matMul2d = tf.customGrad(((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
   const [a, b, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.GradSaveFunc];
@@ -35,7 +36,9 @@ export const matMul2d = tf.customGrad(((...args: (tf.Tensor | tf.GradSaveFunc)[]
       const da = tf.matMul(dy, sb.transpose()); // [M,N]·[N,K] → [M,K]
       const db =
         Math.min(K, N) <= 2
-          ? thinProductTN(sa, dy) // on the host: XNNPACK would repack the wide operand for two columns' worth of work
+          ? kernel
+            ? tensorOf(kernel.thinProductTN(floats(sa), floats(dy), M, K, N), [K, N]) // the same float64 sums, vectorised
+            : thinProductTN(sa, dy) // on the host: XNNPACK would repack the wide operand for two columns' worth of work
           : K <= N
             ? tf.matMul(sa.transpose(), dy)
             : tf.matMul(dy.transpose(), sa).transpose(); // [K,N], thinner one transposed

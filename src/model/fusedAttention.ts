@@ -24,6 +24,20 @@ interface KernelExports {
   ihaContributions(A: number, V: number, R: number, H: number, N: number, P: number, d: number, Y: number, out: number): void;
   layerNormForward(x: number, w: number, b: number, M: number, D: number, eps: number, y: number, xhat: number, sd: number): void;
   layerNormBackward(dy: number, xhat: number, sd: number, w: number, M: number, D: number, dx: number): void;
+  thinProductTN(a: number, b: number, M: number, K: number, N: number, acc: number, out: number): void;
+  adam(g: number, x: number, m: number, s: number, n: number, ...rest: number[]): void;
+}
+
+/** Adam's float32 constants for one step (trainLoop.makeOptimiser): β1, β2, 1 − β1, 1 − β2, 1 − β1ᵗ, 1 − β2ᵗ, ε, −lr. */
+export interface AdamStep {
+  b1: number;
+  b2: number;
+  c1: number;
+  c2: number;
+  k1: number;
+  k2: number;
+  eps: number;
+  minusLr: number;
 }
 
 /** Shapes of one call: G groups, S queries, T keys, d = d_head, dp = d rounded up to 4. */
@@ -98,7 +112,7 @@ export class AttentionKernel {
   constructor(bytes: Uint8Array<ArrayBuffer>) {
     const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {env: {abort: () => { throw new Error("attention kernel aborted"); }}});
     this.wasm = instance.exports as unknown as KernelExports;
-    for (const name of ["memory", "heapBase", "forward", "backward", "gather", "scatter", "productTN", "productNN", "columnSums", "ihaContributions", "layerNormForward", "layerNormBackward"]) {
+    for (const name of ["memory", "heapBase", "forward", "backward", "gather", "scatter", "productTN", "productNN", "columnSums", "ihaContributions", "layerNormForward", "layerNormBackward", "thinProductTN", "adam"]) {
       if (!(name in instance.exports)) throw new Error(`this WebAssembly module is not the attention kernel: it has no "${name}" export`);
     }
     this.base = (this.wasm.heapBase() + 15) & ~15;
@@ -241,6 +255,35 @@ export class AttentionKernel {
     this.wasm.productTN(oa, ody, M, K, N, odb);
     if (withBias) this.wasm.columnSums(ody, 0, M, N, oacc, odbias);
     return {da: this.view(oda, M * K), db: this.view(odb, K * N), dbias: withBias ? this.view(odbias, N) : null};
+  }
+
+  /**
+   * aᵀ · b [K,N] for a [M,K] and b [M,N] (row-major data, any K and N), summed in float64 in the order of the rows
+   * and rounded once, as hostSums.thinProductTN: a view of the kernel's memory, valid until its next call.
+   */
+  thinProductTN(a: Float32Array, b: Float32Array, M: number, K: number, N: number): Float32Array {
+    const [oa, ob, oacc, out] = this.layout([M * K, M * N, 2 * K * N, K * N]);
+    this.view(oa, M * K).set(a);
+    this.view(ob, M * N).set(b);
+    this.wasm.thinProductTN(oa, ob, M, K, N, oacc, out);
+    return this.view(out, K * N);
+  }
+
+  /**
+   * One Adam update (trainLoop.makeOptimiser's formula): the moments m and s are updated in place, the new values
+   * of x returned as a view of the kernel's memory, valid until its next call.
+   */
+  adam(g: Float32Array, x: Float32Array, m: Float32Array, s: Float32Array, k: AdamStep): Float32Array {
+    const n = g.length;
+    const [og, ox, om, os, out] = this.layout([n, n, n, n, n]);
+    this.view(og, n).set(g);
+    this.view(ox, n).set(x);
+    this.view(om, n).set(m);
+    this.view(os, n).set(s);
+    this.wasm.adam(og, ox, om, os, n, k.b1, k.b2, k.c1, k.c2, k.k1, k.k2, k.eps, k.minusLr, out);
+    m.set(this.view(om, n));
+    s.set(this.view(os, n));
+    return this.view(out, n);
   }
 
   /**

@@ -455,6 +455,66 @@ export function ihaContributions(A: usize, V: usize, R: usize, H: i32, N: i32, P
   }
 }
 
+/**
+ * out [K,N] = aᵀ · b for a [M,K] and b [M,N] row-major, summed in float64 (acc: K·N doubles of scratch) in the
+ * order of the rows and rounded once, a zero weight a[m,k] skipped: the weight gradient of a product with one
+ * or two columns on a side (the one-hot bit embedding, the unembedding), as hostSums.thinProductTN sums it.
+ */
+export function thinProductTN(a: usize, b: usize, M: i32, K: i32, N: i32, acc: usize, out: usize): void {
+  memory.fill(acc, 0, (<usize>(K * N)) << 3);
+  const pairs = N & ~1;
+  for (let m = 0; m < M; m++) {
+    const bm = at(b, m * N);
+    for (let k = 0; k < K; k++) {
+      const w = <f64>load<f32>(at(a, m * K + k));
+      if (w == 0) continue;
+      const wv = f64x2.splat(w);
+      const row = acc + ((<usize>(k * N)) << 3);
+      for (let n = 0; n < pairs; n += 2) {
+        const p = row + ((<usize>n) << 3);
+        v128.store(p, f64x2.add(v128.load(p), f64x2.mul(wv, f64x2.promote_low_f32x4(v128.load64_zero(at(bm, n))))));
+      }
+      if (pairs < N) {
+        const p = row + ((<usize>pairs) << 3);
+        store<f64>(p, load<f64>(p) + w * <f64>load<f32>(at(bm, pairs)));
+      }
+    }
+  }
+  for (let i = 0; i < K * N; i++) store<f32>(at(out, i), <f32>load<f64>(acc + ((<usize>i) << 3)));
+}
+
+/**
+ * One Adam update of n parameters x with gradient g and moments m, s (updated in place), trainLoop.makeOptimiser's
+ * formula, each product, sum, quotient and square root a float32 operation (as there):
+ *   m ← β1·m + (1−β1)·g,  s ← β2·s + (1−β2)·g²,  out = ((m / k1) / (√(s / k2) + ε)) · (−lr) + x
+ * with c1 = 1 − β1, c2 = 1 − β2, k1 = 1 − β1ᵗ, k2 = 1 − β2ᵗ.
+ */
+export function adam(
+  g: usize, x: usize, m: usize, s: usize, n: i32,
+  b1: f32, b2: f32, c1: f32, c2: f32, k1: f32, k2: f32, eps: f32, minusLr: f32, out: usize,
+): void {
+  const B1 = f32x4.splat(b1), B2 = f32x4.splat(b2), C1 = f32x4.splat(c1), C2 = f32x4.splat(c2);
+  const K1 = f32x4.splat(k1), K2 = f32x4.splat(k2), E = f32x4.splat(eps), L = f32x4.splat(minusLr);
+  let j = 0;
+  for (; j + 4 <= n; j += 4) {
+    const gv = v128.load(at(g, j));
+    const mv = f32x4.add(f32x4.mul(v128.load(at(m, j)), B1), f32x4.mul(gv, C1));
+    const sv = f32x4.add(f32x4.mul(v128.load(at(s, j)), B2), f32x4.mul(f32x4.mul(gv, gv), C2));
+    v128.store(at(m, j), mv);
+    v128.store(at(s, j), sv);
+    const step = f32x4.div(f32x4.div(mv, K1), f32x4.add(f32x4.sqrt(f32x4.div(sv, K2)), E));
+    v128.store(at(out, j), f32x4.add(f32x4.mul(step, L), v128.load(at(x, j))));
+  }
+  for (; j < n; j++) {
+    const gj = load<f32>(at(g, j));
+    const mj = load<f32>(at(m, j)) * b1 + gj * c1;
+    const sj = load<f32>(at(s, j)) * b2 + gj * gj * c2;
+    store<f32>(at(m, j), mj);
+    store<f32>(at(s, j), sj);
+    store<f32>(at(out, j), ((mj / k1) / (sqrt<f32>(sj / k2) + eps)) * minusLr + load<f32>(at(x, j)));
+  }
+}
+
 // LayerNorm over rows of D floats (D a multiple of 4), model.ts's formula:
 //   μ = Σ x / D,  c = x − μ,  s = √(Σ c² / D + ε),  x̂ = c / s,  y = x̂ ⊙ w + b
 //   backward  g = dy ⊙ w,  dx = (g − mean(g) − x̂ ⊙ mean(g ⊙ x̂)) / s   (dw, db: column sums, on the host)
