@@ -26,18 +26,18 @@ export const matMul2d = tf.customGrad(((...args: (tf.Tensor | tf.GradSaveFunc)[]
   const [M, K] = a.shape;
   const N = b.shape[1];
   return {
-    value: kernel && N % 4 === 0 ? tensorOf(kernel.productNN(floats(a), floats(b), M, K, N), [M, N]) : tf.matMul(a, b), // [M,N]
+    value: kernel && N % 4 === 0 ? kernel.tensor(kernel.productNN(floats(a), floats(b), M, K, N), [M, N]) : tf.matMul(a, b), // [M,N]
     gradFunc: (dy: tf.Tensor2D, saved: tf.Tensor[]) => {
       const [sa, sb] = saved as [tf.Tensor2D, tf.Tensor2D];
       if (kernel && K % 4 === 0 && N % 4 === 0) {
-        const g = kernel.productGrads(floats(sa), floats(sb), floats(dy), M, K, N, false); // dy copied in once for both
-        return [tensorOf(g.da, [M, K]), tensorOf(g.db, [K, N])];
+        const g = kernel.productGrads(floats(sa), floats(sb), floats(dy), M, K, N, false); // [M,K], [K,N]
+        return [kernel.tensor(g.da, [M, K]), kernel.tensor(g.db, [K, N])];
       }
       const da = tf.matMul(dy, sb.transpose()); // [M,N]·[N,K] → [M,K]
       const db =
         Math.min(K, N) <= 2
           ? kernel
-            ? tensorOf(kernel.thinProductTN(floats(sa), floats(dy), M, K, N), [K, N]) // the same float64 sums, vectorised
+            ? kernel.tensor(kernel.thinProductTN(floats(sa), floats(dy), M, K, N), [K, N]) // the same float64 sums, vectorised
             : thinProductTN(sa, dy) // on the host: XNNPACK would repack the wide operand for two columns' worth of work
           : K <= N
             ? tf.matMul(sa.transpose(), dy)
@@ -57,11 +57,11 @@ const linearOnKernel = tf.customGrad(((...args: (tf.Tensor | tf.GradSaveFunc)[])
   const [M, K] = a.shape;
   const N = W.shape[1];
   return {
-    value: tensorOf(kernel!.productNN(floats(a), floats(W), M, K, N, floats(bias)), [M, N]), // [M,N]
+    value: kernel!.tensor(kernel!.productNN(floats(a), floats(W), M, K, N, floats(bias)), [M, N]), // [M,N]
     gradFunc: (dy: tf.Tensor2D, saved: tf.Tensor[]) => {
       const [sa, sW] = saved;
       const g = kernel!.productGrads(floats(sa), floats(sW), floats(dy), M, K, N, true);
-      return [tensorOf(g.da, [M, K]), tensorOf(g.db, [K, N]), tensorOf(g.dbias!, bias.shape)];
+      return [kernel!.tensor(g.da, [M, K]), kernel!.tensor(g.db, [K, N]), kernel!.tensor(g.dbias!, bias.shape)];
     },
   };
 }) as Parameters<typeof tf.customGrad>[0]) as (a: tf.Tensor, W: tf.Tensor, bias: tf.Tensor) => tf.Tensor2D;

@@ -61,7 +61,7 @@ export function makeOptimiser(params: Params, lr: number): Optimiser {
               out[j] = f(f(f(f(mj / k1) / f(f(Math.sqrt(f(sj / k2))) + eps)) * minusLr) + x[j]);
             }
           }
-          const updated = tensorOf(out, variable.shape);
+          const updated = kernel ? kernel.tensor(out, variable.shape) : tensorOf(out, variable.shape);
           variable.assign(updated);
           updated.dispose(); // the variable holds its data now
         });

@@ -20,18 +20,24 @@ const EXP_LO: f32 = -87.33654;
 /** 1.5·2²³ + 127: adding it rounds to an integer and leaves n + 127 in the low mantissa bits */
 const ROUND_BIAS: f32 = 12583039.0;
 /**
- * exp4's constants, in the order of ExpConstants below, read from memory when a row starts: a constant
- * vector written in the loop is rebuilt on every iteration (several instructions each), one held in a
- * local is not.
+ * exp4's constants, in the order of its arguments k0 … k11, which forward reads from memory (the caller keeps them
+ * there: expConstants writes them): a constant vector written in the loop is rebuilt on every iteration (several
+ * instructions each), one loaded into a local when a row starts is not. The module has no data of its own: it
+ * works in the memory it imports (TF.js's wasm heap), at the addresses its caller allocates there.
  */
-const EXP_CONSTANTS = memory.data<f32>([
-  EXP_LO, LOG2E, ROUND_BIAS, LN2_HI, LN2_LO,
-  1.9875691500e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1, 1,
-]);
-
-/** The first free byte after the module's own data: the caller lays its buffers out from here. */
-export function heapBase(): usize {
-  return __heap_base;
+export function expConstants(out: usize): void {
+  store<f32>(out, EXP_LO);
+  store<f32>(out, LOG2E, 4);
+  store<f32>(out, ROUND_BIAS, 8);
+  store<f32>(out, LN2_HI, 12);
+  store<f32>(out, LN2_LO, 16);
+  store<f32>(out, 1.9875691500e-4, 20);
+  store<f32>(out, 1.3981999507e-3, 24);
+  store<f32>(out, 8.3334519073e-3, 28);
+  store<f32>(out, 4.1665795894e-2, 32);
+  store<f32>(out, 1.6666665459e-1, 36);
+  store<f32>(out, 5.0000001201e-1, 40);
+  store<f32>(out, 1, 44);
 }
 
 // @ts-ignore: decorator
@@ -49,7 +55,7 @@ export function heapBase(): usize {
  * n = round(x·log₂e), r = x − n·ln2 (split in two parts) and Cephes' expf polynomial for p (within 2 ulp).
  * n is rounded by adding 1.5·2²³ + 127, after which the low bits of the float hold n + 127, so shifting them
  * into the exponent field gives 2^n with no float-to-int conversion. Only pmax (a single instruction, no NaN
- * fix-ups) bounds x. k0 … k11 are EXP_CONSTANTS' entries as vectors.
+ * fix-ups) bounds x. k0 … k11 are expConstants' entries as vectors.
  */
 // @ts-ignore: decorator
 @inline function exp4(
@@ -212,9 +218,8 @@ function maskScores(s: usize, mask: usize, S: i32, T: i32, Tp: i32): void {
   }
 }
 
-/** Row i of s [S,Tp] ← exp(s_ij − shift) in place, shift the row's maximum; returns the row's sum. */
-function expRow(s: usize, i: i32, Tp: i32, shift: f32): f32 {
-  const c = EXP_CONSTANTS;
+/** Row i of s [S,Tp] ← exp(s_ij − shift) in place, shift the row's maximum, c expConstants'; returns the row's sum. */
+function expRow(s: usize, i: i32, Tp: i32, shift: f32, c: usize): f32 {
   const k0 = v128.load32_splat(c), k1 = v128.load32_splat(c, 4), k2 = v128.load32_splat(c, 8);
   const k3 = v128.load32_splat(c, 12), k4 = v128.load32_splat(c, 16), k5 = v128.load32_splat(c, 20);
   const k6 = v128.load32_splat(c, 24), k7 = v128.load32_splat(c, 28), k8 = v128.load32_splat(c, 32);
@@ -240,12 +245,12 @@ function rowMax(s: usize, i: i32, Tp: i32): f32 {
 /**
  * Forward pass of one group (see the header). The weights are kept unnormalised, E = exp(s − rowmax) [S,Tp],
  * followed by r = 1/rowsum(E) [S] (A = r ⊙ E, z = r ⊙ (E v)): in w [S·Tp + S] when w is not 0 (for the
- * backward pass), else in the scratch. scratch: dp·Tp + S·Tp + S floats.
+ * backward pass), else in the scratch. scratch: dp·Tp + S·Tp + S floats; consts: expConstants'.
  */
 export function forward(
   S: i32, T: i32, dp: i32,
   q: usize, k: usize, v: usize, mask: usize,
-  z: usize, w: usize, A: usize, scratch: usize,
+  z: usize, w: usize, A: usize, scratch: usize, consts: usize,
 ): void {
   const Tp = (T + 7) & ~7;
   const kT = scratch;
@@ -254,7 +259,7 @@ export function forward(
   transposeInto(k, T, dp, Tp, kT);
   productWide(q, kT, S, dp, Tp, s);
   maskScores(s, mask, S, T, Tp);
-  for (let i = 0; i < S; i++) store<f32>(at(r, i), 1 / expRow(s, i, Tp, rowMax(s, i, Tp)));
+  for (let i = 0; i < S; i++) store<f32>(at(r, i), 1 / expRow(s, i, Tp, rowMax(s, i, Tp), consts));
   productThin(s, v, S, T, Tp, dp, z);
   scaleRows(z, r, S, dp);
   if (A) {
