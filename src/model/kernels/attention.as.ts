@@ -218,7 +218,10 @@ function maskScores(s: usize, mask: usize, S: i32, T: i32, Tp: i32): void {
   }
 }
 
-/** Row i of s [S,Tp] ← exp(s_ij − shift) in place, shift the row's maximum, c expConstants'; returns the row's sum. */
+/**
+ * Row i of s [S,Tp] ← exp(s_ij − shift) in place, shift the row's maximum, c expConstants'; returns the row's sum.
+ * Two vectors an iteration: exp4 is one long chain of dependent operations, and two in flight keep the core busy.
+ */
 function expRow(s: usize, i: i32, Tp: i32, shift: f32, c: usize): f32 {
   const k0 = v128.load32_splat(c), k1 = v128.load32_splat(c, 4), k2 = v128.load32_splat(c, 8);
   const k3 = v128.load32_splat(c, 12), k4 = v128.load32_splat(c, 16), k5 = v128.load32_splat(c, 20);
@@ -226,19 +229,27 @@ function expRow(s: usize, i: i32, Tp: i32, shift: f32, c: usize): f32 {
   const k9 = v128.load32_splat(c, 36), k10 = v128.load32_splat(c, 40), k11 = v128.load32_splat(c, 44);
   const sv = f32x4.splat(shift);
   let sum = f32x4.splat(0);
-  for (let j = 0; j < Tp; j += 4) {
+  for (let j = 0; j < Tp; j += 8) {
     const p = at(s, i * Tp + j);
     const e = exp4(f32x4.sub(v128.load(p), sv), k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, k10, k11);
+    const f = exp4(f32x4.sub(v128.load(p, 16), sv), k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, k10, k11);
     v128.store(p, e);
-    sum = f32x4.add(sum, e);
+    v128.store(p, f, 16);
+    sum = f32x4.add(f32x4.add(sum, e), f);
   }
   return hsum(sum);
 }
 
-/** max_j of row i of s [S,Tp]. */
+/** max_j of row i of s [S,Tp] (Tp a multiple of 8), on two running maxima (one would wait on pmax's latency). */
 function rowMax(s: usize, i: i32, Tp: i32): f32 {
   let m = f32x4.splat(-Infinity);
-  for (let j = 0; j < Tp; j += 4) m = f32x4.pmax(m, v128.load(at(s, i * Tp + j)));
+  let n = m;
+  for (let j = 0; j < Tp; j += 8) {
+    const p = at(s, i * Tp + j);
+    m = f32x4.pmax(m, v128.load(p));
+    n = f32x4.pmax(n, v128.load(p, 16));
+  }
+  m = f32x4.pmax(m, n);
   return max(max(f32x4.extract_lane(m, 0), f32x4.extract_lane(m, 1)), max(f32x4.extract_lane(m, 2), f32x4.extract_lane(m, 3)));
 }
 
