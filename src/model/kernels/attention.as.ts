@@ -15,12 +15,12 @@
 const LOG2E: f32 = 1.44269504088896341;
 const LN2_HI: f32 = 0.693359375;
 const LN2_LO: f32 = -2.12194440e-4;
-/** below this, exp underflows: the result is exactly 0 (masked and padded scores land here) */
+/** below this, exp underflows: exp4 clamps its argument here (and with `exact` returns 0: masked and padded scores land here) */
 const EXP_LO: f32 = -87.33654;
 /** 1.5·2²³ + 127: adding it rounds to an integer and leaves n + 127 in the low mantissa bits */
 const ROUND_BIAS: f32 = 12583039.0;
 /**
- * exp4's constants, in the order of its arguments k0 … k11, which forward reads from memory (the caller keeps them
+ * exp4's constants, in the order of its arguments k0 … k10, which forward reads from memory (the caller keeps them
  * there: expConstants writes them): a constant vector written in the loop is rebuilt on every iteration (several
  * instructions each), one loaded into a local when a row starts is not. The module has no data of its own: it
  * works in the memory it imports (TF.js's wasm heap), at the addresses its caller allocates there.
@@ -31,13 +31,12 @@ export function expConstants(out: usize): void {
   store<f32>(out, ROUND_BIAS, 8);
   store<f32>(out, LN2_HI, 12);
   store<f32>(out, LN2_LO, 16);
-  store<f32>(out, 1.9875691500e-4, 20);
-  store<f32>(out, 1.3981999507e-3, 24);
-  store<f32>(out, 8.3334519073e-3, 28);
-  store<f32>(out, 4.1665795894e-2, 32);
-  store<f32>(out, 1.6666665459e-1, 36);
-  store<f32>(out, 5.0000001201e-1, 40);
-  store<f32>(out, 1, 44);
+  store<f32>(out, 1.381455222144723e-3, 20);
+  store<f32>(out, 8.368694223463535e-3, 24);
+  store<f32>(out, 4.166838526725769e-2, 28);
+  store<f32>(out, 1.666652113199234e-1, 32);
+  store<f32>(out, 4.999999403953552e-1, 36);
+  store<f32>(out, 1, 40);
 }
 
 // @ts-ignore: decorator
@@ -51,18 +50,21 @@ export function expConstants(out: usize): void {
 }
 
 /**
- * exp of four floats x ≤ 0 (a score minus its row's maximum), exactly 0 below EXP_LO: 2^n · p(r) with
- * n = round(x·log₂e), r = x − n·ln2 (split in two parts) and Cephes' expf polynomial for p (within 2 ulp).
+ * exp of four floats x ≤ 0 (a score minus its row's maximum): 2^n · e^r with n = round(x·log₂e), r = x − n·ln2
+ * (split in two parts) and e^r = 1 + r + r²·p(r), p of degree 4 (Cephes' expf has degree 5 there; these
+ * coefficients are a minimax fit of e^r's relative error on |r| ≤ ln2/2, 3·10⁻⁹, which in float32 arithmetic gives
+ * the same largest error as Cephes', 0.80 ulp over that range, one multiply-add fewer).
  * n is rounded by adding 1.5·2²³ + 127, after which the low bits of the float hold n + 127, so shifting them
  * into the exponent field gives 2^n with no float-to-int conversion. Only pmax (a single instruction, no NaN
- * fix-ups) bounds x. k0 … k11 are expConstants' entries as vectors.
+ * fix-ups) bounds x, so below EXP_LO the result is e^EXP_LO ≈ 1.2·10⁻³⁸; with `exact` it is 0 there (what masked and
+ * padded scores need; two operations more). k0 … k10 are expConstants' entries as vectors.
  */
 // @ts-ignore: decorator
 @inline function exp4(
   x: v128, k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128,
-  k6: v128, k7: v128, k8: v128, k9: v128, k10: v128, k11: v128,
+  k6: v128, k7: v128, k8: v128, k9: v128, k10: v128, exact: bool,
 ): v128 {
-  const under = f32x4.lt(x, k0);
+  const under = exact ? f32x4.lt(x, k0) : f32x4.splat(0);
   x = f32x4.pmax(x, k0);
   const biased = f32x4.add(f32x4.mul(x, k1), k2);
   const pow2n = i32x4.shl(biased, 23);
@@ -73,9 +75,8 @@ export function expConstants(out: usize): void {
   p = f32x4.add(f32x4.mul(p, r), k7);
   p = f32x4.add(f32x4.mul(p, r), k8);
   p = f32x4.add(f32x4.mul(p, r), k9);
-  p = f32x4.add(f32x4.mul(p, r), k10);
-  const y = f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(p, r), r), r), k11);
-  return v128.andnot(f32x4.mul(y, pow2n), under);
+  const y = f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(p, r), r), r), k10);
+  return exact ? v128.andnot(f32x4.mul(y, pow2n), under) : f32x4.mul(y, pow2n);
 }
 
 /** out [dp,Tp] = xᵀ for rows x [T,dp] (zero padding columns T … Tp−1). */
@@ -222,22 +223,24 @@ function maskScores(s: usize, mask: usize, S: i32, T: i32, Tp: i32): void {
  * Row i of s [S,Tp] ← exp(s_ij − shift) in place, shift the row's maximum, c expConstants'; returns the row's sum.
  * Four vectors an iteration (two for the last 8 columns when Tp is not a multiple of 16): exp4 is one long chain of
  * dependent operations, and several in flight keep the core busy (kernel forward at IHA P = 8: one vector an
- * iteration 201 ms of CPU, two 171, four 146, in one process, alternating, load 3–5).
+ * iteration 201 ms of CPU, two 171, four 146, in one process, alternating, load 3–5). `exact` as exp4's (a constant
+ * at each call: inlined, each call compiles to its own loop).
  */
-function expRow(s: usize, i: i32, Tp: i32, shift: f32, c: usize): f32 {
+// @ts-ignore: decorator
+@inline function expRow(s: usize, i: i32, Tp: i32, shift: f32, c: usize, exact: bool): f32 {
   const k0 = v128.load32_splat(c), k1 = v128.load32_splat(c, 4), k2 = v128.load32_splat(c, 8);
   const k3 = v128.load32_splat(c, 12), k4 = v128.load32_splat(c, 16), k5 = v128.load32_splat(c, 20);
   const k6 = v128.load32_splat(c, 24), k7 = v128.load32_splat(c, 28), k8 = v128.load32_splat(c, 32);
-  const k9 = v128.load32_splat(c, 36), k10 = v128.load32_splat(c, 40), k11 = v128.load32_splat(c, 44);
+  const k9 = v128.load32_splat(c, 36), k10 = v128.load32_splat(c, 40);
   const sv = f32x4.splat(shift);
   let sum = f32x4.splat(0);
   let j = 0;
   for (; j + 16 <= Tp; j += 16) {
     const p = at(s, i * Tp + j);
-    const e = exp4(f32x4.sub(v128.load(p), sv), k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, k10, k11);
-    const f = exp4(f32x4.sub(v128.load(p, 16), sv), k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, k10, k11);
-    const g = exp4(f32x4.sub(v128.load(p, 32), sv), k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, k10, k11);
-    const h = exp4(f32x4.sub(v128.load(p, 48), sv), k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, k10, k11);
+    const e = exp4(f32x4.sub(v128.load(p), sv), k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, k10, exact);
+    const f = exp4(f32x4.sub(v128.load(p, 16), sv), k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, k10, exact);
+    const g = exp4(f32x4.sub(v128.load(p, 32), sv), k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, k10, exact);
+    const h = exp4(f32x4.sub(v128.load(p, 48), sv), k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, k10, exact);
     v128.store(p, e);
     v128.store(p, f, 16);
     v128.store(p, g, 32);
@@ -246,8 +249,8 @@ function expRow(s: usize, i: i32, Tp: i32, shift: f32, c: usize): f32 {
   }
   for (; j < Tp; j += 8) {
     const p = at(s, i * Tp + j);
-    const e = exp4(f32x4.sub(v128.load(p), sv), k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, k10, k11);
-    const f = exp4(f32x4.sub(v128.load(p, 16), sv), k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, k10, k11);
+    const e = exp4(f32x4.sub(v128.load(p), sv), k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, k10, exact);
+    const f = exp4(f32x4.sub(v128.load(p, 16), sv), k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, k10, exact);
     v128.store(p, e);
     v128.store(p, f, 16);
     sum = f32x4.add(f32x4.add(sum, e), f);
@@ -285,7 +288,8 @@ export function forward(
   transposeInto(k, T, dp, Tp, kT);
   productWide(q, kT, S, dp, Tp, s);
   maskScores(s, mask, S, T, Tp);
-  for (let i = 0; i < S; i++) store<f32>(at(r, i), 1 / expRow(s, i, Tp, rowMax(s, i, Tp), consts));
+  if (mask || Tp != T) for (let i = 0; i < S; i++) store<f32>(at(r, i), 1 / expRow(s, i, Tp, rowMax(s, i, Tp), consts, true));
+  else for (let i = 0; i < S; i++) store<f32>(at(r, i), 1 / expRow(s, i, Tp, rowMax(s, i, Tp), consts, false)); // no score is masked or padded
   productThin(s, v, S, T, Tp, dp, z);
   scaleRows(z, r, S, dp);
   if (A) {
