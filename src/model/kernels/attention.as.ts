@@ -358,6 +358,10 @@ export function gather(
   x: usize, rows: usize, B: i32, H: i32, N: i32, P: i32, d: i32, dp: i32,
   sb: i32, sh: i32, sn: i32, sp: i32, sc: i32, scale: f32,
 ): void {
+  if (d == dp && (d & 3) == 0 && (sc == 1 || (sp == 1 && (P & 3) == 0))) {
+    gatherVectors(x, rows, B, H, N, P, d, sb, sh, sn, sp, sc, scale);
+    return;
+  }
   let o = rows;
   for (let b = 0; b < B; b++) {
     for (let h = 0; h < H; h++) {
@@ -377,6 +381,10 @@ export function scatter(
   rows: usize, x: usize, B: i32, H: i32, N: i32, P: i32, d: i32, dp: i32,
   sb: i32, sh: i32, sn: i32, sp: i32, sc: i32, scale: f32,
 ): void {
+  if (d == dp && (d & 3) == 0 && (sc == 1 || (sp == 1 && (P & 3) == 0))) {
+    scatterVectors(rows, x, B, H, N, P, d, sb, sh, sn, sp, sc, scale);
+    return;
+  }
   let o = rows;
   for (let b = 0; b < B; b++) {
     for (let h = 0; h < H; h++) {
@@ -384,6 +392,78 @@ export function scatter(
         for (let p = 0; p < P; p++, o += (<usize>dp) << 2) {
           const s = at(x, b * sb + h * sh + n * sn + p * sp);
           for (let c = 0; c < d; c++) store<f32>(at(s, c * sc), load<f32>(at(o, c)) * scale);
+        }
+      }
+    }
+  }
+}
+
+// The same two copies four floats at a time, for the layouts the layers make with d_head a multiple of 4 (no padding):
+// channels contiguous (sc = 1: MHA's [B,N,H,d], the cores' [B,H,S,d]), or copies contiguous (sp = 1, P a multiple of 4:
+// IHA's [B·N·d, H·P]), where a 4 × 4 block (4 channels of 4 copies) is transposed in registers. The same products with
+// scale, equal bits.
+
+/** The 4 × 4 transpose of the rows a, b, c, e, stored at out, out + step, out + 2·step, out + 3·step, times sv. */
+// @ts-ignore: decorator
+@inline function storeTransposed(a: v128, b: v128, c: v128, e: v128, sv: v128, out: usize, step: usize): void {
+  const ab0 = i32x4.shuffle(a, b, 0, 4, 1, 5); // a0 b0 a1 b1
+  const ab1 = i32x4.shuffle(a, b, 2, 6, 3, 7); // a2 b2 a3 b3
+  const ce0 = i32x4.shuffle(c, e, 0, 4, 1, 5);
+  const ce1 = i32x4.shuffle(c, e, 2, 6, 3, 7);
+  v128.store(out, f32x4.mul(i32x4.shuffle(ab0, ce0, 0, 1, 4, 5), sv));
+  v128.store(out + step, f32x4.mul(i32x4.shuffle(ab0, ce0, 2, 3, 6, 7), sv));
+  v128.store(out + 2 * step, f32x4.mul(i32x4.shuffle(ab1, ce1, 0, 1, 4, 5), sv));
+  v128.store(out + 3 * step, f32x4.mul(i32x4.shuffle(ab1, ce1, 2, 3, 6, 7), sv));
+}
+
+function gatherVectors(x: usize, rows: usize, B: i32, H: i32, N: i32, P: i32, d: i32, sb: i32, sh: i32, sn: i32, sp: i32, sc: i32, scale: f32): void {
+  const sv = f32x4.splat(scale);
+  const row = (<usize>d) << 2;
+  const chan = (<usize>sc) << 2;
+  let o = rows;
+  for (let b = 0; b < B; b++) {
+    for (let h = 0; h < H; h++) {
+      for (let n = 0; n < N; n++) {
+        const s = at(x, b * sb + h * sh + n * sn);
+        if (sc == 1) {
+          for (let p = 0; p < P; p++, o += row) {
+            for (let c = 0; c < d; c += 4) v128.store(at(o, c), f32x4.mul(v128.load(at(s, p * sp + c)), sv));
+          }
+        } else {
+          for (let p = 0; p < P; p += 4) {
+            for (let c = 0; c < d; c += 4) {
+              const q = at(s, p + c * sc); // channels c … c+3 of copies p … p+3
+              storeTransposed(v128.load(q), v128.load(q + chan), v128.load(q + 2 * chan), v128.load(q + 3 * chan), sv, at(o, p * d + c), row);
+            }
+          }
+          o += row * P;
+        }
+      }
+    }
+  }
+}
+
+function scatterVectors(rows: usize, x: usize, B: i32, H: i32, N: i32, P: i32, d: i32, sb: i32, sh: i32, sn: i32, sp: i32, sc: i32, scale: f32): void {
+  const sv = f32x4.splat(scale);
+  const row = (<usize>d) << 2;
+  const chan = (<usize>sc) << 2;
+  let o = rows;
+  for (let b = 0; b < B; b++) {
+    for (let h = 0; h < H; h++) {
+      for (let n = 0; n < N; n++) {
+        const s = at(x, b * sb + h * sh + n * sn);
+        if (sc == 1) {
+          for (let p = 0; p < P; p++, o += row) {
+            for (let c = 0; c < d; c += 4) v128.store(at(s, p * sp + c), f32x4.mul(v128.load(at(o, c)), sv));
+          }
+        } else {
+          for (let p = 0; p < P; p += 4) {
+            for (let c = 0; c < d; c += 4) {
+              const q = at(o, p * d + c); // copies p … p+3, channels c … c+3
+              storeTransposed(v128.load(q), v128.load(q + row), v128.load(q + 2 * row), v128.load(q + 3 * row), sv, at(s, p + c * sc), chan);
+            }
+          }
+          o += row * P;
         }
       }
     }
