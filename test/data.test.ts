@@ -5,7 +5,7 @@ import * as Parquet from "parquet-wasm/node";
 import {beforeAll, describe, expect, it} from "vitest";
 import {LoaderOutputs, runLoader, runLoaders, schemaOf, STR} from "./helpers/loaders.js";
 import {TINY, type ModelConfig} from "../src/model/config.js";
-import {LM_TINY} from "../src/model/lmConfig.js";
+import {LM_TINY} from "../src/model/lm/config.js";
 import {paramSpecs, type Weights} from "../src/model/params.js";
 import {decodeSafetensors} from "../src/model/safetensors.js";
 import {predict, testF1} from "../src/model/train.js";

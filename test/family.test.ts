@@ -1,16 +1,16 @@
 // The model family descriptor (src/model/family.ts): one tiny run of each family trained through it gives the
 // numbers the two training loops gave before they were reached through one descriptor (recorded from
-// train.ts / lmTrain.ts called directly, tiny presets, seed 0, IHA, wasm backend with the fused kernel), and
+// train.ts / lm/train.ts called directly, tiny presets, seed 0, IHA, wasm backend with the fused kernel), and
 // its record, checkpoint and cached forward pass say what the loaders rely on.
 import * as tf from "@tensorflow/tfjs";
 import {describe, expect, it} from "vitest";
 import {TINY} from "../src/model/config.js";
 import {LM, RELATION, type EpochProgress} from "../src/model/family.js";
-import {LM_TINY} from "../src/model/lmConfig.js";
+import {LM_TINY} from "../src/model/lm/config.js";
 import {disposeCache} from "../src/model/model.js";
 import {disposeParams, initParams} from "../src/model/params.js";
 import {splitSamples} from "../src/model/task.js";
-import {lmSplit} from "../src/model/lmTask.js";
+import {lmSplit} from "../src/model/lm/task.js";
 
 /** The relation IHA run before the refactor: per-epoch numbers, best epoch, test F1. */
 const RELATION_IHA = {

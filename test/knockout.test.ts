@@ -4,8 +4,8 @@
 import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
 import {beforeAll, describe, expect, it} from "vitest";
-import {LM_TINY, makeLmConfig} from "../src/model/lmConfig.js";
-import {lmSplit} from "../src/model/lmTask.js";
+import {LM_TINY, makeLmConfig} from "../src/model/lm/config.js";
+import {lmSplit} from "../src/model/lm/task.js";
 import {initWeights, type Weights} from "../src/model/params.js";
 import {forEachBatch} from "../src/data/maps.js";
 import {LM} from "../src/model/family.js";

@@ -1,7 +1,7 @@
 // The head workbench's language models in the browser runtime: each architecture's files are read once,
 // the config is checked before the weights are read against it, and the maps come out per layer and head.
 import {describe, expect, it} from "vitest";
-import {LM_TINY, makeLmConfig, type LmConfig} from "../src/model/lmConfig.js";
+import {LM_TINY, makeLmConfig, type LmConfig} from "../src/model/lm/config.js";
 import {initWeights, paramSpecs} from "../src/model/params.js";
 import {encodeSafetensors} from "../src/model/safetensors.js";
 import {lmHeadMaps} from "../src/runtime/liveLm.js";

@@ -9,7 +9,7 @@ import {join} from "node:path";
 import {tableFromIPC} from "apache-arrow";
 import {describe, expect, it} from "vitest";
 import {DEFAULT_THRESHOLDS, detect} from "../src/model/headTypes.js";
-import {LM_ARCHS, LM_FULL} from "../src/model/lmConfig.js";
+import {LM_ARCHS, LM_FULL} from "../src/model/lm/config.js";
 import {RUN_FILE, runDir} from "../src/data/runs.js";
 import {VIEW_SEED} from "../src/data/showcase.js";
 import {LM} from "../src/model/family.js";

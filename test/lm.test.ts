@@ -5,8 +5,8 @@ import {afterEach, describe, expect, it} from "vitest";
 import {ablateHead} from "../src/model/ablation.js";
 import {attentionCore, causalMask, MASKED, setAttentionCore, type CoreMode} from "../src/model/attention.js";
 import {effectiveMaps, toHeadMaps} from "../src/model/effective.js";
-import {LM_ARCHS, LM_FULL, LM_TINY, makeLmConfig, validateLmPreset, validateLmTask, type LmConfig} from "../src/model/lmConfig.js";
-import {lmForward, nextTokenLoss, runLmWithCache, tokensTensor} from "../src/model/lm.js";
+import {LM_ARCHS, LM_FULL, LM_TINY, makeLmConfig, validateLmPreset, validateLmTask, type LmConfig} from "../src/model/lm/config.js";
+import {lmForward, nextTokenLoss, runLmWithCache, tokensTensor} from "../src/model/lm/model.js";
 import {
   BOS,
   firstCopyPositions,
@@ -16,8 +16,8 @@ import {
   lmTokens,
   lmTrainBatch,
   repeatedRandomTokens
-} from "../src/model/lmTask.js";
-import {evaluateLm, lmEvalSamples, predictLm, trainLm} from "../src/model/lmTrain.js";
+} from "../src/model/lm/task.js";
+import {evaluateLm, lmEvalSamples, predictLm, trainLm} from "../src/model/lm/train.js";
 import {disposeCache} from "../src/model/model.js";
 import {disposeParams, initParams, initWeights, paramSpecs, weightsToParams, type Weights} from "../src/model/params.js";
 import {mulberry32, normal} from "../src/model/prng.js";

@@ -1,6 +1,6 @@
 import {afterEach, describe, expect, it} from "vitest";
 import {TINY} from "../src/model/config.js";
-import {LM_TINY} from "../src/model/lmConfig.js";
+import {LM_TINY} from "../src/model/lm/config.js";
 import {LM, RELATION} from "../src/model/family.js";
 import {runDir, runKey, runOf, selectedPreset, selectedSeeds, type Run} from "../src/data/runs.js";
 

@@ -2,9 +2,9 @@
 // the generator, the seed derivation and the draw order written from the text, checked against the code.
 import {describe, expect, it} from "vitest";
 import {DEFAULT_TASK, splitSamples, trainBatches} from "../src/model/task.js";
-import {lmEvalSamples} from "../src/model/lmTrain.js";
-import {lmSplit} from "../src/model/lmTask.js";
-import {LM_FULL, LM_TINY} from "../src/model/lmConfig.js";
+import {lmEvalSamples} from "../src/model/lm/train.js";
+import {lmSplit} from "../src/model/lm/task.js";
+import {LM_FULL, LM_TINY} from "../src/model/lm/config.js";
 
 const imul = Math.imul;
 

@@ -77,6 +77,9 @@ function fill(input: HTMLSelectElement, options: readonly {value: string; text: 
   input.value = current;
 }
 
+/** Options above which the query menu gets a fixed width. */
+const LONG_MENU = 200;
+
 const range = (n: number) => Array.from({length: n}, (_, i) => i);
 
 export function explorerControls(options: ExplorerControlsOptions): ExplorerControls {
@@ -151,6 +154,7 @@ export function explorerControls(options: ExplorerControlsOptions): ExplorerCont
     epochText.textContent = `epoch ${epoch} of ${info.last}${epoch === info.best ? " (kept checkpoint)" : ""}${epoch === 0 ? " (initialisation)" : ""}`;
   }
 
+  let queryMenuTokens: readonly string[] | null = null;
   function render(): void {
     const model = modelOf(state.arch);
     const {limits} = model;
@@ -161,7 +165,15 @@ export function explorerControls(options: ExplorerControlsOptions): ExplorerCont
     fill(layer.input, range(limits.layers).map((l) => ({value: String(l), text: layerLabel(l)})), String(state.layer));
     fill(head.input, range(limits.heads).map((h) => ({value: String(h), text: headLabel(state.layer, h)})), String(state.head));
     const tokens = tokensOf(state.arch, state.sample);
-    fill(query.input, range(limits.tokens).map((n) => ({value: String(n), text: `${n}: ${tokens[n] ?? ""}`})), String(state.query));
+    // the query menu is built again only for other tokens (1,024 options compared on every step cost 2 ms)
+    if (tokens !== queryMenuTokens || query.input.options.length !== limits.tokens) {
+      fill(query.input, range(limits.tokens).map((n) => ({value: String(n), text: `${n}: ${tokens[n] ?? ""}`})), String(state.query));
+      queryMenuTokens = tokens;
+      // A menu is as wide as its widest option: a long one is measured again on every move of the query
+      // (14 ms of layout a step at 1,024 tokens) unless it has a width of its own. A token wider than the
+      // menu shows whole in the open menu.
+      query.input.style.width = limits.tokens > LONG_MENU ? "14em" : "";
+    } else query.input.value = String(state.query);
     fill(kind.input, model.kinds.map((k) => ({value: k, text: MAP_KIND_NAMES[k]})), state.kind);
     fill(direction.input, DIRECTIONS.map((d) => ({value: d, text: DIRECTION_NAMES[d]})), state.direction);
     scrubber.max = String(limits.tokens - 1);

@@ -164,6 +164,9 @@ export function sentenceView(data: SentenceViewData, options: SentenceViewOption
     return line;
   });
   lines.node()!.append(...lineNodes);
+  // What each line's attributes hold, so that a draw compares without reading the DOM (5 × N reads a step).
+  type LineAttribute = "y1" | "y2" | "stroke-opacity" | "data-weight" | "visibility";
+  const lineValues = lineNodes.map((): Partial<Record<LineAttribute, string>> => ({}));
   const lineTitles: (SVGTitleElement | null)[] = lineNodes.map(() => null);
   let shown: {focus: Focus; weights: Float64Array} | null = null;
   const lineTitle = (o: number) => {
@@ -192,10 +195,18 @@ export function sentenceView(data: SentenceViewData, options: SentenceViewOption
     max ||= 1;
     const anchorY = String(y(focus.index));
     lineNodes.forEach((line, o) => {
-      setAttr(line, "y1", fromQuery ? anchorY : String(y(o)));
-      setAttr(line, "y2", fromQuery ? String(y(o)) : anchorY);
-      setAttr(line, "stroke-opacity", String(Math.round((ws[o] / max) * OPACITY_STEPS) / OPACITY_STEPS));
-      setAttr(line, "data-weight", String(ws[o]));
+      const opacity = Math.round((ws[o] / max) * OPACITY_STEPS) / OPACITY_STEPS;
+      const write = (name: LineAttribute, value: string) => {
+        if (lineValues[o][name] !== value) line.setAttribute(name, (lineValues[o][name] = value));
+      };
+      write("stroke-opacity", String(opacity));
+      write("data-weight", String(ws[o]));
+      // A line too faint to draw is hidden where it was: moving it would lay it out again for nothing
+      // (every line of a long view moves with the focus; most of a causal row's lines weigh 0).
+      write("visibility", opacity === 0 ? "hidden" : "visible");
+      if (opacity === 0) return;
+      write("y1", fromQuery ? anchorY : String(y(o)));
+      write("y2", fromQuery ? String(y(o)) : anchorY);
     });
     shown = {focus, weights: ws};
     lineTitles.forEach((title, o) => title && setText(title, lineTitle(o))); // only lines already hovered have one

@@ -5,7 +5,7 @@
 // would be diagonal (a head only changes itself); IHA spreads one head's removal over the heads it feeds.
 import {ablateSourceHead} from "../model/ablation.js";
 import {headLabel} from "../model/config.js";
-import type {AnyConfig} from "../model/lmConfig.js";
+import type {AnyConfig} from "../model/lm/config.js";
 import type {MapKind} from "../model/vocabulary.js";
 import {totalVariation} from "../model/metrics.js";
 import type {Weights} from "../model/params.js";

@@ -1,8 +1,8 @@
 // lm-samples.json: the LM showcase set (tokens, where the segment repeats, each architecture's greedy
 // next-token predictions) and each LM run's config, training time, scores and per-epoch history.
-import {LM_ARCHS, type LmArch, type LmPreset} from "../model/lmConfig.js";
-import {lmTokenLabels} from "../model/lmTask.js";
-import {predictLm} from "../model/lmTrain.js";
+import {LM_ARCHS, type LmArch, type LmPreset} from "../model/lm/config.js";
+import {lmTokenLabels} from "../model/lm/task.js";
+import {predictLm} from "../model/lm/train.js";
 import type {LmTypes} from "../model/family.js";
 import {runOf, type Runs} from "./runs.js";
 import {lmShowcaseSamples, VIEW_SEED} from "./showcase.js";

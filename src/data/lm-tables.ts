@@ -4,8 +4,8 @@ import {headLabel} from "../model/config.js";
 import {ablateHead, ablateSourceHead} from "../model/ablation.js";
 import {LM, type LmTypes} from "../model/family.js";
 import {headMap} from "../model/effective.js";
-import {LM_ARCHS, type LmArch, type LmConfig, type LmPreset} from "../model/lmConfig.js";
-import {evaluateLm, lmEvalSamples} from "../model/lmTrain.js";
+import {LM_ARCHS, type LmArch, type LmConfig, type LmPreset} from "../model/lm/config.js";
+import {evaluateLm, lmEvalSamples} from "../model/lm/train.js";
 import {
   currentTokenScore,
   duplicateTokenScore,

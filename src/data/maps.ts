@@ -6,7 +6,7 @@ import {ablatedLogits} from "../model/ablation.js";
 import type {ModelConfig} from "../model/config.js";
 import {headMaps, toHeadMaps, type HeadMaps} from "../model/effective.js";
 import type {FamilyTypes, ModelFamily} from "../model/family.js";
-import type {AnyConfig} from "../model/lmConfig.js";
+import type {AnyConfig} from "../model/lm/config.js";
 import {disposeCache, type Cache} from "../model/model.js";
 import {disposeParams, weightsToParams, type Params, type Weights} from "../model/params.js";
 import type {MapKind} from "../model/vocabulary.js";

@@ -2,8 +2,8 @@
 // the seed-0 test split) and each run's own test split for the metrics; the LM's showcase sequences and
 // the repeated-token sequences its head scores are taken on.
 import type {Preset} from "../model/config.js";
-import type {LmPreset} from "../model/lmConfig.js";
-import {lmSplit, repeatedRandomTokens, type LmSample} from "../model/lmTask.js";
+import type {LmPreset} from "../model/lm/config.js";
+import {lmSplit, repeatedRandomTokens, type LmSample} from "../model/lm/task.js";
 import {DEFAULT_SEED} from "../model/prng.js";
 import {splitSamples, witnessPath, type Sample, type TaskConfig} from "../model/task.js";
 

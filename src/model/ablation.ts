@@ -4,7 +4,7 @@
 import * as tf from "@tensorflow/tfjs";
 import {outputProjection, type Cache} from "./attention.js";
 import type {ModelConfig} from "./config.js";
-import type {AnyConfig} from "./lmConfig.js";
+import type {AnyConfig} from "./lm/config.js";
 import {forwardFromMid, getParam} from "./model.js";
 import type {Params, Weights} from "./params.js";
 

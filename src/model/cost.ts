@@ -6,7 +6,7 @@
 // (one-hot embeddings) 2×; an evaluation pass 1×. Softmax, LayerNorm, element-wise ops and Adam are not
 // counted.
 import type {Preset, ModelConfig} from "./config.js";
-import type {LmConfig, LmPreset} from "./lmConfig.js";
+import type {LmConfig, LmPreset} from "./lm/config.js";
 
 /** 2·M·K·N: one [M,K]·[K,N] product. */
 export const mm = (M: number, K: number, N: number) => 2 * M * K * N;

@@ -7,7 +7,7 @@
 // tf.tidy); toHeadMaps() copies one to a plain row-major Float32Array for metrics and Arrow tables.
 import * as tf from "@tensorflow/tfjs";
 import type {MapKind} from "./vocabulary.js";
-import type {AnyConfig} from "./lmConfig.js";
+import type {AnyConfig} from "./lm/config.js";
 import {attentionKernel, type Cache} from "./attention.js";
 import {ihaContributionsFit} from "./fusedAttention.js";
 import {floats} from "./tensorData.js";

@@ -1,18 +1,18 @@
 // The two model families behind one descriptor: the relation classifiers (config.ts, task.ts, model.ts,
-// train.ts) and the attention-only causal LM (lmConfig.ts, lmTask.ts, lm.ts, lmTrain.ts). Training, the
+// train.ts) and the attention-only causal LM (lm/config.ts, lm/task.ts, lm/model.ts, lm/train.ts). Training, the
 // run cache, checkpoints and the loaders' batched forward passes go through a ModelFamily, so each of those
 // jobs is written once for both. A family says: its architectures and presets, how a config is built,
 // how one run trains (the shared loop of trainLoop.ts, given the family's data, step loss, evaluation and
-// stopping rule by train.ts or lmTrain.ts) and what its run record holds, what its checkpoint files carry,
+// stopping rule by train.ts or lm/train.ts) and what its run record holds, what its checkpoint files carry,
 // and how it runs a batch of its inputs with the activation cache. Browser-safe.
 import type * as tf from "@tensorflow/tfjs";
 import type {Cache} from "./attention.js";
 import {PRESETS, makeConfig, validatePreset, type ModelConfig, type Preset, type TrainConfig} from "./config.js";
 import {epochFlops, lmEpochFlops} from "./cost.js";
-import {runLmWithCache} from "./lm.js";
-import {LM_ARCHS, LM_PRESETS, makeLmConfig, validateLmPreset, type AnyConfig, type LmArch, type LmConfig, type LmPreset} from "./lmConfig.js";
-import {lmTokenLabels} from "./lmTask.js";
-import {trainLm, type LmEpochRecord} from "./lmTrain.js";
+import {runLmWithCache} from "./lm/model.js";
+import {LM_ARCHS, LM_PRESETS, makeLmConfig, validateLmPreset, type AnyConfig, type LmArch, type LmConfig, type LmPreset} from "./lm/config.js";
+import {lmTokenLabels} from "./lm/task.js";
+import {trainLm, type LmEpochRecord} from "./lm/train.js";
 import {runWithCache} from "./model.js";
 import {initWeights, type Params, type Weights} from "./params.js";
 import {DEFAULT_SEED} from "./prng.js";
@@ -47,7 +47,7 @@ export interface RelationRunRecord extends RunRecordOf<Arch, ModelConfig, TrainC
 /** An LM run; its weights are those after the last step. */
 export interface LmRunRecord extends RunRecordOf<LmArch, LmConfig, LmPreset["train"], LmPreset["task"], LmEpochRecord> {
   steps: number;
-  /** scores of the final weights on the run's evaluation set (lmTrain.lmEvalSamples) */
+  /** scores of the final weights on the run's evaluation set (lm/train.lmEvalSamples) */
   loss: number;
   induction_accuracy: number;
   first_copy_accuracy: number;

@@ -9,7 +9,7 @@ import {mhaAttention} from "./mha.js";
 import {talkingHeadsAttention} from "./talkingHeads.js";
 import {ihaAttention} from "./iha.js";
 import type {Params} from "./params.js";
-import type {AnyConfig} from "./lmConfig.js";
+import type {AnyConfig} from "./lm/config.js";
 import type {Arch} from "./vocabulary.js";
 
 export type {Cache} from "./attention.js";

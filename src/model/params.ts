@@ -3,7 +3,7 @@
 // afterwards from a second stream, so one seed gives identical shared weights for all three models.
 import * as tf from "@tensorflow/tfjs";
 import {INIT, validateConfig, type ModelConfig} from "./config.js";
-import {isLmConfig, validateLmConfig, type AnyConfig, type LmConfig} from "./lmConfig.js";
+import {isLmConfig, validateLmConfig, type AnyConfig, type LmConfig} from "./lm/config.js";
 import {deriveSeed, mulberry32, normal, type Rng} from "./prng.js";
 
 /** Trainable parameters keyed by TransformerLens-style name, in canonical order. */

@@ -4,7 +4,7 @@
 // Usable from data loaders (Node), tests and the browser playground.
 import * as tf from "@tensorflow/tfjs";
 import {validateTrainConfig, type ModelConfig, type TrainConfig} from "./config.js";
-import type {AnyConfig} from "./lmConfig.js";
+import type {AnyConfig} from "./lm/config.js";
 import {microF1} from "./f1.js";
 import {bceWithLogits, bitsTensor, forward} from "./model.js";
 import {disposeParams, paramsToWeights, weightsToParams, type Params, type Weights} from "./params.js";

@@ -1,9 +1,9 @@
 // The training loop both model families run: Adam on a family's loss, steps_per_epoch steps per epoch, an
 // evaluation after every epoch, and (when the family keeps its best epoch) early stopping on a score. The
 // family says what one step's loss is and how an epoch is evaluated (train.ts for the relation models,
-// lmTrain.ts for the LM). Usable from data loaders (Node), tests and the browser.
+// lm/train.ts for the LM). Usable from data loaders (Node), tests and the browser.
 import * as tf from "@tensorflow/tfjs";
-import type {AnyConfig} from "./lmConfig.js";
+import type {AnyConfig} from "./lm/config.js";
 import {disposeParams, initParams, paramsToWeights, weightsToParams, type Params, type Weights} from "./params.js";
 import {attentionKernel} from "./attention.js";
 import {floats, tensorOf} from "./tensorData.js";

@@ -3,7 +3,7 @@
 // run a model in the browser (the playground, the workbench's induction probe).
 import type * as tf from "@tensorflow/tfjs";
 import {effectiveMaps, headMap, rawMaps, toHeadMaps} from "../model/effective.js";
-import type {AnyConfig} from "../model/lmConfig.js";
+import type {AnyConfig} from "../model/lm/config.js";
 import type {Cache} from "../model/model.js";
 import type {Params} from "../model/params.js";
 import type {HeadMap} from "../components/headStack.js";

@@ -1,9 +1,9 @@
 // A language model run in the browser on a sequence the reader chooses (the head workbench's induction
 // probe): its trained weights read against its config (TensorFlow.js on wasm), then every layer's raw and
-// effective per-head maps of a sequence. The forward pass and the maps are the build's own (src/model/lm.ts,
+// effective per-head maps of a sequence. The forward pass and the maps are the build's own (src/model/lm/model.ts,
 // src/model/effective.ts). Imported by lmLoader.ts only when a model must run.
-import {runLmWithCache} from "../model/lm.js";
-import type {LmConfig} from "../model/lmConfig.js";
+import {runLmWithCache} from "../model/lm/model.js";
+import type {LmConfig} from "../model/lm/config.js";
 import {disposeCache} from "../model/model.js";
 import {disposeParams, weightsToParams, type Weights} from "../model/params.js";
 import {layerMaps, type LayerMaps} from "./cachedMaps.js";

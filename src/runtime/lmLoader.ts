@@ -1,7 +1,7 @@
 // The head workbench's language models, loaded the first time one is asked for: this file imports nothing of
 // TensorFlow.js, so a page that shows a language model's built maps draws them before TF.js (about a megabyte
 // of modules) is fetched; the runtime (liveLm.ts) is imported when a model must run (the induction probe).
-import type {LmConfig} from "../model/lmConfig.js";
+import type {LmConfig} from "../model/lm/config.js";
 import type {LayerMaps} from "./cachedMaps.js";
 
 /** One trained language model's files (Framework's FileAttachments): its record `{config, …}` and its weights. */

@@ -1,6 +1,6 @@
 // Trained weights in the browser: a safetensors file read against the config it was trained with, for
 // either model family (the playground's relation models, the head workbench's language models).
-import type {AnyConfig} from "../model/lmConfig.js";
+import type {AnyConfig} from "../model/lm/config.js";
 import {paramShape, type Weights} from "../model/params.js";
 import {decodeSafetensors} from "../model/safetensors.js";
 

@@ -1,15 +1,15 @@
 // Training (through trainLoop.ts) and evaluation of the LM: Adam on the mean next-token cross-entropy, a
 // fresh seeded batch every step, an evaluation on a fixed seeded set after every "epoch" of steps_per_epoch
 // steps. The metric is
-// induction accuracy: next-token accuracy on the second copy of the segment (lmTask.inductionPositions).
+// induction accuracy: next-token accuracy on the second copy of the segment (lm/task.inductionPositions).
 // Usable from data loaders (Node), tests and the browser.
 import * as tf from "@tensorflow/tfjs";
-import {validateLmTask, validateLmTrainConfig, type LmConfig, type LmTaskConfig, type LmTrainConfig} from "./lmConfig.js";
-import {lmForward, nextTokenLoss, tokensTensor} from "./lm.js";
-import {firstCopyPositions, inductionPositions, lmSplit, lmTokens, lmTrainBatch, type LmSample} from "./lmTask.js";
-import type {Weights} from "./params.js";
-import {withParams, type ParamsOrWeights} from "./train.js";
-import {trainLoop} from "./trainLoop.js";
+import {validateLmTask, validateLmTrainConfig, type LmConfig, type LmTaskConfig, type LmTrainConfig} from "./config.js";
+import {lmForward, nextTokenLoss, tokensTensor} from "./model.js";
+import {firstCopyPositions, inductionPositions, lmSplit, lmTokens, lmTrainBatch, type LmSample} from "./task.js";
+import type {Weights} from "../params.js";
+import {withParams, type ParamsOrWeights} from "../train.js";
+import {trainLoop} from "../trainLoop.js";
 
 /** The fixed evaluation set of a run: `count` sequences of deriveSeed(seed, "lm/eval"). */
 export function lmEvalSamples(seed: number, count: number, task: LmTaskConfig): LmSample[] {

@@ -7,9 +7,9 @@
 // The segment length is drawn from [min_length, max_length] and `first` from every start that fits, so
 // "look `length` positions back" is no fixed offset: predicting the second copy needs content (a
 // previous-token head feeding an induction head), not position. Browser-safe.
-import type {LmTaskConfig} from "./lmConfig.js";
-import {validateLmTask} from "./lmConfig.js";
-import {deriveSeed, mulberry32, type Rng} from "./prng.js";
+import type {LmTaskConfig} from "./config.js";
+import {validateLmTask} from "./config.js";
+import {deriveSeed, mulberry32, type Rng} from "../prng.js";
 
 export const BOS = 0;
 

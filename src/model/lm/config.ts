@@ -1,7 +1,7 @@
 // The second model family: a small attention-only causal language model (TransformerLens `attn_only: true`)
 // trained on sequences with a repeated random segment, in an MHA and an IHA variant. Config shape,
 // presets (the same MIXVIZ_PROFILE names as the relation models) and validation. Browser-safe.
-import type {ModelConfig, SharedShape} from "./config.js";
+import type {ModelConfig, SharedShape} from "../config.js";
 
 /** The LM's attention architectures (Talking Heads is left out of this family). */
 export type LmArch = "mha" | "iha";
@@ -28,7 +28,7 @@ export function isLmConfig(cfg: AnyConfig): cfg is LmConfig {
   return (cfg as LmConfig).model === "lm";
 }
 
-/** The sequences the LM trains on (src/model/lmTask.ts). */
+/** The sequences the LM trains on (src/model/lm/task.ts). */
 export interface LmTaskConfig {
   d_vocab: number;
   /** tokens per training sequence (BOS included); ≤ the model's n_ctx */

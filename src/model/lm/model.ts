@@ -3,11 +3,11 @@
 // unembed W_U, one logit per vocabulary entry. lmForward() trains (no cache); runLmWithCache() returns
 // every hooked activation under the relation model's hook names (docs/model.md, "Language model").
 import * as tf from "@tensorflow/tfjs";
-import {matMul2d, type Cache} from "./attention.js";
-import {addBias} from "./hostSums.js";
-import {validateLmConfig, type LmConfig} from "./lmConfig.js";
-import {attentionSublayer, getParam, layerNorm, put} from "./model.js";
-import type {Params} from "./params.js";
+import {matMul2d, type Cache} from "../attention.js";
+import {addBias} from "../hostSums.js";
+import {validateLmConfig, type LmConfig} from "./config.js";
+import {attentionSublayer, getParam, layerNorm, put} from "../model.js";
+import type {Params} from "../params.js";
 
 /** x[b, n] = W_E[token] + W_pos[n], as one-hot matmuls (tf.gather has no gradient on wasm). */
 export function lmEmbed(params: Params, cfg: LmConfig, tokens: tf.Tensor2D, cache?: Cache): tf.Tensor3D {
