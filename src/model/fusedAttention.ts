@@ -2,12 +2,13 @@
 // z = softmax(q kᵀ + mask) v per (batch, head) group, forward and backward each one kernel call per
 // group (many short calls let the engine's optimising compiler take over after the first few). When a
 // gradient is recorded, the forward leaves the weights (unnormalised, E = exp(s − rowmax), with 1/rowsum:
-// A = E/rowsum) and its rows in a slot of the kernel's memory that the backward reads and then frees (the
-// next step's forward takes the same slot): no S×T map is recomputed, normalised or copied. The operands are read, and the results written, in the layout the calling layer's
+// A = E/rowsum) and its rows in a slot that the backward reads and then frees: no S×T map is recomputed,
+// normalised or copied. The operands are read, and the results written, in the layout the calling layer's
 // products make (RowLayout): the kernel gathers rows from it and scatters them back, so no layer
 // transposes into or out of the core.
-// The bytes of the compiled module come from whoever runs training (src/data/kernels.ts in Node); this
-// file only needs the WebAssembly API.
+// The kernel works in the memory of TF.js's wasm backend (KernelHeap): it reads tensors where they lie and
+// writes results into blocks that become tensors without a copy. The bytes of the compiled module come from
+// whoever runs training (src/data/kernels.ts in Node).
 import * as tf from "@tensorflow/tfjs";
 import {floats, tensorOf} from "./tensorData.js";
 
