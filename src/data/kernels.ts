@@ -25,13 +25,19 @@ export async function kernelBytes(): Promise<Uint8Array<ArrayBuffer>> {
   const key = createHash("sha256").update(source).update(ASC_VERSION).update(JSON.stringify(OPTIONS)).digest("hex").slice(0, 16);
   const file = join(KERNEL_DIR, `attention-${key}.wasm`);
   if (existsSync(file)) return readFileSync(file);
-  const {default: asc} = await import("assemblyscript/asc"); // only on a cache miss
-  const {error, stderr, binary} = await asc.compileString({"attention.ts": source}, OPTIONS);
-  if (error || !binary) throw new Error(`compiling ${KERNEL_SOURCE} failed: ${error?.message ?? "no output"}\n${stderr.toString()}`);
+  const binary = await compileKernel(source, KERNEL_SOURCE); // only on a cache miss
   mkdirSync(KERNEL_DIR, {recursive: true});
   const partial = `${file}.partial-${process.pid}`;
   writeFileSync(partial, binary);
   renameSync(partial, file);
+  return binary;
+}
+
+/** A kernel source (AssemblyScript) compiled with the kernel's options, uncached (`name` for errors; bench/kernelAb.ts). */
+export async function compileKernel(source: string, name: string): Promise<Uint8Array<ArrayBuffer>> {
+  const {default: asc} = await import("assemblyscript/asc"); // importing the compiler takes seconds
+  const {error, stderr, binary} = await asc.compileString({"attention.ts": source}, OPTIONS);
+  if (error || !binary) throw new Error(`compiling ${name} failed: ${error?.message ?? "no output"}\n${stderr.toString()}`);
   return new Uint8Array(binary);
 }
 
