@@ -2,7 +2,9 @@
 // through the upload source, the detection on its own inputs (the position-based induction score on the
 // inputs that repeat a segment only), what the page says when the file is there or not, and when a page that
 // also has models of its own (the explorer) waits for the file.
-import {readFileSync} from "node:fs";
+import {mkdtempSync, readFileSync, rmSync, writeFileSync} from "node:fs";
+import {tmpdir} from "node:os";
+import {join} from "node:path";
 import * as Parquet from "parquet-wasm/node";
 import {describe, expect, test} from "vitest";
 import {fileModels, hasKnockouts, ModelRegistry, nextState} from "../src/pages/workbench/state.js";
@@ -11,12 +13,13 @@ import {detectHeads, inputScores, typeSummary} from "../src/pages/workbench/dete
 import {uploadSource} from "../src/sources/uploadSource.js";
 import {cellIndex, type AttentionSet} from "../src/upload/attentionSet.js";
 import {defaultState} from "../src/state/workbenchState.js";
-import {askedUrl, asksForFile, keptFileUpdates, keptNote, NO_KEPT_FILE, openKeptFile, openUrlFile, type KeptFile} from "../src/pages/readerFile.js";
+import {askedUrl, asksForFile, keptFileUpdates, keptNote, NO_KEPT_FILE, openKeptFile, openUrlFile, withAskedUrl, type KeptFile} from "../src/pages/readerFile.js";
 import {localFooter, partsOpener} from "../src/pages/readerParts.js";
 import {footerAnswer} from "../src/sources/readerParquet.js";
 import {keptHref} from "../src/pages/yourData/keptView.js";
 import {loadUpload} from "../src/upload/load.js";
 import {readPicked, type PickedFile} from "../src/upload/readers.js";
+import {serve} from "../scripts/serve.js";
 
 const L = 2;
 const H = 3;
@@ -191,7 +194,46 @@ describe("opening the kept file", () => {
     expect(thrown.result?.issues[0].message).toBe("https://host/f.parquet could not be read (boom)");
   });
 
+  test("a file at a URL with its tokens file at a URL: the tokens label its positions; tokens that cannot be read, or do not fit, refuse it, saying why", async () => {
+    // the footer of the fixture, whatever address it is asked for (the tokens are what this test serves)
+    const opener = partsOpener(module, async (name) => footerAnswer({id: 0, name, source: partsFile()}));
+    const without = await opener.url("https://host/f.parquet");
+    expect(without.issues.map((i) => i.code)).toContain("no_tokens");
+    const n = without.parts!.n;
+    expect(without.parts?.groups[0].tokens).toEqual(Array.from({length: n}, (_, k) => String(k)));
+    const tokens = Array.from({length: n}, (_, k) => `w${k}`);
+    const dir = mkdtempSync(join(tmpdir(), "mixviz-tokens-"));
+    writeFileSync(join(dir, "tokens.json"), JSON.stringify(tokens));
+    writeFileSync(join(dir, "short.json"), JSON.stringify(tokens.slice(0, 3)));
+    writeFileSync(join(dir, "bertviz.json"), JSON.stringify({attention: []}));
+    const {server, url} = await serve(dir);
+    try {
+      const at = (name: string) => new URL(name, url).href;
+      const good = await opener.url("https://host/f.parquet", at("tokens.json"));
+      expect(good.names).toEqual(["https://host/f.parquet", at("tokens.json")]);
+      expect(good.issues.map((i) => i.code)).not.toContain("no_tokens");
+      expect(good.parts?.groups.map((g) => g.tokens)).toEqual([tokens]);
+      const missing = await opener.url("https://host/f.parquet", at("none.json"));
+      expect(missing.parts).toBeNull();
+      expect(missing.issues.find((i) => i.level === "error")?.message).toBe(`the tokens file at ${at("none.json")} could not be read (HTTP 404 Not Found).`);
+      const short = await opener.url("https://host/f.parquet", at("short.json"));
+      expect(short.parts).toBeNull();
+      expect(short.issues.find((i) => i.level === "error")?.message).toContain(`the tokens list has 3 tokens but the positions go up to ${n - 1}`);
+      const other = await opener.url("https://host/f.parquet", at("bertviz.json"));
+      expect(other.parts).toBeNull();
+      expect(other.issues.find((i) => i.level === "error")?.message).toBe(`${at("bertviz.json")} is not a tokens file (one is a JSON list of strings, a JSON object of such lists by sample, or a table with a "token" column).`);
+    } finally {
+      server.close();
+      rmSync(dir, {recursive: true});
+    }
+  });
+
   test("the address's file: a URL relative to the page, or none", () => {
+    expect(askedUrl("?url=f.parquet&tokens=t%2Ftokens.json", "https://site/mixviz/explorer", "tokens")).toBe("https://site/mixviz/t/tokens.json");
+    expect(askedUrl("?url=f.parquet", "https://site/explorer", "tokens")).toBeNull();
+    // the address a page writes keeps the file and its tokens, and tokens only with a file
+    expect(withAskedUrl("layer=1", "?url=f.parquet&tokens=t.json&layer=0")).toBe("?layer=1&url=f.parquet&tokens=t.json");
+    expect(withAskedUrl("layer=1", "?tokens=t.json")).toBe("?layer=1");
     expect(askedUrl("?url=data%2Ff.parquet&model=file", "https://site/mixviz/explorer")).toBe("https://site/mixviz/data/f.parquet");
     expect(askedUrl("?url=https%3A%2F%2Fhost%2Ff.parquet", "https://site/explorer")).toBe("https://host/f.parquet");
     expect(askedUrl("?model=file", "https://site/explorer")).toBeNull();
@@ -206,7 +248,7 @@ describe("opening the kept file", () => {
 });
 
 describe("the links from Your data", () => {
-  const upload = (data: AttentionSet, kept: boolean) => ({names: ["f.arrow"], result: {issues: [], data, offRows: 0}, ms: 0, parts: null, holdable: false, url: null, loading: false, stage: null, serial: 1, kept, keepError: null});
+  const upload = (data: AttentionSet, kept: boolean) => ({names: ["f.arrow"], result: {issues: [], data, offRows: 0}, ms: 0, parts: null, holdable: false, url: null, tokensUrl: null, loading: false, stage: null, serial: 1, kept, keepError: null});
 
   test("open the workbench and the explorer on the file's first model, by the id both give it; nothing when the file is not kept", () => {
     const two = fileSet([PLAIN], {models: ["a", "b"]});
@@ -226,6 +268,7 @@ describe("the links from Your data", () => {
     const byUrl = {...kept, kept: false, url: "https://host/f.parquet?x=1"};
     expect(keptHref(byUrl, "explorer")).toBe("./explorer?model=file&url=https%3A%2F%2Fhost%2Ff.parquet%3Fx%3D1");
     expect(keptHref(byUrl, "heads")).toBe("./heads?model=file&url=https%3A%2F%2Fhost%2Ff.parquet%3Fx%3D1");
+    expect(keptHref({...byUrl, tokensUrl: "https://host/t.json"}, "heads")).toBe("./heads?model=file&url=https%3A%2F%2Fhost%2Ff.parquet%3Fx%3D1&tokens=https%3A%2F%2Fhost%2Ft.json");
   });
 });
 

@@ -83,8 +83,9 @@ export function paint(map: HeadMap, table: Uint32Array, scale: number, offset: n
   const canvas = document.createElement("canvas");
   canvas.width = n;
   canvas.height = n;
+  if (n === 0) return canvas; // no context: a page of empty thumbnails would make one each (0.1 ms apiece)
   const ctx = canvas.getContext("2d");
-  if (!ctx || n === 0) return canvas;
+  if (!ctx) return canvas;
   const image = ctx.createImageData(n, n);
   const pixels = new Uint32Array(image.data.buffer);
   const last = LEVELS - 1;

@@ -33,7 +33,7 @@ export function reduceHeads(maps: readonly SquareMap[], how: "mean" | "max"): He
  * in float64 in head order and rounded to 32 bits once.
  */
 export function headReduction(n: number, how: "mean" | "max"): {add(map: SquareMap): void; result(): HeadMap} {
-  const acc = Array.from({length: n}, () => new Float64Array(n).fill(how === "mean" ? 0 : -Infinity)); // [N, N]
+  const acc = new Float64Array(n * n).fill(how === "mean" ? 0 : -Infinity); // [N·N], one block
   let heads = 0;
   return {
     add(map) {
@@ -41,18 +41,16 @@ export function headReduction(n: number, how: "mean" | "max"): {add(map: SquareM
       heads++;
       for (let q = 0; q < n; q++) {
         const row = map[q];
-        const into = acc[q];
-        if (how === "mean") for (let k = 0; k < n; k++) into[k] += row[k];
-        else for (let k = 0; k < n; k++) if (row[k] > into[k] || row[k] !== row[k]) into[k] = row[k]; // a NaN stays, as in Math.max
+        const at = q * n;
+        if (how === "mean") for (let k = 0; k < n; k++) acc[at + k] += row[k];
+        else for (let k = 0; k < n; k++) if (row[k] > acc[at + k] || row[k] !== row[k]) acc[at + k] = row[k]; // a NaN stays, as in Math.max
       }
     },
     result() {
       const scale = how === "mean" ? heads : 1;
-      return acc.map((row) => {
-        const out = new Float32Array(n);
-        for (let k = 0; k < n; k++) out[k] = row[k] / scale;
-        return out;
-      });
+      const out = new Float32Array(n * n); // [N·N]
+      for (let i = 0; i < out.length; i++) out[i] = acc[i] / scale;
+      return Array.from({length: n}, (_, q) => out.subarray(q * n, (q + 1) * n));
     }
   };
 }

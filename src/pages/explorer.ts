@@ -11,6 +11,7 @@
 // is built for, paths, the announcement, the export name) are unit-tested in test/explorerPage.test.ts;
 // the builders return DOM. A file's tokens and names are set as text.
 import type {ColumnTable} from "arquero";
+import {writeAddress} from "../components/dom/addressBar.js";
 import {exportCards, type ExportContent} from "../components/dom/exportView.js";
 import {element} from "../components/element.js";
 import {explorerControls, TAB_NAMES, type ControlModel, type ExplorerControls} from "../components/explorerControls.js";
@@ -227,14 +228,9 @@ export function layerMaps(ex: Pick<Explorer, "models">, id: string, sample: numb
   return model.source.maps({arch: model.key, sample, layer}, VIEW_MAP_KINDS);
 }
 
-/**
- * Writes the state into the address bar in a task of its own (replaceState costs a few ms), after the frame
- * that shows the change; a newer state before then (`invalidation`) cancels the write.
- */
-export function keepInAddressBar(state: ExplorerState, asked: string, invalidation: Promise<unknown>): void {
-  const search = explorerSearch(state, asked);
-  const timer = setTimeout(() => history.replaceState(history.state, "", `${search}${location.hash}`), 0);
-  void invalidation.then(() => clearTimeout(timer));
+/** Writes the state into the address bar, in a task of its own (dom/addressBar). */
+export function keepInAddressBar(state: ExplorerState, asked: string): void {
+  writeAddress(explorerSearch(state, asked));
 }
 
 /**

@@ -20,11 +20,13 @@ export interface KeptFile {
   parts: PartsFile | null;
   /** the address it was opened from (`?url=`), or null for the file kept in this browser */
   url: string | null;
+  /** the address of its tokens file (`?tokens=`), or null */
+  tokens: string | null;
   error: string | null;
 }
 
 /** What a page knows of the kept file before reading it, and when none is kept. */
-export const NO_KEPT_FILE: KeptFile = {names: [], result: null, parts: null, url: null, error: null};
+export const NO_KEPT_FILE: KeptFile = {names: [], result: null, parts: null, url: null, tokens: null, error: null};
 
 const asResult = (issues: Issue[]): LoadResult => ({issues, data: null, offRows: 0});
 
@@ -46,19 +48,22 @@ export async function openKeptFile(reader: () => Loader | Promise<Loader>, parts
   }
 }
 
-/** Opens the Parquet file at `url` in parts (range requests); a failure is a message in its result. */
-export async function openUrlFile(parts: PartsOpener, url: string): Promise<KeptFile> {
+/** Opens the Parquet file at `url` in parts (range requests), with the tokens file at `tokens` if given; a failure is a message in its result. */
+export async function openUrlFile(parts: PartsOpener, url: string, tokens: string | null = null): Promise<KeptFile> {
   try {
-    const opened = await parts.url(url);
-    return {...NO_KEPT_FILE, names: opened.names, result: asResult(opened.issues), parts: opened.parts, url};
+    const opened = await parts.url(url, tokens);
+    return {...NO_KEPT_FILE, names: opened.names, result: asResult(opened.issues), parts: opened.parts, url, tokens};
   } catch (error) {
-    return {...NO_KEPT_FILE, names: [url], result: asResult([{level: "error", code: "corrupt", message: `${url} could not be read (${(error as Error).message})`}]), url};
+    return {...NO_KEPT_FILE, names: [url], result: asResult([{level: "error", code: "corrupt", message: `${url} could not be read (${(error as Error).message})`}]), url, tokens};
   }
 }
 
-/** The absolute address of the file an address asks for (`?url=…`, relative to `base`), or null. */
-export function askedUrl(search: string, base: string): string | null {
-  const url = new URLSearchParams(search).get("url");
+/**
+ * The absolute address of the file an address asks for (`?url=…`, relative to `base`), or null; `param: "tokens"`,
+ * of its tokens file (`&tokens=…`).
+ */
+export function askedUrl(search: string, base: string, param: "url" | "tokens" = "url"): string | null {
+  const url = new URLSearchParams(search).get(param);
   if (!url) return null;
   try {
     return new URL(url, base).href;
@@ -81,7 +86,7 @@ export interface ReaderUrls extends PartsUrls {
 export function openReaderFile(urls: ReaderUrls, invalidation: Promise<unknown>, address: {search: string; base: string} | null = null): Promise<KeptFile> {
   const parts = lazyParts(urls, invalidation);
   const url = address && askedUrl(address.search, address.base);
-  if (url) return openUrlFile(parts, url);
+  if (url) return openUrlFile(parts, url, askedUrl(address.search, address.base, "tokens"));
   let worker: Worker | null = null;
   void invalidation.then(() => worker?.terminate());
   const reader = async () => {
@@ -98,17 +103,20 @@ export function openReaderFile(urls: ReaderUrls, invalidation: Promise<unknown>,
 function lazyParts(urls: PartsUrls, invalidation: Promise<unknown>): PartsOpener {
   let opener: Promise<PartsOpener> | null = null;
   const get = () => (opener ??= import("./readerParts.js").then(({browserParts}) => browserParts(urls, invalidation)));
-  return {files: async (files) => (await get()).files(files), url: async (url) => (await get()).url(url)};
+  return {files: async (files) => (await get()).files(files), url: async (url, tokens) => (await get()).url(url, tokens)};
 }
 
 /**
  * A page's query string (`query`, without "?") with the file at a URL that `asked` (the address the page was
- * opened with) names, so that a reload or a shared link opens that file again.
+ * opened with) names, and its tokens file, so that a reload or a shared link opens that file again.
  */
 export function withAskedUrl(query: string, asked: string): string {
   const params = new URLSearchParams(query);
-  const url = new URLSearchParams(asked).get("url");
-  if (url !== null) params.set("url", url);
+  const given = new URLSearchParams(asked);
+  for (const name of ["url", "tokens"]) {
+    const value = given.get(name);
+    if (value !== null && given.has("url")) params.set(name, value);
+  }
   return `?${params}`;
 }
 
@@ -155,7 +163,7 @@ export function keptNote(kept: KeptFile, models: readonly {family: string; name:
   const failure = () => kept.result?.issues.find((i) => i.level === "error")?.message ?? "unknown error";
   if (files.length > 0) {
     const under = `under Model: ${files.map((m) => m.name).join(", ")}`;
-    if (kept.url) return `The Parquet file at ${kept.url} is read in parts, one head at a time as the views draw it (nothing is kept or uploaded), and is ${under}.`;
+    if (kept.url) return `The Parquet file at ${kept.url}${kept.tokens ? `, with the tokens at ${kept.tokens},` : ""} is read in parts, one head at a time as the views draw it (nothing is kept or uploaded), and is ${under}.`;
     if (kept.parts) return `Your file (${names}, kept in this browser by Your data) is read in parts, one head at a time as the views draw it, and is ${under}.`;
     return `Your file (${names}, kept in this browser by Your data) is ${under}.`;
   }

@@ -12,6 +12,7 @@ import {once} from "../sources/source.js";
 import {IssueList, type Issue} from "../upload/issues.js";
 import {MAX_FILE_BYTES, MAX_WEIGHTS, PARTS_FROM_WEIGHTS} from "../upload/limits.js";
 import {fileRole} from "../upload/load.js";
+import {urlFileName} from "./readerFile.js";
 import {startParquet, wasmDecoder, type ParquetModule} from "../upload/parquetWasm.js";
 import {detectKind, readPicked, type PickedFile} from "../upload/readers.js";
 import type {TokenLists} from "../upload/tokens.js";
@@ -28,10 +29,13 @@ export interface PartsResult {
   holdable: boolean;
 }
 
-/** Opens picked files in parts, or says null: read them whole, as before. */
+/**
+ * Opens picked files in parts, or says null: read them whole, as before; or the Parquet file at a URL, with the tokens
+ * file at `tokens` when one is named.
+ */
 export type PartsOpener = {
   files(files: readonly PickedFile[]): Promise<PartsResult | null>;
-  url(url: string): Promise<PartsResult>;
+  url(url: string, tokens?: string | null): Promise<PartsResult>;
 };
 
 /** Whether a picked file starts as Parquet does (only its first bytes are read). */
@@ -49,6 +53,25 @@ async function otherFiles(files: readonly PickedFile[], module: PartsModule, iss
     else if (role) tables.push(file.name);
   }
   return {tokens, tables};
+}
+
+/**
+ * The tokens file at `url`, read as a picked one is (a JSON list, a JSON object of lists by sample, or an Arrow
+ * table with a `token` column), or null with the reason in `issues`. Its host must allow the page's origin (CORS).
+ */
+async function tokensAt(url: string, issues: IssueList): Promise<TokenLists | null> {
+  let bytes: Uint8Array;
+  try {
+    const response = await fetch(url);
+    if (!response.ok) throw new Error(`HTTP ${response.status} ${response.statusText}`.trim());
+    bytes = new Uint8Array(await response.arrayBuffer());
+  } catch (error) {
+    issues.error("corrupt", `the tokens file at ${url} could not be read (${(error as Error).message})`);
+    return null;
+  }
+  const role = fileRole({name: urlFileName(url), bytes}, issues);
+  if (role && role.role !== "tokens") issues.error("token_mismatch", `${url} is not a tokens file (one is a JSON list of strings, a JSON object of such lists by sample, or a table with a "token" column)`);
+  return role?.role === "tokens" ? role.tokens : null;
 }
 
 /** Reads a Parquet footer's index from a picked File or an absolute URL: in the footer worker on the page. */
@@ -173,12 +196,14 @@ export function partsOpener(start: () => Promise<PartsModule>, footer: FooterRea
       if (!opened && holdable) return null;
       return {names, issues: issues.list(), parts: opened, holdable};
     },
-    async url(url) {
+    async url(url, tokensUrl = null) {
       const issues = new IssueList();
-      const read = await footer(url, url);
-      if (!read.index) return {names: [url], issues: read.issues, parts: null, holdable: false};
-      const opened = openParts({name: url, index: read.index, reader: parts(url), scanReader: scans?.(url), tokens: null}, issues);
-      return {names: [url], issues: issues.list(), parts: opened, holdable: false};
+      const names = tokensUrl ? [url, tokensUrl] : [url];
+      const [read, tokens] = await Promise.all([footer(url, url), tokensUrl ? tokensAt(tokensUrl, issues) : null]);
+      if (!read.index) return {names, issues: [...read.issues, ...issues.list()], parts: null, holdable: false};
+      if (issues.hasErrors) return {names, issues: issues.list(), parts: null, holdable: false};
+      const opened = openParts({name: url, index: read.index, reader: parts(url), scanReader: scans?.(url), tokens}, issues);
+      return {names, issues: issues.list(), parts: opened, holdable: false};
     }
   };
 }

@@ -1,10 +1,11 @@
 // The head workbench on a Parquet file read in parts, in Chromium, opened by its URL: pyarrow's file of planted heads
 // (test/fixtures/upload/make_parts.py: 2 layers × 4 heads × 81 tokens; L0H1 a previous-token head, L1H2 an induction
 // head), served by the test site's own server, which answers range requests. The page reads every head in a scan
-// with its progress shown, detection finds the previous-token head (a file at a URL comes without tokens, so the
-// token scores are not offered), the weights drawn are the file's, the custom score ranks the shown layer, the
-// address keeps the URL, and a part that cannot be read is named where detection would be.
-import {copyFileSync, rmSync} from "node:fs";
+// with its progress shown, detection finds the previous-token head (without a tokens file the token scores are not
+// offered; with one at a URL, `&tokens=`, they are, and find the induction head), the weights drawn are the file's,
+// the custom score ranks the shown layer, the address keeps the URL, and a part that cannot be read is named where
+// detection would be.
+import {copyFileSync, rmSync, writeFileSync} from "node:fs";
 import {join} from "node:path";
 import type {Page} from "playwright-core";
 import {afterAll, beforeAll, describe, expect, inject, test} from "vitest";
@@ -21,11 +22,17 @@ const openHeads = pageOpener(browser, "/heads", async (p) => {
   await p.waitForSelector(".mixviz-head-types td", {timeout: TIMEOUT});
 });
 
+/** The planted file's tokens (make_parts.py: BOS, then a segment of 40 tokens twice), served as a tokens file at a URL. */
+const TOKENS_FILE = "parts-planted-tokens.json";
+const SEGMENT = Array.from({length: 40}, (_, i) => `w${(i * 7) % 40}`);
+const PLANTED_TOKENS = ["<|endoftext|>", ...SEGMENT, ...SEGMENT];
+
 beforeAll(() => {
   for (const name of SERVED) copyFileSync(new URL(name, FIXTURES), join(OUTPUT, name));
+  writeFileSync(join(OUTPUT, TOKENS_FILE), JSON.stringify(PLANTED_TOKENS));
 });
 afterAll(() => {
-  for (const name of SERVED) rmSync(join(OUTPUT, name), {force: true});
+  for (const name of [...SERVED, TOKENS_FILE]) rmSync(join(OUTPUT, name), {force: true});
 });
 
 const fileUrl = (name: string) => new URL(`./${name}`, inject("siteUrl")).href;
@@ -71,6 +78,23 @@ describe("the head workbench on a Parquet file read in parts, opened by its URL"
     // A reload opens the same file at the same head.
     await page.reload();
     await page.waitForFunction(() => document.querySelector(".mixviz-workbench [data-view=heatmap] h2")?.textContent?.includes("L0H0"), undefined, {timeout: TIMEOUT});
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  test("with its tokens file at a URL, the token scores are offered: detection finds the planted induction head; the address keeps both", async () => {
+    const url = fileUrl("parts-planted.parquet");
+    const tokens = fileUrl(TOKENS_FILE);
+    const {page, problems} = await openHeads(`?url=${encodeURIComponent(url)}&tokens=${encodeURIComponent(tokens)}`);
+    expect(await page.locator(".mixviz-kept-note").textContent()).toContain(`The Parquet file at ${url}, with the tokens at ${tokens}, is read in parts`);
+    await scanned(page);
+    expect(await rawTags(page, "L1H2")).toContain("ind");
+    for (const head of ["L0H0", "L0H1", "L0H2", "L0H3", "L1H0", "L1H1", "L1H3"]) expect(await rawTags(page, head)).not.toContain("ind");
+    expect(await page.locator(".mixviz-token[data-pos='1']").textContent()).toBe(PLANTED_TOKENS[1]);
+    await page.locator(".mixviz-head-thumb[data-head=L1H2]").click();
+    await page.waitForFunction(() => new URL(location.href).searchParams.get("head") === "2", undefined, {timeout: TIMEOUT});
+    const address = new URL(page.url()).searchParams;
+    expect([address.get("url"), address.get("tokens")]).toEqual([url, tokens]);
     expect(problems).toEqual([]);
     await page.close();
   });

@@ -113,6 +113,23 @@ describe("the head workbench", () => {
     await page.close();
   });
 
+  test("a cell of the detection grid selects its head, by click or by key, and the outline follows the head", async () => {
+    const {page, problems} = await open("?model=relation-mha&head=1");
+    const outlined = () => page.$$eval(".mixviz-head-types td.mixviz-selected", (cells) => cells.map((c) => c.getAttribute("data-head")));
+    await page.waitForFunction(() => document.querySelector(".mixviz-head-types td.mixviz-selected")?.getAttribute("data-head") === "L0H1", undefined, {timeout: TIMEOUT});
+    await page.locator(".mixviz-head-types td[data-head=L0H6]").click();
+    await waitForTitle(page, "L0H6 · raw (locked)");
+    await page.waitForFunction(() => document.querySelector(".mixviz-head-types td.mixviz-selected")?.getAttribute("data-head") === "L0H6", undefined, {timeout: TIMEOUT});
+    expect(await outlined()).toEqual(["L0H6"]);
+    await page.locator(".mixviz-head-types td[data-head=L0H3]").focus();
+    await page.keyboard.press("Enter");
+    await waitForTitle(page, "L0H3 · raw (locked)");
+    await page.waitForFunction(() => document.querySelector(".mixviz-head-types td.mixviz-selected")?.getAttribute("data-head") === "L0H3", undefined, {timeout: TIMEOUT});
+    expect(await outlined()).toEqual(["L0H3"]);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
   test("the custom score ranks every head and reports mistakes without breaking the page", async () => {
     const {page, problems} = await open("?model=relation-mha");
     const ok = await runScore(page, "(map) => map[0][0]");

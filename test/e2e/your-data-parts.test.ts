@@ -1,8 +1,8 @@
 // A Parquet file read in parts on "Your data", in Chromium, by its URL: pyarrow's files of the known tensor
 // (test/fixtures/upload/make_parts.py), served by the test site's own server, which answers range requests.
-// The weights drawn are the file's; a part with an error shows it in place of its view while the others draw;
-// a host that does not allow the page's origin is a message naming what it must allow.
-import {copyFileSync, rmSync} from "node:fs";
+// The weights drawn are the file's; a tokens file at a URL labels them; a part with an error shows it in place of
+// its view while the others draw; a host that does not allow the page's origin is a message naming what it must allow.
+import {copyFileSync, rmSync, writeFileSync} from "node:fs";
 import {join} from "node:path";
 import type {Page} from "playwright-core";
 import {afterAll, beforeAll, describe, expect, inject, test} from "vitest";
@@ -26,11 +26,16 @@ const openYourData = pageOpener(browser, "/your-data", async (p) => {
   }, REPORT, {timeout: TIMEOUT});
 });
 
+/** A tokens file for the dense file's N positions, served beside it. */
+const TOKENS_FILE = "parts-dense-tokens.json";
+const TOKENS = Array.from({length: N}, (_, k) => `tok${k}`);
+
 beforeAll(() => {
   for (const name of SERVED) copyFileSync(new URL(name, FIXTURES), join(OUTPUT, name));
+  writeFileSync(join(OUTPUT, TOKENS_FILE), JSON.stringify(TOKENS));
 });
 afterAll(() => {
-  for (const name of SERVED) rmSync(join(OUTPUT, name), {force: true});
+  for (const name of [...SERVED, TOKENS_FILE]) rmSync(join(OUTPUT, name), {force: true});
 });
 
 /** The address that opens a file of the test site by its URL. */
@@ -77,6 +82,26 @@ describe("a Parquet file read in parts, opened by its URL", () => {
     await page.reload();
     await page.waitForFunction((s) => document.querySelector(s)?.textContent?.includes("read in parts"), REPORT, {timeout: TIMEOUT});
     expect((await drawnRow(page)).length).toBe(N);
+    await page.close();
+  });
+
+  test("with a tokens file at a URL in the second field, its tokens label the views, the address names both, and so do the links to the other pages", async () => {
+    const page = await browser().newPage();
+    await page.goto(new URL("./your-data", inject("siteUrl")).href);
+    await page.waitForSelector(`${REPORT}[data-state=ok]`, {timeout: TIMEOUT});
+    const url = new URL("./parts-dense-f16.parquet", inject("siteUrl")).href;
+    const tokens = new URL(`./${TOKENS_FILE}`, inject("siteUrl")).href;
+    await page.locator("form.mixviz-url input[type=url]").nth(0).fill(url);
+    await page.locator("form.mixviz-url input[type=url]").nth(1).fill(tokens);
+    await page.click("form.mixviz-url button[type=submit]");
+    await page.waitForFunction((s) => document.querySelector(s)?.textContent?.includes("read in parts"), REPORT, {timeout: TIMEOUT});
+    expect(await page.locator(REPORT).textContent()).not.toContain("no tokens list came with the file");
+    await page.waitForSelector(`${SENTENCE}[data-focus]`, {timeout: TIMEOUT});
+    expect(await page.$$eval(`${SENTENCE} .query-tokens text`, (texts) => texts.map((t) => t.textContent))).toEqual(TOKENS);
+    const address = new URL(page.url()).searchParams;
+    expect([address.get("url"), address.get("tokens")]).toEqual([url, tokens]);
+    const workbench = new URL((await page.locator("a[href*='heads?']").first().getAttribute("href"))!, page.url()).searchParams;
+    expect([workbench.get("url"), workbench.get("tokens")]).toEqual([url, tokens]);
     await page.close();
   });
 

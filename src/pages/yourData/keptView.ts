@@ -17,7 +17,7 @@ export function keptHref(upload: Upload, page: KeptPage): string | null {
   const file = upload.result.data ?? upload.parts;
   if (!file) return null;
   const model = fileModelId(0, modelsOf(file).size);
-  if (upload.url) return `./${page}?${new URLSearchParams({model, url: upload.url})}`;
+  if (upload.url) return `./${page}?${new URLSearchParams({model, url: upload.url, ...(upload.tokensUrl && {tokens: upload.tokensUrl})})}`;
   return upload.kept ? `./${page}?model=${model}` : null;
 }
 

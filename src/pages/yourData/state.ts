@@ -28,6 +28,8 @@ export interface Upload {
   holdable: boolean;
   /** the address a file opened by its URL was read from, or null */
   url: string | null;
+  /** the address of the tokens file opened with it, or null */
+  tokensUrl: string | null;
   /** what the reader is doing while it reads ("reading and checking"), or null */
   stage: string | null;
   /** counts loads, so a test can wait for the next one */
@@ -65,7 +67,8 @@ export interface UploadStore {
   /** reads and checks picked or dropped files; never throws, every problem becomes a message */
   take(files: ArrayLike<PickedFile>): Promise<void>;
   /** opens a Parquet file at a URL in parts (range requests); never throws */
-  openUrl(url: string): Promise<void>;
+  /** opens the Parquet file at `url` in parts, with the tokens file at `tokens` when one is given */
+  openUrl(url: string, tokens?: string | null): Promise<void>;
   /** opens the file kept in this browser, if there is one (the page calls it once, at the start) */
   restore(): Promise<void>;
   /** back to the built-in example (what is kept stays kept) */
@@ -76,7 +79,7 @@ export interface UploadStore {
   renormalise(): void;
 }
 
-type Read = Pick<Upload, "names" | "result" | "ms"> & Partial<Pick<Upload, "parts" | "holdable" | "url">>;
+type Read = Pick<Upload, "names" | "result" | "ms"> & Partial<Pick<Upload, "parts" | "holdable" | "url" | "tokensUrl">>;
 
 const browserFrame = () => new Promise<void>((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
 const exampleFiles = (): UploadFile[] => [{name: EXAMPLE_NAME, bytes: new TextEncoder().encode(exampleJson())}];
@@ -113,10 +116,10 @@ export function uploadStore(options: UploadStoreOptions): UploadStore {
   const storage = options.storage ?? BROWSER_STORAGE;
   const {load} = options;
   const notKept = {kept: false, keepError: null};
-  let value: Upload = {...read([EXAMPLE_NAME], exampleFiles()), parts: null, holdable: false, url: null, loading: false, stage: null, serial: 0, ...notKept};
+  let value: Upload = {...read([EXAMPLE_NAME], exampleFiles()), parts: null, holdable: false, url: null, tokensUrl: null, loading: false, stage: null, serial: 0, ...notKept};
   let publish: (value: Upload) => void = () => {};
   const set = (next: Upload) => publish((value = next));
-  const done = (next: Read, kept: Pick<Upload, "kept" | "keepError"> = notKept) => set({parts: null, holdable: false, url: null, ...next, ...kept, loading: false, stage: null, serial: value.serial + 1});
+  const done = (next: Read, kept: Pick<Upload, "kept" | "keepError"> = notKept) => set({parts: null, holdable: false, url: null, tokensUrl: null, ...next, ...kept, loading: false, stage: null, serial: value.serial + 1});
   /** What opening in parts gave, as an upload: its issues, and the file when no error stands. */
   const fromParts = (opened: PartsResult, ms: number): Read => ({names: opened.names, result: {issues: opened.issues, data: null, offRows: 0}, parts: opened.parts, holdable: opened.holdable, ms});
   /** A file kept after it opened (in parts or whole), or why keeping it failed. */
@@ -186,17 +189,18 @@ export function uploadStore(options: UploadStoreOptions): UploadStore {
       await nextFrame();
       await openFiles(names, picked, true);
     },
-    async openUrl(url) {
+    async openUrl(url, tokens = null) {
       if (!options.parts) return;
       const started = performance.now();
-      set({...value, names: [url], loading: true, stage: "reading the footer"});
+      const names = tokens ? [url, tokens] : [url];
+      set({...value, names, loading: true, stage: "reading the footer"});
       await nextFrame();
       try {
-        done({...fromParts(await options.parts.url(url), performance.now() - started), url});
+        done({...fromParts(await options.parts.url(url, tokens), performance.now() - started), url, tokensUrl: tokens});
       } catch (error) {
         const issues = new IssueList();
         issues.error("corrupt", `${url} could not be read (${message(error)})`);
-        fail([url], issues);
+        fail(names, issues);
       }
     },
     async restore() {

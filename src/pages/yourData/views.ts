@@ -52,29 +52,39 @@ export function urlForm(store: UploadStore): HTMLFormElement {
   input.required = true;
   input.placeholder = "https://…/attention.parquet";
   input.setAttribute("aria-label", "URL of a Parquet attention file");
+  const tokens = element("input");
+  tokens.type = "url";
+  tokens.placeholder = "https://…/tokens.json (optional)";
+  tokens.setAttribute("aria-label", "URL of its tokens file (optional)");
   const open = element("button", "", "Open");
   open.type = "submit";
-  form.append(element("label", "", "Or open a Parquet file at a URL: "), input, open);
+  form.append(element("label", "", "Or open a Parquet file at a URL: "), input, element("label", "", " with its tokens at "), tokens, open);
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     const url = input.value.trim();
-    keepUrlInAddress(url);
-    void store.openUrl(url);
+    const tokensUrl = tokens.value.trim() || null;
+    keepUrlInAddress(url, tokensUrl);
+    void store.openUrl(url, tokensUrl);
   });
   return form;
 }
 
-/** The address `?url=…` of a file opened by its URL (a reload or a shared link opens it again); null takes it away. */
-export function urlAddress(search: string, url: string | null): string {
+/**
+ * The address `?url=…` (and `&tokens=…`) of a file opened by its URL (a reload or a shared link opens it again);
+ * a null `url` takes both away.
+ */
+export function urlAddress(search: string, url: string | null, tokens: string | null = null): string {
   const params = new URLSearchParams(search);
-  if (url === null) params.delete("url");
-  else params.set("url", url);
+  params.delete("url");
+  params.delete("tokens");
+  if (url !== null) params.set("url", url);
+  if (url !== null && tokens !== null) params.set("tokens", tokens);
   const query = params.toString();
   return query ? `?${query}` : "";
 }
 
-function keepUrlInAddress(url: string | null): void {
-  history.replaceState(history.state, "", `${location.pathname}${urlAddress(location.search, url)}${location.hash}`);
+function keepUrlInAddress(url: string | null, tokens: string | null = null): void {
+  history.replaceState(history.state, "", `${location.pathname}${urlAddress(location.search, url, tokens)}${location.hash}`);
 }
 
 /** The drop zone with the file picker and the "back to the example" button. */
