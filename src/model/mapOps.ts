@@ -75,13 +75,14 @@ export function blockMax(map: SquareMap, side: number): HeadMap {
   const n = map.length;
   if (n <= side) return map as HeadMap;
   const cells = new Float32Array(side * side).fill(-Infinity); // [side, side], rows views of one buffer
-  const block = (i: number) => Math.floor((i * side) / n);
+  const starts = Int32Array.from({length: side + 1}, (_, i) => Math.ceil((i * n) / side)); // block i: keys starts[i] … starts[i+1]-1
   for (let q = 0; q < n; q++) {
     const row = map[q];
-    const at = block(q) * side;
-    for (let k = 0; k < n; k++) {
-      const cell = at + block(k);
-      if (row[k] > cells[cell]) cells[cell] = row[k];
+    const at = Math.floor((q * side) / n) * side;
+    for (let b = 0; b < side; b++) {
+      let most = cells[at + b];
+      for (let k = starts[b], end = starts[b + 1]; k < end; k++) if (row[k] > most) most = row[k];
+      cells[at + b] = most;
     }
   }
   return Array.from({length: side}, (_, i) => cells.subarray(i * side, (i + 1) * side));

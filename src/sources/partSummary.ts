@@ -47,28 +47,38 @@ export interface PartSummary {
 /** The summary of a part's heads (`pattern`, and `effective` where the file has it). */
 export function summarise(maps: {pattern: HeadMap[]; effective: HeadMap[] | null}, request: SummaryRequest): PartSummary {
   const {setting, types, ids, thumb} = request;
+  // Each head's maps with the first token hidden, made once: for its thumbnails and for the sum when it hides it.
+  const hidden = (stack: HeadMap[] | null) => stack?.map(withoutFirstToken) ?? null;
+  const patternHidden = hidden(maps.pattern)!;
+  const effectiveHidden = hidden(maps.effective);
   const heads = maps.pattern.map((pattern, i): HeadSummary => {
     const effective = maps.effective?.[i] ?? null;
     const score = (map: HeadMap) => mapScores(types, map, setting, ids);
-    const shrunk = (map: HeadMap | null) => (map ? blockMax(map, thumb) : null);
     return {
       scores: effective ? {raw: score(pattern), effective: score(effective)} : {raw: score(pattern), effective: null},
-      thumbs: {raw: blockMax(pattern, thumb), rawHidden: blockMax(withoutFirstToken(pattern), thumb), effective: shrunk(effective), effectiveHidden: effective && shrunk(withoutFirstToken(effective))},
+      thumbs: {
+        raw: blockMax(pattern, thumb),
+        rawHidden: blockMax(patternHidden[i], thumb),
+        effective: effective && blockMax(effective, thumb),
+        effectiveHidden: effectiveHidden && blockMax(effectiveHidden[i], thumb)
+      },
       causal: isCausal(pattern)
     };
   });
-  return {heads, sum: request.sum && headSum(maps, request.sum)};
+  if (!request.sum) return {heads, sum: null};
+  const {kind, hideFirst} = request.sum;
+  const effectiveKind = kind === "effective" && maps.effective;
+  return {heads, sum: headSum(hideFirst ? (effectiveKind ? effectiveHidden! : patternHidden) : effectiveKind ? maps.effective! : maps.pattern)};
 }
 
-/** The sum over a part's heads of one kind (the pattern where the file has no effective maps), row-major. */
-function headSum(maps: {pattern: HeadMap[]; effective: HeadMap[] | null}, {kind, hideFirst}: {kind: PartKind; hideFirst: boolean}): Float64Array {
-  const stack = kind === "effective" && maps.effective ? maps.effective : maps.pattern;
+/** The sum over a part's heads, row-major (the pattern where the file has no effective maps). */
+function headSum(stack: HeadMap[]): Float64Array {
   const n = stack[0]?.length ?? 0;
   const sum = new Float64Array(n * n); // [N, N]
-  for (const head of stack) {
-    const map = hideFirst ? withoutFirstToken(head) : head;
+  for (const map of stack) {
     map.forEach((row, q) => {
-      for (let k = 0; k < n; k++) sum[q * n + k] += row[k];
+      const at = q * n;
+      for (let k = 0; k < n; k++) sum[at + k] += row[k];
     });
   }
   return sum;

@@ -277,6 +277,8 @@ describe("the head workbench", () => {
     expect(svgText).toContain("<svg");
     // the head grid's canvases (one per head: 1 layer × 8 on the tiny profile) and the heatmap's image of its cells, not only its legend
     expect((svgText.match(/<image/g) ?? []).length).toBeGreaterThanOrEqual(8 + 1);
+    // and the labels under them, as text
+    for (let h = 0; h < 8; h++) expect(svgText).toMatch(new RegExp(`<text [^>]*>L0H${h}</text>`));
     const [png] = await Promise.all([page.waitForEvent("download"), page.locator("[data-export=png]").click()]);
     expect([...readFileSync((await png.path())!).subarray(0, 4)]).toEqual(PNG_SIGNATURE);
     expect(problems).toEqual([]);

@@ -1,6 +1,7 @@
 // Export of what the reader sees: several views side by side as one standalone SVG (canvases become
-// embedded images, currentColor becomes the page's text colour) and the same picture as a PNG, behind the
-// pages' "Export SVG" / "Export PNG" buttons. DOM nodes in, an SVG element / Blob / download out.
+// embedded images, an HTML container's text becomes SVG text, currentColor becomes the page's text colour) and
+// the same picture as a PNG, behind the pages' "Export SVG" / "Export PNG" buttons. DOM nodes in, an SVG
+// element / Blob / download out.
 import {SVG_NS} from "../svgNamespace.js";
 
 const XLINK_NS = "http://www.w3.org/1999/xlink";
@@ -71,7 +72,40 @@ function part(view: Element): Part | null {
       group.append(clone);
     }
   }
+  if (!(view instanceof SVGSVGElement)) group.append(...htmlTexts(view, origin));
   return {width, height, node: group};
+}
+
+/**
+ * The text a container shows in HTML around its canvases and SVGs (the head grid's labels and detected types), as
+ * SVG text at the same places, in the same size, weight and colour: one line per text node.
+ */
+function htmlTexts(view: Element, origin: DOMRect): SVGTextElement[] {
+  const texts: SVGTextElement[] = [];
+  const colors = new Map<string, string>();
+  const walker = document.createTreeWalker(view, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const parent = node.parentElement;
+    const content = node.textContent?.trim();
+    if (!parent || !content || parent.closest("svg, canvas, [aria-hidden=true]")) continue;
+    const style = getComputedStyle(parent);
+    if (style.visibility !== "visible") continue;
+    const range = document.createRange();
+    range.selectNodeContents(node);
+    const box = range.getBoundingClientRect();
+    if (!box.width || !box.height) continue; // not shown (display: none, or an empty line)
+    const text = document.createElementNS(SVG_NS, "text") as SVGTextElement;
+    text.setAttribute("x", String(box.left - origin.left));
+    text.setAttribute("y", String(box.top - origin.top + box.height / 2));
+    text.setAttribute("dominant-baseline", "central");
+    text.setAttribute("font-size", style.fontSize);
+    text.setAttribute("font-weight", style.fontWeight);
+    if (!colors.has(style.color)) colors.set(style.color, solidColor(style.color, "currentColor"));
+    text.setAttribute("fill", colors.get(style.color)!);
+    text.textContent = content;
+    texts.push(text);
+  }
+  return texts;
 }
 
 /** The views laid out left to right in one standalone SVG, on the page's background colour. */
