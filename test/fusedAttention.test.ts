@@ -10,6 +10,7 @@ import {kernelBytes, useAttentionKernel} from "../src/data/kernels.js";
 import {attentionCore, causalMask, coreIsFused, setAttentionCore, setAttentionKernel, type Cache, type CoreMode} from "../src/model/attention.js";
 import {FULL, makeConfig, TINY, type ModelConfig, type Preset} from "../src/model/config.js";
 import {AttentionKernel} from "../src/model/fusedAttention.js";
+import {floats} from "../src/model/tensorData.js";
 import {attentionSublayer} from "../src/model/model.js";
 import {paramSpecs, type Params} from "../src/model/params.js";
 import {mulberry32, normal} from "../src/model/prng.js";
@@ -169,6 +170,34 @@ describe("fused attention kernel", () => {
       await useAttentionKernel();
       for (const t of [q, k, v]) t.dispose();
     }
+  });
+
+  it("works in TF.js's wasm memory: reads a tensor where it lies, hands a result to TF.js without a copy, frees what no tensor took", async () => {
+    const kernel = new AttentionKernel(await kernelBytes());
+    const backend = tf.backend() as unknown as {dataIdMap: {get(id: object): {memoryOffset: number}}};
+    const [M, K, N] = [8192, 8, 32]; // 1 MB a result: 50 left behind would grow the memory
+    const [a, b] = [tf.tensor2d(random(M * K, 41), [M, K]), tf.tensor2d(random(K * N, 42), [K, N])];
+    const want = tf.tidy(() => Array.from(tf.matMul(a, b).dataSync()));
+    const round = (take: boolean) => {
+      const view = kernel.productNN(floats(a), floats(b), M, K, N); // [M,N]
+      if (!take) return;
+      const offset = view.byteOffset;
+      const t = kernel.tensor(view, [M, N]);
+      expect(backend.dataIdMap.get(t.dataId).memoryOffset, "the tensor's data is the result's block").toBe(offset);
+      expect(Array.from(t.dataSync())).toEqual(want);
+      t.dispose();
+    };
+    round(true);
+    round(false);
+    const [bytes, tensors] = [tf.memory().numBytes, tf.memory().numTensors];
+    const heap = kernel.usage().bytes;
+    for (let r = 0; r < 50; r++) round(r % 2 === 0);
+    expect(tf.memory().numBytes).toBe(bytes);
+    expect(tf.memory().numTensors).toBe(tensors);
+    expect(kernel.usage().bytes, "no block is left behind (the memory would grow)").toBe(heap);
+    // an array outside that memory is copied in, with the same result
+    expect(Array.from(kernel.productNN(a.dataSync() as Float32Array, b.dataSync() as Float32Array, M, K, N))).toEqual(want);
+    tf.dispose([a, b]);
   });
 
   it("compiles to the same bytes twice and refuses a module that is not the kernel", async () => {

@@ -8,7 +8,7 @@ import * as tf from "@tensorflow/tfjs";
 import {describe, expect, it} from "vitest";
 import {kernelBytes} from "../src/data/kernels.js";
 import {linear, matMul2d} from "../src/model/attention.js";
-import {columnSums} from "../src/model/hostSums.js";
+import {columnSums, thinProductTN} from "../src/model/hostSums.js";
 import {FULL, TINY} from "../src/model/config.js";
 import {AttentionKernel} from "../src/model/fusedAttention.js";
 import {mulberry32, normal} from "../src/model/prng.js";
@@ -105,6 +105,25 @@ describe("the kernel's product a·b, and dy·bᵀ, aᵀ·dy and Σ dy in one cal
         expect(relErr(gotT, refT), "dy·bᵀ vs float64").toBeLessThan(1e-6);
         expect(relErr(gotT, refT), "dy·bᵀ vs float64, against TF.js's error").toBeLessThan(Math.max(1.5 * relErr(tfT, refT), 1e-7));
       }
+    });
+  }
+});
+
+describe("the kernel's thin weight gradient aᵀ·dy (thinProductTN)", () => {
+  const THIN: [number, number, number, boolean][] = [[fullT, 2, D, true], [fullT, D, 1, false], [5, 3, 2, false], [7, 2, 3, true]];
+  for (const [M, K, N, oneHot] of THIN) {
+    it(`[${M}, ${K}]ᵀ·[${M}, ${N}]${oneHot ? " (one-hot rows)" : ""}: the same bits as the host's float64 sums (hostSums.thinProductTN)`, async () => {
+      const kernel = new AttentionKernel(await kernelBytes());
+      const rng = mulberry32(K * 7 + N);
+      let a = random(M * K, K + N);
+      if (oneHot) {
+        a = new Float32Array(M * K);
+        for (let m = 0; m < M; m++) a[m * K + Math.floor(rng() * K)] = 1;
+      }
+      const dy = random(M * N, 3 * K + N);
+      const got = Array.from(kernel.thinProductTN(a, dy, M, K, N)); // [K,N]
+      const want = tf.tidy(() => Array.from(thinProductTN(tf.tensor2d(a, [M, K]), tf.tensor2d(dy, [M, N])).dataSync()));
+      expect(got).toEqual(want);
     });
   }
 });

@@ -7,6 +7,7 @@ import {evaluate, makeTrainer, predict, testF1, train, type EpochInfo} from "../
 import {makeOptimiser, trainLoop} from "../src/model/trainLoop.js";
 import {bceWithLogits, bitsTensor, forward} from "../src/model/model.js";
 import {ARCHS} from "../src/model/vocabulary.js";
+import {attentionKernel, setAttentionKernel} from "../src/model/attention.js";
 
 const SEED = 3;
 /** 10 steps per epoch × 3 epochs = 30 steps; patience high enough that nothing stops early. */
@@ -168,5 +169,31 @@ describe("the host Adam", () => {
     reference.dispose();
     disposeParams(ours);
     disposeParams(theirs);
+  });
+});
+
+describe("Adam on the kernel", () => {
+  it("updates every parameter to the same bits as the host loop, over 6 steps of the IHA tiny model's parameters", () => {
+    const cfg = makeConfig(TINY, "iha");
+    const kernel = attentionKernel();
+    expect(kernel).not.toBeNull();
+    const [onKernel, onHost] = [initParams(cfg, SEED), initParams(cfg, SEED)];
+    const weights = Object.fromEntries(Object.entries(onKernel).map(([name, v], i) => [name, tf.randomNormal(v.shape, 0, 1, "float32", i + 1)]));
+    // a loss of TF.js ops only (no kernel), so that both optimisers see the same gradients: Σ_v Σ (w_v ⊙ v)² / 2 + w_v ⊙ v
+    const loss = (params: typeof onKernel) => () =>
+      tf.addN(Object.entries(params).map(([name, v]) => v.mul(weights[name]).square().mul(0.5).add(v.mul(weights[name])).sum())) as tf.Scalar;
+    const kernelAdam = makeOptimiser(onKernel, THIRTY_STEPS.lr);
+    setAttentionKernel(null);
+    let hostAdam: ReturnType<typeof makeOptimiser>;
+    try {
+      hostAdam = makeOptimiser(onHost, THIRTY_STEPS.lr); // made without a kernel: the host loop
+    } finally {
+      setAttentionKernel(kernel);
+    }
+    for (let s = 0; s < 6; s++) expect(kernelAdam.step(loss(onKernel)), `loss of step ${s + 1}`).toBe(hostAdam.step(loss(onHost)));
+    for (const name of Object.keys(onKernel)) expect(Array.from(onKernel[name].dataSync()), name).toEqual(Array.from(onHost[name].dataSync()));
+    tf.dispose(Object.values(weights));
+    disposeParams(onKernel);
+    disposeParams(onHost);
   });
 });

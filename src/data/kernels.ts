@@ -14,7 +14,8 @@ import {installWasmIdentity} from "./wasmIdentity.js";
 
 export const KERNEL_SOURCE = fileURLToPath(new URL("../model/kernels/attention.as.ts", import.meta.url));
 const KERNEL_DIR = ".cache/kernels";
-const OPTIONS = {optimizeLevel: 3, shrinkLevel: 0, runtime: "stub", noAssert: true, enable: ["simd"]};
+/** importMemory: the module works in TF.js's wasm memory (fusedAttention.ts, KernelHeap), and has no data of its own */
+const OPTIONS = {optimizeLevel: 3, shrinkLevel: 0, runtime: "stub", noAssert: true, enable: ["simd"], importMemory: true, noExportMemory: true};
 /** the compiler's version, read without loading the compiler (importing it takes seconds) */
 const ASC_VERSION = (createRequire(import.meta.url)("assemblyscript/package.json") as {version: string}).version;
 
@@ -24,20 +25,27 @@ export async function kernelBytes(): Promise<Uint8Array<ArrayBuffer>> {
   const key = createHash("sha256").update(source).update(ASC_VERSION).update(JSON.stringify(OPTIONS)).digest("hex").slice(0, 16);
   const file = join(KERNEL_DIR, `attention-${key}.wasm`);
   if (existsSync(file)) return readFileSync(file);
-  const {default: asc} = await import("assemblyscript/asc"); // only on a cache miss
-  const {error, stderr, binary} = await asc.compileString({"attention.ts": source}, OPTIONS);
-  if (error || !binary) throw new Error(`compiling ${KERNEL_SOURCE} failed: ${error?.message ?? "no output"}\n${stderr.toString()}`);
+  const binary = await compileKernel(source, KERNEL_SOURCE); // only on a cache miss
   mkdirSync(KERNEL_DIR, {recursive: true});
   const partial = `${file}.partial-${process.pid}`;
   writeFileSync(partial, binary);
   renameSync(partial, file);
+  return binary;
+}
+
+/** A kernel source (AssemblyScript) compiled with the kernel's options, uncached (`name` for errors; bench/kernelAb.ts). */
+export async function compileKernel(source: string, name: string): Promise<Uint8Array<ArrayBuffer>> {
+  const {default: asc} = await import("assemblyscript/asc"); // importing the compiler takes seconds
+  const {error, stderr, binary} = await asc.compileString({"attention.ts": source}, OPTIONS);
+  if (error || !binary) throw new Error(`compiling ${name} failed: ${error?.message ?? "no output"}\n${stderr.toString()}`);
   return new Uint8Array(binary);
 }
 
 /**
  * Compiles (or reads) the kernel and makes the attention core of this process use it (with the weight gradients
- * of matMul2d); on the wasm backend also installs the Identity kernel that shares data (wasmIdentity.ts), so
- * that the tensors ops save for their gradients are not copied. Every process that trains calls this.
+ * of matMul2d), working in the memory of TF.js's wasm backend, which must be selected first; also installs the
+ * Identity kernel that shares data (wasmIdentity.ts), so that the tensors ops save for their gradients are not
+ * copied. Every process that trains calls this.
  */
 export async function useAttentionKernel(): Promise<AttentionKernel> {
   const kernel = new AttentionKernel(await kernelBytes());

@@ -17,7 +17,8 @@ import type {SharedShape} from "./config.js";
  * the weight gradient aᵀ·dy needs no transpose and no repacking of dy, which XNNPACK does for a fresh
  * right-hand operand (11 ms for IHA's [18432,64] dy, 1.0 ms on the kernel, copies included); without it, the
  * thinner of a [M,K] and dy [M,N] is transposed (the wasm Transpose is slow). With one or two columns on
- * either side it is summed on the host (thinProductTN). Used for every 2-D product in the trained path.
+ * either side it is summed in float64 (thinProductTN, on the kernel when one is installed). Used for every 2-D
+ * product in the trained path.
  */
 export const matMul2d = tf.customGrad(((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
   const [a, b, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.GradSaveFunc];
@@ -25,17 +26,19 @@ export const matMul2d = tf.customGrad(((...args: (tf.Tensor | tf.GradSaveFunc)[]
   const [M, K] = a.shape;
   const N = b.shape[1];
   return {
-    value: kernel && N % 4 === 0 ? tensorOf(kernel.productNN(floats(a), floats(b), M, K, N), [M, N]) : tf.matMul(a, b), // [M,N]
+    value: kernel && N % 4 === 0 ? kernel.tensor(kernel.productNN(floats(a), floats(b), M, K, N), [M, N]) : tf.matMul(a, b), // [M,N]
     gradFunc: (dy: tf.Tensor2D, saved: tf.Tensor[]) => {
       const [sa, sb] = saved as [tf.Tensor2D, tf.Tensor2D];
       if (kernel && K % 4 === 0 && N % 4 === 0) {
-        const g = kernel.productGrads(floats(sa), floats(sb), floats(dy), M, K, N, false); // dy copied in once for both
-        return [tensorOf(g.da, [M, K]), tensorOf(g.db, [K, N])];
+        const g = kernel.productGrads(floats(sa), floats(sb), floats(dy), M, K, N, false); // [M,K], [K,N]
+        return [kernel.tensor(g.da, [M, K]), kernel.tensor(g.db, [K, N])];
       }
       const da = tf.matMul(dy, sb.transpose()); // [M,N]·[N,K] → [M,K]
       const db =
         Math.min(K, N) <= 2
-          ? thinProductTN(sa, dy) // on the host: XNNPACK would repack the wide operand for two columns' worth of work
+          ? kernel
+            ? kernel.tensor(kernel.thinProductTN(floats(sa), floats(dy), M, K, N), [K, N]) // the same float64 sums, vectorised
+            : thinProductTN(sa, dy) // on the host: XNNPACK would repack the wide operand for two columns' worth of work
           : K <= N
             ? tf.matMul(sa.transpose(), dy)
             : tf.matMul(dy.transpose(), sa).transpose(); // [K,N], thinner one transposed
@@ -54,11 +57,11 @@ const linearOnKernel = tf.customGrad(((...args: (tf.Tensor | tf.GradSaveFunc)[])
   const [M, K] = a.shape;
   const N = W.shape[1];
   return {
-    value: tensorOf(kernel!.productNN(floats(a), floats(W), M, K, N, floats(bias)), [M, N]), // [M,N]
+    value: kernel!.tensor(kernel!.productNN(floats(a), floats(W), M, K, N, floats(bias)), [M, N]), // [M,N]
     gradFunc: (dy: tf.Tensor2D, saved: tf.Tensor[]) => {
       const [sa, sW] = saved;
       const g = kernel!.productGrads(floats(sa), floats(sW), floats(dy), M, K, N, true);
-      return [tensorOf(g.da, [M, K]), tensorOf(g.db, [K, N]), tensorOf(g.dbias!, bias.shape)];
+      return [kernel!.tensor(g.da, [M, K]), kernel!.tensor(g.db, [K, N]), kernel!.tensor(g.dbias!, bias.shape)];
     },
   };
 }) as Parameters<typeof tf.customGrad>[0]) as (a: tf.Tensor, W: tf.Tensor, bias: tf.Tensor) => tf.Tensor2D;

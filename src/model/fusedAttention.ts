@@ -2,19 +2,19 @@
 // z = softmax(q kᵀ + mask) v per (batch, head) group, forward and backward each one kernel call per
 // group (many short calls let the engine's optimising compiler take over after the first few). When a
 // gradient is recorded, the forward leaves the weights (unnormalised, E = exp(s − rowmax), with 1/rowsum:
-// A = E/rowsum) and its rows in a slot of the kernel's memory that the backward reads and then frees (the
-// next step's forward takes the same slot): no S×T map is recomputed, normalised or copied. The operands are read, and the results written, in the layout the calling layer's
+// A = E/rowsum) and its rows in a slot that the backward reads and then frees: no S×T map is recomputed,
+// normalised or copied. The operands are read, and the results written, in the layout the calling layer's
 // products make (RowLayout): the kernel gathers rows from it and scatters them back, so no layer
 // transposes into or out of the core.
-// The bytes of the compiled module come from whoever runs training (src/data/kernels.ts in Node); this
-// file only needs the WebAssembly API.
+// The kernel works in the memory of TF.js's wasm backend (KernelHeap): it reads tensors where they lie and
+// writes results into blocks that become tensors without a copy. The bytes of the compiled module come from
+// whoever runs training (src/data/kernels.ts in Node).
 import * as tf from "@tensorflow/tfjs";
 import {floats, tensorOf} from "./tensorData.js";
 
 interface KernelExports {
-  memory: WebAssembly.Memory;
-  heapBase(): number;
-  forward(S: number, T: number, dp: number, q: number, k: number, v: number, mask: number, z: number, w: number, A: number, scratch: number): void;
+  expConstants(out: number): void;
+  forward(S: number, T: number, dp: number, q: number, k: number, v: number, mask: number, z: number, w: number, A: number, scratch: number, consts: number): void;
   backward(S: number, T: number, dp: number, q: number, k: number, v: number, z: number, w: number, dz: number, dq: number, dk: number, dv: number, scratch: number): void;
   gather(x: number, rows: number, ...layout: number[]): void;
   scatter(rows: number, x: number, ...layout: number[]): void;
@@ -24,6 +24,20 @@ interface KernelExports {
   ihaContributions(A: number, V: number, R: number, H: number, N: number, P: number, d: number, Y: number, out: number): void;
   layerNormForward(x: number, w: number, b: number, M: number, D: number, eps: number, y: number, xhat: number, sd: number): void;
   layerNormBackward(dy: number, xhat: number, sd: number, w: number, M: number, D: number, dx: number): void;
+  thinProductTN(a: number, b: number, M: number, K: number, N: number, acc: number, out: number): void;
+  adam(g: number, x: number, m: number, s: number, n: number, ...rest: number[]): void;
+}
+
+/** Adam's float32 constants for one step (trainLoop.makeOptimiser): β1, β2, 1 − β1, 1 − β2, 1 − β1ᵗ, 1 − β2ᵗ, ε, −lr. */
+export interface AdamStep {
+  b1: number;
+  b2: number;
+  c1: number;
+  c2: number;
+  k1: number;
+  k2: number;
+  eps: number;
+  minusLr: number;
 }
 
 /** Shapes of one call: G groups, S queries, T keys, d = d_head, dp = d rounded up to 4. */
@@ -69,12 +83,14 @@ export function pseudoRows(B: number, N: number, d: number, H: number, P: number
 }
 
 /**
- * What the backward pass reads of one forward pass, in a slot of the kernel's memory: the weights
- * w [G, S·Tp + Sr] (at the slot's offset: each group's unnormalised weights E [S,Tp] and the reciprocals of
+ * What the backward pass reads of one forward pass, in a slot (a block of the kernel's memory): the weights
+ * w [G, S·Tp + Sr] (each group's unnormalised weights E [S,Tp] and the reciprocals of
  * their row sums, S of them padded to Sr, a multiple of 4), then q (scaled), k, v and z as the kernel's rows
  * [G,·,dp] (byte offsets).
  */
 interface Saved {
+  /** the slot's malloc offset */
+  block: number;
   w: number;
   q: number;
   k: number;
@@ -83,193 +99,280 @@ interface Saved {
 }
 
 /**
- * The compiled kernel with its linear memory: slots of saved forward passes from the module's heap base up
- * (a stack: a slot freed on top is taken off, so one forward and one backward per step reuse the same
- * bytes), and above them the buffers of the call in progress, laid out afresh for every call.
+ * Where the kernel works: the memory of TF.js's wasm backend (the module imports it) and that backend's
+ * allocator, so that the kernel reads tensors where TF.js keeps them and writes its results into blocks that
+ * become tensors without a copy.
+ */
+export interface KernelHeap {
+  memory: WebAssembly.Memory;
+  malloc(bytes: number): number;
+  free(offset: number): void;
+  /** A float32 tensor of `shape` over the block at `offset` (from malloc), which the tensor then owns. */
+  adopt(offset: number, shape: number[]): tf.Tensor;
+}
+
+/** The part of TF.js's wasm backend (4.22) the heap uses. */
+interface WasmBackendHeap {
+  wasm?: {asm?: {memory?: WebAssembly.Memory}; _malloc(bytes: number): number; _free(offset: number): void};
+  makeOutput(shape: number[], dtype: "float32", memoryOffset: number): tf.TensorInfo;
+}
+
+/** The heap of the current TF.js backend, which must be the wasm backend. */
+export function wasmBackendHeap(): KernelHeap {
+  const backend = tf.backend() as unknown as WasmBackendHeap;
+  const wasm = backend.wasm;
+  const memory = wasm?.asm?.memory;
+  if (tf.getBackend() !== "wasm" || !wasm || !memory) throw new Error("the attention kernel works in the memory of TF.js's wasm backend: select that backend first");
+  return {
+    memory,
+    malloc: (bytes) => wasm._malloc(bytes) >>> 0,
+    free: (offset) => wasm._free(offset),
+    adopt: (offset, shape) => tf.engine().makeTensorFromTensorInfo(backend.makeOutput(shape, "float32", offset)),
+  };
+}
+
+/**
+ * The compiled kernel, working in TF.js's wasm memory (KernelHeap). Every call reads its inputs where they lie
+ * when they are in that memory (tensors' data, through `floats`), and copies other arrays into a scratch block
+ * kept between calls; it writes each result into a block of its own, which `tensor` hands to TF.js as a tensor
+ * without a copy. Results not taken are freed when the next call starts. A forward pass under a gradient tape
+ * keeps its weights and rows in a block of their own (a slot) until its backward pass frees it.
  */
 export class AttentionKernel {
   private readonly wasm: KernelExports;
-  private readonly base: number;
-  /** the saved slots, lowest first: byte offset, size, and whether the backward pass has freed it */
-  private readonly slots: {offset: number; bytes: number; free: boolean}[] = [];
+  private readonly heap: KernelHeap;
+  /** exp's constants (expConstants: 12 floats), written once */
+  private readonly constants: number;
+  /** the scratch block: its malloc offset and usable bytes from the first 16-byte boundary */
+  private scratch = {block: 0, bytes: 0};
+  /** the last call's result blocks not yet taken by a tensor (malloc offsets), by the view the call returned */
+  private results = new Map<Float32Array, number>();
+  /** slots of forward passes whose backward pass has not run */
+  private readonly slots = new Set<number>();
   /** frees the slot of a forward pass whose gradient was never asked for, once its op is collected */
   private readonly unclaimed = new FinalizationRegistry<number>((slot) => this.release(slot));
 
-  constructor(bytes: Uint8Array<ArrayBuffer>) {
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {env: {abort: () => { throw new Error("attention kernel aborted"); }}});
+  constructor(bytes: Uint8Array<ArrayBuffer>, heap: KernelHeap = wasmBackendHeap()) {
+    this.heap = heap;
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {
+      env: {memory: heap.memory, abort: () => { throw new Error("attention kernel aborted"); }},
+    });
     this.wasm = instance.exports as unknown as KernelExports;
-    for (const name of ["memory", "heapBase", "forward", "backward", "gather", "scatter", "productTN", "productNN", "columnSums", "ihaContributions", "layerNormForward", "layerNormBackward"]) {
+    for (const name of ["expConstants", "forward", "backward", "gather", "scatter", "productTN", "productNN", "columnSums", "thinProductTN", "adam", "ihaContributions", "layerNormForward", "layerNormBackward"]) {
       if (!(name in instance.exports)) throw new Error(`this WebAssembly module is not the attention kernel: it has no "${name}" export`);
     }
-    this.base = (this.wasm.heapBase() + 15) & ~15;
-  }
-
-  /** The first byte above the saved slots. */
-  private slotsEnd(): number {
-    const top = this.slots[this.slots.length - 1];
-    return top ? top.offset + top.bytes : this.base;
-  }
-
-  /** Grows the memory to hold `end` bytes. */
-  private reach(end: number): void {
-    const have = this.wasm.memory.buffer.byteLength;
-    if (end > have) this.wasm.memory.grow(Math.ceil((end - have) / 65536));
-  }
-
-  /** Byte offsets of `floats` consecutive buffers (sizes in floats, 16-byte aligned) from `start`, growing memory to fit. */
-  private place(start: number, floats: number[]): number[] {
-    let at = start;
-    const offsets = floats.map((n) => {
-      const o = at;
-      at += (n * 4 + 15) & ~15;
-      return o;
-    });
-    this.reach(at);
-    return offsets;
-  }
-
-  /** The call's buffers (sizes in floats) above the slots: their byte offsets. */
-  private layout(floats: number[]): number[] {
-    return this.place(this.slotsEnd(), floats);
-  }
-
-  /** A new slot of `floats` consecutive buffers on top of the others: their byte offsets (the first is the slot's). */
-  private claim(floats: number[]): number[] {
-    const offsets = this.place(this.slotsEnd(), [...floats, 0]);
-    const end = offsets.pop()!;
-    this.slots.push({offset: offsets[0], bytes: end - offsets[0], free: false});
-    return offsets;
-  }
-
-  /** Frees the slot at `offset`, and takes the free slots on top of the stack off it. */
-  private release(offset: number): void {
-    const slot = this.slots.find((s) => s.offset === offset);
-    if (slot) slot.free = true;
-    while (this.slots.length && this.slots[this.slots.length - 1].free) this.slots.pop();
+    this.constants = heap.malloc(48);
+    this.wasm.expConstants(this.constants);
   }
 
   /** Slots held by forward passes whose backward pass has not run, and the memory's size in bytes (for tests). */
   usage(): {liveSlots: number; bytes: number} {
-    return {liveSlots: this.slots.filter((s) => !s.free).length, bytes: this.wasm.memory.buffer.byteLength};
+    return {liveSlots: this.slots.size, bytes: this.heap.memory.buffer.byteLength};
   }
 
   private view(offset: number, floats: number): Float32Array {
-    return new Float32Array(this.wasm.memory.buffer, offset, floats);
+    return new Float32Array(this.heap.memory.buffer, offset, floats);
   }
 
-  /** Copies `data` (in `layout`) into the kernel's memory at `raw`, then its rows, times `scale`, to `rows`. */
-  private put(raw: number, rows: number, data: Float32Array, layout: RowLayout, dp: number, scale: number): void {
-    this.view(raw, data.length).set(data);
-    this.wasm.gather(raw, rows, ...layoutArgs(layout, dp), scale);
+  /**
+   * Starts a call: frees the last call's results that no tensor took, and returns the byte offsets of the inputs
+   * (read where they lie when in the kernel's memory, else copied into the scratch), of scratch buffers (sizes in
+   * floats, 16-byte aligned) and of new result blocks (sizes in floats). Input views are read before anything is
+   * allocated (an allocation may grow the memory, which detaches every view of it).
+   */
+  private begin(inputs: Float32Array[], scratch: number[], results: number[] = []): {ins: number[]; tmp: number[]; out: number[]} {
+    const memory = this.heap.memory;
+    const shared = inputs.map((a) => {
+      if (a.length === 0 && a.buffer.byteLength === 0) throw new Error("attention kernel: an input is a view of memory that has grown since (take views after allocating)");
+      return a.buffer === memory.buffer ? a.byteOffset : -1;
+    });
+    for (const offset of this.results.values()) this.heap.free(offset);
+    this.results.clear();
+    const copies = inputs.filter((_, i) => shared[i] < 0);
+    const sizes = [...copies.map((a) => a.length), ...scratch].map((n) => (n * 4 + 15) & ~15);
+    const need = sizes.reduce((a, b) => a + b, 0);
+    if (need > this.scratch.bytes) {
+      if (this.scratch.block) this.heap.free(this.scratch.block);
+      const block = this.heap.malloc(need + 15);
+      this.scratch = {block, bytes: need};
+    }
+    let at = (this.scratch.block + 15) & ~15;
+    const offsets = sizes.map((n) => ((at += n), at - n));
+    const out = results.map((floats) => this.heap.malloc(Math.max(floats, 1) * 4));
+    let c = 0;
+    const ins = shared.map((o, i) => {
+      if (o >= 0) return o;
+      this.view(offsets[c], inputs[i].length).set(inputs[i]);
+      return offsets[c++];
+    });
+    return {ins, tmp: offsets.slice(copies.length), out};
   }
 
-  /** Rows at `rows`, times `scale`, into `layout` at `raw`: a view of the kernel's memory, valid until its next call. */
-  private take(rows: number, raw: number, layout: RowLayout, dp: number, scale: number): Float32Array {
-    this.wasm.scatter(rows, raw, ...layoutArgs(layout, dp), scale);
-    return this.view(raw, layoutSize(layout));
+  /** The view of a result block (from begin) that this call returns, remembered until a tensor takes it or the next call. */
+  private result(offset: number, floats: number): Float32Array {
+    const view = this.view(offset, floats);
+    this.results.set(view, offset);
+    return view;
+  }
+
+  /**
+   * A tensor of `shape` holding `view`: a result of the kernel's last call becomes the tensor's data without a
+   * copy (and is no longer freed by the next call), even when the memory has grown since (making a tensor may
+   * allocate, which detaches views); any other array is copied (tensorOf).
+   */
+  tensor(view: Float32Array, shape: number[]): tf.Tensor {
+    const offset = this.results.get(view);
+    if (offset === undefined) return tensorOf(view, shape);
+    this.results.delete(view);
+    return this.heap.adopt(offset, shape);
+  }
+
+  /** Frees the slot at `offset` (once). */
+  private release(offset: number): void {
+    if (this.slots.delete(offset)) this.heap.free(offset);
   }
 
   /**
    * q (queries, scaled by `scale` here) in layouts.q, k, v in layouts.kv, mask [S·T] or null → z in
-   * layouts.q (a view of the kernel's memory, valid until its next call), A [G·S·T] when asked, and, when
-   * `keep`, the slot that the backward pass reads (the weights and rows of this pass).
+   * layouts.q (a result of this call), A [G·S·T] when asked, and, when `keep`, the slot that the backward pass
+   * reads (the weights and rows of this pass).
    */
   forward(dims: Dims, layouts: CoreLayouts, q: Float32Array, k: Float32Array, v: Float32Array, mask: Float32Array | null, withA: boolean, keep: boolean) {
     const {G, S, T, dp} = dims;
     const {Tp, wg} = weightsSize(dims);
     const [qs, ks] = [G * S * dp, G * T * dp];
+    const rows = [qs, ks, ks, qs]; // q, k, v, z as the kernel's rows
+    const {ins, tmp, out} = this.begin(mask ? [q, k, v, mask] : [q, k, v], [...(keep ? [0, 0, 0, 0] : rows), withA ? G * S * T : 0, dp * Tp + wg], [layoutSize(layouts.q)]);
+    const [rq, rk, rv, om] = [ins[0], ins[1], ins[2], mask ? ins[3] : 0];
     let saved: Saved | null = null;
     if (keep) {
-      const [w, sq, sk, sv, sz] = this.claim([G * wg, qs, ks, ks, qs]);
-      saved = {w, q: sq, k: sk, v: sv, z: sz};
+      const floats = [G * wg, ...rows].map((n) => (n * 4 + 15) & ~15);
+      const block = this.heap.malloc(floats.reduce((a, b) => a + b, 0) + 15);
+      this.slots.add(block);
+      let at = (block + 15) & ~15;
+      const [w, sq, sk, sv, sz] = floats.map((n) => ((at += n), at - n));
+      saved = {block, w, q: sq, k: sk, v: sv, z: sz};
     }
-    const [rq, rk, rv, lq, lk, lv, om, lz, oA, oscr] = this.layout([q.length, k.length, v.length, keep ? 0 : qs, keep ? 0 : ks, keep ? 0 : ks, mask ? S * T : 0, keep ? 0 : qs, withA ? G * S * T : 0, dp * Tp + wg]);
-    const [oq, ok, ov, oz] = saved ? [saved.q, saved.k, saved.v, saved.z] : [lq, lk, lv, lz];
-    this.put(rq, oq, q, layouts.q, dp, layouts.scale);
-    this.put(rk, ok, k, layouts.kv, dp, 1);
-    this.put(rv, ov, v, layouts.kv, dp, 1);
-    if (mask) this.view(om, S * T).set(mask);
+    const [oq, ok, ov, oz] = saved ? [saved.q, saved.k, saved.v, saved.z] : tmp.slice(0, 4);
+    const [oA, oscr] = tmp.slice(4);
+    this.wasm.gather(rq, oq, ...layoutArgs(layouts.q, dp), layouts.scale);
+    this.wasm.gather(rk, ok, ...layoutArgs(layouts.kv, dp), 1);
+    this.wasm.gather(rv, ov, ...layoutArgs(layouts.kv, dp), 1);
     const [qb, kb, wb] = [S * dp * 4, T * dp * 4, wg * 4]; // bytes per group
     for (let g = 0; g < G; g++) {
-      this.wasm.forward(S, T, dp, oq + g * qb, ok + g * kb, ov + g * kb, mask ? om : 0, oz + g * qb, saved ? saved.w + g * wb : 0, withA ? oA + g * S * T * 4 : 0, oscr);
+      this.wasm.forward(S, T, dp, oq + g * qb, ok + g * kb, ov + g * kb, om, oz + g * qb, saved ? saved.w + g * wb : 0, withA ? oA + g * S * T * 4 : 0, oscr, this.constants);
     }
-    if (saved) this.unclaimed.register(saved, saved.w, saved);
+    if (saved) this.unclaimed.register(saved, saved.block, saved);
+    this.wasm.scatter(oz, out[0], ...layoutArgs(layouts.q, dp), 1);
     return {
-      z: this.take(oz, rq, layouts.q, dp, 1), // q's layout
+      z: this.result(out[0], layoutSize(layouts.q)), // q's layout
       A: withA ? this.view(oA, G * S * T).slice() : null, // [G,S,T]
       saved,
     };
   }
 
   /**
-   * aᵀ · b [K,N] for a [M,K] and b [M,N] (row-major data; K and N multiples of 4): a view of the kernel's
-   * memory, valid until its next call.
+   * Gradients of z with respect to q, k, v (each in its layout; results of this call) given dz (q's layout) and
+   * the forward's slot, which is then freed (use it once).
    */
+  backward(dims: Dims, layouts: CoreLayouts, saved: Saved, dz: Float32Array) {
+    const {G, S, T, dp} = dims;
+    const {Tp, wg} = weightsSize(dims);
+    const [qs, ks] = [G * S * dp, G * T * dp];
+    const [qSize, kvSize] = [layoutSize(layouts.q), layoutSize(layouts.kv)];
+    const {ins, tmp, out} = this.begin([dz], [qs, qs, ks, ks, dp * Tp + wg + S * dp], [qSize, kvSize, kvSize]);
+    const [odz, odq, odk, odv, oscr] = tmp;
+    this.wasm.gather(ins[0], odz, ...layoutArgs(layouts.q, dp), 1);
+    const [qb, kb, wb] = [S * dp * 4, T * dp * 4, wg * 4]; // bytes per group
+    for (let g = 0; g < G; g++) {
+      const [gq, gk] = [g * qb, g * kb];
+      this.wasm.backward(S, T, dp, saved.q + gq, saved.k + gk, saved.v + gk, saved.z + gq, saved.w + g * wb, odz + gq, odq + gq, odk + gk, odv + gk, oscr);
+    }
+    this.wasm.scatter(odq, out[0], ...layoutArgs(layouts.q, dp), layouts.scale); // d/dq = scale · d/d(scaled q)
+    this.wasm.scatter(odk, out[1], ...layoutArgs(layouts.kv, dp), 1);
+    this.wasm.scatter(odv, out[2], ...layoutArgs(layouts.kv, dp), 1);
+    this.unclaimed.unregister(saved);
+    this.release(saved.block);
+    return {dq: this.result(out[0], qSize), dk: this.result(out[1], kvSize), dv: this.result(out[2], kvSize)};
+  }
+
+  /** aᵀ · b [K,N] for a [M,K] and b [M,N] (row-major data; K and N multiples of 4): a result of this call. */
   productTN(a: Float32Array, b: Float32Array, M: number, K: number, N: number): Float32Array {
-    const [oa, ob, out] = this.layout([M * K, M * N, K * N]);
-    this.view(oa, M * K).set(a);
-    this.view(ob, M * N).set(b);
-    this.wasm.productTN(oa, ob, M, K, N, out);
-    return this.view(out, K * N);
+    const {ins, out} = this.begin([a, b], [], [K * N]);
+    this.wasm.productTN(ins[0], ins[1], M, K, N, out[0]);
+    return this.result(out[0], K * N);
   }
 
   /**
-   * a · b (+ bias on every row) [M,N] for a [M,K], b [K,N] and bias [N] (row-major data; N a multiple of 4):
-   * a view of the kernel's memory, valid until its next call.
+   * a · b (+ bias on every row) [M,N] for a [M,K], b [K,N] and bias [N] (row-major data; N a multiple of 4): a
+   * result of this call.
    */
   productNN(a: Float32Array, b: Float32Array, M: number, K: number, N: number, bias: Float32Array | null = null): Float32Array {
-    const [oa, ob, obias, out] = this.layout([M * K, K * N, bias ? N : 0, M * N]);
-    this.view(oa, M * K).set(a);
-    this.view(ob, K * N).set(b);
-    if (bias) this.view(obias, N).set(bias);
-    this.wasm.productNN(oa, ob, M, K, N, bias ? obias : 0, out);
-    return this.view(out, M * N);
+    const {ins, out} = this.begin(bias ? [a, b, bias] : [a, b], [], [M * N]);
+    this.wasm.productNN(ins[0], ins[1], M, K, N, bias ? ins[2] : 0, out[0]);
+    return this.result(out[0], M * N);
   }
 
   /**
-   * The gradients of y = a · b (+ bias) for a [M,K], b [K,N] and dy [M,N] (K and N multiples of 4), dy copied
-   * in once: da = dy · bᵀ [M,K], db = aᵀ · dy [K,N] and, when `withBias`, dbias = Σ_m dy[m, :] [N] summed in
-   * float64. Views of the kernel's memory, valid until its next call.
+   * The gradients of y = a · b (+ bias) for a [M,K], b [K,N] and dy [M,N] (K and N multiples of 4): da = dy · bᵀ
+   * [M,K], db = aᵀ · dy [K,N] and, when `withBias`, dbias = Σ_m dy[m, :] [N] summed in float64. Results of this call.
    */
   productGrads(a: Float32Array, b: Float32Array, dy: Float32Array, M: number, K: number, N: number, withBias: boolean) {
-    const [oa, obT, ody, oda, odb, oacc, odbias] = this.layout([M * K, N * K, M * N, M * K, K * N, withBias ? 2 * N : 0, withBias ? N : 0]);
-    this.view(oa, M * K).set(a);
-    const bT = this.view(obT, N * K); // [N,K]
-    for (let k = 0; k < K; k++) for (let n = 0; n < N; n++) bT[n * K + k] = b[k * N + n];
-    this.view(ody, M * N).set(dy);
-    this.wasm.productNN(ody, obT, M, N, K, 0, oda);
-    this.wasm.productTN(oa, ody, M, K, N, odb);
-    if (withBias) this.wasm.columnSums(ody, 0, M, N, oacc, odbias);
-    return {da: this.view(oda, M * K), db: this.view(odb, K * N), dbias: withBias ? this.view(odbias, N) : null};
+    const {ins, tmp, out} = this.begin([a, b, dy], [N * K, withBias ? 2 * N : 0], withBias ? [M * K, K * N, N] : [M * K, K * N]);
+    const [oa, ob, ody] = ins;
+    const [obT, oacc] = tmp;
+    const [bv, bT] = [this.view(ob, K * N), this.view(obT, N * K)]; // b [K,N] → bᵀ [N,K]
+    for (let k = 0; k < K; k++) for (let n = 0; n < N; n++) bT[n * K + k] = bv[k * N + n];
+    this.wasm.productNN(ody, obT, M, N, K, 0, out[0]);
+    this.wasm.productTN(oa, ody, M, K, N, out[1]);
+    if (withBias) this.wasm.columnSums(ody, 0, M, N, oacc, out[2]);
+    return {da: this.result(out[0], M * K), db: this.result(out[1], K * N), dbias: withBias ? this.result(out[2], N) : null};
   }
 
   /**
-   * LayerNorm of M rows of D floats (D a multiple of 4): y and x̂ [M,D], s = √(σ² + ε) [M], as views of the
-   * kernel's memory, valid until its next call.
+   * aᵀ · b [K,N] for a [M,K] and b [M,N] (row-major data, any K and N), summed in float64 in the order of the rows
+   * and rounded once, as hostSums.thinProductTN: a result of this call.
+   */
+  thinProductTN(a: Float32Array, b: Float32Array, M: number, K: number, N: number): Float32Array {
+    const {ins, tmp, out} = this.begin([a, b], [2 * K * N], [K * N]);
+    this.wasm.thinProductTN(ins[0], ins[1], M, K, N, tmp[0], out[0]);
+    return this.result(out[0], K * N);
+  }
+
+  /**
+   * One Adam update (trainLoop.makeOptimiser's formula): the moments m and s are updated in place, the new values
+   * of x returned (a result of this call).
+   */
+  adam(g: Float32Array, x: Float32Array, m: Float32Array, s: Float32Array, k: AdamStep): Float32Array {
+    const n = g.length;
+    const {ins, out} = this.begin([g, x, m, s], [], [n]);
+    const [og, ox, om, os] = ins;
+    this.wasm.adam(og, ox, om, os, n, k.b1, k.b2, k.c1, k.c2, k.k1, k.k2, k.eps, k.minusLr, out[0]);
+    m.set(this.view(om, n));
+    s.set(this.view(os, n));
+    return this.result(out[0], n);
+  }
+
+  /**
+   * LayerNorm of M rows of D floats (D a multiple of 4): y and x̂ [M,D], s = √(σ² + ε) [M], results of this call.
    */
   layerNormForward(x: Float32Array, w: Float32Array, b: Float32Array, M: number, D: number, eps: number) {
-    const [ox, ow, ob, oy, oh, os] = this.layout([M * D, D, D, M * D, M * D, M]);
-    this.view(ox, M * D).set(x);
-    this.view(ow, D).set(w);
-    this.view(ob, D).set(b);
-    this.wasm.layerNormForward(ox, ow, ob, M, D, eps, oy, oh, os);
-    return {y: this.view(oy, M * D), xhat: this.view(oh, M * D), sd: this.view(os, M)};
+    const {ins, out} = this.begin([x, w, b], [], [M * D, M * D, M]);
+    this.wasm.layerNormForward(ins[0], ins[1], ins[2], M, D, eps, out[0], out[1], out[2]);
+    return {y: this.result(out[0], M * D), xhat: this.result(out[1], M * D), sd: this.result(out[2], M)};
   }
 
   /**
    * LayerNorm's gradients from dy, x̂ [M,D], s [M] and w [D]: dx [M,D], and dw = Σ_m dy ⊙ x̂, db = Σ_m dy [D]
-   * summed in float64. Views of the kernel's memory, valid until its next call.
+   * summed in float64. Results of this call.
    */
   layerNormBackward(dy: Float32Array, xhat: Float32Array, sd: Float32Array, w: Float32Array, M: number, D: number) {
-    const [ody, oh, os, ow, odx, oacc, odw, odb] = this.layout([M * D, M * D, M, D, M * D, 2 * D, D, D]);
-    this.view(ody, M * D).set(dy);
-    this.view(oh, M * D).set(xhat);
-    this.view(os, M).set(sd);
-    this.view(ow, D).set(w);
-    this.wasm.layerNormBackward(ody, oh, os, ow, M, D, odx);
-    this.wasm.columnSums(ody, oh, M, D, oacc, odw);
-    this.wasm.columnSums(ody, 0, M, D, oacc, odb);
-    return {dx: this.view(odx, M * D), dw: this.view(odw, D), db: this.view(odb, D)};
+    const {ins, tmp, out} = this.begin([dy, xhat, sd, w], [2 * D], [M * D, D, D]);
+    const [ody, oh, os, ow] = ins;
+    this.wasm.layerNormBackward(ody, oh, os, ow, M, D, out[0]);
+    this.wasm.columnSums(ody, oh, M, D, tmp[0], out[1]);
+    this.wasm.columnSums(ody, 0, M, D, tmp[0], out[2]);
+    return {dx: this.result(out[0], M * D), dw: this.result(out[1], D), db: this.result(out[2], D)};
   }
 
   /**
@@ -280,42 +383,15 @@ export class AttentionKernel {
     if (!ihaContributionsFit(H, P, d)) throw new Error(`ihaContributions needs H, P and d_head multiples of 4, got ${H}, ${P}, ${d}`);
     const NP = N * P;
     const [a, v, sa] = [H * NP * NP, H * NP * d, H * N * N * d]; // floats per sample: Ā, Ṽ, c
-    const [oA, oV, oR, oY, oOut] = this.layout([a, v, R.length, H * P * d, sa]);
-    this.view(oR, R.length).set(R);
+    const {ins, tmp} = this.begin([A, V, R], [H * P * d, sa]);
+    const [oA, oV, oR] = ins;
+    const [oY, oOut] = tmp;
     const result = new Float32Array(b * sa); // [b,H,N,N,d]
     for (let s = 0; s < b; s++) {
-      this.view(oA, a).set(A.subarray(s * a, (s + 1) * a));
-      this.view(oV, v).set(V.subarray(s * v, (s + 1) * v));
-      this.wasm.ihaContributions(oA, oV, oR, H, N, P, d, oY, oOut);
+      this.wasm.ihaContributions(oA + s * a * 4, oV + s * v * 4, oR, H, N, P, d, oY, oOut);
       result.set(this.view(oOut, sa), s * sa);
     }
     return result;
-  }
-
-  /**
-   * Gradients of z with respect to q, k, v (each in its layout; views of the kernel's memory, valid until its
-   * next call) given dz (q's layout) and the forward's slot, which is then freed (use it once).
-   */
-  backward(dims: Dims, layouts: CoreLayouts, saved: Saved, dz: Float32Array) {
-    const {G, S, T, dp} = dims;
-    const {Tp, wg} = weightsSize(dims);
-    const [qs, ks] = [G * S * dp, G * T * dp];
-    const kvSize = layoutSize(layouts.kv);
-    const [rdz, rdk, rdv, odz, odq, odk, odv, oscr] = this.layout([dz.length, kvSize, kvSize, qs, qs, ks, ks, dp * Tp + wg + S * dp]);
-    this.put(rdz, odz, dz, layouts.q, dp, 1);
-    const [qb, kb, wb] = [S * dp * 4, T * dp * 4, wg * 4]; // bytes per group
-    for (let g = 0; g < G; g++) {
-      const [gq, gk] = [g * qb, g * kb];
-      this.wasm.backward(S, T, dp, saved.q + gq, saved.k + gk, saved.v + gk, saved.z + gq, saved.w + g * wb, odz + gq, odq + gq, odk + gk, odv + gk, oscr);
-    }
-    const grads = {
-      dq: this.take(odq, rdz, layouts.q, dp, layouts.scale), // d/dq = scale · d/d(scaled q); out through dz's buffer
-      dk: this.take(odk, rdk, layouts.kv, dp, 1),
-      dv: this.take(odv, rdv, layouts.kv, dp, 1),
-    };
-    this.unclaimed.unregister(saved);
-    this.release(saved.w);
-    return grads;
   }
 }
 
@@ -377,12 +453,12 @@ export function fusedAttention(
     const out = kernel.forward(dims, layouts, floats(tq), floats(tk), floats(tv), mask, withPattern, keep);
     if (out.A) pattern = tf.keep(tf.tensor3d(out.A, [G, S, T])); // [G,S,T]
     return {
-      value: tensorOf(out.z, tq.shape), // q's shape and layout
+      value: kernel.tensor(out.z, tq.shape), // q's shape and layout
       gradFunc: (dz: tf.Tensor) => {
         if (!out.saved) throw new Error("the fused attention core's gradient was asked for twice, or without a gradient tape in its forward pass");
         const g = kernel.backward(dims, layouts, out.saved, floats(dz));
         out.saved = null; // freed: the next forward pass takes the slot
-        return [tensorOf(g.dq, tq.shape), tensorOf(g.dk, tk.shape), tensorOf(g.dv, tv.shape)];
+        return [kernel.tensor(g.dq, tq.shape), kernel.tensor(g.dk, tk.shape), kernel.tensor(g.dv, tv.shape)];
       },
     };
   }) as Parameters<typeof tf.customGrad>[0]) as (q: tf.Tensor, k: tf.Tensor, v: tf.Tensor) => tf.Tensor;

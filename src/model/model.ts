@@ -70,16 +70,16 @@ const layerNormOnKernel = tf.customGrad(((...args: (tf.Tensor | tf.GradSaveFunc)
   const D = x.shape[x.rank - 1];
   const M = x.size / D;
   const out = kernel.layerNormForward(floats(x), floats(w), floats(b), M, D, LN_EPS);
-  const xhat = tensorOf(out.xhat, [M, D]); // [M,D]
-  const sd = tensorOf(out.sd, [M]); // [M]
-  const y = tensorOf(out.y, x.shape); // x's shape
+  const xhat = kernel.tensor(out.xhat, [M, D]); // [M,D]
+  const sd = kernel.tensor(out.sd, [M]); // [M]
+  const y = kernel.tensor(out.y, x.shape); // x's shape
   save([xhat, sd, w]);
   return {
     value: y,
     gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
       const [sx, ss, sw] = saved;
       const g = kernel.layerNormBackward(floats(dy), floats(sx), floats(ss), floats(sw), M, D);
-      return [tensorOf(g.dx, x.shape), tensorOf(g.dw, w.shape), tensorOf(g.db, b.shape)]; // x's, w's, b's shapes
+      return [kernel.tensor(g.dx, x.shape), kernel.tensor(g.dw, w.shape), kernel.tensor(g.db, b.shape)]; // x's, w's, b's shapes
     },
   };
 }) as Parameters<typeof tf.customGrad>[0]) as (x: tf.Tensor, w: tf.Tensor, b: tf.Tensor) => tf.Tensor;

@@ -5,6 +5,7 @@
 import * as tf from "@tensorflow/tfjs";
 import type {AnyConfig} from "./lm/config.js";
 import {disposeParams, initParams, paramsToWeights, weightsToParams, type Params, type Weights} from "./params.js";
+import {attentionKernel} from "./attention.js";
 import {floats, tensorOf} from "./tensorData.js";
 
 const now = () => performance.now() / 1000; // seconds; performance exists in Node ≥ 16 and browsers
@@ -23,7 +24,8 @@ const BETA2 = 0.999;
  * epsilon, 1e-7 for float32), run on the host over each variable's gradient: tf.train.adam makes about a
  * dozen TF.js ops per variable and step (tensors, dispatch, moment variables), this one reads each gradient
  * once and assigns the new value. Moments live in Float32Arrays; every product, sum, quotient and square
- * root is rounded to float32 as TF.js's float32 kernels round it.
+ * root is rounded to float32 as TF.js's float32 kernels round it. With the fused kernel installed the same
+ * float32 operations run there, four parameters at a time (equal bits).
  */
 export function makeOptimiser(params: Params, lr: number): Optimiser {
   const vars = Object.values(params);
@@ -33,7 +35,8 @@ export function makeOptimiser(params: Params, lr: number): Optimiser {
   const minusLr = f(-lr);
   const m = vars.map((v) => new Float32Array(v.size));
   const s = vars.map((v) => new Float32Array(v.size));
-  const next = vars.map((v) => new Float32Array(v.size));
+  const kernel = attentionKernel(); // runs the update when installed (kernels/attention.as.ts, adam)
+  const next = kernel ? [] : vars.map((v) => new Float32Array(v.size));
   let [acc1, acc2] = [b1, b2]; // β^t, as float32
   return {
     step(loss) {
@@ -45,15 +48,20 @@ export function makeOptimiser(params: Params, lr: number): Optimiser {
           if (!grad) return;
           const g = floats(grad); // views of the backend's memory: read before the next allocation
           const x = floats(variable);
-          const [mi, si, out] = [m[i], s[i], next[i]];
-          for (let j = 0; j < g.length; j++) {
-            const mj = f(f(mi[j] * b1) + f(g[j] * c1));
-            const sj = f(f(si[j] * b2) + f(f(g[j] * g[j]) * c2));
-            mi[j] = mj;
-            si[j] = sj;
-            out[j] = f(f(f(f(mj / k1) / f(f(Math.sqrt(f(sj / k2))) + eps)) * minusLr) + x[j]);
+          const [mi, si] = [m[i], s[i]];
+          let out: Float32Array;
+          if (kernel) out = kernel.adam(g, x, mi, si, {b1, b2, c1, c2, k1, k2, eps, minusLr}); // the same float32 operations, vectorised
+          else {
+            out = next[i];
+            for (let j = 0; j < g.length; j++) {
+              const mj = f(f(mi[j] * b1) + f(g[j] * c1));
+              const sj = f(f(si[j] * b2) + f(f(g[j] * g[j]) * c2));
+              mi[j] = mj;
+              si[j] = sj;
+              out[j] = f(f(f(f(mj / k1) / f(f(Math.sqrt(f(sj / k2))) + eps)) * minusLr) + x[j]);
+            }
           }
-          const updated = tensorOf(out, variable.shape);
+          const updated = kernel ? kernel.tensor(out, variable.shape) : tensorOf(out, variable.shape);
           variable.assign(updated);
           updated.dispose(); // the variable holds its data now
         });

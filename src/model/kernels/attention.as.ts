@@ -15,23 +15,28 @@
 const LOG2E: f32 = 1.44269504088896341;
 const LN2_HI: f32 = 0.693359375;
 const LN2_LO: f32 = -2.12194440e-4;
-/** below this, exp underflows: the result is exactly 0 (masked and padded scores land here) */
+/** below this, exp underflows: exp4 clamps its argument here (and with `exact` returns 0: masked and padded scores land here) */
 const EXP_LO: f32 = -87.33654;
 /** 1.5·2²³ + 127: adding it rounds to an integer and leaves n + 127 in the low mantissa bits */
 const ROUND_BIAS: f32 = 12583039.0;
 /**
- * exp4's constants, in the order of ExpConstants below, read from memory when a row starts: a constant
- * vector written in the loop is rebuilt on every iteration (several instructions each), one held in a
- * local is not.
+ * exp4's constants, in the order of its arguments k0 … k10, which forward reads from memory (the caller keeps them
+ * there: expConstants writes them): a constant vector written in the loop is rebuilt on every iteration (several
+ * instructions each), one loaded into a local when a row starts is not. The module has no data of its own: it
+ * works in the memory it imports (TF.js's wasm heap), at the addresses its caller allocates there.
  */
-const EXP_CONSTANTS = memory.data<f32>([
-  EXP_LO, LOG2E, ROUND_BIAS, LN2_HI, LN2_LO,
-  1.9875691500e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1, 1,
-]);
-
-/** The first free byte after the module's own data: the caller lays its buffers out from here. */
-export function heapBase(): usize {
-  return __heap_base;
+export function expConstants(out: usize): void {
+  store<f32>(out, EXP_LO);
+  store<f32>(out, LOG2E, 4);
+  store<f32>(out, ROUND_BIAS, 8);
+  store<f32>(out, LN2_HI, 12);
+  store<f32>(out, LN2_LO, 16);
+  store<f32>(out, 1.381455222144723e-3, 20);
+  store<f32>(out, 8.368694223463535e-3, 24);
+  store<f32>(out, 4.166838526725769e-2, 28);
+  store<f32>(out, 1.666652113199234e-1, 32);
+  store<f32>(out, 4.999999403953552e-1, 36);
+  store<f32>(out, 1, 40);
 }
 
 // @ts-ignore: decorator
@@ -45,18 +50,21 @@ export function heapBase(): usize {
 }
 
 /**
- * exp of four floats x ≤ 0 (a score minus its row's maximum), exactly 0 below EXP_LO: 2^n · p(r) with
- * n = round(x·log₂e), r = x − n·ln2 (split in two parts) and Cephes' expf polynomial for p (within 2 ulp).
+ * exp of four floats x ≤ 0 (a score minus its row's maximum): 2^n · e^r with n = round(x·log₂e), r = x − n·ln2
+ * (split in two parts) and e^r = 1 + r + r²·p(r), p of degree 4 (Cephes' expf has degree 5 there; these
+ * coefficients are a minimax fit of e^r's relative error on |r| ≤ ln2/2, 3·10⁻⁹, which in float32 arithmetic gives
+ * the same largest error as Cephes', 0.80 ulp over that range, one multiply-add fewer).
  * n is rounded by adding 1.5·2²³ + 127, after which the low bits of the float hold n + 127, so shifting them
  * into the exponent field gives 2^n with no float-to-int conversion. Only pmax (a single instruction, no NaN
- * fix-ups) bounds x. k0 … k11 are EXP_CONSTANTS' entries as vectors.
+ * fix-ups) bounds x, so below EXP_LO the result is e^EXP_LO ≈ 1.2·10⁻³⁸; with `exact` it is 0 there (what masked and
+ * padded scores need; two operations more). k0 … k10 are expConstants' entries as vectors.
  */
 // @ts-ignore: decorator
 @inline function exp4(
   x: v128, k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128,
-  k6: v128, k7: v128, k8: v128, k9: v128, k10: v128, k11: v128,
+  k6: v128, k7: v128, k8: v128, k9: v128, k10: v128, exact: bool,
 ): v128 {
-  const under = f32x4.lt(x, k0);
+  const under = exact ? f32x4.lt(x, k0) : f32x4.splat(0);
   x = f32x4.pmax(x, k0);
   const biased = f32x4.add(f32x4.mul(x, k1), k2);
   const pow2n = i32x4.shl(biased, 23);
@@ -67,9 +75,8 @@ export function heapBase(): usize {
   p = f32x4.add(f32x4.mul(p, r), k7);
   p = f32x4.add(f32x4.mul(p, r), k8);
   p = f32x4.add(f32x4.mul(p, r), k9);
-  p = f32x4.add(f32x4.mul(p, r), k10);
-  const y = f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(p, r), r), r), k11);
-  return v128.andnot(f32x4.mul(y, pow2n), under);
+  const y = f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(p, r), r), r), k10);
+  return exact ? v128.andnot(f32x4.mul(y, pow2n), under) : f32x4.mul(y, pow2n);
 }
 
 /** out [dp,Tp] = xᵀ for rows x [T,dp] (zero padding columns T … Tp−1). */
@@ -212,40 +219,67 @@ function maskScores(s: usize, mask: usize, S: i32, T: i32, Tp: i32): void {
   }
 }
 
-/** Row i of s [S,Tp] ← exp(s_ij − shift) in place, shift the row's maximum; returns the row's sum. */
-function expRow(s: usize, i: i32, Tp: i32, shift: f32): f32 {
-  const c = EXP_CONSTANTS;
+/**
+ * Row i of s [S,Tp] ← exp(s_ij − shift) in place, shift the row's maximum, c expConstants'; returns the row's sum.
+ * Four vectors an iteration (two for the last 8 columns when Tp is not a multiple of 16): exp4 is one long chain of
+ * dependent operations, and several in flight keep the core busy (kernel forward at IHA P = 8: one vector an
+ * iteration 201 ms of CPU, two 171, four 146, in one process, alternating, load 3–5). `exact` as exp4's (a constant
+ * at each call: inlined, each call compiles to its own loop).
+ */
+// @ts-ignore: decorator
+@inline function expRow(s: usize, i: i32, Tp: i32, shift: f32, c: usize, exact: bool): f32 {
   const k0 = v128.load32_splat(c), k1 = v128.load32_splat(c, 4), k2 = v128.load32_splat(c, 8);
   const k3 = v128.load32_splat(c, 12), k4 = v128.load32_splat(c, 16), k5 = v128.load32_splat(c, 20);
   const k6 = v128.load32_splat(c, 24), k7 = v128.load32_splat(c, 28), k8 = v128.load32_splat(c, 32);
-  const k9 = v128.load32_splat(c, 36), k10 = v128.load32_splat(c, 40), k11 = v128.load32_splat(c, 44);
+  const k9 = v128.load32_splat(c, 36), k10 = v128.load32_splat(c, 40);
   const sv = f32x4.splat(shift);
   let sum = f32x4.splat(0);
-  for (let j = 0; j < Tp; j += 4) {
+  let j = 0;
+  for (; j + 16 <= Tp; j += 16) {
     const p = at(s, i * Tp + j);
-    const e = exp4(f32x4.sub(v128.load(p), sv), k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, k10, k11);
+    const e = exp4(f32x4.sub(v128.load(p), sv), k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, k10, exact);
+    const f = exp4(f32x4.sub(v128.load(p, 16), sv), k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, k10, exact);
+    const g = exp4(f32x4.sub(v128.load(p, 32), sv), k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, k10, exact);
+    const h = exp4(f32x4.sub(v128.load(p, 48), sv), k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, k10, exact);
     v128.store(p, e);
-    sum = f32x4.add(sum, e);
+    v128.store(p, f, 16);
+    v128.store(p, g, 32);
+    v128.store(p, h, 48);
+    sum = f32x4.add(f32x4.add(f32x4.add(f32x4.add(sum, e), f), g), h);
+  }
+  for (; j < Tp; j += 8) {
+    const p = at(s, i * Tp + j);
+    const e = exp4(f32x4.sub(v128.load(p), sv), k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, k10, exact);
+    const f = exp4(f32x4.sub(v128.load(p, 16), sv), k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, k10, exact);
+    v128.store(p, e);
+    v128.store(p, f, 16);
+    sum = f32x4.add(f32x4.add(sum, e), f);
   }
   return hsum(sum);
 }
 
-/** max_j of row i of s [S,Tp]. */
+/** max_j of row i of s [S,Tp] (Tp a multiple of 8), on two running maxima (one would wait on pmax's latency). */
 function rowMax(s: usize, i: i32, Tp: i32): f32 {
   let m = f32x4.splat(-Infinity);
-  for (let j = 0; j < Tp; j += 4) m = f32x4.pmax(m, v128.load(at(s, i * Tp + j)));
+  let n = m;
+  for (let j = 0; j < Tp; j += 8) {
+    const p = at(s, i * Tp + j);
+    m = f32x4.pmax(m, v128.load(p));
+    n = f32x4.pmax(n, v128.load(p, 16));
+  }
+  m = f32x4.pmax(m, n);
   return max(max(f32x4.extract_lane(m, 0), f32x4.extract_lane(m, 1)), max(f32x4.extract_lane(m, 2), f32x4.extract_lane(m, 3)));
 }
 
 /**
  * Forward pass of one group (see the header). The weights are kept unnormalised, E = exp(s − rowmax) [S,Tp],
  * followed by r = 1/rowsum(E) [S] (A = r ⊙ E, z = r ⊙ (E v)): in w [S·Tp + S] when w is not 0 (for the
- * backward pass), else in the scratch. scratch: dp·Tp + S·Tp + S floats.
+ * backward pass), else in the scratch. scratch: dp·Tp + S·Tp + S floats; consts: expConstants'.
  */
 export function forward(
   S: i32, T: i32, dp: i32,
   q: usize, k: usize, v: usize, mask: usize,
-  z: usize, w: usize, A: usize, scratch: usize,
+  z: usize, w: usize, A: usize, scratch: usize, consts: usize,
 ): void {
   const Tp = (T + 7) & ~7;
   const kT = scratch;
@@ -254,7 +288,8 @@ export function forward(
   transposeInto(k, T, dp, Tp, kT);
   productWide(q, kT, S, dp, Tp, s);
   maskScores(s, mask, S, T, Tp);
-  for (let i = 0; i < S; i++) store<f32>(at(r, i), 1 / expRow(s, i, Tp, rowMax(s, i, Tp)));
+  if (mask || Tp != T) for (let i = 0; i < S; i++) store<f32>(at(r, i), 1 / expRow(s, i, Tp, rowMax(s, i, Tp), consts, true));
+  else for (let i = 0; i < S; i++) store<f32>(at(r, i), 1 / expRow(s, i, Tp, rowMax(s, i, Tp), consts, false)); // no score is masked or padded
   productThin(s, v, S, T, Tp, dp, z);
   scaleRows(z, r, S, dp);
   if (A) {
@@ -323,6 +358,10 @@ export function gather(
   x: usize, rows: usize, B: i32, H: i32, N: i32, P: i32, d: i32, dp: i32,
   sb: i32, sh: i32, sn: i32, sp: i32, sc: i32, scale: f32,
 ): void {
+  if (d == dp && (d & 3) == 0 && (sc == 1 || (sp == 1 && (P & 3) == 0))) {
+    gatherVectors(x, rows, B, H, N, P, d, sb, sh, sn, sp, sc, scale);
+    return;
+  }
   let o = rows;
   for (let b = 0; b < B; b++) {
     for (let h = 0; h < H; h++) {
@@ -342,6 +381,10 @@ export function scatter(
   rows: usize, x: usize, B: i32, H: i32, N: i32, P: i32, d: i32, dp: i32,
   sb: i32, sh: i32, sn: i32, sp: i32, sc: i32, scale: f32,
 ): void {
+  if (d == dp && (d & 3) == 0 && (sc == 1 || (sp == 1 && (P & 3) == 0))) {
+    scatterVectors(rows, x, B, H, N, P, d, sb, sh, sn, sp, sc, scale);
+    return;
+  }
   let o = rows;
   for (let b = 0; b < B; b++) {
     for (let h = 0; h < H; h++) {
@@ -349,6 +392,78 @@ export function scatter(
         for (let p = 0; p < P; p++, o += (<usize>dp) << 2) {
           const s = at(x, b * sb + h * sh + n * sn + p * sp);
           for (let c = 0; c < d; c++) store<f32>(at(s, c * sc), load<f32>(at(o, c)) * scale);
+        }
+      }
+    }
+  }
+}
+
+// The same two copies four floats at a time, for the layouts the layers make with d_head a multiple of 4 (no padding):
+// channels contiguous (sc = 1: MHA's [B,N,H,d], the cores' [B,H,S,d]), or copies contiguous (sp = 1, P a multiple of 4:
+// IHA's [B·N·d, H·P]), where a 4 × 4 block (4 channels of 4 copies) is transposed in registers. The same products with
+// scale, equal bits.
+
+/** The 4 × 4 transpose of the rows a, b, c, e, stored at out, out + step, out + 2·step, out + 3·step, times sv. */
+// @ts-ignore: decorator
+@inline function storeTransposed(a: v128, b: v128, c: v128, e: v128, sv: v128, out: usize, step: usize): void {
+  const ab0 = i32x4.shuffle(a, b, 0, 4, 1, 5); // a0 b0 a1 b1
+  const ab1 = i32x4.shuffle(a, b, 2, 6, 3, 7); // a2 b2 a3 b3
+  const ce0 = i32x4.shuffle(c, e, 0, 4, 1, 5);
+  const ce1 = i32x4.shuffle(c, e, 2, 6, 3, 7);
+  v128.store(out, f32x4.mul(i32x4.shuffle(ab0, ce0, 0, 1, 4, 5), sv));
+  v128.store(out + step, f32x4.mul(i32x4.shuffle(ab0, ce0, 2, 3, 6, 7), sv));
+  v128.store(out + 2 * step, f32x4.mul(i32x4.shuffle(ab1, ce1, 0, 1, 4, 5), sv));
+  v128.store(out + 3 * step, f32x4.mul(i32x4.shuffle(ab1, ce1, 2, 3, 6, 7), sv));
+}
+
+function gatherVectors(x: usize, rows: usize, B: i32, H: i32, N: i32, P: i32, d: i32, sb: i32, sh: i32, sn: i32, sp: i32, sc: i32, scale: f32): void {
+  const sv = f32x4.splat(scale);
+  const row = (<usize>d) << 2;
+  const chan = (<usize>sc) << 2;
+  let o = rows;
+  for (let b = 0; b < B; b++) {
+    for (let h = 0; h < H; h++) {
+      for (let n = 0; n < N; n++) {
+        const s = at(x, b * sb + h * sh + n * sn);
+        if (sc == 1) {
+          for (let p = 0; p < P; p++, o += row) {
+            for (let c = 0; c < d; c += 4) v128.store(at(o, c), f32x4.mul(v128.load(at(s, p * sp + c)), sv));
+          }
+        } else {
+          for (let p = 0; p < P; p += 4) {
+            for (let c = 0; c < d; c += 4) {
+              const q = at(s, p + c * sc); // channels c … c+3 of copies p … p+3
+              storeTransposed(v128.load(q), v128.load(q + chan), v128.load(q + 2 * chan), v128.load(q + 3 * chan), sv, at(o, p * d + c), row);
+            }
+          }
+          o += row * P;
+        }
+      }
+    }
+  }
+}
+
+function scatterVectors(rows: usize, x: usize, B: i32, H: i32, N: i32, P: i32, d: i32, sb: i32, sh: i32, sn: i32, sp: i32, sc: i32, scale: f32): void {
+  const sv = f32x4.splat(scale);
+  const row = (<usize>d) << 2;
+  const chan = (<usize>sc) << 2;
+  let o = rows;
+  for (let b = 0; b < B; b++) {
+    for (let h = 0; h < H; h++) {
+      for (let n = 0; n < N; n++) {
+        const s = at(x, b * sb + h * sh + n * sn);
+        if (sc == 1) {
+          for (let p = 0; p < P; p++, o += row) {
+            for (let c = 0; c < d; c += 4) v128.store(at(s, p * sp + c), f32x4.mul(v128.load(at(o, c)), sv));
+          }
+        } else {
+          for (let p = 0; p < P; p += 4) {
+            for (let c = 0; c < d; c += 4) {
+              const q = at(o, p * d + c); // copies p … p+3, channels c … c+3
+              storeTransposed(v128.load(q), v128.load(q + row), v128.load(q + 2 * row), v128.load(q + 3 * row), sv, at(s, p + c * sc), chan);
+            }
+          }
+          o += row * P;
         }
       }
     }
@@ -452,6 +567,66 @@ export function ihaContributions(A: usize, V: usize, R: usize, H: i32, N: i32, P
         else for (let c = 0; c < d; c += 4) tile4x4(at(R, h * HP), rowR, 4, at(Y, c), rowV, HP, at(o, c), rowOut);
       }
     }
+  }
+}
+
+/**
+ * out [K,N] = aᵀ · b for a [M,K] and b [M,N] row-major, summed in float64 (acc: K·N doubles of scratch) in the
+ * order of the rows and rounded once, a zero weight a[m,k] skipped: the weight gradient of a product with one
+ * or two columns on a side (the one-hot bit embedding, the unembedding), as hostSums.thinProductTN sums it.
+ */
+export function thinProductTN(a: usize, b: usize, M: i32, K: i32, N: i32, acc: usize, out: usize): void {
+  memory.fill(acc, 0, (<usize>(K * N)) << 3);
+  const pairs = N & ~1;
+  for (let m = 0; m < M; m++) {
+    const bm = at(b, m * N);
+    for (let k = 0; k < K; k++) {
+      const w = <f64>load<f32>(at(a, m * K + k));
+      if (w == 0) continue;
+      const wv = f64x2.splat(w);
+      const row = acc + ((<usize>(k * N)) << 3);
+      for (let n = 0; n < pairs; n += 2) {
+        const p = row + ((<usize>n) << 3);
+        v128.store(p, f64x2.add(v128.load(p), f64x2.mul(wv, f64x2.promote_low_f32x4(v128.load64_zero(at(bm, n))))));
+      }
+      if (pairs < N) {
+        const p = row + ((<usize>pairs) << 3);
+        store<f64>(p, load<f64>(p) + w * <f64>load<f32>(at(bm, pairs)));
+      }
+    }
+  }
+  for (let i = 0; i < K * N; i++) store<f32>(at(out, i), <f32>load<f64>(acc + ((<usize>i) << 3)));
+}
+
+/**
+ * One Adam update of n parameters x with gradient g and moments m, s (updated in place), trainLoop.makeOptimiser's
+ * formula, each product, sum, quotient and square root a float32 operation (as there):
+ *   m ← β1·m + (1−β1)·g,  s ← β2·s + (1−β2)·g²,  out = ((m / k1) / (√(s / k2) + ε)) · (−lr) + x
+ * with c1 = 1 − β1, c2 = 1 − β2, k1 = 1 − β1ᵗ, k2 = 1 − β2ᵗ.
+ */
+export function adam(
+  g: usize, x: usize, m: usize, s: usize, n: i32,
+  b1: f32, b2: f32, c1: f32, c2: f32, k1: f32, k2: f32, eps: f32, minusLr: f32, out: usize,
+): void {
+  const B1 = f32x4.splat(b1), B2 = f32x4.splat(b2), C1 = f32x4.splat(c1), C2 = f32x4.splat(c2);
+  const K1 = f32x4.splat(k1), K2 = f32x4.splat(k2), E = f32x4.splat(eps), L = f32x4.splat(minusLr);
+  let j = 0;
+  for (; j + 4 <= n; j += 4) {
+    const gv = v128.load(at(g, j));
+    const mv = f32x4.add(f32x4.mul(v128.load(at(m, j)), B1), f32x4.mul(gv, C1));
+    const sv = f32x4.add(f32x4.mul(v128.load(at(s, j)), B2), f32x4.mul(f32x4.mul(gv, gv), C2));
+    v128.store(at(m, j), mv);
+    v128.store(at(s, j), sv);
+    const step = f32x4.div(f32x4.div(mv, K1), f32x4.add(f32x4.sqrt(f32x4.div(sv, K2)), E));
+    v128.store(at(out, j), f32x4.add(f32x4.mul(step, L), v128.load(at(x, j))));
+  }
+  for (; j < n; j++) {
+    const gj = load<f32>(at(g, j));
+    const mj = load<f32>(at(m, j)) * b1 + gj * c1;
+    const sj = load<f32>(at(s, j)) * b2 + gj * gj * c2;
+    store<f32>(at(m, j), mj);
+    store<f32>(at(s, j), sj);
+    store<f32>(at(out, j), ((mj / k1) / (sqrt<f32>(sj / k2) + eps)) * minusLr + load<f32>(at(x, j)));
   }
 }
 
