@@ -1,6 +1,7 @@
 // `tsx bench/uploadParts.ts DUMP_DIR [site folder …]`: an LLM-sized attention dump on the "Your data" page,
 // opened from a file and from a URL, and in the explorer from the URL (read in parts: src/sources/readerParquet.ts) — the time to the first
-// view, to the whole layer, a head change, a layer change and a scrubber move (the median of 9), the longest main-thread block,
+// view, to the whole layer, a head change, a layer change and a scrubber move (the median of 9; from Node, and in the page from
+// the key's event to the end of the frame that shows it), the longest main-thread block,
 // and the memory of the page's renderer process after them; and in the head workbench from the URL — the time to its
 // first heatmap, a head change, how many heads its scan reads a second over SCAN_SECONDS, and the longest main-thread
 // block meanwhile — in Debian's Chromium through playwright-core, on built sites (default: $MIXVIZ_OUTPUT or dist).
@@ -31,6 +32,18 @@ const SENTENCE = "[data-view=sentence] .mixviz-sentence-view";
  * as reading): two plain queries a frame, not a `:has()` selector, whose polling costs the page's thread time.
  */
 const FIELD = `document.querySelector("[data-view=field] [data-window]") && !document.querySelector("[data-view=field] [data-reading]")`;
+
+/**
+ * Page code: at the next key's event, waits for `selector` and for the frame that shows it to end (a task after its
+ * animation frame), and leaves the ms from the event's time stamp in `globalThis.keyToFrame`. (A string: tsx would
+ * wrap a named function passed to the page in a helper the page does not have.)
+ */
+const keyToFrame = (selector: string) => `
+  delete globalThis.keyToFrame;
+  addEventListener("keydown", (event) => {
+    const shown = () => (document.querySelector(${JSON.stringify(selector)}) ? setTimeout(() => (globalThis.keyToFrame = performance.now() - event.timeStamp), 0) : requestAnimationFrame(shown));
+    requestAnimationFrame(shown);
+  }, {capture: true, once: true});`;
 
 /** ms from `action` until `selector` shows (and, when given, `ready` holds in the page). */
 async function timed(page: Page, action: () => Promise<unknown>, selector: string, ready?: string): Promise<number> {
@@ -77,10 +90,18 @@ async function measure(page: Page, open: () => Promise<unknown>, shown: string):
   const layerStarted = Date.now() - layer;
   await page.waitForFunction(FIELD, undefined, {timeout: TIMEOUT, polling: "raf"});
   const layerField = Date.now() - layerStarted;
-  // the median of SCRUBS steps of → (one step is one press, timed from Node: the round trip to the page is in it)
+  // the median of SCRUBS steps of →, each timed twice: from Node (the press and the round trips to the page are in
+  // it) and in the page, from the key's event to the end of the frame that shows the step (what a reader waits for)
   const scrubs: number[] = [];
-  for (let q = 1; q <= SCRUBS; q++) scrubs.push(await timed(page, () => page.keyboard.press("ArrowRight"), `${SENTENCE}[data-focus="query:${q}"]`));
-  const scrub = scrubs.sort((a, b) => a - b)[Math.floor(SCRUBS / 2)];
+  const frames: number[] = [];
+  for (let q = 1; q <= SCRUBS; q++) {
+    const selector = `${SENTENCE}[data-focus="query:${q}"]`;
+    await page.evaluate(keyToFrame(selector));
+    scrubs.push(await timed(page, () => page.keyboard.press("ArrowRight"), selector));
+    frames.push(await page.waitForFunction(() => (globalThis as {keyToFrame?: number}).keyToFrame, undefined, {timeout: TIMEOUT}).then((h) => h.jsonValue() as Promise<number>));
+  }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const scrub = `${median(scrubs)} (frame ${median(frames).toFixed(0)})`;
   const blocked = await longestTask(page);
   return `${first} | ${wholeLayer} | ${head} | ${layer} (field ${layerField}) | ${scrub} | ${blocked.toFixed(0)} | ${rendererMB().toFixed(0)} | ${title}`;
 }
@@ -127,7 +148,7 @@ const browser = await launch();
 const workbenchRows: string[] = [];
 const size = statSync(DUMP).size / 1e6;
 console.log(`"Your data" and the explorer, files read in parts, Chromium ${browser.version()}; ${DUMP} (${size.toFixed(0)} MB) with its tokens (the picked file only)`);
-console.log("site | page | opened from | first view ms | whole layer drawn ms | head change ms | layer change ms | scrubber move ms | longest main-thread block ms | renderer RSS MB after | first view");
+console.log("site | page | opened from | first view ms | whole layer drawn ms | head change ms | layer change ms | scrubber move ms (key to frame) | longest main-thread block ms | renderer RSS MB after | first view");
 try {
   for (const {site, url} of served) {
     const linked = join(site, LINKED);
