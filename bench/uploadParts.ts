@@ -1,7 +1,8 @@
 // `tsx bench/uploadParts.ts DUMP_DIR [site folder …]`: an LLM-sized attention dump on the "Your data" page,
 // opened from a file and from a URL, and in the explorer from the URL (read in parts: src/sources/readerParquet.ts) — the time to the first
 // view, to the whole layer, a head change, a layer change and a scrubber move (the median of 9; from Node, and in the page from
-// the key's event to the end of the frame that shows it), the longest main-thread block,
+// the key's event to the end of the frame that shows it), the longest main-thread block (the longest gap of a 10 ms
+// timer, which waits behind several tasks in a row, and in brackets the longest single task, Chromium's long-task entries),
 // and the memory of the page's renderer process after them; and in the head workbench from the URL — the time to its
 // first heatmap, a head change, how many heads its scan reads a second over SCAN_SECONDS, and the longest main-thread
 // block meanwhile — in Debian's Chromium through playwright-core, on built sites (default: $MIXVIZ_OUTPUT or dist).
@@ -13,7 +14,7 @@ import {join, resolve} from "node:path";
 import type {Page} from "playwright-core";
 import {serve} from "../scripts/serve.js";
 import {launch} from "../test/e2e/browser.js";
-import {longestTask, rendererMB, startBlockTimer} from "./yourData.js";
+import {longestOneTask, longestTask, rendererMB, startBlockTimer} from "./yourData.js";
 
 const [DUMP_DIR, ...sites] = process.argv.slice(2);
 if (!DUMP_DIR) throw new Error("usage: tsx bench/uploadParts.ts DUMP_DIR [site folder …]");
@@ -102,8 +103,8 @@ async function measure(page: Page, open: () => Promise<unknown>, shown: string):
   }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const scrub = `${median(scrubs)} (frame ${median(frames).toFixed(0)})`;
-  const blocked = await longestTask(page);
-  return `${first} | ${wholeLayer} | ${head} | ${layer} (field ${layerField}) | ${scrub} | ${blocked.toFixed(0)} | ${rendererMB().toFixed(0)} | ${title}`;
+  const blocked = `${(await longestTask(page)).toFixed(0)} (${(await longestOneTask(page)).toFixed(0)})`;
+  return `${first} | ${wholeLayer} | ${head} | ${layer} (field ${layerField}) | ${scrub} | ${blocked} | ${rendererMB().toFixed(0)} | ${title}`;
 }
 
 /** Seconds of the workbench's scan timed (the whole dump takes minutes). */
@@ -139,8 +140,8 @@ async function measureWorkbench(page: Page, address: string): Promise<string> {
   await page.waitForTimeout(SCAN_SECONDS * 1000);
   const to = await scanRead(page);
   const rate = from !== null && to !== null && Number.isFinite(to) ? ((to - from) / ((Date.now() - scanStarted) / 1000)).toFixed(1) : "done";
-  const blocked = await longestTask(page);
-  return `${first} | ${head} | ${rate} | ${blocked.toFixed(0)} | ${rendererMB().toFixed(0)}`;
+  const blocked = `${(await longestTask(page)).toFixed(0)} (${(await longestOneTask(page)).toFixed(0)})`;
+  return `${first} | ${head} | ${rate} | ${blocked} | ${rendererMB().toFixed(0)}`;
 }
 
 const served = await Promise.all(SITES.map(async (site) => ({site, ...(await serve(site))})));
@@ -148,7 +149,7 @@ const browser = await launch();
 const workbenchRows: string[] = [];
 const size = statSync(DUMP).size / 1e6;
 console.log(`"Your data" and the explorer, files read in parts, Chromium ${browser.version()}; ${DUMP} (${size.toFixed(0)} MB) with its tokens (the picked file only)`);
-console.log("site | page | opened from | first view ms | whole layer drawn ms | head change ms | layer change ms | scrubber move ms (key to frame) | longest main-thread block ms | renderer RSS MB after | first view");
+console.log("site | page | opened from | first view ms | whole layer drawn ms | head change ms | layer change ms | scrubber move ms (key to frame) | longest main-thread block ms (longest task) | renderer RSS MB after | first view");
 try {
   for (const {site, url} of served) {
     const linked = join(site, LINKED);
@@ -172,7 +173,7 @@ try {
     }
   }
   console.log(`\nthe head workbench, the dump opened by its URL; its scan timed over ${SCAN_SECONDS} s`);
-  console.log("site | first heatmap ms | head change ms | heads scanned a second | longest main-thread block ms | renderer RSS MB after");
+  console.log("site | first heatmap ms | head change ms | heads scanned a second | longest main-thread block ms (longest task) | renderer RSS MB after");
   workbenchRows.forEach((row) => console.log(row));
 } finally {
   await browser.close();
