@@ -255,6 +255,12 @@ describe("the address of a file opened by its URL", () => {
     expect(urlAddress("?x=1&url=https%3A%2F%2Fhost%2Ff.parquet", null)).toBe("?x=1");
     expect(urlAddress("?url=u", null)).toBe("");
   });
+
+  test("names its tokens file beside it, drops an old one, and takes both away for a picked file", () => {
+    expect(urlAddress("?x=1", "u.parquet", "t.json")).toBe("?x=1&url=u.parquet&tokens=t.json");
+    expect(urlAddress("?url=old.parquet&tokens=old.json", "u.parquet")).toBe("?url=u.parquet");
+    expect(urlAddress("?url=u.parquet&tokens=t.json&x=1", null)).toBe("?x=1");
+  });
 });
 
 describe("the mixing rows shown for a layer", () => {
