@@ -5,6 +5,7 @@
 import {mkdtempSync, readFileSync, rmSync, writeFileSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
+import {tableFromArrays, tableToIPC} from "apache-arrow";
 import * as Parquet from "parquet-wasm/node";
 import {describe, expect, test} from "vitest";
 import {fileModels, hasKnockouts, ModelRegistry, nextState} from "../src/pages/workbench/state.js";
@@ -206,6 +207,7 @@ describe("opening the kept file", () => {
     writeFileSync(join(dir, "tokens.json"), JSON.stringify(tokens));
     writeFileSync(join(dir, "short.json"), JSON.stringify(tokens.slice(0, 3)));
     writeFileSync(join(dir, "bertviz.json"), JSON.stringify({attention: []}));
+    writeFileSync(join(dir, "tokens.parquet"), Parquet.writeParquet(Parquet.Table.fromIPCStream(tableToIPC(tableFromArrays({position: Int32Array.from(tokens, (_, k) => k), token: tokens}), "stream"))));
     const {server, url} = await serve(dir);
     try {
       const at = (name: string) => new URL(name, url).href;
@@ -213,6 +215,10 @@ describe("opening the kept file", () => {
       expect(good.names).toEqual(["https://host/f.parquet", at("tokens.json")]);
       expect(good.issues.map((i) => i.code)).not.toContain("no_tokens");
       expect(good.parts?.groups.map((g) => g.tokens)).toEqual([tokens]);
+      // a Parquet table of positions and tokens
+      const fromParquet = await opener.url("https://host/f.parquet", at("tokens.parquet"));
+      expect(fromParquet.issues.filter((i) => i.level === "error")).toEqual([]);
+      expect(fromParquet.parts?.groups.map((g) => g.tokens)).toEqual([tokens]);
       const missing = await opener.url("https://host/f.parquet", at("none.json"));
       expect(missing.parts).toBeNull();
       expect(missing.issues.find((i) => i.level === "error")?.message).toBe(`the tokens file at ${at("none.json")} could not be read (HTTP 404 Not Found).`);
@@ -221,7 +227,7 @@ describe("opening the kept file", () => {
       expect(short.issues.find((i) => i.level === "error")?.message).toContain(`the tokens list has 3 tokens but the positions go up to ${n - 1}`);
       const other = await opener.url("https://host/f.parquet", at("bertviz.json"));
       expect(other.parts).toBeNull();
-      expect(other.issues.find((i) => i.level === "error")?.message).toBe(`${at("bertviz.json")} is not a tokens file (one is a JSON list of strings, a JSON object of such lists by sample, or a table with a "token" column).`);
+      expect(other.issues.find((i) => i.level === "error")?.message).toBe(`${at("bertviz.json")} is not a tokens file (one is a JSON list of tokens, {"tokens": […]}, or a table with "position" and "token" columns).`);
     } finally {
       server.close();
       rmSync(dir, {recursive: true});

@@ -56,10 +56,11 @@ async function otherFiles(files: readonly PickedFile[], module: PartsModule, iss
 }
 
 /**
- * The tokens file at `url`, read as a picked one is (a JSON list, a JSON object of lists by sample, or an Arrow
- * table with a `token` column), or null with the reason in `issues`. Its host must allow the page's origin (CORS).
+ * The tokens file at `url`, read as a picked one is (a JSON list or `{"tokens": […]}`, or an Arrow or Parquet table
+ * with `position` and `token` columns; parquet-wasm from `load`, started only for Parquet), or null with the reason
+ * in `issues`. Its host must allow the page's origin (CORS).
  */
-async function tokensAt(url: string, issues: IssueList): Promise<TokenLists | null> {
+async function tokensAt(url: string, issues: IssueList, load: () => Promise<PartsModule>): Promise<TokenLists | null> {
   let bytes: Uint8Array;
   try {
     const response = await fetch(url);
@@ -69,8 +70,8 @@ async function tokensAt(url: string, issues: IssueList): Promise<TokenLists | nu
     issues.error("corrupt", `the tokens file at ${url} could not be read (${(error as Error).message})`);
     return null;
   }
-  const role = fileRole({name: urlFileName(url), bytes}, issues);
-  if (role && role.role !== "tokens") issues.error("token_mismatch", `${url} is not a tokens file (one is a JSON list of strings, a JSON object of such lists by sample, or a table with a "token" column)`);
+  const role = fileRole({name: urlFileName(url), bytes}, issues, detectKind(bytes) === "parquet" ? wasmDecoder(await load()) : undefined);
+  if (role && role.role !== "tokens") issues.error("token_mismatch", `${url} is not a tokens file (one is a JSON list of tokens, {"tokens": […]}, or a table with "position" and "token" columns)`);
   return role?.role === "tokens" ? role.tokens : null;
 }
 
@@ -199,7 +200,7 @@ export function partsOpener(start: () => Promise<PartsModule>, footer: FooterRea
     async url(url, tokensUrl = null) {
       const issues = new IssueList();
       const names = tokensUrl ? [url, tokensUrl] : [url];
-      const [read, tokens] = await Promise.all([footer(url, url), tokensUrl ? tokensAt(tokensUrl, issues) : null]);
+      const [read, tokens] = await Promise.all([footer(url, url), tokensUrl ? tokensAt(tokensUrl, issues, load) : null]);
       if (!read.index) return {names, issues: [...read.issues, ...issues.list()], parts: null, holdable: false};
       if (issues.hasErrors) return {names, issues: issues.list(), parts: null, holdable: false};
       const opened = openParts({name: url, index: read.index, reader: parts(url), scanReader: scans?.(url), tokens}, issues);
