@@ -1,6 +1,6 @@
-// The page's state in the address bar, written in a task of its own: history.replaceState lays out a page
-// whose layout is pending (the entry keeps the scroll position), which in the middle of a redraw is the whole
-// redraw's layout (110–180 ms in the head workbench on a 32-layer file). The latest write wins.
+// The page's state in the address bar, written in a task of its own (the explorer's, after a change is drawn):
+// history.replaceState lays out a page whose layout is pending (the entry keeps the scroll position), which in
+// the middle of a redraw is the whole redraw's layout. The latest write wins.
 
 let pending: ReturnType<typeof setTimeout> | undefined;
 
